@@ -1,0 +1,31 @@
+package dk.library.circulation;
+
+/**
+ * Why the library said no: a stable machine code and a sentence a person can act on. Every rule
+ * refuses with its own code so that clients, logs and tests can tell the rules apart.
+ */
+public record Rejection(Code code, String message) implements CborSerializable {
+
+  public enum Code {
+    AGENCY_NOT_FOUND,
+    AGENCY_ALREADY_EXISTS,
+    BRANCH_NOT_FOUND,
+    PATRON_NOT_FOUND,
+    PATRON_ALREADY_REGISTERED,
+    WRONG_PIN,
+    ITEM_NOT_FOUND,
+    ITEM_ALREADY_REGISTERED,
+    ITEM_ON_LOAN,
+    ITEM_NOT_ON_LOAN,
+    ITEM_NOT_OWNED_BY_AGENCY,
+    LOAN_LIMIT_REACHED,
+    LOAN_NOT_FOUND,
+    RENEWAL_LIMIT_REACHED,
+    TRANSACTION_ID_REUSED,
+    CHECKOUT_CANCELLED
+  }
+
+  public static Rejection of(Code code, String message) {
+    return new Rejection(code, message);
+  }
+}

@@ -1,0 +1,13 @@
+package dk.library.circulation.desk;
+
+/**
+ * A checkout as a self-service machine or staff desk sends it. {@code checkoutId} is the client's
+ * transaction id: a retry with the same id never makes a second loan.
+ */
+public record CheckoutRequest(
+    String checkoutId, String cardNumber, String pin, String barcode, String agencyId, String branchId) {
+  @Override
+  public String toString() {
+    return "CheckoutRequest[" + checkoutId + ", " + barcode + " at " + agencyId + "/" + branchId + "]";
+  }
+}

@@ -1,0 +1,422 @@
+package dk.library.circulation.desk;
+
+import static dk.library.circulation.Rejection.Code.BRANCH_NOT_FOUND;
+import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
+import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
+
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Result;
+import dk.library.circulation.agency.Agency;
+import dk.library.circulation.agency.Branch;
+import dk.library.circulation.agency.LoanPolicy;
+import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ReturnReceipt;
+import dk.library.circulation.patron.CheckoutOutcome;
+import dk.library.circulation.patron.CheckoutReceipt;
+import dk.library.circulation.patron.Loan;
+import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronRules;
+import dk.library.circulation.patron.PinHash;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * Where checkouts, returns and renewals are carried out across entities. The desk decides
+ * nothing itself: it asks each entity to apply its own rules, in an order that keeps a crash
+ * between two steps recoverable (see docs/architecture.md, "Checkout protocol").
+ */
+public final class CirculationDesk {
+
+  /** How the desk and its entities are set up. */
+  public record Settings(Clock clock, ZoneId zone, Duration askTimeout, int pinIterations) {}
+
+  private final ClusterSharding sharding;
+  private final Settings settings;
+
+  private CirculationDesk(ClusterSharding sharding, Settings settings) {
+    this.sharding = sharding;
+    this.settings = settings;
+  }
+
+  /** Starts sharding for agencies, patrons and items on this node and returns the desk. */
+  public static CirculationDesk start(ActorSystem<?> system, Settings settings) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    CirculationDesk desk = new CirculationDesk(sharding, settings);
+    sharding.init(Entity.of(Agency.ENTITY_TYPE_KEY, ctx -> Agency.create(ctx.getEntityId())));
+    sharding.init(
+        Entity.of(
+            Patron.ENTITY_TYPE_KEY,
+            ctx ->
+                Patron.create(
+                    ctx.getEntityId(), settings.clock(), settings.zone(), desk::settleLend)));
+    sharding.init(
+        Entity.of(
+            Item.ENTITY_TYPE_KEY,
+            ctx -> Item.create(ctx.getEntityId(), settings.clock(), desk::noticeLoanEnded)));
+    return desk;
+  }
+
+  // Agencies
+
+  public CompletionStage<Result<Agency.Details>> createAgency(
+      String agencyId, String name, List<Branch> branches, LoanPolicy policy) {
+    return agencyAsk(agencyId, r -> new Agency.Create(name, branches, policy, r));
+  }
+
+  public CompletionStage<Result<Agency.Details>> agency(String agencyId) {
+    return agencyAsk(agencyId, Agency.Get::new);
+  }
+
+  private CompletionStage<Result<Agency.Details>> agencyAsk(
+      String agencyId, Function<ActorRef<Agency.Reply>, Agency.Command> command) {
+    return agencyRef(agencyId)
+        .ask(command::apply, settings.askTimeout())
+        .thenApply(
+            reply ->
+                reply instanceof Agency.Found found
+                    ? Result.ok(found.agency())
+                    : Result.refused(((Agency.Rejected) reply).rejection()));
+  }
+
+  private CompletionStage<Result<Agency.Details>> branch(String agencyId, String branchId) {
+    return agency(agencyId)
+        .thenApply(
+            result -> {
+              if (result instanceof Result.Ok<Agency.Details> ok && !ok.value().hasBranch(branchId)) {
+                return Result.refused(
+                    Rejection.of(BRANCH_NOT_FOUND, "agency " + agencyId + " has no branch " + branchId));
+              }
+              return result;
+            });
+  }
+
+  // Patrons and items
+
+  public CompletionStage<Result<Patron.Status>> registerPatron(PatronRegistration registration) {
+    return agency(registration.homeAgencyId())
+        .thenCompose(
+            home -> {
+              if (home instanceof Result.Refused<Agency.Details> refused) {
+                return done(refused.rejection());
+              }
+              // Hashing is slow by design; it runs here, off the patron entity's thread.
+              PinHash pin = PinHash.of(registration.pin(), settings.pinIterations());
+              return patronRef(registration.cardNumber())
+                  .ask(
+                      (ActorRef<Patron.Reply> r) ->
+                          new Patron.Register(
+                              pin,
+                              registration.name(),
+                              registration.email(),
+                              registration.mobile(),
+                              registration.homeAgencyId(),
+                              r),
+                      settings.askTimeout())
+                  .thenApply(CirculationDesk::patronStatus);
+            });
+  }
+
+  public CompletionStage<Result<Patron.Status>> patronStatus(String cardNumber) {
+    return patronRef(cardNumber)
+        .ask(Patron.GetStatus::new, settings.askTimeout())
+        .thenApply(CirculationDesk::patronStatus);
+  }
+
+  private static Result<Patron.Status> patronStatus(Patron.Reply reply) {
+    return reply instanceof Patron.StatusReply status
+        ? Result.ok(status.status())
+        : Result.refused(((Patron.Rejected) reply).rejection());
+  }
+
+  public CompletionStage<Result<ItemStatus>> registerItem(
+      String barcode, String titleId, String title, String agencyId, String materialType) {
+    return agency(agencyId)
+        .thenCompose(
+            owner -> {
+              if (owner instanceof Result.Refused<Agency.Details> refused) {
+                return done(refused.rejection());
+              }
+              return itemRef(barcode)
+                  .ask(
+                      (ActorRef<Item.Reply> r) -> new Item.Register(titleId, title, agencyId, materialType, r),
+                      settings.askTimeout())
+                  .thenApply(reply -> itemResult(reply).map(s -> new ItemStatus(s.item(), false, null, null)));
+            });
+  }
+
+  /** The item, and while it is on loan the due date the borrower's record holds. */
+  public CompletionStage<Result<ItemStatus>> itemStatus(String barcode) {
+    return itemRef(barcode)
+        .ask(Item.GetStatus::new, settings.askTimeout())
+        .thenCompose(
+            reply -> {
+              ItemResult item = itemResult(reply);
+              if (item.rejection() != null) {
+                return done(item.rejection());
+              }
+              Item.Status status = item.status();
+              if (status.loan() == null) {
+                return ok(new ItemStatus(status.item(), false, null, null));
+              }
+              return patronStatus(status.loan().cardNumber())
+                  .thenApply(
+                      patron -> {
+                        java.time.LocalDate due =
+                            patron instanceof Result.Ok<Patron.Status> p
+                                ? p.value().loans().stream()
+                                    .filter(l -> l.checkoutId().equals(status.loan().checkoutId()))
+                                    .map(Loan::dueDate)
+                                    .findFirst()
+                                    .orElse(null)
+                                : null;
+                        return Result.ok(new ItemStatus(status.item(), true, status.loan(), due));
+                      });
+            });
+  }
+
+  // Checkout
+
+  /**
+   * Checkout in three steps: the patron approves (PIN, limit) and records a pending checkout; the
+   * item lends itself, which is the commit point; the patron turns the pending checkout into a
+   * loan, or abandons it if the item refused. Nothing is persisted for a request that the
+   * read-only checks already refuse.
+   */
+  public CompletionStage<Result<CheckoutReceipt>> checkout(CheckoutRequest request) {
+    return branch(request.agencyId(), request.branchId())
+        .thenCompose(
+            agency -> {
+              if (agency instanceof Result.Refused<Agency.Details> refused) {
+                return done(refused.rejection());
+              }
+              LoanPolicy policy = ((Result.Ok<Agency.Details>) agency).value().policy();
+              return itemRef(request.barcode())
+                  .ask(Item.GetStatus::new, settings.askTimeout())
+                  .thenCompose(reply -> checkItemThenApprove(request, policy, itemResult(reply)));
+            });
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> checkItemThenApprove(
+      CheckoutRequest request, LoanPolicy policy, ItemResult item) {
+    if (item.rejection() != null) {
+      return done(item.rejection());
+    }
+    Item.Status status = item.status();
+    if (!status.item().agencyId().equals(request.agencyId())) {
+      return done(
+          Rejection.of(
+              ITEM_NOT_OWNED_BY_AGENCY,
+              "item " + request.barcode() + " belongs to agency " + status.item().agencyId()
+                  + "; it can be checked out only at that agency's branches"));
+    }
+    if (status.loan() != null && !status.loan().checkoutId().equals(request.checkoutId())) {
+      return done(Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
+    }
+    return patronRef(request.cardNumber())
+        .ask(
+            (ActorRef<Patron.Reply> r) ->
+                new Patron.BeginCheckout(
+                    request.checkoutId(),
+                    request.pin(),
+                    request.barcode(),
+                    request.agencyId(),
+                    request.branchId(),
+                    policy,
+                    r),
+            settings.askTimeout())
+        .thenCompose(
+            reply -> {
+              if (reply instanceof Patron.CheckoutApproved) {
+                return lend(request);
+              }
+              return CompletableFuture.completedFuture(checkoutResult(reply));
+            });
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> lend(CheckoutRequest request) {
+    return itemRef(request.barcode())
+        .ask(
+            (ActorRef<Item.Reply> r) ->
+                new Item.Lend(request.checkoutId(), request.cardNumber(), request.agencyId(), request.branchId(), r),
+            settings.askTimeout())
+        .handle(
+            (reply, failure) -> {
+              if (failure != null) {
+                // The item's answer was lost: ask it to settle, then finish accordingly.
+                return settleLend(request.barcode(), request.checkoutId())
+                    .thenCompose(lent -> lent ? complete(request) : abandon(request, PatronRules.interrupted(request.checkoutId())));
+              }
+              if (reply instanceof Item.Rejected rejected) {
+                return abandon(request, rejected.rejection());
+              }
+              return complete(request);
+            })
+        .thenCompose(Function.identity());
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> complete(CheckoutRequest request) {
+    return patronRef(request.cardNumber())
+        .ask((ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(request.checkoutId(), r), settings.askTimeout())
+        .thenApply(CirculationDesk::checkoutResult);
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> abandon(CheckoutRequest request, Rejection reason) {
+    return patronRef(request.cardNumber())
+        .ask(
+            (ActorRef<Patron.Reply> r) -> new Patron.AbandonCheckout(request.checkoutId(), reason, r),
+            settings.askTimeout())
+        .thenApply(CirculationDesk::checkoutResult);
+  }
+
+  private static Result<CheckoutReceipt> checkoutResult(Patron.Reply reply) {
+    if (reply instanceof Patron.CheckoutFinished finished) {
+      CheckoutOutcome outcome = finished.outcome();
+      return outcome.receipt() != null ? Result.ok(outcome.receipt()) : Result.refused(outcome.rejection());
+    }
+    if (reply instanceof Patron.Rejected rejected) {
+      return Result.refused(rejected.rejection());
+    }
+    throw new IllegalStateException("unexpected reply to a checkout step: " + reply);
+  }
+
+  /** Used by patrons recovering a pending checkout, and by the desk when a lend reply was lost. */
+  CompletionStage<Boolean> settleLend(String barcode, String checkoutId) {
+    return itemRef(barcode)
+        .ask((ActorRef<Item.Reply> r) -> new Item.SettleLend(checkoutId, r), settings.askTimeout())
+        .thenApply(reply -> reply instanceof Item.LendSettlement s && s.lent());
+  }
+
+  // Return
+
+  /**
+   * Return in two steps: the item registers the return (the fact the patron's responsibility ends
+   * on, R22), then the patron's loan is ended. If the second step fails, the item keeps telling the
+   * patron until the patron confirms.
+   */
+  public CompletionStage<Result<ReturnReceipt>> returnItem(ReturnRequest request) {
+    return branch(request.agencyId(), request.branchId())
+        .thenCompose(
+            agency -> {
+              if (agency instanceof Result.Refused<Agency.Details> refused) {
+                return done(refused.rejection());
+              }
+              return itemRef(request.barcode())
+                  .ask(
+                      (ActorRef<Item.Reply> r) ->
+                          new Item.Return(request.returnId(), request.agencyId(), request.branchId(), r),
+                      settings.askTimeout())
+                  .thenCompose(this::endLoan);
+            });
+  }
+
+  private CompletionStage<Result<ReturnReceipt>> endLoan(Item.Reply reply) {
+    if (reply instanceof Item.Rejected rejected) {
+      return done(rejected.rejection());
+    }
+    ReturnReceipt receipt = ((Item.Returned) reply).receipt();
+    return noticeLoanEnded(receipt.cardNumber(), receipt.barcode(), receipt.checkoutId(), receipt.returnedAt())
+        .thenApply(
+            confirmed -> {
+              itemRef(receipt.barcode()).tell(new Item.ReturnSettled(receipt.checkoutId()));
+              return Result.ok(receipt);
+            });
+  }
+
+  CompletionStage<Void> noticeLoanEnded(
+      String cardNumber, String barcode, String checkoutId, java.time.Instant returnedAt) {
+    return patronRef(cardNumber)
+        .ask((ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r), settings.askTimeout())
+        .thenApply(reply -> null);
+  }
+
+  // Renewal
+
+  /** Renews the named loans, or all loans when {@code barcodes} is empty, by each owner's policy. */
+  public CompletionStage<Result<List<Patron.RenewalResult>>> renew(
+      String cardNumber, String pin, List<String> barcodes) {
+    return patronStatus(cardNumber)
+        .thenCompose(
+            status -> {
+              if (status instanceof Result.Refused<Patron.Status> refused) {
+                return done(refused.rejection());
+              }
+              List<String> agencies =
+                  ((Result.Ok<Patron.Status>) status).value().loans().stream().map(Loan::agencyId).distinct().toList();
+              return policies(agencies)
+                  .thenCompose(
+                      policies ->
+                          patronRef(cardNumber)
+                              .ask(
+                                  (ActorRef<Patron.Reply> r) -> new Patron.Renew(pin, barcodes, policies, r),
+                                  settings.askTimeout())
+                              .thenApply(
+                                  reply ->
+                                      reply instanceof Patron.Renewals renewals
+                                          ? Result.ok(renewals.results())
+                                          : Result.refused(((Patron.Rejected) reply).rejection())));
+            });
+  }
+
+  private CompletionStage<Map<String, LoanPolicy>> policies(List<String> agencyIds) {
+    CompletableFuture<Map<String, LoanPolicy>> all = CompletableFuture.completedFuture(new HashMap<>());
+    for (String agencyId : agencyIds) {
+      all =
+          all.thenCombine(
+              agency(agencyId).toCompletableFuture(),
+              (map, result) -> {
+                if (result instanceof Result.Ok<Agency.Details> ok) {
+                  map.put(agencyId, ok.value().policy());
+                }
+                return map;
+              });
+    }
+    return all;
+  }
+
+  // Plumbing
+
+  private record ItemResult(Item.Status status, Rejection rejection) {
+    <T> Result<T> map(Function<Item.Status, T> f) {
+      return rejection != null ? Result.refused(rejection) : Result.ok(f.apply(status));
+    }
+  }
+
+  private static ItemResult itemResult(Item.Reply reply) {
+    if (reply instanceof Item.StatusReply s) {
+      return new ItemResult(s.status(), null);
+    }
+    return new ItemResult(null, ((Item.Rejected) reply).rejection());
+  }
+
+  private static <T> CompletionStage<Result<T>> done(Rejection rejection) {
+    return CompletableFuture.completedFuture(Result.refused(rejection));
+  }
+
+  private static <T> CompletionStage<Result<T>> ok(T value) {
+    return CompletableFuture.completedFuture(Result.ok(value));
+  }
+
+  private EntityRef<Agency.Command> agencyRef(String agencyId) {
+    return sharding.entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
+  }
+
+  private EntityRef<Patron.Command> patronRef(String cardNumber) {
+    return sharding.entityRefFor(Patron.ENTITY_TYPE_KEY, cardNumber);
+  }
+
+  private EntityRef<Item.Command> itemRef(String barcode) {
+    return sharding.entityRefFor(Item.ENTITY_TYPE_KEY, barcode);
+  }
+}

@@ -1,0 +1,303 @@
+package dk.library.circulation.item;
+
+import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Replies;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One physical copy, identified by barcode: the single writer of whether it is on loan and to
+ * whom. Its {@code Lent} event is the commit point of a checkout. Decisions are in {@link
+ * ItemRules}; this class wires them to persistence and tells patrons of returns until they confirm.
+ */
+public final class Item
+    extends EventSourcedBehaviorWithEnforcedReplies<Item.Command, Item.Event, Item.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Item");
+
+  /** Tells the patron that a loan ended; completes once the patron has recorded it. */
+  @FunctionalInterface
+  public interface ReturnNotice {
+    CompletionStage<Void> loanEnded(String cardNumber, String barcode, String checkoutId, Instant returnedAt);
+  }
+
+  // Commands
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record Register(
+      String titleId, String title, String agencyId, String materialType, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record Lend(
+      String checkoutId, String cardNumber, String agencyId, String branchId, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /**
+   * Settles a checkout whose outcome its coordinator did not learn: answers whether the item is
+   * lent under it, and if not, makes sure it never will be.
+   */
+  public record SettleLend(String checkoutId, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Return(String returnId, String agencyId, String branchId, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
+
+  /** The patron has recorded the end of the loan made under {@code checkoutId}. */
+  public record ReturnSettled(String checkoutId) implements Command {}
+
+  record NotifyPatron(UnsettledReturn unsettled) implements Command {}
+
+  record NoticeFailed(String checkoutId) implements Command {}
+
+  // Replies
+
+  public sealed interface Reply extends CborSerializable {}
+
+  public record StatusReply(Status status) implements Reply {}
+
+  public record LendSettlement(String checkoutId, boolean lent) implements Reply {}
+
+  public record Returned(ReturnReceipt receipt) implements Reply {}
+
+  public record Rejected(Rejection rejection) implements Reply {}
+
+  /** {@code loan} is null while the item is on the shelf. */
+  public record Status(ItemDetails item, CurrentLoan loan) implements CborSerializable {}
+
+  // Events
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record ItemRegistered(ItemDetails details) implements Event {}
+
+  public record Lent(String checkoutId, String cardNumber, String branchId, Instant lentAt) implements Event {}
+
+  public record LendCancelled(String checkoutId) implements Event {}
+
+  public record ItemReturned(ReturnReceipt receipt) implements Event {}
+
+  public record ReturnNoticeConfirmed(String checkoutId) implements Event {}
+
+  // State
+
+  /**
+   * {@code details} is null until registration. {@code cancelledCheckouts} are checkouts settled
+   * as not lent (bounded), so a late {@code Lend} for them is refused.
+   */
+  public record State(
+      ItemDetails details,
+      CurrentLoan loan,
+      List<String> cancelledCheckouts,
+      ReturnReceipt lastReturn,
+      List<UnsettledReturn> unsettledReturns)
+      implements CborSerializable {
+
+    static final int REMEMBERED_CANCELLATIONS = 20;
+
+    public static State empty() {
+      return new State(null, null, List.of(), null, List.of());
+    }
+
+    public boolean registered() {
+      return details != null;
+    }
+
+    State registered(ItemDetails d) {
+      return new State(d, loan, cancelledCheckouts, lastReturn, unsettledReturns);
+    }
+
+    State lent(Lent e) {
+      return new State(
+          details,
+          new CurrentLoan(e.checkoutId(), e.cardNumber(), e.branchId(), e.lentAt()),
+          cancelledCheckouts,
+          lastReturn,
+          unsettledReturns);
+    }
+
+    State cancelled(String checkoutId) {
+      List<String> next = new ArrayList<>(cancelledCheckouts);
+      next.add(checkoutId);
+      while (next.size() > REMEMBERED_CANCELLATIONS) {
+        next.remove(0);
+      }
+      return new State(details, loan, List.copyOf(next), lastReturn, unsettledReturns);
+    }
+
+    State returned(ReturnReceipt receipt) {
+      List<UnsettledReturn> next = new ArrayList<>(unsettledReturns);
+      next.add(new UnsettledReturn(receipt.checkoutId(), receipt.cardNumber(), receipt.returnedAt()));
+      return new State(details, null, cancelledCheckouts, receipt, List.copyOf(next));
+    }
+
+    State noticeConfirmed(String checkoutId) {
+      List<UnsettledReturn> next =
+          unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList();
+      return new State(details, loan, cancelledCheckouts, lastReturn, next);
+    }
+  }
+
+  private static final Duration NOTICE_RETRY = Duration.ofSeconds(5);
+
+  private final String barcode;
+  private final ActorContext<Command> context;
+  private final Clock clock;
+  private final ReturnNotice returnNotice;
+  /** Return notices under way, so a second trigger does not send twice. */
+  private final Set<String> notifying = new HashSet<>();
+
+  private Item(String barcode, ActorContext<Command> context, Clock clock, ReturnNotice returnNotice) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), barcode));
+    this.barcode = barcode;
+    this.context = context;
+    this.clock = clock;
+    this.returnNotice = returnNotice;
+  }
+
+  public static Behavior<Command> create(String barcode, Clock clock, ReturnNotice returnNotice) {
+    return Behaviors.setup(ctx -> new Item(barcode, ctx, clock, returnNotice));
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(
+            Register.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    ItemRules.register(state, barcode, cmd),
+                    cmd.replyTo(),
+                    s -> new StatusReply(new Status(s.details(), s.loan())),
+                    Rejected::new))
+        .onCommand(
+            Lend.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    ItemRules.lend(state, barcode, cmd, clock.instant()),
+                    cmd.replyTo(),
+                    s -> new StatusReply(new Status(s.details(), s.loan())),
+                    Rejected::new))
+        .onCommand(
+            SettleLend.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    ItemRules.settleLend(state, cmd.checkoutId()),
+                    cmd.replyTo(),
+                    s -> new LendSettlement(cmd.checkoutId(), ItemRules.isLentUnder(s, cmd.checkoutId())),
+                    Rejected::new))
+        .onCommand(Return.class, this::onReturn)
+        .onCommand(
+            GetStatus.class,
+            (state, cmd) ->
+                Effect()
+                    .reply(
+                        cmd.replyTo(),
+                        state.registered()
+                            ? new StatusReply(new Status(state.details(), state.loan()))
+                            : new Rejected(ItemRules.notFound(barcode))))
+        .onCommand(
+            ReturnSettled.class,
+            (state, cmd) -> {
+              notifying.remove(cmd.checkoutId());
+              return decideQuietly(ItemRules.confirmNotice(state, cmd.checkoutId()));
+            })
+        .onCommand(NotifyPatron.class, this::onNotifyPatron)
+        .onCommand(
+            NoticeFailed.class,
+            (state, cmd) -> {
+              notifying.remove(cmd.checkoutId());
+              state.unsettledReturns().stream()
+                  .filter(u -> u.checkoutId().equals(cmd.checkoutId()))
+                  .findFirst()
+                  .ifPresent(u -> context.scheduleOnce(NOTICE_RETRY, context.getSelf(), new NotifyPatron(u)));
+              return Effect().none().thenNoReply();
+            })
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onReturn(State state, Return cmd) {
+    return Replies.decide(
+        Effect(),
+        ItemRules.returnItem(state, barcode, cmd, clock.instant()),
+        cmd.replyTo(),
+        s -> new Returned(s.lastReturn()),
+        Rejected::new);
+  }
+
+  private ReplyEffect<Event, State> onNotifyPatron(State state, NotifyPatron cmd) {
+    UnsettledReturn u = cmd.unsettled();
+    boolean stillUnsettled = state.unsettledReturns().contains(u);
+    if (stillUnsettled && notifying.add(u.checkoutId())) {
+      context.pipeToSelf(
+          returnNotice.loanEnded(u.cardNumber(), barcode, u.checkoutId(), u.returnedAt()),
+          (done, failure) ->
+              failure == null ? new ReturnSettled(u.checkoutId()) : new NoticeFailed(u.checkoutId()));
+    }
+    return Effect().none().thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> decideQuietly(dk.library.circulation.Decision<Event> decision) {
+    if (decision instanceof dk.library.circulation.Decision.Persist<Event> persist) {
+      return Effect().persist(persist.events()).thenNoReply();
+    }
+    return Effect().none().thenNoReply();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(ItemRegistered.class, (state, e) -> state.registered(e.details()))
+        .onEvent(Lent.class, State::lent)
+        .onEvent(LendCancelled.class, (state, e) -> state.cancelled(e.checkoutId()))
+        .onEvent(ItemReturned.class, (state, e) -> state.returned(e.receipt()))
+        .onEvent(ReturnNoticeConfirmed.class, (state, e) -> state.noticeConfirmed(e.checkoutId()))
+        .build();
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> state.unsettledReturns().forEach(u -> context.getSelf().tell(new NotifyPatron(u))))
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+}

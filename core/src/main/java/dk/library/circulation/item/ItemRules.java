@@ -1,0 +1,109 @@
+package dk.library.circulation.item;
+
+import static dk.library.circulation.Rejection.Code.CHECKOUT_CANCELLED;
+import static dk.library.circulation.Rejection.Code.ITEM_ALREADY_REGISTERED;
+import static dk.library.circulation.Rejection.Code.ITEM_NOT_FOUND;
+import static dk.library.circulation.Rejection.Code.ITEM_NOT_ON_LOAN;
+import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
+import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
+
+import dk.library.circulation.Decision;
+import dk.library.circulation.Rejection;
+import java.time.Instant;
+
+/** The item's side of circulation as pure functions. */
+public final class ItemRules {
+
+  private ItemRules() {}
+
+  /** Registering the same copy again is harmless; another copy under a taken barcode is refused. */
+  public static Decision<Item.Event> register(Item.State state, String barcode, Item.Register cmd) {
+    ItemDetails wanted = new ItemDetails(barcode, cmd.titleId(), cmd.title(), cmd.agencyId(), cmd.materialType());
+    if (state.registered()) {
+      return state.details().equals(wanted)
+          ? Decision.unchanged()
+          : Decision.refuse(ITEM_ALREADY_REGISTERED, "barcode " + barcode + " is already registered to another item");
+    }
+    return Decision.persist(new Item.ItemRegistered(wanted));
+  }
+
+  /**
+   * One item, one loan: the first checkout to reach the item wins, a repeat of the same checkout
+   * changes nothing, and a checkout already settled as not lent is refused for good.
+   */
+  public static Decision<Item.Event> lend(Item.State state, String barcode, Item.Lend cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(barcode));
+    }
+    if (!state.details().agencyId().equals(cmd.agencyId())) {
+      return new Decision.Refuse<>(notOwnedBy(state, cmd.agencyId()));
+    }
+    if (state.loan() != null) {
+      return state.loan().checkoutId().equals(cmd.checkoutId())
+          ? Decision.unchanged()
+          : Decision.refuse(ITEM_ON_LOAN, "item " + barcode + " is already on loan");
+    }
+    if (state.cancelledCheckouts().contains(cmd.checkoutId())) {
+      return Decision.refuse(
+          CHECKOUT_CANCELLED, "checkout " + cmd.checkoutId() + " was cancelled; start a new checkout");
+    }
+    return Decision.persist(new Item.Lent(cmd.checkoutId(), cmd.cardNumber(), cmd.branchId(), now));
+  }
+
+  public static Decision<Item.Event> settleLend(Item.State state, String checkoutId) {
+    if (isLentUnder(state, checkoutId) || state.cancelledCheckouts().contains(checkoutId)) {
+      return Decision.unchanged();
+    }
+    return Decision.persist(new Item.LendCancelled(checkoutId));
+  }
+
+  public static boolean isLentUnder(Item.State state, String checkoutId) {
+    return state.loan() != null && state.loan().checkoutId().equals(checkoutId);
+  }
+
+  /**
+   * R22: an item may be returned at any branch of its agency; the patron answers for it until the
+   * return is registered. A retried return with the same return id repeats the receipt.
+   */
+  public static Decision<Item.Event> returnItem(Item.State state, String barcode, Item.Return cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(barcode));
+    }
+    if (state.lastReturn() != null && state.lastReturn().returnId().equals(cmd.returnId())) {
+      return Decision.unchanged();
+    }
+    if (!state.details().agencyId().equals(cmd.agencyId())) {
+      return new Decision.Refuse<>(notOwnedBy(state, cmd.agencyId()));
+    }
+    if (state.loan() == null) {
+      return Decision.refuse(ITEM_NOT_ON_LOAN, "item " + barcode + " is not on loan, so it cannot be returned");
+    }
+    return Decision.persist(
+        new Item.ItemReturned(
+            new ReturnReceipt(
+                cmd.returnId(),
+                barcode,
+                state.details().title(),
+                state.loan().cardNumber(),
+                state.loan().checkoutId(),
+                cmd.agencyId(),
+                cmd.branchId(),
+                now)));
+  }
+
+  public static Decision<Item.Event> confirmNotice(Item.State state, String checkoutId) {
+    boolean unsettled = state.unsettledReturns().stream().anyMatch(u -> u.checkoutId().equals(checkoutId));
+    return unsettled ? Decision.persist(new Item.ReturnNoticeConfirmed(checkoutId)) : Decision.unchanged();
+  }
+
+  public static Rejection notFound(String barcode) {
+    return Rejection.of(ITEM_NOT_FOUND, "no item is registered with barcode " + barcode);
+  }
+
+  private static Rejection notOwnedBy(Item.State state, String agencyId) {
+    return Rejection.of(
+        ITEM_NOT_OWNED_BY_AGENCY,
+        "item " + state.details().barcode() + " belongs to agency " + state.details().agencyId()
+            + ", not " + agencyId + "; it circulates only at that agency's branches");
+  }
+}

@@ -1,0 +1,16 @@
+package dk.library.circulation.patron;
+
+import dk.library.circulation.CborSerializable;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/** R17: the patron's proof of a checkout, with its due date. */
+public record CheckoutReceipt(
+    String checkoutId,
+    String cardNumber,
+    String barcode,
+    String agencyId,
+    String branchId,
+    Instant checkedOutAt,
+    LocalDate dueDate)
+    implements CborSerializable {}

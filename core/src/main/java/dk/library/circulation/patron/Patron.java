@@ -1,0 +1,445 @@
+package dk.library.circulation.patron;
+
+import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Replies;
+import dk.library.circulation.agency.LoanPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * A registered patron, identified by card number: the single writer of their loans, pending
+ * checkouts and loan limit. The decisions are in {@link PatronRules}; this class wires them to
+ * persistence and finishes checkouts that a crash left half-done.
+ */
+public final class Patron
+    extends EventSourcedBehaviorWithEnforcedReplies<Patron.Command, Patron.Event, Patron.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Patron");
+
+  /** Asks the item whether it was lent under a checkout; a "no" also makes the item refuse it later. */
+  @FunctionalInterface
+  public interface LendSettlement {
+    CompletionStage<Boolean> settle(String barcode, String checkoutId);
+  }
+
+  // Commands
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record Register(
+      PinHash pin, String name, String email, String mobile, String homeAgencyId, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record BeginCheckout(
+      String checkoutId,
+      String pin,
+      String barcode,
+      String agencyId,
+      String branchId,
+      LoanPolicy policy,
+      ActorRef<Reply> replyTo)
+      implements Command {
+    @Override
+    public String toString() {
+      return "BeginCheckout[" + checkoutId + ", " + barcode + "]";
+    }
+  }
+
+  public record CompleteCheckout(String checkoutId, ActorRef<Reply> replyTo) implements Command {}
+
+  public record AbandonCheckout(String checkoutId, Rejection reason, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** Renews the named loans, or every loan when {@code barcodes} is empty. */
+  public record Renew(
+      String pin, List<String> barcodes, Map<String, LoanPolicy> policyByAgency, ActorRef<Reply> replyTo)
+      implements Command {
+    @Override
+    public String toString() {
+      return "Renew[" + barcodes + "]";
+    }
+  }
+
+  public record EndLoan(String barcode, String checkoutId, Instant returnedAt, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Sent to itself after recovery for every checkout a crash left pending. */
+  record ResolvePendingCheckout(String checkoutId) implements Command {}
+
+  record LendSettled(String checkoutId, boolean lent) implements Command {}
+
+  record SettlementFailed(String checkoutId) implements Command {}
+
+  // Replies
+
+  public sealed interface Reply extends CborSerializable {}
+
+  public record StatusReply(Status status) implements Reply {}
+
+  public record CheckoutApproved(PendingCheckout pending) implements Reply {}
+
+  public record CheckoutFinished(CheckoutOutcome outcome) implements Reply {}
+
+  public record Renewals(List<RenewalResult> results) implements Reply {}
+
+  public record LoanEndedReply(String barcode) implements Reply {}
+
+  public record Rejected(Rejection rejection) implements Reply {}
+
+  // Events
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Registered(
+      String cardNumber,
+      PinHash pin,
+      String name,
+      String email,
+      String mobile,
+      String homeAgencyId,
+      Instant registeredAt)
+      implements Event {}
+
+  public record CheckoutBegun(PendingCheckout pending) implements Event {}
+
+  public record CheckoutCompleted(String checkoutId) implements Event {}
+
+  public record CheckoutAbandoned(String checkoutId, Rejection reason) implements Event {}
+
+  public record LoanRenewed(String barcode, LocalDate dueDate, Instant renewedAt) implements Event {}
+
+  public record LoanEnded(String barcode, String checkoutId, Instant returnedAt) implements Event {}
+
+  // State
+
+  public record Profile(
+      String cardNumber,
+      PinHash pin,
+      String name,
+      String email,
+      String mobile,
+      String homeAgencyId,
+      Instant registeredAt)
+      implements CborSerializable {}
+
+  /** What a patron or staff sees: loans with due dates and renewal counts. */
+  public record Status(
+      String cardNumber,
+      String name,
+      String email,
+      String mobile,
+      String homeAgencyId,
+      List<Loan> loans,
+      List<PendingCheckout> pendingCheckouts)
+      implements CborSerializable {}
+
+  public record RenewalResult(String barcode, boolean renewed, LocalDate dueDate, int renewals, Rejection refusal)
+      implements CborSerializable {}
+
+  /**
+   * {@code profile} is null until registration. Loans are keyed by barcode, pending checkouts and
+   * remembered outcomes by checkout id; outcomes keep insertion order and are bounded.
+   */
+  public record State(
+      Profile profile,
+      Map<String, Loan> loans,
+      Map<String, PendingCheckout> pending,
+      Map<String, CheckoutOutcome> outcomes)
+      implements CborSerializable {
+
+    static final int REMEMBERED_OUTCOMES = 100;
+
+    public static State empty() {
+      return new State(null, Map.of(), Map.of(), Map.of());
+    }
+
+    public boolean registered() {
+      return profile != null;
+    }
+
+    public Status status() {
+      return new Status(
+          profile.cardNumber(),
+          profile.name(),
+          profile.email(),
+          profile.mobile(),
+          profile.homeAgencyId(),
+          List.copyOf(loans.values()),
+          List.copyOf(pending.values()));
+    }
+
+    State withProfile(Profile p) {
+      return new State(p, loans, pending, outcomes);
+    }
+
+    State withPending(PendingCheckout p) {
+      Map<String, PendingCheckout> next = new LinkedHashMap<>(pending);
+      next.put(p.checkoutId(), p);
+      return new State(profile, loans, Map.copyOf(next), outcomes);
+    }
+
+    State completed(String checkoutId) {
+      PendingCheckout p = pending.get(checkoutId);
+      if (p == null) {
+        return this;
+      }
+      Map<String, Loan> nextLoans = new LinkedHashMap<>(loans);
+      nextLoans.put(p.barcode(), p.toLoan());
+      return new State(
+          profile,
+          nextLoans,
+          without(pending, checkoutId),
+          remember(checkoutId, CheckoutOutcome.lent(p.receipt(profile.cardNumber()))));
+    }
+
+    State abandoned(String checkoutId, Rejection reason) {
+      PendingCheckout p = pending.get(checkoutId);
+      if (p == null) {
+        return this;
+      }
+      return new State(
+          profile,
+          loans,
+          without(pending, checkoutId),
+          remember(checkoutId, CheckoutOutcome.refused(p.barcode(), reason)));
+    }
+
+    State renewed(String barcode, LocalDate dueDate) {
+      Loan loan = loans.get(barcode);
+      if (loan == null) {
+        return this;
+      }
+      Map<String, Loan> next = new LinkedHashMap<>(loans);
+      next.put(barcode, loan.renewedUntil(dueDate));
+      return new State(profile, next, pending, outcomes);
+    }
+
+    State loanEnded(String barcode, String checkoutId) {
+      Loan loan = loans.get(barcode);
+      if (loan == null || !loan.checkoutId().equals(checkoutId)) {
+        return this;
+      }
+      return new State(profile, without(loans, barcode), pending, outcomes);
+    }
+
+    private Map<String, CheckoutOutcome> remember(String checkoutId, CheckoutOutcome outcome) {
+      LinkedHashMap<String, CheckoutOutcome> next = new LinkedHashMap<>(outcomes);
+      next.put(checkoutId, outcome);
+      while (next.size() > REMEMBERED_OUTCOMES) {
+        next.remove(next.keySet().iterator().next());
+      }
+      return next;
+    }
+
+    private static <V> Map<String, V> without(Map<String, V> map, String key) {
+      Map<String, V> next = new LinkedHashMap<>(map);
+      next.remove(key);
+      return next;
+    }
+  }
+
+  private static final Duration SETTLEMENT_RETRY = Duration.ofSeconds(5);
+
+  private final String cardNumber;
+  private final ActorContext<Command> context;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final LendSettlement lendSettlement;
+  /** Pending checkouts whose settlement is under way, so a second trigger does not ask twice. */
+  private final Set<String> settling = new HashSet<>();
+
+  private Patron(
+      String cardNumber, ActorContext<Command> context, Clock clock, ZoneId zone, LendSettlement lendSettlement) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber));
+    this.cardNumber = cardNumber;
+    this.context = context;
+    this.clock = clock;
+    this.zone = zone;
+    this.lendSettlement = lendSettlement;
+  }
+
+  public static Behavior<Command> create(
+      String cardNumber, Clock clock, ZoneId zone, LendSettlement lendSettlement) {
+    return Behaviors.setup(ctx -> new Patron(cardNumber, ctx, clock, zone, lendSettlement));
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(
+            Register.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    PatronRules.register(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo(),
+                    s -> new StatusReply(s.status()),
+                    Rejected::new))
+        .onCommand(
+            BeginCheckout.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    PatronRules.beginCheckout(state, cardNumber, cmd, clock.instant(), zone),
+                    cmd.replyTo(),
+                    s -> checkoutReply(s, cmd.checkoutId()),
+                    Rejected::new))
+        .onCommand(
+            CompleteCheckout.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    PatronRules.complete(state, cmd.checkoutId()),
+                    cmd.replyTo(),
+                    s -> checkoutReply(s, cmd.checkoutId()),
+                    Rejected::new))
+        .onCommand(
+            AbandonCheckout.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    PatronRules.abandon(state, cmd.checkoutId(), cmd.reason()),
+                    cmd.replyTo(),
+                    s -> checkoutReply(s, cmd.checkoutId()),
+                    Rejected::new))
+        .onCommand(Renew.class, this::onRenew)
+        .onCommand(
+            EndLoan.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    PatronRules.endLoan(state, cmd),
+                    cmd.replyTo(),
+                    s -> new LoanEndedReply(cmd.barcode()),
+                    Rejected::new))
+        .onCommand(
+            GetStatus.class,
+            (state, cmd) ->
+                Effect()
+                    .reply(
+                        cmd.replyTo(),
+                        state.registered()
+                            ? new StatusReply(state.status())
+                            : new Rejected(PatronRules.notFound(cardNumber))))
+        .onCommand(ResolvePendingCheckout.class, this::onResolvePending)
+        .onCommand(LendSettled.class, this::onLendSettled)
+        .onCommand(
+            SettlementFailed.class,
+            (state, cmd) -> {
+              settling.remove(cmd.checkoutId());
+              context.scheduleOnce(
+                  SETTLEMENT_RETRY, context.getSelf(), new ResolvePendingCheckout(cmd.checkoutId()));
+              return Effect().none().thenNoReply();
+            })
+        .build();
+  }
+
+  private static Reply checkoutReply(State state, String checkoutId) {
+    PendingCheckout pending = state.pending().get(checkoutId);
+    if (pending != null) {
+      return new CheckoutApproved(pending);
+    }
+    return new CheckoutFinished(state.outcomes().get(checkoutId));
+  }
+
+  private ReplyEffect<Event, State> onRenew(State state, Renew cmd) {
+    PatronRules.RenewalDecision decision = PatronRules.renew(state, cardNumber, cmd, clock.instant(), zone);
+    if (decision.refusal() != null) {
+      return Effect().reply(cmd.replyTo(), new Rejected(decision.refusal()));
+    }
+    return Effect()
+        .persist(List.copyOf(decision.events()))
+        .thenReply(cmd.replyTo(), s -> new Renewals(decision.results()));
+  }
+
+  private ReplyEffect<Event, State> onResolvePending(State state, ResolvePendingCheckout cmd) {
+    PendingCheckout pending = state.pending().get(cmd.checkoutId());
+    if (pending != null && settling.add(cmd.checkoutId())) {
+      context.pipeToSelf(
+          lendSettlement.settle(pending.barcode(), pending.checkoutId()),
+          (lent, failure) ->
+              failure == null
+                  ? new LendSettled(cmd.checkoutId(), lent)
+                  : new SettlementFailed(cmd.checkoutId()));
+    }
+    return Effect().none().thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onLendSettled(State state, LendSettled cmd) {
+    settling.remove(cmd.checkoutId());
+    if (!state.pending().containsKey(cmd.checkoutId())) {
+      return Effect().none().thenNoReply();
+    }
+    Event event =
+        cmd.lent()
+            ? new CheckoutCompleted(cmd.checkoutId())
+            : new CheckoutAbandoned(cmd.checkoutId(), PatronRules.interrupted(cmd.checkoutId()));
+    return Effect().persist(event).thenNoReply();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            Registered.class,
+            (state, e) ->
+                state.withProfile(
+                    new Profile(
+                        e.cardNumber(), e.pin(), e.name(), e.email(), e.mobile(), e.homeAgencyId(), e.registeredAt())))
+        .onEvent(CheckoutBegun.class, (state, e) -> state.withPending(e.pending()))
+        .onEvent(CheckoutCompleted.class, (state, e) -> state.completed(e.checkoutId()))
+        .onEvent(CheckoutAbandoned.class, (state, e) -> state.abandoned(e.checkoutId(), e.reason()))
+        .onEvent(LoanRenewed.class, (state, e) -> state.renewed(e.barcode(), e.dueDate()))
+        .onEvent(LoanEnded.class, (state, e) -> state.loanEnded(e.barcode(), e.checkoutId()))
+        .build();
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state ->
+                state.pending().keySet().forEach(
+                    id -> context.getSelf().tell(new ResolvePendingCheckout(id))))
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+}

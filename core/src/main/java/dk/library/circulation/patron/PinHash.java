@@ -1,0 +1,62 @@
+package dk.library.circulation.patron;
+
+import dk.library.circulation.CborSerializable;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.regex.Pattern;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * A PIN kept only as a salted PBKDF2-HMAC-SHA256 hash (the JDK's own implementation). The PIN
+ * itself is never stored, logged or put into an event.
+ */
+public record PinHash(int iterations, String salt, String hash) implements CborSerializable {
+
+  private static final Pattern FOUR_DIGITS = Pattern.compile("[0-9]{4}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
+
+  /** R4: a PIN is exactly four digits. */
+  public static boolean isWellFormed(String pin) {
+    return pin != null && FOUR_DIGITS.matcher(pin).matches();
+  }
+
+  public static PinHash of(String pin, int iterations) {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    return new PinHash(
+        iterations,
+        Base64.getEncoder().encodeToString(salt),
+        Base64.getEncoder().encodeToString(derive(pin, salt, iterations)));
+  }
+
+  public boolean matches(String pin) {
+    if (!isWellFormed(pin)) {
+      return false;
+    }
+    byte[] expected = Base64.getDecoder().decode(hash);
+    byte[] actual = derive(pin, Base64.getDecoder().decode(salt), iterations);
+    return MessageDigest.isEqual(expected, actual);
+  }
+
+  @Override
+  public String toString() {
+    return "PinHash[redacted]";
+  }
+
+  private static byte[] derive(String pin, byte[] salt, int iterations) {
+    try {
+      PBEKeySpec spec = new PBEKeySpec(pin.toCharArray(), salt, iterations, 256);
+      try {
+        return SecretKeyFactory.getInstance(ALGORITHM).generateSecret(spec).getEncoded();
+      } finally {
+        spec.clearPassword();
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(ALGORITHM + " is part of every Java 17 runtime", e);
+    }
+  }
+}

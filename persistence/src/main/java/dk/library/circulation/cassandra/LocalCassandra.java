@@ -1,0 +1,353 @@
+package dk.library.circulation.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Apache Cassandra 5.0 started from Maven Central artifacts as a child JVM.
+ *
+ * <p>It is the embedded default of the server and the one shared node of a test run. The node runs
+ * on 127.0.0.1 only, on ports given by the caller, with everything it writes under {@code
+ * directory} so a user can see and delete it.
+ */
+public final class LocalCassandra implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalCassandra.class);
+
+  /** From Cassandra's conf/jvm17-server.options: the JPMS openings the node needs on Java 17. */
+  private static final List<String> JAVA17_OPTIONS =
+      List.of(
+          "-Djdk.attach.allowAttachSelf=true",
+          "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+          "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+          "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
+          "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
+          "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
+          "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
+          "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-exports", "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+          "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
+          "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
+          "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
+          "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
+          "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
+          "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens", "java.base/java.io=ALL-UNNAMED",
+          "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens", "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+          "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens", "java.base/java.util=ALL-UNNAMED",
+          "-Dio.netty.tryReflectionSetAccessible=true",
+          "-XX:+UseG1GC");
+
+  /** Where and how to run the node. */
+  public record Settings(
+      Path directory, int nativePort, int storagePort, String heap, Duration startTimeout) {
+
+    public Settings {
+      if (nativePort <= 0 || storagePort <= 0 || nativePort == storagePort) {
+        throw new IllegalArgumentException(
+            "native and storage ports must be two different positive ports");
+      }
+    }
+
+    /** Two free loopback ports, for a test node that must never collide with anything. */
+    public static Settings onFreePorts(Path directory, String heap) {
+      return new Settings(directory, freePort(), freePort(), heap, Duration.ofMinutes(3));
+    }
+  }
+
+  private final Settings settings;
+  private final Process process;
+  private final Instant startedAt;
+  private final Duration startDuration;
+
+  private LocalCassandra(Settings settings, Process process, Instant startedAt, Duration took) {
+    this.settings = settings;
+    this.process = process;
+    this.startedAt = startedAt;
+    this.startDuration = took;
+  }
+
+  /** Starts the node and returns once it answers CQL. */
+  public static LocalCassandra start(Settings settings) {
+    Instant begin = Instant.now();
+    try {
+      Path dir = settings.directory().toAbsolutePath();
+      Path conf = dir.resolve("conf");
+      Files.createDirectories(conf);
+      Path yaml = conf.resolve("cassandra.yaml");
+      Files.writeString(yaml, yaml(dir, settings));
+      Path logback = conf.resolve("logback.xml");
+      Files.writeString(logback, logback(dir));
+      List<String> classpath = NodeClasspath.locate();
+      String jamm =
+          classpath.stream()
+              .filter(p -> Path.of(p).getFileName().toString().startsWith("jamm-"))
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("no jamm jar on Cassandra's classpath"));
+
+      List<String> command = new ArrayList<>();
+      command.add(javaExecutable());
+      command.add("-Xms" + settings.heap());
+      command.add("-Xmx" + settings.heap());
+      command.add("-XX:MaxDirectMemorySize=512m");
+      command.addAll(JAVA17_OPTIONS);
+      command.add("-javaagent:" + jamm);
+      command.add("-Dcassandra.config=" + yaml.toUri());
+      command.add("-Dcassandra.storagedir=" + dir.resolve("data"));
+      command.add("-Dcassandra-foreground=yes");
+      command.add("-Dcassandra.ring_delay_ms=0");
+      command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+      command.add("-Dcassandra.superuser_setup_delay_ms=0");
+      command.add("-Dlogback.configurationFile=" + logback.toUri());
+      command.add("-cp");
+      command.add(String.join(java.io.File.pathSeparator, classpath));
+      command.add("org.apache.cassandra.service.CassandraDaemon");
+
+      Files.createDirectories(dir.resolve("logs"));
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("logs").resolve("stdout.log").toFile())
+              .start();
+      log.info(
+          "Starting Cassandra (pid {}) on 127.0.0.1:{}, data in {}",
+          process.pid(),
+          settings.nativePort(),
+          dir);
+      awaitCql(settings, process, begin);
+      Duration took = Duration.between(begin, Instant.now());
+      log.info("Cassandra answers CQL on 127.0.0.1:{} after {} ms", settings.nativePort(), took.toMillis());
+      LocalCassandra node = new LocalCassandra(settings, process, begin, took);
+      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "stop-local-cassandra"));
+      return node;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the local Cassandra node", e);
+    }
+  }
+
+  /** True when something already answers CQL on 127.0.0.1:port (a node left running). */
+  public static boolean answersCql(int port) {
+    try (CqlSession session = session(port, Duration.ofSeconds(2))) {
+      session.execute("SELECT release_version FROM system.local");
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  public int nativePort() {
+    return settings.nativePort();
+  }
+
+  public String contactPoint() {
+    return "127.0.0.1:" + settings.nativePort();
+  }
+
+  public Duration startDuration() {
+    return startDuration;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** Stops the node with SIGTERM, as Cassandra expects, and waits for it to go. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        log.warn("Cassandra did not stop within 60 s; killing it");
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private static void awaitCql(Settings settings, Process process, Instant begin) {
+    Instant deadline = begin.plus(settings.startTimeout());
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "Cassandra exited with code "
+                + process.exitValue()
+                + " while starting; see "
+                + settings.directory().resolve("logs"));
+      }
+      if (portOpen(settings.nativePort()) && answersCql(settings.nativePort())) {
+        return;
+      }
+      try {
+        Thread.sleep(250); // polling a child process's port: there is no event to await
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for Cassandra", e);
+      }
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException(
+        "Cassandra did not answer CQL within " + settings.startTimeout() + "; see "
+            + settings.directory().resolve("logs"));
+  }
+
+  private static boolean portOpen(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static CqlSession session(int port, Duration timeout) {
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress("127.0.0.1", port))
+        .withLocalDatacenter("datacenter1")
+        .withConfigLoader(
+            com.datastax.oss.driver.api.core.config.DriverConfigLoader.programmaticBuilder()
+                .withDuration(
+                    com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT,
+                    timeout)
+                .withDuration(
+                    com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_TIMEOUT,
+                    Duration.ofSeconds(10))
+                .build())
+        .build();
+  }
+
+  private static String javaExecutable() {
+    Optional<String> current = ProcessHandle.current().info().command();
+    return current.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String yaml(Path dir, Settings settings) {
+    Path data = dir.resolve("data");
+    return String.join(
+        "\n",
+        "cluster_name: library-local",
+        "num_tokens: 1",
+        "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
+        "endpoint_snitch: SimpleSnitch",
+        "seed_provider:",
+        "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
+        "    parameters:",
+        "      - seeds: \"127.0.0.1:" + settings.storagePort() + "\"",
+        "listen_address: 127.0.0.1",
+        "rpc_address: 127.0.0.1",
+        "storage_port: " + settings.storagePort(),
+        "native_transport_port: " + settings.nativePort(),
+        "start_native_transport: true",
+        "authenticator: AllowAllAuthenticator",
+        "authorizer: AllowAllAuthorizer",
+        "role_manager: CassandraRoleManager",
+        "data_file_directories:",
+        "  - " + data.resolve("data"),
+        "commitlog_directory: " + data.resolve("commitlog"),
+        "hints_directory: " + data.resolve("hints"),
+        "saved_caches_directory: " + data.resolve("saved_caches"),
+        "cdc_raw_directory: " + data.resolve("cdc_raw"),
+        // Group commit: a write is acknowledged only after its commit log segment is on disk.
+        "commitlog_sync: group",
+        "commitlog_sync_group_window: 5ms",
+        "commitlog_segment_size: 32MiB",
+        "disk_failure_policy: stop",
+        "commit_failure_policy: stop",
+        "key_cache_size: 16MiB",
+        "memtable_heap_space: 128MiB",
+        "memtable_offheap_space: 128MiB",
+        "concurrent_reads: 16",
+        "concurrent_writes: 32",
+        "concurrent_counter_writes: 8",
+        "compaction_throughput: 64MiB/s",
+        "read_request_timeout: 5000ms",
+        "write_request_timeout: 5000ms",
+        "request_timeout: 10000ms",
+        "auto_snapshot: false",
+        "dynamic_snitch: false",
+        "");
+  }
+
+  private static String logback(Path dir) {
+    return """
+        <configuration>
+          <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+            <file>%s</file>
+            <encoder><pattern>%%d{ISO8601} %%-5level [%%thread] %%logger{20} - %%msg%%n</pattern></encoder>
+          </appender>
+          <root level="INFO"><appender-ref ref="FILE"/></root>
+        </configuration>
+        """
+        .formatted(dir.resolve("logs").resolve("system.log"));
+  }
+
+  /** The classpath written by the cassandra-node module's build. */
+  static final class NodeClasspath {
+    static final String PROPERTY = "library.cassandra.classpath-file";
+
+    static List<String> locate() throws IOException {
+      Path file = Optional.ofNullable(System.getProperty(PROPERTY)).map(Path::of).orElseGet(NodeClasspath::search);
+      String text = Files.readString(file).trim();
+      List<String> entries = Arrays.asList(text.split(java.io.File.pathSeparator));
+      for (String entry : entries) {
+        if (!Files.exists(Path.of(entry))) {
+          throw new IllegalStateException(
+              "Cassandra jar " + entry + " is missing; run 'mvn -B install -DskipTests' first");
+        }
+      }
+      return entries;
+    }
+
+    private static Path search() {
+      Path dir = Path.of("").toAbsolutePath();
+      while (dir != null) {
+        Path candidate = dir.resolve("cassandra-node/target/cassandra.classpath");
+        if (Files.exists(candidate)) {
+          return candidate;
+        }
+        dir = dir.getParent();
+      }
+      throw new IllegalStateException(
+          "cassandra-node/target/cassandra.classpath not found above "
+              + Path.of("").toAbsolutePath()
+              + "; build the project first ('mvn -B install -DskipTests') or set -D"
+              + PROPERTY);
+    }
+  }
+}
