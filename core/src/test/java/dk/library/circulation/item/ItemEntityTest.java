@@ -1,0 +1,93 @@
+package dk.library.circulation.item;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dk.library.circulation.Rejection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ItemEntityTest {
+
+  static final ActorTestKit testKit =
+      ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+
+  final ConcurrentLinkedQueue<String> noticesSent = new ConcurrentLinkedQueue<>();
+  volatile boolean patronAnswers = false;
+
+  EventSourcedBehaviorTestKit<Item.Command, Item.Event, Item.State> item;
+
+  @BeforeEach
+  void setUp() {
+    item =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Item.create(
+                "X1",
+                CLOCK,
+                (card, barcode, checkoutId, at) -> {
+                  noticesSent.add(card + ":" + checkoutId);
+                  return patronAnswers
+                      ? CompletableFuture.completedFuture(null)
+                      : CompletableFuture.failedFuture(new IllegalStateException("patron unreachable"));
+                }));
+    item.clear();
+    item.<Item.Reply>runCommand(r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", r));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void lendingIsPersistedAndAnotherCheckoutIsRefused() {
+    var lent = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", r));
+    assertInstanceOf(Item.StatusReply.class, lent.reply());
+    var second = item.<Item.Reply>runCommand(r -> new Item.Lend("t2", "C2", "A1", "B1", r));
+    assertEquals(Rejection.Code.ITEM_ON_LOAN, assertInstanceOf(Item.Rejected.class, second.reply()).rejection().code());
+    assertTrue(second.hasNoEvents());
+    item.restart();
+    assertEquals("C1", item.getState().loan().cardNumber());
+  }
+
+  @Test
+  void settlingAnUnknownCheckoutRefusesItsLateLend() {
+    var settled = item.<Item.Reply>runCommand(r -> new Item.SettleLend("t1", r));
+    assertEquals(false, assertInstanceOf(Item.LendSettlement.class, settled.reply()).lent());
+    var late = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", r));
+    assertEquals(Rejection.Code.CHECKOUT_CANCELLED, assertInstanceOf(Item.Rejected.class, late.reply()).rejection().code());
+  }
+
+  @Test
+  void R22_aReturnIsKeptUnsettledUntilThePatronConfirmsEvenAcrossRestarts() {
+    item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", r));
+    var returned = item.<Item.Reply>runCommand(r -> new Item.Return("r1", "A1", "B2", r));
+    assertEquals("B2", assertInstanceOf(Item.Returned.class, returned.reply()).receipt().branchId());
+    assertNull(returned.state().loan());
+    assertEquals(1, returned.state().unsettledReturns().size());
+
+    patronAnswers = true;
+    item.restart();
+    testKit.createTestProbe().awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          assertTrue(item.getState().unsettledReturns().isEmpty());
+          return null;
+        });
+    assertTrue(noticesSent.contains("C1:t1"));
+  }
+}

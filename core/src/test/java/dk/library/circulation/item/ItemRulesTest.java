@@ -1,0 +1,79 @@
+package dk.library.circulation.item;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.library.circulation.Decision;
+import dk.library.circulation.Rejection.Code;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ItemRulesTest {
+
+  static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+  static final ItemDetails BOOK = new ItemDetails("X1", "T1", "Out of Africa", "A1", "book");
+
+  static Item.State shelved() {
+    return Item.State.empty().registered(BOOK);
+  }
+
+  static Item.Lend lend(String checkoutId, String card) {
+    return new Item.Lend(checkoutId, card, "A1", "B1", null);
+  }
+
+  static Item.State lent(Item.State s, Decision<Item.Event> d) {
+    return s.lent((Item.Lent) ((Decision.Persist<Item.Event>) d).events().get(0));
+  }
+
+  static Code refusal(Decision<Item.Event> decision) {
+    return assertInstanceOf(Decision.Refuse.class, decision).rejection().code();
+  }
+
+  @Test
+  void oneItemOneLoan() {
+    Item.State s = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P1"), NOW));
+    assertEquals(Code.ITEM_ON_LOAN, refusal(ItemRules.lend(s, "X1", lend("t2", "P2"), NOW)));
+    assertInstanceOf(Decision.Unchanged.class, ItemRules.lend(s, "X1", lend("t1", "P1"), NOW));
+  }
+
+  @Test
+  void anUnknownItemCannotBeLent() {
+    assertEquals(Code.ITEM_NOT_FOUND, refusal(ItemRules.lend(Item.State.empty(), "X9", lend("t1", "P1"), NOW)));
+  }
+
+  @Test
+  void aCheckoutSettledAsNotLentIsRefusedForGood() {
+    Decision<Item.Event> settle = ItemRules.settleLend(shelved(), "t1");
+    Item.State s = shelved().cancelled(((Item.LendCancelled) ((Decision.Persist<Item.Event>) settle).events().get(0)).checkoutId());
+    assertEquals(Code.CHECKOUT_CANCELLED, refusal(ItemRules.lend(s, "X1", lend("t1", "P1"), NOW)));
+    assertInstanceOf(Decision.Unchanged.class, ItemRules.settleLend(s, "t1"));
+  }
+
+  @Test
+  void settlingALentCheckoutConfirmsIt() {
+    Item.State s = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P1"), NOW));
+    assertInstanceOf(Decision.Unchanged.class, ItemRules.settleLend(s, "t1"));
+    assertTrue(ItemRules.isLentUnder(s, "t1"));
+  }
+
+  @Test
+  void R22_anItemIsReturnedAtAnyBranchOfItsAgency() {
+    Item.State s = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P1"), NOW));
+    Decision<Item.Event> d = ItemRules.returnItem(s, "X1", new Item.Return("r1", "A1", "B7", null), NOW);
+    ReturnReceipt receipt = ((Item.ItemReturned) ((Decision.Persist<Item.Event>) d).events().get(0)).receipt();
+    assertEquals("B7", receipt.branchId());
+    assertEquals("P1", receipt.cardNumber());
+    Item.State after = s.returned(receipt);
+    assertEquals(null, after.loan());
+    assertEquals(1, after.unsettledReturns().size());
+    assertInstanceOf(Decision.Unchanged.class, ItemRules.returnItem(after, "X1", new Item.Return("r1", "A1", "B7", null), NOW));
+    assertEquals(Code.ITEM_NOT_ON_LOAN, refusal(ItemRules.returnItem(after, "X1", new Item.Return("r2", "A1", "B7", null), NOW)));
+  }
+
+  @Test
+  void R22_anItemCannotBeReturnedAtAnotherAgency() {
+    Item.State s = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P1"), NOW));
+    assertEquals(Code.ITEM_NOT_OWNED_BY_AGENCY, refusal(ItemRules.returnItem(s, "X1", new Item.Return("r1", "A2", "B1", null), NOW)));
+  }
+}

@@ -1,0 +1,142 @@
+package dk.library.circulation.patron;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.agency.LoanPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PatronEntityTest {
+
+  static final ActorTestKit testKit =
+      ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+  static final ZoneId ZONE = ZoneId.of("Europe/Copenhagen");
+  static final LoanPolicy POLICY = new LoanPolicy(28, 5, 2);
+
+  /** The item side as the patron sees it: which settlements were asked, and the answer to give. */
+  final ConcurrentLinkedQueue<String> settlementsAsked = new ConcurrentLinkedQueue<>();
+  volatile boolean itemSaysLent = true;
+
+  EventSourcedBehaviorTestKit<Patron.Command, Patron.Event, Patron.State> patron;
+
+  @BeforeEach
+  void setUp() {
+    patron =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Patron.create(
+                "C1",
+                CLOCK,
+                ZONE,
+                (barcode, checkoutId) -> {
+                  settlementsAsked.add(checkoutId);
+                  return CompletableFuture.completedFuture(itemSaysLent);
+                }));
+    patron.clear();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  private void register() {
+    var result = patron.<Patron.Reply>runCommand(r -> new Patron.Register(PinHash.of("1234", 1000), "Inger Christensen", "ic@example.dk", null, "A1", r));
+    assertInstanceOf(Patron.StatusReply.class, result.reply());
+  }
+
+  private Patron.Reply begin(String checkoutId, String barcode) {
+    return patron.<Patron.Reply>runCommand(r -> new Patron.BeginCheckout(checkoutId, "1234", barcode, "A1", "B1", POLICY, r)).reply();
+  }
+
+  @Test
+  void R1_registrationIsPersistedAndSurvivesRestart() {
+    register();
+    patron.restart();
+    assertEquals("Inger Christensen", patron.getState().profile().name());
+  }
+
+  @Test
+  void R17_checkoutBeginsThenCompletesIntoALoanWithAReceipt() {
+    register();
+    assertInstanceOf(Patron.CheckoutApproved.class, begin("t1", "X1"));
+    var done = patron.<Patron.Reply>runCommand(r -> new Patron.CompleteCheckout("t1", r));
+    Patron.CheckoutFinished finished = assertInstanceOf(Patron.CheckoutFinished.class, done.reply());
+    assertEquals("2026-12-20", finished.outcome().receipt().dueDate().toString());
+    assertEquals(1, done.state().loans().size());
+    // A lost reply: the same transaction again answers the same receipt and adds nothing.
+    Patron.CheckoutFinished again = assertInstanceOf(Patron.CheckoutFinished.class, begin("t1", "X1"));
+    assertEquals(finished.outcome(), again.outcome());
+    assertEquals(1, patron.getState().loans().size());
+  }
+
+  @Test
+  void R4_aWrongPinPersistsNothing() {
+    register();
+    var result = patron.<Patron.Reply>runCommand(r -> new Patron.BeginCheckout("t1", "9999", "X1", "A1", "B1", POLICY, r));
+    assertEquals(Rejection.Code.WRONG_PIN, assertInstanceOf(Patron.Rejected.class, result.reply()).rejection().code());
+    assertTrue(result.hasNoEvents());
+  }
+
+  @Test
+  void aCheckoutLeftPendingByACrashIsCompletedWhenTheItemWasLent() {
+    register();
+    begin("t1", "X1");
+    itemSaysLent = true;
+    patron.restart();
+    awaitNoPending();
+    assertEquals(List.of("t1"), List.copyOf(settlementsAsked));
+    assertEquals("t1", patron.getState().loans().get("X1").checkoutId());
+  }
+
+  @Test
+  void aCheckoutLeftPendingByACrashIsAbandonedWhenTheItemWasNotLent() {
+    register();
+    begin("t1", "X1");
+    itemSaysLent = false;
+    patron.restart();
+    awaitNoPending();
+    assertTrue(patron.getState().loans().isEmpty());
+    assertEquals(Rejection.Code.CHECKOUT_CANCELLED, patron.getState().outcomes().get("t1").rejection().code());
+  }
+
+  @Test
+  void R19_renewalIsPersistedWithItsCount() {
+    register();
+    begin("t1", "X1");
+    patron.<Patron.Reply>runCommand(r -> new Patron.CompleteCheckout("t1", r));
+    var result = patron.<Patron.Reply>runCommand(r -> new Patron.Renew("1234", List.of("X1"), Map.of("A1", POLICY), r));
+    assertInstanceOf(Patron.Renewals.class, result.reply());
+    assertEquals(1, result.state().loans().get("X1").renewals());
+    patron.restart();
+    assertEquals(1, patron.getState().loans().get("X1").renewals());
+  }
+
+  private void awaitNoPending() {
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          assertTrue(patron.getState().pending().isEmpty());
+          return null;
+        });
+  }
+}

@@ -1,0 +1,183 @@
+package dk.library.circulation.patron;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.library.circulation.Decision;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Rejection.Code;
+import dk.library.circulation.agency.LoanPolicy;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PatronRulesTest {
+
+  static final ZoneId COPENHAGEN = ZoneId.of("Europe/Copenhagen");
+  static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+  static final LoanPolicy POLICY = new LoanPolicy(28, 2, 1);
+  static final PinHash PIN = PinHash.of("1234", 1000);
+  static final String CARD = "1000001";
+
+  static Patron.State registered() {
+    return Patron.State.empty()
+        .withProfile(new Patron.Profile(CARD, PIN, "Karen Blixen", null, null, "A1", NOW));
+  }
+
+  static Patron.BeginCheckout begin(String checkoutId, String barcode, String pin) {
+    return new Patron.BeginCheckout(checkoutId, pin, barcode, "A1", "B1", POLICY, null);
+  }
+
+  static Patron.State apply(Patron.State state, Decision<Patron.Event> decision) {
+    Patron.State s = state;
+    for (Patron.Event e : ((Decision.Persist<Patron.Event>) decision).events()) {
+      if (e instanceof Patron.CheckoutBegun b) {
+        s = s.withPending(b.pending());
+      } else if (e instanceof Patron.CheckoutCompleted c) {
+        s = s.completed(c.checkoutId());
+      } else if (e instanceof Patron.CheckoutAbandoned a) {
+        s = s.abandoned(a.checkoutId(), a.reason());
+      } else if (e instanceof Patron.LoanRenewed r) {
+        s = s.renewed(r.barcode(), r.dueDate());
+      } else if (e instanceof Patron.LoanEnded l) {
+        s = s.loanEnded(l.barcode(), l.checkoutId());
+      }
+    }
+    return s;
+  }
+
+  static Code refusal(Decision<Patron.Event> decision) {
+    return assertInstanceOf(Decision.Refuse.class, decision).rejection().code();
+  }
+
+  static Patron.State withLoan(String checkoutId, String barcode) {
+    Patron.State s = apply(registered(), PatronRules.beginCheckout(registered(), CARD, begin(checkoutId, barcode, "1234"), NOW, COPENHAGEN));
+    return apply(s, PatronRules.complete(s, checkoutId));
+  }
+
+  @Test
+  void R1_anUnregisteredCardCannotBorrow() {
+    assertEquals(
+        Code.PATRON_NOT_FOUND,
+        refusal(PatronRules.beginCheckout(Patron.State.empty(), CARD, begin("t1", "X1", "1234"), NOW, COPENHAGEN)));
+  }
+
+  @Test
+  void R1_aCardIsRegisteredOnlyOnce() {
+    Patron.Register again = new Patron.Register(PIN, "Someone Else", null, null, "A1", null);
+    assertEquals(Code.PATRON_ALREADY_REGISTERED, refusal(PatronRules.register(registered(), CARD, again, NOW)));
+  }
+
+  @Test
+  void R4_aWrongPinIsRefusedAndChangesNothing() {
+    assertEquals(Code.WRONG_PIN, refusal(PatronRules.beginCheckout(registered(), CARD, begin("t1", "X1", "4321"), NOW, COPENHAGEN)));
+    assertEquals(Code.WRONG_PIN, refusal(PatronRules.beginCheckout(registered(), CARD, begin("t1", "X1", "12a4"), NOW, COPENHAGEN)));
+  }
+
+  @Test
+  void R4_thePinIsExactlyFourDigits() {
+    assertTrue(PinHash.isWellFormed("0042"));
+    for (String bad : new String[] {"123", "12345", "12 4", "abcd", "", "١٢٣٤"}) {
+      assertTrue(!PinHash.isWellFormed(bad), bad);
+    }
+    assertTrue(!PinHash.isWellFormed(null));
+  }
+
+  @Test
+  void R4_thePinIsStoredOnlyAsASaltedHash() {
+    PinHash a = PinHash.of("1234", 1000);
+    PinHash b = PinHash.of("1234", 1000);
+    assertTrue(a.matches("1234") && b.matches("1234"));
+    assertTrue(!a.hash().equals(b.hash()), "two hashes of one PIN differ by their salt");
+    assertTrue(!a.toString().contains(a.hash()));
+  }
+
+  @Test
+  void R16_theDueDateIsTheAgencysLoanPeriodAfterTheDayOfCheckout() {
+    Patron.State s = apply(registered(), PatronRules.beginCheckout(registered(), CARD, begin("t1", "X1", "1234"), NOW, COPENHAGEN));
+    assertEquals(LocalDate.of(2026, 12, 20), s.pending().get("t1").dueDate());
+    // 23:30 UTC is already the next day in Copenhagen: the library's day decides.
+    Instant lateEvening = Instant.parse("2026-11-22T23:30:00Z");
+    assertEquals(LocalDate.of(2026, 12, 21), PatronRules.dueDate(lateEvening, COPENHAGEN, POLICY));
+  }
+
+  @Test
+  void R17_aCompletedCheckoutYieldsAReceiptWithTheDueDate() {
+    Patron.State s = withLoan("t1", "X1");
+    CheckoutReceipt receipt = s.outcomes().get("t1").receipt();
+    assertEquals("X1", receipt.barcode());
+    assertEquals(LocalDate.of(2026, 12, 20), receipt.dueDate());
+    assertEquals(1, s.loans().size());
+    assertTrue(s.pending().isEmpty());
+  }
+
+  @Test
+  void R21_pendingCheckoutsCountAgainstTheLoanLimit() {
+    Patron.State s = withLoan("t1", "X1");
+    s = apply(s, PatronRules.beginCheckout(s, CARD, begin("t2", "X2", "1234"), NOW, COPENHAGEN));
+    assertEquals(Code.LOAN_LIMIT_REACHED, refusal(PatronRules.beginCheckout(s, CARD, begin("t3", "X3", "1234"), NOW, COPENHAGEN)));
+  }
+
+  @Test
+  void aRetryWithTheSameTransactionIdChangesNothing() {
+    Patron.State s = withLoan("t1", "X1");
+    assertInstanceOf(Decision.Unchanged.class, PatronRules.beginCheckout(s, CARD, begin("t1", "X1", "1234"), NOW, COPENHAGEN));
+    assertInstanceOf(Decision.Unchanged.class, PatronRules.complete(s, "t1"));
+  }
+
+  @Test
+  void aTransactionIdCannotBeReusedForAnotherItem() {
+    Patron.State s = withLoan("t1", "X1");
+    assertEquals(Code.TRANSACTION_ID_REUSED, refusal(PatronRules.beginCheckout(s, CARD, begin("t1", "X2", "1234"), NOW, COPENHAGEN)));
+  }
+
+  @Test
+  void anAbandonedCheckoutFreesItsPlaceAndRemembersWhy() {
+    Patron.State s = apply(registered(), PatronRules.beginCheckout(registered(), CARD, begin("t1", "X1", "1234"), NOW, COPENHAGEN));
+    Rejection onLoan = Rejection.of(Code.ITEM_ON_LOAN, "on loan");
+    s = apply(s, PatronRules.abandon(s, "t1", onLoan));
+    assertTrue(s.pending().isEmpty() && s.loans().isEmpty());
+    assertEquals(onLoan, s.outcomes().get("t1").rejection());
+  }
+
+  @Test
+  void R19_aLoanIsRenewedUpToTheAgencysLimit() {
+    Patron.State s = withLoan("t1", "X1");
+    Instant later = NOW.plusSeconds(20 * 86400);
+    Patron.Renew renewOne = new Patron.Renew("1234", List.of("X1"), Map.of("A1", POLICY), null);
+    PatronRules.RenewalDecision first = PatronRules.renew(s, CARD, renewOne, later, COPENHAGEN);
+    assertNull(first.refusal());
+    assertEquals(LocalDate.of(2027, 1, 9), first.results().get(0).dueDate());
+    for (Patron.Event e : first.events()) {
+      Patron.LoanRenewed r = (Patron.LoanRenewed) e;
+      s = s.renewed(r.barcode(), r.dueDate());
+    }
+    assertEquals(1, s.loans().get("X1").renewals());
+    PatronRules.RenewalDecision second = PatronRules.renew(s, CARD, renewOne, later, COPENHAGEN);
+    assertEquals(Code.RENEWAL_LIMIT_REACHED, second.refusal().code());
+    assertTrue(second.events().isEmpty());
+  }
+
+  @Test
+  void R19_renewingAllAnswersPerLoan() {
+    Patron.State s = withLoan("t1", "X1");
+    Patron.Renew all = new Patron.Renew("1234", List.of(), Map.of("A1", new LoanPolicy(28, 2, 0)), null);
+    PatronRules.RenewalDecision d = PatronRules.renew(s, CARD, all, NOW, COPENHAGEN);
+    assertNull(d.refusal());
+    assertEquals(Code.RENEWAL_LIMIT_REACHED, d.results().get(0).refusal().code());
+  }
+
+  @Test
+  void R22_theLoanEndsWhenTheReturnIsRegisteredAndARepeatChangesNothing() {
+    Patron.State s = withLoan("t1", "X1");
+    Patron.EndLoan end = new Patron.EndLoan("X1", "t1", NOW, null);
+    s = apply(s, PatronRules.endLoan(s, end));
+    assertTrue(s.loans().isEmpty());
+    assertInstanceOf(Decision.Unchanged.class, PatronRules.endLoan(s, end));
+  }
+}
