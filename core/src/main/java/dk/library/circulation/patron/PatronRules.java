@@ -157,8 +157,8 @@ public final class PatronRules {
         Rejection limit =
             Rejection.of(
                 RENEWAL_LIMIT_REACHED,
-                "item " + barcode + " has been renewed " + loan.renewals() + " times, the most agency "
-                    + loan.agencyId() + " allows; return it by " + loan.dueDate());
+                "item " + barcode + " has reached agency " + loan.agencyId() + "'s limit of "
+                    + policy.maxRenewals() + " renewals; return it by " + loan.dueDate());
         if (cmd.barcodes().size() == 1) {
           return new RenewalDecision(List.of(), List.of(), limit);
         }

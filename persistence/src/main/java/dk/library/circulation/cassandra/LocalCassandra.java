@@ -147,6 +147,9 @@ public final class LocalCassandra implements AutoCloseable {
 
   /** True when something already answers CQL on 127.0.0.1:port (a node left running). */
   public static boolean answersCql(int port) {
+    if (!portOpen(port)) {
+      return false;
+    }
     try (CqlSession session = session(port, Duration.ofSeconds(2))) {
       session.execute("SELECT release_version FROM system.local");
       return true;
@@ -203,7 +206,7 @@ public final class LocalCassandra implements AutoCloseable {
                 + " while starting; see "
                 + settings.directory().resolve("logs"));
       }
-      if (portOpen(settings.nativePort()) && answersCql(settings.nativePort())) {
+      if (answersCql(settings.nativePort())) {
         return;
       }
       try {
@@ -234,6 +237,9 @@ public final class LocalCassandra implements AutoCloseable {
         .withLocalDatacenter("datacenter1")
         .withConfigLoader(
             com.datastax.oss.driver.api.core.config.DriverConfigLoader.programmaticBuilder()
+                // A probe: one attempt, whatever the application's driver settings say.
+                .withBoolean(
+                    com.datastax.oss.driver.api.core.config.DefaultDriverOption.RECONNECT_ON_INIT, false)
                 .withDuration(
                     com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT,
                     timeout)

@@ -1,0 +1,31 @@
+package dk.library.circulation.http;
+
+import java.util.regex.Pattern;
+
+/** The accepted form of every identifier and value in the API, with the words that describe it. */
+final class Forms {
+  static final Pattern AGENCY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
+  static final String AGENCY_ID_TEXT = "1-40 letters, digits, '.', '_' or '-'";
+  static final Pattern BRANCH_ID = AGENCY_ID;
+  static final String BRANCH_ID_TEXT = AGENCY_ID_TEXT;
+  static final Pattern CARD_NUMBER = Pattern.compile("[A-Za-z0-9]{4,20}");
+  static final String CARD_NUMBER_TEXT = "4-20 letters or digits";
+  static final Pattern BARCODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
+  static final String BARCODE_TEXT = "1-40 letters, digits, '.', '_' or '-'";
+  static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+  static final String TRANSACTION_ID_TEXT = "1-64 letters, digits, '.', '_', ':' or '-'";
+  static final Pattern PIN = Pattern.compile("[0-9]{4}");
+  static final String PIN_TEXT = "exactly 4 digits";
+  static final Pattern NAME = Pattern.compile("(?U)\\S.{0,199}");
+  static final String NAME_TEXT = "1-200 characters, not starting with a space";
+  static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s]{1,63}");
+  static final String EMAIL_TEXT = "an email address such as name@example.dk";
+  static final Pattern MOBILE = Pattern.compile("\\+?[0-9][0-9 ]{5,19}");
+  static final String MOBILE_TEXT = "a phone number of 6-20 digits, optionally starting with '+'";
+  static final Pattern MATERIAL_TYPE = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+  static final String MATERIAL_TYPE_TEXT = "1-40 lower-case letters, digits or '-', such as 'book'";
+  static final Pattern TITLE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+  static final String TITLE_ID_TEXT = "1-64 letters, digits, '.', '_', ':' or '-'";
+
+  private Forms() {}
+}

@@ -1,0 +1,57 @@
+package dk.library.circulation.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dk.library.circulation.Rejection;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * An RFC 9457 problem document: {@code code} is the stable machine code, {@code detail} the
+ * sentence a person can act on, {@code errors} the per-field problems of a bad request.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String code, String detail, List<FieldError> errors) {
+
+  public record FieldError(String field, String message) {}
+
+  public static Problem of(StatusCode status, String code, String detail) {
+    return new Problem(
+        "urn:library-circulation:problem:" + code, title(status), status.intValue(), code, detail, List.of());
+  }
+
+  public static Problem invalidRequest(List<FieldError> errors) {
+    String detail =
+        errors.size() == 1
+            ? errors.get(0).field() + ": " + errors.get(0).message()
+            : "the request has " + errors.size() + " invalid fields; see errors";
+    Problem p = of(StatusCodes.BAD_REQUEST, "INVALID_REQUEST", detail);
+    return new Problem(p.type(), p.title(), p.status(), p.code(), p.detail(), List.copyOf(errors));
+  }
+
+  public static Problem of(Rejection rejection) {
+    return of(statusOf(rejection.code()), rejection.code().name(), rejection.message());
+  }
+
+  /** The HTTP status each rule's refusal answers with. */
+  static StatusCode statusOf(Rejection.Code code) {
+    return switch (code) {
+      case WRONG_PIN -> StatusCodes.UNAUTHORIZED;
+      case AGENCY_NOT_FOUND, BRANCH_NOT_FOUND, PATRON_NOT_FOUND, ITEM_NOT_FOUND, LOAN_NOT_FOUND ->
+          StatusCodes.NOT_FOUND;
+      case AGENCY_ALREADY_EXISTS,
+          PATRON_ALREADY_REGISTERED,
+          ITEM_ALREADY_REGISTERED,
+          ITEM_ON_LOAN,
+          ITEM_NOT_ON_LOAN,
+          TRANSACTION_ID_REUSED,
+          CHECKOUT_CANCELLED -> StatusCodes.CONFLICT;
+      case LOAN_LIMIT_REACHED, RENEWAL_LIMIT_REACHED, ITEM_NOT_OWNED_BY_AGENCY ->
+          StatusCodes.UNPROCESSABLE_ENTITY;
+    };
+  }
+
+  private static String title(StatusCode status) {
+    return status.reason();
+  }
+}

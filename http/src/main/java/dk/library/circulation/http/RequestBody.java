@@ -1,0 +1,188 @@
+package dk.library.circulation.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * A JSON request body read field by field, collecting every problem (missing, wrong type, wrong
+ * form, unknown field) so one answer tells the client all that is wrong.
+ */
+final class RequestBody {
+
+  /** Thrown when the body cannot be used; carries the problem to answer with. */
+  static final class Invalid extends Exception {
+    final Problem problem;
+
+    Invalid(Problem problem) {
+      super(problem.detail(), null, false, false);
+      this.problem = problem;
+    }
+  }
+
+  private final JsonNode node;
+  private final String prefix;
+  private final List<Problem.FieldError> errors;
+  private final Set<String> read = new HashSet<>();
+
+  private RequestBody(JsonNode node, String prefix, List<Problem.FieldError> errors) {
+    this.node = node;
+    this.prefix = prefix;
+    this.errors = errors;
+  }
+
+  static RequestBody parse(ObjectMapper mapper, String json) throws Invalid {
+    JsonNode node;
+    try {
+      node = mapper.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new Invalid(
+          Problem.of(
+              org.apache.pekko.http.javadsl.model.StatusCodes.BAD_REQUEST,
+              "MALFORMED_JSON",
+              "the body is not valid JSON: " + e.getOriginalMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      throw new Invalid(
+          Problem.of(
+              org.apache.pekko.http.javadsl.model.StatusCodes.BAD_REQUEST,
+              "MALFORMED_JSON",
+              "the body must be a JSON object"));
+    }
+    return new RequestBody(node, "", new ArrayList<>());
+  }
+
+  String text(String field, Pattern form, String formDescription) {
+    JsonNode value = value(field);
+    if (value == null) {
+      error(field, "is required");
+      return null;
+    }
+    return checked(field, value, form, formDescription);
+  }
+
+  String optionalText(String field, Pattern form, String formDescription) {
+    JsonNode value = value(field);
+    return value == null ? null : checked(field, value, form, formDescription);
+  }
+
+  int integer(String field, int min, int max) {
+    JsonNode value = value(field);
+    if (value == null) {
+      error(field, "is required");
+    } else if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      error(field, "must be a whole number");
+    } else if (value.intValue() < min || value.intValue() > max) {
+      error(field, "must be between " + min + " and " + max + ", was " + value.intValue());
+    } else {
+      return value.intValue();
+    }
+    return 0;
+  }
+
+  List<String> optionalTextList(String field, Pattern form, String formDescription, int maxSize) {
+    JsonNode value = value(field);
+    List<String> result = new ArrayList<>();
+    if (value == null) {
+      return result;
+    }
+    if (!value.isArray()) {
+      error(field, "must be an array of strings");
+      return result;
+    }
+    if (value.size() > maxSize) {
+      error(field, "may hold at most " + maxSize + " entries");
+      return result;
+    }
+    for (int i = 0; i < value.size(); i++) {
+      String s = checked(field + "[" + i + "]", value.get(i), form, formDescription);
+      if (s != null) {
+        result.add(s);
+      }
+    }
+    return result;
+  }
+
+  /** Reads each element of an array of objects; at least {@code minSize} are required. */
+  <T> List<T> objects(String field, int minSize, int maxSize, Function<RequestBody, T> reader) {
+    JsonNode value = value(field);
+    List<T> result = new ArrayList<>();
+    if (value == null || !value.isArray()) {
+      error(field, value == null ? "is required" : "must be an array");
+      return result;
+    }
+    if (value.size() < minSize || value.size() > maxSize) {
+      error(field, "must hold between " + minSize + " and " + maxSize + " entries");
+      return result;
+    }
+    for (int i = 0; i < value.size(); i++) {
+      String path = prefix + field + "[" + i + "].";
+      if (!value.get(i).isObject()) {
+        errors.add(new Problem.FieldError(prefix + field + "[" + i + "]", "must be an object"));
+        continue;
+      }
+      RequestBody element = new RequestBody(value.get(i), path, errors);
+      result.add(reader.apply(element));
+      element.rejectUnknownFields();
+    }
+    return result;
+  }
+
+  <T> T object(String field, Function<RequestBody, T> reader) {
+    JsonNode value = value(field);
+    if (value == null || !value.isObject()) {
+      error(field, value == null ? "is required" : "must be an object");
+      return null;
+    }
+    RequestBody inner = new RequestBody(value, prefix + field + ".", errors);
+    T result = reader.apply(inner);
+    inner.rejectUnknownFields();
+    return result;
+  }
+
+  void error(String field, String message) {
+    errors.add(new Problem.FieldError(prefix + field, message));
+  }
+
+  /** Ends reading: throws with every problem found, unknown fields included. */
+  void finish() throws Invalid {
+    rejectUnknownFields();
+    if (!errors.isEmpty()) {
+      throw new Invalid(Problem.invalidRequest(errors));
+    }
+  }
+
+  private void rejectUnknownFields() {
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!read.contains(name)) {
+        errors.add(new Problem.FieldError(prefix + name, "is not a known field"));
+      }
+    }
+  }
+
+  private JsonNode value(String field) {
+    read.add(field);
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value;
+  }
+
+  private String checked(String field, JsonNode value, Pattern form, String formDescription) {
+    if (!value.isTextual()) {
+      error(field, "must be a string");
+      return null;
+    }
+    if (!form.matcher(value.textValue()).matches()) {
+      error(field, "must be " + formDescription);
+      return null;
+    }
+    return value.textValue();
+  }
+}

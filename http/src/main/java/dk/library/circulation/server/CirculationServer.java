@@ -1,0 +1,106 @@
+package dk.library.circulation.server;
+
+import com.typesafe.config.Config;
+import dk.library.circulation.cassandra.JournalCassandra;
+import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.http.CirculationRoutes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node of the circulation core: its journal's Cassandra, the actor system with
+ * sharded entities, and the HTTP API. Used by {@link Main} and by the tests, which start real
+ * servers on free ports.
+ */
+public final class CirculationServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CirculationServer.class);
+
+  private final JournalCassandra cassandra;
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final CirculationDesk desk;
+
+  private CirculationServer(JournalCassandra cassandra, ActorSystem<Void> system, ServerBinding binding, CirculationDesk desk) {
+    this.cassandra = cassandra;
+    this.system = system;
+    this.binding = binding;
+    this.desk = desk;
+  }
+
+  /** Starts Cassandra as configured, then the actor system and the HTTP server. */
+  public static CirculationServer start(Config config, Clock clock) {
+    JournalCassandra cassandra = JournalCassandra.start(config);
+    Config resolved = cassandra.applyTo(config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "circulation", resolved);
+    try {
+      Cluster cluster = Cluster.get(system);
+      if (resolved.getList("pekko.cluster.seed-nodes").isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      CirculationDesk desk =
+          CirculationDesk.start(
+              system,
+              new CirculationDesk.Settings(
+                  clock,
+                  ZoneId.of(resolved.getString("library.time-zone")),
+                  resolved.getDuration("library.http.ask-timeout"),
+                  resolved.getInt("library.pin-hash-iterations")));
+      ServerBinding binding =
+          Http.get(system)
+              .newServerAt(resolved.getString("library.http.host"), resolved.getInt("library.http.port"))
+              .bind(new CirculationRoutes(desk).routes())
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      log.info("Circulation API listening on http://{}:{}/api/v1", binding.localAddress().getHostString(), binding.localAddress().getPort());
+      return new CirculationServer(cassandra, system, binding, desk);
+    } catch (Exception e) {
+      system.terminate();
+      cassandra.close();
+      throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public CirculationDesk desk() {
+    return desk;
+  }
+
+  public JournalCassandra cassandra() {
+    return cassandra;
+  }
+
+  /** Stops taking requests, lets those under way finish, then stops the node and its Cassandra. */
+  @Override
+  public void close() {
+    try {
+      binding.terminate(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("HTTP server did not stop cleanly: {}", e.toString());
+    }
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Actor system did not stop within 30 s: {}", e.toString());
+    }
+    cassandra.close();
+  }
+}
