@@ -1,0 +1,211 @@
+package dk.library.circulation.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.library.circulation.server.CirculationServer;
+import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.Api.Answer;
+import dk.library.circulation.testing.Journal;
+import dk.library.circulation.testing.TestClock;
+import dk.library.circulation.testing.TestServers;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP API of a real server on a free port, over real sockets, on the real Cassandra. */
+class CirculationApiTest {
+
+  static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
+  static CirculationServer server;
+  static Api api;
+  static Journal journal;
+
+  String agency;
+  String card;
+  String barcode;
+
+  @BeforeAll
+  static void startServer() {
+    server = TestServers.start(clock);
+    api = new Api(server.port());
+    journal = new Journal();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    journal.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void library() {
+    agency = Api.unique("DK-");
+    card = Api.unique("C");
+    barcode = Api.unique("X");
+    assertEquals(201, api.createAgency(agency, 2, 1).status());
+    assertEquals(201, api.registerPatron(card, agency).status());
+    assertEquals(201, api.registerItem(barcode, agency).status());
+  }
+
+  @Test
+  void R17_R22_walkThroughFromCheckoutToReturnAtAnotherBranch() {
+    Answer receipt = api.checkout("t1", card, barcode, agency);
+    assertEquals(201, receipt.status(), receipt.body().toString());
+    assertEquals(today().plusDays(28).toString(), receipt.body().get("dueDate").asText());
+
+    Answer patron = api.get("/api/v1/patrons/" + card);
+    assertEquals(barcode, patron.body().get("loans").get(0).get("barcode").asText());
+    assertEquals(0, patron.body().get("loans").get(0).get("renewals").asInt());
+
+    Answer item = api.get("/api/v1/items/" + barcode);
+    assertTrue(item.body().get("onLoan").asBoolean());
+    assertEquals(card, item.body().get("loan").get("cardNumber").asText());
+    assertEquals(today().plusDays(28).toString(), item.body().get("dueDate").asText());
+
+    Answer returned = api.returnItem("r1", barcode, agency, "north");
+    assertEquals(200, returned.status(), returned.body().toString());
+    assertEquals("north", returned.body().get("branchId").asText());
+    assertEquals(card, returned.body().get("cardNumber").asText());
+
+    assertEquals(0, api.get("/api/v1/patrons/" + card).body().get("loans").size());
+    assertFalse(api.get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
+  }
+
+  @Test
+  void R19_renewalMovesTheDueDateFromTodayUntilTheLimit() {
+    assertEquals(201, api.checkout("t1", card, barcode, agency).status());
+    clock.advance(Duration.ofDays(20));
+    Answer renewed =
+        api.post("/api/v1/renewals", "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}".formatted(card, barcode));
+    assertEquals(200, renewed.status(), renewed.body().toString());
+    String expected = today().plusDays(28).toString();
+    assertEquals(expected, renewed.body().get("renewals").get(0).get("dueDate").asText());
+
+    Answer again =
+        api.post("/api/v1/renewals", "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}".formatted(card, barcode));
+    assertEquals(422, again.status());
+    assertEquals("RENEWAL_LIMIT_REACHED", again.code());
+  }
+
+  @Test
+  void R21_theLoanLimitIsEnforced() {
+    String second = Api.unique("X");
+    String third = Api.unique("X");
+    api.registerItem(second, agency);
+    api.registerItem(third, agency);
+    assertEquals(201, api.checkout("t1", card, barcode, agency).status());
+    assertEquals(201, api.checkout("t2", card, second, agency).status());
+    Answer refused = api.checkout("t3", card, third, agency);
+    assertEquals(422, refused.status());
+    assertEquals("LOAN_LIMIT_REACHED", refused.code());
+  }
+
+  @Test
+  void badInputIsRefusedClearlyAndPersistsNothing() {
+    assertEquals(201, api.checkout("t1", card, barcode, agency).status());
+    String otherCard = Api.unique("C");
+    api.registerPatron(otherCard, agency);
+    long patronEvents = journal.events("Patron", card);
+    long otherEvents = journal.events("Patron", otherCard);
+    long itemEvents = journal.events("Item", barcode);
+
+    expectProblem(api.post("/api/v1/checkouts", "{\"transactionId\": \"t2\", "), 400, "MALFORMED_JSON");
+    expectProblem(api.post("/api/v1/checkouts", "[1,2]"), 400, "MALFORMED_JSON");
+    Answer missing = api.post("/api/v1/checkouts", "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\"}".formatted(card));
+    expectProblem(missing, 400, "INVALID_REQUEST");
+    assertTrue(missing.body().get("errors").toString().contains("\"field\":\"pin\""), missing.body().toString());
+    Answer illTyped =
+        api.post(
+            "/api/v1/checkouts",
+            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":1234,\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                .formatted(card, barcode, agency));
+    expectProblem(illTyped, 400, "INVALID_REQUEST");
+    assertTrue(illTyped.body().get("detail").asText().contains("pin: must be a string"), illTyped.body().toString());
+    Answer shortPin =
+        api.post(
+            "/api/v1/checkouts",
+            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"123\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                .formatted(otherCard, barcode, agency));
+    expectProblem(shortPin, 400, "INVALID_REQUEST");
+    assertTrue(shortPin.body().get("detail").asText().contains("exactly 4 digits"));
+    Answer wrongPin =
+        api.post(
+            "/api/v1/checkouts",
+            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"9999\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                .formatted(otherCard, Api.unique("X"), agency));
+    expectProblem(wrongPin, 404, "ITEM_NOT_FOUND");
+    String freeItem = Api.unique("X");
+    api.registerItem(freeItem, agency);
+    long freeItemEvents = journal.events("Item", freeItem);
+    expectProblem(
+        api.post(
+            "/api/v1/checkouts",
+            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"9999\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                .formatted(otherCard, freeItem, agency)),
+        401,
+        "WRONG_PIN");
+    expectProblem(api.checkout("t2", Api.unique("C"), freeItem, agency), 404, "PATRON_NOT_FOUND");
+    expectProblem(api.checkout("t2", otherCard, freeItem, Api.unique("DK-")), 404, "AGENCY_NOT_FOUND");
+    expectProblem(
+        api.post(
+            "/api/v1/checkouts",
+            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"nowhere\"}"
+                .formatted(otherCard, freeItem, agency)),
+        404,
+        "BRANCH_NOT_FOUND");
+    expectProblem(api.checkout("t2", otherCard, barcode, agency), 409, "ITEM_ON_LOAN");
+    expectProblem(api.returnItem("r1", freeItem, agency, "main"), 409, "ITEM_NOT_ON_LOAN");
+    expectProblem(api.get("/api/v1/patrons/not%20a%20card"), 400, "INVALID_REQUEST");
+    expectProblem(api.registerPatron(card, agency), 409, "PATRON_ALREADY_REGISTERED");
+    expectProblem(api.registerPatron(Api.unique("C"), Api.unique("DK-")), 404, "AGENCY_NOT_FOUND");
+    expectProblem(
+        api.post("/api/v1/agencies", "{\"agencyId\":\"A\",\"name\":\"x\",\"branches\":[],\"policy\":{\"loanPeriodDays\":-1,\"maxLoans\":1,\"maxRenewals\":1}}"),
+        400,
+        "INVALID_REQUEST");
+
+    assertEquals(patronEvents, journal.events("Patron", card));
+    assertEquals(otherEvents, journal.events("Patron", otherCard));
+    assertEquals(itemEvents, journal.events("Item", barcode));
+    assertEquals(freeItemEvents, journal.events("Item", freeItem));
+    assertEquals(1, api.get("/api/v1/patrons/" + card).body().get("loans").size());
+    assertEquals(0, api.get("/api/v1/patrons/" + otherCard).body().get("loans").size());
+  }
+
+  @Test
+  void unknownRoutesMethodsAndMediaTypesAnswerProblems() {
+    expectProblem(api.get("/api/v1/nothing-here"), 404, "ROUTE_NOT_FOUND");
+    expectProblem(
+        api.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/patrons/" + card))
+                .DELETE()
+                .build()),
+        405,
+        "METHOD_NOT_ALLOWED");
+    expectProblem(
+        api.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/checkouts"))
+                .header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello"))
+                .build()),
+        415,
+        "UNSUPPORTED_MEDIA_TYPE");
+    expectProblem(api.post("/api/v1/checkouts", "{\"x\":\"" + "a".repeat(70_000) + "\"}"), 413, "REQUEST_TOO_LARGE");
+  }
+
+  /** R16: due dates count days in the libraries' time zone. */
+  private static java.time.LocalDate today() {
+    return java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneId.of("Europe/Copenhagen"));
+  }
+
+  private static void expectProblem(Answer answer, int status, String code) {
+    assertEquals(status, answer.status(), answer.body().toString());
+    assertEquals("application/problem+json", answer.contentType());
+    assertEquals(code, answer.code(), answer.body().toString());
+    assertFalse(answer.body().path("detail").asText().isBlank(), "a problem must say what is wrong");
+  }
+}

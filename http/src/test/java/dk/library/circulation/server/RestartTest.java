@@ -1,0 +1,42 @@
+package dk.library.circulation.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.Api.Answer;
+import dk.library.circulation.testing.TestServers;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+/** What was acknowledged survives the whole node: a new actor system finds it in Cassandra. */
+class RestartTest {
+
+  @Test
+  void aLoanIsIntactOnBothEntitiesAfterTheActorSystemIsReplaced() {
+    String agency = Api.unique("DK-");
+    String card = Api.unique("C");
+    String barcode = Api.unique("X");
+    Answer receipt;
+    try (CirculationServer first = TestServers.start(Clock.systemUTC())) {
+      Api api = new Api(first.port());
+      api.createAgency(agency, 5, 2);
+      api.registerPatron(card, agency);
+      api.registerItem(barcode, agency);
+      receipt = api.checkout("before-restart", card, barcode, agency);
+      assertEquals(201, receipt.status());
+    }
+
+    try (CirculationServer second = TestServers.start(Clock.systemUTC())) {
+      Api api = new Api(second.port());
+      Answer patron = api.get("/api/v1/patrons/" + card);
+      assertEquals(200, patron.status());
+      assertEquals(1, patron.body().get("loans").size());
+      assertEquals(receipt.body().get("dueDate"), patron.body().get("loans").get(0).get("dueDate"));
+      Answer item = api.get("/api/v1/items/" + barcode);
+      assertEquals(card, item.body().get("loan").get("cardNumber").asText());
+      assertEquals("before-restart", item.body().get("loan").get("checkoutId").asText());
+      // And the restarted node keeps the rules: the retry is still recognised.
+      assertEquals(receipt.body(), api.checkout("before-restart", card, barcode, agency).body());
+    }
+  }
+}

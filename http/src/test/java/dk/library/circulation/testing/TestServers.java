@@ -1,0 +1,34 @@
+package dk.library.circulation.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dk.library.circulation.server.CirculationServer;
+import java.time.Clock;
+
+/** Real servers for tests: the application's own configuration, on free ports, on the shared node. */
+public final class TestServers {
+
+  private TestServers() {}
+
+  /** The application configuration pointed at the test node, with free HTTP and cluster ports. */
+  public static Config config() {
+    return ConfigFactory.parseString(
+            """
+            library.http.port = 0
+            pekko.remote.artery.canonical.port = 0
+            library.cassandra.mode = external
+            library.cassandra.contact-points = "127.0.0.1:%d"
+            library.cassandra.keyspace = %s
+            library.cassandra.create-schema = off
+            library.pin-hash-iterations = 1000
+            """
+                .formatted(TestCassandra.node().nativePort(), TestCassandra.KEYSPACE))
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  public static CirculationServer start(Clock clock) {
+    return CirculationServer.start(config(), clock);
+  }
+}
