@@ -12,6 +12,11 @@ public final class TestServers {
 
   /** The application configuration pointed at the test node, with free HTTP and cluster ports. */
   public static Config config() {
+    return config(TestCassandra.node().nativePort());
+  }
+
+  /** As {@link #config()}, for a process that reaches the test node by its port alone. */
+  public static Config config(int cassandraPort) {
     return ConfigFactory.parseString(
             """
             library.http.port = 0
@@ -22,7 +27,7 @@ public final class TestServers {
             library.cassandra.create-schema = off
             library.pin-hash-iterations = 1000
             """
-                .formatted(TestCassandra.node().nativePort(), TestCassandra.KEYSPACE))
+                .formatted(cassandraPort, TestCassandra.KEYSPACE))
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.defaultReference())
         .resolve();

@@ -1,0 +1,127 @@
+package dk.library.circulation.server;
+
+import dk.library.circulation.agency.Branch;
+import dk.library.circulation.cassandra.JournalCassandra;
+import dk.library.circulation.agency.LoanPolicy;
+import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.PatronRegistration;
+import dk.library.circulation.item.Item;
+import dk.library.circulation.patron.Patron;
+import dk.library.circulation.testing.TestServers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * A node that dies mid-protocol: it carries out the desk's steps up to {@code crashPoint} against
+ * the shared Cassandra, then halts the JVM at once (no shutdown hooks, like a kill -9).
+ *
+ * <p>Arguments: cassandraPort agencyId card barcode checkoutId crashPoint, where crashPoint is
+ * {@code after-patron} (pending checkout persisted, item untouched), {@code after-item} (item lent,
+ * patron not told) or {@code after-return} (loan made, item returned, patron not told).
+ */
+public final class CrashingCheckout {
+
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      e.printStackTrace(System.out);
+      System.out.flush();
+      Runtime.getRuntime().halt(3);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    String agencyId = args[1];
+    String card = args[2];
+    String barcode = args[3];
+    String checkoutId = args[4];
+    String crashPoint = args[5];
+    Duration timeout = Duration.ofSeconds(10);
+
+    ActorSystem<Void> system = ActorSystem.create(
+            Behaviors.empty(),
+            "circulation",
+            JournalCassandra.start(TestServers.config(port)).applyTo(TestServers.config(port)));
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    CirculationDesk desk =
+        CirculationDesk.start(system, new CirculationDesk.Settings(Clock.systemUTC(), ZoneId.of("Europe/Copenhagen"), timeout, 1000));
+    LoanPolicy policy = new LoanPolicy(28, 5, 2);
+    // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
+    retry(() -> desk.createAgency(agencyId, "Crash Library", List.of(new Branch("main", "Main")), policy));
+    retry(() -> desk.registerPatron(new PatronRegistration(card, "1234", "Crash Patron", null, null, agencyId)));
+    retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book"));
+
+    ClusterSharding sharding = ClusterSharding.get(system);
+    Patron.Reply approved =
+        sharding
+            .entityRefFor(Patron.ENTITY_TYPE_KEY, card)
+            .ask((ActorRef<Patron.Reply> r) -> new Patron.BeginCheckout(checkoutId, "1234", barcode, agencyId, "main", policy, r), timeout)
+            .toCompletableFuture()
+            .get();
+    check(approved instanceof Patron.CheckoutApproved, approved);
+    if (!crashPoint.equals("after-patron")) {
+      Item.Reply lent =
+          sharding
+              .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)
+              .ask((ActorRef<Item.Reply> r) -> new Item.Lend(checkoutId, card, agencyId, "main", r), timeout)
+              .toCompletableFuture()
+              .get();
+      check(lent instanceof Item.StatusReply, lent);
+    }
+    if (crashPoint.equals("after-return")) {
+      Patron.Reply completed =
+          sharding
+              .entityRefFor(Patron.ENTITY_TYPE_KEY, card)
+              .ask((ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(checkoutId, r), timeout)
+              .toCompletableFuture()
+              .get();
+      check(completed instanceof Patron.CheckoutFinished, completed);
+      Item.Reply returned =
+          sharding
+              .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)
+              .ask((ActorRef<Item.Reply> r) -> new Item.Return("ret-" + checkoutId, agencyId, "main", r), timeout)
+              .toCompletableFuture()
+              .get();
+      check(returned instanceof Item.Returned, returned);
+    }
+    System.out.println("CRASHING " + crashPoint);
+    System.out.flush();
+    Runtime.getRuntime().halt(137);
+  }
+
+  private static void retry(java.util.function.Supplier<java.util.concurrent.CompletionStage<?>> step) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Object result = step.get().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        check(result instanceof dk.library.circulation.Result.Ok<?>, result);
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void check(boolean ok, Object reply) {
+    if (!ok) {
+      System.out.println("UNEXPECTED " + reply);
+      System.out.flush();
+      Runtime.getRuntime().halt(2);
+    }
+  }
+
+  private CrashingCheckout() {}
+}
