@@ -19,6 +19,8 @@ import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
@@ -173,7 +175,7 @@ public final class CirculationDesk {
               return patronStatus(status.loan().cardNumber())
                   .thenApply(
                       patron -> {
-                        java.time.LocalDate due =
+                        LocalDate due =
                             patron instanceof Result.Ok<Patron.Status> p
                                 ? p.value().loans().stream()
                                     .filter(l -> l.checkoutId().equals(status.loan().checkoutId()))
@@ -256,7 +258,11 @@ public final class CirculationDesk {
               if (failure != null) {
                 // The item's answer was lost: ask it to settle, then finish accordingly.
                 return settleLend(request.barcode(), request.checkoutId())
-                    .thenCompose(lent -> lent ? complete(request) : abandon(request, PatronRules.interrupted(request.checkoutId())));
+                    .thenCompose(
+                        lent ->
+                            lent
+                                ? complete(request)
+                                : abandon(request, PatronRules.interrupted(request.checkoutId())));
               }
               if (reply instanceof Item.Rejected rejected) {
                 return abandon(request, rejected.rejection());
@@ -335,7 +341,7 @@ public final class CirculationDesk {
   }
 
   CompletionStage<Void> noticeLoanEnded(
-      String cardNumber, String barcode, String checkoutId, java.time.Instant returnedAt) {
+      String cardNumber, String barcode, String checkoutId, Instant returnedAt) {
     return patronRef(cardNumber)
         .ask((ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r), settings.askTimeout())
         .thenApply(reply -> null);

@@ -1,6 +1,7 @@
 package dk.library.circulation.item;
 
 import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import java.time.Clock;
@@ -268,8 +269,9 @@ public final class Item
     return Effect().none().thenNoReply();
   }
 
-  private ReplyEffect<Event, State> decideQuietly(dk.library.circulation.Decision<Event> decision) {
-    if (decision instanceof dk.library.circulation.Decision.Persist<Event> persist) {
+  /** For commands that nobody waits on: persist what the rule decided, reply to no one. */
+  private ReplyEffect<Event, State> decideQuietly(Decision<Event> decision) {
+    if (decision instanceof Decision.Persist<Event> persist) {
       return Effect().persist(persist.events()).thenNoReply();
     }
     return Effect().none().thenNoReply();

@@ -273,6 +273,7 @@ public final class Patron
   private final LendSettlement lendSettlement;
   /** Pending checkouts whose settlement is under way, so a second trigger does not ask twice. */
   private final Set<String> settling = new HashSet<>();
+  private final PinCheck pinCheck = new RememberedPin();
 
   private Patron(
       String cardNumber, ActorContext<Command> context, Clock clock, ZoneId zone, LendSettlement lendSettlement) {
@@ -312,7 +313,7 @@ public final class Patron
             (state, cmd) ->
                 Replies.decide(
                     Effect(),
-                    PatronRules.beginCheckout(state, cardNumber, cmd, clock.instant(), zone),
+                    PatronRules.beginCheckout(state, cardNumber, cmd, pinCheck, clock.instant(), zone),
                     cmd.replyTo(),
                     s -> checkoutReply(s, cmd.checkoutId()),
                     Rejected::new))
@@ -375,7 +376,7 @@ public final class Patron
   }
 
   private ReplyEffect<Event, State> onRenew(State state, Renew cmd) {
-    PatronRules.RenewalDecision decision = PatronRules.renew(state, cardNumber, cmd, clock.instant(), zone);
+    PatronRules.RenewalDecision decision = PatronRules.renew(state, cardNumber, cmd, pinCheck, clock.instant(), zone);
     if (decision.refusal() != null) {
       return Effect().reply(cmd.replyTo(), new Rejected(decision.refusal()));
     }

@@ -44,11 +44,16 @@ public final class PatronRules {
    * the same checkout id changes nothing: the reply repeats the approval or the final outcome.
    */
   public static Decision<Patron.Event> beginCheckout(
-      Patron.State state, String cardNumber, Patron.BeginCheckout cmd, Instant now, ZoneId zone) {
+      Patron.State state,
+      String cardNumber,
+      Patron.BeginCheckout cmd,
+      PinCheck pinCheck,
+      Instant now,
+      ZoneId zone) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
-    if (!state.profile().pin().matches(cmd.pin())) {
+    if (!pinCheck.matches(state.profile().pin(), cmd.pin())) {
       return Decision.refuse(WRONG_PIN, "the PIN does not match this card");
     }
     CheckoutOutcome earlier = state.outcomes().get(cmd.checkoutId());
@@ -131,11 +136,11 @@ public final class PatronRules {
    * loan that cannot be renewed is refused; renewing all answers per loan.
    */
   public static RenewalDecision renew(
-      Patron.State state, String cardNumber, Patron.Renew cmd, Instant now, ZoneId zone) {
+      Patron.State state, String cardNumber, Patron.Renew cmd, PinCheck pinCheck, Instant now, ZoneId zone) {
     if (!state.registered()) {
       return new RenewalDecision(List.of(), List.of(), notFound(cardNumber));
     }
-    if (!state.profile().pin().matches(cmd.pin())) {
+    if (!pinCheck.matches(state.profile().pin(), cmd.pin())) {
       return new RenewalDecision(List.of(), List.of(), Rejection.of(WRONG_PIN, "the PIN does not match this card"));
     }
     List<String> barcodes = cmd.barcodes().isEmpty() ? List.copyOf(state.loans().keySet()) : cmd.barcodes();

@@ -3,6 +3,7 @@ package dk.library.circulation.http;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -22,6 +23,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -44,7 +46,7 @@ public final class CirculationRoutes extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(CirculationRoutes.class);
   static final ContentType PROBLEM_JSON =
-      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8));
+      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
   private final CirculationDesk desk;
   private final ObjectMapper json;
@@ -82,16 +84,7 @@ public final class CirculationRoutes extends AllDirectives {
   // Agencies
 
   private Route agencies() {
-    return pathPrefix(
-        "agencies",
-        () ->
-            concat(
-                pathEnd(() -> post(() -> withBody(this::createAgency))),
-                path(
-                    segment(),
-                    agencyId ->
-                        get(() -> valid(agencyId, Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT, "agencyId",
-                            () -> respond(desk.agency(agencyId), StatusCodes.OK))))));
+    return resource("agencies", this::createAgency, "agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT, desk::agency);
   }
 
   private CompletionStage<HttpResponse> createAgency(RequestBody body) throws RequestBody.Invalid {
@@ -121,16 +114,8 @@ public final class CirculationRoutes extends AllDirectives {
   // Patrons
 
   private Route patrons() {
-    return pathPrefix(
-        "patrons",
-        () ->
-            concat(
-                pathEnd(() -> post(() -> withBody(this::registerPatron))),
-                path(
-                    segment(),
-                    card ->
-                        get(() -> valid(card, Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT, "cardNumber",
-                            () -> respond(desk.patronStatus(card), StatusCodes.OK))))));
+    return resource(
+        "patrons", this::registerPatron, "cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT, desk::patronStatus);
   }
 
   private CompletionStage<HttpResponse> registerPatron(RequestBody body) throws RequestBody.Invalid {
@@ -149,16 +134,7 @@ public final class CirculationRoutes extends AllDirectives {
   // Items
 
   private Route items() {
-    return pathPrefix(
-        "items",
-        () ->
-            concat(
-                pathEnd(() -> post(() -> withBody(this::registerItem))),
-                path(
-                    segment(),
-                    barcode ->
-                        get(() -> valid(barcode, Forms.BARCODE, Forms.BARCODE_TEXT, "barcode",
-                            () -> respond(desk.itemStatus(barcode), StatusCodes.OK))))));
+    return resource("items", this::registerItem, "barcode", Forms.BARCODE, Forms.BARCODE_TEXT, desk::itemStatus);
   }
 
   private CompletionStage<HttpResponse> registerItem(RequestBody body) throws RequestBody.Invalid {
@@ -236,11 +212,30 @@ public final class CirculationRoutes extends AllDirectives {
         });
   }
 
-  private Route valid(String value, Pattern form, String formText, String name, java.util.function.Supplier<Route> inner) {
-    if (!form.matcher(value).matches()) {
-      return complete(problem(Problem.invalidRequest(List.of(new Problem.FieldError(name, "must be " + formText)))));
-    }
-    return inner.get();
+  /** {@code POST /name} creates from a body; {@code GET /name/{id}} reads one, its id checked first. */
+  private <T> Route resource(
+      String name,
+      BodyHandler create,
+      String idName,
+      Pattern idForm,
+      String idFormText,
+      Function<String, CompletionStage<Result<T>>> read) {
+    return pathPrefix(
+        name,
+        () ->
+            concat(
+                pathEnd(() -> post(() -> withBody(create))),
+                path(
+                    segment(),
+                    id ->
+                        get(
+                            () ->
+                                idForm.matcher(id).matches()
+                                    ? respond(read.apply(id), StatusCodes.OK)
+                                    : complete(
+                                        problem(
+                                            Problem.invalidRequest(
+                                                List.of(new Problem.FieldError(idName, "must be " + idFormText)))))))));
   }
 
   private <T> CompletionStage<HttpResponse> answer(CompletionStage<Result<T>> result, StatusCode success) {
@@ -282,7 +277,7 @@ public final class CirculationRoutes extends AllDirectives {
   private HttpResponse jsonResponse(StatusCode status, Object value) {
     try {
       return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(value)));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("response not serializable", e);
     }
   }
@@ -292,7 +287,7 @@ public final class CirculationRoutes extends AllDirectives {
       return HttpResponse.create()
           .withStatus(problem.status())
           .withEntity(HttpEntities.create(PROBLEM_JSON, json.writeValueAsBytes(problem)));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("problem not serializable", e);
     }
   }

@@ -1,10 +1,15 @@
 package dk.library.circulation.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,7 +125,7 @@ public final class LocalCassandra implements AutoCloseable {
       command.add("-Dcassandra.superuser_setup_delay_ms=0");
       command.add("-Dlogback.configurationFile=" + logback.toUri());
       command.add("-cp");
-      command.add(String.join(java.io.File.pathSeparator, classpath));
+      command.add(String.join(File.pathSeparator, classpath));
       command.add("org.apache.cassandra.service.CassandraDaemon");
 
       Files.createDirectories(dir.resolve("logs"));
@@ -223,7 +228,7 @@ public final class LocalCassandra implements AutoCloseable {
   }
 
   private static boolean portOpen(int port) {
-    try (java.net.Socket socket = new java.net.Socket()) {
+    try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
       return true;
     } catch (IOException e) {
@@ -236,15 +241,15 @@ public final class LocalCassandra implements AutoCloseable {
         .addContactPoint(new InetSocketAddress("127.0.0.1", port))
         .withLocalDatacenter("datacenter1")
         .withConfigLoader(
-            com.datastax.oss.driver.api.core.config.DriverConfigLoader.programmaticBuilder()
+            DriverConfigLoader.programmaticBuilder()
                 // A probe: one attempt, whatever the application's driver settings say.
                 .withBoolean(
-                    com.datastax.oss.driver.api.core.config.DefaultDriverOption.RECONNECT_ON_INIT, false)
+                    DefaultDriverOption.RECONNECT_ON_INIT, false)
                 .withDuration(
-                    com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT,
+                    DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT,
                     timeout)
                 .withDuration(
-                    com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_TIMEOUT,
+                    DefaultDriverOption.REQUEST_TIMEOUT,
                     Duration.ofSeconds(10))
                 .build())
         .build();
@@ -256,7 +261,7 @@ public final class LocalCassandra implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -299,7 +304,7 @@ public final class LocalCassandra implements AutoCloseable {
         "memtable_heap_space: 128MiB",
         "memtable_offheap_space: 128MiB",
         "concurrent_reads: 16",
-        "concurrent_writes: 32",
+        "concurrent_writes: 128",
         "concurrent_counter_writes: 8",
         "compaction_throughput: 64MiB/s",
         "read_request_timeout: 5000ms",
@@ -330,7 +335,7 @@ public final class LocalCassandra implements AutoCloseable {
     static List<String> locate() throws IOException {
       Path file = Optional.ofNullable(System.getProperty(PROPERTY)).map(Path::of).orElseGet(NodeClasspath::search);
       String text = Files.readString(file).trim();
-      List<String> entries = Arrays.asList(text.split(java.io.File.pathSeparator));
+      List<String> entries = Arrays.asList(text.split(File.pathSeparator));
       for (String entry : entries) {
         if (!Files.exists(Path.of(entry))) {
           throw new IllegalStateException(

@@ -1,0 +1,56 @@
+package dk.library.circulation.patron;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The PIN check of one live patron entity. A patron at a self-service machine checks out a stack
+ * of books, each with the same PIN: after one slow PBKDF2 check succeeds, this remembers a keyed
+ * HMAC of that PIN (key random per process, kept only in memory, never persisted), so the next
+ * checks of the same PIN are fast. Any other PIN, every wrong one included, takes the slow check.
+ * The memory is lost when the entity is passivated and never outlives a change of the PIN hash.
+ */
+final class RememberedPin implements PinCheck {
+
+  private static final SecretKeySpec KEY = randomKey();
+
+  private PinHash rememberedFor;
+  private byte[] remembered;
+
+  @Override
+  public boolean matches(PinHash stored, String pin) {
+    if (!PinHash.isWellFormed(pin)) {
+      return false;
+    }
+    byte[] mac = mac(pin);
+    if (stored.equals(rememberedFor) && MessageDigest.isEqual(mac, remembered)) {
+      return true;
+    }
+    boolean matches = stored.matches(pin);
+    if (matches) {
+      rememberedFor = stored;
+      remembered = mac;
+    }
+    return matches;
+  }
+
+  private static byte[] mac(String pin) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(KEY);
+      return mac.doFinal(pin.getBytes(StandardCharsets.US_ASCII));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
+    }
+  }
+
+  private static SecretKeySpec randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return new SecretKeySpec(key, "HmacSHA256");
+  }
+}

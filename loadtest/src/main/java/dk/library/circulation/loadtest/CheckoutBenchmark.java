@@ -1,0 +1,463 @@
+package dk.library.circulation.loadtest;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import dk.library.circulation.cassandra.LocalCassandra;
+import dk.library.circulation.cassandra.Schema;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * First throughput figure of the circulation core, with its baseline from the same run: the raw
+ * insert rate of the same Cassandra node (the journal's physical limit on this machine), then
+ * checkouts per second through the real server over HTTP from concurrent clients.
+ *
+ * <p>Everything runs on this machine: a fresh Cassandra node, the server as its own process (as
+ * {@code bin/server} runs it), and the client loop in this JVM.
+ */
+public final class CheckoutBenchmark {
+
+  record Options(
+      int warmupSeconds,
+      int seconds,
+      int clients,
+      int patrons,
+      int items,
+      int rawWarmupSeconds,
+      int rawSeconds,
+      Path work,
+      String serverClasspath) {
+
+    static Options parse(String[] args) {
+      boolean quick = Arrays.asList(args).contains("--quick");
+      String classpath = null;
+      for (int i = 0; i < args.length - 1; i++) {
+        if (args[i].equals("--server-classpath")) {
+          classpath = args[i + 1];
+        }
+      }
+      if (classpath == null) {
+        throw new IllegalArgumentException("--server-classpath CLASSPATH is required (bin/benchmark passes it)");
+      }
+      Path work = Path.of("loadtest/target/benchmark");
+      return quick
+          ? new Options(10, 15, 32, 200, 1_000, 20, 10, work, classpath)
+          : new Options(20, 40, 64, 500, 2_000, 60, 20, work, classpath);
+    }
+  }
+
+  private static final String AGENCY = "DK-BENCH";
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Options options;
+  private String base;
+
+  private CheckoutBenchmark(Options options) {
+    this.options = options;
+  }
+
+  public static void main(String[] args) throws Exception {
+    new CheckoutBenchmark(Options.parse(args)).run();
+  }
+
+  private void run() throws Exception {
+    deleteRecursively(options.work());
+    try (LocalCassandra node =
+        LocalCassandra.start(LocalCassandra.Settings.onFreePorts(options.work().resolve("cassandra"), "2g"))) {
+      double rawInserts = rawInsertRate(node.nativePort(), options.rawWarmupSeconds(), options.rawSeconds());
+      try (CqlSession session = session(node.nativePort())) {
+        Schema.create(session, Schema.Keyspaces.local("library"));
+      }
+
+      int httpPort = freePort();
+      base = "http://127.0.0.1:" + httpPort;
+      Instant serverBegin = Instant.now();
+      Process server = startServer(node.nativePort(), httpPort);
+      try {
+        awaitHealthy(server);
+        Duration serverStart = Duration.between(serverBegin, Instant.now());
+        Instant setupBegin = Instant.now();
+        setUpLibrary();
+        Duration setup = Duration.between(setupBegin, Instant.now());
+        long serverRssIdle = rssKib(server.pid());
+        Run checkouts = checkoutLoop(server.pid(), node.pid());
+        long serverRss = rssKib(server.pid());
+        long cassandraRss = rssKib(node.pid());
+        report(node, serverStart, setup, rawInserts, checkouts, serverRssIdle, serverRss, cassandraRss);
+      } finally {
+        server.destroy();
+        server.waitFor(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * Async prepared inserts of ~200-byte rows, 256 in flight: the journal's physical limit. A fresh
+   * node spends its first minute compiling (C2), so only the rate after the warm-up counts.
+   */
+  private static double rawInsertRate(int port, int warmupSeconds, int seconds) throws Exception {
+    try (CqlSession session = session(port)) {
+      session.execute(
+          "CREATE KEYSPACE IF NOT EXISTS raw_baseline WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+      session.execute(
+          "CREATE TABLE IF NOT EXISTS raw_baseline.rows (pk text, ck bigint, payload blob, PRIMARY KEY (pk, ck))");
+      PreparedStatement insert = session.prepare("INSERT INTO raw_baseline.rows (pk, ck, payload) VALUES (?, ?, ?)");
+      byte[] payload = new byte[200];
+      new Random(1).nextBytes(payload);
+      Semaphore inFlight = new Semaphore(256);
+      AtomicLong done = new AtomicLong();
+      AtomicLong failed = new AtomicLong();
+      long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+      long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
+      long counted = 0;
+      long i = 0;
+      long startCount = -1;
+      while (System.nanoTime() < end) {
+        if (startCount < 0 && System.nanoTime() >= warmupEnd) {
+          startCount = done.get();
+        }
+        inFlight.acquire();
+        session
+            .executeAsync(insert.bind("p" + (i % 10_000), i, ByteBuffer.wrap(payload)))
+            .whenComplete(
+                (rs, error) -> {
+                  if (error == null) {
+                    done.incrementAndGet();
+                  } else {
+                    failed.incrementAndGet();
+                  }
+                  inFlight.release();
+                });
+        i++;
+      }
+      counted = done.get() - Math.max(startCount, 0);
+      inFlight.acquire(256);
+      if (failed.get() > 0) {
+        System.out.println("raw baseline: " + failed.get() + " inserts failed");
+      }
+      return counted / (double) seconds;
+    }
+  }
+
+  private Process startServer(int cassandraPort, int httpPort) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g",
+                "-Xmx1g",
+                "-cp",
+                options.serverClasspath(),
+                "dk.library.circulation.server.Main")
+            .redirectErrorStream(true)
+            .redirectOutput(options.work().resolve("server.log").toFile());
+    builder.environment().put("LIBRARY_CASSANDRA_MODE", "external");
+    builder.environment().put("LIBRARY_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + cassandraPort);
+    builder.environment().put("LIBRARY_CASSANDRA_CREATE_SCHEMA", "off");
+    builder.environment().put("LIBRARY_HTTP_PORT", String.valueOf(httpPort));
+    builder.environment().put("LIBRARY_CLUSTER_PORT", String.valueOf(freePort()));
+    return builder.start();
+  }
+
+  private void awaitHealthy(Process server) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (Instant.now().isBefore(deadline)) {
+      if (!server.isAlive()) {
+        throw new IllegalStateException("the server exited; see " + options.work().resolve("server.log"));
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100); // polling another process's port
+    }
+    throw new IllegalStateException("the server did not answer /health within 2 minutes");
+  }
+
+  private void setUpLibrary() throws Exception {
+    expect(201, post("/api/v1/agencies",
+        "{\"agencyId\":\"" + AGENCY + "\",\"name\":\"Benchmark Library\",\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
+            + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2}}"));
+    parallel(options.patrons(), i -> post("/api/v1/patrons",
+        "{\"cardNumber\":\"" + card(i) + "\",\"pin\":\"1234\",\"name\":\"Patron " + i + "\",\"homeAgencyId\":\"" + AGENCY + "\"}"));
+    parallel(options.items(), i -> post("/api/v1/items",
+        "{\"barcode\":\"" + barcode(i) + "\",\"titleId\":\"T" + (i % 5000) + "\",\"title\":\"Title " + i
+            + "\",\"agencyId\":\"" + AGENCY + "\",\"materialType\":\"book\"}"));
+  }
+
+  record Run(
+      long checkouts,
+      long returns,
+      long errors,
+      long retries,
+      double seconds,
+      long[] latenciesNanos,
+      double serverCores,
+      double cassandraCores) {
+    double checkoutRate() {
+      return checkouts / seconds;
+    }
+
+    double returnRate() {
+      return returns / seconds;
+    }
+
+    double percentileMs(double p) {
+      if (latenciesNanos.length == 0) {
+        return Double.NaN;
+      }
+      int index = (int) Math.ceil(p / 100.0 * latenciesNanos.length) - 1;
+      return latenciesNanos[Math.max(0, index)] / 1e6;
+    }
+  }
+
+  /**
+   * Each client takes an item off the shelf, checks it out to a random patron, returns it and
+   * puts it back: every request succeeds by construction. Only the time after the warm-up counts.
+   */
+  private Run checkoutLoop(long serverPid, long cassandraPid) throws Exception {
+    ConcurrentLinkedQueue<Integer> shelf = new ConcurrentLinkedQueue<>();
+    for (int i = 0; i < options.items(); i++) {
+      shelf.add(i);
+    }
+    AtomicLong transactions = new AtomicLong();
+    AtomicLong checkouts = new AtomicLong();
+    AtomicLong returns = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong retries = new AtomicLong();
+    long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
+    long end = measureFrom + TimeUnit.SECONDS.toNanos(options.seconds());
+    ExecutorService pool = Executors.newFixedThreadPool(options.clients());
+    List<Future<long[]>> futures = new ArrayList<>();
+    for (int c = 0; c < options.clients(); c++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                Random random = new Random();
+                long[] latencies = new long[1 << 16];
+                int n = 0;
+                while (System.nanoTime() < end) {
+                  Integer item = shelf.poll();
+                  if (item == null) {
+                    continue;
+                  }
+                  long tx = transactions.incrementAndGet();
+                  long t0 = System.nanoTime();
+                  String checkout =
+                      "{\"transactionId\":\"co-" + tx + "\",\"cardNumber\":\"" + card(random.nextInt(options.patrons()))
+                          + "\",\"pin\":\"1234\",\"barcode\":\"" + barcode(item) + "\",\"agencyId\":\"" + AGENCY
+                          + "\",\"branchId\":\"main\"}";
+                  HttpResponse<String> out = post("/api/v1/checkouts", checkout);
+                  // As a self-service machine does: a 503 is retried with the same transaction id.
+                  for (int attempt = 1; out.statusCode() == 503 && attempt <= 3; attempt++) {
+                    retries.incrementAndGet();
+                    out = post("/api/v1/checkouts", checkout);
+                  }
+                  long t1 = System.nanoTime();
+                  boolean measured = t0 >= measureFrom && t1 <= end;
+                  if (out.statusCode() != 201) {
+                    errors.incrementAndGet();
+                    System.out.println("checkout failed: " + out.statusCode() + " " + out.body());
+                    shelf.add(item);
+                    continue;
+                  }
+                  if (measured) {
+                    checkouts.incrementAndGet();
+                    if (n == latencies.length) {
+                      latencies = Arrays.copyOf(latencies, n * 2);
+                    }
+                    latencies[n++] = t1 - t0;
+                  }
+                  String giveBack =
+                      "{\"transactionId\":\"re-" + tx + "\",\"barcode\":\"" + barcode(item) + "\",\"agencyId\":\""
+                          + AGENCY + "\",\"branchId\":\"main\"}";
+                  HttpResponse<String> back = post("/api/v1/returns", giveBack);
+                  for (int attempt = 1; back.statusCode() == 503 && attempt <= 3; attempt++) {
+                    retries.incrementAndGet();
+                    back = post("/api/v1/returns", giveBack);
+                  }
+                  if (back.statusCode() != 200) {
+                    errors.incrementAndGet();
+                    System.out.println("return failed: " + back.statusCode() + " " + back.body());
+                  } else if (System.nanoTime() <= end && t0 >= measureFrom) {
+                    returns.incrementAndGet();
+                  }
+                  shelf.add(item);
+                }
+                return Arrays.copyOf(latencies, n);
+              }));
+    }
+    while (System.nanoTime() < measureFrom) {
+      Thread.sleep(10); // waiting for a moment in time
+    }
+    long serverTicks = cpuTicks(serverPid);
+    long cassandraTicks = cpuTicks(cassandraPid);
+    List<long[]> all = new ArrayList<>();
+    for (Future<long[]> f : futures) {
+      all.add(f.get());
+    }
+    double serverCores = (cpuTicks(serverPid) - serverTicks) / 100.0 / options.seconds();
+    double cassandraCores = (cpuTicks(cassandraPid) - cassandraTicks) / 100.0 / options.seconds();
+    pool.shutdown();
+    long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    return new Run(
+        checkouts.get(), returns.get(), errors.get(), retries.get(), options.seconds(), latencies, serverCores, cassandraCores);
+  }
+
+  private void report(
+      LocalCassandra node,
+      Duration serverStart,
+      Duration setup,
+      double rawInserts,
+      Run run,
+      long serverRssIdle,
+      long serverRss,
+      long cassandraRss)
+      throws IOException {
+    // A checkout persists 3 events (CheckoutBegun, Lent, CheckoutCompleted), a return 3
+    // (ItemReturned, LoanEnded, ReturnNoticeConfirmed).
+    double eventsPerSecond = run.checkoutRate() * 3 + run.returnRate() * 3;
+    String summary =
+        String.join(
+            "\n",
+            "| figure | value |",
+            "|---|---|",
+            "| Cassandra start (to CQL answering) | " + node.startDuration().toMillis() + " ms |",
+            "| server start (process start to /health) | " + serverStart.toMillis() + " ms |",
+            "| set-up: " + options.patrons() + " patrons + " + options.items() + " items over HTTP | " + setup.toMillis() + " ms |",
+            "| raw Cassandra inserts (baseline, " + options.rawSeconds() + " s after " + options.rawWarmupSeconds() + " s warm-up) | " + Math.round(rawInserts) + " /s |",
+            "| checkouts over HTTP (" + options.clients() + " clients, checkout + return loop, " + options.seconds() + " s after " + options.warmupSeconds() + " s warm-up) | " + Math.round(run.checkoutRate()) + " /s |",
+            "| returns in the same loop | " + Math.round(run.returnRate()) + " /s |",
+            "| checkout latency p50 / p95 / p99 | " + fmt(run.percentileMs(50)) + " / " + fmt(run.percentileMs(95)) + " / " + fmt(run.percentileMs(99)) + " ms |",
+            "| errors (after retries) / 503s retried with the same transaction id | " + run.errors() + " / " + run.retries() + " |",
+            "| events persisted (3 per checkout, 3 per return) | " + Math.round(eventsPerSecond) + " /s |",
+            "| events persisted / raw inserts | " + String.format("%.3f", eventsPerSecond / rawInserts) + " |",
+            "| CPU used while measuring: server / Cassandra | " + String.format("%.2f / %.2f", run.serverCores(), run.cassandraCores()) + " cores (of 2) |",
+            "| RSS server idle / after load | " + serverRssIdle / 1024 + " / " + serverRss / 1024 + " MiB |",
+            "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
+            "");
+    System.out.println();
+    System.out.println("checkouts/s to raw inserts/s: " + String.format("%.4f", run.checkoutRate() / rawInserts));
+    System.out.println(summary);
+    Files.writeString(options.work().resolve("summary.md"), summary);
+    System.out.println("Written to " + options.work().resolve("summary.md"));
+  }
+
+  private static String fmt(double ms) {
+    return String.format("%.1f", ms);
+  }
+
+  private HttpResponse<String> post(String path, String json) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(base + path))
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofSeconds(30))
+              .POST(HttpRequest.BodyPublishers.ofString(json))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void expect(int status, HttpResponse<String> response) {
+    if (response.statusCode() != status) {
+      throw new IllegalStateException("expected " + status + ", got " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  private void parallel(int count, java.util.function.IntFunction<HttpResponse<String>> call) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(64);
+    AtomicInteger next = new AtomicInteger();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 64; t++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                  expect(201, call.apply(i));
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+
+  private static String card(int i) {
+    return String.format("9%09d", i);
+  }
+
+  private static String barcode(int i) {
+    return "B" + i;
+  }
+
+  private static long rssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  /** User + system CPU time of a process, in clock ticks (100 per second on Linux). */
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  private static CqlSession session(int port) {
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress("127.0.0.1", port))
+        .withLocalDatacenter("datacenter1")
+        .build();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(dir);
+  }
+}
