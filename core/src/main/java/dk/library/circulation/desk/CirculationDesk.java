@@ -83,8 +83,7 @@ public final class CirculationDesk {
 
   private CompletionStage<Result<Agency.Details>> agencyAsk(
       String agencyId, Function<ActorRef<Agency.Reply>, Agency.Command> command) {
-    return agencyRef(agencyId)
-        .ask(command::apply, settings.askTimeout())
+    return ask(agencyRef(agencyId), command::apply)
         .thenApply(
             reply ->
                 reply instanceof Agency.Found found
@@ -115,24 +114,20 @@ public final class CirculationDesk {
               }
               // Hashing is slow by design; it runs here, off the patron entity's thread.
               PinHash pin = PinHash.of(registration.pin(), settings.pinIterations());
-              return patronRef(registration.cardNumber())
-                  .ask(
-                      (ActorRef<Patron.Reply> r) ->
+              return ask(patronRef(registration.cardNumber()), (ActorRef<Patron.Reply> r) ->
                           new Patron.Register(
                               pin,
                               registration.name(),
                               registration.email(),
                               registration.mobile(),
                               registration.homeAgencyId(),
-                              r),
-                      settings.askTimeout())
+                              r))
                   .thenApply(CirculationDesk::patronStatus);
             });
   }
 
   public CompletionStage<Result<Patron.Status>> patronStatus(String cardNumber) {
-    return patronRef(cardNumber)
-        .ask(Patron.GetStatus::new, settings.askTimeout())
+    return ask(patronRef(cardNumber), Patron.GetStatus::new)
         .thenApply(CirculationDesk::patronStatus);
   }
 
@@ -150,18 +145,14 @@ public final class CirculationDesk {
               if (owner instanceof Result.Refused<Agency.Details> refused) {
                 return done(refused.rejection());
               }
-              return itemRef(barcode)
-                  .ask(
-                      (ActorRef<Item.Reply> r) -> new Item.Register(titleId, title, agencyId, materialType, r),
-                      settings.askTimeout())
+              return ask(itemRef(barcode), (ActorRef<Item.Reply> r) -> new Item.Register(titleId, title, agencyId, materialType, r))
                   .thenApply(reply -> itemResult(reply).map(s -> new ItemStatus(s.item(), false, null, null)));
             });
   }
 
   /** The item, and while it is on loan the due date the borrower's record holds. */
   public CompletionStage<Result<ItemStatus>> itemStatus(String barcode) {
-    return itemRef(barcode)
-        .ask(Item.GetStatus::new, settings.askTimeout())
+    return ask(itemRef(barcode), Item.GetStatus::new)
         .thenCompose(
             reply -> {
               ItemResult item = itemResult(reply);
@@ -204,8 +195,7 @@ public final class CirculationDesk {
                 return done(refused.rejection());
               }
               LoanPolicy policy = ((Result.Ok<Agency.Details>) agency).value().policy();
-              return itemRef(request.barcode())
-                  .ask(Item.GetStatus::new, settings.askTimeout())
+              return ask(itemRef(request.barcode()), Item.GetStatus::new)
                   .thenCompose(reply -> checkItemThenApprove(request, policy, itemResult(reply)));
             });
   }
@@ -226,9 +216,7 @@ public final class CirculationDesk {
     if (status.loan() != null && !status.loan().checkoutId().equals(request.checkoutId())) {
       return done(Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
     }
-    return patronRef(request.cardNumber())
-        .ask(
-            (ActorRef<Patron.Reply> r) ->
+    return ask(patronRef(request.cardNumber()), (ActorRef<Patron.Reply> r) ->
                 new Patron.BeginCheckout(
                     request.checkoutId(),
                     request.pin(),
@@ -236,8 +224,7 @@ public final class CirculationDesk {
                     request.agencyId(),
                     request.branchId(),
                     policy,
-                    r),
-            settings.askTimeout())
+                    r))
         .thenCompose(
             reply -> {
               if (reply instanceof Patron.CheckoutApproved) {
@@ -248,11 +235,8 @@ public final class CirculationDesk {
   }
 
   private CompletionStage<Result<CheckoutReceipt>> lend(CheckoutRequest request) {
-    return itemRef(request.barcode())
-        .ask(
-            (ActorRef<Item.Reply> r) ->
-                new Item.Lend(request.checkoutId(), request.cardNumber(), request.agencyId(), request.branchId(), r),
-            settings.askTimeout())
+    return ask(itemRef(request.barcode()), (ActorRef<Item.Reply> r) ->
+                new Item.Lend(request.checkoutId(), request.cardNumber(), request.agencyId(), request.branchId(), r))
         .handle(
             (reply, failure) -> {
               if (failure != null) {
@@ -273,16 +257,12 @@ public final class CirculationDesk {
   }
 
   private CompletionStage<Result<CheckoutReceipt>> complete(CheckoutRequest request) {
-    return patronRef(request.cardNumber())
-        .ask((ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(request.checkoutId(), r), settings.askTimeout())
+    return ask(patronRef(request.cardNumber()), (ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(request.checkoutId(), r))
         .thenApply(CirculationDesk::checkoutResult);
   }
 
   private CompletionStage<Result<CheckoutReceipt>> abandon(CheckoutRequest request, Rejection reason) {
-    return patronRef(request.cardNumber())
-        .ask(
-            (ActorRef<Patron.Reply> r) -> new Patron.AbandonCheckout(request.checkoutId(), reason, r),
-            settings.askTimeout())
+    return ask(patronRef(request.cardNumber()), (ActorRef<Patron.Reply> r) -> new Patron.AbandonCheckout(request.checkoutId(), reason, r))
         .thenApply(CirculationDesk::checkoutResult);
   }
 
@@ -299,8 +279,7 @@ public final class CirculationDesk {
 
   /** Used by patrons recovering a pending checkout, and by the desk when a lend reply was lost. */
   CompletionStage<Boolean> settleLend(String barcode, String checkoutId) {
-    return itemRef(barcode)
-        .ask((ActorRef<Item.Reply> r) -> new Item.SettleLend(checkoutId, r), settings.askTimeout())
+    return ask(itemRef(barcode), (ActorRef<Item.Reply> r) -> new Item.SettleLend(checkoutId, r))
         .thenApply(reply -> reply instanceof Item.LendSettlement s && s.lent());
   }
 
@@ -318,11 +297,8 @@ public final class CirculationDesk {
               if (agency instanceof Result.Refused<Agency.Details> refused) {
                 return done(refused.rejection());
               }
-              return itemRef(request.barcode())
-                  .ask(
-                      (ActorRef<Item.Reply> r) ->
-                          new Item.Return(request.returnId(), request.agencyId(), request.branchId(), r),
-                      settings.askTimeout())
+              return ask(itemRef(request.barcode()), (ActorRef<Item.Reply> r) ->
+                          new Item.Return(request.returnId(), request.agencyId(), request.branchId(), r))
                   .thenCompose(this::endLoan);
             });
   }
@@ -342,8 +318,7 @@ public final class CirculationDesk {
 
   CompletionStage<Void> noticeLoanEnded(
       String cardNumber, String barcode, String checkoutId, Instant returnedAt) {
-    return patronRef(cardNumber)
-        .ask((ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r), settings.askTimeout())
+    return ask(patronRef(cardNumber), (ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r))
         .thenApply(reply -> null);
   }
 
@@ -363,10 +338,7 @@ public final class CirculationDesk {
               return policies(agencies)
                   .thenCompose(
                       policies ->
-                          patronRef(cardNumber)
-                              .ask(
-                                  (ActorRef<Patron.Reply> r) -> new Patron.Renew(pin, barcodes, policies, r),
-                                  settings.askTimeout())
+                          ask(patronRef(cardNumber), (ActorRef<Patron.Reply> r) -> new Patron.Renew(pin, barcodes, policies, r))
                               .thenApply(
                                   reply ->
                                       reply instanceof Patron.Renewals renewals
@@ -412,6 +384,28 @@ public final class CirculationDesk {
 
   private static <T> CompletionStage<Result<T>> ok(T value) {
     return CompletableFuture.completedFuture(Result.ok(value));
+  }
+
+  /**
+   * Asks an entity. Pekko answers with Scala's CompletionStage, which runs every following stage
+   * on the default executor; with one free core (2-core machines) that executor starts a thread
+   * per stage. The answer is moved into a plain CompletableFuture, completed on the replying
+   * thread, so the desk's continuations run where the answer arrives.
+   */
+  private <M, R> CompletionStage<R> ask(EntityRef<M> entity, Function<ActorRef<R>, M> command) {
+    CompletableFuture<R> answer = new CompletableFuture<>();
+    entity
+        .ask(command::apply, settings.askTimeout())
+        .whenCompleteAsync(
+            (reply, failure) -> {
+              if (failure != null) {
+                answer.completeExceptionally(failure);
+              } else {
+                answer.complete(reply);
+              }
+            },
+            Runnable::run);
+    return answer;
   }
 
   private EntityRef<Agency.Command> agencyRef(String agencyId) {

@@ -119,45 +119,20 @@ class CirculationApiTest {
     Answer missing = api.post("/api/v1/checkouts", "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\"}".formatted(card));
     expectProblem(missing, 400, "INVALID_REQUEST");
     assertTrue(missing.body().get("errors").toString().contains("\"field\":\"pin\""), missing.body().toString());
-    Answer illTyped =
-        api.post(
-            "/api/v1/checkouts",
-            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":1234,\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
-                .formatted(card, barcode, agency));
+    Answer illTyped = checkoutWithNumericPin(card, barcode, "main");
     expectProblem(illTyped, 400, "INVALID_REQUEST");
     assertTrue(illTyped.body().get("detail").asText().contains("pin: must be a string"), illTyped.body().toString());
-    Answer shortPin =
-        api.post(
-            "/api/v1/checkouts",
-            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"123\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
-                .formatted(otherCard, barcode, agency));
+    Answer shortPin = checkout(otherCard, "123", barcode, "main");
     expectProblem(shortPin, 400, "INVALID_REQUEST");
     assertTrue(shortPin.body().get("detail").asText().contains("exactly 4 digits"));
-    Answer wrongPin =
-        api.post(
-            "/api/v1/checkouts",
-            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"9999\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
-                .formatted(otherCard, Api.unique("X"), agency));
-    expectProblem(wrongPin, 404, "ITEM_NOT_FOUND");
+    expectProblem(checkout(otherCard, "1234", Api.unique("X"), "main"), 404, "ITEM_NOT_FOUND");
     String freeItem = Api.unique("X");
     api.registerItem(freeItem, agency);
     long freeItemEvents = journal.events("Item", freeItem);
-    expectProblem(
-        api.post(
-            "/api/v1/checkouts",
-            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"9999\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
-                .formatted(otherCard, freeItem, agency)),
-        401,
-        "WRONG_PIN");
+    expectProblem(checkout(otherCard, "9999", freeItem, "main"), 401, "WRONG_PIN");
     expectProblem(api.checkout("t2", Api.unique("C"), freeItem, agency), 404, "PATRON_NOT_FOUND");
     expectProblem(api.checkout("t2", otherCard, freeItem, Api.unique("DK-")), 404, "AGENCY_NOT_FOUND");
-    expectProblem(
-        api.post(
-            "/api/v1/checkouts",
-            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"nowhere\"}"
-                .formatted(otherCard, freeItem, agency)),
-        404,
-        "BRANCH_NOT_FOUND");
+    expectProblem(checkout(otherCard, "1234", freeItem, "nowhere"), 404, "BRANCH_NOT_FOUND");
     expectProblem(api.checkout("t2", otherCard, barcode, agency), 409, "ITEM_ON_LOAN");
     expectProblem(api.returnItem("r1", freeItem, agency, "main"), 409, "ITEM_NOT_ON_LOAN");
     expectProblem(api.get("/api/v1/patrons/not%20a%20card"), 400, "INVALID_REQUEST");
@@ -195,6 +170,21 @@ class CirculationApiTest {
         415,
         "UNSUPPORTED_MEDIA_TYPE");
     expectProblem(api.post("/api/v1/checkouts", "{\"x\":\"" + "a".repeat(70_000) + "\"}"), 413, "REQUEST_TOO_LARGE");
+  }
+
+  /** A checkout at {@code branch} with the given PIN, as a raw body so bad values reach the server. */
+  private Answer checkout(String card, String pin, String barcode, String branch) {
+    return api.post(
+        "/api/v1/checkouts",
+        "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
+            .formatted(card, pin, barcode, agency, branch));
+  }
+
+  private Answer checkoutWithNumericPin(String card, String barcode, String branch) {
+    return api.post(
+        "/api/v1/checkouts",
+        "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":1234,\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
+            .formatted(card, barcode, agency, branch));
   }
 
   /** R16: due dates count days in the libraries' time zone. */

@@ -163,14 +163,18 @@ public final class CheckoutBenchmark {
   }
 
   private Process startServer(int cassandraPort, int httpPort) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms1g");
+    command.add("-Xmx1g");
+    // e.g. BENCHMARK_SERVER_OPTS=-XX:StartFlightRecording=filename=server.jfr to profile the server
+    String extra = System.getenv().getOrDefault("BENCHMARK_SERVER_OPTS", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(Arrays.asList(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", options.serverClasspath(), "dk.library.circulation.server.Main"));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms1g",
-                "-Xmx1g",
-                "-cp",
-                options.serverClasspath(),
-                "dk.library.circulation.server.Main")
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(options.work().resolve("server.log").toFile());
     builder.environment().put("LIBRARY_CASSANDRA_MODE", "external");
