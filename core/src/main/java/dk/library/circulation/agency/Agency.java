@@ -22,7 +22,8 @@ public final class Agency
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Create(String name, List<Branch> branches, LoanPolicy policy, ActorRef<Reply> replyTo)
+  public record Create(
+      String name, List<Branch> branches, LoanPolicy policy, ActorRef<Reply> replyTo)
       implements Command {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}

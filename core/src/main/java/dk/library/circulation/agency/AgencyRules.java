@@ -11,8 +11,11 @@ public final class AgencyRules {
 
   private AgencyRules() {}
 
-  /** Creating is idempotent for the same content; a different agency under a taken id is refused. */
-  public static Decision<Agency.Event> create(Agency.State state, String agencyId, Agency.Create cmd) {
+  /**
+   * Creating is idempotent for the same content; a different agency under a taken id is refused.
+   */
+  public static Decision<Agency.Event> create(
+      Agency.State state, String agencyId, Agency.Create cmd) {
     Agency.Details wanted = new Agency.Details(agencyId, cmd.name(), cmd.branches(), cmd.policy());
     if (state.exists()) {
       return state.agency().equals(wanted)

@@ -17,7 +17,11 @@ public record LoanPolicy(int loanPeriodDays, int maxLoans, int maxRenewals)
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
     if (loanPeriodDays < 1 || loanPeriodDays > MAX_LOAN_PERIOD_DAYS) {
-      problems.add("policy.loanPeriodDays must be between 1 and " + MAX_LOAN_PERIOD_DAYS + ", was " + loanPeriodDays);
+      problems.add(
+          "policy.loanPeriodDays must be between 1 and "
+              + MAX_LOAN_PERIOD_DAYS
+              + ", was "
+              + loanPeriodDays);
     }
     if (maxLoans < 0 || maxLoans > 10_000) {
       problems.add("policy.maxLoans must be between 0 and 10000, was " + maxLoans);

@@ -5,9 +5,22 @@ package dk.library.circulation.desk;
  * transaction id: a retry with the same id never makes a second loan.
  */
 public record CheckoutRequest(
-    String checkoutId, String cardNumber, String pin, String barcode, String agencyId, String branchId) {
+    String checkoutId,
+    String cardNumber,
+    String pin,
+    String barcode,
+    String agencyId,
+    String branchId) {
   @Override
   public String toString() {
-    return "CheckoutRequest[" + checkoutId + ", " + barcode + " at " + agencyId + "/" + branchId + "]";
+    return "CheckoutRequest["
+        + checkoutId
+        + ", "
+        + barcode
+        + " at "
+        + agencyId
+        + "/"
+        + branchId
+        + "]";
   }
 }

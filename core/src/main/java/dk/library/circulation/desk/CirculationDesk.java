@@ -35,9 +35,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * Where checkouts, returns and renewals are carried out across entities. The desk decides
- * nothing itself: it asks each entity to apply its own rules, in an order that keeps a crash
- * between two steps recoverable (see docs/architecture.md, "Checkout protocol").
+ * Where checkouts, returns and renewals are carried out across entities. The desk decides nothing
+ * itself: it asks each entity to apply its own rules, in an order that keeps a crash between two
+ * steps recoverable (see docs/architecture.md, "Checkout protocol").
  */
 public final class CirculationDesk {
 
@@ -95,9 +95,11 @@ public final class CirculationDesk {
     return agency(agencyId)
         .thenApply(
             result -> {
-              if (result instanceof Result.Ok<Agency.Details> ok && !ok.value().hasBranch(branchId)) {
+              if (result instanceof Result.Ok<Agency.Details> ok
+                  && !ok.value().hasBranch(branchId)) {
                 return Result.refused(
-                    Rejection.of(BRANCH_NOT_FOUND, "agency " + agencyId + " has no branch " + branchId));
+                    Rejection.of(
+                        BRANCH_NOT_FOUND, "agency " + agencyId + " has no branch " + branchId));
               }
               return result;
             });
@@ -114,7 +116,9 @@ public final class CirculationDesk {
               }
               // Hashing is slow by design; it runs here, off the patron entity's thread.
               PinHash pin = PinHash.of(registration.pin(), settings.pinIterations());
-              return ask(patronRef(registration.cardNumber()), (ActorRef<Patron.Reply> r) ->
+              return ask(
+                      patronRef(registration.cardNumber()),
+                      (ActorRef<Patron.Reply> r) ->
                           new Patron.Register(
                               pin,
                               registration.name(),
@@ -145,8 +149,13 @@ public final class CirculationDesk {
               if (owner instanceof Result.Refused<Agency.Details> refused) {
                 return done(refused.rejection());
               }
-              return ask(itemRef(barcode), (ActorRef<Item.Reply> r) -> new Item.Register(titleId, title, agencyId, materialType, r))
-                  .thenApply(reply -> itemResult(reply).map(s -> new ItemStatus(s.item(), false, null, null)));
+              return ask(
+                      itemRef(barcode),
+                      (ActorRef<Item.Reply> r) ->
+                          new Item.Register(titleId, title, agencyId, materialType, r))
+                  .thenApply(
+                      reply ->
+                          itemResult(reply).map(s -> new ItemStatus(s.item(), false, null, null)));
             });
   }
 
@@ -184,8 +193,8 @@ public final class CirculationDesk {
   /**
    * Checkout in three steps: the patron approves (PIN, limit) and records a pending checkout; the
    * item lends itself, which is the commit point; the patron turns the pending checkout into a
-   * loan, or abandons it if the item refused. Nothing is persisted for a request that the
-   * read-only checks already refuse.
+   * loan, or abandons it if the item refused. Nothing is persisted for a request that the read-only
+   * checks already refuse.
    */
   public CompletionStage<Result<CheckoutReceipt>> checkout(CheckoutRequest request) {
     return branch(request.agencyId(), request.branchId())
@@ -210,13 +219,18 @@ public final class CirculationDesk {
       return done(
           Rejection.of(
               ITEM_NOT_OWNED_BY_AGENCY,
-              "item " + request.barcode() + " belongs to agency " + status.item().agencyId()
+              "item "
+                  + request.barcode()
+                  + " belongs to agency "
+                  + status.item().agencyId()
                   + "; it can be checked out only at that agency's branches"));
     }
     if (status.loan() != null && !status.loan().checkoutId().equals(request.checkoutId())) {
       return done(Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
     }
-    return ask(patronRef(request.cardNumber()), (ActorRef<Patron.Reply> r) ->
+    return ask(
+            patronRef(request.cardNumber()),
+            (ActorRef<Patron.Reply> r) ->
                 new Patron.BeginCheckout(
                     request.checkoutId(),
                     request.pin(),
@@ -235,8 +249,15 @@ public final class CirculationDesk {
   }
 
   private CompletionStage<Result<CheckoutReceipt>> lend(CheckoutRequest request) {
-    return ask(itemRef(request.barcode()), (ActorRef<Item.Reply> r) ->
-                new Item.Lend(request.checkoutId(), request.cardNumber(), request.agencyId(), request.branchId(), r))
+    return ask(
+            itemRef(request.barcode()),
+            (ActorRef<Item.Reply> r) ->
+                new Item.Lend(
+                    request.checkoutId(),
+                    request.cardNumber(),
+                    request.agencyId(),
+                    request.branchId(),
+                    r))
         .handle(
             (reply, failure) -> {
               if (failure != null) {
@@ -257,19 +278,27 @@ public final class CirculationDesk {
   }
 
   private CompletionStage<Result<CheckoutReceipt>> complete(CheckoutRequest request) {
-    return ask(patronRef(request.cardNumber()), (ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(request.checkoutId(), r))
+    return ask(
+            patronRef(request.cardNumber()),
+            (ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(request.checkoutId(), r))
         .thenApply(CirculationDesk::checkoutResult);
   }
 
-  private CompletionStage<Result<CheckoutReceipt>> abandon(CheckoutRequest request, Rejection reason) {
-    return ask(patronRef(request.cardNumber()), (ActorRef<Patron.Reply> r) -> new Patron.AbandonCheckout(request.checkoutId(), reason, r))
+  private CompletionStage<Result<CheckoutReceipt>> abandon(
+      CheckoutRequest request, Rejection reason) {
+    return ask(
+            patronRef(request.cardNumber()),
+            (ActorRef<Patron.Reply> r) ->
+                new Patron.AbandonCheckout(request.checkoutId(), reason, r))
         .thenApply(CirculationDesk::checkoutResult);
   }
 
   private static Result<CheckoutReceipt> checkoutResult(Patron.Reply reply) {
     if (reply instanceof Patron.CheckoutFinished finished) {
       CheckoutOutcome outcome = finished.outcome();
-      return outcome.receipt() != null ? Result.ok(outcome.receipt()) : Result.refused(outcome.rejection());
+      return outcome.receipt() != null
+          ? Result.ok(outcome.receipt())
+          : Result.refused(outcome.rejection());
     }
     if (reply instanceof Patron.Rejected rejected) {
       return Result.refused(rejected.rejection());
@@ -297,8 +326,11 @@ public final class CirculationDesk {
               if (agency instanceof Result.Refused<Agency.Details> refused) {
                 return done(refused.rejection());
               }
-              return ask(itemRef(request.barcode()), (ActorRef<Item.Reply> r) ->
-                          new Item.Return(request.returnId(), request.agencyId(), request.branchId(), r))
+              return ask(
+                      itemRef(request.barcode()),
+                      (ActorRef<Item.Reply> r) ->
+                          new Item.Return(
+                              request.returnId(), request.agencyId(), request.branchId(), r))
                   .thenCompose(this::endLoan);
             });
   }
@@ -308,7 +340,8 @@ public final class CirculationDesk {
       return done(rejected.rejection());
     }
     ReturnReceipt receipt = ((Item.Returned) reply).receipt();
-    return noticeLoanEnded(receipt.cardNumber(), receipt.barcode(), receipt.checkoutId(), receipt.returnedAt())
+    return noticeLoanEnded(
+            receipt.cardNumber(), receipt.barcode(), receipt.checkoutId(), receipt.returnedAt())
         .thenApply(
             confirmed -> {
               itemRef(receipt.barcode()).tell(new Item.ReturnSettled(receipt.checkoutId()));
@@ -318,13 +351,17 @@ public final class CirculationDesk {
 
   CompletionStage<Void> noticeLoanEnded(
       String cardNumber, String barcode, String checkoutId, Instant returnedAt) {
-    return ask(patronRef(cardNumber), (ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r))
+    return ask(
+            patronRef(cardNumber),
+            (ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r))
         .thenApply(reply -> null);
   }
 
   // Renewal
 
-  /** Renews the named loans, or all loans when {@code barcodes} is empty, by each owner's policy. */
+  /**
+   * Renews the named loans, or all loans when {@code barcodes} is empty, by each owner's policy.
+   */
   public CompletionStage<Result<List<Patron.RenewalResult>>> renew(
       String cardNumber, String pin, List<String> barcodes) {
     return patronStatus(cardNumber)
@@ -334,11 +371,15 @@ public final class CirculationDesk {
                 return done(refused.rejection());
               }
               List<String> agencies =
-                  ((Result.Ok<Patron.Status>) status).value().loans().stream().map(Loan::agencyId).distinct().toList();
+                  ((Result.Ok<Patron.Status>) status)
+                      .value().loans().stream().map(Loan::agencyId).distinct().toList();
               return policies(agencies)
                   .thenCompose(
                       policies ->
-                          ask(patronRef(cardNumber), (ActorRef<Patron.Reply> r) -> new Patron.Renew(pin, barcodes, policies, r))
+                          ask(
+                                  patronRef(cardNumber),
+                                  (ActorRef<Patron.Reply> r) ->
+                                      new Patron.Renew(pin, barcodes, policies, r))
                               .thenApply(
                                   reply ->
                                       reply instanceof Patron.Renewals renewals
@@ -348,7 +389,8 @@ public final class CirculationDesk {
   }
 
   private CompletionStage<Map<String, LoanPolicy>> policies(List<String> agencyIds) {
-    CompletableFuture<Map<String, LoanPolicy>> all = CompletableFuture.completedFuture(new HashMap<>());
+    CompletableFuture<Map<String, LoanPolicy>> all =
+        CompletableFuture.completedFuture(new HashMap<>());
     for (String agencyId : agencyIds) {
       all =
           all.thenCombine(
@@ -387,10 +429,10 @@ public final class CirculationDesk {
   }
 
   /**
-   * Asks an entity. Pekko answers with Scala's CompletionStage, which runs every following stage
-   * on the default executor; with one free core (2-core machines) that executor starts a thread
-   * per stage. The answer is moved into a plain CompletableFuture, completed on the replying
-   * thread, so the desk's continuations run where the answer arrives.
+   * Asks an entity. Pekko answers with Scala's CompletionStage, which runs every following stage on
+   * the default executor; with one free core (2-core machines) that executor starts a thread per
+   * stage. The answer is moved into a plain CompletableFuture, completed on the replying thread, so
+   * the desk's continuations run where the answer arrives.
    */
   private <M, R> CompletionStage<R> ask(EntityRef<M> entity, Function<ActorRef<R>, M> command) {
     CompletableFuture<R> answer = new CompletableFuture<>();

@@ -27,9 +27,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One physical copy, identified by barcode: the single writer of whether it is on loan and to
- * whom. Its {@code Lent} event is the commit point of a checkout. Decisions are in {@link
- * ItemRules}; this class wires them to persistence and tells patrons of returns until they confirm.
+ * One physical copy, identified by barcode: the single writer of whether it is on loan and to whom.
+ * Its {@code Lent} event is the commit point of a checkout. Decisions are in {@link ItemRules};
+ * this class wires them to persistence and tells patrons of returns until they confirm.
  */
 public final class Item
     extends EventSourcedBehaviorWithEnforcedReplies<Item.Command, Item.Event, Item.State> {
@@ -40,7 +40,8 @@ public final class Item
   /** Tells the patron that a loan ended; completes once the patron has recorded it. */
   @FunctionalInterface
   public interface ReturnNotice {
-    CompletionStage<Void> loanEnded(String cardNumber, String barcode, String checkoutId, Instant returnedAt);
+    CompletionStage<Void> loanEnded(
+        String cardNumber, String barcode, String checkoutId, Instant returnedAt);
   }
 
   // Commands
@@ -52,7 +53,11 @@ public final class Item
       implements Command {}
 
   public record Lend(
-      String checkoutId, String cardNumber, String agencyId, String branchId, ActorRef<Reply> replyTo)
+      String checkoutId,
+      String cardNumber,
+      String agencyId,
+      String branchId,
+      ActorRef<Reply> replyTo)
       implements Command {}
 
   /**
@@ -94,7 +99,8 @@ public final class Item
 
   public record ItemRegistered(ItemDetails details) implements Event {}
 
-  public record Lent(String checkoutId, String cardNumber, String branchId, Instant lentAt) implements Event {}
+  public record Lent(String checkoutId, String cardNumber, String branchId, Instant lentAt)
+      implements Event {}
 
   public record LendCancelled(String checkoutId) implements Event {}
 
@@ -105,8 +111,8 @@ public final class Item
   // State
 
   /**
-   * {@code details} is null until registration. {@code cancelledCheckouts} are checkouts settled
-   * as not lent (bounded), so a late {@code Lend} for them is refused.
+   * {@code details} is null until registration. {@code cancelledCheckouts} are checkouts settled as
+   * not lent (bounded), so a late {@code Lend} for them is refused.
    */
   public record State(
       ItemDetails details,
@@ -150,7 +156,8 @@ public final class Item
 
     State returned(ReturnReceipt receipt) {
       List<UnsettledReturn> next = new ArrayList<>(unsettledReturns);
-      next.add(new UnsettledReturn(receipt.checkoutId(), receipt.cardNumber(), receipt.returnedAt()));
+      next.add(
+          new UnsettledReturn(receipt.checkoutId(), receipt.cardNumber(), receipt.returnedAt()));
       return new State(details, null, cancelledCheckouts, receipt, List.copyOf(next));
     }
 
@@ -167,10 +174,12 @@ public final class Item
   private final ActorContext<Command> context;
   private final Clock clock;
   private final ReturnNotice returnNotice;
+
   /** Return notices under way, so a second trigger does not send twice. */
   private final Set<String> notifying = new HashSet<>();
 
-  private Item(String barcode, ActorContext<Command> context, Clock clock, ReturnNotice returnNotice) {
+  private Item(
+      String barcode, ActorContext<Command> context, Clock clock, ReturnNotice returnNotice) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), barcode));
     this.barcode = barcode;
     this.context = context;
@@ -216,7 +225,9 @@ public final class Item
                     Effect(),
                     ItemRules.settleLend(state, cmd.checkoutId()),
                     cmd.replyTo(),
-                    s -> new LendSettlement(cmd.checkoutId(), ItemRules.isLentUnder(s, cmd.checkoutId())),
+                    s ->
+                        new LendSettlement(
+                            cmd.checkoutId(), ItemRules.isLentUnder(s, cmd.checkoutId())),
                     Rejected::new))
         .onCommand(Return.class, this::onReturn)
         .onCommand(
@@ -242,7 +253,10 @@ public final class Item
               state.unsettledReturns().stream()
                   .filter(u -> u.checkoutId().equals(cmd.checkoutId()))
                   .findFirst()
-                  .ifPresent(u -> context.scheduleOnce(NOTICE_RETRY, context.getSelf(), new NotifyPatron(u)));
+                  .ifPresent(
+                      u ->
+                          context.scheduleOnce(
+                              NOTICE_RETRY, context.getSelf(), new NotifyPatron(u)));
               return Effect().none().thenNoReply();
             })
         .build();
@@ -264,7 +278,9 @@ public final class Item
       context.pipeToSelf(
           returnNotice.loanEnded(u.cardNumber(), barcode, u.checkoutId(), u.returnedAt()),
           (done, failure) ->
-              failure == null ? new ReturnSettled(u.checkoutId()) : new NoticeFailed(u.checkoutId()));
+              failure == null
+                  ? new ReturnSettled(u.checkoutId())
+                  : new NoticeFailed(u.checkoutId()));
     }
     return Effect().none().thenNoReply();
   }
@@ -294,7 +310,8 @@ public final class Item
     return newSignalHandlerBuilder()
         .onSignal(
             RecoveryCompleted.instance(),
-            state -> state.unsettledReturns().forEach(u -> context.getSelf().tell(new NotifyPatron(u))))
+            state ->
+                state.unsettledReturns().forEach(u -> context.getSelf().tell(new NotifyPatron(u))))
         .build();
   }
 

@@ -18,11 +18,14 @@ public final class ItemRules {
 
   /** Registering the same copy again is harmless; another copy under a taken barcode is refused. */
   public static Decision<Item.Event> register(Item.State state, String barcode, Item.Register cmd) {
-    ItemDetails wanted = new ItemDetails(barcode, cmd.titleId(), cmd.title(), cmd.agencyId(), cmd.materialType());
+    ItemDetails wanted =
+        new ItemDetails(barcode, cmd.titleId(), cmd.title(), cmd.agencyId(), cmd.materialType());
     if (state.registered()) {
       return state.details().equals(wanted)
           ? Decision.unchanged()
-          : Decision.refuse(ITEM_ALREADY_REGISTERED, "barcode " + barcode + " is already registered to another item");
+          : Decision.refuse(
+              ITEM_ALREADY_REGISTERED,
+              "barcode " + barcode + " is already registered to another item");
     }
     return Decision.persist(new Item.ItemRegistered(wanted));
   }
@@ -31,7 +34,8 @@ public final class ItemRules {
    * One item, one loan: the first checkout to reach the item wins, a repeat of the same checkout
    * changes nothing, and a checkout already settled as not lent is refused for good.
    */
-  public static Decision<Item.Event> lend(Item.State state, String barcode, Item.Lend cmd, Instant now) {
+  public static Decision<Item.Event> lend(
+      Item.State state, String barcode, Item.Lend cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(barcode));
     }
@@ -45,7 +49,8 @@ public final class ItemRules {
     }
     if (state.cancelledCheckouts().contains(cmd.checkoutId())) {
       return Decision.refuse(
-          CHECKOUT_CANCELLED, "checkout " + cmd.checkoutId() + " was cancelled; start a new checkout");
+          CHECKOUT_CANCELLED,
+          "checkout " + cmd.checkoutId() + " was cancelled; start a new checkout");
     }
     return Decision.persist(new Item.Lent(cmd.checkoutId(), cmd.cardNumber(), cmd.branchId(), now));
   }
@@ -65,7 +70,8 @@ public final class ItemRules {
    * R22: an item may be returned at any branch of its agency; the patron answers for it until the
    * return is registered. A retried return with the same return id repeats the receipt.
    */
-  public static Decision<Item.Event> returnItem(Item.State state, String barcode, Item.Return cmd, Instant now) {
+  public static Decision<Item.Event> returnItem(
+      Item.State state, String barcode, Item.Return cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(barcode));
     }
@@ -76,7 +82,8 @@ public final class ItemRules {
       return new Decision.Refuse<>(notOwnedBy(state, cmd.agencyId()));
     }
     if (state.loan() == null) {
-      return Decision.refuse(ITEM_NOT_ON_LOAN, "item " + barcode + " is not on loan, so it cannot be returned");
+      return Decision.refuse(
+          ITEM_NOT_ON_LOAN, "item " + barcode + " is not on loan, so it cannot be returned");
     }
     return Decision.persist(
         new Item.ItemReturned(
@@ -92,8 +99,11 @@ public final class ItemRules {
   }
 
   public static Decision<Item.Event> confirmNotice(Item.State state, String checkoutId) {
-    boolean unsettled = state.unsettledReturns().stream().anyMatch(u -> u.checkoutId().equals(checkoutId));
-    return unsettled ? Decision.persist(new Item.ReturnNoticeConfirmed(checkoutId)) : Decision.unchanged();
+    boolean unsettled =
+        state.unsettledReturns().stream().anyMatch(u -> u.checkoutId().equals(checkoutId));
+    return unsettled
+        ? Decision.persist(new Item.ReturnNoticeConfirmed(checkoutId))
+        : Decision.unchanged();
   }
 
   public static Rejection notFound(String barcode) {
@@ -103,7 +113,12 @@ public final class ItemRules {
   private static Rejection notOwnedBy(Item.State state, String agencyId) {
     return Rejection.of(
         ITEM_NOT_OWNED_BY_AGENCY,
-        "item " + state.details().barcode() + " belongs to agency " + state.details().agencyId()
-            + ", not " + agencyId + "; it circulates only at that agency's branches");
+        "item "
+            + state.details().barcode()
+            + " belongs to agency "
+            + state.details().agencyId()
+            + ", not "
+            + agencyId
+            + "; it circulates only at that agency's branches");
   }
 }

@@ -16,6 +16,7 @@ public record Loan(
     implements CborSerializable {
 
   Loan renewedUntil(LocalDate newDueDate) {
-    return new Loan(barcode, checkoutId, agencyId, branchId, checkedOutAt, newDueDate, renewals + 1);
+    return new Loan(
+        barcode, checkoutId, agencyId, branchId, checkedOutAt, newDueDate, renewals + 1);
   }
 }

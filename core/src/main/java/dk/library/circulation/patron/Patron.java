@@ -40,7 +40,9 @@ public final class Patron
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Patron");
 
-  /** Asks the item whether it was lent under a checkout; a "no" also makes the item refuse it later. */
+  /**
+   * Asks the item whether it was lent under a checkout; a "no" also makes the item refuse it later.
+   */
   @FunctionalInterface
   public interface LendSettlement {
     CompletionStage<Boolean> settle(String barcode, String checkoutId);
@@ -51,7 +53,12 @@ public final class Patron
   public sealed interface Command extends CborSerializable {}
 
   public record Register(
-      PinHash pin, String name, String email, String mobile, String homeAgencyId, ActorRef<Reply> replyTo)
+      PinHash pin,
+      String name,
+      String email,
+      String mobile,
+      String homeAgencyId,
+      ActorRef<Reply> replyTo)
       implements Command {}
 
   public record BeginCheckout(
@@ -76,7 +83,10 @@ public final class Patron
 
   /** Renews the named loans, or every loan when {@code barcodes} is empty. */
   public record Renew(
-      String pin, List<String> barcodes, Map<String, LoanPolicy> policyByAgency, ActorRef<Reply> replyTo)
+      String pin,
+      List<String> barcodes,
+      Map<String, LoanPolicy> policyByAgency,
+      ActorRef<Reply> replyTo)
       implements Command {
     @Override
     public String toString() {
@@ -84,7 +94,8 @@ public final class Patron
     }
   }
 
-  public record EndLoan(String barcode, String checkoutId, Instant returnedAt, ActorRef<Reply> replyTo)
+  public record EndLoan(
+      String barcode, String checkoutId, Instant returnedAt, ActorRef<Reply> replyTo)
       implements Command {}
 
   public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
@@ -132,7 +143,8 @@ public final class Patron
 
   public record CheckoutAbandoned(String checkoutId, Rejection reason) implements Event {}
 
-  public record LoanRenewed(String barcode, LocalDate dueDate, Instant renewedAt) implements Event {}
+  public record LoanRenewed(String barcode, LocalDate dueDate, Instant renewedAt)
+      implements Event {}
 
   public record LoanEnded(String barcode, String checkoutId, Instant returnedAt) implements Event {}
 
@@ -159,7 +171,8 @@ public final class Patron
       List<PendingCheckout> pendingCheckouts)
       implements CborSerializable {}
 
-  public record RenewalResult(String barcode, boolean renewed, LocalDate dueDate, int renewals, Rejection refusal)
+  public record RenewalResult(
+      String barcode, boolean renewed, LocalDate dueDate, int renewals, Rejection refusal)
       implements CborSerializable {}
 
   /**
@@ -271,12 +284,18 @@ public final class Patron
   private final Clock clock;
   private final ZoneId zone;
   private final LendSettlement lendSettlement;
+
   /** Pending checkouts whose settlement is under way, so a second trigger does not ask twice. */
   private final Set<String> settling = new HashSet<>();
+
   private final PinCheck pinCheck = new RememberedPin();
 
   private Patron(
-      String cardNumber, ActorContext<Command> context, Clock clock, ZoneId zone, LendSettlement lendSettlement) {
+      String cardNumber,
+      ActorContext<Command> context,
+      Clock clock,
+      ZoneId zone,
+      LendSettlement lendSettlement) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber));
     this.cardNumber = cardNumber;
     this.context = context;
@@ -313,7 +332,8 @@ public final class Patron
             (state, cmd) ->
                 Replies.decide(
                     Effect(),
-                    PatronRules.beginCheckout(state, cardNumber, cmd, pinCheck, clock.instant(), zone),
+                    PatronRules.beginCheckout(
+                        state, cardNumber, cmd, pinCheck, clock.instant(), zone),
                     cmd.replyTo(),
                     s -> checkoutReply(s, cmd.checkoutId()),
                     Rejected::new))
@@ -361,7 +381,9 @@ public final class Patron
             (state, cmd) -> {
               settling.remove(cmd.checkoutId());
               context.scheduleOnce(
-                  SETTLEMENT_RETRY, context.getSelf(), new ResolvePendingCheckout(cmd.checkoutId()));
+                  SETTLEMENT_RETRY,
+                  context.getSelf(),
+                  new ResolvePendingCheckout(cmd.checkoutId()));
               return Effect().none().thenNoReply();
             })
         .build();
@@ -376,7 +398,8 @@ public final class Patron
   }
 
   private ReplyEffect<Event, State> onRenew(State state, Renew cmd) {
-    PatronRules.RenewalDecision decision = PatronRules.renew(state, cardNumber, cmd, pinCheck, clock.instant(), zone);
+    PatronRules.RenewalDecision decision =
+        PatronRules.renew(state, cardNumber, cmd, pinCheck, clock.instant(), zone);
     if (decision.refusal() != null) {
       return Effect().reply(cmd.replyTo(), new Rejected(decision.refusal()));
     }
@@ -419,7 +442,13 @@ public final class Patron
             (state, e) ->
                 state.withProfile(
                     new Profile(
-                        e.cardNumber(), e.pin(), e.name(), e.email(), e.mobile(), e.homeAgencyId(), e.registeredAt())))
+                        e.cardNumber(),
+                        e.pin(),
+                        e.name(),
+                        e.email(),
+                        e.mobile(),
+                        e.homeAgencyId(),
+                        e.registeredAt())))
         .onEvent(CheckoutBegun.class, (state, e) -> state.withPending(e.pending()))
         .onEvent(CheckoutCompleted.class, (state, e) -> state.completed(e.checkoutId()))
         .onEvent(CheckoutAbandoned.class, (state, e) -> state.abandoned(e.checkoutId(), e.reason()))
@@ -434,8 +463,10 @@ public final class Patron
         .onSignal(
             RecoveryCompleted.instance(),
             state ->
-                state.pending().keySet().forEach(
-                    id -> context.getSelf().tell(new ResolvePendingCheckout(id))))
+                state
+                    .pending()
+                    .keySet()
+                    .forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id))))
         .build();
   }
 

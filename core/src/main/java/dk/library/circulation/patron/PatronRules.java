@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The patron's side of circulation as pure functions: state + command + policy + time in, events
- * or a refusal out. Every refusal carries the code of the rule that refused.
+ * The patron's side of circulation as pure functions: state + command + policy + time in, events or
+ * a refusal out. Every refusal carries the code of the rule that refused.
  */
 public final class PatronRules {
 
@@ -40,8 +40,8 @@ public final class PatronRules {
   }
 
   /**
-   * The patron's approval of a checkout (R4 PIN, R16 loan period, R21 loan limit). A retry with
-   * the same checkout id changes nothing: the reply repeats the approval or the final outcome.
+   * The patron's approval of a checkout (R4 PIN, R16 loan period, R21 loan limit). A retry with the
+   * same checkout id changes nothing: the reply repeats the approval or the final outcome.
    */
   public static Decision<Patron.Event> beginCheckout(
       Patron.State state,
@@ -65,21 +65,29 @@ public final class PatronRules {
           ? Decision.unchanged()
           : Decision.refuse(
               TRANSACTION_ID_REUSED,
-              "transaction id " + cmd.checkoutId() + " was already used for item " + earlierBarcode
+              "transaction id "
+                  + cmd.checkoutId()
+                  + " was already used for item "
+                  + earlierBarcode
                   + "; send a new transaction id for a new checkout");
     }
     if (state.loans().containsKey(cmd.barcode())) {
-      return Decision.refuse(ITEM_ON_LOAN, "item " + cmd.barcode() + " is already on loan to this patron");
+      return Decision.refuse(
+          ITEM_ON_LOAN, "item " + cmd.barcode() + " is already on loan to this patron");
     }
     if (state.pending().values().stream().anyMatch(p -> p.barcode().equals(cmd.barcode()))) {
       return Decision.refuse(
-          ITEM_ON_LOAN, "a checkout of item " + cmd.barcode() + " for this patron is already under way");
+          ITEM_ON_LOAN,
+          "a checkout of item " + cmd.barcode() + " for this patron is already under way");
     }
     int held = state.loans().size() + state.pending().size();
     if (held >= cmd.policy().maxLoans()) {
       return Decision.refuse(
           LOAN_LIMIT_REACHED,
-          "the patron has " + held + " loans and the agency allows at most " + cmd.policy().maxLoans()
+          "the patron has "
+              + held
+              + " loans and the agency allows at most "
+              + cmd.policy().maxLoans()
               + "; return an item first");
     }
     return Decision.persist(
@@ -93,7 +101,10 @@ public final class PatronRules {
                 dueDate(now, zone, cmd.policy()))));
   }
 
-  /** R16: the due date is the agency's loan period after the day of checkout, in the library's time zone. */
+  /**
+   * R16: the due date is the agency's loan period after the day of checkout, in the library's time
+   * zone.
+   */
   public static LocalDate dueDate(Instant now, ZoneId zone, LoanPolicy policy) {
     return LocalDate.ofInstant(now, zone).plusDays(policy.loanPeriodDays());
   }
@@ -105,7 +116,8 @@ public final class PatronRules {
     return finishedOrUnknown(state, checkoutId);
   }
 
-  public static Decision<Patron.Event> abandon(Patron.State state, String checkoutId, Rejection reason) {
+  public static Decision<Patron.Event> abandon(
+      Patron.State state, String checkoutId, Rejection reason) {
     if (state.pending().containsKey(checkoutId)) {
       return Decision.persist(new Patron.CheckoutAbandoned(checkoutId, reason));
     }
@@ -115,14 +127,17 @@ public final class PatronRules {
   private static Decision<Patron.Event> finishedOrUnknown(Patron.State state, String checkoutId) {
     return state.outcomes().containsKey(checkoutId)
         ? Decision.unchanged()
-        : Decision.refuse(LOAN_NOT_FOUND, "no checkout " + checkoutId + " is known for this patron");
+        : Decision.refuse(
+            LOAN_NOT_FOUND, "no checkout " + checkoutId + " is known for this patron");
   }
 
   /** Why a checkout that a crash interrupted before the item was lent did not happen. */
   public static Rejection interrupted(String checkoutId) {
     return Rejection.of(
         CHECKOUT_CANCELLED,
-        "checkout " + checkoutId + " was interrupted before the item was lent and has been cancelled; "
+        "checkout "
+            + checkoutId
+            + " was interrupted before the item was lent and has been cancelled; "
             + "check the item out again with a new transaction id");
   }
 
@@ -131,19 +146,26 @@ public final class PatronRules {
       List<Patron.Event> events, List<Patron.RenewalResult> results, Rejection refusal) {}
 
   /**
-   * R19: a loan is renewed while it has had fewer renewals than the agency allows; the new due
-   * date is one loan period from today, never earlier than the current one. Renewing one named
-   * loan that cannot be renewed is refused; renewing all answers per loan.
+   * R19: a loan is renewed while it has had fewer renewals than the agency allows; the new due date
+   * is one loan period from today, never earlier than the current one. Renewing one named loan that
+   * cannot be renewed is refused; renewing all answers per loan.
    */
   public static RenewalDecision renew(
-      Patron.State state, String cardNumber, Patron.Renew cmd, PinCheck pinCheck, Instant now, ZoneId zone) {
+      Patron.State state,
+      String cardNumber,
+      Patron.Renew cmd,
+      PinCheck pinCheck,
+      Instant now,
+      ZoneId zone) {
     if (!state.registered()) {
       return new RenewalDecision(List.of(), List.of(), notFound(cardNumber));
     }
     if (!pinCheck.matches(state.profile().pin(), cmd.pin())) {
-      return new RenewalDecision(List.of(), List.of(), Rejection.of(WRONG_PIN, "the PIN does not match this card"));
+      return new RenewalDecision(
+          List.of(), List.of(), Rejection.of(WRONG_PIN, "the PIN does not match this card"));
     }
-    List<String> barcodes = cmd.barcodes().isEmpty() ? List.copyOf(state.loans().keySet()) : cmd.barcodes();
+    List<String> barcodes =
+        cmd.barcodes().isEmpty() ? List.copyOf(state.loans().keySet()) : cmd.barcodes();
     List<Patron.Event> events = new ArrayList<>();
     List<Patron.RenewalResult> results = new ArrayList<>();
     for (String barcode : barcodes) {
@@ -162,12 +184,19 @@ public final class PatronRules {
         Rejection limit =
             Rejection.of(
                 RENEWAL_LIMIT_REACHED,
-                "item " + barcode + " has reached agency " + loan.agencyId() + "'s limit of "
-                    + policy.maxRenewals() + " renewals; return it by " + loan.dueDate());
+                "item "
+                    + barcode
+                    + " has reached agency "
+                    + loan.agencyId()
+                    + "'s limit of "
+                    + policy.maxRenewals()
+                    + " renewals; return it by "
+                    + loan.dueDate());
         if (cmd.barcodes().size() == 1) {
           return new RenewalDecision(List.of(), List.of(), limit);
         }
-        results.add(new Patron.RenewalResult(barcode, false, loan.dueDate(), loan.renewals(), limit));
+        results.add(
+            new Patron.RenewalResult(barcode, false, loan.dueDate(), loan.renewals(), limit));
         continue;
       }
       LocalDate fromToday = dueDate(now, zone, policy);
@@ -182,7 +211,8 @@ public final class PatronRules {
   public static Decision<Patron.Event> endLoan(Patron.State state, Patron.EndLoan cmd) {
     Loan loan = state.loans().get(cmd.barcode());
     if (loan != null && loan.checkoutId().equals(cmd.checkoutId())) {
-      return Decision.persist(new Patron.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt()));
+      return Decision.persist(
+          new Patron.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt()));
     }
     return Decision.unchanged();
   }

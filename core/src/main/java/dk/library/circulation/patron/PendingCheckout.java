@@ -18,7 +18,8 @@ public record PendingCheckout(
     implements CborSerializable {
 
   CheckoutReceipt receipt(String cardNumber) {
-    return new CheckoutReceipt(checkoutId, cardNumber, barcode, agencyId, branchId, approvedAt, dueDate);
+    return new CheckoutReceipt(
+        checkoutId, cardNumber, barcode, agencyId, branchId, approvedAt, dueDate);
   }
 
   Loan toLoan() {

@@ -1,18 +1,18 @@
 package dk.library.circulation.patron;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The PIN check of one live patron entity. A patron at a self-service machine checks out a stack
- * of books, each with the same PIN: after one slow PBKDF2 check succeeds, this remembers a keyed
- * HMAC of that PIN (key random per process, kept only in memory, never persisted), so the next
- * checks of the same PIN are fast. Any other PIN, every wrong one included, takes the slow check.
- * The memory is lost when the entity is passivated and never outlives a change of the PIN hash.
+ * The PIN check of one live patron entity. A patron at a self-service machine checks out a stack of
+ * books, each with the same PIN: after one slow PBKDF2 check succeeds, this remembers a keyed HMAC
+ * of that PIN (key random per process, kept only in memory, never persisted), so the next checks of
+ * the same PIN are fast. Any other PIN, every wrong one included, takes the slow check. The memory
+ * is lost when the entity is passivated and never outlives a change of the PIN hash.
  */
 final class RememberedPin implements PinCheck {
 

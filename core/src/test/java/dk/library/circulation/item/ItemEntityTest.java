@@ -42,10 +42,12 @@ class ItemEntityTest {
                   noticesSent.add(card + ":" + checkoutId);
                   return patronAnswers
                       ? CompletableFuture.completedFuture(null)
-                      : CompletableFuture.failedFuture(new IllegalStateException("patron unreachable"));
+                      : CompletableFuture.failedFuture(
+                          new IllegalStateException("patron unreachable"));
                 }));
     item.clear();
-    item.<Item.Reply>runCommand(r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", r));
+    item.<Item.Reply>runCommand(
+        r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", r));
   }
 
   @AfterAll
@@ -58,7 +60,9 @@ class ItemEntityTest {
     var lent = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", r));
     assertInstanceOf(Item.StatusReply.class, lent.reply());
     var second = item.<Item.Reply>runCommand(r -> new Item.Lend("t2", "C2", "A1", "B1", r));
-    assertEquals(Rejection.Code.ITEM_ON_LOAN, assertInstanceOf(Item.Rejected.class, second.reply()).rejection().code());
+    assertEquals(
+        Rejection.Code.ITEM_ON_LOAN,
+        assertInstanceOf(Item.Rejected.class, second.reply()).rejection().code());
     assertTrue(second.hasNoEvents());
     item.restart();
     assertEquals("C1", item.getState().loan().cardNumber());
@@ -69,25 +73,30 @@ class ItemEntityTest {
     var settled = item.<Item.Reply>runCommand(r -> new Item.SettleLend("t1", r));
     assertEquals(false, assertInstanceOf(Item.LendSettlement.class, settled.reply()).lent());
     var late = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", r));
-    assertEquals(Rejection.Code.CHECKOUT_CANCELLED, assertInstanceOf(Item.Rejected.class, late.reply()).rejection().code());
+    assertEquals(
+        Rejection.Code.CHECKOUT_CANCELLED,
+        assertInstanceOf(Item.Rejected.class, late.reply()).rejection().code());
   }
 
   @Test
   void R22_aReturnIsKeptUnsettledUntilThePatronConfirmsEvenAcrossRestarts() {
     item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", r));
     var returned = item.<Item.Reply>runCommand(r -> new Item.Return("r1", "A1", "B2", r));
-    assertEquals("B2", assertInstanceOf(Item.Returned.class, returned.reply()).receipt().branchId());
+    assertEquals(
+        "B2", assertInstanceOf(Item.Returned.class, returned.reply()).receipt().branchId());
     assertNull(returned.state().loan());
     assertEquals(1, returned.state().unsettledReturns().size());
 
     patronAnswers = true;
     item.restart();
-    testKit.createTestProbe().awaitAssert(
-        Duration.ofSeconds(10),
-        () -> {
-          assertTrue(item.getState().unsettledReturns().isEmpty());
-          return null;
-        });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertTrue(item.getState().unsettledReturns().isEmpty());
+              return null;
+            });
     assertTrue(noticesSent.contains("C1:t1"));
   }
 }

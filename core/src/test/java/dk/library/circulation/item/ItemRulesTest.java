@@ -39,13 +39,19 @@ class ItemRulesTest {
 
   @Test
   void anUnknownItemCannotBeLent() {
-    assertEquals(Code.ITEM_NOT_FOUND, refusal(ItemRules.lend(Item.State.empty(), "X9", lend("t1", "P1"), NOW)));
+    assertEquals(
+        Code.ITEM_NOT_FOUND,
+        refusal(ItemRules.lend(Item.State.empty(), "X9", lend("t1", "P1"), NOW)));
   }
 
   @Test
   void aCheckoutSettledAsNotLentIsRefusedForGood() {
     Decision<Item.Event> settle = ItemRules.settleLend(shelved(), "t1");
-    Item.State s = shelved().cancelled(((Item.LendCancelled) ((Decision.Persist<Item.Event>) settle).events().get(0)).checkoutId());
+    Item.State s =
+        shelved()
+            .cancelled(
+                ((Item.LendCancelled) ((Decision.Persist<Item.Event>) settle).events().get(0))
+                    .checkoutId());
     assertEquals(Code.CHECKOUT_CANCELLED, refusal(ItemRules.lend(s, "X1", lend("t1", "P1"), NOW)));
     assertInstanceOf(Decision.Unchanged.class, ItemRules.settleLend(s, "t1"));
   }
@@ -60,20 +66,28 @@ class ItemRulesTest {
   @Test
   void R22_anItemIsReturnedAtAnyBranchOfItsAgency() {
     Item.State s = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P1"), NOW));
-    Decision<Item.Event> d = ItemRules.returnItem(s, "X1", new Item.Return("r1", "A1", "B7", null), NOW);
-    ReturnReceipt receipt = ((Item.ItemReturned) ((Decision.Persist<Item.Event>) d).events().get(0)).receipt();
+    Decision<Item.Event> d =
+        ItemRules.returnItem(s, "X1", new Item.Return("r1", "A1", "B7", null), NOW);
+    ReturnReceipt receipt =
+        ((Item.ItemReturned) ((Decision.Persist<Item.Event>) d).events().get(0)).receipt();
     assertEquals("B7", receipt.branchId());
     assertEquals("P1", receipt.cardNumber());
     Item.State after = s.returned(receipt);
     assertEquals(null, after.loan());
     assertEquals(1, after.unsettledReturns().size());
-    assertInstanceOf(Decision.Unchanged.class, ItemRules.returnItem(after, "X1", new Item.Return("r1", "A1", "B7", null), NOW));
-    assertEquals(Code.ITEM_NOT_ON_LOAN, refusal(ItemRules.returnItem(after, "X1", new Item.Return("r2", "A1", "B7", null), NOW)));
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        ItemRules.returnItem(after, "X1", new Item.Return("r1", "A1", "B7", null), NOW));
+    assertEquals(
+        Code.ITEM_NOT_ON_LOAN,
+        refusal(ItemRules.returnItem(after, "X1", new Item.Return("r2", "A1", "B7", null), NOW)));
   }
 
   @Test
   void R22_anItemCannotBeReturnedAtAnotherAgency() {
     Item.State s = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P1"), NOW));
-    assertEquals(Code.ITEM_NOT_OWNED_BY_AGENCY, refusal(ItemRules.returnItem(s, "X1", new Item.Return("r1", "A2", "B1", null), NOW)));
+    assertEquals(
+        Code.ITEM_NOT_OWNED_BY_AGENCY,
+        refusal(ItemRules.returnItem(s, "X1", new Item.Return("r1", "A2", "B1", null), NOW)));
   }
 }

@@ -33,6 +33,7 @@ class PatronEntityTest {
 
   /** The item side as the patron sees it: which settlements were asked, and the answer to give. */
   final ConcurrentLinkedQueue<String> settlementsAsked = new ConcurrentLinkedQueue<>();
+
   volatile boolean itemSaysLent = true;
 
   EventSourcedBehaviorTestKit<Patron.Command, Patron.Event, Patron.State> patron;
@@ -59,12 +60,19 @@ class PatronEntityTest {
   }
 
   private void register() {
-    var result = patron.<Patron.Reply>runCommand(r -> new Patron.Register(PinHash.of("1234", 1000), "Inger Christensen", "ic@example.dk", null, "A1", r));
+    var result =
+        patron.<Patron.Reply>runCommand(
+            r ->
+                new Patron.Register(
+                    PinHash.of("1234", 1000), "Inger Christensen", "ic@example.dk", null, "A1", r));
     assertInstanceOf(Patron.StatusReply.class, result.reply());
   }
 
   private Patron.Reply begin(String checkoutId, String barcode) {
-    return patron.<Patron.Reply>runCommand(r -> new Patron.BeginCheckout(checkoutId, "1234", barcode, "A1", "B1", POLICY, r)).reply();
+    return patron
+        .<Patron.Reply>runCommand(
+            r -> new Patron.BeginCheckout(checkoutId, "1234", barcode, "A1", "B1", POLICY, r))
+        .reply();
   }
 
   @Test
@@ -79,11 +87,13 @@ class PatronEntityTest {
     register();
     assertInstanceOf(Patron.CheckoutApproved.class, begin("t1", "X1"));
     var done = patron.<Patron.Reply>runCommand(r -> new Patron.CompleteCheckout("t1", r));
-    Patron.CheckoutFinished finished = assertInstanceOf(Patron.CheckoutFinished.class, done.reply());
+    Patron.CheckoutFinished finished =
+        assertInstanceOf(Patron.CheckoutFinished.class, done.reply());
     assertEquals("2026-12-20", finished.outcome().receipt().dueDate().toString());
     assertEquals(1, done.state().loans().size());
     // A lost reply: the same transaction again answers the same receipt and adds nothing.
-    Patron.CheckoutFinished again = assertInstanceOf(Patron.CheckoutFinished.class, begin("t1", "X1"));
+    Patron.CheckoutFinished again =
+        assertInstanceOf(Patron.CheckoutFinished.class, begin("t1", "X1"));
     assertEquals(finished.outcome(), again.outcome());
     assertEquals(1, patron.getState().loans().size());
   }
@@ -91,8 +101,12 @@ class PatronEntityTest {
   @Test
   void R4_aWrongPinPersistsNothing() {
     register();
-    var result = patron.<Patron.Reply>runCommand(r -> new Patron.BeginCheckout("t1", "9999", "X1", "A1", "B1", POLICY, r));
-    assertEquals(Rejection.Code.WRONG_PIN, assertInstanceOf(Patron.Rejected.class, result.reply()).rejection().code());
+    var result =
+        patron.<Patron.Reply>runCommand(
+            r -> new Patron.BeginCheckout("t1", "9999", "X1", "A1", "B1", POLICY, r));
+    assertEquals(
+        Rejection.Code.WRONG_PIN,
+        assertInstanceOf(Patron.Rejected.class, result.reply()).rejection().code());
     assertTrue(result.hasNoEvents());
   }
 
@@ -115,7 +129,9 @@ class PatronEntityTest {
     patron.restart();
     awaitNoPending();
     assertTrue(patron.getState().loans().isEmpty());
-    assertEquals(Rejection.Code.CHECKOUT_CANCELLED, patron.getState().outcomes().get("t1").rejection().code());
+    assertEquals(
+        Rejection.Code.CHECKOUT_CANCELLED,
+        patron.getState().outcomes().get("t1").rejection().code());
   }
 
   @Test
@@ -123,7 +139,9 @@ class PatronEntityTest {
     register();
     begin("t1", "X1");
     patron.<Patron.Reply>runCommand(r -> new Patron.CompleteCheckout("t1", r));
-    var result = patron.<Patron.Reply>runCommand(r -> new Patron.Renew("1234", List.of("X1"), Map.of("A1", POLICY), r));
+    var result =
+        patron.<Patron.Reply>runCommand(
+            r -> new Patron.Renew("1234", List.of("X1"), Map.of("A1", POLICY), r));
     assertInstanceOf(Patron.Renewals.class, result.reply());
     assertEquals(1, result.state().loans().get("X1").renewals());
     patron.restart();

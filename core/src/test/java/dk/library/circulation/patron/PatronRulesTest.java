@@ -56,7 +56,16 @@ class PatronRulesTest {
   }
 
   static Patron.State withLoan(String checkoutId, String barcode) {
-    Patron.State s = apply(registered(), PatronRules.beginCheckout(registered(), CARD, begin(checkoutId, barcode, "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+    Patron.State s =
+        apply(
+            registered(),
+            PatronRules.beginCheckout(
+                registered(),
+                CARD,
+                begin(checkoutId, barcode, "1234"),
+                PinCheck.SLOW,
+                NOW,
+                COPENHAGEN));
     return apply(s, PatronRules.complete(s, checkoutId));
   }
 
@@ -64,19 +73,36 @@ class PatronRulesTest {
   void R1_anUnregisteredCardCannotBorrow() {
     assertEquals(
         Code.PATRON_NOT_FOUND,
-        refusal(PatronRules.beginCheckout(Patron.State.empty(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN)));
+        refusal(
+            PatronRules.beginCheckout(
+                Patron.State.empty(),
+                CARD,
+                begin("t1", "X1", "1234"),
+                PinCheck.SLOW,
+                NOW,
+                COPENHAGEN)));
   }
 
   @Test
   void R1_aCardIsRegisteredOnlyOnce() {
     Patron.Register again = new Patron.Register(PIN, "Someone Else", null, null, "A1", null);
-    assertEquals(Code.PATRON_ALREADY_REGISTERED, refusal(PatronRules.register(registered(), CARD, again, NOW)));
+    assertEquals(
+        Code.PATRON_ALREADY_REGISTERED,
+        refusal(PatronRules.register(registered(), CARD, again, NOW)));
   }
 
   @Test
   void R4_aWrongPinIsRefusedAndChangesNothing() {
-    assertEquals(Code.WRONG_PIN, refusal(PatronRules.beginCheckout(registered(), CARD, begin("t1", "X1", "4321"), PinCheck.SLOW, NOW, COPENHAGEN)));
-    assertEquals(Code.WRONG_PIN, refusal(PatronRules.beginCheckout(registered(), CARD, begin("t1", "X1", "12a4"), PinCheck.SLOW, NOW, COPENHAGEN)));
+    assertEquals(
+        Code.WRONG_PIN,
+        refusal(
+            PatronRules.beginCheckout(
+                registered(), CARD, begin("t1", "X1", "4321"), PinCheck.SLOW, NOW, COPENHAGEN)));
+    assertEquals(
+        Code.WRONG_PIN,
+        refusal(
+            PatronRules.beginCheckout(
+                registered(), CARD, begin("t1", "X1", "12a4"), PinCheck.SLOW, NOW, COPENHAGEN)));
   }
 
   @Test
@@ -99,7 +125,11 @@ class PatronRulesTest {
 
   @Test
   void R16_theDueDateIsTheAgencysLoanPeriodAfterTheDayOfCheckout() {
-    Patron.State s = apply(registered(), PatronRules.beginCheckout(registered(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+    Patron.State s =
+        apply(
+            registered(),
+            PatronRules.beginCheckout(
+                registered(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
     assertEquals(LocalDate.of(2026, 12, 20), s.pending().get("t1").dueDate());
     // 23:30 UTC is already the next day in Copenhagen: the library's day decides.
     Instant lateEvening = Instant.parse("2026-11-22T23:30:00Z");
@@ -119,26 +149,45 @@ class PatronRulesTest {
   @Test
   void R21_pendingCheckoutsCountAgainstTheLoanLimit() {
     Patron.State s = withLoan("t1", "X1");
-    s = apply(s, PatronRules.beginCheckout(s, CARD, begin("t2", "X2", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
-    assertEquals(Code.LOAN_LIMIT_REACHED, refusal(PatronRules.beginCheckout(s, CARD, begin("t3", "X3", "1234"), PinCheck.SLOW, NOW, COPENHAGEN)));
+    s =
+        apply(
+            s,
+            PatronRules.beginCheckout(
+                s, CARD, begin("t2", "X2", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+    assertEquals(
+        Code.LOAN_LIMIT_REACHED,
+        refusal(
+            PatronRules.beginCheckout(
+                s, CARD, begin("t3", "X3", "1234"), PinCheck.SLOW, NOW, COPENHAGEN)));
   }
 
   @Test
   void aRetryWithTheSameTransactionIdChangesNothing() {
     Patron.State s = withLoan("t1", "X1");
-    assertInstanceOf(Decision.Unchanged.class, PatronRules.beginCheckout(s, CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        PatronRules.beginCheckout(
+            s, CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
     assertInstanceOf(Decision.Unchanged.class, PatronRules.complete(s, "t1"));
   }
 
   @Test
   void aTransactionIdCannotBeReusedForAnotherItem() {
     Patron.State s = withLoan("t1", "X1");
-    assertEquals(Code.TRANSACTION_ID_REUSED, refusal(PatronRules.beginCheckout(s, CARD, begin("t1", "X2", "1234"), PinCheck.SLOW, NOW, COPENHAGEN)));
+    assertEquals(
+        Code.TRANSACTION_ID_REUSED,
+        refusal(
+            PatronRules.beginCheckout(
+                s, CARD, begin("t1", "X2", "1234"), PinCheck.SLOW, NOW, COPENHAGEN)));
   }
 
   @Test
   void anAbandonedCheckoutFreesItsPlaceAndRemembersWhy() {
-    Patron.State s = apply(registered(), PatronRules.beginCheckout(registered(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+    Patron.State s =
+        apply(
+            registered(),
+            PatronRules.beginCheckout(
+                registered(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
     Rejection onLoan = Rejection.of(Code.ITEM_ON_LOAN, "on loan");
     s = apply(s, PatronRules.abandon(s, "t1", onLoan));
     assertTrue(s.pending().isEmpty() && s.loans().isEmpty());
@@ -150,7 +199,8 @@ class PatronRulesTest {
     Patron.State s = withLoan("t1", "X1");
     Instant later = NOW.plusSeconds(20 * 86400);
     Patron.Renew renewOne = new Patron.Renew("1234", List.of("X1"), Map.of("A1", POLICY), null);
-    PatronRules.RenewalDecision first = PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, later, COPENHAGEN);
+    PatronRules.RenewalDecision first =
+        PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, later, COPENHAGEN);
     assertNull(first.refusal());
     assertEquals(LocalDate.of(2027, 1, 9), first.results().get(0).dueDate());
     for (Patron.Event e : first.events()) {
@@ -158,7 +208,8 @@ class PatronRulesTest {
       s = s.renewed(r.barcode(), r.dueDate());
     }
     assertEquals(1, s.loans().get("X1").renewals());
-    PatronRules.RenewalDecision second = PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, later, COPENHAGEN);
+    PatronRules.RenewalDecision second =
+        PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, later, COPENHAGEN);
     assertEquals(Code.RENEWAL_LIMIT_REACHED, second.refusal().code());
     assertTrue(second.events().isEmpty());
   }
@@ -166,7 +217,8 @@ class PatronRulesTest {
   @Test
   void R19_renewingAllAnswersPerLoan() {
     Patron.State s = withLoan("t1", "X1");
-    Patron.Renew all = new Patron.Renew("1234", List.of(), Map.of("A1", new LoanPolicy(28, 2, 0)), null);
+    Patron.Renew all =
+        new Patron.Renew("1234", List.of(), Map.of("A1", new LoanPolicy(28, 2, 0)), null);
     PatronRules.RenewalDecision d = PatronRules.renew(s, CARD, all, PinCheck.SLOW, NOW, COPENHAGEN);
     assertNull(d.refusal());
     assertEquals(Code.RENEWAL_LIMIT_REACHED, d.results().get(0).refusal().code());

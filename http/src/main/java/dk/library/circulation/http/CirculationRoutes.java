@@ -39,14 +39,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JSON API under /api/v1 (see docs/api.md). Each route reads and validates its body, asks
- * the {@link CirculationDesk}, and answers JSON or an application/problem+json document.
+ * The JSON API under /api/v1 (see docs/api.md). Each route reads and validates its body, asks the
+ * {@link CirculationDesk}, and answers JSON or an application/problem+json document.
  */
 public final class CirculationRoutes extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(CirculationRoutes.class);
   static final ContentType PROBLEM_JSON =
-      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+      ContentTypes.create(
+          MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
   private final CirculationDesk desk;
   private final ObjectMapper json;
@@ -65,7 +66,10 @@ public final class CirculationRoutes extends AllDirectives {
         problemRejections(),
         () ->
             concat(
-                path("health", () -> get(() -> complete(jsonResponse(StatusCodes.OK, Map.of("status", "UP"))))),
+                path(
+                    "health",
+                    () ->
+                        get(() -> complete(jsonResponse(StatusCodes.OK, Map.of("status", "UP"))))),
                 pathPrefix(
                     "api",
                     () ->
@@ -84,7 +88,13 @@ public final class CirculationRoutes extends AllDirectives {
   // Agencies
 
   private Route agencies() {
-    return resource("agencies", this::createAgency, "agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT, desk::agency);
+    return resource(
+        "agencies",
+        this::createAgency,
+        "agencyId",
+        Forms.AGENCY_ID,
+        Forms.AGENCY_ID_TEXT,
+        desk::agency);
   }
 
   private CompletionStage<HttpResponse> createAgency(RequestBody body) throws RequestBody.Invalid {
@@ -95,7 +105,10 @@ public final class CirculationRoutes extends AllDirectives {
             "branches",
             1,
             500,
-            b -> new Branch(b.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT), b.text("name", Forms.NAME, Forms.NAME_TEXT)));
+            b ->
+                new Branch(
+                    b.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT),
+                    b.text("name", Forms.NAME, Forms.NAME_TEXT)));
     LoanPolicy policy =
         body.object(
             "policy",
@@ -115,10 +128,16 @@ public final class CirculationRoutes extends AllDirectives {
 
   private Route patrons() {
     return resource(
-        "patrons", this::registerPatron, "cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT, desk::patronStatus);
+        "patrons",
+        this::registerPatron,
+        "cardNumber",
+        Forms.CARD_NUMBER,
+        Forms.CARD_NUMBER_TEXT,
+        desk::patronStatus);
   }
 
-  private CompletionStage<HttpResponse> registerPatron(RequestBody body) throws RequestBody.Invalid {
+  private CompletionStage<HttpResponse> registerPatron(RequestBody body)
+      throws RequestBody.Invalid {
     PatronRegistration registration =
         new PatronRegistration(
             body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT),
@@ -134,7 +153,13 @@ public final class CirculationRoutes extends AllDirectives {
   // Items
 
   private Route items() {
-    return resource("items", this::registerItem, "barcode", Forms.BARCODE, Forms.BARCODE_TEXT, desk::itemStatus);
+    return resource(
+        "items",
+        this::registerItem,
+        "barcode",
+        Forms.BARCODE,
+        Forms.BARCODE_TEXT,
+        desk::itemStatus);
   }
 
   private CompletionStage<HttpResponse> registerItem(RequestBody body) throws RequestBody.Invalid {
@@ -144,7 +169,8 @@ public final class CirculationRoutes extends AllDirectives {
     String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
     String materialType = body.text("materialType", Forms.MATERIAL_TYPE, Forms.MATERIAL_TYPE_TEXT);
     body.finish();
-    return answer(desk.registerItem(barcode, titleId, title, agencyId, materialType), StatusCodes.CREATED);
+    return answer(
+        desk.registerItem(barcode, titleId, title, agencyId, materialType), StatusCodes.CREATED);
   }
 
   // Circulation
@@ -176,9 +202,13 @@ public final class CirculationRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> renew(RequestBody body) throws RequestBody.Invalid {
     String card = body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
     String pin = body.text("pin", Forms.PIN, Forms.PIN_TEXT);
-    List<String> barcodes = body.optionalTextList("barcodes", Forms.BARCODE, Forms.BARCODE_TEXT, 200);
+    List<String> barcodes =
+        body.optionalTextList("barcodes", Forms.BARCODE, Forms.BARCODE_TEXT, 200);
     body.finish();
-    return answer(desk.renew(card, pin, barcodes).thenApply(r -> map(r, results -> Map.of("renewals", results))), StatusCodes.OK);
+    return answer(
+        desk.renew(card, pin, barcodes)
+            .thenApply(r -> map(r, results -> Map.of("renewals", results))),
+        StatusCodes.OK);
   }
 
   // Plumbing
@@ -198,7 +228,8 @@ public final class CirculationRoutes extends AllDirectives {
                     Problem.of(
                         StatusCodes.UNSUPPORTED_MEDIA_TYPE,
                         "UNSUPPORTED_MEDIA_TYPE",
-                        "send the body as application/json, not " + entity.getContentType().mediaType())));
+                        "send the body as application/json, not "
+                            + entity.getContentType().mediaType())));
           }
           return entity(
               Unmarshaller.entityToString(),
@@ -212,7 +243,9 @@ public final class CirculationRoutes extends AllDirectives {
         });
   }
 
-  /** {@code POST /name} creates from a body; {@code GET /name/{id}} reads one, its id checked first. */
+  /**
+   * {@code POST /name} creates from a body; {@code GET /name/{id}} reads one, its id checked first.
+   */
   private <T> Route resource(
       String name,
       BodyHandler create,
@@ -235,10 +268,13 @@ public final class CirculationRoutes extends AllDirectives {
                                     : complete(
                                         problem(
                                             Problem.invalidRequest(
-                                                List.of(new Problem.FieldError(idName, "must be " + idFormText)))))))));
+                                                List.of(
+                                                    new Problem.FieldError(
+                                                        idName, "must be " + idFormText)))))))));
   }
 
-  private <T> CompletionStage<HttpResponse> answer(CompletionStage<Result<T>> result, StatusCode success) {
+  private <T> CompletionStage<HttpResponse> answer(
+      CompletionStage<Result<T>> result, StatusCode success) {
     return result.thenApply(
         r -> {
           if (r instanceof Result.Ok<T> ok) {
@@ -253,30 +289,46 @@ public final class CirculationRoutes extends AllDirectives {
   }
 
   private static <T, U> Result<U> map(Result<T> result, Function<T, U> f) {
-    return result instanceof Result.Ok<T> ok ? Result.ok(f.apply(ok.value())) : Result.refused(((Result.Refused<T>) result).rejection());
+    return result instanceof Result.Ok<T> ok
+        ? Result.ok(f.apply(ok.value()))
+        : Result.refused(((Result.Refused<T>) result).rejection());
   }
 
-  /** An entity that did not answer in time is a 503 the client may retry with the same transaction id. */
+  /**
+   * An entity that did not answer in time is a 503 the client may retry with the same transaction
+   * id.
+   */
   private CompletionStage<HttpResponse> recover(CompletionStage<HttpResponse> response) {
     return response.exceptionally(
         failure -> {
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          Throwable cause =
+              failure instanceof CompletionException && failure.getCause() != null
+                  ? failure.getCause()
+                  : failure;
           if (cause instanceof TimeoutException) {
             return problem(
                     Problem.of(
                         StatusCodes.SERVICE_UNAVAILABLE,
                         "SERVICE_UNAVAILABLE",
-                        "the circulation core did not answer in time; retry with the same transactionId"))
+                        "the circulation core did not answer in time; retry with the same"
+                            + " transactionId"))
                 .addHeader(RetryAfter.create(1L));
           }
           log.error("Request failed", cause);
-          return problem(Problem.of(StatusCodes.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "an unexpected error occurred; it has been logged"));
+          return problem(
+              Problem.of(
+                  StatusCodes.INTERNAL_SERVER_ERROR,
+                  "INTERNAL_ERROR",
+                  "an unexpected error occurred; it has been logged"));
         });
   }
 
   private HttpResponse jsonResponse(StatusCode status, Object value) {
     try {
-      return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(value)));
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(
+              HttpEntities.create(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(value)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("response not serializable", e);
     }
@@ -313,8 +365,11 @@ public final class CirculationRoutes extends AllDirectives {
                     default -> "BAD_REQUEST";
                   };
               String detail =
-                  code.equals("ROUTE_NOT_FOUND") ? "there is no such resource; see docs/api.md for the routes" : text;
-              return problem(Problem.of(response.status(), code, detail)).withHeaders(response.getHeaders());
+                  code.equals("ROUTE_NOT_FOUND")
+                      ? "there is no such resource; see docs/api.md for the routes"
+                      : text;
+              return problem(Problem.of(response.status(), code, detail))
+                  .withHeaders(response.getHeaders());
             });
   }
 }

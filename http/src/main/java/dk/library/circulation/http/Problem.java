@@ -11,13 +11,19 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * sentence a person can act on, {@code errors} the per-field problems of a bad request.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String code, String detail, List<FieldError> errors) {
+public record Problem(
+    String type, String title, int status, String code, String detail, List<FieldError> errors) {
 
   public record FieldError(String field, String message) {}
 
   public static Problem of(StatusCode status, String code, String detail) {
     return new Problem(
-        "urn:library-circulation:problem:" + code, title(status), status.intValue(), code, detail, List.of());
+        "urn:library-circulation:problem:" + code,
+        title(status),
+        status.intValue(),
+        code,
+        detail,
+        List.of());
   }
 
   public static Problem invalidRequest(List<FieldError> errors) {
@@ -40,12 +46,13 @@ public record Problem(String type, String title, int status, String code, String
       case AGENCY_NOT_FOUND, BRANCH_NOT_FOUND, PATRON_NOT_FOUND, ITEM_NOT_FOUND, LOAN_NOT_FOUND ->
           StatusCodes.NOT_FOUND;
       case AGENCY_ALREADY_EXISTS,
-          PATRON_ALREADY_REGISTERED,
-          ITEM_ALREADY_REGISTERED,
-          ITEM_ON_LOAN,
-          ITEM_NOT_ON_LOAN,
-          TRANSACTION_ID_REUSED,
-          CHECKOUT_CANCELLED -> StatusCodes.CONFLICT;
+              PATRON_ALREADY_REGISTERED,
+              ITEM_ALREADY_REGISTERED,
+              ITEM_ON_LOAN,
+              ITEM_NOT_ON_LOAN,
+              TRANSACTION_ID_REUSED,
+              CHECKOUT_CANCELLED ->
+          StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED, RENEWAL_LIMIT_REACHED, ITEM_NOT_OWNED_BY_AGENCY ->
           StatusCodes.UNPROCESSABLE_ENTITY;
     };

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running node of the circulation core: its journal's Cassandra, the actor system with
- * sharded entities, and the HTTP API. Used by {@link Main} and by the tests, which start real
- * servers on free ports.
+ * One running node of the circulation core: its journal's Cassandra, the actor system with sharded
+ * entities, and the HTTP API. Used by {@link Main} and by the tests, which start real servers on
+ * free ports.
  */
 public final class CirculationServer implements AutoCloseable {
 
@@ -31,7 +31,11 @@ public final class CirculationServer implements AutoCloseable {
   private final ServerBinding binding;
   private final CirculationDesk desk;
 
-  private CirculationServer(JournalCassandra cassandra, ActorSystem<Void> system, ServerBinding binding, CirculationDesk desk) {
+  private CirculationServer(
+      JournalCassandra cassandra,
+      ActorSystem<Void> system,
+      ServerBinding binding,
+      CirculationDesk desk) {
     this.cassandra = cassandra;
     this.system = system;
     this.binding = binding;
@@ -58,11 +62,15 @@ public final class CirculationServer implements AutoCloseable {
                   resolved.getInt("library.pin-hash-iterations")));
       ServerBinding binding =
           Http.get(system)
-              .newServerAt(resolved.getString("library.http.host"), resolved.getInt("library.http.port"))
+              .newServerAt(
+                  resolved.getString("library.http.host"), resolved.getInt("library.http.port"))
               .bind(new CirculationRoutes(desk).routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-      log.info("Circulation API listening on http://{}:{}/api/v1", binding.localAddress().getHostString(), binding.localAddress().getPort());
+      log.info(
+          "Circulation API listening on http://{}:{}/api/v1",
+          binding.localAddress().getHostString(),
+          binding.localAddress().getPort());
       return new CirculationServer(cassandra, system, binding, desk);
     } catch (Exception e) {
       system.terminate();

@@ -83,9 +83,18 @@ class CheckoutConsistencyTest {
 
       assertEquals(1, count(answers, 201), answers.toString());
       assertEquals(1, count(answers, 409), answers.toString());
-      String winner = answers.stream().filter(a -> a.status() == 201).findFirst().orElseThrow().body().get("cardNumber").asText();
+      String winner =
+          answers.stream()
+              .filter(a -> a.status() == 201)
+              .findFirst()
+              .orElseThrow()
+              .body()
+              .get("cardNumber")
+              .asText();
       String loser = winner.equals(first) ? second : first;
-      assertEquals(winner, api.get("/api/v1/items/" + barcode).body().get("loan").get("cardNumber").asText());
+      assertEquals(
+          winner,
+          api.get("/api/v1/items/" + barcode).body().get("loan").get("cardNumber").asText());
       Answer winnerStatus = api.get("/api/v1/patrons/" + winner);
       Answer loserStatus = api.get("/api/v1/patrons/" + loser);
       assertEquals(1, winnerStatus.body().get("loans").size());
@@ -120,7 +129,9 @@ class CheckoutConsistencyTest {
       assertEquals("LOAN_LIMIT_REACHED", refused.code());
       assertEquals(2, api.get("/api/v1/patrons/" + card).body().get("loans").size());
       long itemsOnLoan =
-          List.of(a, b).stream().filter(x -> api.get("/api/v1/items/" + x).body().get("onLoan").asBoolean()).count();
+          List.of(a, b).stream()
+              .filter(x -> api.get("/api/v1/items/" + x).body().get("onLoan").asBoolean())
+              .count();
       assertEquals(1, itemsOnLoan);
     }
   }

@@ -81,13 +81,19 @@ class CirculationApiTest {
     assertEquals(201, api.checkout("t1", card, barcode, agency).status());
     clock.advance(Duration.ofDays(20));
     Answer renewed =
-        api.post("/api/v1/renewals", "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}".formatted(card, barcode));
+        api.post(
+            "/api/v1/renewals",
+            "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}"
+                .formatted(card, barcode));
     assertEquals(200, renewed.status(), renewed.body().toString());
     String expected = today().plusDays(28).toString();
     assertEquals(expected, renewed.body().get("renewals").get(0).get("dueDate").asText());
 
     Answer again =
-        api.post("/api/v1/renewals", "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}".formatted(card, barcode));
+        api.post(
+            "/api/v1/renewals",
+            "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}"
+                .formatted(card, barcode));
     assertEquals(422, again.status());
     assertEquals("RENEWAL_LIMIT_REACHED", again.code());
   }
@@ -114,14 +120,22 @@ class CirculationApiTest {
     long otherEvents = journal.events("Patron", otherCard);
     long itemEvents = journal.events("Item", barcode);
 
-    expectProblem(api.post("/api/v1/checkouts", "{\"transactionId\": \"t2\", "), 400, "MALFORMED_JSON");
+    expectProblem(
+        api.post("/api/v1/checkouts", "{\"transactionId\": \"t2\", "), 400, "MALFORMED_JSON");
     expectProblem(api.post("/api/v1/checkouts", "[1,2]"), 400, "MALFORMED_JSON");
-    Answer missing = api.post("/api/v1/checkouts", "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\"}".formatted(card));
+    Answer missing =
+        api.post(
+            "/api/v1/checkouts",
+            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\"}".formatted(card));
     expectProblem(missing, 400, "INVALID_REQUEST");
-    assertTrue(missing.body().get("errors").toString().contains("\"field\":\"pin\""), missing.body().toString());
+    assertTrue(
+        missing.body().get("errors").toString().contains("\"field\":\"pin\""),
+        missing.body().toString());
     Answer illTyped = checkoutWithNumericPin(card, barcode, "main");
     expectProblem(illTyped, 400, "INVALID_REQUEST");
-    assertTrue(illTyped.body().get("detail").asText().contains("pin: must be a string"), illTyped.body().toString());
+    assertTrue(
+        illTyped.body().get("detail").asText().contains("pin: must be a string"),
+        illTyped.body().toString());
     Answer shortPin = checkout(otherCard, "123", barcode, "main");
     expectProblem(shortPin, 400, "INVALID_REQUEST");
     assertTrue(shortPin.body().get("detail").asText().contains("exactly 4 digits"));
@@ -131,7 +145,8 @@ class CirculationApiTest {
     long freeItemEvents = journal.events("Item", freeItem);
     expectProblem(checkout(otherCard, "9999", freeItem, "main"), 401, "WRONG_PIN");
     expectProblem(api.checkout("t2", Api.unique("C"), freeItem, agency), 404, "PATRON_NOT_FOUND");
-    expectProblem(api.checkout("t2", otherCard, freeItem, Api.unique("DK-")), 404, "AGENCY_NOT_FOUND");
+    expectProblem(
+        api.checkout("t2", otherCard, freeItem, Api.unique("DK-")), 404, "AGENCY_NOT_FOUND");
     expectProblem(checkout(otherCard, "1234", freeItem, "nowhere"), 404, "BRANCH_NOT_FOUND");
     expectProblem(api.checkout("t2", otherCard, barcode, agency), 409, "ITEM_ON_LOAN");
     expectProblem(api.returnItem("r1", freeItem, agency, "main"), 409, "ITEM_NOT_ON_LOAN");
@@ -139,7 +154,9 @@ class CirculationApiTest {
     expectProblem(api.registerPatron(card, agency), 409, "PATRON_ALREADY_REGISTERED");
     expectProblem(api.registerPatron(Api.unique("C"), Api.unique("DK-")), 404, "AGENCY_NOT_FOUND");
     expectProblem(
-        api.post("/api/v1/agencies", "{\"agencyId\":\"A\",\"name\":\"x\",\"branches\":[],\"policy\":{\"loanPeriodDays\":-1,\"maxLoans\":1,\"maxRenewals\":1}}"),
+        api.post(
+            "/api/v1/agencies",
+            "{\"agencyId\":\"A\",\"name\":\"x\",\"branches\":[],\"policy\":{\"loanPeriodDays\":-1,\"maxLoans\":1,\"maxRenewals\":1}}"),
         400,
         "INVALID_REQUEST");
 
@@ -156,23 +173,31 @@ class CirculationApiTest {
     expectProblem(api.get("/api/v1/nothing-here"), 404, "ROUTE_NOT_FOUND");
     expectProblem(
         api.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/patrons/" + card))
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://127.0.0.1:" + server.port() + "/api/v1/patrons/" + card))
                 .DELETE()
                 .build()),
         405,
         "METHOD_NOT_ALLOWED");
     expectProblem(
         api.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/checkouts"))
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/checkouts"))
                 .header("Content-Type", "text/plain")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello"))
                 .build()),
         415,
         "UNSUPPORTED_MEDIA_TYPE");
-    expectProblem(api.post("/api/v1/checkouts", "{\"x\":\"" + "a".repeat(70_000) + "\"}"), 413, "REQUEST_TOO_LARGE");
+    expectProblem(
+        api.post("/api/v1/checkouts", "{\"x\":\"" + "a".repeat(70_000) + "\"}"),
+        413,
+        "REQUEST_TOO_LARGE");
   }
 
-  /** A checkout at {@code branch} with the given PIN, as a raw body so bad values reach the server. */
+  /**
+   * A checkout at {@code branch} with the given PIN, as a raw body so bad values reach the server.
+   */
   private Answer checkout(String card, String pin, String barcode, String branch) {
     return api.post(
         "/api/v1/checkouts",
@@ -196,6 +221,7 @@ class CirculationApiTest {
     assertEquals(status, answer.status(), answer.body().toString());
     assertEquals("application/problem+json", answer.contentType());
     assertEquals(code, answer.code(), answer.body().toString());
-    assertFalse(answer.body().path("detail").asText().isBlank(), "a problem must say what is wrong");
+    assertFalse(
+        answer.body().path("detail").asText().isBlank(), "a problem must say what is wrong");
   }
 }

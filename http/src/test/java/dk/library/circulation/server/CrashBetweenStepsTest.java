@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A JVM killed between a checkout's (or return's) writes to the patron and to the item leaves,
- * once a new node touches either entity, a whole loan or none on both.
+ * A JVM killed between a checkout's (or return's) writes to the patron and to the item leaves, once
+ * a new node touches either entity, a whole loan or none on both.
  */
 class CrashBetweenStepsTest {
 
@@ -41,9 +41,12 @@ class CrashBetweenStepsTest {
 
   record Crash(String agency, String card, String barcode, String checkoutId) {}
 
-  /** Runs a node in a child JVM that halts at {@code crashPoint}, then starts the node under test. */
+  /**
+   * Runs a node in a child JVM that halts at {@code crashPoint}, then starts the node under test.
+   */
   static Crash crashAt(String crashPoint) throws Exception {
-    Crash crash = new Crash(Api.unique("DK-"), Api.unique("C"), Api.unique("X"), Api.unique("sst-"));
+    Crash crash =
+        new Crash(Api.unique("DK-"), Api.unique("C"), Api.unique("X"), Api.unique("sst-"));
     Path log = Path.of("target", "crash-" + crashPoint + ".log");
     Process child =
         new ProcessBuilder(
@@ -69,7 +72,10 @@ class CrashBetweenStepsTest {
     }
     assertTrue(finished, "the crashing node did not finish; its log: " + log.toAbsolutePath());
     String output = Files.readString(log);
-    assertEquals(137, child.exitValue(), "the child must halt at the crash point; its log: " + log.toAbsolutePath());
+    assertEquals(
+        137,
+        child.exitValue(),
+        "the child must halt at the crash point; its log: " + log.toAbsolutePath());
     assertTrue(output.contains("CRASHING " + crashPoint), output);
     if (server == null) {
       server = TestServers.start(Clock.systemUTC());
@@ -90,7 +96,10 @@ class CrashBetweenStepsTest {
   void killedAfterThePatronApprovedNoLoanRemainsOnEitherSide() throws Exception {
     Crash crash = crashAt("after-patron");
     // Touching the patron recovers it; it settles the pending checkout with the item.
-    Eventually.await("the pending checkout is settled", Duration.ofSeconds(30), () -> patron(crash).get("pendingCheckouts").isEmpty());
+    Eventually.await(
+        "the pending checkout is settled",
+        Duration.ofSeconds(30),
+        () -> patron(crash).get("pendingCheckouts").isEmpty());
     assertEquals(0, patron(crash).get("loans").size());
     assertTrue(!item(crash).get("onLoan").asBoolean());
 
@@ -104,7 +113,10 @@ class CrashBetweenStepsTest {
   @Test
   void killedAfterTheItemWasLentTheLoanIsCompletedOnBothSides() throws Exception {
     Crash crash = crashAt("after-item");
-    Eventually.await("the pending checkout is settled", Duration.ofSeconds(30), () -> patron(crash).get("pendingCheckouts").isEmpty());
+    Eventually.await(
+        "the pending checkout is settled",
+        Duration.ofSeconds(30),
+        () -> patron(crash).get("pendingCheckouts").isEmpty());
     JsonNode loans = patron(crash).get("loans");
     assertEquals(1, loans.size());
     assertEquals(crash.checkoutId(), loans.get(0).get("checkoutId").asText());
@@ -121,6 +133,9 @@ class CrashBetweenStepsTest {
     assertEquals(1, patron(crash).get("loans").size(), "the patron was not told before the crash");
     // Touching the item recovers it; it tells the patron until the patron confirms.
     assertTrue(!item(crash).get("onLoan").asBoolean());
-    Eventually.await("the patron's loan is ended", Duration.ofSeconds(30), () -> patron(crash).get("loans").isEmpty());
+    Eventually.await(
+        "the patron's loan is ended",
+        Duration.ofSeconds(30),
+        () -> patron(crash).get("loans").isEmpty());
   }
 }

@@ -1,8 +1,8 @@
 package dk.library.circulation.server;
 
 import dk.library.circulation.agency.Branch;
-import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.agency.LoanPolicy;
+import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.item.Item;
@@ -49,25 +49,39 @@ public final class CrashingCheckout {
     String crashPoint = args[5];
     Duration timeout = Duration.ofSeconds(10);
 
-    ActorSystem<Void> system = ActorSystem.create(
+    ActorSystem<Void> system =
+        ActorSystem.create(
             Behaviors.empty(),
             "circulation",
             JournalCassandra.start(TestServers.config(port)).applyTo(TestServers.config(port)));
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     CirculationDesk desk =
-        CirculationDesk.start(system, new CirculationDesk.Settings(Clock.systemUTC(), ZoneId.of("Europe/Copenhagen"), timeout, 1000));
+        CirculationDesk.start(
+            system,
+            new CirculationDesk.Settings(
+                Clock.systemUTC(), ZoneId.of("Europe/Copenhagen"), timeout, 1000));
     LoanPolicy policy = new LoanPolicy(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
-    retry(() -> desk.createAgency(agencyId, "Crash Library", List.of(new Branch("main", "Main")), policy));
-    retry(() -> desk.registerPatron(new PatronRegistration(card, "1234", "Crash Patron", null, null, agencyId)));
+    retry(
+        () ->
+            desk.createAgency(
+                agencyId, "Crash Library", List.of(new Branch("main", "Main")), policy));
+    retry(
+        () ->
+            desk.registerPatron(
+                new PatronRegistration(card, "1234", "Crash Patron", null, null, agencyId)));
     retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book"));
 
     ClusterSharding sharding = ClusterSharding.get(system);
     Patron.Reply approved =
         sharding
             .entityRefFor(Patron.ENTITY_TYPE_KEY, card)
-            .ask((ActorRef<Patron.Reply> r) -> new Patron.BeginCheckout(checkoutId, "1234", barcode, agencyId, "main", policy, r), timeout)
+            .ask(
+                (ActorRef<Patron.Reply> r) ->
+                    new Patron.BeginCheckout(
+                        checkoutId, "1234", barcode, agencyId, "main", policy, r),
+                timeout)
             .toCompletableFuture()
             .get();
     check(approved instanceof Patron.CheckoutApproved, approved);
@@ -75,7 +89,9 @@ public final class CrashingCheckout {
       Item.Reply lent =
           sharding
               .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)
-              .ask((ActorRef<Item.Reply> r) -> new Item.Lend(checkoutId, card, agencyId, "main", r), timeout)
+              .ask(
+                  (ActorRef<Item.Reply> r) -> new Item.Lend(checkoutId, card, agencyId, "main", r),
+                  timeout)
               .toCompletableFuture()
               .get();
       check(lent instanceof Item.StatusReply, lent);
@@ -84,14 +100,18 @@ public final class CrashingCheckout {
       Patron.Reply completed =
           sharding
               .entityRefFor(Patron.ENTITY_TYPE_KEY, card)
-              .ask((ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(checkoutId, r), timeout)
+              .ask(
+                  (ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(checkoutId, r), timeout)
               .toCompletableFuture()
               .get();
       check(completed instanceof Patron.CheckoutFinished, completed);
       Item.Reply returned =
           sharding
               .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)
-              .ask((ActorRef<Item.Reply> r) -> new Item.Return("ret-" + checkoutId, agencyId, "main", r), timeout)
+              .ask(
+                  (ActorRef<Item.Reply> r) ->
+                      new Item.Return("ret-" + checkoutId, agencyId, "main", r),
+                  timeout)
               .toCompletableFuture()
               .get();
       check(returned instanceof Item.Returned, returned);
@@ -101,7 +121,8 @@ public final class CrashingCheckout {
     Runtime.getRuntime().halt(137);
   }
 
-  private static void retry(java.util.function.Supplier<java.util.concurrent.CompletionStage<?>> step) throws Exception {
+  private static void retry(
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<?>> step) throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
         Object result = step.get().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -94,8 +94,8 @@ public final class Api {
     return post(
         "/api/v1/checkouts",
         """
-        {"transactionId":"%s","cardNumber":"%s","pin":"1234","barcode":"%s","agencyId":"%s","branchId":"main"}
-        """
+{"transactionId":"%s","cardNumber":"%s","pin":"1234","barcode":"%s","agencyId":"%s","branchId":"main"}
+"""
             .formatted(transactionId, card, barcode, agencyId));
   }
 

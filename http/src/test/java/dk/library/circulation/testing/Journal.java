@@ -11,7 +11,9 @@ public final class Journal implements AutoCloseable {
   public long events(String entityType, String entityId) {
     return session
         .execute(
-            "SELECT count(*) FROM " + TestCassandra.KEYSPACE + ".messages WHERE persistence_id = ? AND partition_nr = 0",
+            "SELECT count(*) FROM "
+                + TestCassandra.KEYSPACE
+                + ".messages WHERE persistence_id = ? AND partition_nr = 0",
             entityType + "|" + entityId)
         .one()
         .getLong(0);

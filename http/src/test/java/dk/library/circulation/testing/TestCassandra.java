@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * The one Cassandra node of a test run: started on first use on free ports under
- * target/test-cassandra, with the schema created from the repository's CQL files, and stopped
- * when the test JVM exits. All test classes share it; each test uses its own ids.
+ * target/test-cassandra, with the schema created from the repository's CQL files, and stopped when
+ * the test JVM exits. All test classes share it; each test uses its own ids.
  */
 public final class TestCassandra {
 

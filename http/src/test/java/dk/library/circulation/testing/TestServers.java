@@ -5,7 +5,9 @@ import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.server.CirculationServer;
 import java.time.Clock;
 
-/** Real servers for tests: the application's own configuration, on free ports, on the shared node. */
+/**
+ * Real servers for tests: the application's own configuration, on free ports, on the shared node.
+ */
 public final class TestServers {
 
   private TestServers() {}

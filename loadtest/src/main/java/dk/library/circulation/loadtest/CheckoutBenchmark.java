@@ -61,7 +61,8 @@ public final class CheckoutBenchmark {
         }
       }
       if (classpath == null) {
-        throw new IllegalArgumentException("--server-classpath CLASSPATH is required (bin/benchmark passes it)");
+        throw new IllegalArgumentException(
+            "--server-classpath CLASSPATH is required (bin/benchmark passes it)");
       }
       Path work = Path.of("loadtest/target/benchmark");
       return quick
@@ -71,7 +72,8 @@ public final class CheckoutBenchmark {
   }
 
   private static final String AGENCY = "DK-BENCH";
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Options options;
   private String base;
 
@@ -86,8 +88,10 @@ public final class CheckoutBenchmark {
   private void run() throws Exception {
     deleteRecursively(options.work());
     try (LocalCassandra node =
-        LocalCassandra.start(LocalCassandra.Settings.onFreePorts(options.work().resolve("cassandra"), "2g"))) {
-      double rawInserts = rawInsertRate(node.nativePort(), options.rawWarmupSeconds(), options.rawSeconds());
+        LocalCassandra.start(
+            LocalCassandra.Settings.onFreePorts(options.work().resolve("cassandra"), "2g"))) {
+      double rawInserts =
+          rawInsertRate(node.nativePort(), options.rawWarmupSeconds(), options.rawSeconds());
       try (CqlSession session = session(node.nativePort())) {
         Schema.create(session, Schema.Keyspaces.local("library"));
       }
@@ -106,7 +110,15 @@ public final class CheckoutBenchmark {
         Run checkouts = checkoutLoop(server.pid(), node.pid());
         long serverRss = rssKib(server.pid());
         long cassandraRss = rssKib(node.pid());
-        report(node, serverStart, setup, rawInserts, checkouts, serverRssIdle, serverRss, cassandraRss);
+        report(
+            node,
+            serverStart,
+            setup,
+            rawInserts,
+            checkouts,
+            serverRssIdle,
+            serverRss,
+            cassandraRss);
       } finally {
         server.destroy();
         server.waitFor(60, TimeUnit.SECONDS);
@@ -121,10 +133,13 @@ public final class CheckoutBenchmark {
   private static double rawInsertRate(int port, int warmupSeconds, int seconds) throws Exception {
     try (CqlSession session = session(port)) {
       session.execute(
-          "CREATE KEYSPACE IF NOT EXISTS raw_baseline WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+          "CREATE KEYSPACE IF NOT EXISTS raw_baseline WITH replication = {'class':"
+              + " 'SimpleStrategy', 'replication_factor': 1}");
       session.execute(
-          "CREATE TABLE IF NOT EXISTS raw_baseline.rows (pk text, ck bigint, payload blob, PRIMARY KEY (pk, ck))");
-      PreparedStatement insert = session.prepare("INSERT INTO raw_baseline.rows (pk, ck, payload) VALUES (?, ?, ?)");
+          "CREATE TABLE IF NOT EXISTS raw_baseline.rows (pk text, ck bigint, payload blob, PRIMARY"
+              + " KEY (pk, ck))");
+      PreparedStatement insert =
+          session.prepare("INSERT INTO raw_baseline.rows (pk, ck, payload) VALUES (?, ?, ?)");
       byte[] payload = new byte[200];
       new Random(1).nextBytes(payload);
       Semaphore inFlight = new Semaphore(256);
@@ -189,10 +204,15 @@ public final class CheckoutBenchmark {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (Instant.now().isBefore(deadline)) {
       if (!server.isAlive()) {
-        throw new IllegalStateException("the server exited; see " + options.work().resolve("server.log"));
+        throw new IllegalStateException(
+            "the server exited; see " + options.work().resolve("server.log"));
       }
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           return;
         }
       } catch (IOException notYet) {
@@ -204,14 +224,41 @@ public final class CheckoutBenchmark {
   }
 
   private void setUpLibrary() throws Exception {
-    expect(201, post("/api/v1/agencies",
-        "{\"agencyId\":\"" + AGENCY + "\",\"name\":\"Benchmark Library\",\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
-            + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2}}"));
-    parallel(options.patrons(), i -> post("/api/v1/patrons",
-        "{\"cardNumber\":\"" + card(i) + "\",\"pin\":\"1234\",\"name\":\"Patron " + i + "\",\"homeAgencyId\":\"" + AGENCY + "\"}"));
-    parallel(options.items(), i -> post("/api/v1/items",
-        "{\"barcode\":\"" + barcode(i) + "\",\"titleId\":\"T" + (i % 5000) + "\",\"title\":\"Title " + i
-            + "\",\"agencyId\":\"" + AGENCY + "\",\"materialType\":\"book\"}"));
+    expect(
+        201,
+        post(
+            "/api/v1/agencies",
+            "{\"agencyId\":\""
+                + AGENCY
+                + "\",\"name\":\"Benchmark"
+                + " Library\",\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
+                + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2}}"));
+    parallel(
+        options.patrons(),
+        i ->
+            post(
+                "/api/v1/patrons",
+                "{\"cardNumber\":\""
+                    + card(i)
+                    + "\",\"pin\":\"1234\",\"name\":\"Patron "
+                    + i
+                    + "\",\"homeAgencyId\":\""
+                    + AGENCY
+                    + "\"}"));
+    parallel(
+        options.items(),
+        i ->
+            post(
+                "/api/v1/items",
+                "{\"barcode\":\""
+                    + barcode(i)
+                    + "\",\"titleId\":\"T"
+                    + (i % 5000)
+                    + "\",\"title\":\"Title "
+                    + i
+                    + "\",\"agencyId\":\""
+                    + AGENCY
+                    + "\",\"materialType\":\"book\"}"));
   }
 
   record Run(
@@ -241,8 +288,8 @@ public final class CheckoutBenchmark {
   }
 
   /**
-   * Each client takes an item off the shelf, checks it out to a random patron, returns it and
-   * puts it back: every request succeeds by construction. Only the time after the warm-up counts.
+   * Each client takes an item off the shelf, checks it out to a random patron, returns it and puts
+   * it back: every request succeeds by construction. Only the time after the warm-up counts.
    */
   private Run checkoutLoop(long serverPid, long cassandraPid) throws Exception {
     ConcurrentLinkedQueue<Integer> shelf = new ConcurrentLinkedQueue<>();
@@ -273,8 +320,14 @@ public final class CheckoutBenchmark {
                   long tx = transactions.incrementAndGet();
                   long t0 = System.nanoTime();
                   String checkout =
-                      "{\"transactionId\":\"co-" + tx + "\",\"cardNumber\":\"" + card(random.nextInt(options.patrons()))
-                          + "\",\"pin\":\"1234\",\"barcode\":\"" + barcode(item) + "\",\"agencyId\":\"" + AGENCY
+                      "{\"transactionId\":\"co-"
+                          + tx
+                          + "\",\"cardNumber\":\""
+                          + card(random.nextInt(options.patrons()))
+                          + "\",\"pin\":\"1234\",\"barcode\":\""
+                          + barcode(item)
+                          + "\",\"agencyId\":\""
+                          + AGENCY
                           + "\",\"branchId\":\"main\"}";
                   HttpResponse<String> out = post("/api/v1/checkouts", checkout);
                   // As a self-service machine does: a 503 is retried with the same transaction id.
@@ -298,8 +351,13 @@ public final class CheckoutBenchmark {
                     latencies[n++] = t1 - t0;
                   }
                   String giveBack =
-                      "{\"transactionId\":\"re-" + tx + "\",\"barcode\":\"" + barcode(item) + "\",\"agencyId\":\""
-                          + AGENCY + "\",\"branchId\":\"main\"}";
+                      "{\"transactionId\":\"re-"
+                          + tx
+                          + "\",\"barcode\":\""
+                          + barcode(item)
+                          + "\",\"agencyId\":\""
+                          + AGENCY
+                          + "\",\"branchId\":\"main\"}";
                   HttpResponse<String> back = post("/api/v1/returns", giveBack);
                   for (int attempt = 1; back.statusCode() == 503 && attempt <= 3; attempt++) {
                     retries.incrementAndGet();
@@ -330,7 +388,14 @@ public final class CheckoutBenchmark {
     pool.shutdown();
     long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     return new Run(
-        checkouts.get(), returns.get(), errors.get(), retries.get(), options.seconds(), latencies, serverCores, cassandraCores);
+        checkouts.get(),
+        returns.get(),
+        errors.get(),
+        retries.get(),
+        options.seconds(),
+        latencies,
+        serverCores,
+        cassandraCores);
   }
 
   private void report(
@@ -353,20 +418,61 @@ public final class CheckoutBenchmark {
             "|---|---|",
             "| Cassandra start (to CQL answering) | " + node.startDuration().toMillis() + " ms |",
             "| server start (process start to /health) | " + serverStart.toMillis() + " ms |",
-            "| set-up: " + options.patrons() + " patrons + " + options.items() + " items over HTTP | " + setup.toMillis() + " ms |",
-            "| raw Cassandra inserts (baseline, " + options.rawSeconds() + " s after " + options.rawWarmupSeconds() + " s warm-up) | " + Math.round(rawInserts) + " /s |",
-            "| checkouts over HTTP (" + options.clients() + " clients, checkout + return loop, " + options.seconds() + " s after " + options.warmupSeconds() + " s warm-up) | " + Math.round(run.checkoutRate()) + " /s |",
+            "| set-up: "
+                + options.patrons()
+                + " patrons + "
+                + options.items()
+                + " items over HTTP | "
+                + setup.toMillis()
+                + " ms |",
+            "| raw Cassandra inserts (baseline, "
+                + options.rawSeconds()
+                + " s after "
+                + options.rawWarmupSeconds()
+                + " s warm-up) | "
+                + Math.round(rawInserts)
+                + " /s |",
+            "| checkouts over HTTP ("
+                + options.clients()
+                + " clients, checkout + return loop, "
+                + options.seconds()
+                + " s after "
+                + options.warmupSeconds()
+                + " s warm-up) | "
+                + Math.round(run.checkoutRate())
+                + " /s |",
             "| returns in the same loop | " + Math.round(run.returnRate()) + " /s |",
-            "| checkout latency p50 / p95 / p99 | " + fmt(run.percentileMs(50)) + " / " + fmt(run.percentileMs(95)) + " / " + fmt(run.percentileMs(99)) + " ms |",
-            "| errors (after retries) / 503s retried with the same transaction id | " + run.errors() + " / " + run.retries() + " |",
-            "| events persisted (3 per checkout, 3 per return) | " + Math.round(eventsPerSecond) + " /s |",
-            "| events persisted / raw inserts | " + String.format("%.3f", eventsPerSecond / rawInserts) + " |",
-            "| CPU used while measuring: server / Cassandra | " + String.format("%.2f / %.2f", run.serverCores(), run.cassandraCores()) + " cores (of 2) |",
-            "| RSS server idle / after load | " + serverRssIdle / 1024 + " / " + serverRss / 1024 + " MiB |",
+            "| checkout latency p50 / p95 / p99 | "
+                + fmt(run.percentileMs(50))
+                + " / "
+                + fmt(run.percentileMs(95))
+                + " / "
+                + fmt(run.percentileMs(99))
+                + " ms |",
+            "| errors (after retries) / 503s retried with the same transaction id | "
+                + run.errors()
+                + " / "
+                + run.retries()
+                + " |",
+            "| events persisted (3 per checkout, 3 per return) | "
+                + Math.round(eventsPerSecond)
+                + " /s |",
+            "| events persisted / raw inserts | "
+                + String.format("%.3f", eventsPerSecond / rawInserts)
+                + " |",
+            "| CPU used while measuring: server / Cassandra | "
+                + String.format("%.2f / %.2f", run.serverCores(), run.cassandraCores())
+                + " cores (of 2) |",
+            "| RSS server idle / after load | "
+                + serverRssIdle / 1024
+                + " / "
+                + serverRss / 1024
+                + " MiB |",
             "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
             "");
     System.out.println();
-    System.out.println("checkouts/s to raw inserts/s: " + String.format("%.4f", run.checkoutRate() / rawInserts));
+    System.out.println(
+        "checkouts/s to raw inserts/s: " + String.format("%.4f", run.checkoutRate() / rawInserts));
     System.out.println(summary);
     Files.writeString(options.work().resolve("summary.md"), summary);
     System.out.println("Written to " + options.work().resolve("summary.md"));
@@ -395,11 +501,13 @@ public final class CheckoutBenchmark {
 
   private static void expect(int status, HttpResponse<String> response) {
     if (response.statusCode() != status) {
-      throw new IllegalStateException("expected " + status + ", got " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          "expected " + status + ", got " + response.statusCode() + ": " + response.body());
     }
   }
 
-  private void parallel(int count, java.util.function.IntFunction<HttpResponse<String>> call) throws Exception {
+  private void parallel(int count, java.util.function.IntFunction<HttpResponse<String>> call)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(64);
     AtomicInteger next = new AtomicInteger();
     List<Future<?>> futures = new ArrayList<>();

@@ -28,7 +28,8 @@ public final class CassandraTool {
               .build()) {
         Schema.create(session, new Schema.Keyspaces(args[3], args[4]));
       }
-      System.out.println("Schema created in keyspaces " + args[3] + " and " + args[3] + "_snapshot");
+      System.out.println(
+          "Schema created in keyspaces " + args[3] + " and " + args[3] + "_snapshot");
     } else if (args.length == 3 && args[0].equals("run-local")) {
       int port = Integer.parseInt(args[2]);
       try (LocalCassandra node =

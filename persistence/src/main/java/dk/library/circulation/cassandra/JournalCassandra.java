@@ -67,8 +67,9 @@ public final class JournalCassandra implements AutoCloseable {
         journal = new JournalCassandra(points, null);
         createSchema = c.getString("create-schema").equals("on");
       }
-      default -> throw new IllegalArgumentException(
-          "library.cassandra.mode must be 'local' or 'external', was '" + mode + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "library.cassandra.mode must be 'local' or 'external', was '" + mode + "'");
     }
     if (createSchema) {
       journal.createSchema(c);
@@ -77,11 +78,13 @@ public final class JournalCassandra implements AutoCloseable {
   }
 
   private void createSchema(Config c) {
-    Schema.Keyspaces keyspaces = new Schema.Keyspaces(c.getString("keyspace"), c.getString("replication"));
+    Schema.Keyspaces keyspaces =
+        new Schema.Keyspaces(c.getString("keyspace"), c.getString("replication"));
     try (CqlSession session = session(c.getString("local-datacenter"))) {
       Schema.create(session, keyspaces);
     }
-    log.info("Schema is in place in keyspaces {} and {}", keyspaces.journal(), keyspaces.snapshot());
+    log.info(
+        "Schema is in place in keyspaces {} and {}", keyspaces.journal(), keyspaces.snapshot());
   }
 
   private CqlSession session(String datacenter) {
@@ -89,7 +92,8 @@ public final class JournalCassandra implements AutoCloseable {
     for (String point : contactPoints) {
       int colon = point.lastIndexOf(':');
       builder.addContactPoint(
-          new InetSocketAddress(point.substring(0, colon), Integer.parseInt(point.substring(colon + 1))));
+          new InetSocketAddress(
+              point.substring(0, colon), Integer.parseInt(point.substring(colon + 1))));
     }
     return builder.build();
   }
@@ -97,7 +101,9 @@ public final class JournalCassandra implements AutoCloseable {
   /** The given config with the driver pointed at this Cassandra. */
   public Config applyTo(Config config) {
     return ConfigFactory.empty()
-        .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(contactPoints))
+        .withValue(
+            "datastax-java-driver.basic.contact-points",
+            ConfigValueFactory.fromIterable(contactPoints))
         .withFallback(config);
   }
 

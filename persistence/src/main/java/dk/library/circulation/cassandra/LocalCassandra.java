@@ -37,29 +37,52 @@ public final class LocalCassandra implements AutoCloseable {
   private static final List<String> JAVA17_OPTIONS =
       List.of(
           "-Djdk.attach.allowAttachSelf=true",
-          "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-          "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
-          "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
-          "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
-          "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
-          "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
-          "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
-          "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-          "--add-exports", "jdk.attach/sun.tools.attach=ALL-UNNAMED",
-          "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
-          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-          "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-opens", "java.base/java.io=ALL-UNNAMED",
-          "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
-          "--add-opens", "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-          "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-          "--add-opens", "java.base/java.util=ALL-UNNAMED",
+          "--add-exports",
+          "java.base/jdk.internal.misc=ALL-UNNAMED",
+          "--add-exports",
+          "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+          "--add-exports",
+          "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports",
+          "java.rmi/sun.rmi.server=ALL-UNNAMED",
+          "--add-exports",
+          "java.sql/java.sql=ALL-UNNAMED",
+          "--add-exports",
+          "java.base/java.lang.ref=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.unsupported/sun.misc=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang.module=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.loader=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.reflect=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.math=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.module=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.io=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.util=ALL-UNNAMED",
           "-Dio.netty.tryReflectionSetAccessible=true",
           "-XX:+UseG1GC");
 
@@ -141,7 +164,10 @@ public final class LocalCassandra implements AutoCloseable {
           dir);
       awaitCql(settings, process, begin);
       Duration took = Duration.between(begin, Instant.now());
-      log.info("Cassandra answers CQL on 127.0.0.1:{} after {} ms", settings.nativePort(), took.toMillis());
+      log.info(
+          "Cassandra answers CQL on 127.0.0.1:{} after {} ms",
+          settings.nativePort(),
+          took.toMillis());
       LocalCassandra node = new LocalCassandra(settings, process, begin, took);
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "stop-local-cassandra"));
       return node;
@@ -223,7 +249,9 @@ public final class LocalCassandra implements AutoCloseable {
     }
     process.destroyForcibly();
     throw new IllegalStateException(
-        "Cassandra did not answer CQL within " + settings.startTimeout() + "; see "
+        "Cassandra did not answer CQL within "
+            + settings.startTimeout()
+            + "; see "
             + settings.directory().resolve("logs"));
   }
 
@@ -243,14 +271,9 @@ public final class LocalCassandra implements AutoCloseable {
         .withConfigLoader(
             DriverConfigLoader.programmaticBuilder()
                 // A probe: one attempt, whatever the application's driver settings say.
-                .withBoolean(
-                    DefaultDriverOption.RECONNECT_ON_INIT, false)
-                .withDuration(
-                    DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT,
-                    timeout)
-                .withDuration(
-                    DefaultDriverOption.REQUEST_TIMEOUT,
-                    Duration.ofSeconds(10))
+                .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, timeout)
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .build())
         .build();
   }
@@ -317,14 +340,14 @@ public final class LocalCassandra implements AutoCloseable {
 
   private static String logback(Path dir) {
     return """
-        <configuration>
-          <appender name="FILE" class="ch.qos.logback.core.FileAppender">
-            <file>%s</file>
-            <encoder><pattern>%%d{ISO8601} %%-5level [%%thread] %%logger{20} - %%msg%%n</pattern></encoder>
-          </appender>
-          <root level="INFO"><appender-ref ref="FILE"/></root>
-        </configuration>
-        """
+<configuration>
+  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+    <file>%s</file>
+    <encoder><pattern>%%d{ISO8601} %%-5level [%%thread] %%logger{20} - %%msg%%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="FILE"/></root>
+</configuration>
+"""
         .formatted(dir.resolve("logs").resolve("system.log"));
   }
 
@@ -333,7 +356,10 @@ public final class LocalCassandra implements AutoCloseable {
     static final String PROPERTY = "library.cassandra.classpath-file";
 
     static List<String> locate() throws IOException {
-      Path file = Optional.ofNullable(System.getProperty(PROPERTY)).map(Path::of).orElseGet(NodeClasspath::search);
+      Path file =
+          Optional.ofNullable(System.getProperty(PROPERTY))
+              .map(Path::of)
+              .orElseGet(NodeClasspath::search);
       String text = Files.readString(file).trim();
       List<String> entries = Arrays.asList(text.split(File.pathSeparator));
       for (String entry : entries) {

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Creates the journal, snapshot and our own tables from the CQL files under {@code
- * src/main/resources/schema}. The files are the reviewed source of truth for production; this
- * class only substitutes the keyspace names and the replication.
+ * src/main/resources/schema}. The files are the reviewed source of truth for production; this class
+ * only substitutes the keyspace names and the replication.
  */
 public final class Schema {
 
@@ -24,7 +24,8 @@ public final class Schema {
     public Keyspaces {
       if (!KEYSPACE_NAME.matcher(journal).matches()) {
         throw new IllegalArgumentException(
-            "keyspace must be lower-case letters, digits and '_', starting with a letter: " + journal);
+            "keyspace must be lower-case letters, digits and '_', starting with a letter: "
+                + journal);
       }
       if (!replication.trim().startsWith("{")) {
         throw new IllegalArgumentException(

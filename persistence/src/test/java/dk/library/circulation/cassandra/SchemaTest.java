@@ -14,27 +14,38 @@ class SchemaTest {
   @Test
   void theCqlFilesBecomeStatementsForTheChosenKeyspaces() {
     List<String> statements =
-        Schema.statements(new Schema.Keyspaces("library", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
+        Schema.statements(
+            new Schema.Keyspaces("library", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
     assertEquals(9, statements.size(), statements.toString());
-    assertTrue(statements.stream().noneMatch(s -> s.contains("${")), "every placeholder is filled in");
+    assertTrue(
+        statements.stream().noneMatch(s -> s.contains("${")), "every placeholder is filled in");
     assertTrue(statements.stream().noneMatch(s -> s.contains("--")), "comments are not sent");
-    assertTrue(statements.contains(
-        "CREATE KEYSPACE IF NOT EXISTS library WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
-    assertTrue(statements.stream().anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.messages")));
-    assertTrue(statements.stream().anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library_snapshot.snapshots")));
+    assertTrue(
+        statements.contains(
+            "CREATE KEYSPACE IF NOT EXISTS library WITH replication = {'class':"
+                + " 'NetworkTopologyStrategy', 'dc1': 3}"));
+    assertTrue(
+        statements.stream()
+            .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.messages")));
+    assertTrue(
+        statements.stream()
+            .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library_snapshot.snapshots")));
   }
 
   @Test
   void aKeyspaceNameThatCouldInjectCqlIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> Schema.Keyspaces.local("library; DROP KEYSPACE x"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Schema.Keyspaces.local("library; DROP KEYSPACE x"));
     assertThrows(IllegalArgumentException.class, () -> Schema.Keyspaces.local("Library"));
-    assertThrows(IllegalArgumentException.class, () -> new Schema.Keyspaces("library", "SimpleStrategy"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Schema.Keyspaces("library", "SimpleStrategy"));
   }
 
   @Test
   void theLocalNodeListensOnLoopbackOnItsOwnPortsAndKeepsEverythingInItsDirectory() {
     LocalCassandra.Settings settings =
-        new LocalCassandra.Settings(Path.of("/tmp/node"), 19042, 19043, "512m", java.time.Duration.ofMinutes(1));
+        new LocalCassandra.Settings(
+            Path.of("/tmp/node"), 19042, 19043, "512m", java.time.Duration.ofMinutes(1));
     String yaml = LocalCassandra.yaml(Path.of("/tmp/node"), settings);
     assertTrue(yaml.contains("native_transport_port: 19042"));
     assertTrue(yaml.contains("storage_port: 19043"));
@@ -42,8 +53,11 @@ class SchemaTest {
     assertTrue(yaml.contains("commitlog_directory: /tmp/node/data/commitlog"));
     assertTrue(yaml.contains("commitlog_sync: group"), "acknowledged writes are on disk");
     assertFalse(yaml.contains(": 9042\n"), "never the default CQL port");
-    assertThrows(IllegalArgumentException.class,
-        () -> new LocalCassandra.Settings(Path.of("x"), 19042, 19042, "512m", java.time.Duration.ofMinutes(1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new LocalCassandra.Settings(
+                Path.of("x"), 19042, 19042, "512m", java.time.Duration.ofMinutes(1)));
   }
 
   @Test
