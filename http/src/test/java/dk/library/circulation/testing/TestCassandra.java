@@ -28,7 +28,7 @@ public final class TestCassandra {
     if (node == null) {
       Path dir = Path.of("target", "test-cassandra").toAbsolutePath();
       deleteRecursively(dir);
-      node = LocalCassandra.start(LocalCassandra.Settings.onFreePorts(dir, "512m"));
+      node = LocalCassandra.start(LocalCassandra.Settings.onFreePorts(dir, "512m")).stopOnExit();
       try (CqlSession session = session()) {
         Schema.create(session, Schema.Keyspaces.local(KEYSPACE));
       }

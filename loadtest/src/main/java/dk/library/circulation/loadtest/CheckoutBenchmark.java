@@ -89,7 +89,8 @@ public final class CheckoutBenchmark {
     deleteRecursively(options.work());
     try (LocalCassandra node =
         LocalCassandra.start(
-            LocalCassandra.Settings.onFreePorts(options.work().resolve("cassandra"), "2g"))) {
+                LocalCassandra.Settings.onFreePorts(options.work().resolve("cassandra"), "2g"))
+            .stopOnExit()) {
       double rawInserts =
           rawInsertRate(node.nativePort(), options.rawWarmupSeconds(), options.rawSeconds());
       try (CqlSession session = session(node.nativePort())) {

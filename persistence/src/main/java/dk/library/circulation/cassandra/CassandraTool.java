@@ -3,6 +3,7 @@ package dk.library.circulation.cassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -35,7 +36,8 @@ public final class CassandraTool {
       try (LocalCassandra node =
           LocalCassandra.start(
               new LocalCassandra.Settings(
-                  Path.of(args[1]), port, port + 1, "768m", java.time.Duration.ofMinutes(3)))) {
+                      Path.of(args[1]), port, port + 1, "768m", Duration.ofMinutes(3)))
+              .stopOnExit()) {
         System.out.println("Cassandra answers CQL on " + node.contactPoint() + "; Ctrl-C stops it");
         new CountDownLatch(1).await();
       }

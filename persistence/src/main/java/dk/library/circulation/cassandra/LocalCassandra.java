@@ -168,9 +168,7 @@ public final class LocalCassandra implements AutoCloseable {
           "Cassandra answers CQL on 127.0.0.1:{} after {} ms",
           settings.nativePort(),
           took.toMillis());
-      LocalCassandra node = new LocalCassandra(settings, process, begin, took);
-      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "stop-local-cassandra"));
-      return node;
+      return new LocalCassandra(settings, process, begin, took);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the local Cassandra node", e);
     }
@@ -207,6 +205,15 @@ public final class LocalCassandra implements AutoCloseable {
 
   public Instant startedAt() {
     return startedAt;
+  }
+
+  /**
+   * Stops the node when this JVM exits. Only for owners that have nothing else to stop first: the
+   * server stops its node itself, after its actor system, so no write is cut off.
+   */
+  public LocalCassandra stopOnExit() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-local-cassandra"));
+    return this;
   }
 
   /** Stops the node with SIGTERM, as Cassandra expects, and waits for it to go. */
