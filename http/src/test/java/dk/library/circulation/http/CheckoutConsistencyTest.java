@@ -164,7 +164,11 @@ class CheckoutConsistencyTest {
     assertEquals(transaction, status.body().get("loans").get(0).get("checkoutId").asText());
     assertTrue(status.body().get("pendingCheckouts").isEmpty());
 
-    Answer reused = api.checkout(transaction, card, Api.unique("X"), agency);
-    assertTrue(reused.status() == 404 || reused.status() == 409, reused.toString());
+    String otherItem = Api.unique("X");
+    api.registerItem(otherItem, agency);
+    Answer reused = api.checkout(transaction, card, otherItem, agency);
+    assertEquals(409, reused.status(), reused.body().toString());
+    assertEquals("TRANSACTION_ID_REUSED", reused.code());
+    assertEquals(1, api.get("/api/v1/patrons/" + card).body().get("loans").size());
   }
 }
