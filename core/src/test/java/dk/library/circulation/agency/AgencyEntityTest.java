@@ -18,7 +18,8 @@ class AgencyEntityTest {
   static final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
   static final List<Branch> BRANCHES =
-      List.of(new Branch("hovedbiblioteket", "Hovedbiblioteket"), new Branch("hellerup", "Hellerup"));
+      List.of(
+          new Branch("hovedbiblioteket", "Hovedbiblioteket"), new Branch("hellerup", "Hellerup"));
   static final LoanPolicy GENTOFTE = new LoanPolicy(28, 30, 2);
 
   EventSourcedBehaviorTestKit<Agency.Command, Agency.Event, Agency.State> agency;
@@ -52,7 +53,8 @@ class AgencyEntityTest {
   @Test
   void creatingTheSameAgencyAgainChangesNothing() {
     create("Gentofte", GENTOFTE);
-    var again = agency.<Agency.Reply>runCommand(r -> new Agency.Create("Gentofte", BRANCHES, GENTOFTE, r));
+    var again =
+        agency.<Agency.Reply>runCommand(r -> new Agency.Create("Gentofte", BRANCHES, GENTOFTE, r));
     assertInstanceOf(Agency.Found.class, again.reply());
     assertTrue(again.hasNoEvents());
   }

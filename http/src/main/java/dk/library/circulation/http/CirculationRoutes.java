@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Branch;
 import dk.library.circulation.agency.LoanPolicy;
@@ -20,7 +21,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -50,10 +53,12 @@ public final class CirculationRoutes extends AllDirectives {
           MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
   private final CirculationDesk desk;
+  private final ApiMetrics metrics;
   private final ObjectMapper json;
 
-  public CirculationRoutes(CirculationDesk desk) {
+  public CirculationRoutes(CirculationDesk desk, ApiMetrics metrics) {
     this.desk = desk;
+    this.metrics = metrics;
     this.json =
         new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -62,27 +67,85 @@ public final class CirculationRoutes extends AllDirectives {
   }
 
   public Route routes() {
-    return handleRejections(
-        problemRejections(),
+    return measured(
         () ->
-            concat(
-                path(
-                    "health",
-                    () ->
-                        get(() -> complete(jsonResponse(StatusCodes.OK, Map.of("status", "UP"))))),
-                pathPrefix(
-                    "api",
-                    () ->
-                        pathPrefix(
-                            "v1",
+            handleRejections(
+                problemRejections(),
+                () ->
+                    concat(
+                        path(
+                            "health",
                             () ->
-                                concat(
-                                    agencies(),
-                                    patrons(),
-                                    items(),
-                                    path("checkouts", () -> post(() -> withBody(this::checkout))),
-                                    path("returns", () -> post(() -> withBody(this::returnItem))),
-                                    path("renewals", () -> post(() -> withBody(this::renew))))))));
+                                get(
+                                    () ->
+                                        named(
+                                            "/health",
+                                            () ->
+                                                complete(
+                                                    jsonResponse(
+                                                        StatusCodes.OK, Map.of("status", "UP")))))),
+                        path("metrics", () -> get(() -> named("/metrics", this::metricsText))),
+                        pathPrefix(
+                            "api",
+                            () ->
+                                pathPrefix(
+                                    "v1",
+                                    () ->
+                                        concat(
+                                            agencies(),
+                                            patrons(),
+                                            items(),
+                                            postBody("checkouts", this::checkout),
+                                            postBody("returns", this::returnItem),
+                                            postBody("renewals", this::renew)))))));
+  }
+
+  private Route postBody(String name, BodyHandler handler) {
+    return path(name, () -> post(() -> named("/api/v1/" + name, () -> withBody(handler))));
+  }
+
+  private Route metricsText() {
+    return complete(
+        HttpResponse.create()
+            .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())));
+  }
+
+  /** The route template a request matched, for metrics; "unmatched" until a route names it. */
+  private static final class RouteName {
+    private volatile String template = "unmatched";
+  }
+
+  private static final AttributeKey<RouteName> ROUTE_NAME =
+      AttributeKey.create("route-name", RouteName.class);
+
+  /** Times every request, tagged with the template its route set (never the raw path). */
+  private Route measured(Supplier<Route> inner) {
+    return extractRequest(
+        request -> {
+          long start = System.nanoTime();
+          RouteName name = new RouteName();
+          return mapRequest(
+              r -> r.addAttribute(ROUTE_NAME, name),
+              () ->
+                  mapResponse(
+                      response -> {
+                        metrics.request(
+                            request.method().value(),
+                            name.template,
+                            response.status().intValue(),
+                            System.nanoTime() - start);
+                        return response;
+                      },
+                      inner));
+        });
+  }
+
+  private Route named(String template, Supplier<Route> inner) {
+    return extractRequest(
+        request -> {
+          request.getAttribute(ROUTE_NAME).ifPresent(n -> n.template = template);
+          return inner.get();
+        });
   }
 
   // Agencies
@@ -257,20 +320,29 @@ public final class CirculationRoutes extends AllDirectives {
         name,
         () ->
             concat(
-                pathEnd(() -> post(() -> withBody(create))),
+                pathEnd(() -> post(() -> named("/api/v1/" + name, () -> withBody(create)))),
                 path(
                     segment(),
                     id ->
                         get(
                             () ->
-                                idForm.matcher(id).matches()
-                                    ? respond(read.apply(id), StatusCodes.OK)
-                                    : complete(
-                                        problem(
-                                            Problem.invalidRequest(
-                                                List.of(
-                                                    new Problem.FieldError(
-                                                        idName, "must be " + idFormText)))))))));
+                                named(
+                                    "/api/v1/" + name + "/{" + idName + "}",
+                                    () -> read(id, idName, idForm, idFormText, read))))));
+  }
+
+  private <T> Route read(
+      String id,
+      String idName,
+      Pattern idForm,
+      String idFormText,
+      Function<String, CompletionStage<Result<T>>> read) {
+    return idForm.matcher(id).matches()
+        ? respond(read.apply(id), StatusCodes.OK)
+        : complete(
+            problem(
+                Problem.invalidRequest(
+                    List.of(new Problem.FieldError(idName, "must be " + idFormText)))));
   }
 
   private <T> CompletionStage<HttpResponse> answer(
@@ -280,7 +352,9 @@ public final class CirculationRoutes extends AllDirectives {
           if (r instanceof Result.Ok<T> ok) {
             return jsonResponse(success, ok.value());
           }
-          return problem(Problem.of(((Result.Refused<T>) r).rejection()));
+          Rejection rejection = ((Result.Refused<T>) r).rejection();
+          metrics.refused(rejection.code());
+          return problem(Problem.of(rejection));
         });
   }
 

@@ -3,6 +3,7 @@ package dk.library.circulation.server;
 import com.typesafe.config.Config;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public final class CirculationServer implements AutoCloseable {
           Http.get(system)
               .newServerAt(
                   resolved.getString("library.http.host"), resolved.getInt("library.http.port"))
-              .bind(new CirculationRoutes(desk).routes())
+              .bind(new CirculationRoutes(desk, new ApiMetrics()).routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       log.info(

@@ -195,6 +195,32 @@ class CirculationApiTest {
         "REQUEST_TOO_LARGE");
   }
 
+  @Test
+  void metricsCountRequestsByRouteTemplateAndRefusalsByRuleCode() {
+    assertEquals(201, api.checkout("t1", card, barcode, agency).status());
+    String other = Api.unique("X");
+    api.registerItem(other, agency);
+    assertEquals(401, checkout(card, "9999", other, "main").status());
+    api.get("/api/v1/patrons/" + card);
+    api.get("/api/v1/no-such-route");
+
+    String scrape = api.text("/metrics");
+
+    assertTrue(
+        scrape.contains(
+            "http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/checkouts\",status=\"2xx\"}"),
+        scrape);
+    assertTrue(
+        scrape.contains(
+            "http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/checkouts\",status=\"4xx\"}"));
+    assertTrue(scrape.contains("route=\"/api/v1/patrons/{cardNumber}\""));
+    assertTrue(scrape.contains("route=\"unmatched\",status=\"4xx\""));
+    assertFalse(scrape.contains(card), "raw paths never become labels");
+    assertTrue(scrape.contains("circulation_refusals_total{code=\"WRONG_PIN\"}"));
+    assertTrue(scrape.contains("http_server_requests_seconds_bucket{"), "a latency histogram");
+    assertTrue(scrape.contains("jvm_memory_used_bytes"));
+  }
+
   /**
    * A checkout at {@code branch} with the given PIN, as a raw body so bad values reach the server.
    */

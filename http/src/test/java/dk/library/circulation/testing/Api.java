@@ -32,6 +32,22 @@ public final class Api {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
   }
 
+  /** A plain-text GET, such as the Prometheus scrape at /metrics. */
+  public String text(String path) {
+    try {
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Answer post(String path, String json) {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))

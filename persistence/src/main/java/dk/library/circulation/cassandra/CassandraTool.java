@@ -35,7 +35,7 @@ public final class CassandraTool {
       int port = Integer.parseInt(args[2]);
       try (LocalCassandra node =
           LocalCassandra.start(
-              new LocalCassandra.Settings(
+                  new LocalCassandra.Settings(
                       Path.of(args[1]), port, port + 1, "768m", Duration.ofMinutes(3)))
               .stopOnExit()) {
         System.out.println("Cassandra answers CQL on " + node.contactPoint() + "; Ctrl-C stops it");

@@ -1,0 +1,59 @@
+package dk.library.circulation.http;
+
+import dk.library.circulation.Rejection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+
+/**
+ * The server's metrics in the Prometheus text format: HTTP requests by method, route template and
+ * status class (with a latency histogram), refusals by rule code, and the JVM's own figures.
+ */
+public final class ApiMetrics {
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  public ApiMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  void request(String method, String route, int status, long nanos) {
+    Timer.builder("http.server.requests")
+        .description("HTTP requests by method, route template and status class")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", (status / 100) + "xx")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)
+        .record(Duration.ofNanos(nanos));
+  }
+
+  void refused(Rejection.Code code) {
+    Counter.builder("circulation.refusals")
+        .description("Requests a library rule refused, by the rule's code")
+        .tag("code", code.name())
+        .register(registry)
+        .increment();
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}
