@@ -93,6 +93,7 @@ public final class CheckoutBenchmark {
             .stopOnExit()) {
       double rawInserts =
           rawInsertRate(node.nativePort(), options.rawWarmupSeconds(), options.rawSeconds());
+      double httpLimit = httpLimitRate();
       try (CqlSession session = session(node.nativePort())) {
         Schema.create(session, Schema.Keyspaces.local("library"));
       }
@@ -116,6 +117,7 @@ public final class CheckoutBenchmark {
             serverStart,
             setup,
             rawInserts,
+            httpLimit,
             checkouts,
             serverRssIdle,
             serverRss,
@@ -175,6 +177,89 @@ public final class CheckoutBenchmark {
         System.out.println("raw baseline: " + failed.get() + " inserts failed");
       }
       return counted / (double) seconds;
+    }
+  }
+
+  /**
+   * The HTTP limit: the same clients, two small JSON POSTs per iteration like a checkout and a
+   * return, against {@link TrivialEndpoint} in its own JVM with the server's heap.
+   */
+  private double httpLimitRate() throws Exception {
+    int port = freePort();
+    Process endpoint =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrivialEndpoint.class.getName(),
+                String.valueOf(port))
+            .redirectErrorStream(true)
+            .redirectOutput(options.work().resolve("trivial-endpoint.log").toFile())
+            .start();
+    String savedBase = base;
+    base = "http://127.0.0.1:" + port;
+    try {
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+      while (!answers("/echo")) {
+        if (Instant.now().isAfter(deadline) || !endpoint.isAlive()) {
+          throw new IllegalStateException("the trivial endpoint did not start");
+        }
+        Thread.sleep(100); // polling another process's port
+      }
+      AtomicLong requests = new AtomicLong();
+      long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
+      long end = measureFrom + TimeUnit.SECONDS.toNanos(options.seconds());
+      String body =
+          "{\"transactionId\":\"co-1\",\"cardNumber\":\"9000000001\",\"pin\":\"1234\","
+              + "\"barcode\":\"B1\",\"agencyId\":\"DK-BENCH\",\"branchId\":\"main\"}";
+      ExecutorService pool = Executors.newFixedThreadPool(options.clients());
+      List<Future<?>> futures = new ArrayList<>();
+      for (int c = 0; c < options.clients(); c++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    int okCount = 0;
+                    for (int i = 0; i < 2; i++) {
+                      okCount += post("/echo", body).statusCode() == 201 ? 1 : 0;
+                    }
+                    if (t0 >= measureFrom && System.nanoTime() <= end) {
+                      requests.addAndGet(okCount);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      pool.shutdown();
+      return requests.get() / (double) options.seconds();
+    } finally {
+      base = savedBase;
+      endpoint.destroy();
+      endpoint.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private boolean answers(String path) {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(base + path))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 201;
+    } catch (IOException notYet) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -404,6 +489,7 @@ public final class CheckoutBenchmark {
       Duration serverStart,
       Duration setup,
       double rawInserts,
+      double httpLimit,
       Run run,
       long serverRssIdle,
       long serverRss,
@@ -433,6 +519,9 @@ public final class CheckoutBenchmark {
                 + " s warm-up) | "
                 + Math.round(rawInserts)
                 + " /s |",
+            "| HTTP limit: trivial Pekko HTTP endpoint, same clients (baseline) | "
+                + Math.round(httpLimit)
+                + " requests/s |",
             "| checkouts over HTTP ("
                 + options.clients()
                 + " clients, checkout + return loop, "
@@ -461,6 +550,9 @@ public final class CheckoutBenchmark {
             "| events persisted / raw inserts | "
                 + String.format("%.3f", eventsPerSecond / rawInserts)
                 + " |",
+            "| (checkouts + returns)/s / HTTP-limit requests/s | "
+                + String.format("%.3f", (run.checkoutRate() + run.returnRate()) / httpLimit)
+                + " |",
             "| CPU used while measuring: server / Cassandra | "
                 + String.format("%.2f / %.2f", run.serverCores(), run.cassandraCores())
                 + " cores (of 2) |",
@@ -472,6 +564,9 @@ public final class CheckoutBenchmark {
             "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
             "");
     System.out.println();
+    System.out.println(
+        "checkouts/s to HTTP-limit requests/s: "
+            + String.format("%.4f", run.checkoutRate() / httpLimit));
     System.out.println(
         "checkouts/s to raw inserts/s: " + String.format("%.4f", run.checkoutRate() / rawInserts));
     System.out.println(summary);
