@@ -19,9 +19,8 @@ public sealed interface Decision<E> {
 
   record Refuse<E>(Rejection rejection) implements Decision<E> {}
 
-  @SafeVarargs
-  static <E> Decision<E> persist(E... events) {
-    return new Persist<>(List.of(events));
+  static <E> Decision<E> persist(E event) {
+    return new Persist<>(List.of(event));
   }
 
   static <E> Decision<E> unchanged() {

@@ -54,7 +54,7 @@ public record Problem(
               CHECKOUT_CANCELLED ->
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED, RENEWAL_LIMIT_REACHED, ITEM_NOT_OWNED_BY_AGENCY ->
-          StatusCodes.UNPROCESSABLE_ENTITY;
+          StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }
 
