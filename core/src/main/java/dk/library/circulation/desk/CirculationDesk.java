@@ -114,7 +114,7 @@ public final class CirculationDesk {
               if (home instanceof Result.Refused<Agency.Details> refused) {
                 return done(refused.rejection());
               }
-              // Hashing is slow by design; it runs here, off the patron entity's thread.
+              // Hashed here, so the patron entity and its journal never see the PIN itself.
               PinHash pin = PinHash.of(registration.pin(), settings.pinIterations());
               return ask(
                       patronRef(registration.cardNumber()),

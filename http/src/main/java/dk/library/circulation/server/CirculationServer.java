@@ -30,17 +30,12 @@ public final class CirculationServer implements AutoCloseable {
   private final JournalCassandra cassandra;
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
-  private final CirculationDesk desk;
 
   private CirculationServer(
-      JournalCassandra cassandra,
-      ActorSystem<Void> system,
-      ServerBinding binding,
-      CirculationDesk desk) {
+      JournalCassandra cassandra, ActorSystem<Void> system, ServerBinding binding) {
     this.cassandra = cassandra;
     this.system = system;
     this.binding = binding;
-    this.desk = desk;
   }
 
   /** Starts Cassandra as configured, then the actor system and the HTTP server. */
@@ -72,7 +67,7 @@ public final class CirculationServer implements AutoCloseable {
           "Circulation API listening on http://{}:{}/api/v1",
           binding.localAddress().getHostString(),
           binding.localAddress().getPort());
-      return new CirculationServer(cassandra, system, binding, desk);
+      return new CirculationServer(cassandra, system, binding);
     } catch (Exception e) {
       system.terminate();
       cassandra.close();
@@ -82,18 +77,6 @@ public final class CirculationServer implements AutoCloseable {
 
   public int port() {
     return binding.localAddress().getPort();
-  }
-
-  public ActorSystem<Void> system() {
-    return system;
-  }
-
-  public CirculationDesk desk() {
-    return desk;
-  }
-
-  public JournalCassandra cassandra() {
-    return cassandra;
   }
 
   /** Stops taking requests, lets those under way finish, then stops the node and its Cassandra. */

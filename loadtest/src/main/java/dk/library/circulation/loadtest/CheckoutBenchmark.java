@@ -103,7 +103,11 @@ public final class CheckoutBenchmark {
       Instant serverBegin = Instant.now();
       Process server = startServer(node.nativePort(), httpPort);
       try {
-        awaitHealthy(server);
+        awaitAnswer(
+            server,
+            HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+            200,
+            "server.log");
         Duration serverStart = Duration.between(serverBegin, Instant.now());
         Instant setupBegin = Instant.now();
         setUpLibrary();
@@ -201,13 +205,14 @@ public final class CheckoutBenchmark {
     String savedBase = base;
     base = "http://127.0.0.1:" + port;
     try {
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-      while (!answers("/echo")) {
-        if (Instant.now().isAfter(deadline) || !endpoint.isAlive()) {
-          throw new IllegalStateException("the trivial endpoint did not start");
-        }
-        Thread.sleep(100); // polling another process's port
-      }
+      awaitAnswer(
+          endpoint,
+          HttpRequest.newBuilder(URI.create(base + "/echo"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{}"))
+              .build(),
+          201,
+          "trivial-endpoint.log");
       AtomicLong requests = new AtomicLong();
       long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
       long end = measureFrom + TimeUnit.SECONDS.toNanos(options.seconds());
@@ -245,24 +250,6 @@ public final class CheckoutBenchmark {
     }
   }
 
-  private boolean answers(String path) {
-    try {
-      return http.send(
-                  HttpRequest.newBuilder(URI.create(base + path))
-                      .header("Content-Type", "application/json")
-                      .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 201;
-    } catch (IOException notYet) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   private Process startServer(int cassandraPort, int httpPort) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -286,19 +273,16 @@ public final class CheckoutBenchmark {
     return builder.start();
   }
 
-  private void awaitHealthy(Process server) throws Exception {
+  /** Polls a process's HTTP port until the request gets {@code status}, for at most 2 minutes. */
+  private void awaitAnswer(Process process, HttpRequest request, int status, String log)
+      throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (Instant.now().isBefore(deadline)) {
-      if (!server.isAlive()) {
-        throw new IllegalStateException(
-            "the server exited; see " + options.work().resolve("server.log"));
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the process exited; see " + options.work().resolve(log));
       }
       try {
-        if (http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
+        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status) {
           return;
         }
       } catch (IOException notYet) {
@@ -306,7 +290,12 @@ public final class CheckoutBenchmark {
       }
       Thread.sleep(100); // polling another process's port
     }
-    throw new IllegalStateException("the server did not answer /health within 2 minutes");
+    throw new IllegalStateException(
+        request.uri()
+            + " did not answer "
+            + status
+            + " within 2 minutes; see "
+            + options.work().resolve(log));
   }
 
   private void setUpLibrary() throws Exception {

@@ -107,15 +107,6 @@ public final class JournalCassandra implements AutoCloseable {
         .withFallback(config);
   }
 
-  public List<String> contactPoints() {
-    return contactPoints;
-  }
-
-  /** The node this process started, if it started one. */
-  public java.util.Optional<LocalCassandra> ownedNode() {
-    return java.util.Optional.ofNullable(ownedNode);
-  }
-
   @Override
   public void close() {
     if (ownedNode != null) {

@@ -105,13 +105,11 @@ public final class LocalCassandra implements AutoCloseable {
 
   private final Settings settings;
   private final Process process;
-  private final Instant startedAt;
   private final Duration startDuration;
 
-  private LocalCassandra(Settings settings, Process process, Instant startedAt, Duration took) {
+  private LocalCassandra(Settings settings, Process process, Duration took) {
     this.settings = settings;
     this.process = process;
-    this.startedAt = startedAt;
     this.startDuration = took;
   }
 
@@ -168,7 +166,7 @@ public final class LocalCassandra implements AutoCloseable {
           "Cassandra answers CQL on 127.0.0.1:{} after {} ms",
           settings.nativePort(),
           took.toMillis());
-      return new LocalCassandra(settings, process, begin, took);
+      return new LocalCassandra(settings, process, took);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the local Cassandra node", e);
     }
@@ -201,10 +199,6 @@ public final class LocalCassandra implements AutoCloseable {
 
   public long pid() {
     return process.pid();
-  }
-
-  public Instant startedAt() {
-    return startedAt;
   }
 
   /**
