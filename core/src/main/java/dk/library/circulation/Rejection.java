@@ -22,7 +22,10 @@ public record Rejection(Code code, String message) implements CborSerializable {
     LOAN_NOT_FOUND,
     RENEWAL_LIMIT_REACHED,
     TRANSACTION_ID_REUSED,
-    CHECKOUT_CANCELLED
+    CHECKOUT_CANCELLED,
+    CLIENT_NOT_FOUND,
+    CLIENT_ALREADY_REGISTERED,
+    CLIENT_REVOKED
   }
 
   public static Rejection of(Code code, String message) {

@@ -14,4 +14,10 @@ public sealed interface Result<T> {
   static <T> Result<T> refused(Rejection rejection) {
     return new Refused<>(rejection);
   }
+
+  default <U> Result<U> map(java.util.function.Function<T, U> f) {
+    return this instanceof Ok<T> ok
+        ? new Ok<>(f.apply(ok.value()))
+        : new Refused<>(((Refused<T>) this).rejection());
+  }
 }

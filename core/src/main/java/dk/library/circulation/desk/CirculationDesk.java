@@ -4,6 +4,7 @@ import static dk.library.circulation.Rejection.Code.BRANCH_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
 
+import dk.library.circulation.Asks;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
@@ -132,6 +133,12 @@ public final class CirculationDesk {
 
   public CompletionStage<Result<Patron.Status>> patronStatus(String cardNumber) {
     return ask(patronRef(cardNumber), Patron.GetStatus::new)
+        .thenApply(CirculationDesk::patronStatus);
+  }
+
+  /** The patron's status if the PIN matches the card (R4). */
+  public CompletionStage<Result<Patron.Status>> checkPin(String cardNumber, String pin) {
+    return ask(patronRef(cardNumber), (ActorRef<Patron.Reply> r) -> new Patron.CheckPin(pin, r))
         .thenApply(CirculationDesk::patronStatus);
   }
 
@@ -428,26 +435,8 @@ public final class CirculationDesk {
     return CompletableFuture.completedFuture(Result.ok(value));
   }
 
-  /**
-   * Asks an entity. Pekko answers with Scala's CompletionStage, which runs every following stage on
-   * the default executor; with one free core (2-core machines) that executor starts a thread per
-   * stage. The answer is moved into a plain CompletableFuture, completed on the replying thread, so
-   * the desk's continuations run where the answer arrives.
-   */
   private <M, R> CompletionStage<R> ask(EntityRef<M> entity, Function<ActorRef<R>, M> command) {
-    CompletableFuture<R> answer = new CompletableFuture<>();
-    entity
-        .ask(command::apply, settings.askTimeout())
-        .whenCompleteAsync(
-            (reply, failure) -> {
-              if (failure != null) {
-                answer.completeExceptionally(failure);
-              } else {
-                answer.complete(reply);
-              }
-            },
-            Runnable::run);
-    return answer;
+    return Asks.ask(entity, command, settings.askTimeout());
   }
 
   private EntityRef<Agency.Command> agencyRef(String agencyId) {

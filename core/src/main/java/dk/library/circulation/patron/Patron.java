@@ -100,6 +100,14 @@ public final class Patron
 
   public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
 
+  /** The patron's status, if the PIN matches (R4): a terminal's status check, a patron login. */
+  public record CheckPin(String pin, ActorRef<Reply> replyTo) implements Command {
+    @Override
+    public String toString() {
+      return "CheckPin";
+    }
+  }
+
   /** Sent to itself after recovery for every checkout a crash left pending. */
   record ResolvePendingCheckout(String checkoutId) implements Command {}
 
@@ -374,6 +382,15 @@ public final class Patron
                         state.registered()
                             ? new StatusReply(state.status())
                             : new Rejected(PatronRules.notFound(cardNumber))))
+        .onCommand(
+            CheckPin.class,
+            (state, cmd) -> {
+              Rejection refusal = PatronRules.checkPin(state, cardNumber, cmd.pin(), pinCheck);
+              return Effect()
+                  .reply(
+                      cmd.replyTo(),
+                      refusal == null ? new StatusReply(state.status()) : new Rejected(refusal));
+            })
         .onCommand(ResolvePendingCheckout.class, this::onResolvePending)
         .onCommand(LendSettled.class, this::onLendSettled)
         .onCommand(

@@ -217,6 +217,17 @@ public final class PatronRules {
     return Decision.unchanged();
   }
 
+  /** R4: the card's PIN proves the patron; null when it does. */
+  public static Rejection checkPin(
+      Patron.State state, String cardNumber, String pin, PinCheck pinCheck) {
+    if (!state.registered()) {
+      return notFound(cardNumber);
+    }
+    return pinCheck.matches(state.profile().pin(), pin)
+        ? null
+        : Rejection.of(WRONG_PIN, "the PIN does not match this card");
+  }
+
   public static Rejection notFound(String cardNumber) {
     return Rejection.of(PATRON_NOT_FOUND, "no patron is registered with card " + cardNumber);
   }

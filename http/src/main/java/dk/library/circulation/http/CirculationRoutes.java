@@ -1,69 +1,65 @@
 package dk.library.circulation.http;
 
+import static dk.library.circulation.access.Operation.CHECKOUT;
+import static dk.library.circulation.access.Operation.CHECK_PATRON_PIN;
+import static dk.library.circulation.access.Operation.CREATE_AGENCY;
+import static dk.library.circulation.access.Operation.READ_AGENCY;
+import static dk.library.circulation.access.Operation.READ_ITEM;
+import static dk.library.circulation.access.Operation.READ_METRICS;
+import static dk.library.circulation.access.Operation.READ_PATRON;
+import static dk.library.circulation.access.Operation.REGISTER_ITEM;
+import static dk.library.circulation.access.Operation.REGISTER_PATRON;
+import static dk.library.circulation.access.Operation.RENEW;
+import static dk.library.circulation.access.Operation.RETURN;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
+import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.access.Caller;
+import dk.library.circulation.access.Operation;
 import dk.library.circulation.agency.Branch;
 import dk.library.circulation.agency.LoanPolicy;
+import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CheckoutRequest;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.ReturnRequest;
+import dk.library.circulation.patron.Patron;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import org.apache.pekko.http.javadsl.model.AttributeKey;
-import org.apache.pekko.http.javadsl.model.ContentType;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The JSON API under /api/v1 (see docs/api.md). Each route reads and validates its body, asks the
- * {@link CirculationDesk}, and answers JSON or an application/problem+json document.
+ * The JSON API under /api/v1 (see docs/api.md). Every route but /health authenticates its caller,
+ * checks the caller's role and agency scope ({@link Operation}), reads and validates its body, asks
+ * the {@link CirculationDesk}, and answers JSON or an application/problem+json document.
  */
-public final class CirculationRoutes extends AllDirectives {
+public final class CirculationRoutes extends ApiDirectives {
 
-  private static final Logger log = LoggerFactory.getLogger(CirculationRoutes.class);
-  static final ContentType PROBLEM_JSON =
-      ContentTypes.create(
-          MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+  private static final String CREDENTIAL_HINT =
+      "send 'Authorization: Bearer <API key or patron token>'; see docs/security.md";
 
   private final CirculationDesk desk;
-  private final ApiMetrics metrics;
-  private final ObjectMapper json;
+  private final AccessRoutes accessRoutes;
 
-  public CirculationRoutes(CirculationDesk desk, ApiMetrics metrics) {
+  public CirculationRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
+    super(access, metrics);
     this.desk = desk;
-    this.metrics = metrics;
-    this.json =
-        new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    this.accessRoutes = new AccessRoutes(desk, access, metrics);
   }
 
   public Route routes() {
@@ -83,25 +79,48 @@ public final class CirculationRoutes extends AllDirectives {
                                             () ->
                                                 complete(
                                                     jsonResponse(
-                                                        StatusCodes.OK, Map.of("status", "UP")))))),
-                        path("metrics", () -> get(() -> named("/metrics", this::metricsText))),
-                        pathPrefix(
-                            "api",
-                            () ->
-                                pathPrefix(
-                                    "v1",
-                                    () ->
-                                        concat(
-                                            agencies(),
-                                            patrons(),
-                                            items(),
-                                            postBody("checkouts", this::checkout),
-                                            postBody("returns", this::returnItem),
-                                            postBody("renewals", this::renew)))))));
+                                                        StatusCodes.OK,
+                                                        Map.of("status", "UP")))))),
+                        authenticated(
+                            call ->
+                                concat(
+                                    path(
+                                        "metrics",
+                                        () ->
+                                            get(
+                                                () ->
+                                                    named(
+                                                        "/metrics",
+                                                        () ->
+                                                            allowed(
+                                                                call,
+                                                                READ_METRICS,
+                                                                this::metricsText)))),
+                                    pathPrefix(
+                                        "api", () -> pathPrefix("v1", () -> api(call))))))));
   }
 
-  private Route postBody(String name, BodyHandler handler) {
-    return path(name, () -> post(() -> named("/api/v1/" + name, () -> withBody(handler))));
+  private Route api(Call call) {
+    return concat(
+        agencies(call),
+        patrons(call),
+        items(call),
+        postBody(call, "checkouts", CHECKOUT, this::checkout),
+        postBody(call, "returns", RETURN, this::returnItem),
+        postBody(call, "renewals", RENEW, this::renew),
+        postBody(call, "patron-status", CHECK_PATRON_PIN, this::patronStatusWithPin),
+        accessRoutes.routes(call));
+  }
+
+  private Route postBody(Call call, String name, Operation operation, BodyHandler handler) {
+    return path(
+        name,
+        () ->
+            post(
+                () ->
+                    named(
+                        "/api/v1/" + name,
+                        () -> allowed(call, operation, () -> withBody(call, handler)))));
   }
 
   private Route metricsText() {
@@ -110,15 +129,91 @@ public final class CirculationRoutes extends AllDirectives {
             .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())));
   }
 
-  /** The route template a request matched, for metrics; "unmatched" until a route names it. */
-  private static final class RouteName {
-    private volatile String template = "unmatched";
+  // Authentication
+
+  /**
+   * Finds the caller behind the bearer credential, then counts the request against the caller's
+   * rate. Failed logins are counted per address, so guessing keys cannot flood the registry.
+   */
+  private Route authenticated(java.util.function.Function<Call, Route> inner) {
+    return extractClientIP(
+        ip -> {
+          String address = ip.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
+          return optionalHeaderValueByName(
+              "Authorization",
+              header -> {
+                Optional<String> credential =
+                    header
+                        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                        .map(h -> h.substring(7).trim())
+                        .filter(c -> !c.isEmpty());
+                if (credential.isEmpty()) {
+                  return complete(
+                      unauthorized(
+                          "AUTHENTICATION_REQUIRED",
+                          "this request needs a credential: " + CREDENTIAL_HINT));
+                }
+                long blocked = access.failedLoginsPerAddress().blockedFor(address);
+                if (blocked > 0) {
+                  return complete(
+                      problem(
+                              Problem.of(
+                                  StatusCodes.TOO_MANY_REQUESTS,
+                                  "TOO_MANY_FAILED_LOGINS",
+                                  "too many requests with invalid credentials from this address;"
+                                      + " try again in "
+                                      + blocked
+                                      + " s"))
+                          .addHeader(RetryAfter.create(blocked)));
+                }
+                return onComplete(
+                    access.authenticator().authenticate(credential.get()),
+                    outcome -> {
+                      if (outcome.isFailure()) {
+                        return complete(unavailable());
+                      }
+                      Optional<Caller> caller = outcome.get();
+                      if (caller.isEmpty()) {
+                        access.failedLoginsPerAddress().failed(address);
+                        return complete(
+                            unauthorized(
+                                "INVALID_CREDENTIALS",
+                                "the credential is unknown, revoked, expired or wrong: "
+                                    + CREDENTIAL_HINT));
+                      }
+                      long wait =
+                          access
+                              .rates()
+                              .acquire(caller.get().limitKey(), caller.get().requestsPerSecond());
+                      if (wait > 0) {
+                        return complete(
+                            problem(
+                                    Problem.of(
+                                        StatusCodes.TOO_MANY_REQUESTS,
+                                        "RATE_LIMITED",
+                                        "client "
+                                            + caller.get().clientId()
+                                            + " may send "
+                                            + caller.get().requestsPerSecond()
+                                            + " requests per second; try again in "
+                                            + wait
+                                            + " s"))
+                                .addHeader(RetryAfter.create(wait)));
+                      }
+                      return inner.apply(new Call(caller.get(), address));
+                    });
+              });
+        });
   }
 
-  private static final AttributeKey<RouteName> ROUTE_NAME =
-      AttributeKey.create("route-name", RouteName.class);
+  private HttpResponse unauthorized(String code, String detail) {
+    return problem(Problem.of(StatusCodes.UNAUTHORIZED, code, detail))
+        .addHeader(
+            WWWAuthenticate.create(HttpChallenge.createOAuth2("library-circulation")));
+  }
 
-  /** Times every request, tagged with the template its route set (never the raw path). */
+  // Metrics: the route template a request matched, never its raw path
+
   private Route measured(Supplier<Route> inner) {
     return extractRequest(
         request -> {
@@ -140,27 +235,55 @@ public final class CirculationRoutes extends AllDirectives {
         });
   }
 
-  private Route named(String template, Supplier<Route> inner) {
-    return extractRequest(
-        request -> {
-          request.getAttribute(ROUTE_NAME).ifPresent(n -> n.template = template);
-          return inner.get();
-        });
-  }
-
   // Agencies
 
-  private Route agencies() {
-    return resource(
+  private Route agencies(Call call) {
+    return pathPrefix(
         "agencies",
-        this::createAgency,
-        "agencyId",
-        Forms.AGENCY_ID,
-        Forms.AGENCY_ID_TEXT,
-        desk::agency);
+        () ->
+            concat(
+                pathEnd(
+                    () ->
+                        post(
+                            () ->
+                                named(
+                                    "/api/v1/agencies",
+                                    () ->
+                                        allowed(
+                                            call,
+                                            CREATE_AGENCY,
+                                            () -> withBody(call, this::createAgency))))),
+                path(
+                    segment(),
+                    id ->
+                        get(
+                            () ->
+                                named(
+                                    "/api/v1/agencies/{agencyId}",
+                                    () ->
+                                        allowed(
+                                            call,
+                                            READ_AGENCY,
+                                            () ->
+                                                withId(
+                                                    id,
+                                                    "agencyId",
+                                                    Forms.AGENCY_ID,
+                                                    Forms.AGENCY_ID_TEXT,
+                                                    agencyId ->
+                                                        READ_AGENCY.permits(call.caller(), agencyId)
+                                                            ? completeWithFuture(
+                                                                recover(
+                                                                    answer(
+                                                                        desk.agency(agencyId),
+                                                                        StatusCodes.OK)))
+                                                            : complete(
+                                                                outsideScope(
+                                                                    call, agencyId)))))))));
   }
 
-  private CompletionStage<HttpResponse> createAgency(RequestBody body) throws RequestBody.Invalid {
+  private java.util.concurrent.CompletionStage<HttpResponse> createAgency(
+      Call call, RequestBody body) throws RequestBody.Invalid {
     String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
     String name = body.text("name", Forms.NAME, Forms.NAME_TEXT);
     List<Branch> branches =
@@ -184,23 +307,81 @@ public final class CirculationRoutes extends AllDirectives {
       body.error("branches", "each branchId may appear only once");
     }
     body.finish();
-    return answer(desk.createAgency(agencyId, name, branches, policy), StatusCodes.CREATED);
+    return audited(
+        call,
+        "CREATE_AGENCY",
+        "agency " + agencyId,
+        answer(desk.createAgency(agencyId, name, branches, policy), StatusCodes.CREATED));
   }
 
   // Patrons
 
-  private Route patrons() {
-    return resource(
+  private Route patrons(Call call) {
+    return pathPrefix(
         "patrons",
-        this::registerPatron,
-        "cardNumber",
-        Forms.CARD_NUMBER,
-        Forms.CARD_NUMBER_TEXT,
-        desk::patronStatus);
+        () ->
+            concat(
+                pathEnd(
+                    () ->
+                        post(
+                            () ->
+                                named(
+                                    "/api/v1/patrons",
+                                    () ->
+                                        allowed(
+                                            call,
+                                            REGISTER_PATRON,
+                                            () -> withBody(call, this::registerPatron))))),
+                path(
+                    segment(),
+                    id ->
+                        get(
+                            () ->
+                                named(
+                                    "/api/v1/patrons/{cardNumber}",
+                                    () ->
+                                        allowed(
+                                            call,
+                                            READ_PATRON,
+                                            () ->
+                                                withId(
+                                                    id,
+                                                    "cardNumber",
+                                                    Forms.CARD_NUMBER,
+                                                    Forms.CARD_NUMBER_TEXT,
+                                                    card ->
+                                                        completeWithFuture(
+                                                            recover(readPatron(call, card))))))))));
   }
 
-  private CompletionStage<HttpResponse> registerPatron(RequestBody body)
-      throws RequestBody.Invalid {
+  /**
+   * A patron outside the caller's scope answers exactly like an unknown card, so a client learns
+   * nothing about other agencies' patrons.
+   */
+  private java.util.concurrent.CompletionStage<HttpResponse> readPatron(Call call, String card) {
+    Caller caller = call.caller();
+    if (caller.role() == Role.PATRON && !card.equals(caller.cardNumber())) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          answer(Result.refused(patronNotFound(card)), StatusCodes.OK));
+    }
+    return desk.patronStatus(card)
+        .thenApply(
+            result -> {
+              if (caller.role() != Role.PATRON
+                  && result instanceof Result.Ok<Patron.Status> ok
+                  && !READ_PATRON.permits(caller, ok.value().homeAgencyId())) {
+                return answer(Result.refused(patronNotFound(card)), StatusCodes.OK);
+              }
+              return answer(result, StatusCodes.OK);
+            });
+  }
+
+  private static Rejection patronNotFound(String card) {
+    return dk.library.circulation.patron.PatronRules.notFound(card);
+  }
+
+  private java.util.concurrent.CompletionStage<HttpResponse> registerPatron(
+      Call call, RequestBody body) throws RequestBody.Invalid {
     PatronRegistration registration =
         new PatronRegistration(
             body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT),
@@ -210,35 +391,109 @@ public final class CirculationRoutes extends AllDirectives {
             body.optionalText("mobile", Forms.MOBILE, Forms.MOBILE_TEXT),
             body.text("homeAgencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT));
     body.finish();
-    return answer(desk.registerPatron(registration), StatusCodes.CREATED);
+    return audited(
+        call,
+        "REGISTER_PATRON",
+        maskedCard(registration.cardNumber()),
+        scoped(
+            call,
+            REGISTER_PATRON,
+            registration.homeAgencyId(),
+            () -> answer(desk.registerPatron(registration), StatusCodes.CREATED)));
+  }
+
+  private java.util.concurrent.CompletionStage<HttpResponse> patronStatusWithPin(
+      Call call, RequestBody body) throws RequestBody.Invalid {
+    String card = body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
+    String pin = body.text("pin", Forms.PIN, Forms.PIN_TEXT);
+    body.finish();
+    return answer(pinGuarded(call, card, () -> desk.checkPin(card, pin)), StatusCodes.OK);
   }
 
   // Items
 
-  private Route items() {
-    return resource(
+  private Route items(Call call) {
+    return pathPrefix(
         "items",
-        this::registerItem,
-        "barcode",
-        Forms.BARCODE,
-        Forms.BARCODE_TEXT,
-        desk::itemStatus);
+        () ->
+            concat(
+                pathEnd(
+                    () ->
+                        post(
+                            () ->
+                                named(
+                                    "/api/v1/items",
+                                    () ->
+                                        allowed(
+                                            call,
+                                            REGISTER_ITEM,
+                                            () -> withBody(call, this::registerItem))))),
+                path(
+                    segment(),
+                    id ->
+                        get(
+                            () ->
+                                named(
+                                    "/api/v1/items/{barcode}",
+                                    () ->
+                                        allowed(
+                                            call,
+                                            READ_ITEM,
+                                            () ->
+                                                withId(
+                                                    id,
+                                                    "barcode",
+                                                    Forms.BARCODE,
+                                                    Forms.BARCODE_TEXT,
+                                                    barcode ->
+                                                        completeWithFuture(
+                                                            recover(readItem(call, barcode))))))))));
   }
 
-  private CompletionStage<HttpResponse> registerItem(RequestBody body) throws RequestBody.Invalid {
+  /** Like patrons, an item of an agency outside the caller's scope answers as unknown. */
+  private java.util.concurrent.CompletionStage<HttpResponse> readItem(Call call, String barcode) {
+    return desk.itemStatus(barcode)
+        .thenApply(
+            result -> {
+              if (result instanceof Result.Ok<ItemStatus> ok
+                  && !READ_ITEM.permits(call.caller(), ok.value().item().agencyId())) {
+                return answer(
+                    Result.refused(
+                        Rejection.of(
+                            Rejection.Code.ITEM_NOT_FOUND,
+                            "no item with barcode " + barcode + " is registered")),
+                    StatusCodes.OK);
+              }
+              return answer(result, StatusCodes.OK);
+            });
+  }
+
+  private java.util.concurrent.CompletionStage<HttpResponse> registerItem(
+      Call call, RequestBody body) throws RequestBody.Invalid {
     String barcode = body.text("barcode", Forms.BARCODE, Forms.BARCODE_TEXT);
     String titleId = body.text("titleId", Forms.TITLE_ID, Forms.TITLE_ID_TEXT);
     String title = body.text("title", Forms.NAME, Forms.NAME_TEXT);
     String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
     String materialType = body.text("materialType", Forms.MATERIAL_TYPE, Forms.MATERIAL_TYPE_TEXT);
     body.finish();
-    return answer(
-        desk.registerItem(barcode, titleId, title, agencyId, materialType), StatusCodes.CREATED);
+    return audited(
+        call,
+        "REGISTER_ITEM",
+        "item " + barcode,
+        scoped(
+            call,
+            REGISTER_ITEM,
+            agencyId,
+            () ->
+                answer(
+                    desk.registerItem(barcode, titleId, title, agencyId, materialType),
+                    StatusCodes.CREATED)));
   }
 
   // Circulation
 
-  private CompletionStage<HttpResponse> checkout(RequestBody body) throws RequestBody.Invalid {
+  private java.util.concurrent.CompletionStage<HttpResponse> checkout(Call call, RequestBody body)
+      throws RequestBody.Invalid {
     CheckoutRequest request =
         new CheckoutRequest(
             body.text("transactionId", Forms.TRANSACTION_ID, Forms.TRANSACTION_ID_TEXT),
@@ -248,10 +503,18 @@ public final class CirculationRoutes extends AllDirectives {
             body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT),
             body.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT));
     body.finish();
-    return answer(desk.checkout(request), StatusCodes.CREATED);
+    return scoped(
+        call,
+        CHECKOUT,
+        request.agencyId(),
+        () ->
+            answer(
+                pinGuarded(call, request.cardNumber(), () -> desk.checkout(request)),
+                StatusCodes.CREATED));
   }
 
-  private CompletionStage<HttpResponse> returnItem(RequestBody body) throws RequestBody.Invalid {
+  private java.util.concurrent.CompletionStage<HttpResponse> returnItem(
+      Call call, RequestBody body) throws RequestBody.Invalid {
     ReturnRequest request =
         new ReturnRequest(
             body.text("transactionId", Forms.TRANSACTION_ID, Forms.TRANSACTION_ID_TEXT),
@@ -259,163 +522,35 @@ public final class CirculationRoutes extends AllDirectives {
             body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT),
             body.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT));
     body.finish();
-    return answer(desk.returnItem(request), StatusCodes.OK);
+    return scoped(
+        call,
+        RETURN,
+        request.agencyId(),
+        () -> answer(desk.returnItem(request), StatusCodes.OK));
   }
 
-  private CompletionStage<HttpResponse> renew(RequestBody body) throws RequestBody.Invalid {
+  private java.util.concurrent.CompletionStage<HttpResponse> renew(Call call, RequestBody body)
+      throws RequestBody.Invalid {
     String card = body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
     String pin = body.text("pin", Forms.PIN, Forms.PIN_TEXT);
     List<String> barcodes =
         body.optionalTextList("barcodes", Forms.BARCODE, Forms.BARCODE_TEXT, 200);
     body.finish();
     return answer(
-        desk.renew(card, pin, barcodes)
-            .thenApply(r -> map(r, results -> Map.of("renewals", results))),
+        pinGuarded(call, card, () -> desk.renew(card, pin, barcodes))
+            .thenApply(r -> r.map(results -> Map.of("renewals", results))),
         StatusCodes.OK);
   }
 
-  // Plumbing
-
-  @FunctionalInterface
-  private interface BodyHandler {
-    CompletionStage<HttpResponse> handle(RequestBody body) throws RequestBody.Invalid;
-  }
-
-  /** Reads a JSON body and hands it to the handler; a body that is not JSON is refused first. */
-  private Route withBody(BodyHandler handler) {
-    return extractRequestEntity(
-        entity -> {
-          if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-            return complete(
-                problem(
-                    Problem.of(
-                        StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-                        "UNSUPPORTED_MEDIA_TYPE",
-                        "send the body as application/json, not "
-                            + entity.getContentType().mediaType())));
-          }
-          return entity(
-              Unmarshaller.entityToString(),
-              text -> {
-                try {
-                  return completeWithFuture(recover(handler.handle(RequestBody.parse(json, text))));
-                } catch (RequestBody.Invalid invalid) {
-                  return complete(problem(invalid.problem));
-                }
-              });
-        });
-  }
-
-  /**
-   * {@code POST /name} creates from a body; {@code GET /name/{id}} reads one, its id checked first.
-   */
-  private <T> Route resource(
-      String name,
-      BodyHandler create,
-      String idName,
-      Pattern idForm,
-      String idFormText,
-      Function<String, CompletionStage<Result<T>>> read) {
-    return pathPrefix(
-        name,
-        () ->
-            concat(
-                pathEnd(() -> post(() -> named("/api/v1/" + name, () -> withBody(create)))),
-                path(
-                    segment(),
-                    id ->
-                        get(
-                            () ->
-                                named(
-                                    "/api/v1/" + name + "/{" + idName + "}",
-                                    () -> read(id, idName, idForm, idFormText, read))))));
-  }
-
-  private <T> Route read(
-      String id,
-      String idName,
-      Pattern idForm,
-      String idFormText,
-      Function<String, CompletionStage<Result<T>>> read) {
-    return idForm.matcher(id).matches()
-        ? respond(read.apply(id), StatusCodes.OK)
-        : complete(
-            problem(
-                Problem.invalidRequest(
-                    List.of(new Problem.FieldError(idName, "must be " + idFormText)))));
-  }
-
-  private <T> CompletionStage<HttpResponse> answer(
-      CompletionStage<Result<T>> result, StatusCode success) {
-    return result.thenApply(
-        r -> {
-          if (r instanceof Result.Ok<T> ok) {
-            return jsonResponse(success, ok.value());
-          }
-          Rejection rejection = ((Result.Refused<T>) r).rejection();
-          metrics.refused(rejection.code());
-          return problem(Problem.of(rejection));
-        });
-  }
-
-  private <T> Route respond(CompletionStage<Result<T>> result, StatusCode success) {
-    return completeWithFuture(recover(answer(result, success)));
-  }
-
-  private static <T, U> Result<U> map(Result<T> result, Function<T, U> f) {
-    return result instanceof Result.Ok<T> ok
-        ? Result.ok(f.apply(ok.value()))
-        : Result.refused(((Result.Refused<T>) result).rejection());
-  }
-
-  /**
-   * An entity that did not answer in time is a 503 the client may retry with the same transaction
-   * id.
-   */
-  private CompletionStage<HttpResponse> recover(CompletionStage<HttpResponse> response) {
-    return response.exceptionally(
-        failure -> {
-          Throwable cause =
-              failure instanceof CompletionException && failure.getCause() != null
-                  ? failure.getCause()
-                  : failure;
-          if (cause instanceof TimeoutException) {
-            return problem(
-                    Problem.of(
-                        StatusCodes.SERVICE_UNAVAILABLE,
-                        "SERVICE_UNAVAILABLE",
-                        "the circulation core did not answer in time; retry with the same"
-                            + " transactionId"))
-                .addHeader(RetryAfter.create(1L));
-          }
-          log.error("Request failed", cause);
-          return problem(
-              Problem.of(
-                  StatusCodes.INTERNAL_SERVER_ERROR,
-                  "INTERNAL_ERROR",
-                  "an unexpected error occurred; it has been logged"));
-        });
-  }
-
-  private HttpResponse jsonResponse(StatusCode status, Object value) {
-    try {
-      return HttpResponse.create()
-          .withStatus(status)
-          .withEntity(
-              HttpEntities.create(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(value)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("response not serializable", e);
-    }
-  }
-
-  HttpResponse problem(Problem problem) {
-    try {
-      return HttpResponse.create()
-          .withStatus(problem.status())
-          .withEntity(HttpEntities.create(PROBLEM_JSON, json.writeValueAsBytes(problem)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("problem not serializable", e);
-    }
+  /** Runs the action only for an agency the caller acts for; else 403 before anything is asked. */
+  private java.util.concurrent.CompletionStage<HttpResponse> scoped(
+      Call call,
+      Operation operation,
+      String agencyId,
+      Supplier<java.util.concurrent.CompletionStage<HttpResponse>> action) {
+    return operation.permits(call.caller(), agencyId)
+        ? action.get()
+        : java.util.concurrent.CompletableFuture.completedFuture(outsideScope(call, agencyId));
   }
 
   /** Pekko's own refusals (unknown route, wrong method, too large) as problem documents. */

@@ -43,7 +43,12 @@ public record Problem(
   static StatusCode statusOf(Rejection.Code code) {
     return switch (code) {
       case WRONG_PIN -> StatusCodes.UNAUTHORIZED;
-      case AGENCY_NOT_FOUND, BRANCH_NOT_FOUND, PATRON_NOT_FOUND, ITEM_NOT_FOUND, LOAN_NOT_FOUND ->
+      case AGENCY_NOT_FOUND,
+              BRANCH_NOT_FOUND,
+              PATRON_NOT_FOUND,
+              ITEM_NOT_FOUND,
+              LOAN_NOT_FOUND,
+              CLIENT_NOT_FOUND ->
           StatusCodes.NOT_FOUND;
       case AGENCY_ALREADY_EXISTS,
               PATRON_ALREADY_REGISTERED,
@@ -51,7 +56,9 @@ public record Problem(
               ITEM_ON_LOAN,
               ITEM_NOT_ON_LOAN,
               TRANSACTION_ID_REUSED,
-              CHECKOUT_CANCELLED ->
+              CHECKOUT_CANCELLED,
+              CLIENT_ALREADY_REGISTERED,
+              CLIENT_REVOKED ->
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED, RENEWAL_LIMIT_REACHED, ITEM_NOT_OWNED_BY_AGENCY ->
           StatusCodes.UNPROCESSABLE_CONTENT;

@@ -87,6 +87,10 @@ final class RequestBody {
     return 0;
   }
 
+  int optionalInteger(String field, int min, int max, int absent) {
+    return value(field) == null ? absent : integer(field, min, max);
+  }
+
   List<String> optionalTextList(String field, Pattern form, String formDescription, int maxSize) {
     JsonNode value = value(field);
     List<String> result = new ArrayList<>();

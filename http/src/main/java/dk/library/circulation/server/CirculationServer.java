@@ -1,19 +1,28 @@
 package dk.library.circulation.server;
 
 import com.typesafe.config.Config;
+import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.access.PatronTokens;
+import dk.library.circulation.audit.AuditLog;
 import dk.library.circulation.cassandra.JournalCassandra;
+import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,23 +57,35 @@ public final class CirculationServer implements AutoCloseable {
       if (resolved.getList("pekko.cluster.seed-nodes").isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
+      ZoneId zone = ZoneId.of(resolved.getString("library.time-zone"));
+      Duration askTimeout = resolved.getDuration("library.http.ask-timeout");
       CirculationDesk desk =
           CirculationDesk.start(
               system,
               new CirculationDesk.Settings(
-                  clock,
-                  ZoneId.of(resolved.getString("library.time-zone")),
-                  resolved.getDuration("library.http.ask-timeout"),
-                  resolved.getInt("library.pin-hash-iterations")));
+                  clock, zone, askTimeout, resolved.getInt("library.pin-hash-iterations")));
+      Config security = resolved.getConfig("library.security");
+      AccessControl access =
+          AccessControl.create(
+              security,
+              ClientRegistry.start(system, clock, askTimeout),
+              patronTokens(security, clock),
+              BootstrapOperator.keyHash(security),
+              AuditLog.start(system, zone, askTimeout),
+              clock);
+      Config http = resolved.getConfig("library.http");
+      Optional<HttpsConnectionContext> https = Transport.https(http);
+      ServerBuilder server = Http.get(system).newServerAt(http.getString("host"), http.getInt("port"));
       ServerBinding binding =
-          Http.get(system)
-              .newServerAt(
-                  resolved.getString("library.http.host"), resolved.getInt("library.http.port"))
-              .bind(new CirculationRoutes(desk, new ApiMetrics()).routes())
+          https
+              .map(server::enableHttps)
+              .orElse(server)
+              .bind(new CirculationRoutes(desk, access, new ApiMetrics()).routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       log.info(
-          "Circulation API listening on http://{}:{}/api/v1",
+          "Circulation API listening on {}://{}:{}/api/v1",
+          https.isPresent() ? "https" : "http",
           binding.localAddress().getHostString(),
           binding.localAddress().getPort());
       return new CirculationServer(cassandra, system, binding);
@@ -73,6 +94,24 @@ public final class CirculationServer implements AutoCloseable {
       cassandra.close();
       throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** Patron tokens under the configured key, or a random one that lives as long as the process. */
+  private static PatronTokens patronTokens(Config security, Clock clock) {
+    String configured = security.getString("patron-token-key");
+    byte[] key;
+    if (configured.isEmpty()) {
+      key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      log.info("No patron-token key configured: patron tokens end when this process does");
+    } else {
+      key = Base64.getDecoder().decode(configured);
+    }
+    return new PatronTokens(
+        key,
+        security.getDuration("patron-token-ttl"),
+        clock,
+        security.getInt("requests-per-second.patron"));
   }
 
   public int port() {

@@ -1,0 +1,81 @@
+package dk.library.circulation.access;
+
+import static dk.library.circulation.access.Operation.Scope.ANY_AGENCY;
+import static dk.library.circulation.access.Operation.Scope.OWN_AGENCY;
+import static dk.library.circulation.access.Operation.Scope.OWN_RECORD;
+import static dk.library.circulation.client.Role.NETWORK;
+import static dk.library.circulation.client.Role.OPERATOR;
+import static dk.library.circulation.client.Role.PATRON;
+import static dk.library.circulation.client.Role.STAFF;
+import static dk.library.circulation.client.Role.TERMINAL;
+
+import dk.library.circulation.client.Role;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the API lets a caller do, and which roles may do it in which scope. This table is the
+ * whole access policy: routes only name their operation. docs/security.md explains each row.
+ */
+public enum Operation {
+  READ_METRICS("read the metrics", Map.of(OPERATOR, ANY_AGENCY)),
+  CREATE_AGENCY("create agencies", Map.of(OPERATOR, ANY_AGENCY)),
+  READ_AGENCY(
+      "read agencies",
+      Map.of(OPERATOR, ANY_AGENCY, NETWORK, ANY_AGENCY, STAFF, OWN_AGENCY, TERMINAL, OWN_AGENCY)),
+  MANAGE_CLIENTS("manage API clients", Map.of(OPERATOR, ANY_AGENCY)),
+  READ_AUDIT("read the audit trail", Map.of(OPERATOR, ANY_AGENCY)),
+  REGISTER_PATRON("register patrons", Map.of(STAFF, OWN_AGENCY)),
+  READ_PATRON("read patron records", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  /** The patron proves themselves with card + PIN in the request, at any agency's machine. */
+  CHECK_PATRON_PIN("check a patron's status with card and PIN", Map.of(TERMINAL, ANY_AGENCY, STAFF, ANY_AGENCY)),
+  LOG_IN_PATRON("log a patron in with card and PIN", Map.of(TERMINAL, ANY_AGENCY)),
+  REGISTER_ITEM("register items", Map.of(STAFF, OWN_AGENCY)),
+  READ_ITEM(
+      "read items", Map.of(STAFF, OWN_AGENCY, TERMINAL, OWN_AGENCY, NETWORK, ANY_AGENCY)),
+  CHECKOUT("check out", Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY)),
+  RETURN("return items", Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY)),
+  /** Like a status check, renewal is the patron's own act, proven by card + PIN. */
+  RENEW("renew loans", Map.of(TERMINAL, ANY_AGENCY, STAFF, ANY_AGENCY));
+
+  /** Where a permitted role may act. */
+  public enum Scope {
+    /** Any agency's data (an operator, an interlibrary partner's reads, PIN-proven acts). */
+    ANY_AGENCY,
+    /** Only the agencies the client is registered for. */
+    OWN_AGENCY,
+    /** Only the patron's own record (patron tokens). */
+    OWN_RECORD
+  }
+
+  private final String description;
+  private final Map<Role, Scope> allowed;
+
+  Operation(String description, Map<Role, Scope> allowed) {
+    this.description = description;
+    this.allowed = allowed;
+  }
+
+  /** The role's scope for this operation; empty when the role may not do it at all. */
+  public Optional<Scope> scopeFor(Role role) {
+    return Optional.ofNullable(allowed.get(role));
+  }
+
+  /** Whether the caller may act on data of {@code agencyId} (checked once the agency is known). */
+  public boolean permits(Caller caller, String agencyId) {
+    Scope scope = allowed.get(caller.role());
+    return scope == ANY_AGENCY || (scope == OWN_AGENCY && caller.actsFor(agencyId));
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String roles() {
+    return allowed.keySet().stream()
+        .sorted()
+        .map(r -> r.name().toLowerCase())
+        .collect(Collectors.joining(" or "));
+  }
+}

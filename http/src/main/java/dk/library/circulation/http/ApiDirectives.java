@@ -1,0 +1,351 @@
+package dk.library.circulation.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Result;
+import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.access.Caller;
+import dk.library.circulation.access.Masking;
+import dk.library.circulation.access.Operation;
+import dk.library.circulation.audit.AuditRecord;
+import dk.library.circulation.client.Role;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every API route shares: JSON bodies read strictly, answers as JSON or problem+json, the
+ * access check of each operation, guessing limits on PINs, and the audit of staff and operator
+ * actions.
+ */
+abstract class ApiDirectives extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiDirectives.class);
+  static final ContentType PROBLEM_JSON =
+      ContentTypes.create(
+          MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+  /** No body of this API nests deeper than 3; 10 leaves room and stops parser bombs early. */
+  private static final int MAX_JSON_DEPTH = 10;
+
+  /** One authenticated request: who calls, and from which address (for the audit trail). */
+  record Call(Caller caller, String address) {}
+
+  @FunctionalInterface
+  interface BodyHandler {
+    CompletionStage<HttpResponse> handle(Call call, RequestBody body) throws RequestBody.Invalid;
+  }
+
+  final ObjectMapper json;
+  final AccessControl access;
+  final ApiMetrics metrics;
+
+  ApiDirectives(AccessControl access, ApiMetrics metrics) {
+    this.access = access;
+    this.metrics = metrics;
+    this.json =
+        new ObjectMapper(
+                JsonFactory.builder()
+                    .streamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
+                    .build())
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  }
+
+  // Metrics
+
+  /** The route template a request matched, set by the route; "unmatched" until one does. */
+  static final class RouteName {
+    volatile String template = "unmatched";
+  }
+
+  static final AttributeKey<RouteName> ROUTE_NAME =
+      AttributeKey.create("route-name", RouteName.class);
+
+  /** Names the request's route template for metrics (never the raw path). */
+  Route named(String template, Supplier<Route> inner) {
+    return extractRequest(
+        request -> {
+          request.getAttribute(ROUTE_NAME).ifPresent(n -> n.template = template);
+          return inner.get();
+        });
+  }
+
+  // Access
+
+  /** Runs the route if the caller's role may do the operation at all; else 403. */
+  Route allowed(Call call, Operation operation, Supplier<Route> inner) {
+    if (operation.scopeFor(call.caller().role()).isPresent()) {
+      return inner.get();
+    }
+    return complete(
+        problem(
+            Problem.of(
+                StatusCodes.FORBIDDEN,
+                "ROLE_NOT_ALLOWED",
+                "a "
+                    + call.caller().role().name().toLowerCase()
+                    + " client may not "
+                    + operation.description()
+                    + "; that needs role "
+                    + operation.roles())));
+  }
+
+  /** The 403 for an agency named in the request that the caller does not act for. */
+  HttpResponse outsideScope(Call call, String agencyId) {
+    return problem(
+        Problem.of(
+            StatusCodes.FORBIDDEN,
+            "OUTSIDE_AGENCY_SCOPE",
+            "client "
+                + call.caller().clientId()
+                + " does not act for agency "
+                + agencyId
+                + "; it acts for "
+                + (call.caller().agencies().isEmpty()
+                    ? "no agency"
+                    : String.join(", ", call.caller().agencies().stream().sorted().toList()))));
+  }
+
+  /**
+   * Counts wrong PINs per card and per client: at either limit the request is refused before the
+   * PIN is even checked, so guessing costs the guesser time, not the server work.
+   */
+  <T> CompletionStage<Result<T>> pinGuarded(
+      Call call, String cardNumber, Supplier<CompletionStage<Result<T>>> action) {
+    String client = call.caller().clientId();
+    long wait =
+        Math.max(
+            access.wrongPinsPerCard().blockedFor(cardNumber),
+            access.wrongPinsPerClient().blockedFor(client));
+    if (wait > 0) {
+      throw new TooManyAttempts(wait);
+    }
+    return action
+        .get()
+        .thenApply(
+            result -> {
+              if (result instanceof Result.Refused<T> refused
+                  && refused.rejection().code() == Rejection.Code.WRONG_PIN) {
+                access.wrongPinsPerCard().failed(cardNumber);
+                access.wrongPinsPerClient().failed(client);
+              } else if (result instanceof Result.Ok<T>) {
+                access.wrongPinsPerCard().succeeded(cardNumber);
+              }
+              return result;
+            });
+  }
+
+  /** Thrown before a PIN check that the guessing limits refuse. */
+  static final class TooManyAttempts extends RuntimeException {
+    final long retryAfterSeconds;
+
+    TooManyAttempts(long retryAfterSeconds) {
+      super(null, null, false, false);
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+  }
+
+  HttpResponse tooManyWrongPins(long retryAfterSeconds) {
+    return problem(
+            Problem.of(
+                StatusCodes.TOO_MANY_REQUESTS,
+                "TOO_MANY_WRONG_PINS",
+                "too many wrong PINs for this card or from this client; try again in "
+                    + retryAfterSeconds
+                    + " s"))
+        .addHeader(RetryAfter.create(retryAfterSeconds));
+  }
+
+  /**
+   * Records a staff or operator action in the audit trail with its outcome, and answers only once
+   * the record is durable, so an acknowledged action always has its record.
+   */
+  CompletionStage<HttpResponse> audited(
+      Call call, String action, String target, CompletionStage<HttpResponse> outcome) {
+    Role role = call.caller().role();
+    if (role != Role.STAFF && role != Role.OPERATOR) {
+      return outcome;
+    }
+    return outcome.thenCompose(
+        response -> {
+          String code = response.status().intValue() >= 400 ? problemCode(response) : null;
+          AuditRecord record =
+              new AuditRecord(
+                  access.clock().instant(),
+                  call.caller().clientId(),
+                  role.name().toLowerCase(),
+                  call.address(),
+                  action,
+                  target,
+                  response.status().intValue(),
+                  code);
+          return access
+              .audit()
+              .append(record)
+              .handle(
+                  (appended, failure) -> {
+                    if (failure != null) {
+                      log.error(
+                          "Audit record for {} on {} by {} not written: {}",
+                          action,
+                          target,
+                          call.caller().clientId(),
+                          failure.toString());
+                    }
+                    return response;
+                  });
+        });
+  }
+
+  private String problemCode(HttpResponse response) {
+    if (response.entity()
+        instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict) {
+      try {
+        return json.readTree(strict.getData().toArray()).path("code").asText(null);
+      } catch (java.io.IOException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  static String maskedCard(String cardNumber) {
+    return "patron " + Masking.card(cardNumber);
+  }
+
+  // Bodies and answers
+
+  /** Reads a JSON body and hands it to the handler; a body that is not JSON is refused first. */
+  Route withBody(Call call, BodyHandler handler) {
+    return extractRequestEntity(
+        entity -> {
+          if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            return complete(
+                problem(
+                    Problem.of(
+                        StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                        "UNSUPPORTED_MEDIA_TYPE",
+                        "send the body as application/json, not "
+                            + entity.getContentType().mediaType())));
+          }
+          return entity(
+              Unmarshaller.entityToString(),
+              text -> {
+                try {
+                  return completeWithFuture(
+                      recover(handler.handle(call, RequestBody.parse(json, text))));
+                } catch (RequestBody.Invalid invalid) {
+                  return complete(problem(invalid.problem));
+                } catch (TooManyAttempts tooMany) {
+                  return complete(tooManyWrongPins(tooMany.retryAfterSeconds));
+                }
+              });
+        });
+  }
+
+  /** Checks a path segment's form before anything is asked. */
+  Route withId(
+      String id, String idName, Pattern form, String formText, Function<String, Route> inner) {
+    return form.matcher(id).matches()
+        ? inner.apply(id)
+        : complete(
+            problem(
+                Problem.invalidRequest(
+                    List.of(new Problem.FieldError(idName, "must be " + formText)))));
+  }
+
+  <T> CompletionStage<HttpResponse> answer(
+      CompletionStage<Result<T>> result, StatusCode success) {
+    return result.thenApply(r -> answer(r, success));
+  }
+
+  <T> HttpResponse answer(Result<T> r, StatusCode success) {
+    if (r instanceof Result.Ok<T> ok) {
+      return jsonResponse(success, ok.value());
+    }
+    Rejection rejection = ((Result.Refused<T>) r).rejection();
+    metrics.refused(rejection.code());
+    return problem(Problem.of(rejection));
+  }
+
+  /**
+   * An entity that did not answer in time is a 503 the client may retry with the same transaction
+   * id.
+   */
+  CompletionStage<HttpResponse> recover(CompletionStage<HttpResponse> response) {
+    return response.exceptionally(
+        failure -> {
+          Throwable cause =
+              failure instanceof CompletionException && failure.getCause() != null
+                  ? failure.getCause()
+                  : failure;
+          if (cause instanceof TimeoutException) {
+            return unavailable();
+          }
+          log.error("Request failed: {}", Masking.text(String.valueOf(cause)));
+          return problem(
+              Problem.of(
+                  StatusCodes.INTERNAL_SERVER_ERROR,
+                  "INTERNAL_ERROR",
+                  "an unexpected error occurred; it has been logged"));
+        });
+  }
+
+  HttpResponse unavailable() {
+    return problem(
+            Problem.of(
+                StatusCodes.SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "the circulation core did not answer in time; retry with the same"
+                    + " transactionId"))
+        .addHeader(RetryAfter.create(1L));
+  }
+
+  HttpResponse jsonResponse(StatusCode status, Object value) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(
+              HttpEntities.create(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(value)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response not serializable", e);
+    }
+  }
+
+  HttpResponse problem(Problem problem) {
+    try {
+      return HttpResponse.create()
+          .withStatus(problem.status())
+          .withEntity(HttpEntities.create(PROBLEM_JSON, json.writeValueAsBytes(problem)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("problem not serializable", e);
+    }
+  }
+}
