@@ -94,9 +94,9 @@ class CheckoutConsistencyTest {
       String loser = winner.equals(first) ? second : first;
       assertEquals(
           winner,
-          api.get("/api/v1/items/" + barcode).body().get("loan").get("cardNumber").asText());
-      Answer winnerStatus = api.get("/api/v1/patrons/" + winner);
-      Answer loserStatus = api.get("/api/v1/patrons/" + loser);
+          api.staff(agency).get("/api/v1/items/" + barcode).body().get("loan").get("cardNumber").asText());
+      Answer winnerStatus = api.staff(agency).get("/api/v1/patrons/" + winner);
+      Answer loserStatus = api.staff(agency).get("/api/v1/patrons/" + loser);
       assertEquals(1, winnerStatus.body().get("loans").size());
       assertEquals(0, loserStatus.body().get("loans").size());
       assertEquals(0, loserStatus.body().get("pendingCheckouts").size());
@@ -127,10 +127,10 @@ class CheckoutConsistencyTest {
       assertEquals(1, count(answers, 201), answers.toString());
       Answer refused = answers.stream().filter(x -> x.status() != 201).findFirst().orElseThrow();
       assertEquals("LOAN_LIMIT_REACHED", refused.code());
-      assertEquals(2, api.get("/api/v1/patrons/" + card).body().get("loans").size());
+      assertEquals(2, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
       long itemsOnLoan =
           List.of(a, b).stream()
-              .filter(x -> api.get("/api/v1/items/" + x).body().get("onLoan").asBoolean())
+              .filter(x -> api.staff(agency).get("/api/v1/items/" + x).body().get("onLoan").asBoolean())
               .count();
       assertEquals(1, itemsOnLoan);
     }
@@ -159,7 +159,7 @@ class CheckoutConsistencyTest {
       assertEquals(201, answer.status(), answer.body().toString());
       assertEquals(later.body(), answer.body());
     }
-    Answer status = api.get("/api/v1/patrons/" + card);
+    Answer status = api.staff(agency).get("/api/v1/patrons/" + card);
     assertEquals(1, status.body().get("loans").size());
     assertEquals(transaction, status.body().get("loans").get(0).get("checkoutId").asText());
     assertTrue(status.body().get("pendingCheckouts").isEmpty());
@@ -169,6 +169,6 @@ class CheckoutConsistencyTest {
     Answer reused = api.checkout(transaction, card, otherItem, agency);
     assertEquals(409, reused.status(), reused.body().toString());
     assertEquals("TRANSACTION_ID_REUSED", reused.code());
-    assertEquals(1, api.get("/api/v1/patrons/" + card).body().get("loans").size());
+    assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
   }
 }

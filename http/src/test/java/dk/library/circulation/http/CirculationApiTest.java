@@ -58,11 +58,11 @@ class CirculationApiTest {
     assertEquals(201, receipt.status(), receipt.body().toString());
     assertEquals(today().plusDays(28).toString(), receipt.body().get("dueDate").asText());
 
-    Answer patron = api.get("/api/v1/patrons/" + card);
+    Answer patron = api.staff(agency).get("/api/v1/patrons/" + card);
     assertEquals(barcode, patron.body().get("loans").get(0).get("barcode").asText());
     assertEquals(0, patron.body().get("loans").get(0).get("renewals").asInt());
 
-    Answer item = api.get("/api/v1/items/" + barcode);
+    Answer item = api.staff(agency).get("/api/v1/items/" + barcode);
     assertTrue(item.body().get("onLoan").asBoolean());
     assertEquals(card, item.body().get("loan").get("cardNumber").asText());
     assertEquals(today().plusDays(28).toString(), item.body().get("dueDate").asText());
@@ -72,8 +72,8 @@ class CirculationApiTest {
     assertEquals("north", returned.body().get("branchId").asText());
     assertEquals(card, returned.body().get("cardNumber").asText());
 
-    assertEquals(0, api.get("/api/v1/patrons/" + card).body().get("loans").size());
-    assertFalse(api.get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
+    assertEquals(0, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
+    assertFalse(api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
   }
 
   @Test
@@ -81,8 +81,9 @@ class CirculationApiTest {
     assertEquals(201, api.checkout("t1", card, barcode, agency).status());
     clock.advance(Duration.ofDays(20));
     Answer renewed =
-        api.post(
-            "/api/v1/renewals",
+        api.terminal(agency)
+            .post(
+                "/api/v1/renewals",
             "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}"
                 .formatted(card, barcode));
     assertEquals(200, renewed.status(), renewed.body().toString());
@@ -90,8 +91,9 @@ class CirculationApiTest {
     assertEquals(expected, renewed.body().get("renewals").get(0).get("dueDate").asText());
 
     Answer again =
-        api.post(
-            "/api/v1/renewals",
+        api.terminal(agency)
+            .post(
+                "/api/v1/renewals",
             "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}"
                 .formatted(card, barcode));
     assertEquals(422, again.status());
@@ -121,11 +123,12 @@ class CirculationApiTest {
     long itemEvents = journal.events("Item", barcode);
 
     expectProblem(
-        api.post("/api/v1/checkouts", "{\"transactionId\": \"t2\", "), 400, "MALFORMED_JSON");
-    expectProblem(api.post("/api/v1/checkouts", "[1,2]"), 400, "MALFORMED_JSON");
+        api.terminal(agency).post("/api/v1/checkouts", "{\"transactionId\": \"t2\", "), 400, "MALFORMED_JSON");
+    expectProblem(api.terminal(agency).post("/api/v1/checkouts", "[1,2]"), 400, "MALFORMED_JSON");
     Answer missing =
-        api.post(
-            "/api/v1/checkouts",
+        api.terminal(agency)
+            .post(
+                "/api/v1/checkouts",
             "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\"}".formatted(card));
     expectProblem(missing, 400, "INVALID_REQUEST");
     assertTrue(
@@ -146,13 +149,26 @@ class CirculationApiTest {
     expectProblem(checkout(otherCard, "9999", freeItem, "main"), 401, "WRONG_PIN");
     expectProblem(api.checkout("t2", Api.unique("C"), freeItem, agency), 404, "PATRON_NOT_FOUND");
     expectProblem(
-        api.checkout("t2", otherCard, freeItem, Api.unique("DK-")), 404, "AGENCY_NOT_FOUND");
+        api.terminal(agency)
+            .post(
+                "/api/v1/checkouts",
+                "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                    .formatted(otherCard, freeItem, Api.unique("DK-"))),
+        403,
+        "OUTSIDE_AGENCY_SCOPE");
     expectProblem(checkout(otherCard, "1234", freeItem, "nowhere"), 404, "BRANCH_NOT_FOUND");
     expectProblem(api.checkout("t2", otherCard, barcode, agency), 409, "ITEM_ON_LOAN");
     expectProblem(api.returnItem("r1", freeItem, agency, "main"), 409, "ITEM_NOT_ON_LOAN");
     expectProblem(api.get("/api/v1/patrons/not%20a%20card"), 400, "INVALID_REQUEST");
     expectProblem(api.registerPatron(card, agency), 409, "PATRON_ALREADY_REGISTERED");
-    expectProblem(api.registerPatron(Api.unique("C"), Api.unique("DK-")), 404, "AGENCY_NOT_FOUND");
+    expectProblem(
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"N\",\"homeAgencyId\":\"%s\"}"
+                    .formatted(Api.unique("C"), Api.unique("DK-"))),
+        403,
+        "OUTSIDE_AGENCY_SCOPE");
     expectProblem(
         api.post(
             "/api/v1/agencies",
@@ -164,33 +180,30 @@ class CirculationApiTest {
     assertEquals(otherEvents, journal.events("Patron", otherCard));
     assertEquals(itemEvents, journal.events("Item", barcode));
     assertEquals(freeItemEvents, journal.events("Item", freeItem));
-    assertEquals(1, api.get("/api/v1/patrons/" + card).body().get("loans").size());
-    assertEquals(0, api.get("/api/v1/patrons/" + otherCard).body().get("loans").size());
+    assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
+    assertEquals(0, api.staff(agency).get("/api/v1/patrons/" + otherCard).body().get("loans").size());
   }
 
   @Test
   void unknownRoutesMethodsAndMediaTypesAnswerProblems() {
-    expectProblem(api.get("/api/v1/nothing-here"), 404, "ROUTE_NOT_FOUND");
+    expectProblem(api.staff(agency).get("/api/v1/nothing-here"), 404, "ROUTE_NOT_FOUND");
     expectProblem(
         api.send(
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(
-                        "http://127.0.0.1:" + server.port() + "/api/v1/patrons/" + card))
-                .DELETE()
+            api.staff(agency).request("/api/v1/patrons/" + card).DELETE()
                 .build()),
         405,
         "METHOD_NOT_ALLOWED");
     expectProblem(
         api.send(
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/checkouts"))
+            api.terminal(agency)
+                .request("/api/v1/checkouts")
                 .header("Content-Type", "text/plain")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello"))
                 .build()),
         415,
         "UNSUPPORTED_MEDIA_TYPE");
     expectProblem(
-        api.post("/api/v1/checkouts", "{\"x\":\"" + "a".repeat(70_000) + "\"}"),
+        api.terminal(agency).post("/api/v1/checkouts", "{\"x\":\"" + "a".repeat(70_000) + "\"}"),
         413,
         "REQUEST_TOO_LARGE");
   }
@@ -201,8 +214,8 @@ class CirculationApiTest {
     String other = Api.unique("X");
     api.registerItem(other, agency);
     assertEquals(401, checkout(card, "9999", other, "main").status());
-    api.get("/api/v1/patrons/" + card);
-    api.get("/api/v1/no-such-route");
+    api.staff(agency).get("/api/v1/patrons/" + card);
+    api.staff(agency).get("/api/v1/no-such-route");
 
     String scrape = api.text("/metrics");
 
@@ -225,15 +238,17 @@ class CirculationApiTest {
    * A checkout at {@code branch} with the given PIN, as a raw body so bad values reach the server.
    */
   private Answer checkout(String card, String pin, String barcode, String branch) {
-    return api.post(
-        "/api/v1/checkouts",
+    return api.terminal(agency)
+        .post(
+            "/api/v1/checkouts",
         "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
             .formatted(card, pin, barcode, agency, branch));
   }
 
   private Answer checkoutWithNumericPin(String card, String barcode, String branch) {
-    return api.post(
-        "/api/v1/checkouts",
+    return api.terminal(agency)
+        .post(
+            "/api/v1/checkouts",
         "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":1234,\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
             .formatted(card, barcode, agency, branch));
   }

@@ -81,15 +81,16 @@ class CrashBetweenStepsTest {
       server = TestServers.start(Clock.systemUTC());
       api = new Api(server.port());
     }
+    api.enrol(crash.agency());
     return crash;
   }
 
   static JsonNode patron(Crash crash) {
-    return api.get("/api/v1/patrons/" + crash.card()).body();
+    return api.staff(crash.agency()).get("/api/v1/patrons/" + crash.card()).body();
   }
 
   static JsonNode item(Crash crash) {
-    return api.get("/api/v1/items/" + crash.barcode()).body();
+    return api.staff(crash.agency()).get("/api/v1/items/" + crash.barcode()).body();
   }
 
   @Test

@@ -17,8 +17,9 @@ class RestartTest {
     String card = Api.unique("C");
     String barcode = Api.unique("X");
     Answer receipt;
+    Api api;
     try (CirculationServer first = TestServers.start(Clock.systemUTC())) {
-      Api api = new Api(first.port());
+      api = new Api(first.port());
       api.createAgency(agency, 5, 2);
       api.registerPatron(card, agency);
       api.registerItem(barcode, agency);
@@ -27,12 +28,12 @@ class RestartTest {
     }
 
     try (CirculationServer second = TestServers.start(Clock.systemUTC())) {
-      Api api = new Api(second.port());
-      Answer patron = api.get("/api/v1/patrons/" + card);
+      api = api.at(second.port());
+      Answer patron = api.staff(agency).get("/api/v1/patrons/" + card);
       assertEquals(200, patron.status());
       assertEquals(1, patron.body().get("loans").size());
       assertEquals(receipt.body().get("dueDate"), patron.body().get("loans").get(0).get("dueDate"));
-      Answer item = api.get("/api/v1/items/" + barcode);
+      Answer item = api.staff(agency).get("/api/v1/items/" + barcode);
       assertEquals(card, item.body().get("loan").get("cardNumber").asText());
       assertEquals("before-restart", item.body().get("loan").get("checkoutId").asText());
       // And the restarted node keeps the rules: the retry is still recognised.

@@ -10,6 +10,9 @@ import java.time.Clock;
  */
 public final class TestServers {
 
+  /** The bootstrap operator key of every test server; a test value, never a production one. */
+  public static final String OPERATOR_KEY = "test-operator-key-0123456789abcdefghijklmnop";
+
   private TestServers() {}
 
   /** The application configuration pointed at the test node, with free HTTP and cluster ports. */
@@ -28,8 +31,13 @@ public final class TestServers {
             library.cassandra.keyspace = %s
             library.cassandra.create-schema = off
             library.pin-hash-iterations = 1000
+            library.security {
+              bootstrap-operator-key = "%s"
+              bootstrap-operator-key-file = ""
+              requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000 }
+            }
             """
-                .formatted(cassandraPort, TestCassandra.KEYSPACE))
+                .formatted(cassandraPort, TestCassandra.KEYSPACE, OPERATOR_KEY))
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.defaultReference())
         .resolve();

@@ -1,0 +1,271 @@
+package dk.library.circulation.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.library.circulation.server.CirculationServer;
+import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.Api.Answer;
+import dk.library.circulation.testing.TestClock;
+import dk.library.circulation.testing.TestServers;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every route, called by every kind of caller, on its own agency's data and on another agency's:
+ * the expected answer of each cell is written out below, independently of the server's access
+ * table, so a change to who may do what fails here until this table says the same.
+ *
+ * <p>Cells: {@code ok} 2xx; {@code role} 403 ROLE_NOT_ALLOWED; {@code scope} 403
+ * OUTSIDE_AGENCY_SCOPE; {@code hidden} 404, answered like an unknown id; {@code anon} 401.
+ */
+class AccessMatrixTest {
+
+  /** route | anonymous | terminal | staff | network | patron | operator; each cell own/other. */
+  static final String MATRIX =
+      """
+      GET metrics            | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+      POST agencies          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+      GET agency             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok
+      POST patrons           | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+      GET patron             | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
+      POST patron-status     | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role
+      POST patron-sessions   | anon/anon | ok/ok         | role/role     | role/role | role/role     | role/role
+      POST items             | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+      GET item               | anon/anon | ok/hidden     | ok/hidden     | ok/ok     | role/role     | role/role
+      POST checkouts         | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role
+      POST returns           | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role
+      POST renewals          | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role
+      POST clients           | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+      GET client             | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+      POST client-key        | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+      DELETE client          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+      GET audit              | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+      """;
+
+  static final List<String> CALLERS =
+      List.of("anonymous", "terminal", "staff", "network", "patron", "operator");
+
+  static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
+  static CirculationServer server;
+  static Api operator;
+  static String own;
+  static String other;
+  static String ownPatron;
+  static String otherPatron;
+  static Map<String, Api> callers;
+
+  @BeforeAll
+  static void start() {
+    server = TestServers.start(clock);
+    operator = new Api(server.port());
+    own = Api.unique("DK-");
+    other = Api.unique("DK-");
+    assertEquals(201, operator.createAgency(own, 10_000, 100).status());
+    assertEquals(201, operator.createAgency(other, 10_000, 100).status());
+    ownPatron = Api.unique("C");
+    otherPatron = Api.unique("C");
+    assertEquals(201, operator.registerPatron(ownPatron, own).status());
+    assertEquals(201, operator.registerPatron(otherPatron, other).status());
+    Answer session =
+        operator
+            .terminal(own)
+            .post(
+                "/api/v1/patron-sessions",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(ownPatron));
+    assertEquals(201, session.status(), session.body().toString());
+    callers = new LinkedHashMap<>();
+    callers.put("anonymous", operator.as(null));
+    callers.put("terminal", operator.terminal(own));
+    callers.put("staff", operator.staff(own));
+    callers.put("network", operator.as(operator.registerClient("network", own)));
+    callers.put("patron", operator.as(session.body().get("token").asText()));
+    callers.put("operator", operator);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  /** How each route is called: with fresh data of the own or the other agency. */
+  static final Map<String, BiFunction<Api, Boolean, Answer>> ROUTES = new LinkedHashMap<>();
+
+  static {
+    ROUTES.put("GET metrics", (api, isOwn) -> metrics(api));
+    ROUTES.put(
+        "POST agencies",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/agencies",
+                """
+                {"agencyId":"%s","name":"New","branches":[{"branchId":"main","name":"Main"}],
+                 "policy":{"loanPeriodDays":28,"maxLoans":10,"maxRenewals":2}}
+                """
+                    .formatted(Api.unique("DK-"))));
+    ROUTES.put("GET agency", (api, isOwn) -> api.get("/api/v1/agencies/" + agency(isOwn)));
+    ROUTES.put(
+        "POST patrons",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patrons",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"N\",\"homeAgencyId\":\"%s\"}"
+                    .formatted(Api.unique("C"), agency(isOwn))));
+    ROUTES.put("GET patron", (api, isOwn) -> api.get("/api/v1/patrons/" + patron(isOwn)));
+    ROUTES.put(
+        "POST patron-status",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patron-status",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(patron(isOwn))));
+    ROUTES.put(
+        "POST patron-sessions",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patron-sessions",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(patron(isOwn))));
+    ROUTES.put(
+        "POST items",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/items",
+                "{\"barcode\":\"%s\",\"titleId\":\"T1\",\"title\":\"T\",\"agencyId\":\"%s\",\"materialType\":\"book\"}"
+                    .formatted(Api.unique("X"), agency(isOwn))));
+    ROUTES.put("GET item", (api, isOwn) -> api.get("/api/v1/items/" + item(isOwn)));
+    ROUTES.put(
+        "POST checkouts",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/checkouts",
+                "{\"transactionId\":\"%s\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                    .formatted(Api.unique("t"), patron(isOwn), item(isOwn), agency(isOwn))));
+    ROUTES.put(
+        "POST returns",
+        (api, isOwn) -> {
+          String barcode = item(isOwn);
+          assertEquals(
+              201,
+              operator
+                  .staff(agency(isOwn))
+                  .post(
+                      "/api/v1/checkouts",
+                      "{\"transactionId\":\"%s\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                          .formatted(Api.unique("t"), patron(isOwn), barcode, agency(isOwn)))
+                  .status());
+          return api.post(
+              "/api/v1/returns",
+              "{\"transactionId\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                  .formatted(Api.unique("r"), barcode, agency(isOwn)));
+        });
+    ROUTES.put(
+        "POST renewals",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/renewals",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(patron(isOwn))));
+    ROUTES.put(
+        "POST clients",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/clients",
+                "{\"clientId\":\"%s\",\"name\":\"T\",\"role\":\"terminal\",\"agencies\":[\"%s\"]}"
+                    .formatted(Api.clientId("terminal"), agency(isOwn))));
+    ROUTES.put("GET client", (api, isOwn) -> api.get("/api/v1/clients/" + client(isOwn)));
+    ROUTES.put(
+        "POST client-key",
+        (api, isOwn) -> api.post("/api/v1/clients/" + client(isOwn) + "/key", "{}"));
+    ROUTES.put("DELETE client", (api, isOwn) -> api.delete("/api/v1/clients/" + client(isOwn)));
+    ROUTES.put("GET audit", (api, isOwn) -> api.get("/api/v1/audit/2026-11-22"));
+  }
+
+  private static Answer metrics(Api api) {
+    return api.send(api.request("/metrics").GET().build());
+  }
+
+  static String agency(boolean isOwn) {
+    return isOwn ? own : other;
+  }
+
+  static String patron(boolean isOwn) {
+    return isOwn ? ownPatron : otherPatron;
+  }
+
+  /** A fresh item of the agency, on the shelf. */
+  static String item(boolean isOwn) {
+    String barcode = Api.unique("X");
+    assertEquals(201, operator.registerItem(barcode, agency(isOwn)).status());
+    return barcode;
+  }
+
+  /** A fresh client of the agency, for the client-management routes. */
+  static String client(boolean isOwn) {
+    String clientId = Api.clientId("staff");
+    Answer registered =
+        operator.post(
+            "/api/v1/clients",
+            "{\"clientId\":\"%s\",\"name\":\"S\",\"role\":\"staff\",\"agencies\":[\"%s\"]}"
+                .formatted(clientId, agency(isOwn)));
+    assertEquals(201, registered.status());
+    return clientId;
+  }
+
+  @Test
+  void everyRouteAnswersEveryCallerAsTheMatrixSays() {
+    List<String> wrong = new ArrayList<>();
+    int cells = 0;
+    for (String line : MATRIX.strip().split("\n")) {
+      String[] columns = line.split("\\|");
+      String route = columns[0].strip();
+      BiFunction<Api, Boolean, Answer> call = ROUTES.get(route);
+      assertTrue(call != null, "no call for route " + route);
+      for (int c = 0; c < CALLERS.size(); c++) {
+        String[] expected = columns[c + 1].strip().split("/");
+        for (int side = 0; side < 2; side++) {
+          boolean isOwn = side == 0;
+          Answer answer = call.apply(callers.get(CALLERS.get(c)), isOwn);
+          cells++;
+          String mismatch = mismatch(expected[side], answer);
+          if (mismatch != null) {
+            wrong.add(
+                route
+                    + " as "
+                    + CALLERS.get(c)
+                    + (isOwn ? " (own agency)" : " (other agency)")
+                    + ": expected "
+                    + expected[side]
+                    + ", "
+                    + mismatch);
+          }
+        }
+      }
+    }
+    assertEquals(ROUTES.size() * CALLERS.size() * 2, cells, "every route in the matrix");
+    assertTrue(wrong.isEmpty(), wrong.size() + " cells wrong:\n" + String.join("\n", wrong));
+  }
+
+  /** Null when the answer is what the cell expects; else what came instead. */
+  private static String mismatch(String expected, Answer answer) {
+    int status = answer.status();
+    String code = answer.body() == null ? "" : answer.code();
+    boolean matches =
+        switch (expected) {
+          case "ok" -> status >= 200 && status < 300;
+          case "role" -> status == 403 && code.equals("ROLE_NOT_ALLOWED");
+          case "scope" -> status == 403 && code.equals("OUTSIDE_AGENCY_SCOPE");
+          case "hidden" -> status == 404 && code.endsWith("_NOT_FOUND");
+          case "anon" -> status == 401 && code.equals("AUTHENTICATION_REQUIRED");
+          default -> throw new IllegalArgumentException("unknown cell " + expected);
+        };
+    if (matches) {
+      return null;
+    }
+    return "got " + status + " " + code;
+  }
+}
