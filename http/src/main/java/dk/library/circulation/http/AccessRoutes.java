@@ -36,6 +36,7 @@ final class AccessRoutes extends ApiDirectives {
 
   private static final Pattern ROLE = Pattern.compile("terminal|staff|network|operator");
   private static final String ROLE_TEXT = "one of terminal, staff, network, operator";
+  private static final java.time.Duration BODY_READ_TIMEOUT = java.time.Duration.ofSeconds(5);
   private static final Pattern DAY = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   private static final String CLIENT_ID_TEXT =
       "3-63 lower-case letters, digits or '-', starting with a letter or digit";
@@ -157,16 +158,20 @@ final class AccessRoutes extends ApiDirectives {
       Call call,
       String id,
       java.util.function.Function<String, CompletionStage<HttpResponse>> action) {
+    // The body, if any, is read and dropped: these routes take none.
     return allowed(
         call,
         MANAGE_CLIENTS,
         () ->
-            withId(
-                id,
-                "clientId",
-                ApiKeys.CLIENT_ID,
-                CLIENT_ID_TEXT,
-                clientId -> completeWithFuture(recover(action.apply(clientId)))));
+            toStrictEntity(
+                BODY_READ_TIMEOUT,
+                () ->
+                    withId(
+                        id,
+                        "clientId",
+                        ApiKeys.CLIENT_ID,
+                        CLIENT_ID_TEXT,
+                        clientId -> completeWithFuture(recover(action.apply(clientId))))));
   }
 
   private CompletionStage<HttpResponse> rotateKey(Call call, String clientId) {

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -72,6 +75,11 @@ public final class CheckoutBenchmark {
   }
 
   private static final String AGENCY = "DK-BENCH";
+  private static final Pattern API_KEY = Pattern.compile("\"apiKey\"\\s*:\\s*\"([^\"]+)\"");
+  /** A fresh operator key per run, handed to the server process in its environment. */
+  private final String operatorKey = "benchmark-operator-" + UUID.randomUUID();
+  private String staffKey;
+  private String terminalKey;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Options options;
@@ -270,6 +278,7 @@ public final class CheckoutBenchmark {
     builder.environment().put("LIBRARY_CASSANDRA_CREATE_SCHEMA", "off");
     builder.environment().put("LIBRARY_HTTP_PORT", String.valueOf(httpPort));
     builder.environment().put("LIBRARY_CLUSTER_PORT", String.valueOf(freePort()));
+    builder.environment().put("LIBRARY_BOOTSTRAP_OPERATOR_KEY", operatorKey);
     return builder.start();
   }
 
@@ -302,16 +311,20 @@ public final class CheckoutBenchmark {
     expect(
         201,
         post(
+            operatorKey,
             "/api/v1/agencies",
             "{\"agencyId\":\""
                 + AGENCY
                 + "\",\"name\":\"Benchmark"
                 + " Library\",\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
                 + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2}}"));
+    staffKey = registerClient("staff");
+    terminalKey = registerClient("terminal");
     parallel(
         options.patrons(),
         i ->
             post(
+                staffKey,
                 "/api/v1/patrons",
                 "{\"cardNumber\":\""
                     + card(i)
@@ -324,6 +337,7 @@ public final class CheckoutBenchmark {
         options.items(),
         i ->
             post(
+                staffKey,
                 "/api/v1/items",
                 "{\"barcode\":\""
                     + barcode(i)
@@ -404,11 +418,11 @@ public final class CheckoutBenchmark {
                           + "\",\"agencyId\":\""
                           + AGENCY
                           + "\",\"branchId\":\"main\"}";
-                  HttpResponse<String> out = post("/api/v1/checkouts", checkout);
+                  HttpResponse<String> out = post(terminalKey, "/api/v1/checkouts", checkout);
                   // As a self-service machine does: a 503 is retried with the same transaction id.
                   for (int attempt = 1; out.statusCode() == 503 && attempt <= 3; attempt++) {
                     retries.incrementAndGet();
-                    out = post("/api/v1/checkouts", checkout);
+                    out = post(terminalKey, "/api/v1/checkouts", checkout);
                   }
                   long t1 = System.nanoTime();
                   boolean measured = t0 >= measureFrom && t1 <= end;
@@ -433,10 +447,10 @@ public final class CheckoutBenchmark {
                           + "\",\"agencyId\":\""
                           + AGENCY
                           + "\",\"branchId\":\"main\"}";
-                  HttpResponse<String> back = post("/api/v1/returns", giveBack);
+                  HttpResponse<String> back = post(terminalKey, "/api/v1/returns", giveBack);
                   for (int attempt = 1; back.statusCode() == 503 && attempt <= 3; attempt++) {
                     retries.incrementAndGet();
-                    back = post("/api/v1/returns", giveBack);
+                    back = post(terminalKey, "/api/v1/returns", giveBack);
                   }
                   if (back.statusCode() != 200) {
                     errors.incrementAndGet();
@@ -567,11 +581,35 @@ public final class CheckoutBenchmark {
     return String.format("%.1f", ms);
   }
 
-  private HttpResponse<String> post(String path, String json) {
+  /** Registers a client of the benchmark agency with no practical rate limit; returns its key. */
+  private String registerClient(String role) {
+    HttpResponse<String> registered =
+        post(
+            operatorKey,
+            "/api/v1/clients",
+            "{\"clientId\":\"benchmark-"
+                + role
+                + "\",\"name\":\"Benchmark "
+                + role
+                + "\",\"role\":\""
+                + role
+                + "\",\"agencies\":[\""
+                + AGENCY
+                + "\"],\"requestsPerSecond\":100000}");
+    expect(201, registered);
+    Matcher key = API_KEY.matcher(registered.body());
+    if (!key.find()) {
+      throw new IllegalStateException("no apiKey in " + registered.body());
+    }
+    return key.group(1);
+  }
+
+  private HttpResponse<String> post(String credential, String path, String json) {
     try {
       return http.send(
           HttpRequest.newBuilder(URI.create(base + path))
               .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer " + credential)
               .timeout(Duration.ofSeconds(30))
               .POST(HttpRequest.BodyPublishers.ofString(json))
               .build(),
