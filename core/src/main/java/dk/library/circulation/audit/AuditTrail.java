@@ -77,7 +77,8 @@ public final class AuditTrail
                     .persist(new Recorded(cmd.record()))
                     .thenReply(cmd.replyTo(), s -> new Appended(s.records().size())))
         .onCommand(
-            Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Records(day, state.records())))
+            Get.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), new Records(day, state.records())))
         .build();
   }
 

@@ -59,8 +59,7 @@ public final class ClientRegistry {
 
   private CompletionStage<Result<ApiClient.Details>> ask(
       String clientId, Function<ActorRef<ApiClient.Reply>, ApiClient.Command> command) {
-    return Asks.ask(
-            sharding.entityRefFor(ApiClient.ENTITY_TYPE_KEY, clientId), command, askTimeout)
+    return Asks.ask(sharding.entityRefFor(ApiClient.ENTITY_TYPE_KEY, clientId), command, askTimeout)
         .thenApply(
             reply ->
                 reply instanceof ApiClient.Found found

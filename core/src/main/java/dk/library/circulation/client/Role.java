@@ -5,7 +5,9 @@ package dk.library.circulation.client;
  * a registered client: patrons act through short-lived tokens a terminal obtains for them.
  */
 public enum Role {
-  /** A self-service machine or a library website's back end, acting for a patron with card + PIN. */
+  /**
+   * A self-service machine or a library website's back end, acting for a patron with card + PIN.
+   */
   TERMINAL,
   /** A staff desk or library system administering its own agency's patrons and items. */
   STAFF,

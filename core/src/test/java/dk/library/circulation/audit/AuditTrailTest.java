@@ -52,8 +52,7 @@ class AuditTrailTest {
             .sequenceNr());
     trail.<AuditTrail.Appended>runCommand(r -> new AuditTrail.Append(second, r));
     trail.restart();
-    AuditTrail.Records records =
-        trail.<AuditTrail.Records>runCommand(AuditTrail.Get::new).reply();
+    AuditTrail.Records records = trail.<AuditTrail.Records>runCommand(AuditTrail.Get::new).reply();
     assertEquals(LocalDate.parse("2026-11-22"), records.day());
     assertEquals(java.util.List.of(first, second), records.records());
   }

@@ -41,7 +41,10 @@ public final class Authenticator {
       return CompletableFuture.completedFuture(
           Optional.of(
               new Caller(
-                  BOOTSTRAP_OPERATOR, Role.OPERATOR, new HashSet<>(), null,
+                  BOOTSTRAP_OPERATOR,
+                  Role.OPERATOR,
+                  new HashSet<>(),
+                  null,
                   operatorRequestsPerSecond)));
     }
     Optional<String> clientId = ApiKeys.clientIdOf(credential);

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  */
 public final class Masking {
 
-  private static final Pattern DIGIT_RUN = Pattern.compile("(?<![0-9])[0-9]{2,}([0-9]{4})(?![0-9])");
+  private static final Pattern DIGIT_RUN =
+      Pattern.compile("(?<![0-9])[0-9]{2,}([0-9]{4})(?![0-9])");
   private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)\\S+");
   private static final Pattern API_KEY = Pattern.compile("(lck_[a-z0-9-]+_)[A-Za-z0-9_-]+");
   private static final Pattern JWT =
@@ -23,7 +24,8 @@ public final class Masking {
       return null;
     }
     int keep = Math.min(4, cardNumber.length() / 2);
-    return "*".repeat(cardNumber.length() - keep) + cardNumber.substring(cardNumber.length() - keep);
+    return "*".repeat(cardNumber.length() - keep)
+        + cardNumber.substring(cardNumber.length() - keep);
   }
 
   /** Free text (a log line) with every digit run of six or more, key, token and PIN masked. */
@@ -35,6 +37,8 @@ public final class Masking {
     masked = API_KEY.matcher(masked).replaceAll("$1[redacted]");
     masked = JWT.matcher(masked).replaceAll("[token]");
     masked = PIN_FIELD.matcher(masked).replaceAll("$1****");
-    return DIGIT_RUN.matcher(masked).replaceAll(m -> "*".repeat(m.group().length() - 4) + m.group(1));
+    return DIGIT_RUN
+        .matcher(masked)
+        .replaceAll(m -> "*".repeat(m.group().length() - 4) + m.group(1));
   }
 }

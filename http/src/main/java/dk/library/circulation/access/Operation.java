@@ -29,11 +29,11 @@ public enum Operation {
   REGISTER_PATRON("register patrons", Map.of(STAFF, OWN_AGENCY)),
   READ_PATRON("read patron records", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** The patron proves themselves with card + PIN in the request, at any agency's machine. */
-  CHECK_PATRON_PIN("check a patron's status with card and PIN", Map.of(TERMINAL, ANY_AGENCY, STAFF, ANY_AGENCY)),
+  CHECK_PATRON_PIN(
+      "check a patron's status with card and PIN", Map.of(TERMINAL, ANY_AGENCY, STAFF, ANY_AGENCY)),
   LOG_IN_PATRON("log a patron in with card and PIN", Map.of(TERMINAL, ANY_AGENCY)),
   REGISTER_ITEM("register items", Map.of(STAFF, OWN_AGENCY)),
-  READ_ITEM(
-      "read items", Map.of(STAFF, OWN_AGENCY, TERMINAL, OWN_AGENCY, NETWORK, ANY_AGENCY)),
+  READ_ITEM("read items", Map.of(STAFF, OWN_AGENCY, TERMINAL, OWN_AGENCY, NETWORK, ANY_AGENCY)),
   CHECKOUT("check out", Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY)),
   RETURN("return items", Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY)),
   /** Like a status check, renewal is the patron's own act, proven by card + PIN. */

@@ -15,6 +15,7 @@ import dk.library.circulation.agency.Agency;
 import dk.library.circulation.client.ApiClient;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -29,14 +31,14 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Who may call: API clients (operators register, rotate and revoke them), patron logins that
- * issue patron tokens, and the audit trail operators read.
+ * Who may call: API clients (operators register, rotate and revoke them), patron logins that issue
+ * patron tokens, and the audit trail operators read.
  */
 final class AccessRoutes extends ApiDirectives {
 
   private static final Pattern ROLE = Pattern.compile("terminal|staff|network|operator");
   private static final String ROLE_TEXT = "one of terminal, staff, network, operator";
-  private static final java.time.Duration BODY_READ_TIMEOUT = java.time.Duration.ofSeconds(5);
+  private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(5);
   private static final Pattern DAY = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   private static final String CLIENT_ID_TEXT =
       "3-63 lower-case letters, digits or '-', starting with a letter or digit";
@@ -109,8 +111,7 @@ final class AccessRoutes extends ApiDirectives {
                                                 named(
                                                     one,
                                                     () ->
-                                                        clientAction(
-                                                            call, id, this::readClient))),
+                                                        clientAction(call, id, this::readClient))),
                                         delete(
                                             () ->
                                                 named(
@@ -119,8 +120,7 @@ final class AccessRoutes extends ApiDirectives {
                                                         clientAction(
                                                             call,
                                                             id,
-                                                            clientId ->
-                                                                revoke(call, clientId)))))),
+                                                            clientId -> revoke(call, clientId)))))),
                             path(
                                 "key",
                                 () ->
@@ -132,7 +132,8 @@ final class AccessRoutes extends ApiDirectives {
                                                     clientAction(
                                                         call,
                                                         id,
-                                                        clientId -> rotateKey(call, clientId)))))))));
+                                                        clientId ->
+                                                            rotateKey(call, clientId)))))))));
   }
 
   private CompletionStage<HttpResponse> readClient(String clientId) {
@@ -155,9 +156,7 @@ final class AccessRoutes extends ApiDirectives {
   }
 
   private Route clientAction(
-      Call call,
-      String id,
-      java.util.function.Function<String, CompletionStage<HttpResponse>> action) {
+      Call call, String id, Function<String, CompletionStage<HttpResponse>> action) {
     // The body, if any, is read and dropped: these routes take none.
     return allowed(
         call,

@@ -15,6 +15,7 @@ import dk.library.circulation.access.Masking;
 import dk.library.circulation.access.Operation;
 import dk.library.circulation.audit.AuditRecord;
 import dk.library.circulation.client.Role;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -49,6 +50,7 @@ abstract class ApiDirectives extends AllDirectives {
   static final ContentType PROBLEM_JSON =
       ContentTypes.create(
           MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+
   /** No body of this API nests deeper than 3; 10 leaves room and stops parser bombs early. */
   private static final int MAX_JSON_DEPTH = 10;
 
@@ -109,9 +111,9 @@ abstract class ApiDirectives extends AllDirectives {
             Problem.of(
                 StatusCodes.FORBIDDEN,
                 "ROLE_NOT_ALLOWED",
-                "a "
+                "role "
                     + call.caller().role().name().toLowerCase()
-                    + " client may not "
+                    + " may not "
                     + operation.description()
                     + "; that needs role "
                     + operation.roles())));
@@ -225,11 +227,10 @@ abstract class ApiDirectives extends AllDirectives {
   }
 
   private String problemCode(HttpResponse response) {
-    if (response.entity()
-        instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict) {
+    if (response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict) {
       try {
         return json.readTree(strict.getData().toArray()).path("code").asText(null);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return null;
       }
     }
@@ -281,8 +282,7 @@ abstract class ApiDirectives extends AllDirectives {
                     List.of(new Problem.FieldError(idName, "must be " + formText)))));
   }
 
-  <T> CompletionStage<HttpResponse> answer(
-      CompletionStage<Result<T>> result, StatusCode success) {
+  <T> CompletionStage<HttpResponse> answer(CompletionStage<Result<T>> result, StatusCode success) {
     return result.thenApply(r -> answer(r, success));
   }
 

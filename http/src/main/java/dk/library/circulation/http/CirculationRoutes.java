@@ -27,16 +27,22 @@ import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.ReturnRequest;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronRules;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
@@ -79,8 +85,7 @@ public final class CirculationRoutes extends ApiDirectives {
                                             () ->
                                                 complete(
                                                     jsonResponse(
-                                                        StatusCodes.OK,
-                                                        Map.of("status", "UP")))))),
+                                                        StatusCodes.OK, Map.of("status", "UP")))))),
                         authenticated(
                             call ->
                                 concat(
@@ -96,8 +101,7 @@ public final class CirculationRoutes extends ApiDirectives {
                                                                 call,
                                                                 READ_METRICS,
                                                                 this::metricsText)))),
-                                    pathPrefix(
-                                        "api", () -> pathPrefix("v1", () -> api(call))))))));
+                                    pathPrefix("api", () -> pathPrefix("v1", () -> api(call))))))));
   }
 
   private Route api(Call call) {
@@ -135,10 +139,16 @@ public final class CirculationRoutes extends ApiDirectives {
    * Finds the caller behind the bearer credential, then counts the request against the caller's
    * rate. Failed logins are counted per address, so guessing keys cannot flood the registry.
    */
-  private Route authenticated(java.util.function.Function<Call, Route> inner) {
-    return extractClientIP(
-        ip -> {
-          String address = ip.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
+  private Route authenticated(Function<Call, Route> inner) {
+    // The peer's own address, never X-Forwarded-For, which any caller can set to dodge limits.
+    return extractRequest(
+        request -> {
+          String address =
+              request
+                  .getAttribute(AttributeKeys.remoteAddress)
+                  .flatMap(RemoteAddress::getAddress)
+                  .map(InetAddress::getHostAddress)
+                  .orElse("unknown");
           return optionalHeaderValueByName(
               "Authorization",
               header -> {
@@ -208,8 +218,7 @@ public final class CirculationRoutes extends ApiDirectives {
 
   private HttpResponse unauthorized(String code, String detail) {
     return problem(Problem.of(StatusCodes.UNAUTHORIZED, code, detail))
-        .addHeader(
-            WWWAuthenticate.create(HttpChallenge.createOAuth2("library-circulation")));
+        .addHeader(WWWAuthenticate.create(HttpChallenge.createOAuth2("library-circulation")));
   }
 
   // Metrics: the route template a request matched, never its raw path
@@ -282,8 +291,8 @@ public final class CirculationRoutes extends ApiDirectives {
                                                                     call, agencyId)))))))));
   }
 
-  private java.util.concurrent.CompletionStage<HttpResponse> createAgency(
-      Call call, RequestBody body) throws RequestBody.Invalid {
+  private CompletionStage<HttpResponse> createAgency(Call call, RequestBody body)
+      throws RequestBody.Invalid {
     String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
     String name = body.text("name", Forms.NAME, Forms.NAME_TEXT);
     List<Branch> branches =
@@ -358,10 +367,10 @@ public final class CirculationRoutes extends ApiDirectives {
    * A patron outside the caller's scope answers exactly like an unknown card, so a client learns
    * nothing about other agencies' patrons.
    */
-  private java.util.concurrent.CompletionStage<HttpResponse> readPatron(Call call, String card) {
+  private CompletionStage<HttpResponse> readPatron(Call call, String card) {
     Caller caller = call.caller();
     if (caller.role() == Role.PATRON && !card.equals(caller.cardNumber())) {
-      return java.util.concurrent.CompletableFuture.completedFuture(
+      return CompletableFuture.completedFuture(
           answer(Result.refused(patronNotFound(card)), StatusCodes.OK));
     }
     return desk.patronStatus(card)
@@ -377,11 +386,11 @@ public final class CirculationRoutes extends ApiDirectives {
   }
 
   private static Rejection patronNotFound(String card) {
-    return dk.library.circulation.patron.PatronRules.notFound(card);
+    return PatronRules.notFound(card);
   }
 
-  private java.util.concurrent.CompletionStage<HttpResponse> registerPatron(
-      Call call, RequestBody body) throws RequestBody.Invalid {
+  private CompletionStage<HttpResponse> registerPatron(Call call, RequestBody body)
+      throws RequestBody.Invalid {
     PatronRegistration registration =
         new PatronRegistration(
             body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT),
@@ -402,8 +411,8 @@ public final class CirculationRoutes extends ApiDirectives {
             () -> answer(desk.registerPatron(registration), StatusCodes.CREATED)));
   }
 
-  private java.util.concurrent.CompletionStage<HttpResponse> patronStatusWithPin(
-      Call call, RequestBody body) throws RequestBody.Invalid {
+  private CompletionStage<HttpResponse> patronStatusWithPin(Call call, RequestBody body)
+      throws RequestBody.Invalid {
     String card = body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
     String pin = body.text("pin", Forms.PIN, Forms.PIN_TEXT);
     body.finish();
@@ -447,11 +456,12 @@ public final class CirculationRoutes extends ApiDirectives {
                                                     Forms.BARCODE_TEXT,
                                                     barcode ->
                                                         completeWithFuture(
-                                                            recover(readItem(call, barcode))))))))));
+                                                            recover(
+                                                                readItem(call, barcode))))))))));
   }
 
   /** Like patrons, an item of an agency outside the caller's scope answers as unknown. */
-  private java.util.concurrent.CompletionStage<HttpResponse> readItem(Call call, String barcode) {
+  private CompletionStage<HttpResponse> readItem(Call call, String barcode) {
     return desk.itemStatus(barcode)
         .thenApply(
             result -> {
@@ -468,8 +478,8 @@ public final class CirculationRoutes extends ApiDirectives {
             });
   }
 
-  private java.util.concurrent.CompletionStage<HttpResponse> registerItem(
-      Call call, RequestBody body) throws RequestBody.Invalid {
+  private CompletionStage<HttpResponse> registerItem(Call call, RequestBody body)
+      throws RequestBody.Invalid {
     String barcode = body.text("barcode", Forms.BARCODE, Forms.BARCODE_TEXT);
     String titleId = body.text("titleId", Forms.TITLE_ID, Forms.TITLE_ID_TEXT);
     String title = body.text("title", Forms.NAME, Forms.NAME_TEXT);
@@ -492,7 +502,7 @@ public final class CirculationRoutes extends ApiDirectives {
 
   // Circulation
 
-  private java.util.concurrent.CompletionStage<HttpResponse> checkout(Call call, RequestBody body)
+  private CompletionStage<HttpResponse> checkout(Call call, RequestBody body)
       throws RequestBody.Invalid {
     CheckoutRequest request =
         new CheckoutRequest(
@@ -513,8 +523,8 @@ public final class CirculationRoutes extends ApiDirectives {
                 StatusCodes.CREATED));
   }
 
-  private java.util.concurrent.CompletionStage<HttpResponse> returnItem(
-      Call call, RequestBody body) throws RequestBody.Invalid {
+  private CompletionStage<HttpResponse> returnItem(Call call, RequestBody body)
+      throws RequestBody.Invalid {
     ReturnRequest request =
         new ReturnRequest(
             body.text("transactionId", Forms.TRANSACTION_ID, Forms.TRANSACTION_ID_TEXT),
@@ -523,13 +533,10 @@ public final class CirculationRoutes extends ApiDirectives {
             body.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT));
     body.finish();
     return scoped(
-        call,
-        RETURN,
-        request.agencyId(),
-        () -> answer(desk.returnItem(request), StatusCodes.OK));
+        call, RETURN, request.agencyId(), () -> answer(desk.returnItem(request), StatusCodes.OK));
   }
 
-  private java.util.concurrent.CompletionStage<HttpResponse> renew(Call call, RequestBody body)
+  private CompletionStage<HttpResponse> renew(Call call, RequestBody body)
       throws RequestBody.Invalid {
     String card = body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
     String pin = body.text("pin", Forms.PIN, Forms.PIN_TEXT);
@@ -543,14 +550,14 @@ public final class CirculationRoutes extends ApiDirectives {
   }
 
   /** Runs the action only for an agency the caller acts for; else 403 before anything is asked. */
-  private java.util.concurrent.CompletionStage<HttpResponse> scoped(
+  private CompletionStage<HttpResponse> scoped(
       Call call,
       Operation operation,
       String agencyId,
-      Supplier<java.util.concurrent.CompletionStage<HttpResponse>> action) {
+      Supplier<CompletionStage<HttpResponse>> action) {
     return operation.permits(call.caller(), agencyId)
         ? action.get()
-        : java.util.concurrent.CompletableFuture.completedFuture(outsideScope(call, agencyId));
+        : CompletableFuture.completedFuture(outsideScope(call, agencyId));
   }
 
   /** Pekko's own refusals (unknown route, wrong method, too large) as problem documents. */

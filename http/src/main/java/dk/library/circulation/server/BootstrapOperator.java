@@ -60,7 +60,10 @@ final class BootstrapOperator {
   private static String checked(String key, String source) {
     if (key.length() < MIN_LENGTH) {
       throw new IllegalArgumentException(
-          "the bootstrap operator key from " + source + " must be at least " + MIN_LENGTH
+          "the bootstrap operator key from "
+              + source
+              + " must be at least "
+              + MIN_LENGTH
               + " characters");
     }
     return key;

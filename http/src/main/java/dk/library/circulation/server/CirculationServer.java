@@ -9,10 +9,10 @@ import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +22,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
-import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +75,8 @@ public final class CirculationServer implements AutoCloseable {
               clock);
       Config http = resolved.getConfig("library.http");
       Optional<HttpsConnectionContext> https = Transport.https(http);
-      ServerBuilder server = Http.get(system).newServerAt(http.getString("host"), http.getInt("port"));
+      ServerBuilder server =
+          Http.get(system).newServerAt(http.getString("host"), http.getInt("port"));
       ServerBinding binding =
           https
               .map(server::enableHttps)

@@ -42,7 +42,8 @@ final class Transport {
     try (InputStream in = Files.newInputStream(Path.of(keystore))) {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(in, password);
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, password);
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(keys.getKeyManagers(), null, null);

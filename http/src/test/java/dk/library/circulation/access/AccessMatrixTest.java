@@ -31,24 +31,24 @@ class AccessMatrixTest {
   /** route | anonymous | terminal | staff | network | patron | operator; each cell own/other. */
   static final String MATRIX =
       """
-      GET metrics            | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-      POST agencies          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-      GET agency             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok
-      POST patrons           | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-      GET patron             | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
-      POST patron-status     | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role
-      POST patron-sessions   | anon/anon | ok/ok         | role/role     | role/role | role/role     | role/role
-      POST items             | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-      GET item               | anon/anon | ok/hidden     | ok/hidden     | ok/ok     | role/role     | role/role
-      POST checkouts         | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role
-      POST returns           | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role
-      POST renewals          | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role
-      POST clients           | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-      GET client             | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-      POST client-key        | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-      DELETE client          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-      GET audit              | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-      """;
+GET metrics            | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+POST agencies          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+GET agency             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok
+POST patrons           | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+GET patron             | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
+POST patron-status     | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role
+POST patron-sessions   | anon/anon | ok/ok         | role/role     | role/role | role/role     | role/role
+POST items             | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+GET item               | anon/anon | ok/hidden     | ok/hidden     | ok/ok     | role/role     | role/role
+POST checkouts         | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role
+POST returns           | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role
+POST renewals          | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role
+POST clients           | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+GET client             | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+POST client-key        | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+DELETE client          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+GET audit              | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+""";
 
   static final List<String> CALLERS =
       List.of("anonymous", "terminal", "staff", "network", "patron", "operator");

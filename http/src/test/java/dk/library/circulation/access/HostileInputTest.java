@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -31,8 +30,8 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Malformed, oversized, deeply nested and type-confused bodies and paths thrown at every route of
- * a real server: never a 5xx, always a problem document that says what is wrong, and nothing
+ * Malformed, oversized, deeply nested and type-confused bodies and paths thrown at every route of a
+ * real server: never a 5xx, always a problem document that says what is wrong, and nothing
  * persisted for any id the hostile request named.
  */
 class HostileInputTest {
@@ -90,10 +89,14 @@ class HostileInputTest {
             "/api/v1/agencies",
             "operator",
             Map.of(
-                "agencyId", freshAgency,
-                "name", "Fuzz",
-                "branches", List.of(Map.of("branchId", "main", "name", "Main")),
-                "policy", Map.of("loanPeriodDays", 28, "maxLoans", 5, "maxRenewals", 1))),
+                "agencyId",
+                freshAgency,
+                "name",
+                "Fuzz",
+                "branches",
+                List.of(Map.of("branchId", "main", "name", "Main")),
+                "policy",
+                Map.of("loanPeriodDays", 28, "maxLoans", 5, "maxRenewals", 1))),
         new Route(
             "/api/v1/patrons",
             "staff",
@@ -111,16 +114,23 @@ class HostileInputTest {
             "/api/v1/checkouts",
             "terminal",
             Map.of(
-                "transactionId", "t1",
-                "cardNumber", card,
-                "pin", "1234",
-                "barcode", barcode,
-                "agencyId", agency,
-                "branchId", "main")),
+                "transactionId",
+                "t1",
+                "cardNumber",
+                card,
+                "pin",
+                "1234",
+                "barcode",
+                barcode,
+                "agencyId",
+                agency,
+                "branchId",
+                "main")),
         new Route(
             "/api/v1/returns",
             "terminal",
-            Map.of("transactionId", "r1", "barcode", barcode, "agencyId", agency, "branchId", "main")),
+            Map.of(
+                "transactionId", "r1", "barcode", barcode, "agencyId", agency, "branchId", "main")),
         new Route(
             "/api/v1/renewals",
             "terminal",
@@ -167,7 +177,10 @@ class HostileInputTest {
         Arbitraries.just(NODES.objectNode()),
         Arbitraries.strings().ofMaxLength(300).map(NODES::textNode),
         Arbitraries.strings().all().ofMinLength(1000).ofMaxLength(20_000).map(NODES::textNode),
-        Arbitraries.strings().withChars("\u0000\u202e\ud83d\ude00'\"<>%\\;").ofMaxLength(50).map(NODES::textNode),
+        Arbitraries.strings()
+            .withChars("\u0000\u202e\ud83d\ude00'\"<>%\\;")
+            .ofMaxLength(50)
+            .map(NODES::textNode),
         Arbitraries.integers().between(1, 40).map(HostileInputTest::nestedArray));
   }
 
@@ -181,9 +194,7 @@ class HostileInputTest {
 
   @Property(tries = 150)
   void typeConfusedBodiesAreRefusedClearly(
-      @ForAll("route") Route route,
-      @ForAll("hostileValue") JsonNode value,
-      @ForAll int fieldChoice)
+      @ForAll("route") Route route, @ForAll("hostileValue") JsonNode value, @ForAll int fieldChoice)
       throws Exception {
     ObjectNode body = JSON.valueToTree(route.valid());
     List<String> fields = new ArrayList<>(route.valid().keySet());
@@ -206,7 +217,9 @@ class HostileInputTest {
         Arbitraries.strings().ofMaxLength(500),
         Arbitraries.strings().withChars("{}[]\":,0123456789.-eEtrufalsn \\").ofMaxLength(200),
         Arbitraries.integers().between(11, 5000).map(d -> "[".repeat(d) + "]".repeat(d)),
-        Arbitraries.integers().between(11, 5000).map(d -> "{\"a\":".repeat(d) + "1" + "}".repeat(d)),
+        Arbitraries.integers()
+            .between(11, 5000)
+            .map(d -> "{\"a\":".repeat(d) + "1" + "}".repeat(d)),
         Arbitraries.of("[]", "null", "1", "\"text\"", "true", "{", "{\"a\":1,}", "{\"a\" 1}"));
   }
 
@@ -229,23 +242,26 @@ class HostileInputTest {
   Arbitrary<String> segment() {
     return Arbitraries.oneOf(
         Arbitraries.strings().ofMinLength(1).ofMaxLength(300),
-        Arbitraries.of("..", ".", "%00", "0000-00-00", "9999-99-99", "-1", "a b", "../../etc/passwd"));
+        Arbitraries.of(
+            "..", ".", "%00", "0000-00-00", "9999-99-99", "-1", "a b", "../../etc/passwd"));
   }
 
   @Example
   void oversizedBodiesHeadersAndUrisAreRefusedClearly() {
     Route route = routes().get(3);
-    Answer big =
-        as(route.caller()).post(route.path(), "{\"x\":\"" + "a".repeat(70_000) + "\"}");
+    Answer big = as(route.caller()).post(route.path(), "{\"x\":\"" + "a".repeat(70_000) + "\"}");
     assertProblem(big, 413);
     Answer header =
         operator.send(
-            operator.request("/api/v1/agencies/" + agency).header("X-Big", "h".repeat(10_000)).GET().build());
+            operator
+                .request("/api/v1/agencies/" + agency)
+                .header("X-Big", "h".repeat(10_000))
+                .GET()
+                .build());
     assertProblem(header, 431, 400);
     Answer uri = operator.get("/api/v1/agencies/" + "a".repeat(5_000));
     assertProblem(uri, 414, 400);
-    Answer credential =
-        operator.as("x".repeat(9_000)).get("/api/v1/agencies/" + agency);
+    Answer credential = operator.as("x".repeat(9_000)).get("/api/v1/agencies/" + agency);
     assertProblem(credential, 431, 400, 401);
   }
 

@@ -47,7 +47,8 @@ class PatronTokensTest {
     String forged =
         Base64.getUrlEncoder()
             .withoutPadding()
-            .encodeToString(claims.replace("0102031234", "9999999999").getBytes(StandardCharsets.UTF_8));
+            .encodeToString(
+                claims.replace("0102031234", "9999999999").getBytes(StandardCharsets.UTF_8));
     assertTrue(tokens.verify(parts[0] + "." + forged + "." + parts[2]).isEmpty());
     String none =
         Base64.getUrlEncoder()

@@ -63,7 +63,11 @@ class SecurityTest {
     assertTrue(refused.headers().firstValue("WWW-Authenticate").isPresent());
     Answer basic =
         anonymous.send(
-            anonymous.request("/api/v1/agencies/" + agency).header("Authorization", "Basic eDp5").GET().build());
+            anonymous
+                .request("/api/v1/agencies/" + agency)
+                .header("Authorization", "Basic eDp5")
+                .GET()
+                .build());
     expectProblem(basic, 401, "AUTHENTICATION_REQUIRED");
   }
 
@@ -96,12 +100,14 @@ class SecurityTest {
     assertFalse(shown.body().has("apiKey"), "a key is shown only when it is issued");
     assertFalse(shown.body().toString().contains(first.substring(first.lastIndexOf('_') + 1)));
 
-    String second = operator.post("/api/v1/clients/" + clientId + "/key", "{}").body().get("apiKey").asText();
+    String second =
+        operator.post("/api/v1/clients/" + clientId + "/key", "{}").body().get("apiKey").asText();
     expectProblem(operator.as(first).get("/api/v1/agencies/" + agency), 401, "INVALID_CREDENTIALS");
     assertEquals(200, operator.as(second).get("/api/v1/agencies/" + agency).status());
 
     assertEquals(200, operator.delete("/api/v1/clients/" + clientId).status());
-    expectProblem(operator.as(second).get("/api/v1/agencies/" + agency), 401, "INVALID_CREDENTIALS");
+    expectProblem(
+        operator.as(second).get("/api/v1/agencies/" + agency), 401, "INVALID_CREDENTIALS");
     expectProblem(
         operator.post("/api/v1/clients/" + clientId + "/key", "{}"), 409, "CLIENT_REVOKED");
     expectProblem(
@@ -118,7 +124,8 @@ class SecurityTest {
     Answer bad =
         operator.post(
             "/api/v1/clients",
-            "{\"clientId\":\"Bad Id\",\"name\":\"x\",\"role\":\"librarian\",\"requestsPerSecond\":0}");
+            "{\"clientId\":\"Bad"
+                + " Id\",\"name\":\"x\",\"role\":\"librarian\",\"requestsPerSecond\":0}");
     expectProblem(bad, 400, "INVALID_REQUEST");
     String errors = bad.body().get("errors").toString();
     assertTrue(errors.contains("clientId") && errors.contains("role"), errors);
@@ -126,7 +133,8 @@ class SecurityTest {
     expectProblem(
         operator.post(
             "/api/v1/clients",
-            "{\"clientId\":\"%s\",\"name\":\"x\",\"role\":\"terminal\"}".formatted(Api.clientId("t"))),
+            "{\"clientId\":\"%s\",\"name\":\"x\",\"role\":\"terminal\"}"
+                .formatted(Api.clientId("t"))),
         400,
         "INVALID_REQUEST");
     expectProblem(
@@ -196,7 +204,17 @@ class SecurityTest {
   @Test
   void manyInvalidCredentialsFromOneAddressAreSlowedDown() {
     for (int i = 0; i < 20; i++) {
-      expectProblem(operator.as("lck_guess-" + i + "_x").get("/api/v1/agencies/" + agency), 401, "INVALID_CREDENTIALS");
+      // A forged X-Forwarded-For must not give each guess a fresh address.
+      Api guesser = operator.as("lck_guess-" + i + "_x");
+      expectProblem(
+          guesser.send(
+              guesser
+                  .request("/api/v1/agencies/" + agency)
+                  .header("X-Forwarded-For", "10.0.0." + i)
+                  .GET()
+                  .build()),
+          401,
+          "INVALID_CREDENTIALS");
     }
     Answer blocked = operator.get("/api/v1/agencies/" + agency);
     expectProblem(blocked, 429, "TOO_MANY_FAILED_LOGINS");
@@ -260,7 +278,8 @@ class SecurityTest {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneId.of("Europe/Copenhagen"));
     Answer trail = operator.get("/api/v1/audit/" + today);
     assertEquals(200, trail.status(), trail.body().toString());
-    String masked = "*".repeat(registered.length() - 4) + registered.substring(registered.length() - 4);
+    String masked =
+        "*".repeat(registered.length() - 4) + registered.substring(registered.length() - 4);
     JsonNode registration = find(trail.body(), "REGISTER_PATRON", "patron " + masked, 201);
     assertTrue(registration.get("clientId").asText().startsWith("staff-"));
     assertEquals("staff", registration.get("role").asText());

@@ -94,7 +94,12 @@ class CheckoutConsistencyTest {
       String loser = winner.equals(first) ? second : first;
       assertEquals(
           winner,
-          api.staff(agency).get("/api/v1/items/" + barcode).body().get("loan").get("cardNumber").asText());
+          api.staff(agency)
+              .get("/api/v1/items/" + barcode)
+              .body()
+              .get("loan")
+              .get("cardNumber")
+              .asText());
       Answer winnerStatus = api.staff(agency).get("/api/v1/patrons/" + winner);
       Answer loserStatus = api.staff(agency).get("/api/v1/patrons/" + loser);
       assertEquals(1, winnerStatus.body().get("loans").size());
@@ -130,7 +135,8 @@ class CheckoutConsistencyTest {
       assertEquals(2, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
       long itemsOnLoan =
           List.of(a, b).stream()
-              .filter(x -> api.staff(agency).get("/api/v1/items/" + x).body().get("onLoan").asBoolean())
+              .filter(
+                  x -> api.staff(agency).get("/api/v1/items/" + x).body().get("onLoan").asBoolean())
               .count();
       assertEquals(1, itemsOnLoan);
     }

@@ -84,8 +84,8 @@ class CirculationApiTest {
         api.terminal(agency)
             .post(
                 "/api/v1/renewals",
-            "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}"
-                .formatted(card, barcode));
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}"
+                    .formatted(card, barcode));
     assertEquals(200, renewed.status(), renewed.body().toString());
     String expected = today().plusDays(28).toString();
     assertEquals(expected, renewed.body().get("renewals").get(0).get("dueDate").asText());
@@ -94,8 +94,8 @@ class CirculationApiTest {
         api.terminal(agency)
             .post(
                 "/api/v1/renewals",
-            "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}"
-                .formatted(card, barcode));
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcodes\":[\"%s\"]}"
+                    .formatted(card, barcode));
     assertEquals(422, again.status());
     assertEquals("RENEWAL_LIMIT_REACHED", again.code());
   }
@@ -123,13 +123,15 @@ class CirculationApiTest {
     long itemEvents = journal.events("Item", barcode);
 
     expectProblem(
-        api.terminal(agency).post("/api/v1/checkouts", "{\"transactionId\": \"t2\", "), 400, "MALFORMED_JSON");
+        api.terminal(agency).post("/api/v1/checkouts", "{\"transactionId\": \"t2\", "),
+        400,
+        "MALFORMED_JSON");
     expectProblem(api.terminal(agency).post("/api/v1/checkouts", "[1,2]"), 400, "MALFORMED_JSON");
     Answer missing =
         api.terminal(agency)
             .post(
                 "/api/v1/checkouts",
-            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\"}".formatted(card));
+                "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\"}".formatted(card));
     expectProblem(missing, 400, "INVALID_REQUEST");
     assertTrue(
         missing.body().get("errors").toString().contains("\"field\":\"pin\""),
@@ -159,7 +161,7 @@ class CirculationApiTest {
     expectProblem(checkout(otherCard, "1234", freeItem, "nowhere"), 404, "BRANCH_NOT_FOUND");
     expectProblem(api.checkout("t2", otherCard, barcode, agency), 409, "ITEM_ON_LOAN");
     expectProblem(api.returnItem("r1", freeItem, agency, "main"), 409, "ITEM_NOT_ON_LOAN");
-    expectProblem(api.get("/api/v1/patrons/not%20a%20card"), 400, "INVALID_REQUEST");
+    expectProblem(api.staff(agency).get("/api/v1/patrons/not%20a%20card"), 400, "INVALID_REQUEST");
     expectProblem(api.registerPatron(card, agency), 409, "PATRON_ALREADY_REGISTERED");
     expectProblem(
         api.staff(agency)
@@ -181,16 +183,15 @@ class CirculationApiTest {
     assertEquals(itemEvents, journal.events("Item", barcode));
     assertEquals(freeItemEvents, journal.events("Item", freeItem));
     assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
-    assertEquals(0, api.staff(agency).get("/api/v1/patrons/" + otherCard).body().get("loans").size());
+    assertEquals(
+        0, api.staff(agency).get("/api/v1/patrons/" + otherCard).body().get("loans").size());
   }
 
   @Test
   void unknownRoutesMethodsAndMediaTypesAnswerProblems() {
     expectProblem(api.staff(agency).get("/api/v1/nothing-here"), 404, "ROUTE_NOT_FOUND");
     expectProblem(
-        api.send(
-            api.staff(agency).request("/api/v1/patrons/" + card).DELETE()
-                .build()),
+        api.send(api.staff(agency).request("/api/v1/patrons/" + card).DELETE().build()),
         405,
         "METHOD_NOT_ALLOWED");
     expectProblem(
@@ -241,16 +242,16 @@ class CirculationApiTest {
     return api.terminal(agency)
         .post(
             "/api/v1/checkouts",
-        "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
-            .formatted(card, pin, barcode, agency, branch));
+            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
+                .formatted(card, pin, barcode, agency, branch));
   }
 
   private Answer checkoutWithNumericPin(String card, String barcode, String branch) {
     return api.terminal(agency)
         .post(
             "/api/v1/checkouts",
-        "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":1234,\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
-            .formatted(card, barcode, agency, branch));
+            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":1234,\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
+                .formatted(card, barcode, agency, branch));
   }
 
   /** R16: due dates count days in the libraries' time zone. */

@@ -104,7 +104,9 @@ public final class Api {
       JsonNode parsed =
           body.isEmpty()
               ? JSON.nullNode()
-              : contentType.contains("json") ? JSON.readTree(body) : JSON.getNodeFactory().textNode(body);
+              : contentType.contains("json")
+                  ? JSON.readTree(body)
+                  : JSON.getNodeFactory().textNode(body);
       return new Answer(response.statusCode(), contentType, parsed, response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -181,8 +183,8 @@ public final class Api {
         .post(
             "/api/v1/items",
             """
-            {"barcode":"%s","titleId":"T-%s","title":"Title %s","agencyId":"%s","materialType":"book"}
-            """
+{"barcode":"%s","titleId":"T-%s","title":"Title %s","agencyId":"%s","materialType":"book"}
+"""
                 .formatted(barcode, barcode, barcode, agencyId));
   }
 

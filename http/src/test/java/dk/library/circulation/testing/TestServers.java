@@ -24,19 +24,19 @@ public final class TestServers {
   public static Config config(int cassandraPort) {
     return ConfigFactory.parseString(
             """
-            library.http.port = 0
-            pekko.remote.artery.canonical.port = 0
-            library.cassandra.mode = external
-            library.cassandra.contact-points = "127.0.0.1:%d"
-            library.cassandra.keyspace = %s
-            library.cassandra.create-schema = off
-            library.pin-hash-iterations = 1000
-            library.security {
-              bootstrap-operator-key = "%s"
-              bootstrap-operator-key-file = ""
-              requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000 }
-            }
-            """
+library.http.port = 0
+pekko.remote.artery.canonical.port = 0
+library.cassandra.mode = external
+library.cassandra.contact-points = "127.0.0.1:%d"
+library.cassandra.keyspace = %s
+library.cassandra.create-schema = off
+library.pin-hash-iterations = 1000
+library.security {
+  bootstrap-operator-key = "%s"
+  bootstrap-operator-key-file = ""
+  requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000 }
+}
+"""
                 .formatted(cassandraPort, TestCassandra.KEYSPACE, OPERATOR_KEY))
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.defaultReference())

@@ -76,8 +76,10 @@ public final class CheckoutBenchmark {
 
   private static final String AGENCY = "DK-BENCH";
   private static final Pattern API_KEY = Pattern.compile("\"apiKey\"\\s*:\\s*\"([^\"]+)\"");
+
   /** A fresh operator key per run, handed to the server process in its environment. */
   private final String operatorKey = "benchmark-operator-" + UUID.randomUUID();
+
   private String staffKey;
   private String terminalKey;
   private final HttpClient http =
@@ -237,7 +239,7 @@ public final class CheckoutBenchmark {
                     long t0 = System.nanoTime();
                     int okCount = 0;
                     for (int i = 0; i < 2; i++) {
-                      okCount += post("/echo", body).statusCode() == 201 ? 1 : 0;
+                      okCount += post(operatorKey, "/echo", body).statusCode() == 201 ? 1 : 0;
                     }
                     if (t0 >= measureFrom && System.nanoTime() <= end) {
                       requests.addAndGet(okCount);
