@@ -1,6 +1,7 @@
 package dk.library.circulation.client;
 
 import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
@@ -85,6 +87,16 @@ public final class ApiClient
     public boolean revoked() {
       return revokedAt != null;
     }
+
+    Details withKeyHash(String newKeyHash) {
+      return new Details(
+          clientId, name, role, agencies, requestsPerSecond, newKeyHash, registeredAt, null);
+    }
+
+    Details revokedAt(Instant at) {
+      return new Details(
+          clientId, name, role, agencies, requestsPerSecond, keyHash, registeredAt, at);
+    }
   }
 
   /** {@code client} is null until registered. */
@@ -119,30 +131,17 @@ public final class ApiClient
         .onCommand(
             Register.class,
             (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ApiClientRules.register(state, clientId, cmd, clock.instant()),
-                    cmd.replyTo(),
-                    s -> new Found(s.client()),
-                    Rejected::new))
+                reply(
+                    ApiClientRules.register(state, clientId, cmd, clock.instant()), cmd.replyTo()))
         .onCommand(
             RotateKey.class,
             (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ApiClientRules.rotateKey(state, clientId, cmd, clock.instant()),
-                    cmd.replyTo(),
-                    s -> new Found(s.client()),
-                    Rejected::new))
+                reply(
+                    ApiClientRules.rotateKey(state, clientId, cmd, clock.instant()), cmd.replyTo()))
         .onCommand(
             Revoke.class,
             (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ApiClientRules.revoke(state, clientId, cmd, clock.instant()),
-                    cmd.replyTo(),
-                    s -> new Found(s.client()),
-                    Rejected::new))
+                reply(ApiClientRules.revoke(state, clientId, cmd, clock.instant()), cmd.replyTo()))
         .onCommand(
             Get.class,
             (state, cmd) ->
@@ -153,6 +152,10 @@ public final class ApiClient
                             ? new Found(state.client())
                             : new Rejected(ApiClientRules.notFound(clientId))))
         .build();
+  }
+
+  private ReplyEffect<Event, State> reply(Decision<Event> decision, ActorRef<Reply> replyTo) {
+    return Replies.decide(Effect(), decision, replyTo, s -> new Found(s.client()), Rejected::new);
   }
 
   @Override
@@ -172,36 +175,8 @@ public final class ApiClient
                         e.keyHash(),
                         e.at(),
                         null)))
-        .onEvent(
-            KeyRotated.class,
-            (state, e) -> {
-              Details c = state.client();
-              return new State(
-                  new Details(
-                      c.clientId(),
-                      c.name(),
-                      c.role(),
-                      c.agencies(),
-                      c.requestsPerSecond(),
-                      e.keyHash(),
-                      c.registeredAt(),
-                      null));
-            })
-        .onEvent(
-            Revoked.class,
-            (state, e) -> {
-              Details c = state.client();
-              return new State(
-                  new Details(
-                      c.clientId(),
-                      c.name(),
-                      c.role(),
-                      c.agencies(),
-                      c.requestsPerSecond(),
-                      c.keyHash(),
-                      c.registeredAt(),
-                      e.at()));
-            })
+        .onEvent(KeyRotated.class, (state, e) -> new State(state.client().withKeyHash(e.keyHash())))
+        .onEvent(Revoked.class, (state, e) -> new State(state.client().revokedAt(e.at())))
         .build();
   }
 

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -247,8 +248,36 @@ public final class CirculationRoutes extends ApiDirectives {
   // Agencies
 
   private Route agencies(Call call) {
+    return resource(
+        call,
+        new Resource(
+            "agencies",
+            CREATE_AGENCY,
+            this::createAgency,
+            "agencyId",
+            Forms.AGENCY_ID,
+            Forms.AGENCY_ID_TEXT,
+            READ_AGENCY),
+        agencyId ->
+            READ_AGENCY.permits(call.caller(), agencyId)
+                ? answer(desk.agency(agencyId), StatusCodes.OK)
+                : CompletableFuture.completedFuture(outsideScope(call, agencyId)));
+  }
+
+  /** A collection: POST creates from a body, GET /{id} reads one, its id's form checked first. */
+  private record Resource(
+      String name,
+      Operation create,
+      BodyHandler creator,
+      String idName,
+      Pattern idForm,
+      String idFormText,
+      Operation read) {}
+
+  private Route resource(
+      Call call, Resource r, Function<String, CompletionStage<HttpResponse>> reader) {
     return pathPrefix(
-        "agencies",
+        r.name(),
         () ->
             concat(
                 pathEnd(
@@ -256,39 +285,30 @@ public final class CirculationRoutes extends ApiDirectives {
                         post(
                             () ->
                                 named(
-                                    "/api/v1/agencies",
+                                    "/api/v1/" + r.name(),
                                     () ->
                                         allowed(
-                                            call,
-                                            CREATE_AGENCY,
-                                            () -> withBody(call, this::createAgency))))),
+                                            call, r.create(), () -> withBody(call, r.creator()))))),
                 path(
                     segment(),
                     id ->
                         get(
                             () ->
                                 named(
-                                    "/api/v1/agencies/{agencyId}",
+                                    "/api/v1/" + r.name() + "/{" + r.idName() + "}",
                                     () ->
                                         allowed(
                                             call,
-                                            READ_AGENCY,
+                                            r.read(),
                                             () ->
                                                 withId(
                                                     id,
-                                                    "agencyId",
-                                                    Forms.AGENCY_ID,
-                                                    Forms.AGENCY_ID_TEXT,
-                                                    agencyId ->
-                                                        READ_AGENCY.permits(call.caller(), agencyId)
-                                                            ? completeWithFuture(
-                                                                recover(
-                                                                    answer(
-                                                                        desk.agency(agencyId),
-                                                                        StatusCodes.OK)))
-                                                            : complete(
-                                                                outsideScope(
-                                                                    call, agencyId)))))))));
+                                                    r.idName(),
+                                                    r.idForm(),
+                                                    r.idFormText(),
+                                                    valid ->
+                                                        completeWithFuture(
+                                                            recover(reader.apply(valid))))))))));
   }
 
   private CompletionStage<HttpResponse> createAgency(Call call, RequestBody body)
@@ -326,41 +346,17 @@ public final class CirculationRoutes extends ApiDirectives {
   // Patrons
 
   private Route patrons(Call call) {
-    return pathPrefix(
-        "patrons",
-        () ->
-            concat(
-                pathEnd(
-                    () ->
-                        post(
-                            () ->
-                                named(
-                                    "/api/v1/patrons",
-                                    () ->
-                                        allowed(
-                                            call,
-                                            REGISTER_PATRON,
-                                            () -> withBody(call, this::registerPatron))))),
-                path(
-                    segment(),
-                    id ->
-                        get(
-                            () ->
-                                named(
-                                    "/api/v1/patrons/{cardNumber}",
-                                    () ->
-                                        allowed(
-                                            call,
-                                            READ_PATRON,
-                                            () ->
-                                                withId(
-                                                    id,
-                                                    "cardNumber",
-                                                    Forms.CARD_NUMBER,
-                                                    Forms.CARD_NUMBER_TEXT,
-                                                    card ->
-                                                        completeWithFuture(
-                                                            recover(readPatron(call, card))))))))));
+    return resource(
+        call,
+        new Resource(
+            "patrons",
+            REGISTER_PATRON,
+            this::registerPatron,
+            "cardNumber",
+            Forms.CARD_NUMBER,
+            Forms.CARD_NUMBER_TEXT,
+            READ_PATRON),
+        card -> readPatron(call, card));
   }
 
   /**
@@ -422,42 +418,17 @@ public final class CirculationRoutes extends ApiDirectives {
   // Items
 
   private Route items(Call call) {
-    return pathPrefix(
-        "items",
-        () ->
-            concat(
-                pathEnd(
-                    () ->
-                        post(
-                            () ->
-                                named(
-                                    "/api/v1/items",
-                                    () ->
-                                        allowed(
-                                            call,
-                                            REGISTER_ITEM,
-                                            () -> withBody(call, this::registerItem))))),
-                path(
-                    segment(),
-                    id ->
-                        get(
-                            () ->
-                                named(
-                                    "/api/v1/items/{barcode}",
-                                    () ->
-                                        allowed(
-                                            call,
-                                            READ_ITEM,
-                                            () ->
-                                                withId(
-                                                    id,
-                                                    "barcode",
-                                                    Forms.BARCODE,
-                                                    Forms.BARCODE_TEXT,
-                                                    barcode ->
-                                                        completeWithFuture(
-                                                            recover(
-                                                                readItem(call, barcode))))))))));
+    return resource(
+        call,
+        new Resource(
+            "items",
+            REGISTER_ITEM,
+            this::registerItem,
+            "barcode",
+            Forms.BARCODE,
+            Forms.BARCODE_TEXT,
+            READ_ITEM),
+        barcode -> readItem(call, barcode));
   }
 
   /** Like patrons, an item of an agency outside the caller's scope answers as unknown. */
