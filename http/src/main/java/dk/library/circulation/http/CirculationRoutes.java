@@ -72,37 +72,42 @@ public final class CirculationRoutes extends ApiDirectives {
   public Route routes() {
     return measured(
         () ->
-            handleRejections(
-                problemRejections(),
-                () ->
-                    concat(
-                        path(
-                            "health",
-                            () ->
-                                get(
-                                    () ->
-                                        named(
-                                            "/health",
-                                            () ->
-                                                complete(
-                                                    jsonResponse(
-                                                        StatusCodes.OK, Map.of("status", "UP")))))),
-                        authenticated(
-                            call ->
-                                concat(
-                                    path(
-                                        "metrics",
-                                        () ->
-                                            get(
-                                                () ->
-                                                    named(
-                                                        "/metrics",
-                                                        () ->
-                                                            allowed(
-                                                                call,
-                                                                READ_METRICS,
-                                                                this::metricsText)))),
-                                    pathPrefix("api", () -> pathPrefix("v1", () -> api(call))))))));
+            withRequestTimeoutResponse(
+                request -> timedOut(),
+                () -> handleRejections(problemRejections(), this::allRoutes)));
+  }
+
+  /** A request that outlived pekko.http.server.request-timeout, e.g. a body that never ends. */
+  private HttpResponse timedOut() {
+    return problem(
+        Problem.of(
+            StatusCodes.SERVICE_UNAVAILABLE,
+            "REQUEST_TIMEOUT",
+            "the request was not completed within the server's request timeout; retry"));
+  }
+
+  private Route allRoutes() {
+    return concat(
+        path(
+            "health",
+            () ->
+                get(
+                    () ->
+                        named(
+                            "/health",
+                            () -> complete(jsonResponse(StatusCodes.OK, Map.of("status", "UP")))))),
+        authenticated(
+            call ->
+                concat(
+                    path(
+                        "metrics",
+                        () ->
+                            get(
+                                () ->
+                                    named(
+                                        "/metrics",
+                                        () -> allowed(call, READ_METRICS, this::metricsText)))),
+                    pathPrefix("api", () -> pathPrefix("v1", () -> api(call))))));
   }
 
   private Route api(Call call) {
