@@ -25,7 +25,17 @@ public record Rejection(Code code, String message) implements CborSerializable {
     CHECKOUT_CANCELLED,
     CLIENT_NOT_FOUND,
     CLIENT_ALREADY_REGISTERED,
-    CLIENT_REVOKED
+    CLIENT_REVOKED,
+    INVALID_POLICY,
+    UNKNOWN_MATERIAL_TYPE,
+    UNKNOWN_PATRON_CATEGORY,
+    NOT_FOR_HOME_LOAN,
+    EXPRESS_LOAN_NOT_RENEWABLE,
+    TITLE_RESERVED,
+    PATRON_SUSPENDED,
+    FEES_OWED,
+    PAYMENT_EXCEEDS_BALANCE,
+    FEE_NOT_FOUND
   }
 
   public static Rejection of(Code code, String message) {

@@ -13,7 +13,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
-/** One library authority (a municipality's libraries): its branches and its loan policy. */
+/** One library authority (a municipality's libraries) and its branches. */
 public final class Agency
     extends EventSourcedBehaviorWithEnforcedReplies<Agency.Command, Agency.Event, Agency.State> {
 
@@ -22,8 +22,7 @@ public final class Agency
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Create(
-      String name, List<Branch> branches, LoanPolicy policy, ActorRef<Reply> replyTo)
+  public record Create(String name, List<Branch> branches, ActorRef<Reply> replyTo)
       implements Command {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
@@ -36,11 +35,10 @@ public final class Agency
 
   public sealed interface Event extends CborSerializable {}
 
-  public record Created(String agencyId, String name, List<Branch> branches, LoanPolicy policy)
-      implements Event {}
+  public record Created(String agencyId, String name, List<Branch> branches) implements Event {}
 
-  /** What an agency is, once created. */
-  public record Details(String agencyId, String name, List<Branch> branches, LoanPolicy policy)
+  /** What an agency is, once created; its policy is the agency's {@code Policy} entity. */
+  public record Details(String agencyId, String name, List<Branch> branches)
       implements CborSerializable {
     public boolean hasBranch(String branchId) {
       return branches.stream().anyMatch(b -> b.branchId().equals(branchId));
@@ -101,7 +99,7 @@ public final class Agency
         .forAnyState()
         .onEvent(
             Created.class,
-            (state, e) -> new State(new Details(e.agencyId(), e.name(), e.branches(), e.policy())))
+            (state, e) -> new State(new Details(e.agencyId(), e.name(), e.branches())))
         .build();
   }
 

@@ -16,7 +16,7 @@ public final class AgencyRules {
    */
   public static Decision<Agency.Event> create(
       Agency.State state, String agencyId, Agency.Create cmd) {
-    Agency.Details wanted = new Agency.Details(agencyId, cmd.name(), cmd.branches(), cmd.policy());
+    Agency.Details wanted = new Agency.Details(agencyId, cmd.name(), cmd.branches());
     if (state.exists()) {
       return state.agency().equals(wanted)
           ? Decision.unchanged()
@@ -24,7 +24,7 @@ public final class AgencyRules {
               AGENCY_ALREADY_EXISTS,
               "agency " + agencyId + " already exists with other data; choose another agencyId");
     }
-    return Decision.persist(new Agency.Created(agencyId, cmd.name(), cmd.branches(), cmd.policy()));
+    return Decision.persist(new Agency.Created(agencyId, cmd.name(), cmd.branches()));
   }
 
   public static Rejection notFound(String agencyId) {

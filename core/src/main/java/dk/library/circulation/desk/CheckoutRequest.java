@@ -2,7 +2,8 @@ package dk.library.circulation.desk;
 
 /**
  * A checkout as a self-service machine or staff desk sends it. {@code checkoutId} is the client's
- * transaction id: a retry with the same id never makes a second loan.
+ * transaction id: a retry with the same id never makes a second loan. {@code damageNote}, optional,
+ * is damage seen on the item now (R24).
  */
 public record CheckoutRequest(
     String checkoutId,
@@ -10,7 +11,8 @@ public record CheckoutRequest(
     String pin,
     String barcode,
     String agencyId,
-    String branchId) {
+    String branchId,
+    String damageNote) {
   @Override
   public String toString() {
     return "CheckoutRequest["

@@ -3,14 +3,16 @@ package dk.library.circulation.desk;
 import static dk.library.circulation.Rejection.Code.BRANCH_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
+import static dk.library.circulation.Rejection.Code.UNKNOWN_MATERIAL_TYPE;
+import static dk.library.circulation.Rejection.Code.UNKNOWN_PATRON_CATEGORY;
 
 import dk.library.circulation.Asks;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
 import dk.library.circulation.agency.Branch;
-import dk.library.circulation.agency.LoanPolicy;
 import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.item.ReturnReceipt;
 import dk.library.circulation.patron.CheckoutOutcome;
 import dk.library.circulation.patron.CheckoutReceipt;
@@ -18,14 +20,19 @@ import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
+import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.policy.Policy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -47,6 +54,7 @@ public final class CirculationDesk {
 
   private final ClusterSharding sharding;
   private final Settings settings;
+  private final TitleReservations reservations = TitleReservations.NONE;
 
   private CirculationDesk(ClusterSharding sharding, Settings settings) {
     this.sharding = sharding;
@@ -58,6 +66,9 @@ public final class CirculationDesk {
     ClusterSharding sharding = ClusterSharding.get(system);
     CirculationDesk desk = new CirculationDesk(sharding, settings);
     sharding.init(Entity.of(Agency.ENTITY_TYPE_KEY, ctx -> Agency.create(ctx.getEntityId())));
+    sharding.init(
+        Entity.of(
+            Policy.ENTITY_TYPE_KEY, ctx -> Policy.create(ctx.getEntityId(), settings.clock())));
     sharding.init(
         Entity.of(
             Patron.ENTITY_TYPE_KEY,
@@ -73,9 +84,86 @@ public final class CirculationDesk {
 
   // Agencies
 
-  public CompletionStage<Result<Agency.Details>> createAgency(
-      String agencyId, String name, List<Branch> branches, LoanPolicy policy) {
-    return agencyAsk(agencyId, r -> new Agency.Create(name, branches, policy, r));
+  /**
+   * Creates the agency and, the first time, its policy (version 1). Repeating the request is
+   * harmless and never overwrites a policy changed since.
+   */
+  public CompletionStage<Result<AgencyView>> createAgency(
+      String agencyId, String name, List<Branch> branches, AgencyPolicy policy, String createdBy) {
+    return agencyAsk(agencyId, r -> new Agency.Create(name, branches, r))
+        .thenCompose(
+            created -> {
+              if (created instanceof Result.Refused<Agency.Details> refused) {
+                return done(refused.rejection());
+              }
+              Agency.Details agency = ((Result.Ok<Agency.Details>) created).value();
+              return policy(agencyId)
+                  .thenCompose(
+                      existing ->
+                          existing instanceof Result.Ok<Policy.PolicyVersion>
+                              ? CompletableFuture.completedFuture(existing)
+                              : policyAsk(
+                                  agencyId,
+                                  (ActorRef<Policy.Reply> r) ->
+                                      new Policy.Change(policy, createdBy, r)))
+                  .thenApply(version -> version.map(v -> view(agency, v)));
+            });
+  }
+
+  /** The agency with its current policy. */
+  public CompletionStage<Result<AgencyView>> agencyView(String agencyId) {
+    return agency(agencyId)
+        .thenCompose(
+            agency -> {
+              if (agency instanceof Result.Refused<Agency.Details> refused) {
+                return done(refused.rejection());
+              }
+              Agency.Details details = ((Result.Ok<Agency.Details>) agency).value();
+              return policy(agencyId).thenApply(version -> version.map(v -> view(details, v)));
+            });
+  }
+
+  private static AgencyView view(Agency.Details agency, Policy.PolicyVersion version) {
+    return new AgencyView(
+        agency.agencyId(), agency.name(), agency.branches(), version.version(), version.policy());
+  }
+
+  /** The current policy version of an agency. */
+  public CompletionStage<Result<Policy.PolicyVersion>> policy(String agencyId) {
+    return policyAsk(agencyId, Policy.Get::new);
+  }
+
+  /** A new policy version for an existing agency; it applies to transactions from now on. */
+  public CompletionStage<Result<Policy.PolicyVersion>> changePolicy(
+      String agencyId, AgencyPolicy policy, String changedBy) {
+    return agency(agencyId)
+        .thenCompose(
+            agency ->
+                agency instanceof Result.Refused<Agency.Details> refused
+                    ? done(refused.rejection())
+                    : policyAsk(
+                        agencyId,
+                        (ActorRef<Policy.Reply> r) -> new Policy.Change(policy, changedBy, r)));
+  }
+
+  public CompletionStage<Result<List<Policy.PolicyVersion>>> policyVersions(String agencyId) {
+    return agency(agencyId)
+        .thenCompose(
+            agency ->
+                agency instanceof Result.Refused<Agency.Details> refused
+                    ? done(refused.rejection())
+                    : ask(policyRef(agencyId), Policy.GetVersions::new)
+                        .thenApply(reply -> Result.ok(((Policy.Versions) reply).versions())));
+  }
+
+  private CompletionStage<Result<Policy.PolicyVersion>> policyAsk(
+      String agencyId, Function<ActorRef<Policy.Reply>, Policy.Command> command) {
+    return ask(policyRef(agencyId), command::apply)
+        .thenApply(
+            reply ->
+                reply instanceof Policy.Current current
+                    ? Result.ok(current.version())
+                    : Result.refused(((Policy.Rejected) reply).rejection()));
   }
 
   public CompletionStage<Result<Agency.Details>> agency(String agencyId) {
@@ -108,12 +196,26 @@ public final class CirculationDesk {
 
   // Patrons and items
 
+  /** R21: a category, when given, must be one the home agency's policy lists. */
   public CompletionStage<Result<Patron.Status>> registerPatron(PatronRegistration registration) {
-    return agency(registration.homeAgencyId())
+    return policy(registration.homeAgencyId())
         .thenCompose(
             home -> {
-              if (home instanceof Result.Refused<Agency.Details> refused) {
+              if (home instanceof Result.Refused<Policy.PolicyVersion> refused) {
                 return done(refused.rejection());
+              }
+              AgencyPolicy policy = ((Result.Ok<Policy.PolicyVersion>) home).value().policy();
+              if (registration.category() != null
+                  && !policy.patronCategories().containsKey(registration.category())) {
+                return done(
+                    Rejection.of(
+                        UNKNOWN_PATRON_CATEGORY,
+                        "agency "
+                            + registration.homeAgencyId()
+                            + " has no patron category '"
+                            + registration.category()
+                            + "'; its categories are "
+                            + new TreeSet<>(policy.patronCategories().keySet())));
               }
               // Hashed here, so the patron entity and its journal never see the PIN itself.
               PinHash pin = PinHash.of(registration.pin(), settings.pinIterations());
@@ -126,6 +228,7 @@ public final class CirculationDesk {
                               registration.email(),
                               registration.mobile(),
                               registration.homeAgencyId(),
+                              registration.category(),
                               r))
                   .thenApply(CirculationDesk::patronStatus);
             });
@@ -148,22 +251,50 @@ public final class CirculationDesk {
         : Result.refused(((Patron.Rejected) reply).rejection());
   }
 
+  /** The material type must be one the owning agency's policy lists (R16, R23). */
   public CompletionStage<Result<ItemStatus>> registerItem(
-      String barcode, String titleId, String title, String agencyId, String materialType) {
-    return agency(agencyId)
+      String barcode,
+      String titleId,
+      String title,
+      String agencyId,
+      String materialType,
+      Integer loanPeriodDays,
+      boolean notForHomeLoan) {
+    return policy(agencyId)
         .thenCompose(
             owner -> {
-              if (owner instanceof Result.Refused<Agency.Details> refused) {
+              if (owner instanceof Result.Refused<Policy.PolicyVersion> refused) {
                 return done(refused.rejection());
+              }
+              AgencyPolicy policy = ((Result.Ok<Policy.PolicyVersion>) owner).value().policy();
+              if (policy.material(materialType) == null) {
+                return done(
+                    Rejection.of(
+                        UNKNOWN_MATERIAL_TYPE,
+                        "agency "
+                            + agencyId
+                            + " lends no material type '"
+                            + materialType
+                            + "'; its types are "
+                            + new TreeSet<>(policy.materialTypes().keySet())));
               }
               return ask(
                       itemRef(barcode),
                       (ActorRef<Item.Reply> r) ->
-                          new Item.Register(titleId, title, agencyId, materialType, r))
-                  .thenApply(
-                      reply ->
-                          itemResult(reply).map(s -> new ItemStatus(s.item(), false, null, null)));
+                          new Item.Register(
+                              titleId,
+                              title,
+                              agencyId,
+                              materialType,
+                              loanPeriodDays,
+                              notForHomeLoan,
+                              r))
+                  .thenApply(reply -> itemResult(reply).map(CirculationDesk::shelved));
             });
+  }
+
+  private static ItemStatus shelved(Item.Status s) {
+    return new ItemStatus(s.item(), false, null, null, s.damage());
   }
 
   /** The item, and while it is on loan the due date the borrower's record holds. */
@@ -177,7 +308,7 @@ public final class CirculationDesk {
               }
               Item.Status status = item.status();
               if (status.loan() == null) {
-                return ok(new ItemStatus(status.item(), false, null, null));
+                return ok(shelved(status));
               }
               return patronStatus(status.loan().cardNumber())
                   .thenApply(
@@ -190,7 +321,9 @@ public final class CirculationDesk {
                                     .findFirst()
                                     .orElse(null)
                                 : null;
-                        return Result.ok(new ItemStatus(status.item(), true, status.loan(), due));
+                        return Result.ok(
+                            new ItemStatus(
+                                status.item(), true, status.loan(), due, status.damage()));
                       });
             });
   }
@@ -210,14 +343,21 @@ public final class CirculationDesk {
               if (agency instanceof Result.Refused<Agency.Details> refused) {
                 return done(refused.rejection());
               }
-              LoanPolicy policy = ((Result.Ok<Agency.Details>) agency).value().policy();
+              return policy(request.agencyId());
+            })
+        .thenCompose(
+            policy -> {
+              if (policy instanceof Result.Refused<Policy.PolicyVersion> refused) {
+                return done(refused.rejection());
+              }
+              AgencyPolicy current = ((Result.Ok<Policy.PolicyVersion>) policy).value().policy();
               return ask(itemRef(request.barcode()), Item.GetStatus::new)
-                  .thenCompose(reply -> checkItemThenApprove(request, policy, itemResult(reply)));
+                  .thenCompose(reply -> checkItemThenApprove(request, current, itemResult(reply)));
             });
   }
 
   private CompletionStage<Result<CheckoutReceipt>> checkItemThenApprove(
-      CheckoutRequest request, LoanPolicy policy, ItemResult item) {
+      CheckoutRequest request, AgencyPolicy policy, ItemResult item) {
     if (item.rejection() != null) {
       return done(item.rejection());
     }
@@ -235,6 +375,10 @@ public final class CirculationDesk {
     if (status.loan() != null && !status.loan().checkoutId().equals(request.checkoutId())) {
       return done(Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
     }
+    Rejection notLendable = ItemRules.homeLoanRefusal(status.item(), policy);
+    if (notLendable != null) {
+      return done(notLendable);
+    }
     return ask(
             patronRef(request.cardNumber()),
             (ActorRef<Patron.Reply> r) ->
@@ -245,6 +389,8 @@ public final class CirculationDesk {
                     request.agencyId(),
                     request.branchId(),
                     policy,
+                    status.item().materialType(),
+                    status.item().loanPeriodDays(),
                     r))
         .thenCompose(
             reply -> {
@@ -264,6 +410,7 @@ public final class CirculationDesk {
                     request.cardNumber(),
                     request.agencyId(),
                     request.branchId(),
+                    request.damageNote(),
                     r))
         .handle(
             (reply, failure) -> {
@@ -377,39 +524,95 @@ public final class CirculationDesk {
               if (status instanceof Result.Refused<Patron.Status> refused) {
                 return done(refused.rejection());
               }
-              List<String> agencies =
-                  ((Result.Ok<Patron.Status>) status)
-                      .value().loans().stream().map(Loan::agencyId).distinct().toList();
+              Patron.Status patron = ((Result.Ok<Patron.Status>) status).value();
+              Set<String> agencies = new HashSet<>();
+              agencies.add(patron.homeAgencyId());
+              patron.loans().forEach(loan -> agencies.add(loan.agencyId()));
               return policies(agencies)
-                  .thenCompose(
-                      policies ->
-                          ask(
-                                  patronRef(cardNumber),
-                                  (ActorRef<Patron.Reply> r) ->
-                                      new Patron.Renew(pin, barcodes, policies, r))
-                              .thenApply(
-                                  reply ->
-                                      reply instanceof Patron.Renewals renewals
-                                          ? Result.ok(renewals.results())
-                                          : Result.refused(((Patron.Rejected) reply).rejection())));
+                  .thenCombine(
+                      reservations.reservedByOthers(cardNumber, patron.loans()),
+                      (policies, reserved) ->
+                          (Function<ActorRef<Patron.Reply>, Patron.Command>)
+                              r ->
+                                  new Patron.Renew(
+                                      pin,
+                                      barcodes,
+                                      policies,
+                                      reserved,
+                                      policies.containsKey(patron.homeAgencyId())
+                                          ? policies
+                                              .get(patron.homeAgencyId())
+                                              .feeBlockThresholdDkk()
+                                          : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK,
+                                      r))
+                  .thenCompose(renew -> ask(patronRef(cardNumber), renew))
+                  .thenApply(
+                      reply ->
+                          reply instanceof Patron.Renewals renewals
+                              ? Result.ok(renewals.results())
+                              : Result.refused(((Patron.Rejected) reply).rejection()));
             });
   }
 
-  private CompletionStage<Map<String, LoanPolicy>> policies(List<String> agencyIds) {
-    CompletableFuture<Map<String, LoanPolicy>> all =
+  private CompletionStage<Map<String, AgencyPolicy>> policies(Set<String> agencyIds) {
+    CompletableFuture<Map<String, AgencyPolicy>> all =
         CompletableFuture.completedFuture(new HashMap<>());
     for (String agencyId : agencyIds) {
       all =
           all.thenCombine(
-              agency(agencyId).toCompletableFuture(),
+              policy(agencyId).toCompletableFuture(),
               (map, result) -> {
-                if (result instanceof Result.Ok<Agency.Details> ok) {
+                if (result instanceof Result.Ok<Policy.PolicyVersion> ok) {
                   map.put(agencyId, ok.value().policy());
                 }
                 return map;
               });
     }
     return all;
+  }
+
+  // Fees and blocks
+
+  /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
+  public CompletionStage<Result<Patron.Status>> chargeFee(
+      String cardNumber, String feeId, int amountDkk, String reason, String agencyId) {
+    return policy(agencyId)
+        .thenCompose(
+            policy ->
+                policy instanceof Result.Refused<Policy.PolicyVersion> refused
+                    ? done(refused.rejection())
+                    : patronAsk(
+                        cardNumber,
+                        r ->
+                            new Patron.ChargeFee(
+                                feeId,
+                                amountDkk,
+                                reason,
+                                ((Result.Ok<Policy.PolicyVersion>) policy)
+                                    .value()
+                                    .policy()
+                                    .feeBlockThresholdDkk(),
+                                r)));
+  }
+
+  public CompletionStage<Result<Patron.Status>> pay(
+      String cardNumber, String paymentId, int amountDkk) {
+    return patronAsk(cardNumber, r -> new Patron.Pay(paymentId, amountDkk, r));
+  }
+
+  /** R46. */
+  public CompletionStage<Result<Patron.Status>> suspend(
+      String cardNumber, LocalDate until, String reason, String by) {
+    return patronAsk(cardNumber, r -> new Patron.Suspend(until, reason, by, r));
+  }
+
+  public CompletionStage<Result<Patron.Status>> liftSuspension(String cardNumber, String by) {
+    return patronAsk(cardNumber, r -> new Patron.LiftSuspension(by, r));
+  }
+
+  private CompletionStage<Result<Patron.Status>> patronAsk(
+      String cardNumber, Function<ActorRef<Patron.Reply>, Patron.Command> command) {
+    return ask(patronRef(cardNumber), command::apply).thenApply(CirculationDesk::patronStatus);
   }
 
   // Plumbing
@@ -441,6 +644,10 @@ public final class CirculationDesk {
 
   private EntityRef<Agency.Command> agencyRef(String agencyId) {
     return sharding.entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
+  }
+
+  private EntityRef<Policy.Command> policyRef(String agencyId) {
+    return sharding.entityRefFor(Policy.ENTITY_TYPE_KEY, agencyId);
   }
 
   private EntityRef<Patron.Command> patronRef(String cardNumber) {

@@ -48,15 +48,24 @@ public final class Item
 
   public sealed interface Command extends CborSerializable {}
 
+  /** {@code loanPeriodDays} (R16) and {@code notForHomeLoan} (R23) are the item's own terms. */
   public record Register(
-      String titleId, String title, String agencyId, String materialType, ActorRef<Reply> replyTo)
+      String titleId,
+      String title,
+      String agencyId,
+      String materialType,
+      Integer loanPeriodDays,
+      boolean notForHomeLoan,
+      ActorRef<Reply> replyTo)
       implements Command {}
 
+  /** {@code damageNote}, when given, is damage seen at checkout (R24). */
   public record Lend(
       String checkoutId,
       String cardNumber,
       String agencyId,
       String branchId,
+      String damageNote,
       ActorRef<Reply> replyTo)
       implements Command {}
 
@@ -91,7 +100,8 @@ public final class Item
   public record Rejected(Rejection rejection) implements Reply {}
 
   /** {@code loan} is null while the item is on the shelf. */
-  public record Status(ItemDetails item, CurrentLoan loan) implements CborSerializable {}
+  public record Status(ItemDetails item, CurrentLoan loan, List<DamageNote> damage)
+      implements CborSerializable {}
 
   // Events
 
@@ -103,6 +113,9 @@ public final class Item
       implements Event {}
 
   public record LendCancelled(String checkoutId) implements Event {}
+
+  /** R24: damage recorded at a checkout, so that borrower is not charged for it. */
+  public record DamageNoted(DamageNote note) implements Event {}
 
   public record ItemReturned(ReturnReceipt receipt) implements Event {}
 
@@ -119,13 +132,14 @@ public final class Item
       CurrentLoan loan,
       List<String> cancelledCheckouts,
       ReturnReceipt lastReturn,
-      List<UnsettledReturn> unsettledReturns)
+      List<UnsettledReturn> unsettledReturns,
+      List<DamageNote> damage)
       implements CborSerializable {
 
     static final int REMEMBERED_CANCELLATIONS = 20;
 
     public static State empty() {
-      return new State(null, null, List.of(), null, List.of());
+      return new State(null, null, List.of(), null, List.of(), List.of());
     }
 
     public boolean registered() {
@@ -133,7 +147,7 @@ public final class Item
     }
 
     State registered(ItemDetails d) {
-      return new State(d, loan, cancelledCheckouts, lastReturn, unsettledReturns);
+      return new State(d, loan, cancelledCheckouts, lastReturn, unsettledReturns, damage);
     }
 
     State lent(Lent e) {
@@ -142,7 +156,8 @@ public final class Item
           new CurrentLoan(e.checkoutId(), e.cardNumber(), e.branchId(), e.lentAt()),
           cancelledCheckouts,
           lastReturn,
-          unsettledReturns);
+          unsettledReturns,
+          damage);
     }
 
     State cancelled(String checkoutId) {
@@ -151,20 +166,31 @@ public final class Item
       while (next.size() > REMEMBERED_CANCELLATIONS) {
         next.remove(0);
       }
-      return new State(details, loan, List.copyOf(next), lastReturn, unsettledReturns);
+      return new State(details, loan, List.copyOf(next), lastReturn, unsettledReturns, damage);
     }
 
     State returned(ReturnReceipt receipt) {
       List<UnsettledReturn> next = new ArrayList<>(unsettledReturns);
       next.add(
           new UnsettledReturn(receipt.checkoutId(), receipt.cardNumber(), receipt.returnedAt()));
-      return new State(details, null, cancelledCheckouts, receipt, List.copyOf(next));
+      return new State(details, null, cancelledCheckouts, receipt, List.copyOf(next), damage);
     }
 
     State noticeConfirmed(String checkoutId) {
       List<UnsettledReturn> next =
           unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList();
-      return new State(details, loan, cancelledCheckouts, lastReturn, next);
+      return new State(details, loan, cancelledCheckouts, lastReturn, next, damage);
+    }
+
+    State damaged(DamageNote note) {
+      List<DamageNote> next = new ArrayList<>(damage);
+      next.add(note);
+      return new State(
+          details, loan, cancelledCheckouts, lastReturn, unsettledReturns, List.copyOf(next));
+    }
+
+    public Status status() {
+      return new Status(details, loan, damage);
     }
   }
 
@@ -207,7 +233,7 @@ public final class Item
                     Effect(),
                     ItemRules.register(state, barcode, cmd),
                     cmd.replyTo(),
-                    s -> new StatusReply(new Status(s.details(), s.loan())),
+                    s -> new StatusReply(s.status()),
                     Rejected::new))
         .onCommand(
             Lend.class,
@@ -216,7 +242,7 @@ public final class Item
                     Effect(),
                     ItemRules.lend(state, barcode, cmd, clock.instant()),
                     cmd.replyTo(),
-                    s -> new StatusReply(new Status(s.details(), s.loan())),
+                    s -> new StatusReply(s.status()),
                     Rejected::new))
         .onCommand(
             SettleLend.class,
@@ -237,7 +263,7 @@ public final class Item
                     .reply(
                         cmd.replyTo(),
                         state.registered()
-                            ? new StatusReply(new Status(state.details(), state.loan()))
+                            ? new StatusReply(state.status())
                             : new Rejected(ItemRules.notFound(barcode))))
         .onCommand(
             ReturnSettled.class,
@@ -300,6 +326,7 @@ public final class Item
         .onEvent(ItemRegistered.class, (state, e) -> state.registered(e.details()))
         .onEvent(Lent.class, State::lent)
         .onEvent(LendCancelled.class, (state, e) -> state.cancelled(e.checkoutId()))
+        .onEvent(DamageNoted.class, (state, e) -> state.damaged(e.note()))
         .onEvent(ItemReturned.class, (state, e) -> state.returned(e.receipt()))
         .onEvent(ReturnNoticeConfirmed.class, (state, e) -> state.noticeConfirmed(e.checkoutId()))
         .build();

@@ -6,10 +6,13 @@ import static dk.library.circulation.Rejection.Code.ITEM_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_ON_LOAN;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
+import static dk.library.circulation.Rejection.Code.NOT_FOR_HOME_LOAN;
 
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
+import java.util.List;
 
 /** The item's side of circulation as pure functions. */
 public final class ItemRules {
@@ -19,7 +22,14 @@ public final class ItemRules {
   /** Registering the same copy again is harmless; another copy under a taken barcode is refused. */
   public static Decision<Item.Event> register(Item.State state, String barcode, Item.Register cmd) {
     ItemDetails wanted =
-        new ItemDetails(barcode, cmd.titleId(), cmd.title(), cmd.agencyId(), cmd.materialType());
+        new ItemDetails(
+            barcode,
+            cmd.titleId(),
+            cmd.title(),
+            cmd.agencyId(),
+            cmd.materialType(),
+            cmd.loanPeriodDays(),
+            cmd.notForHomeLoan());
     if (state.registered()) {
       return state.details().equals(wanted)
           ? Decision.unchanged()
@@ -52,7 +62,29 @@ public final class ItemRules {
           CHECKOUT_CANCELLED,
           "checkout " + cmd.checkoutId() + " was cancelled; start a new checkout");
     }
-    return Decision.persist(new Item.Lent(cmd.checkoutId(), cmd.cardNumber(), cmd.branchId(), now));
+    Item.Lent lent = new Item.Lent(cmd.checkoutId(), cmd.cardNumber(), cmd.branchId(), now);
+    if (cmd.damageNote() == null) {
+      return Decision.persist(lent);
+    }
+    return new Decision.Persist<>(
+        List.of(
+            lent, new Item.DamageNoted(new DamageNote(cmd.damageNote(), cmd.checkoutId(), now))));
+  }
+
+  /**
+   * R23: an item, or its whole material type, may be for use in the library only; null if lendable.
+   */
+  public static Rejection homeLoanRefusal(ItemDetails item, AgencyPolicy policy) {
+    AgencyPolicy.MaterialRule rule = policy.material(item.materialType());
+    if (item.notForHomeLoan() || (rule != null && !rule.homeLoan())) {
+      return Rejection.of(
+          NOT_FOR_HOME_LOAN,
+          "item "
+              + item.barcode()
+              + (item.notForHomeLoan() ? "" : " (" + item.materialType() + ")")
+              + " is for use in the library only and cannot be checked out");
+    }
+    return null;
   }
 
   public static Decision<Item.Event> settleLend(Item.State state, String checkoutId) {

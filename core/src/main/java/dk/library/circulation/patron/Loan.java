@@ -12,11 +12,12 @@ public record Loan(
     String branchId,
     Instant checkedOutAt,
     LocalDate dueDate,
-    int renewals)
+    int renewals,
+    LoanTerms terms)
     implements CborSerializable {
 
   Loan renewedUntil(LocalDate newDueDate) {
     return new Loan(
-        barcode, checkoutId, agencyId, branchId, checkedOutAt, newDueDate, renewals + 1);
+        barcode, checkoutId, agencyId, branchId, checkedOutAt, newDueDate, renewals + 1, terms);
   }
 }

@@ -1,14 +1,16 @@
 package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
-import dk.library.circulation.agency.LoanPolicy;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,22 +54,30 @@ public final class Patron
 
   public sealed interface Command extends CborSerializable {}
 
+  /** {@code category} (R21) may be null: the agency's default limits apply. */
   public record Register(
       PinHash pin,
       String name,
       String email,
       String mobile,
       String homeAgencyId,
+      String category,
       ActorRef<Reply> replyTo)
       implements Command {}
 
+  /**
+   * The lending agency's current policy and the item's material type and own loan period decide the
+   * loan's terms (R16, R20, R21, R30, R32).
+   */
   public record BeginCheckout(
       String checkoutId,
       String pin,
       String barcode,
       String agencyId,
       String branchId,
-      LoanPolicy policy,
+      AgencyPolicy policy,
+      String materialType,
+      Integer itemLoanPeriodDays,
       ActorRef<Reply> replyTo)
       implements Command {
     @Override
@@ -81,11 +91,17 @@ public final class Patron
   public record AbandonCheckout(String checkoutId, Rejection reason, ActorRef<Reply> replyTo)
       implements Command {}
 
-  /** Renews the named loans, or every loan when {@code barcodes} is empty. */
+  /**
+   * Renews the named loans, or every loan when {@code barcodes} is empty, each by its agency's
+   * current policy; {@code reservedBarcodes} are loans whose title another patron has reserved
+   * (R18). {@code feeBlockThresholdDkk} is the home agency's (R32).
+   */
   public record Renew(
       String pin,
       List<String> barcodes,
-      Map<String, LoanPolicy> policyByAgency,
+      Map<String, AgencyPolicy> policyByAgency,
+      Set<String> reservedBarcodes,
+      int feeBlockThresholdDkk,
       ActorRef<Reply> replyTo)
       implements Command {
     @Override
@@ -99,6 +115,19 @@ public final class Patron
       implements Command {}
 
   public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
+
+  /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
+  public record ChargeFee(
+      String feeId, int amountDkk, String reason, int feeBlockThresholdDkk, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record Pay(String paymentId, int amountDkk, ActorRef<Reply> replyTo) implements Command {}
+
+  /** R46: suspension for breaking the house rules, through {@code until}. */
+  public record Suspend(LocalDate until, String reason, String suspendedBy, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record LiftSuspension(String liftedBy, ActorRef<Reply> replyTo) implements Command {}
 
   /** The patron's status, if the PIN matches (R4): a terminal's status check, a patron login. */
   public record CheckPin(String pin, ActorRef<Reply> replyTo) implements Command {
@@ -142,6 +171,7 @@ public final class Patron
       String email,
       String mobile,
       String homeAgencyId,
+      String category,
       Instant registeredAt)
       implements Event {}
 
@@ -156,6 +186,14 @@ public final class Patron
 
   public record LoanEnded(String barcode, String checkoutId, Instant returnedAt) implements Event {}
 
+  public record FeeCharged(Fees.Fee fee, int feeBlockThresholdDkk) implements Event {}
+
+  public record PaymentReceived(Fees.Payment payment) implements Event {}
+
+  public record Suspended(Fees.Suspension suspension) implements Event {}
+
+  public record SuspensionLifted(String liftedBy, Instant at) implements Event {}
+
   // State
 
   public record Profile(
@@ -165,6 +203,7 @@ public final class Patron
       String email,
       String mobile,
       String homeAgencyId,
+      String category,
       Instant registeredAt)
       implements CborSerializable {}
 
@@ -175,8 +214,14 @@ public final class Patron
       String email,
       String mobile,
       String homeAgencyId,
+      String category,
       List<Loan> loans,
-      List<PendingCheckout> pendingCheckouts)
+      List<PendingCheckout> pendingCheckouts,
+      int balanceDkk,
+      List<Fees.Fee> fees,
+      List<Fees.Payment> payments,
+      Fees.Suspension suspension,
+      List<Fees.Block> blocks)
       implements CborSerializable {}
 
   public record RenewalResult(
@@ -191,38 +236,67 @@ public final class Patron
       Profile profile,
       Map<String, Loan> loans,
       Map<String, PendingCheckout> pending,
-      Map<String, CheckoutOutcome> outcomes)
+      Map<String, CheckoutOutcome> outcomes,
+      Fees.Ledger ledger,
+      Fees.Suspension suspension)
       implements CborSerializable {
 
     static final int REMEMBERED_OUTCOMES = 100;
 
     public static State empty() {
-      return new State(null, Map.of(), Map.of(), Map.of());
+      return new State(null, Map.of(), Map.of(), Map.of(), Fees.Ledger.empty(), null);
     }
 
     public boolean registered() {
       return profile != null;
     }
 
-    public Status status() {
+    /** The patron as staff and the patron see them, with the blocks in force on {@code today}. */
+    public Status status(LocalDate today) {
       return new Status(
           profile.cardNumber(),
           profile.name(),
           profile.email(),
           profile.mobile(),
           profile.homeAgencyId(),
+          profile.category(),
           List.copyOf(loans.values()),
-          List.copyOf(pending.values()));
+          List.copyOf(pending.values()),
+          ledger.balanceDkk(),
+          ledger.fees(),
+          ledger.payments(),
+          suspension,
+          blocks(today));
+    }
+
+    /** R46 a running suspension, R32 a fee block not yet paid off. */
+    List<Fees.Block> blocks(LocalDate today) {
+      List<Fees.Block> blocks = new ArrayList<>();
+      if (suspension != null && suspension.activeOn(today)) {
+        blocks.add(
+            new Fees.Block(
+                "PATRON_SUSPENDED",
+                "suspended until " + suspension.until() + ": " + suspension.reason()));
+      }
+      if (ledger.blocked() && ledger.balanceDkk() > 0) {
+        blocks.add(
+            new Fees.Block(
+                "FEES_OWED",
+                "owes "
+                    + ledger.balanceDkk()
+                    + " DKK; borrowing and renewing are blocked until it is all paid"));
+      }
+      return blocks;
     }
 
     State withProfile(Profile p) {
-      return new State(p, loans, pending, outcomes);
+      return new State(p, loans, pending, outcomes, ledger, suspension);
     }
 
     State withPending(PendingCheckout p) {
       Map<String, PendingCheckout> next = new LinkedHashMap<>(pending);
       next.put(p.checkoutId(), p);
-      return new State(profile, loans, Map.copyOf(next), outcomes);
+      return new State(profile, loans, Map.copyOf(next), outcomes, ledger, suspension);
     }
 
     State completed(String checkoutId) {
@@ -236,7 +310,9 @@ public final class Patron
           profile,
           nextLoans,
           without(pending, checkoutId),
-          remember(checkoutId, CheckoutOutcome.lent(p.receipt(profile.cardNumber()))));
+          remember(checkoutId, CheckoutOutcome.lent(p.receipt(profile.cardNumber()))),
+          ledger,
+          suspension);
     }
 
     State abandoned(String checkoutId, Rejection reason) {
@@ -248,7 +324,9 @@ public final class Patron
           profile,
           loans,
           without(pending, checkoutId),
-          remember(checkoutId, CheckoutOutcome.refused(p.barcode(), reason)));
+          remember(checkoutId, CheckoutOutcome.refused(p.barcode(), reason)),
+          ledger,
+          suspension);
     }
 
     State renewed(String barcode, LocalDate dueDate) {
@@ -258,7 +336,7 @@ public final class Patron
       }
       Map<String, Loan> next = new LinkedHashMap<>(loans);
       next.put(barcode, loan.renewedUntil(dueDate));
-      return new State(profile, next, pending, outcomes);
+      return new State(profile, next, pending, outcomes, ledger, suspension);
     }
 
     State loanEnded(String barcode, String checkoutId) {
@@ -266,7 +344,15 @@ public final class Patron
       if (loan == null || !loan.checkoutId().equals(checkoutId)) {
         return this;
       }
-      return new State(profile, without(loans, barcode), pending, outcomes);
+      return new State(profile, without(loans, barcode), pending, outcomes, ledger, suspension);
+    }
+
+    State withLedger(Fees.Ledger next) {
+      return new State(profile, loans, pending, outcomes, next, suspension);
+    }
+
+    State withSuspension(Fees.Suspension next) {
+      return new State(profile, loans, pending, outcomes, ledger, next);
     }
 
     private Map<String, CheckoutOutcome> remember(String checkoutId, CheckoutOutcome outcome) {
@@ -333,7 +419,7 @@ public final class Patron
                     Effect(),
                     PatronRules.register(state, cardNumber, cmd, clock.instant()),
                     cmd.replyTo(),
-                    s -> new StatusReply(s.status()),
+                    s -> new StatusReply(s.status(today())),
                     Rejected::new))
         .onCommand(
             BeginCheckout.class,
@@ -369,7 +455,7 @@ public final class Patron
             (state, cmd) ->
                 Replies.decide(
                     Effect(),
-                    PatronRules.endLoan(state, cmd),
+                    PatronRules.endLoan(state, cmd, zone),
                     cmd.replyTo(),
                     s -> new LoanEndedReply(cmd.barcode()),
                     Rejected::new))
@@ -380,7 +466,7 @@ public final class Patron
                     .reply(
                         cmd.replyTo(),
                         state.registered()
-                            ? new StatusReply(state.status())
+                            ? new StatusReply(state.status(today()))
                             : new Rejected(PatronRules.notFound(cardNumber))))
         .onCommand(
             CheckPin.class,
@@ -389,8 +475,36 @@ public final class Patron
               return Effect()
                   .reply(
                       cmd.replyTo(),
-                      refusal == null ? new StatusReply(state.status()) : new Rejected(refusal));
+                      refusal == null
+                          ? new StatusReply(state.status(today()))
+                          : new Rejected(refusal));
             })
+        .onCommand(
+            ChargeFee.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.chargeFee(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            Pay.class,
+            (state, cmd) ->
+                status(
+                    state, PatronRules.pay(state, cardNumber, cmd, clock.instant()), cmd.replyTo()))
+        .onCommand(
+            Suspend.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.suspend(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            LiftSuspension.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.liftSuspension(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo()))
         .onCommand(ResolvePendingCheckout.class, this::onResolvePending)
         .onCommand(LendSettled.class, this::onLendSettled)
         .onCommand(
@@ -404,6 +518,16 @@ public final class Patron
               return Effect().none().thenNoReply();
             })
         .build();
+  }
+
+  private LocalDate today() {
+    return LocalDate.ofInstant(clock.instant(), zone);
+  }
+
+  private ReplyEffect<Event, State> status(
+      State state, Decision<Event> decision, ActorRef<Reply> replyTo) {
+    return Replies.decide(
+        Effect(), decision, replyTo, s -> new StatusReply(s.status(today())), Rejected::new);
   }
 
   private static Reply checkoutReply(State state, String checkoutId) {
@@ -465,7 +589,16 @@ public final class Patron
                         e.email(),
                         e.mobile(),
                         e.homeAgencyId(),
+                        e.category(),
                         e.registeredAt())))
+        .onEvent(
+            FeeCharged.class,
+            (state, e) ->
+                state.withLedger(state.ledger().charged(e.fee(), e.feeBlockThresholdDkk())))
+        .onEvent(
+            PaymentReceived.class, (state, e) -> state.withLedger(state.ledger().paid(e.payment())))
+        .onEvent(Suspended.class, (state, e) -> state.withSuspension(e.suspension()))
+        .onEvent(SuspensionLifted.class, (state, e) -> state.withSuspension(null))
         .onEvent(CheckoutBegun.class, (state, e) -> state.withPending(e.pending()))
         .onEvent(CheckoutCompleted.class, (state, e) -> state.completed(e.checkoutId()))
         .onEvent(CheckoutAbandoned.class, (state, e) -> state.abandoned(e.checkoutId(), e.reason()))

@@ -1,21 +1,27 @@
 package dk.library.circulation.patron;
 
 import static dk.library.circulation.Rejection.Code.CHECKOUT_CANCELLED;
+import static dk.library.circulation.Rejection.Code.EXPRESS_LOAN_NOT_RENEWABLE;
+import static dk.library.circulation.Rejection.Code.FEES_OWED;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
 import static dk.library.circulation.Rejection.Code.LOAN_LIMIT_REACHED;
 import static dk.library.circulation.Rejection.Code.LOAN_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.PATRON_ALREADY_REGISTERED;
 import static dk.library.circulation.Rejection.Code.PATRON_NOT_FOUND;
+import static dk.library.circulation.Rejection.Code.PATRON_SUSPENDED;
+import static dk.library.circulation.Rejection.Code.PAYMENT_EXCEEDS_BALANCE;
 import static dk.library.circulation.Rejection.Code.RENEWAL_LIMIT_REACHED;
+import static dk.library.circulation.Rejection.Code.TITLE_RESERVED;
 import static dk.library.circulation.Rejection.Code.TRANSACTION_ID_REUSED;
 import static dk.library.circulation.Rejection.Code.WRONG_PIN;
 
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
-import dk.library.circulation.agency.LoanPolicy;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,12 +42,20 @@ public final class PatronRules {
     }
     return Decision.persist(
         new Patron.Registered(
-            cardNumber, cmd.pin(), cmd.name(), cmd.email(), cmd.mobile(), cmd.homeAgencyId(), now));
+            cardNumber,
+            cmd.pin(),
+            cmd.name(),
+            cmd.email(),
+            cmd.mobile(),
+            cmd.homeAgencyId(),
+            cmd.category(),
+            now));
   }
 
   /**
-   * The patron's approval of a checkout (R4 PIN, R16 loan period, R21 loan limit). A retry with the
-   * same checkout id changes nothing: the reply repeats the approval or the final outcome.
+   * The patron's approval of a checkout (R4 PIN, R46 suspension, R32 fee block, R16 loan period,
+   * R21 loan limit of the patron's category). A retry with the same checkout id changes nothing:
+   * the reply repeats the approval or the final outcome.
    */
   public static Decision<Patron.Event> beginCheckout(
       Patron.State state,
@@ -80,16 +94,26 @@ public final class PatronRules {
           ITEM_ON_LOAN,
           "a checkout of item " + cmd.barcode() + " for this patron is already under way");
     }
+    Rejection blocked =
+        block(state, LocalDate.ofInstant(now, zone), cmd.policy().feeBlockThresholdDkk());
+    if (blocked != null) {
+      return new Decision.Refuse<>(blocked);
+    }
     int held = state.loans().size() + state.pending().size();
-    if (held >= cmd.policy().maxLoans()) {
+    int maxLoans = cmd.policy().limitsFor(state.profile().category()).maxLoans();
+    if (held >= maxLoans) {
       return Decision.refuse(
           LOAN_LIMIT_REACHED,
           "the patron has "
               + held
               + " loans and the agency allows at most "
-              + cmd.policy().maxLoans()
+              + maxLoans
+              + (state.profile().category() == null
+                  ? ""
+                  : " for category " + state.profile().category())
               + "; return an item first");
     }
+    int loanPeriod = cmd.policy().loanPeriodFor(cmd.materialType(), cmd.itemLoanPeriodDays());
     return Decision.persist(
         new Patron.CheckoutBegun(
             new PendingCheckout(
@@ -98,15 +122,39 @@ public final class PatronRules {
                 cmd.agencyId(),
                 cmd.branchId(),
                 now,
-                dueDate(now, zone, cmd.policy()))));
+                dueDate(now, zone, loanPeriod),
+                LoanTerms.of(cmd.policy(), cmd.materialType()))));
   }
 
   /**
-   * R16: the due date is the agency's loan period after the day of checkout, in the library's time
-   * zone.
+   * R16: the due date is the loan period (the item's, its material type's or the agency's) after
+   * the day of checkout, in the library's time zone.
    */
-  public static LocalDate dueDate(Instant now, ZoneId zone, LoanPolicy policy) {
-    return LocalDate.ofInstant(now, zone).plusDays(policy.loanPeriodDays());
+  public static LocalDate dueDate(Instant now, ZoneId zone, int loanPeriodDays) {
+    return LocalDate.ofInstant(now, zone).plusDays(loanPeriodDays);
+  }
+
+  /**
+   * Why the patron may not borrow or renew today, or null: R46 a staff suspension still running,
+   * R32 fees at or over the threshold, or any balance left once the block started (it lasts until
+   * the whole amount is paid).
+   */
+  public static Rejection block(Patron.State state, LocalDate today, int feeBlockThresholdDkk) {
+    Fees.Suspension suspension = state.suspension();
+    if (suspension != null && suspension.activeOn(today)) {
+      return Rejection.of(
+          PATRON_SUSPENDED,
+          "the patron is suspended until " + suspension.until() + " (" + suspension.reason() + ")");
+    }
+    int balance = state.ledger().balanceDkk();
+    if (balance >= feeBlockThresholdDkk || (state.ledger().blocked() && balance > 0)) {
+      return Rejection.of(
+          FEES_OWED,
+          "the patron owes "
+              + balance
+              + " DKK; borrowing and renewing are blocked until the whole amount is paid");
+    }
+    return null;
   }
 
   public static Decision<Patron.Event> complete(Patron.State state, String checkoutId) {
@@ -146,9 +194,12 @@ public final class PatronRules {
       List<Patron.Event> events, List<Patron.RenewalResult> results, Rejection refusal) {}
 
   /**
-   * R19: a loan is renewed while it has had fewer renewals than the agency allows; the new due date
-   * is one loan period from today, never earlier than the current one. Renewing one named loan that
-   * cannot be renewed is refused; renewing all answers per loan.
+   * R19: a loan is renewed while it has had fewer renewals than its agency allows and, where the
+   * agency caps the total loan period, until that cap; the new due date is one loan period from
+   * today, never earlier than the current one nor later than the cap. R20: express loans are never
+   * renewed. R18: nor loans whose title another patron has reserved. R32/R46: a blocked patron
+   * renews nothing. Renewing one named loan that cannot be renewed is refused; renewing all answers
+   * per loan.
    */
   public static RenewalDecision renew(
       Patron.State state,
@@ -164,57 +215,189 @@ public final class PatronRules {
       return new RenewalDecision(
           List.of(), List.of(), Rejection.of(WRONG_PIN, "the PIN does not match this card"));
     }
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    Rejection blocked = block(state, today, cmd.feeBlockThresholdDkk());
+    if (blocked != null) {
+      return new RenewalDecision(List.of(), List.of(), blocked);
+    }
     List<String> barcodes =
         cmd.barcodes().isEmpty() ? List.copyOf(state.loans().keySet()) : cmd.barcodes();
     List<Patron.Event> events = new ArrayList<>();
     List<Patron.RenewalResult> results = new ArrayList<>();
     for (String barcode : barcodes) {
       Loan loan = state.loans().get(barcode);
-      if (loan == null) {
-        Rejection missing =
-            Rejection.of(LOAN_NOT_FOUND, "item " + barcode + " is not on loan to this patron");
+      Rejection refusal =
+          loan == null
+              ? Rejection.of(LOAN_NOT_FOUND, "item " + barcode + " is not on loan to this patron")
+              : renewalRefusal(loan, cmd.policyByAgency().get(loan.agencyId()), cmd, zone, today);
+      if (refusal != null) {
         if (cmd.barcodes().size() == 1) {
-          return new RenewalDecision(List.of(), List.of(), missing);
-        }
-        results.add(new Patron.RenewalResult(barcode, false, null, 0, missing));
-        continue;
-      }
-      LoanPolicy policy = cmd.policyByAgency().get(loan.agencyId());
-      if (loan.renewals() >= policy.maxRenewals()) {
-        Rejection limit =
-            Rejection.of(
-                RENEWAL_LIMIT_REACHED,
-                "item "
-                    + barcode
-                    + " has reached agency "
-                    + loan.agencyId()
-                    + "'s limit of "
-                    + policy.maxRenewals()
-                    + " renewals; return it by "
-                    + loan.dueDate());
-        if (cmd.barcodes().size() == 1) {
-          return new RenewalDecision(List.of(), List.of(), limit);
+          return new RenewalDecision(List.of(), List.of(), refusal);
         }
         results.add(
-            new Patron.RenewalResult(barcode, false, loan.dueDate(), loan.renewals(), limit));
+            new Patron.RenewalResult(
+                barcode,
+                false,
+                loan == null ? null : loan.dueDate(),
+                loan == null ? 0 : loan.renewals(),
+                refusal));
         continue;
       }
-      LocalDate fromToday = dueDate(now, zone, policy);
+      AgencyPolicy policy = cmd.policyByAgency().get(loan.agencyId());
+      LocalDate fromToday =
+          dueDate(now, zone, policy.loanPeriodFor(loan.terms().materialType(), null));
       LocalDate newDue = fromToday.isAfter(loan.dueDate()) ? fromToday : loan.dueDate();
+      LocalDate cap = totalCap(loan, policy, zone);
+      if (cap != null && newDue.isAfter(cap)) {
+        newDue = cap;
+      }
       events.add(new Patron.LoanRenewed(barcode, newDue, now));
       results.add(new Patron.RenewalResult(barcode, true, newDue, loan.renewals() + 1, null));
     }
     return new RenewalDecision(events, results, null);
   }
 
-  /** R22: the loan ends when the item's return is registered; a repeated notice changes nothing. */
-  public static Decision<Patron.Event> endLoan(Patron.State state, Patron.EndLoan cmd) {
-    Loan loan = state.loans().get(cmd.barcode());
-    if (loan != null && loan.checkoutId().equals(cmd.checkoutId())) {
-      return Decision.persist(
-          new Patron.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt()));
+  private static Rejection renewalRefusal(
+      Loan loan, AgencyPolicy policy, Patron.Renew cmd, ZoneId zone, LocalDate today) {
+    String barcode = loan.barcode();
+    if (loan.terms().express()) {
+      return Rejection.of(
+          EXPRESS_LOAN_NOT_RENEWABLE,
+          "item "
+              + barcode
+              + " is an express loan and cannot be renewed; return it by "
+              + loan.dueDate());
     }
-    return Decision.unchanged();
+    if (cmd.reservedBarcodes().contains(barcode)) {
+      return Rejection.of(
+          TITLE_RESERVED,
+          "another patron has reserved the title of item "
+              + barcode
+              + "; return it by "
+              + loan.dueDate());
+    }
+    if (policy.maxRenewals() != null && loan.renewals() >= policy.maxRenewals()) {
+      return Rejection.of(
+          RENEWAL_LIMIT_REACHED,
+          "item "
+              + barcode
+              + " has reached agency "
+              + loan.agencyId()
+              + "'s limit of "
+              + policy.maxRenewals()
+              + " renewals; return it by "
+              + loan.dueDate());
+    }
+    LocalDate cap = totalCap(loan, policy, zone);
+    if (cap != null && !loan.dueDate().isBefore(cap)) {
+      return Rejection.of(
+          RENEWAL_LIMIT_REACHED,
+          "item "
+              + barcode
+              + " has reached agency "
+              + loan.agencyId()
+              + "'s longest loan of "
+              + policy.maxTotalLoanDays()
+              + " days; return it by "
+              + loan.dueDate());
+    }
+    return null;
+  }
+
+  /** R19: the last day a loan may run under a total-loan-period cap, or null without one. */
+  private static LocalDate totalCap(Loan loan, AgencyPolicy policy, ZoneId zone) {
+    return policy.maxTotalLoanDays() == null
+        ? null
+        : LocalDate.ofInstant(loan.checkedOutAt(), zone).plusDays(policy.maxTotalLoanDays());
+  }
+
+  /**
+   * R22: the loan ends when the item's return is registered; a repeated notice changes nothing.
+   * R30: a return after the due date is charged by the rate the loan was given, per day late in the
+   * library's time zone, up to the cap.
+   */
+  public static Decision<Patron.Event> endLoan(
+      Patron.State state, Patron.EndLoan cmd, ZoneId zone) {
+    Loan loan = state.loans().get(cmd.barcode());
+    if (loan == null || !loan.checkoutId().equals(cmd.checkoutId())) {
+      return Decision.unchanged();
+    }
+    Patron.LoanEnded ended =
+        new Patron.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt());
+    AgencyPolicy.OverdueRate rate = loan.terms().overdueRate();
+    long daysLate =
+        ChronoUnit.DAYS.between(loan.dueDate(), LocalDate.ofInstant(cmd.returnedAt(), zone));
+    int fee = rate == null ? 0 : rate.feeFor(daysLate);
+    if (fee == 0) {
+      return Decision.persist(ended);
+    }
+    Fees.Fee overdue =
+        new Fees.Fee(
+            "overdue-" + loan.checkoutId(),
+            Fees.Kind.OVERDUE,
+            fee,
+            loan.barcode(),
+            daysLate + " days late (due " + loan.dueDate() + ")",
+            cmd.returnedAt());
+    return new Decision.Persist<>(
+        List.of(ended, new Patron.FeeCharged(overdue, loan.terms().feeBlockThresholdDkk())));
+  }
+
+  /** A manual charge; the same fee id again changes nothing. */
+  public static Decision<Patron.Event> chargeFee(
+      Patron.State state, String cardNumber, Patron.ChargeFee cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    if (state.ledger().hasFee(cmd.feeId())) {
+      return Decision.unchanged();
+    }
+    return Decision.persist(
+        new Patron.FeeCharged(
+            new Fees.Fee(cmd.feeId(), Fees.Kind.MANUAL, cmd.amountDkk(), null, cmd.reason(), now),
+            cmd.feeBlockThresholdDkk()));
+  }
+
+  /**
+   * A payment towards the balance, never more than is owed; the same payment id again is harmless.
+   */
+  public static Decision<Patron.Event> pay(
+      Patron.State state, String cardNumber, Patron.Pay cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    if (state.ledger().hasPayment(cmd.paymentId())) {
+      return Decision.unchanged();
+    }
+    int balance = state.ledger().balanceDkk();
+    if (cmd.amountDkk() > balance) {
+      return Decision.refuse(
+          PAYMENT_EXCEEDS_BALANCE,
+          "the patron owes " + balance + " DKK; a payment of " + cmd.amountDkk() + " DKK is more");
+    }
+    return Decision.persist(
+        new Patron.PaymentReceived(new Fees.Payment(cmd.paymentId(), cmd.amountDkk(), now)));
+  }
+
+  /** R46: a suspension replaces any earlier one. */
+  public static Decision<Patron.Event> suspend(
+      Patron.State state, String cardNumber, Patron.Suspend cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    return Decision.persist(
+        new Patron.Suspended(
+            new Fees.Suspension(cmd.until(), cmd.reason(), cmd.suspendedBy(), now)));
+  }
+
+  public static Decision<Patron.Event> liftSuspension(
+      Patron.State state, String cardNumber, Patron.LiftSuspension cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    return state.suspension() == null
+        ? Decision.unchanged()
+        : Decision.persist(new Patron.SuspensionLifted(cmd.liftedBy(), now));
   }
 
   /** R4: the card's PIN proves the patron; null when it does. */

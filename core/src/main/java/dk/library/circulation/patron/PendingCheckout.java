@@ -14,7 +14,8 @@ public record PendingCheckout(
     String agencyId,
     String branchId,
     Instant approvedAt,
-    LocalDate dueDate)
+    LocalDate dueDate,
+    LoanTerms terms)
     implements CborSerializable {
 
   CheckoutReceipt receipt(String cardNumber) {
@@ -23,6 +24,6 @@ public record PendingCheckout(
   }
 
   Loan toLoan() {
-    return new Loan(barcode, checkoutId, agencyId, branchId, approvedAt, dueDate, 0);
+    return new Loan(barcode, checkoutId, agencyId, branchId, approvedAt, dueDate, 0, terms);
   }
 }

@@ -7,19 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection.Code;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ItemRulesTest {
 
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
-  static final ItemDetails BOOK = new ItemDetails("X1", "T1", "Out of Africa", "A1", "book");
+  static final ItemDetails BOOK =
+      new ItemDetails("X1", "T1", "Out of Africa", "A1", "book", null, false);
 
   static Item.State shelved() {
     return Item.State.empty().registered(BOOK);
   }
 
   static Item.Lend lend(String checkoutId, String card) {
-    return new Item.Lend(checkoutId, card, "A1", "B1", null);
+    return new Item.Lend(checkoutId, card, "A1", "B1", null, null);
   }
 
   static Item.State lent(Item.State s, Decision<Item.Event> d) {
@@ -89,5 +91,42 @@ class ItemRulesTest {
     assertEquals(
         Code.ITEM_NOT_OWNED_BY_AGENCY,
         refusal(ItemRules.returnItem(s, "X1", new Item.Return("r1", "A2", "B1", null), NOW)));
+  }
+
+  @Test
+  void R24_damageSeenAtCheckoutIsRecordedOnTheItem() {
+    Decision<Item.Event> d =
+        ItemRules.lend(
+            shelved(), "X1", new Item.Lend("t1", "C1", "A1", "B1", "torn cover", null), NOW);
+    List<Item.Event> events = ((Decision.Persist<Item.Event>) d).events();
+    Item.DamageNoted noted = assertInstanceOf(Item.DamageNoted.class, events.get(1));
+    assertEquals("torn cover", noted.note().note());
+    assertEquals("t1", noted.note().checkoutId());
+    assertEquals(List.of(noted.note()), lent(shelved(), d).damaged(noted.note()).status().damage());
+  }
+
+  @Test
+  void R23_anItemOrMaterialTypeForUseInTheLibraryOnlyIsNotLent() {
+    dk.library.circulation.policy.AgencyPolicy policy =
+        new dk.library.circulation.policy.AgencyPolicy(
+            28,
+            2,
+            null,
+            30,
+            10,
+            java.util.Map.of(),
+            java.util.Map.of(
+                "book",
+                dk.library.circulation.policy.AgencyPolicy.MaterialRule.standard(),
+                "reference",
+                new dk.library.circulation.policy.AgencyPolicy.MaterialRule(
+                    null, false, false, false, false)),
+            java.util.Map.of(),
+            200);
+    assertEquals(null, ItemRules.homeLoanRefusal(BOOK, policy));
+    ItemDetails reference = new ItemDetails("X2", "T2", "Ordbog", "A1", "reference", null, false);
+    assertEquals(Code.NOT_FOR_HOME_LOAN, ItemRules.homeLoanRefusal(reference, policy).code());
+    ItemDetails rareBook = new ItemDetails("X3", "T3", "Rare", "A1", "book", null, true);
+    assertEquals(Code.NOT_FOR_HOME_LOAN, ItemRules.homeLoanRefusal(rareBook, policy).code());
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Rejection;
-import dk.library.circulation.agency.LoanPolicy;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ class PatronEntityTest {
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
   static final ZoneId ZONE = ZoneId.of("Europe/Copenhagen");
-  static final LoanPolicy POLICY = new LoanPolicy(28, 5, 2);
+  static final AgencyPolicy POLICY = AgencyPolicy.simple(28, 5, 2);
 
   /** The item side as the patron sees it: which settlements were asked, and the answer to give. */
   final ConcurrentLinkedQueue<String> settlementsAsked = new ConcurrentLinkedQueue<>();
@@ -64,14 +64,22 @@ class PatronEntityTest {
         patron.<Patron.Reply>runCommand(
             r ->
                 new Patron.Register(
-                    PinHash.of("1234", 1000), "Inger Christensen", "ic@example.dk", null, "A1", r));
+                    PinHash.of("1234", 1000),
+                    "Inger Christensen",
+                    "ic@example.dk",
+                    null,
+                    "A1",
+                    null,
+                    r));
     assertInstanceOf(Patron.StatusReply.class, result.reply());
   }
 
   private Patron.Reply begin(String checkoutId, String barcode) {
     return patron
         .<Patron.Reply>runCommand(
-            r -> new Patron.BeginCheckout(checkoutId, "1234", barcode, "A1", "B1", POLICY, r))
+            r ->
+                new Patron.BeginCheckout(
+                    checkoutId, "1234", barcode, "A1", "B1", POLICY, "book", null, r))
         .reply();
   }
 
@@ -103,7 +111,7 @@ class PatronEntityTest {
     register();
     var result =
         patron.<Patron.Reply>runCommand(
-            r -> new Patron.BeginCheckout("t1", "9999", "X1", "A1", "B1", POLICY, r));
+            r -> new Patron.BeginCheckout("t1", "9999", "X1", "A1", "B1", POLICY, "book", null, r));
     assertEquals(
         Rejection.Code.WRONG_PIN,
         assertInstanceOf(Patron.Rejected.class, result.reply()).rejection().code());
@@ -141,7 +149,9 @@ class PatronEntityTest {
     patron.<Patron.Reply>runCommand(r -> new Patron.CompleteCheckout("t1", r));
     var result =
         patron.<Patron.Reply>runCommand(
-            r -> new Patron.Renew("1234", List.of("X1"), Map.of("A1", POLICY), r));
+            r ->
+                new Patron.Renew(
+                    "1234", List.of("X1"), Map.of("A1", POLICY), java.util.Set.of(), 200, r));
     assertInstanceOf(Patron.Renewals.class, result.reply());
     assertEquals(1, result.state().loans().get("X1").renewals());
     patron.restart();

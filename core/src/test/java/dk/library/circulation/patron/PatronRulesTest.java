@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Rejection.Code;
-import dk.library.circulation.agency.LoanPolicy;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -20,17 +20,22 @@ class PatronRulesTest {
 
   static final ZoneId COPENHAGEN = ZoneId.of("Europe/Copenhagen");
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
-  static final LoanPolicy POLICY = new LoanPolicy(28, 2, 1);
+  static final AgencyPolicy POLICY = AgencyPolicy.simple(28, 2, 1);
   static final PinHash PIN = PinHash.of("1234", 1000);
   static final String CARD = "1000001";
 
   static Patron.State registered() {
     return Patron.State.empty()
-        .withProfile(new Patron.Profile(CARD, PIN, "Karen Blixen", null, null, "A1", NOW));
+        .withProfile(new Patron.Profile(CARD, PIN, "Karen Blixen", null, null, "A1", null, NOW));
   }
 
   static Patron.BeginCheckout begin(String checkoutId, String barcode, String pin) {
-    return new Patron.BeginCheckout(checkoutId, pin, barcode, "A1", "B1", POLICY, null);
+    return new Patron.BeginCheckout(
+        checkoutId, pin, barcode, "A1", "B1", POLICY, "book", null, null);
+  }
+
+  static Patron.Renew renew(List<String> barcodes, Map<String, AgencyPolicy> policies) {
+    return new Patron.Renew("1234", barcodes, policies, java.util.Set.of(), 200, null);
   }
 
   static Patron.State apply(Patron.State state, Decision<Patron.Event> decision) {
@@ -46,6 +51,14 @@ class PatronRulesTest {
         s = s.renewed(r.barcode(), r.dueDate());
       } else if (e instanceof Patron.LoanEnded l) {
         s = s.loanEnded(l.barcode(), l.checkoutId());
+      } else if (e instanceof Patron.FeeCharged f) {
+        s = s.withLedger(s.ledger().charged(f.fee(), f.feeBlockThresholdDkk()));
+      } else if (e instanceof Patron.PaymentReceived p) {
+        s = s.withLedger(s.ledger().paid(p.payment()));
+      } else if (e instanceof Patron.Suspended u) {
+        s = s.withSuspension(u.suspension());
+      } else if (e instanceof Patron.SuspensionLifted) {
+        s = s.withSuspension(null);
       }
     }
     return s;
@@ -85,7 +98,7 @@ class PatronRulesTest {
 
   @Test
   void R1_aCardIsRegisteredOnlyOnce() {
-    Patron.Register again = new Patron.Register(PIN, "Someone Else", null, null, "A1", null);
+    Patron.Register again = new Patron.Register(PIN, "Someone Else", null, null, "A1", null, null);
     assertEquals(
         Code.PATRON_ALREADY_REGISTERED,
         refusal(PatronRules.register(registered(), CARD, again, NOW)));
@@ -133,7 +146,7 @@ class PatronRulesTest {
     assertEquals(LocalDate.of(2026, 12, 20), s.pending().get("t1").dueDate());
     // 23:30 UTC is already the next day in Copenhagen: the library's day decides.
     Instant lateEvening = Instant.parse("2026-11-22T23:30:00Z");
-    assertEquals(LocalDate.of(2026, 12, 21), PatronRules.dueDate(lateEvening, COPENHAGEN, POLICY));
+    assertEquals(LocalDate.of(2026, 12, 21), PatronRules.dueDate(lateEvening, COPENHAGEN, 28));
   }
 
   @Test
@@ -198,7 +211,7 @@ class PatronRulesTest {
   void R19_aLoanIsRenewedUpToTheAgencysLimit() {
     Patron.State s = withLoan("t1", "X1");
     Instant later = NOW.plusSeconds(20 * 86400);
-    Patron.Renew renewOne = new Patron.Renew("1234", List.of("X1"), Map.of("A1", POLICY), null);
+    Patron.Renew renewOne = renew(List.of("X1"), Map.of("A1", POLICY));
     PatronRules.RenewalDecision first =
         PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, later, COPENHAGEN);
     assertNull(first.refusal());
@@ -217,8 +230,7 @@ class PatronRulesTest {
   @Test
   void R19_renewingAllAnswersPerLoan() {
     Patron.State s = withLoan("t1", "X1");
-    Patron.Renew all =
-        new Patron.Renew("1234", List.of(), Map.of("A1", new LoanPolicy(28, 2, 0)), null);
+    Patron.Renew all = renew(List.of(), Map.of("A1", AgencyPolicy.simple(28, 2, 0)));
     PatronRules.RenewalDecision d = PatronRules.renew(s, CARD, all, PinCheck.SLOW, NOW, COPENHAGEN);
     assertNull(d.refusal());
     assertEquals(Code.RENEWAL_LIMIT_REACHED, d.results().get(0).refusal().code());
@@ -228,8 +240,8 @@ class PatronRulesTest {
   void R22_theLoanEndsWhenTheReturnIsRegisteredAndARepeatChangesNothing() {
     Patron.State s = withLoan("t1", "X1");
     Patron.EndLoan end = new Patron.EndLoan("X1", "t1", NOW, null);
-    s = apply(s, PatronRules.endLoan(s, end));
+    s = apply(s, PatronRules.endLoan(s, end, COPENHAGEN));
     assertTrue(s.loans().isEmpty());
-    assertInstanceOf(Decision.Unchanged.class, PatronRules.endLoan(s, end));
+    assertInstanceOf(Decision.Unchanged.class, PatronRules.endLoan(s, end, COPENHAGEN));
   }
 }

@@ -25,6 +25,13 @@ public enum Operation {
       "read agencies",
       Map.of(OPERATOR, ANY_AGENCY, NETWORK, ANY_AGENCY, STAFF, OWN_AGENCY, TERMINAL, OWN_AGENCY)),
   MANAGE_CLIENTS("manage API clients", Map.of(OPERATOR, ANY_AGENCY)),
+  READ_POLICY(
+      "read agency policies",
+      Map.of(OPERATOR, ANY_AGENCY, NETWORK, ANY_AGENCY, STAFF, OWN_AGENCY, TERMINAL, OWN_AGENCY)),
+  CHANGE_POLICY("change agency policies", Map.of(OPERATOR, ANY_AGENCY)),
+  /** Charges and payments on the ledger of a patron of the staff's own agency. */
+  MANAGE_FEES("charge fees and take payments", Map.of(STAFF, OWN_AGENCY)),
+  SUSPEND_PATRON("suspend patrons", Map.of(STAFF, OWN_AGENCY)),
   READ_AUDIT("read the audit trail", Map.of(OPERATOR, ANY_AGENCY)),
   REGISTER_PATRON("register patrons", Map.of(STAFF, OWN_AGENCY)),
   READ_PATRON("read patron records", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),

@@ -19,7 +19,6 @@ import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Caller;
 import dk.library.circulation.access.Operation;
 import dk.library.circulation.agency.Branch;
-import dk.library.circulation.agency.LoanPolicy;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CheckoutRequest;
 import dk.library.circulation.desk.CirculationDesk;
@@ -28,6 +27,7 @@ import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.ReturnRequest;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronRules;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +62,13 @@ public final class CirculationRoutes extends ApiDirectives {
 
   private final CirculationDesk desk;
   private final AccessRoutes accessRoutes;
+  private final StaffRoutes staffRoutes;
 
   public CirculationRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
     super(access, metrics);
     this.desk = desk;
     this.accessRoutes = new AccessRoutes(desk, access, metrics);
+    this.staffRoutes = new StaffRoutes(desk, access, metrics);
   }
 
   public Route routes() {
@@ -119,7 +121,8 @@ public final class CirculationRoutes extends ApiDirectives {
         postBody(call, "returns", RETURN, this::returnItem),
         postBody(call, "renewals", RENEW, this::renew),
         postBody(call, "patron-status", CHECK_PATRON_PIN, this::patronStatusWithPin),
-        accessRoutes.routes(call));
+        accessRoutes.routes(call),
+        staffRoutes.routes(call));
   }
 
   private Route postBody(Call call, String name, Operation operation, BodyHandler handler) {
@@ -265,7 +268,7 @@ public final class CirculationRoutes extends ApiDirectives {
             READ_AGENCY),
         agencyId ->
             READ_AGENCY.permits(call.caller(), agencyId)
-                ? answer(desk.agency(agencyId), StatusCodes.OK)
+                ? answer(desk.agencyView(agencyId), StatusCodes.OK)
                 : CompletableFuture.completedFuture(outsideScope(call, agencyId)));
   }
 
@@ -329,14 +332,7 @@ public final class CirculationRoutes extends ApiDirectives {
                 new Branch(
                     b.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT),
                     b.text("name", Forms.NAME, Forms.NAME_TEXT)));
-    LoanPolicy policy =
-        body.object(
-            "policy",
-            p ->
-                new LoanPolicy(
-                    p.integer("loanPeriodDays", 1, LoanPolicy.MAX_LOAN_PERIOD_DAYS),
-                    p.integer("maxLoans", 0, 10_000),
-                    p.integer("maxRenewals", 0, 10_000)));
+    AgencyPolicy policy = body.object("policy", Policies::read);
     if (branches.stream().map(Branch::branchId).distinct().count() < branches.size()) {
       body.error("branches", "each branchId may appear only once");
     }
@@ -345,7 +341,9 @@ public final class CirculationRoutes extends ApiDirectives {
         call,
         "CREATE_AGENCY",
         "agency " + agencyId,
-        answer(desk.createAgency(agencyId, name, branches, policy), StatusCodes.CREATED));
+        answer(
+            desk.createAgency(agencyId, name, branches, policy, call.caller().clientId()),
+            StatusCodes.CREATED));
   }
 
   // Patrons
@@ -399,7 +397,8 @@ public final class CirculationRoutes extends ApiDirectives {
             body.text("name", Forms.NAME, Forms.NAME_TEXT),
             body.optionalText("email", Forms.EMAIL, Forms.EMAIL_TEXT),
             body.optionalText("mobile", Forms.MOBILE, Forms.MOBILE_TEXT),
-            body.text("homeAgencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT));
+            body.text("homeAgencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT),
+            body.optionalText("category", AgencyPolicy.NAME, Forms.CATEGORY_TEXT));
     body.finish();
     return audited(
         call,
@@ -461,6 +460,9 @@ public final class CirculationRoutes extends ApiDirectives {
     String title = body.text("title", Forms.NAME, Forms.NAME_TEXT);
     String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
     String materialType = body.text("materialType", Forms.MATERIAL_TYPE, Forms.MATERIAL_TYPE_TEXT);
+    Integer loanPeriodDays =
+        body.optionalNullableInteger("loanPeriodDays", 1, AgencyPolicy.MAX_LOAN_PERIOD_DAYS);
+    boolean notForHomeLoan = body.optionalBoolean("notForHomeLoan", false);
     body.finish();
     return audited(
         call,
@@ -472,7 +474,14 @@ public final class CirculationRoutes extends ApiDirectives {
             agencyId,
             () ->
                 answer(
-                    desk.registerItem(barcode, titleId, title, agencyId, materialType),
+                    desk.registerItem(
+                        barcode,
+                        titleId,
+                        title,
+                        agencyId,
+                        materialType,
+                        loanPeriodDays,
+                        notForHomeLoan),
                     StatusCodes.CREATED)));
   }
 
@@ -487,7 +496,8 @@ public final class CirculationRoutes extends ApiDirectives {
             body.text("pin", Forms.PIN, Forms.PIN_TEXT),
             body.text("barcode", Forms.BARCODE, Forms.BARCODE_TEXT),
             body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT),
-            body.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT));
+            body.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT),
+            body.optionalText("damageNote", Forms.NAME, Forms.NAME_TEXT));
     body.finish();
     return scoped(
         call,

@@ -48,7 +48,8 @@ public record Problem(
               PATRON_NOT_FOUND,
               ITEM_NOT_FOUND,
               LOAN_NOT_FOUND,
-              CLIENT_NOT_FOUND ->
+              CLIENT_NOT_FOUND,
+              FEE_NOT_FOUND ->
           StatusCodes.NOT_FOUND;
       case AGENCY_ALREADY_EXISTS,
               PATRON_ALREADY_REGISTERED,
@@ -60,7 +61,18 @@ public record Problem(
               CLIENT_ALREADY_REGISTERED,
               CLIENT_REVOKED ->
           StatusCodes.CONFLICT;
-      case LOAN_LIMIT_REACHED, RENEWAL_LIMIT_REACHED, ITEM_NOT_OWNED_BY_AGENCY ->
+      case LOAN_LIMIT_REACHED,
+              RENEWAL_LIMIT_REACHED,
+              ITEM_NOT_OWNED_BY_AGENCY,
+              INVALID_POLICY,
+              UNKNOWN_MATERIAL_TYPE,
+              UNKNOWN_PATRON_CATEGORY,
+              NOT_FOR_HOME_LOAN,
+              EXPRESS_LOAN_NOT_RENEWABLE,
+              TITLE_RESERVED,
+              PAYMENT_EXCEEDS_BALANCE,
+              PATRON_SUSPENDED,
+              FEES_OWED ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

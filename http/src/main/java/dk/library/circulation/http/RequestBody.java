@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -149,6 +151,76 @@ final class RequestBody {
     T result = reader.apply(inner);
     inner.rejectUnknownFields();
     return result;
+  }
+
+  /** An optional whole number: null when absent. */
+  Integer optionalNullableInteger(String field, int min, int max) {
+    return value(field) == null ? null : integer(field, min, max);
+  }
+
+  boolean optionalBoolean(String field, boolean absent) {
+    JsonNode value = value(field);
+    if (value == null) {
+      return absent;
+    }
+    if (!value.isBoolean()) {
+      error(field, "must be true or false");
+      return absent;
+    }
+    return value.booleanValue();
+  }
+
+  /**
+   * An optional object whose keys are names of the given form and whose values are objects, each
+   * read by {@code reader}; absent means {@code absent}.
+   */
+  <T> Map<String, T> optionalObjectMap(
+      String field,
+      Pattern keyForm,
+      String keyFormText,
+      int maxSize,
+      Map<String, T> absent,
+      Function<RequestBody, T> reader) {
+    JsonNode value = value(field);
+    if (value == null) {
+      return absent;
+    }
+    Map<String, T> result = new LinkedHashMap<>();
+    if (!value.isObject()) {
+      error(field, "must be an object");
+      return result;
+    }
+    if (value.size() > maxSize) {
+      error(field, "may hold at most " + maxSize + " entries");
+      return result;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String path = prefix + field + "." + entry.getKey();
+      if (!keyForm.matcher(entry.getKey()).matches()) {
+        errors.add(new Problem.FieldError(path, "key must be " + keyFormText));
+        continue;
+      }
+      if (!entry.getValue().isObject()) {
+        errors.add(new Problem.FieldError(path, "must be an object"));
+        continue;
+      }
+      RequestBody inner = new RequestBody(entry.getValue(), path + ".", errors);
+      T read = reader.apply(inner);
+      inner.rejectUnknownFields();
+      result.put(entry.getKey(), read);
+    }
+    return result;
+  }
+
+  boolean hasErrors() {
+    return !errors.isEmpty();
+  }
+
+  /** A problem with this object as a whole (say, two fields that contradict each other). */
+  void objectError(String message) {
+    String field = prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1);
+    errors.add(new Problem.FieldError(field, message));
   }
 
   void error(String field, String message) {

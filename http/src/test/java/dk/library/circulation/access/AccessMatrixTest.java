@@ -48,6 +48,13 @@ GET client             | anon/anon | role/role     | role/role     | role/role |
 POST client-key        | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
 DELETE client          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
 GET audit              | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+GET policy             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok
+PUT policy             | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
+GET policy-versions    | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok
+POST fees              | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+POST payments          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+PUT suspension         | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+DELETE suspension      | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -183,6 +190,57 @@ GET audit              | anon/anon | role/role     | role/role     | role/role |
         (api, isOwn) -> api.post("/api/v1/clients/" + client(isOwn) + "/key", "{}"));
     ROUTES.put("DELETE client", (api, isOwn) -> api.delete("/api/v1/clients/" + client(isOwn)));
     ROUTES.put("GET audit", (api, isOwn) -> api.get("/api/v1/audit/2026-11-22"));
+    ROUTES.put(
+        "GET policy", (api, isOwn) -> api.get("/api/v1/agencies/" + agency(isOwn) + "/policy"));
+    ROUTES.put(
+        "PUT policy",
+        (api, isOwn) ->
+            api.send(
+                api.request("/api/v1/agencies/" + agency(isOwn) + "/policy")
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":100}"))
+                    .build()));
+    ROUTES.put(
+        "GET policy-versions",
+        (api, isOwn) -> api.get("/api/v1/agencies/" + agency(isOwn) + "/policy/versions"));
+    ROUTES.put(
+        "POST fees",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patrons/" + freshPatron(isOwn) + "/fees",
+                "{\"feeId\":\"f1\",\"amountDkk\":10,\"reason\":\"Lost card\",\"agencyId\":\"%s\"}"
+                    .formatted(agency(isOwn))));
+    ROUTES.put(
+        "POST payments",
+        (api, isOwn) -> {
+          String patron = freshPatron(isOwn);
+          assertEquals(
+              200,
+              operator
+                  .staff(agency(isOwn))
+                  .post(
+                      "/api/v1/patrons/" + patron + "/fees",
+                      "{\"feeId\":\"f1\",\"amountDkk\":10,\"reason\":\"Lost card\",\"agencyId\":\"%s\"}"
+                          .formatted(agency(isOwn)))
+                  .status());
+          return api.post(
+              "/api/v1/patrons/" + patron + "/payments", "{\"paymentId\":\"p1\",\"amountDkk\":10}");
+        });
+    ROUTES.put(
+        "PUT suspension",
+        (api, isOwn) ->
+            api.send(
+                api.request("/api/v1/patrons/" + freshPatron(isOwn) + "/suspension")
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"until\":\"2026-12-01\",\"reason\":\"House rules\"}"))
+                    .build()));
+    ROUTES.put(
+        "DELETE suspension",
+        (api, isOwn) -> api.delete("/api/v1/patrons/" + freshPatron(isOwn) + "/suspension"));
   }
 
   private static Answer metrics(Api api) {
@@ -195,6 +253,13 @@ GET audit              | anon/anon | role/role     | role/role     | role/role |
 
   static String patron(boolean isOwn) {
     return isOwn ? ownPatron : otherPatron;
+  }
+
+  /** A fresh patron of the agency, for routes that change a patron's account. */
+  static String freshPatron(boolean isOwn) {
+    String card = Api.unique("C");
+    assertEquals(201, operator.registerPatron(card, agency(isOwn)).status());
+    return card;
   }
 
   /** A fresh item of the agency, on the shelf. */

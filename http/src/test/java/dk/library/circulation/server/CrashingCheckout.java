@@ -1,12 +1,12 @@
 package dk.library.circulation.server;
 
 import dk.library.circulation.agency.Branch;
-import dk.library.circulation.agency.LoanPolicy;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.testing.TestServers;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,17 +61,21 @@ public final class CrashingCheckout {
             system,
             new CirculationDesk.Settings(
                 Clock.systemUTC(), ZoneId.of("Europe/Copenhagen"), timeout, 1000));
-    LoanPolicy policy = new LoanPolicy(28, 5, 2);
+    AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(
         () ->
             desk.createAgency(
-                agencyId, "Crash Library", List.of(new Branch("main", "Main")), policy));
+                agencyId,
+                "Crash Library",
+                List.of(new Branch("main", "Main")),
+                policy,
+                "crash-test"));
     retry(
         () ->
             desk.registerPatron(
-                new PatronRegistration(card, "1234", "Crash Patron", null, null, agencyId)));
-    retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book"));
+                new PatronRegistration(card, "1234", "Crash Patron", null, null, agencyId, null)));
+    retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book", null, false));
 
     ClusterSharding sharding = ClusterSharding.get(system);
     Patron.Reply approved =
@@ -80,7 +84,7 @@ public final class CrashingCheckout {
             .ask(
                 (ActorRef<Patron.Reply> r) ->
                     new Patron.BeginCheckout(
-                        checkoutId, "1234", barcode, agencyId, "main", policy, r),
+                        checkoutId, "1234", barcode, agencyId, "main", policy, "book", null, r),
                 timeout)
             .toCompletableFuture()
             .get();
@@ -90,7 +94,8 @@ public final class CrashingCheckout {
           sharding
               .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)
               .ask(
-                  (ActorRef<Item.Reply> r) -> new Item.Lend(checkoutId, card, agencyId, "main", r),
+                  (ActorRef<Item.Reply> r) ->
+                      new Item.Lend(checkoutId, card, agencyId, "main", null, r),
                   timeout)
               .toCompletableFuture()
               .get();

@@ -179,13 +179,17 @@ public final class Api {
   }
 
   public Answer registerItem(String barcode, String agencyId) {
+    return registerItem(barcode, agencyId, "book");
+  }
+
+  public Answer registerItem(String barcode, String agencyId, String materialType) {
     return staff(agencyId)
         .post(
             "/api/v1/items",
             """
-{"barcode":"%s","titleId":"T-%s","title":"Title %s","agencyId":"%s","materialType":"book"}
+{"barcode":"%s","titleId":"T-%s","title":"Title %s","agencyId":"%s","materialType":"%s"}
 """
-                .formatted(barcode, barcode, barcode, agencyId));
+                .formatted(barcode, barcode, barcode, agencyId, materialType));
   }
 
   public Answer checkout(String transactionId, String card, String barcode, String agencyId) {

@@ -1,0 +1,82 @@
+package dk.library.circulation.patron;
+
+import dk.library.circulation.CborSerializable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The patron's fee ledger and blocks: R30 overdue fees, manual charges, payments, R32, R46. */
+public final class Fees {
+
+  private Fees() {}
+
+  public enum Kind {
+    OVERDUE,
+    MANUAL
+  }
+
+  /** One charge in whole Danish kroner; {@code barcode} is set for a loan's overdue fee. */
+  public record Fee(
+      String feeId, Kind kind, int amountDkk, String barcode, String reason, Instant chargedAt)
+      implements CborSerializable {}
+
+  public record Payment(String paymentId, int amountDkk, Instant paidAt)
+      implements CborSerializable {}
+
+  /**
+   * Charges and payments; {@code blocked} is set when a charge takes the balance to its agency's
+   * block threshold and cleared only when the whole balance is paid (R32).
+   */
+  public record Ledger(List<Fee> fees, List<Payment> payments, boolean blocked)
+      implements CborSerializable {
+
+    public static Ledger empty() {
+      return new Ledger(List.of(), List.of(), false);
+    }
+
+    public int balanceDkk() {
+      return fees.stream().mapToInt(Fee::amountDkk).sum()
+          - payments.stream().mapToInt(Payment::amountDkk).sum();
+    }
+
+    public boolean hasFee(String feeId) {
+      return fees.stream().anyMatch(f -> f.feeId().equals(feeId));
+    }
+
+    public boolean hasPayment(String paymentId) {
+      return payments.stream().anyMatch(p -> p.paymentId().equals(paymentId));
+    }
+
+    Ledger charged(Fee fee, int blockThresholdDkk) {
+      List<Fee> next = new ArrayList<>(fees);
+      next.add(fee);
+      Ledger ledger = new Ledger(List.copyOf(next), payments, blocked);
+      return ledger.balanceDkk() >= blockThresholdDkk
+          ? new Ledger(ledger.fees(), payments, true)
+          : ledger;
+    }
+
+    Ledger paid(Payment payment) {
+      List<Payment> next = new ArrayList<>(payments);
+      next.add(payment);
+      Ledger ledger = new Ledger(fees, List.copyOf(next), blocked);
+      return ledger.balanceDkk() <= 0 ? new Ledger(fees, ledger.payments(), false) : ledger;
+    }
+  }
+
+  /**
+   * R46: staff suspended the patron for breaking the house rules, up to and including {@code
+   * until}.
+   */
+  public record Suspension(LocalDate until, String reason, String suspendedBy, Instant at)
+      implements CborSerializable {
+
+    public boolean activeOn(LocalDate day) {
+      return !day.isAfter(until);
+    }
+  }
+
+  /** Why the patron may not borrow or renew now, as shown in their status. */
+  public record Block(String code, String detail) implements CborSerializable {}
+}

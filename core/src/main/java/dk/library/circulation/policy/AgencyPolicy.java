@@ -1,0 +1,178 @@
+package dk.library.circulation.policy;
+
+import dk.library.circulation.CborSerializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One agency's circulation policy: the data every rule that differs between libraries reads. A
+ * change is a new version ({@link Policy}); loans keep the terms they were given.
+ *
+ * @param loanPeriodDays R16: the agency's loan period, unless the material type or item says
+ *     otherwise
+ * @param maxRenewals R19: renewals per loan; null means no count limit (then {@code
+ *     maxTotalLoanDays} must be set, as at the Royal Danish Library)
+ * @param maxTotalLoanDays R19: the longest a loan may run from checkout, renewals included; null
+ *     means no such cap
+ * @param maxLoans R21: loans per patron for categories not listed in {@code patronCategories}
+ * @param maxReservations R21: reservations per patron for categories not listed
+ * @param patronCategories R21: limits per patron category (e.g. child, adult, institution)
+ * @param materialTypes R16, R20, R23: the material types the agency lends and how
+ * @param overdueFees R30: the rate table, per material type; a type without a rate has no fee
+ * @param feeBlockThresholdDkk R32: owing this much or more blocks borrowing and renewing
+ */
+public record AgencyPolicy(
+    int loanPeriodDays,
+    Integer maxRenewals,
+    Integer maxTotalLoanDays,
+    int maxLoans,
+    int maxReservations,
+    Map<String, CategoryLimits> patronCategories,
+    Map<String, MaterialRule> materialTypes,
+    Map<String, OverdueRate> overdueFees,
+    int feeBlockThresholdDkk)
+    implements CborSerializable {
+
+  public static final int MAX_LOAN_PERIOD_DAYS = 366;
+  public static final int DEFAULT_FEE_BLOCK_THRESHOLD_DKK = 200;
+  public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+
+  /** R21: loan and reservation limits of one patron category. */
+  public record CategoryLimits(int maxLoans, int maxReservations) implements CborSerializable {}
+
+  /**
+   * How one material type circulates. {@code loanPeriodDays} null: the agency's period. {@code
+   * express}: a short loan that cannot be renewed (R20). {@code homeLoan}, {@code reservable},
+   * {@code interlibraryLoan}: R23.
+   */
+  public record MaterialRule(
+      Integer loanPeriodDays,
+      boolean express,
+      boolean homeLoan,
+      boolean reservable,
+      boolean interlibraryLoan)
+      implements CborSerializable {
+
+    public static MaterialRule standard() {
+      return new MaterialRule(null, false, true, true, true);
+    }
+  }
+
+  /** R30: a fee per day late, never more than the cap for one loan. */
+  public record OverdueRate(int perDayDkk, int capDkk) implements CborSerializable {
+
+    public int feeFor(long daysLate) {
+      return daysLate <= 0 ? 0 : (int) Math.min(capDkk, daysLate * perDayDkk);
+    }
+  }
+
+  public AgencyPolicy {
+    patronCategories = Map.copyOf(patronCategories);
+    materialTypes = Map.copyOf(materialTypes);
+    overdueFees = Map.copyOf(overdueFees);
+  }
+
+  /** A policy from the three figures every agency states; books only, no fees. */
+  public static AgencyPolicy simple(int loanPeriodDays, int maxLoans, int maxRenewals) {
+    return new AgencyPolicy(
+        loanPeriodDays,
+        maxRenewals,
+        null,
+        maxLoans,
+        10,
+        Map.of(),
+        Map.of("book", MaterialRule.standard()),
+        Map.of(),
+        DEFAULT_FEE_BLOCK_THRESHOLD_DKK);
+  }
+
+  /** R16: the item's own period, else its material type's, else the agency's. */
+  public int loanPeriodFor(String materialType, Integer itemLoanPeriodDays) {
+    if (itemLoanPeriodDays != null) {
+      return itemLoanPeriodDays;
+    }
+    MaterialRule rule = materialTypes.get(materialType);
+    return rule != null && rule.loanPeriodDays() != null ? rule.loanPeriodDays() : loanPeriodDays;
+  }
+
+  /** R21: the category's limits, or the agency's defaults for an unlisted category. */
+  public CategoryLimits limitsFor(String category) {
+    CategoryLimits limits = category == null ? null : patronCategories.get(category);
+    return limits != null ? limits : new CategoryLimits(maxLoans, maxReservations);
+  }
+
+  public MaterialRule material(String materialType) {
+    return materialTypes.get(materialType);
+  }
+
+  /** What is wrong with this policy, in words an operator can act on; empty when valid. */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    range(problems, "loanPeriodDays", loanPeriodDays, 1, MAX_LOAN_PERIOD_DAYS);
+    if (maxRenewals != null) {
+      range(problems, "maxRenewals", maxRenewals, 0, 10_000);
+    }
+    if (maxTotalLoanDays != null) {
+      range(problems, "maxTotalLoanDays", maxTotalLoanDays, 1, 10 * MAX_LOAN_PERIOD_DAYS);
+    }
+    if (maxRenewals == null && maxTotalLoanDays == null) {
+      problems.add(
+          "unlimited renewals (no maxRenewals) need a maxTotalLoanDays to end the loan at last");
+    }
+    range(problems, "maxLoans", maxLoans, 0, 10_000);
+    range(problems, "maxReservations", maxReservations, 0, 10_000);
+    range(problems, "feeBlockThresholdDkk", feeBlockThresholdDkk, 1, 1_000_000);
+    patronCategories.forEach(
+        (name, limits) -> {
+          named(problems, "patronCategories", name);
+          range(problems, "patronCategories." + name + ".maxLoans", limits.maxLoans(), 0, 10_000);
+          range(
+              problems,
+              "patronCategories." + name + ".maxReservations",
+              limits.maxReservations(),
+              0,
+              10_000);
+        });
+    if (materialTypes.isEmpty()) {
+      problems.add("materialTypes must name at least one material type the agency lends");
+    }
+    materialTypes.forEach(
+        (name, rule) -> {
+          named(problems, "materialTypes", name);
+          if (rule.loanPeriodDays() != null) {
+            range(
+                problems,
+                "materialTypes." + name + ".loanPeriodDays",
+                rule.loanPeriodDays(),
+                1,
+                MAX_LOAN_PERIOD_DAYS);
+          }
+        });
+    overdueFees.forEach(
+        (name, rate) -> {
+          if (!materialTypes.containsKey(name)) {
+            problems.add(
+                "overdueFees names material type '"
+                    + name
+                    + "', which is not in materialTypes; unknown material types are refused");
+          }
+          range(problems, "overdueFees." + name + ".perDayDkk", rate.perDayDkk(), 0, 10_000);
+          range(problems, "overdueFees." + name + ".capDkk", rate.capDkk(), 0, 1_000_000);
+        });
+    return problems;
+  }
+
+  private static void range(List<String> problems, String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      problems.add(field + " must be between " + min + " and " + max + ", was " + value);
+    }
+  }
+
+  private static void named(List<String> problems, String field, String name) {
+    if (!NAME.matcher(name).matches()) {
+      problems.add(field + " key '" + name + "' must be 1-40 lower-case letters, digits or '-'");
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dk.library.circulation.patron;
+
+import static dk.library.circulation.patron.PatronRulesTest.CARD;
+import static dk.library.circulation.patron.PatronRulesTest.COPENHAGEN;
+import static dk.library.circulation.patron.PatronRulesTest.NOW;
+import static dk.library.circulation.patron.PatronRulesTest.apply;
+import static dk.library.circulation.patron.PatronRulesTest.refusal;
+import static dk.library.circulation.patron.PatronRulesTest.registered;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.library.circulation.Decision;
+import dk.library.circulation.Rejection.Code;
+import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.policy.AgencyPolicy.CategoryLimits;
+import dk.library.circulation.policy.AgencyPolicy.MaterialRule;
+import dk.library.circulation.policy.AgencyPolicy.OverdueRate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The patron's rules that read the agency's policy: R16, R18-R21, R30, R32, R46. */
+class PatronPolicyRulesTest {
+
+  static final AgencyPolicy POLICY =
+      new AgencyPolicy(
+          28,
+          2,
+          null,
+          3,
+          10,
+          Map.of("child", new CategoryLimits(1, 2)),
+          Map.of(
+              "book", MaterialRule.standard(), "dvd", new MaterialRule(7, true, true, true, true)),
+          Map.of("book", new OverdueRate(5, 100)),
+          200);
+
+  static Decision<Patron.Event> begin(Patron.State s, String id, String type, Instant now) {
+    return PatronRules.beginCheckout(
+        s,
+        CARD,
+        new Patron.BeginCheckout(id, "1234", "X-" + id, "A1", "B1", POLICY, type, null, null),
+        PinCheck.SLOW,
+        now,
+        COPENHAGEN);
+  }
+
+  static Patron.State lent(Patron.State s, String id, String type, Instant now) {
+    Patron.State begun = apply(s, begin(s, id, type, now));
+    return apply(begun, PatronRules.complete(begun, id));
+  }
+
+  static PatronRules.RenewalDecision renew(
+      Patron.State s, AgencyPolicy policy, Set<String> reserved, Instant now) {
+    return PatronRules.renew(
+        s,
+        CARD,
+        new Patron.Renew("1234", List.of(), Map.of("A1", policy), reserved, 200, null),
+        PinCheck.SLOW,
+        now,
+        COPENHAGEN);
+  }
+
+  static Patron.State child() {
+    Patron.Profile p = registered().profile();
+    return registered()
+        .withProfile(
+            new Patron.Profile(
+                p.cardNumber(), p.pin(), p.name(), null, null, "A1", "child", p.registeredAt()));
+  }
+
+  @Test
+  void R16_theMaterialTypesLoanPeriodGivesTheDueDate() {
+    Patron.State s = lent(registered(), "t1", "dvd", NOW);
+    assertEquals(LocalDate.of(2026, 11, 29), s.loans().get("X-t1").dueDate());
+  }
+
+  @Test
+  void R21_aChildsCategoryLimitAppliesInsteadOfTheAgencyDefault() {
+    Patron.State s = lent(child(), "t1", "book", NOW);
+    assertEquals(Code.LOAN_LIMIT_REACHED, refusal(begin(s, "t2", "book", NOW)));
+    Patron.State adult = lent(lent(registered(), "t1", "book", NOW), "t2", "book", NOW);
+    assertInstanceOf(Decision.Persist.class, begin(adult, "t3", "book", NOW));
+  }
+
+  @Test
+  void R20_anExpressLoanIsNeverRenewed() {
+    Patron.State s = lent(registered(), "t1", "dvd", NOW);
+    PatronRules.RenewalDecision d = renew(s, POLICY, Set.of(), NOW.plus(Duration.ofDays(5)));
+    assertFalse(d.results().get(0).renewed());
+    assertEquals(Code.EXPRESS_LOAN_NOT_RENEWABLE, d.results().get(0).refusal().code());
+    assertTrue(d.events().isEmpty());
+  }
+
+  @Test
+  void R18_aLoanWhoseTitleAnotherPatronReservedIsNotRenewed() {
+    Patron.State s = lent(registered(), "t1", "book", NOW);
+    PatronRules.RenewalDecision d = renew(s, POLICY, Set.of("X-t1"), NOW);
+    assertEquals(Code.TITLE_RESERVED, d.results().get(0).refusal().code());
+    assertTrue(renew(s, POLICY, Set.of(), NOW).results().get(0).renewed());
+  }
+
+  @Test
+  void R19_exactlyOneRenewalWhenTheAgencyAllowsOne() {
+    AgencyPolicy one =
+        new AgencyPolicy(
+            28, 1, null, 3, 10, Map.of(), POLICY.materialTypes(), POLICY.overdueFees(), 200);
+    Patron.State s = lent(registered(), "t1", "book", NOW);
+    PatronRules.RenewalDecision first = renew(s, one, Set.of(), NOW.plus(Duration.ofDays(20)));
+    assertTrue(first.results().get(0).renewed());
+    s = apply(s, new Decision.Persist<>(first.events()));
+    PatronRules.RenewalDecision second = renew(s, one, Set.of(), NOW.plus(Duration.ofDays(40)));
+    assertEquals(Code.RENEWAL_LIMIT_REACHED, second.results().get(0).refusal().code());
+  }
+
+  @Test
+  void R19_unlimitedRenewalsEndAtTheMaximumTotalLoanPeriod() {
+    AgencyPolicy royal =
+        new AgencyPolicy(
+            30, null, 183, 3, 10, Map.of(), POLICY.materialTypes(), POLICY.overdueFees(), 200);
+    Patron.State s = lent(registered(), "t1", "book", NOW);
+    LocalDate cap = LocalDate.ofInstant(NOW, COPENHAGEN).plusDays(183);
+    Instant day = NOW;
+    for (int i = 0; i < 5; i++) {
+      day = day.plus(Duration.ofDays(29));
+      PatronRules.RenewalDecision d = renew(s, royal, Set.of(), day);
+      assertTrue(d.results().get(0).renewed(), "renewal " + (i + 1));
+      s = apply(s, new Decision.Persist<>(d.events()));
+    }
+    day = day.plus(Duration.ofDays(29));
+    PatronRules.RenewalDecision capped = renew(s, royal, Set.of(), day);
+    assertEquals(cap, capped.results().get(0).dueDate(), "the last renewal stops at the cap");
+    s = apply(s, new Decision.Persist<>(capped.events()));
+    PatronRules.RenewalDecision refused = renew(s, royal, Set.of(), day.plus(Duration.ofDays(1)));
+    assertEquals(Code.RENEWAL_LIMIT_REACHED, refused.results().get(0).refusal().code());
+    assertTrue(refused.results().get(0).refusal().message().contains("183 days"));
+  }
+
+  @Test
+  void R30_aLateReturnIsChargedByTheRateTheLoanWasGivenFromTheDueDate() {
+    Patron.State s = lent(registered(), "t1", "book", NOW);
+    LocalDate due = s.loans().get("X-t1").dueDate();
+    Instant threeDaysLate = due.plusDays(3).atTime(12, 0).atZone(COPENHAGEN).toInstant();
+    Patron.State returned =
+        apply(
+            s,
+            PatronRules.endLoan(
+                s, new Patron.EndLoan("X-t1", "t1", threeDaysLate, null), COPENHAGEN));
+    assertEquals(15, returned.ledger().balanceDkk());
+    assertEquals(Fees.Kind.OVERDUE, returned.ledger().fees().get(0).kind());
+    Instant onTime = due.atTime(20, 0).atZone(COPENHAGEN).toInstant();
+    assertEquals(
+        0,
+        apply(s, PatronRules.endLoan(s, new Patron.EndLoan("X-t1", "t1", onTime, null), COPENHAGEN))
+            .ledger()
+            .balanceDkk());
+  }
+
+  @Test
+  void R32_owing200DkkBlocksBorrowingAndRenewingUntilEverythingIsPaid() {
+    Patron.State s = lent(registered(), "t1", "book", NOW);
+    s =
+        apply(
+            s,
+            PatronRules.chargeFee(
+                s, CARD, new Patron.ChargeFee("f1", 150, "lost", 200, null), NOW));
+    assertInstanceOf(Decision.Persist.class, begin(s, "t2", "book", NOW), "150 DKK: not blocked");
+    s =
+        apply(
+            s,
+            PatronRules.chargeFee(
+                s, CARD, new Patron.ChargeFee("f2", 60, "damage", 200, null), NOW));
+    assertEquals(Code.FEES_OWED, refusal(begin(s, "t2", "book", NOW)));
+    assertEquals(Code.FEES_OWED, renew(s, POLICY, Set.of(), NOW).refusal().code());
+    s = apply(s, PatronRules.pay(s, CARD, new Patron.Pay("p1", 100, null), NOW));
+    assertEquals(110, s.ledger().balanceDkk());
+    assertEquals(
+        Code.FEES_OWED, refusal(begin(s, "t2", "book", NOW)), "below 200, but not paid in full");
+    assertEquals(
+        Code.PAYMENT_EXCEEDS_BALANCE,
+        refusal(PatronRules.pay(s, CARD, new Patron.Pay("p2", 111, null), NOW)));
+    s = apply(s, PatronRules.pay(s, CARD, new Patron.Pay("p2", 110, null), NOW));
+    assertInstanceOf(Decision.Persist.class, begin(s, "t2", "book", NOW));
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        PatronRules.pay(s, CARD, new Patron.Pay("p2", 110, null), NOW),
+        "the same payment again changes nothing");
+  }
+
+  @Test
+  void R46_aSuspendedPatronBorrowsNothingUntilTheEndDateOrUntilLifted() {
+    LocalDate today = LocalDate.ofInstant(NOW, COPENHAGEN);
+    Patron.State s =
+        apply(
+            registered(),
+            PatronRules.suspend(
+                registered(),
+                CARD,
+                new Patron.Suspend(today.plusDays(7), "house rules", "staff-1", null),
+                NOW));
+    assertEquals(Code.PATRON_SUSPENDED, refusal(begin(s, "t1", "book", NOW)));
+    assertEquals(
+        Code.PATRON_SUSPENDED, refusal(begin(s, "t1", "book", NOW.plus(Duration.ofDays(7)))));
+    assertInstanceOf(Decision.Persist.class, begin(s, "t1", "book", NOW.plus(Duration.ofDays(8))));
+    Patron.State lifted =
+        apply(
+            s,
+            PatronRules.liftSuspension(s, CARD, new Patron.LiftSuspension("staff-1", null), NOW));
+    assertNull(lifted.suspension());
+    assertInstanceOf(Decision.Persist.class, begin(lifted, "t1", "book", NOW));
+  }
+}

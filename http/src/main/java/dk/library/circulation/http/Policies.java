@@ -1,0 +1,73 @@
+package dk.library.circulation.http;
+
+import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.policy.AgencyPolicy.CategoryLimits;
+import dk.library.circulation.policy.AgencyPolicy.MaterialRule;
+import dk.library.circulation.policy.AgencyPolicy.OverdueRate;
+import java.util.Map;
+
+/** Reads an agency policy from a request body; the policy itself checks what spans fields. */
+final class Policies {
+
+  private static final String NAME_TEXT = "1-40 lower-case letters, digits or '-'";
+
+  private Policies() {}
+
+  /** Everything but {@code loanPeriodDays} is optional; see docs/api.md for the defaults. */
+  static AgencyPolicy read(RequestBody p) {
+    int loanPeriodDays = p.integer("loanPeriodDays", 1, AgencyPolicy.MAX_LOAN_PERIOD_DAYS);
+    Integer maxTotalLoanDays = p.optionalNullableInteger("maxTotalLoanDays", 1, 3660);
+    Integer maxRenewals = p.optionalNullableInteger("maxRenewals", 0, 10_000);
+    if (maxRenewals == null && maxTotalLoanDays == null) {
+      maxRenewals = 2;
+    }
+    AgencyPolicy policy =
+        new AgencyPolicy(
+            loanPeriodDays,
+            maxRenewals,
+            maxTotalLoanDays,
+            p.optionalInteger("maxLoans", 0, 10_000, 30),
+            p.optionalInteger("maxReservations", 0, 10_000, 10),
+            p.optionalObjectMap(
+                "patronCategories",
+                AgencyPolicy.NAME,
+                NAME_TEXT,
+                50,
+                Map.of(),
+                c ->
+                    new CategoryLimits(
+                        c.integer("maxLoans", 0, 10_000), c.integer("maxReservations", 0, 10_000))),
+            p.optionalObjectMap(
+                "materialTypes",
+                AgencyPolicy.NAME,
+                NAME_TEXT,
+                200,
+                Map.of("book", MaterialRule.standard()),
+                m ->
+                    new MaterialRule(
+                        m.optionalNullableInteger(
+                            "loanPeriodDays", 1, AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
+                        m.optionalBoolean("express", false),
+                        m.optionalBoolean("homeLoan", true),
+                        m.optionalBoolean("reservable", true),
+                        m.optionalBoolean("interlibraryLoan", true))),
+            p.optionalObjectMap(
+                "overdueFees",
+                AgencyPolicy.NAME,
+                NAME_TEXT,
+                200,
+                Map.of(),
+                f ->
+                    new OverdueRate(
+                        f.integer("perDayDkk", 0, 10_000), f.integer("capDkk", 0, 1_000_000))),
+            p.optionalInteger(
+                "feeBlockThresholdDkk",
+                1,
+                1_000_000,
+                AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK));
+    if (!p.hasErrors()) {
+      policy.problems().forEach(p::objectError);
+    }
+    return policy;
+  }
+}

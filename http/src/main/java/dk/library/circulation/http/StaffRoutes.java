@@ -1,0 +1,332 @@
+package dk.library.circulation.http;
+
+import static dk.library.circulation.access.Operation.CHANGE_POLICY;
+import static dk.library.circulation.access.Operation.MANAGE_FEES;
+import static dk.library.circulation.access.Operation.READ_POLICY;
+import static dk.library.circulation.access.Operation.SUSPEND_PATRON;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import dk.library.circulation.Result;
+import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.access.Operation;
+import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronRules;
+import dk.library.circulation.policy.AgencyPolicy;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * An agency's policy (read, change, history) and the staff's actions on a patron's account: fees,
+ * payments and suspensions. Every change is audited.
+ */
+final class StaffRoutes extends ApiDirectives {
+
+  private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(5);
+
+  private final CirculationDesk desk;
+
+  StaffRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
+    super(access, metrics);
+    this.desk = desk;
+  }
+
+  Route routes(Call call) {
+    return concat(policy(call), patronAccount(call));
+  }
+
+  // Policy
+
+  private Route policy(Call call) {
+    String template = "/api/v1/agencies/{agencyId}/policy";
+    return pathPrefix(
+        "agencies",
+        () ->
+            pathPrefix(
+                segment(),
+                id ->
+                    pathPrefix(
+                        "policy",
+                        () ->
+                            concat(
+                                pathEnd(
+                                    () ->
+                                        concat(
+                                            get(
+                                                () ->
+                                                    named(
+                                                        template,
+                                                        () ->
+                                                            agencyAction(
+                                                                call,
+                                                                READ_POLICY,
+                                                                id,
+                                                                agencyId ->
+                                                                    answer(
+                                                                        desk.policy(agencyId),
+                                                                        StatusCodes.OK)))),
+                                            put(
+                                                () ->
+                                                    named(
+                                                        template,
+                                                        () ->
+                                                            allowed(
+                                                                call,
+                                                                CHANGE_POLICY,
+                                                                () ->
+                                                                    withBody(
+                                                                        call,
+                                                                        (c, body) ->
+                                                                            changePolicy(
+                                                                                c, id, body))))))),
+                                path(
+                                    "versions",
+                                    () ->
+                                        get(
+                                            () ->
+                                                named(
+                                                    template + "/versions",
+                                                    () ->
+                                                        agencyAction(
+                                                            call,
+                                                            READ_POLICY,
+                                                            id,
+                                                            agencyId ->
+                                                                answer(
+                                                                    desk.policyVersions(agencyId)
+                                                                        .thenApply(
+                                                                            r ->
+                                                                                r.map(
+                                                                                    v ->
+                                                                                        Map.of(
+                                                                                            "versions",
+                                                                                            v))),
+                                                                    StatusCodes.OK)))))))));
+  }
+
+  private Route agencyAction(
+      Call call,
+      Operation operation,
+      String id,
+      Function<String, CompletionStage<HttpResponse>> action) {
+    return allowed(
+        call,
+        operation,
+        () ->
+            withId(
+                id,
+                "agencyId",
+                Forms.AGENCY_ID,
+                Forms.AGENCY_ID_TEXT,
+                agencyId ->
+                    operation.permits(call.caller(), agencyId)
+                        ? completeWithFuture(recover(action.apply(agencyId)))
+                        : complete(outsideScope(call, agencyId))));
+  }
+
+  /** A new version applies to transactions from now on; loans keep the terms they were given. */
+  private CompletionStage<HttpResponse> changePolicy(Call call, String agencyId, RequestBody body)
+      throws RequestBody.Invalid {
+    if (!Forms.AGENCY_ID.matcher(agencyId).matches()) {
+      body.error("agencyId", "must be " + Forms.AGENCY_ID_TEXT);
+    }
+    AgencyPolicy policy = Policies.read(body);
+    body.finish();
+    return audited(
+        call,
+        "CHANGE_POLICY",
+        "agency " + agencyId,
+        answer(desk.changePolicy(agencyId, policy, call.caller().clientId()), StatusCodes.OK));
+  }
+
+  // A patron's account
+
+  private Route patronAccount(Call call) {
+    String base = "/api/v1/patrons/{cardNumber}/";
+    return pathPrefix(
+        "patrons",
+        () ->
+            pathPrefix(
+                segment(),
+                card ->
+                    concat(
+                        path(
+                            "fees",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "fees",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    MANAGE_FEES,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                chargeFee(c, card, body)))))),
+                        path(
+                            "payments",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "payments",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    MANAGE_FEES,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) -> pay(c, card, body)))))),
+                        path(
+                            "suspension",
+                            () ->
+                                concat(
+                                    put(
+                                        () ->
+                                            named(
+                                                base + "suspension",
+                                                () ->
+                                                    allowed(
+                                                        call,
+                                                        SUSPEND_PATRON,
+                                                        () ->
+                                                            withBody(
+                                                                call,
+                                                                (c, body) ->
+                                                                    suspend(c, card, body))))),
+                                    delete(
+                                        () ->
+                                            named(
+                                                base + "suspension",
+                                                () ->
+                                                    allowed(
+                                                        call,
+                                                        SUSPEND_PATRON,
+                                                        () ->
+                                                            toStrictEntity(
+                                                                BODY_READ_TIMEOUT,
+                                                                () ->
+                                                                    liftSuspension(
+                                                                        call, card))))))))));
+  }
+
+  private CompletionStage<HttpResponse> chargeFee(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String feeId = body.text("feeId", Forms.ID, Forms.ID_TEXT);
+    int amount = body.integer("amountDkk", 1, 100_000);
+    String reason = body.text("reason", Forms.NAME, Forms.NAME_TEXT);
+    String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
+    body.finish();
+    if (!MANAGE_FEES.permits(call.caller(), agencyId)) {
+      return CompletableFuture.completedFuture(outsideScope(call, agencyId));
+    }
+    return audited(
+        call,
+        "CHARGE_FEE",
+        maskedCard(card) + " fee " + feeId + " " + amount + " DKK",
+        onPatron(
+            call, MANAGE_FEES, card, () -> desk.chargeFee(card, feeId, amount, reason, agencyId)));
+  }
+
+  private CompletionStage<HttpResponse> pay(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String paymentId = body.text("paymentId", Forms.ID, Forms.ID_TEXT);
+    int amount = body.integer("amountDkk", 1, 1_000_000);
+    body.finish();
+    return audited(
+        call,
+        "RECEIVE_PAYMENT",
+        maskedCard(card) + " payment " + paymentId + " " + amount + " DKK",
+        onPatron(call, MANAGE_FEES, card, () -> desk.pay(card, paymentId, amount)));
+  }
+
+  private CompletionStage<HttpResponse> suspend(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String untilText = body.text("until", Forms.DATE, Forms.DATE_TEXT);
+    String reason = body.text("reason", Forms.NAME, Forms.NAME_TEXT);
+    LocalDate until = null;
+    if (untilText != null) {
+      try {
+        until = LocalDate.parse(untilText);
+      } catch (DateTimeParseException e) {
+        body.error("until", "is not a date in the calendar");
+      }
+    }
+    body.finish();
+    LocalDate end = until;
+    return audited(
+        call,
+        "SUSPEND_PATRON",
+        maskedCard(card) + " until " + end,
+        onPatron(
+            call,
+            SUSPEND_PATRON,
+            card,
+            () -> desk.suspend(card, end, reason, call.caller().clientId())));
+  }
+
+  private Route liftSuspension(Call call, String card) {
+    return withId(
+        card,
+        "cardNumber",
+        Forms.CARD_NUMBER,
+        Forms.CARD_NUMBER_TEXT,
+        valid ->
+            completeWithFuture(
+                recover(
+                    audited(
+                        call,
+                        "LIFT_SUSPENSION",
+                        maskedCard(valid),
+                        onPatron(
+                            call,
+                            SUSPEND_PATRON,
+                            valid,
+                            () -> desk.liftSuspension(valid, call.caller().clientId()))))));
+  }
+
+  private static void checkCard(RequestBody body, String card) {
+    if (!Forms.CARD_NUMBER.matcher(card).matches()) {
+      body.error("cardNumber", "must be " + Forms.CARD_NUMBER_TEXT);
+    }
+  }
+
+  /**
+   * Acts on a patron of an agency the staff client acts for; a patron of another agency answers
+   * like an unknown card.
+   */
+  private CompletionStage<HttpResponse> onPatron(
+      Call call,
+      Operation operation,
+      String card,
+      java.util.function.Supplier<CompletionStage<Result<Patron.Status>>> action) {
+    return desk.patronStatus(card)
+        .thenCompose(
+            status -> {
+              if (status instanceof Result.Ok<Patron.Status> ok
+                  && !operation.permits(call.caller(), ok.value().homeAgencyId())) {
+                return CompletableFuture.completedFuture(
+                    answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
+              }
+              if (status instanceof Result.Refused<Patron.Status>) {
+                return CompletableFuture.completedFuture(answer(status, StatusCodes.OK));
+              }
+              return answer(action.get(), StatusCodes.OK);
+            });
+  }
+}
