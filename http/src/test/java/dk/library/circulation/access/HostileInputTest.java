@@ -47,7 +47,11 @@ class HostileInputTest {
   static long fixtureEvents;
 
   /** A POST route, the caller allowed to use it, and a valid body to start from. */
-  record Route(String path, String caller, Map<String, Object> valid) {}
+  record Route(String method, String path, String caller, Map<String, Object> valid) {
+    Route(String path, String caller, Map<String, Object> valid) {
+      this("POST", path, caller, valid);
+    }
+  }
 
   @BeforeContainer
   static void start() {
@@ -75,6 +79,7 @@ class HostileInputTest {
 
   static long fixtureEvents() {
     return journal.events("Agency", agency)
+        + journal.events("Policy", agency)
         + journal.events("Patron", card)
         + journal.events("Item", barcode);
   }
@@ -148,7 +153,42 @@ class HostileInputTest {
                 "role",
                 "staff",
                 "agencies",
-                List.of(agency))));
+                List.of(agency))),
+        new Route(
+            "PUT",
+            "/api/v1/agencies/" + agency + "/policy",
+            "operator",
+            Map.of(
+                "loanPeriodDays",
+                28,
+                "maxRenewals",
+                2,
+                "materialTypes",
+                Map.of("book", Map.of("express", false)),
+                "overdueFees",
+                Map.of("book", Map.of("perDayDkk", 5, "capDkk", 100)))),
+        new Route(
+            "/api/v1/patrons/" + card + "/fees",
+            "staff",
+            Map.of("feeId", "f1", "amountDkk", 25, "reason", "Card", "agencyId", agency)),
+        new Route(
+            "/api/v1/patrons/" + card + "/payments",
+            "staff",
+            Map.of("paymentId", "p1", "amountDkk", 25)),
+        new Route(
+            "PUT",
+            "/api/v1/patrons/" + card + "/suspension",
+            "staff",
+            Map.of("until", "2026-12-01", "reason", "House rules")));
+  }
+
+  static Answer send(Route route, String body) {
+    Api api = as(route.caller());
+    return api.send(
+        api.request(route.path())
+            .header("Content-Type", "application/json")
+            .method(route.method(), java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   static Api as(String caller) {
@@ -249,7 +289,7 @@ class HostileInputTest {
   @Example
   void oversizedBodiesHeadersAndUrisAreRefusedClearly() {
     Route route = routes().get(3);
-    Answer big = as(route.caller()).post(route.path(), "{\"x\":\"" + "a".repeat(70_000) + "\"}");
+    Answer big = send(route, "{\"x\":\"" + "a".repeat(70_000) + "\"}");
     assertProblem(big, 413);
     Answer header =
         operator.send(
@@ -266,7 +306,7 @@ class HostileInputTest {
   }
 
   private void expectRefusedWithoutChange(Route route, String body, int status) {
-    Answer answer = as(route.caller()).post(route.path(), body);
+    Answer answer = send(route, body);
     assertProblem(answer, status);
     for (Map.Entry<String, Object> field : route.valid().entrySet()) {
       if (field.getValue() instanceof String id && id.startsWith("DK-")
