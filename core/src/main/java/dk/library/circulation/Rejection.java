@@ -35,7 +35,10 @@ public record Rejection(Code code, String message) implements CborSerializable {
     PATRON_SUSPENDED,
     FEES_OWED,
     PAYMENT_EXCEEDS_BALANCE,
-    FEE_NOT_FOUND
+    FEE_NOT_FOUND,
+    NOT_ELIGIBLE,
+    RESIDENTS_ONLY,
+    IDENTITY_NOT_VERIFIED
   }
 
   public static Rejection of(Code code, String message) {

@@ -205,6 +205,14 @@ public final class CirculationDesk {
                 return done(refused.rejection());
               }
               AgencyPolicy policy = ((Result.Ok<Policy.PolicyVersion>) home).value().policy();
+              Rejection ineligible =
+                  PatronRules.eligibilityRefusal(
+                      policy,
+                      registration.facts(),
+                      LocalDate.ofInstant(settings.clock().instant(), settings.zone()));
+              if (ineligible != null) {
+                return done(ineligible);
+              }
               if (registration.category() != null
                   && !policy.patronCategories().containsKey(registration.category())) {
                 return done(
@@ -229,6 +237,7 @@ public final class CirculationDesk {
                               registration.mobile(),
                               registration.homeAgencyId(),
                               registration.category(),
+                              registration.facts(),
                               r))
                   .thenApply(CirculationDesk::patronStatus);
             });
@@ -608,6 +617,18 @@ public final class CirculationDesk {
 
   public CompletionStage<Result<Patron.Status>> liftSuspension(String cardNumber, String by) {
     return patronAsk(cardNumber, r -> new Patron.LiftSuspension(by, r));
+  }
+
+  /** R2, R15: staff saw the patron's ID. */
+  public CompletionStage<Result<Patron.Status>> verifyIdentity(
+      String cardNumber, String method, String by) {
+    return patronAsk(cardNumber, r -> new Patron.VerifyIdentity(method, by, r));
+  }
+
+  /** R6. */
+  public CompletionStage<Result<Patron.Status>> recordGuardianConsent(
+      String cardNumber, String guardian, String by) {
+    return patronAsk(cardNumber, r -> new Patron.RecordGuardianConsent(guardian, by, r));
   }
 
   private CompletionStage<Result<Patron.Status>> patronAsk(

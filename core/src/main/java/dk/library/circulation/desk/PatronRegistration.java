@@ -1,5 +1,7 @@
 package dk.library.circulation.desk;
 
+import dk.library.circulation.patron.PatronFacts;
+
 /** A new patron as registered by staff; the PIN is hashed before it reaches any entity. */
 public record PatronRegistration(
     String cardNumber,
@@ -8,7 +10,8 @@ public record PatronRegistration(
     String email,
     String mobile,
     String homeAgencyId,
-    String category) {
+    String category,
+    PatronFacts facts) {
   @Override
   public String toString() {
     return "PatronRegistration[" + cardNumber + "]";

@@ -62,6 +62,7 @@ public final class Patron
       String mobile,
       String homeAgencyId,
       String category,
+      PatronFacts facts,
       ActorRef<Reply> replyTo)
       implements Command {}
 
@@ -129,6 +130,14 @@ public final class Patron
 
   public record LiftSuspension(String liftedBy, ActorRef<Reply> replyTo) implements Command {}
 
+  /** R2, R15: staff saw the patron's ID in person. */
+  public record VerifyIdentity(String method, String verifiedBy, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** R6: a guardian consented for a minor. */
+  public record RecordGuardianConsent(String guardian, String recordedBy, ActorRef<Reply> replyTo)
+      implements Command {}
+
   /** The patron's status, if the PIN matches (R4): a terminal's status check, a patron login. */
   public record CheckPin(String pin, ActorRef<Reply> replyTo) implements Command {
     @Override
@@ -172,6 +181,7 @@ public final class Patron
       String mobile,
       String homeAgencyId,
       String category,
+      PatronFacts facts,
       Instant registeredAt)
       implements Event {}
 
@@ -194,6 +204,10 @@ public final class Patron
 
   public record SuspensionLifted(String liftedBy, Instant at) implements Event {}
 
+  public record IdentityVerified(PatronFacts.Verification verification) implements Event {}
+
+  public record GuardianConsentRecorded(PatronFacts.GuardianConsent consent) implements Event {}
+
   // State
 
   public record Profile(
@@ -204,8 +218,15 @@ public final class Patron
       String mobile,
       String homeAgencyId,
       String category,
+      PatronFacts facts,
       Instant registeredAt)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    Profile withFacts(PatronFacts next) {
+      return new Profile(
+          cardNumber, pin, name, email, mobile, homeAgencyId, category, next, registeredAt);
+    }
+  }
 
   /** What a patron or staff sees: loans with due dates and renewal counts. */
   public record Status(
@@ -215,6 +236,7 @@ public final class Patron
       String mobile,
       String homeAgencyId,
       String category,
+      PatronFacts facts,
       List<Loan> loans,
       List<PendingCheckout> pendingCheckouts,
       int balanceDkk,
@@ -260,6 +282,7 @@ public final class Patron
           profile.mobile(),
           profile.homeAgencyId(),
           profile.category(),
+          profile.facts(),
           List.copyOf(loans.values()),
           List.copyOf(pending.values()),
           ledger.balanceDkk(),
@@ -505,6 +528,20 @@ public final class Patron
                     state,
                     PatronRules.liftSuspension(state, cardNumber, cmd, clock.instant()),
                     cmd.replyTo()))
+        .onCommand(
+            VerifyIdentity.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.verifyIdentity(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            RecordGuardianConsent.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.recordGuardianConsent(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo()))
         .onCommand(ResolvePendingCheckout.class, this::onResolvePending)
         .onCommand(LendSettled.class, this::onLendSettled)
         .onCommand(
@@ -590,7 +627,18 @@ public final class Patron
                         e.mobile(),
                         e.homeAgencyId(),
                         e.category(),
+                        e.facts(),
                         e.registeredAt())))
+        .onEvent(
+            IdentityVerified.class,
+            (state, e) ->
+                state.withProfile(
+                    state.profile().withFacts(state.profile().facts().verified(e.verification()))))
+        .onEvent(
+            GuardianConsentRecorded.class,
+            (state, e) ->
+                state.withProfile(
+                    state.profile().withFacts(state.profile().facts().consented(e.consent()))))
         .onEvent(
             FeeCharged.class,
             (state, e) ->

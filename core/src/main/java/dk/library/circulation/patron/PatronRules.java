@@ -3,14 +3,17 @@ package dk.library.circulation.patron;
 import static dk.library.circulation.Rejection.Code.CHECKOUT_CANCELLED;
 import static dk.library.circulation.Rejection.Code.EXPRESS_LOAN_NOT_RENEWABLE;
 import static dk.library.circulation.Rejection.Code.FEES_OWED;
+import static dk.library.circulation.Rejection.Code.IDENTITY_NOT_VERIFIED;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
 import static dk.library.circulation.Rejection.Code.LOAN_LIMIT_REACHED;
 import static dk.library.circulation.Rejection.Code.LOAN_NOT_FOUND;
+import static dk.library.circulation.Rejection.Code.NOT_ELIGIBLE;
 import static dk.library.circulation.Rejection.Code.PATRON_ALREADY_REGISTERED;
 import static dk.library.circulation.Rejection.Code.PATRON_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.PATRON_SUSPENDED;
 import static dk.library.circulation.Rejection.Code.PAYMENT_EXCEEDS_BALANCE;
 import static dk.library.circulation.Rejection.Code.RENEWAL_LIMIT_REACHED;
+import static dk.library.circulation.Rejection.Code.RESIDENTS_ONLY;
 import static dk.library.circulation.Rejection.Code.TITLE_RESERVED;
 import static dk.library.circulation.Rejection.Code.TRANSACTION_ID_REUSED;
 import static dk.library.circulation.Rejection.Code.WRONG_PIN;
@@ -24,6 +27,7 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The patron's side of circulation as pure functions: state + command + policy + time in, events or
@@ -49,6 +53,7 @@ public final class PatronRules {
             cmd.mobile(),
             cmd.homeAgencyId(),
             cmd.category(),
+            cmd.facts(),
             now));
   }
 
@@ -99,8 +104,26 @@ public final class PatronRules {
     if (blocked != null) {
       return new Decision.Refuse<>(blocked);
     }
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    PatronFacts facts = state.profile().facts();
+    AgencyPolicy.Eligibility eligibility = cmd.policy().eligibility();
+    if (eligibility.residentsOnly().contains(cmd.materialType())
+        && !Objects.equals(eligibility.municipality(), facts.municipality())) {
+      return Decision.refuse(
+          RESIDENTS_ONLY,
+          cmd.materialType()
+              + " is lent only to residents of municipality "
+              + eligibility.municipality());
+    }
     int held = state.loans().size() + state.pending().size();
     int maxLoans = cmd.policy().limitsFor(state.profile().category()).maxLoans();
+    String restriction = facts.restriction(today);
+    String why =
+        state.profile().category() == null ? "" : " for category " + state.profile().category();
+    if (restriction != null && eligibility.restrictedMaxLoans() < maxLoans) {
+      maxLoans = eligibility.restrictedMaxLoans();
+      why = " for " + restriction;
+    }
     if (held >= maxLoans) {
       return Decision.refuse(
           LOAN_LIMIT_REACHED,
@@ -108,9 +131,7 @@ public final class PatronRules {
               + held
               + " loans and the agency allows at most "
               + maxLoans
-              + (state.profile().category() == null
-                  ? ""
-                  : " for category " + state.profile().category())
+              + why
               + "; return an item first");
     }
     int loanPeriod = cmd.policy().loanPeriodFor(cmd.materialType(), cmd.itemLoanPeriodDays());
@@ -398,6 +419,78 @@ public final class PatronRules {
     return state.suspension() == null
         ? Decision.unchanged()
         : Decision.persist(new Patron.SuspensionLifted(cmd.liftedBy(), now));
+  }
+
+  /**
+   * R6, R10: whether an applicant may register with the agency: old enough, and resident where the
+   * agency accepts residents or holding one of its listed affiliations. Null when eligible.
+   */
+  public static Rejection eligibilityRefusal(
+      AgencyPolicy policy, PatronFacts facts, LocalDate today) {
+    AgencyPolicy.Eligibility e = policy.eligibility();
+    Integer age = facts.ageOn(today);
+    if (e.minimumAge() > 0 && (age == null || age < e.minimumAge())) {
+      return Rejection.of(
+          NOT_ELIGIBLE,
+          age == null
+              ? "the agency admits patrons from age " + e.minimumAge() + "; give the birth date"
+              : "the agency admits patrons from age "
+                  + e.minimumAge()
+                  + "; the applicant is "
+                  + age);
+    }
+    boolean resident = e.residence().isEmpty() || e.residence().contains(facts.residence());
+    boolean affiliated = facts.affiliations().stream().anyMatch(e.affiliations()::contains);
+    if (!resident && !affiliated) {
+      return Rejection.of(
+          NOT_ELIGIBLE,
+          "the agency admits residents of "
+              + e.residence()
+              + (e.affiliations().isEmpty()
+                  ? ""
+                  : " or patrons affiliated with " + e.affiliations())
+              + "; the applicant lives in "
+              + facts.residence());
+    }
+    return null;
+  }
+
+  /** R2: a patron whose identity is not verified (registered by phone) may not reserve. */
+  public static Rejection reservationRefusal(Patron.State state) {
+    return state.profile().facts().identityVerified()
+        ? null
+        : Rejection.of(
+            IDENTITY_NOT_VERIFIED,
+            "the patron registered by phone; staff must see ID in person before the patron can"
+                + " reserve");
+  }
+
+  /** R2, R15: staff saw ID; verifying again changes nothing. */
+  public static Decision<Patron.Event> verifyIdentity(
+      Patron.State state, String cardNumber, Patron.VerifyIdentity cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    if (state.profile().facts().identityVerified()) {
+      return Decision.unchanged();
+    }
+    return Decision.persist(
+        new Patron.IdentityVerified(
+            new PatronFacts.Verification(cmd.method(), cmd.verifiedBy(), now)));
+  }
+
+  /** R6: the guardian's consent lifts a minor's temporary-card limit. */
+  public static Decision<Patron.Event> recordGuardianConsent(
+      Patron.State state, String cardNumber, Patron.RecordGuardianConsent cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    if (state.profile().facts().guardianConsent() != null) {
+      return Decision.unchanged();
+    }
+    return Decision.persist(
+        new Patron.GuardianConsentRecorded(
+            new PatronFacts.GuardianConsent(cmd.guardian(), cmd.recordedBy(), now)));
   }
 
   /** R4: the card's PIN proves the patron; null when it does. */

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param materialTypes R16, R20, R23: the material types the agency lends and how
  * @param overdueFees R30: the rate table, per material type; a type without a rate has no fee
  * @param feeBlockThresholdDkk R32: owing this much or more blocks borrowing and renewing
+ * @param eligibility R6, R7, R8, R10: who may register, and who borrows with restrictions
  */
 public record AgencyPolicy(
     int loanPeriodDays,
@@ -32,7 +33,8 @@ public record AgencyPolicy(
     Map<String, CategoryLimits> patronCategories,
     Map<String, MaterialRule> materialTypes,
     Map<String, OverdueRate> overdueFees,
-    int feeBlockThresholdDkk)
+    int feeBlockThresholdDkk,
+    Eligibility eligibility)
     implements CborSerializable {
 
   public static final int MAX_LOAN_PERIOD_DAYS = 366;
@@ -57,6 +59,35 @@ public record AgencyPolicy(
 
     public static MaterialRule standard() {
       return new MaterialRule(null, false, true, true, true);
+    }
+  }
+
+  /**
+   * Who may register and on what terms. {@code minimumAge} R6/R10 (18 refuses minors altogether);
+   * {@code residence}: accepted places of residence (empty: any) unless the patron has one of the
+   * {@code affiliations} (R10); {@code municipality} and {@code residentsOnly}: material types only
+   * residents of the agency's municipality may borrow (R8); {@code restrictedMaxLoans}: the loan
+   * limit of minors without guardian consent, patrons without a CPR number or without a permanent
+   * address (R6, R7).
+   */
+  public record Eligibility(
+      int minimumAge,
+      List<String> residence,
+      List<String> affiliations,
+      String municipality,
+      List<String> residentsOnly,
+      int restrictedMaxLoans)
+      implements CborSerializable {
+
+    public Eligibility {
+      residence = List.copyOf(residence);
+      affiliations = List.copyOf(affiliations);
+      residentsOnly = List.copyOf(residentsOnly);
+    }
+
+    /** Anyone may register; restricted patrons borrow at most 3 (R6, R7). */
+    public static Eligibility open() {
+      return new Eligibility(0, List.of(), List.of(), null, List.of(), 3);
     }
   }
 
@@ -85,7 +116,8 @@ public record AgencyPolicy(
         Map.of(),
         Map.of("book", MaterialRule.standard()),
         Map.of(),
-        DEFAULT_FEE_BLOCK_THRESHOLD_DKK);
+        DEFAULT_FEE_BLOCK_THRESHOLD_DKK,
+        Eligibility.open());
   }
 
   /** R16: the item's own period, else its material type's, else the agency's. */
@@ -150,6 +182,22 @@ public record AgencyPolicy(
                 MAX_LOAN_PERIOD_DAYS);
           }
         });
+    range(problems, "eligibility.minimumAge", eligibility.minimumAge(), 0, 120);
+    range(problems, "eligibility.restrictedMaxLoans", eligibility.restrictedMaxLoans(), 0, 10_000);
+    eligibility
+        .residentsOnly()
+        .forEach(
+            name -> {
+              if (!materialTypes.containsKey(name)) {
+                problems.add(
+                    "eligibility.residentsOnly names material type '"
+                        + name
+                        + "', which is not in materialTypes; unknown material types are refused");
+              }
+            });
+    if (!eligibility.residentsOnly().isEmpty() && eligibility.municipality() == null) {
+      problems.add("eligibility.residentsOnly needs eligibility.municipality, the agency's own");
+    }
     overdueFees.forEach(
         (name, rate) -> {
           if (!materialTypes.containsKey(name)) {

@@ -122,7 +122,8 @@ class ItemRulesTest {
                 new dk.library.circulation.policy.AgencyPolicy.MaterialRule(
                     null, false, false, false, false)),
             java.util.Map.of(),
-            200);
+            200,
+            dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
     assertEquals(null, ItemRules.homeLoanRefusal(BOOK, policy));
     ItemDetails reference = new ItemDetails("X2", "T2", "Ordbog", "A1", "reference", null, false);
     assertEquals(Code.NOT_FOR_HOME_LOAN, ItemRules.homeLoanRefusal(reference, policy).code());

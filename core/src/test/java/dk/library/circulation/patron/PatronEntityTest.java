@@ -70,6 +70,7 @@ class PatronEntityTest {
                     null,
                     "A1",
                     null,
+                    PatronFacts.inPerson("staff-1", java.time.Instant.EPOCH),
                     r));
     assertInstanceOf(Patron.StatusReply.class, result.reply());
   }

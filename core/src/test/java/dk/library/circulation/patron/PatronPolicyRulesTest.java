@@ -40,7 +40,8 @@ class PatronPolicyRulesTest {
           Map.of(
               "book", MaterialRule.standard(), "dvd", new MaterialRule(7, true, true, true, true)),
           Map.of("book", new OverdueRate(5, 100)),
-          200);
+          200,
+          dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
 
   static Decision<Patron.Event> begin(Patron.State s, String id, String type, Instant now) {
     return PatronRules.beginCheckout(
@@ -73,7 +74,15 @@ class PatronPolicyRulesTest {
     return registered()
         .withProfile(
             new Patron.Profile(
-                p.cardNumber(), p.pin(), p.name(), null, null, "A1", "child", p.registeredAt()));
+                p.cardNumber(),
+                p.pin(),
+                p.name(),
+                null,
+                null,
+                "A1",
+                "child",
+                p.facts(),
+                p.registeredAt()));
   }
 
   @Test
@@ -111,7 +120,16 @@ class PatronPolicyRulesTest {
   void R19_exactlyOneRenewalWhenTheAgencyAllowsOne() {
     AgencyPolicy one =
         new AgencyPolicy(
-            28, 1, null, 3, 10, Map.of(), POLICY.materialTypes(), POLICY.overdueFees(), 200);
+            28,
+            1,
+            null,
+            3,
+            10,
+            Map.of(),
+            POLICY.materialTypes(),
+            POLICY.overdueFees(),
+            200,
+            dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
     Patron.State s = lent(registered(), "t1", "book", NOW);
     PatronRules.RenewalDecision first = renew(s, one, Set.of(), NOW.plus(Duration.ofDays(20)));
     assertTrue(first.results().get(0).renewed());
@@ -124,7 +142,16 @@ class PatronPolicyRulesTest {
   void R19_unlimitedRenewalsEndAtTheMaximumTotalLoanPeriod() {
     AgencyPolicy royal =
         new AgencyPolicy(
-            30, null, 183, 3, 10, Map.of(), POLICY.materialTypes(), POLICY.overdueFees(), 200);
+            30,
+            null,
+            183,
+            3,
+            10,
+            Map.of(),
+            POLICY.materialTypes(),
+            POLICY.overdueFees(),
+            200,
+            dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
     Patron.State s = lent(registered(), "t1", "book", NOW);
     LocalDate cap = LocalDate.ofInstant(NOW, COPENHAGEN).plusDays(183);
     Instant day = NOW;

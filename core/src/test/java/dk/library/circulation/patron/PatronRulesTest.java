@@ -23,10 +23,12 @@ class PatronRulesTest {
   static final AgencyPolicy POLICY = AgencyPolicy.simple(28, 2, 1);
   static final PinHash PIN = PinHash.of("1234", 1000);
   static final String CARD = "1000001";
+  static final PatronFacts FACTS = PatronFacts.inPerson("staff-1", NOW);
 
   static Patron.State registered() {
     return Patron.State.empty()
-        .withProfile(new Patron.Profile(CARD, PIN, "Karen Blixen", null, null, "A1", null, NOW));
+        .withProfile(
+            new Patron.Profile(CARD, PIN, "Karen Blixen", null, null, "A1", null, FACTS, NOW));
   }
 
   static Patron.BeginCheckout begin(String checkoutId, String barcode, String pin) {
@@ -59,6 +61,10 @@ class PatronRulesTest {
         s = s.withSuspension(u.suspension());
       } else if (e instanceof Patron.SuspensionLifted) {
         s = s.withSuspension(null);
+      } else if (e instanceof Patron.IdentityVerified v) {
+        s = s.withProfile(s.profile().withFacts(s.profile().facts().verified(v.verification())));
+      } else if (e instanceof Patron.GuardianConsentRecorded g) {
+        s = s.withProfile(s.profile().withFacts(s.profile().facts().consented(g.consent())));
       }
     }
     return s;
@@ -98,7 +104,8 @@ class PatronRulesTest {
 
   @Test
   void R1_aCardIsRegisteredOnlyOnce() {
-    Patron.Register again = new Patron.Register(PIN, "Someone Else", null, null, "A1", null, null);
+    Patron.Register again =
+        new Patron.Register(PIN, "Someone Else", null, null, "A1", null, FACTS, null);
     assertEquals(
         Code.PATRON_ALREADY_REGISTERED,
         refusal(PatronRules.register(registered(), CARD, again, NOW)));

@@ -39,7 +39,8 @@ class PolicyTest {
               "dvd", new MaterialRule(7, true, true, true, false),
               "reference", new MaterialRule(null, false, false, false, false)),
           Map.of("book", new OverdueRate(5, 100)),
-          200);
+          200,
+          dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
 
   EventSourcedBehaviorTestKit<Policy.Command, Policy.Event, Policy.State> policy;
 
@@ -96,7 +97,8 @@ class PolicyTest {
             GENTOFTE.patronCategories(),
             GENTOFTE.materialTypes(),
             GENTOFTE.overdueFees(),
-            200);
+            200,
+            dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
     assertEquals(2, ((Policy.Current) change(longer)).version().version());
     var same = policy.<Policy.Reply>runCommand(r -> new Policy.Change(longer, "operator-2", r));
     assertTrue(same.hasNoEvents(), "the same policy again is not a new version");
@@ -118,7 +120,8 @@ class PolicyTest {
             Map.of(),
             Map.of("book", MaterialRule.standard()),
             Map.of("vinyl", new OverdueRate(5, 50)),
-            200);
+            200,
+            dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
     var reply = policy.<Policy.Reply>runCommand(r -> new Policy.Change(bad, "operator-1", r));
     Rejection rejection = assertInstanceOf(Policy.Rejected.class, reply.reply()).rejection();
     assertEquals(Rejection.Code.INVALID_POLICY, rejection.code());
@@ -140,7 +143,8 @@ class PolicyTest {
             Map.of(),
             Map.of("book", MaterialRule.standard()),
             Map.of(),
-            200);
+            200,
+            dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
     assertTrue(String.join(" ", unbounded.problems()).contains("maxTotalLoanDays"));
     AgencyPolicy royalLibrary =
         new AgencyPolicy(
@@ -152,7 +156,8 @@ class PolicyTest {
             Map.of(),
             Map.of("book", MaterialRule.standard()),
             Map.of(),
-            200);
+            200,
+            dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
     assertTrue(royalLibrary.problems().isEmpty(), royalLibrary.problems().toString());
   }
 }

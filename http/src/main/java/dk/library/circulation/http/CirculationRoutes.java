@@ -26,9 +26,12 @@ import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.ReturnRequest;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.net.InetAddress;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -398,7 +401,8 @@ public final class CirculationRoutes extends ApiDirectives {
             body.optionalText("email", Forms.EMAIL, Forms.EMAIL_TEXT),
             body.optionalText("mobile", Forms.MOBILE, Forms.MOBILE_TEXT),
             body.text("homeAgencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT),
-            body.optionalText("category", AgencyPolicy.NAME, Forms.CATEGORY_TEXT));
+            body.optionalText("category", AgencyPolicy.NAME, Forms.CATEGORY_TEXT),
+            facts(call, body));
     body.finish();
     return audited(
         call,
@@ -409,6 +413,55 @@ public final class CirculationRoutes extends ApiDirectives {
             REGISTER_PATRON,
             registration.homeAgencyId(),
             () -> answer(desk.registerPatron(registration), StatusCodes.CREATED)));
+  }
+
+  /**
+   * R1, R2, R3, R15: how the patron registered and what was shown. In person, the registering staff
+   * client saw ID; on the web, a digital signature proved it; by phone nothing did yet.
+   */
+  private PatronFacts facts(Call call, RequestBody body) {
+    String channel = body.optionalText("channel", Forms.CHANNEL, Forms.CHANNEL_TEXT);
+    channel = channel == null ? "in-person" : channel;
+    String document = body.optionalText("identityDocument", Forms.DOCUMENT, Forms.DOCUMENT_TEXT);
+    String signature = body.optionalText("digitalSignature", Forms.ID, Forms.ID_TEXT);
+    if (channel.equals("web") && signature == null) {
+      body.error("digitalSignature", "is required for a registration on the web (R1)");
+    }
+    if (!channel.equals("web") && signature != null) {
+      body.error("digitalSignature", "belongs only to a registration on the web");
+    }
+    String birth = body.optionalText("birthDate", Forms.DATE, Forms.DATE_TEXT);
+    LocalDate birthDate = null;
+    if (birth != null) {
+      try {
+        birthDate = LocalDate.parse(birth);
+      } catch (DateTimeParseException e) {
+        body.error("birthDate", "is not a date in the calendar");
+      }
+    }
+    String residence = body.optionalText("residence", Forms.COUNTRY, Forms.COUNTRY_TEXT);
+    PatronFacts.Verification verification =
+        switch (channel) {
+          case "phone" -> null;
+          case "web" ->
+              new PatronFacts.Verification(
+                  "digital-signature " + signature,
+                  call.caller().clientId(),
+                  access.clock().instant());
+          default ->
+              new PatronFacts.Verification(
+                  "id-seen", call.caller().clientId(), access.clock().instant());
+        };
+    return new PatronFacts(
+        channel,
+        document == null ? "cpr" : document,
+        verification,
+        birthDate,
+        residence == null ? "DK" : residence,
+        body.optionalText("municipality", Forms.MUNICIPALITY, Forms.MUNICIPALITY_TEXT),
+        body.optionalBoolean("permanentAddress", true),
+        body.optionalTextList("affiliations", AgencyPolicy.NAME, Forms.CATEGORY_TEXT, 20),
+        null);
   }
 
   private CompletionStage<HttpResponse> patronStatusWithPin(Call call, RequestBody body)

@@ -33,5 +33,14 @@ final class Forms {
   static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   static final String DATE_TEXT = "a date as yyyy-MM-dd";
 
+  static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+  static final String COUNTRY_TEXT = "a two-letter country code such as DK or GL";
+  static final Pattern MUNICIPALITY = Pattern.compile("[0-9]{3,4}");
+  static final String MUNICIPALITY_TEXT = "a municipality code of 3-4 digits such as 0157";
+  static final Pattern CHANNEL = Pattern.compile("in-person|phone|web");
+  static final String CHANNEL_TEXT = "one of in-person, phone, web";
+  static final Pattern DOCUMENT = Pattern.compile("cpr|passport");
+  static final String DOCUMENT_TEXT = "cpr or passport";
+
   private Forms() {}
 }

@@ -2,6 +2,7 @@ package dk.library.circulation.http;
 
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.AgencyPolicy.CategoryLimits;
+import dk.library.circulation.policy.AgencyPolicy.Eligibility;
 import dk.library.circulation.policy.AgencyPolicy.MaterialRule;
 import dk.library.circulation.policy.AgencyPolicy.OverdueRate;
 import java.util.Map;
@@ -12,6 +13,16 @@ final class Policies {
   private static final String NAME_TEXT = "1-40 lower-case letters, digits or '-'";
 
   private Policies() {}
+
+  private static Eligibility eligibility(RequestBody e) {
+    return new Eligibility(
+        e.optionalInteger("minimumAge", 0, 120, 0),
+        e.optionalTextList("residence", Forms.COUNTRY, Forms.COUNTRY_TEXT, 50),
+        e.optionalTextList("affiliations", AgencyPolicy.NAME, NAME_TEXT, 100),
+        e.optionalText("municipality", Forms.MUNICIPALITY, Forms.MUNICIPALITY_TEXT),
+        e.optionalTextList("residentsOnly", AgencyPolicy.NAME, NAME_TEXT, 200),
+        e.optionalInteger("restrictedMaxLoans", 0, 10_000, 3));
+  }
 
   /** Everything but {@code loanPeriodDays} is optional; see docs/api.md for the defaults. */
   static AgencyPolicy read(RequestBody p) {
@@ -61,10 +72,8 @@ final class Policies {
                     new OverdueRate(
                         f.integer("perDayDkk", 0, 10_000), f.integer("capDkk", 0, 1_000_000))),
             p.optionalInteger(
-                "feeBlockThresholdDkk",
-                1,
-                1_000_000,
-                AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK));
+                "feeBlockThresholdDkk", 1, 1_000_000, AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK),
+            p.optionalObject("eligibility", Eligibility.open(), Policies::eligibility));
     if (!p.hasErrors()) {
       policy.problems().forEach(p::objectError);
     }

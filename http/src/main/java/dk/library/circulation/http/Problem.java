@@ -72,7 +72,10 @@ public record Problem(
               TITLE_RESERVED,
               PAYMENT_EXCEEDS_BALANCE,
               PATRON_SUSPENDED,
-              FEES_OWED ->
+              FEES_OWED,
+              NOT_ELIGIBLE,
+              RESIDENTS_ONLY,
+              IDENTITY_NOT_VERIFIED ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

@@ -141,6 +141,10 @@ final class RequestBody {
     return result;
   }
 
+  <T> T optionalObject(String field, T absent, Function<RequestBody, T> reader) {
+    return value(field) == null ? absent : object(field, reader);
+  }
+
   <T> T object(String field, Function<RequestBody, T> reader) {
     JsonNode value = value(field);
     if (value == null || !value.isObject()) {

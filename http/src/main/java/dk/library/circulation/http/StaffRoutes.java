@@ -4,6 +4,7 @@ import static dk.library.circulation.access.Operation.CHANGE_POLICY;
 import static dk.library.circulation.access.Operation.MANAGE_FEES;
 import static dk.library.circulation.access.Operation.READ_POLICY;
 import static dk.library.circulation.access.Operation.SUSPEND_PATRON;
+import static dk.library.circulation.access.Operation.VERIFY_PATRON;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import dk.library.circulation.Result;
@@ -190,6 +191,38 @@ final class StaffRoutes extends ApiDirectives {
                                                             call,
                                                             (c, body) -> pay(c, card, body)))))),
                         path(
+                            "identity-verification",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "identity-verification",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    VERIFY_PATRON,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                verifyIdentity(c, card, body)))))),
+                        path(
+                            "guardian-consent",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "guardian-consent",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    VERIFY_PATRON,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                guardianConsent(c, card, body)))))),
+                        path(
                             "suspension",
                             () ->
                                 concat(
@@ -298,6 +331,40 @@ final class StaffRoutes extends ApiDirectives {
                             SUSPEND_PATRON,
                             valid,
                             () -> desk.liftSuspension(valid, call.caller().clientId()))))));
+  }
+
+  /** R2, R15: the staff client saw the patron's ID, recorded with who and when. */
+  private CompletionStage<HttpResponse> verifyIdentity(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String method = body.text("method", Forms.NAME, Forms.NAME_TEXT);
+    body.finish();
+    return audited(
+        call,
+        "VERIFY_IDENTITY",
+        maskedCard(card),
+        onPatron(
+            call,
+            VERIFY_PATRON,
+            card,
+            () -> desk.verifyIdentity(card, method, call.caller().clientId())));
+  }
+
+  /** R6: a guardian's consent for a minor, recorded with who recorded it. */
+  private CompletionStage<HttpResponse> guardianConsent(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String guardian = body.text("guardian", Forms.NAME, Forms.NAME_TEXT);
+    body.finish();
+    return audited(
+        call,
+        "RECORD_GUARDIAN_CONSENT",
+        maskedCard(card),
+        onPatron(
+            call,
+            VERIFY_PATRON,
+            card,
+            () -> desk.recordGuardianConsent(card, guardian, call.caller().clientId())));
   }
 
   private static void checkCard(RequestBody body, String card) {

@@ -55,6 +55,8 @@ POST fees              | anon/anon | role/role     | ok/scope      | role/role |
 POST payments          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 PUT suspension         | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 DELETE suspension      | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+POST identity-check    | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+POST guardian-consent  | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -238,6 +240,18 @@ DELETE suspension      | anon/anon | role/role     | ok/hidden     | role/role |
                         java.net.http.HttpRequest.BodyPublishers.ofString(
                             "{\"until\":\"2026-12-01\",\"reason\":\"House rules\"}"))
                     .build()));
+    ROUTES.put(
+        "POST identity-check",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patrons/" + freshPatron(isOwn) + "/identity-verification",
+                "{\"method\":\"passport seen\"}"));
+    ROUTES.put(
+        "POST guardian-consent",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patrons/" + freshPatron(isOwn) + "/guardian-consent",
+                "{\"guardian\":\"Mother\"}"));
     ROUTES.put(
         "DELETE suspension",
         (api, isOwn) -> api.delete("/api/v1/patrons/" + freshPatron(isOwn) + "/suspension"));

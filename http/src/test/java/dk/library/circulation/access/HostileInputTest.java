@@ -176,6 +176,12 @@ class HostileInputTest {
             "staff",
             Map.of("paymentId", "p1", "amountDkk", 25)),
         new Route(
+            "/api/v1/patrons/" + card + "/identity-verification",
+            "staff",
+            Map.of("method", "passport seen")),
+        new Route(
+            "/api/v1/patrons/" + card + "/guardian-consent", "staff", Map.of("guardian", "Mother")),
+        new Route(
             "PUT",
             "/api/v1/patrons/" + card + "/suspension",
             "staff",

@@ -6,6 +6,7 @@ import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.testing.TestServers;
 import java.time.Clock;
@@ -74,7 +75,15 @@ public final class CrashingCheckout {
     retry(
         () ->
             desk.registerPatron(
-                new PatronRegistration(card, "1234", "Crash Patron", null, null, agencyId, null)));
+                new PatronRegistration(
+                    card,
+                    "1234",
+                    "Crash Patron",
+                    null,
+                    null,
+                    agencyId,
+                    null,
+                    PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH))));
     retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book", null, false));
 
     ClusterSharding sharding = ClusterSharding.get(system);

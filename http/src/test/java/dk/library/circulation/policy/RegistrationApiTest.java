@@ -1,0 +1,159 @@
+package dk.library.circulation.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dk.library.circulation.server.CirculationServer;
+import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.Api.Answer;
+import dk.library.circulation.testing.TestClock;
+import dk.library.circulation.testing.TestServers;
+import java.net.http.HttpRequest;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Registration channels, identity, eligibility and restricted cards, over HTTP. */
+class RegistrationApiTest {
+
+  static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
+  static CirculationServer server;
+  static Api api;
+
+  String agency;
+
+  @BeforeAll
+  static void start() {
+    server = TestServers.start(clock);
+    api = new Api(server.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void library() {
+    agency = Api.unique("DK-");
+    assertEquals(201, api.createAgency(agency, 30, 2).status());
+  }
+
+  @Test
+  void R1_R2_R15_aPhoneRegistrationIsUnverifiedUntilStaffSeeIdWhichIsRecorded() {
+    String card = Api.unique("C");
+    Answer phone = register(card, "\"channel\":\"phone\"");
+    assertEquals(201, phone.status(), phone.body().toString());
+    assertTrue(phone.body().at("/facts/verification").isMissingNode());
+    Answer verified =
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons/" + card + "/identity-verification",
+                "{\"method\":\"passport seen\"}");
+    assertEquals(200, verified.status(), verified.body().toString());
+    JsonNode verification = verified.body().at("/facts/verification");
+    assertEquals("passport seen", verification.get("method").asText());
+    assertTrue(verification.get("verifiedBy").asText().startsWith("staff-"));
+    assertEquals(clock.instant().toString(), verification.get("at").asText());
+
+    Answer inPerson = register(Api.unique("C"), "\"channel\":\"in-person\"");
+    assertEquals("id-seen", inPerson.body().at("/facts/verification/method").asText());
+    Answer web = register(Api.unique("C"), "\"channel\":\"web\"");
+    assertEquals(400, web.status());
+    assertTrue(web.body().toString().contains("digitalSignature"), web.body().toString());
+    Answer signed =
+        register(Api.unique("C"), "\"channel\":\"web\",\"digitalSignature\":\"mitid-8f2a\"");
+    assertEquals(
+        "digital-signature mitid-8f2a", signed.body().at("/facts/verification/method").asText());
+  }
+
+  @Test
+  void R6_R10_anAgencyThatAdmitsAdultResidentsOnlyRefusesOthers() {
+    putPolicy(
+        "{\"loanPeriodDays\":30,\"eligibility\":{\"minimumAge\":18,\"residence\":[\"DK\",\"GL\"],\"affiliations\":[\"ku-student\"]}}");
+    Answer minor =
+        register(Api.unique("C"), "\"birthDate\":\"%s\"".formatted(today().minusYears(17)));
+    assertEquals(422, minor.status());
+    assertEquals("NOT_ELIGIBLE", minor.code());
+    Answer abroad =
+        register(
+            Api.unique("C"),
+            "\"birthDate\":\"%s\",\"residence\":\"SE\"".formatted(today().minusYears(30)));
+    assertEquals("NOT_ELIGIBLE", abroad.code());
+    Answer student =
+        register(
+            Api.unique("C"),
+            "\"birthDate\":\"%s\",\"residence\":\"SE\",\"affiliations\":[\"ku-student\"]"
+                .formatted(today().minusYears(30)));
+    assertEquals(201, student.status(), student.body().toString());
+  }
+
+  @Test
+  void R6_aMinorWithoutGuardianConsentBorrowsThreeUntilConsentIsRecorded() {
+    String card = Api.unique("C");
+    assertEquals(
+        201, register(card, "\"birthDate\":\"%s\"".formatted(today().minusYears(12))).status());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(201, api.checkout("t" + i, card, item("book"), agency).status());
+    }
+    Answer fourth = api.checkout("t3", card, item("book"), agency);
+    assertEquals("LOAN_LIMIT_REACHED", fourth.code());
+    assertTrue(fourth.body().get("detail").asText().contains("guardian consent"));
+    Answer consent =
+        api.staff(agency)
+            .post("/api/v1/patrons/" + card + "/guardian-consent", "{\"guardian\":\"Mother\"}");
+    assertEquals("Mother", consent.body().at("/facts/guardianConsent/guardian").asText());
+    assertEquals(201, api.checkout("t4", card, item("book"), agency).status());
+  }
+
+  @Test
+  void R7_R8_withoutAPermanentAddressThreeLoansAndResidentsOnlyMaterial() {
+    putPolicy(
+        """
+        {"loanPeriodDays":30,"materialTypes":{"book":{},"e-reader":{}},
+         "eligibility":{"municipality":"0157","residentsOnly":["e-reader"]}}
+        """);
+    String card = Api.unique("C");
+    assertEquals(
+        201, register(card, "\"municipality\":\"0101\",\"permanentAddress\":false").status());
+    Answer reader = api.checkout("t0", card, item("e-reader"), agency);
+    assertEquals("RESIDENTS_ONLY", reader.code());
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(201, api.checkout("t" + i, card, item("book"), agency).status());
+    }
+    assertEquals("LOAN_LIMIT_REACHED", api.checkout("t4", card, item("book"), agency).code());
+  }
+
+  private Answer register(String card, String extra) {
+    return api.staff(agency)
+        .post(
+            "/api/v1/patrons",
+            "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"P\",\"homeAgencyId\":\"%s\",%s}"
+                .formatted(card, agency, extra));
+  }
+
+  private void putPolicy(String json) {
+    Answer answer =
+        api.send(
+            api.request("/api/v1/agencies/" + agency + "/policy")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    assertEquals(200, answer.status(), answer.body().toString());
+  }
+
+  private String item(String materialType) {
+    String barcode = Api.unique("X");
+    assertEquals(201, api.registerItem(barcode, agency, materialType).status());
+    return barcode;
+  }
+
+  private static LocalDate today() {
+    return LocalDate.ofInstant(clock.instant(), ZoneId.of("Europe/Copenhagen"));
+  }
+}
