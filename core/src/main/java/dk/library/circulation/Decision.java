@@ -19,6 +19,13 @@ public sealed interface Decision<E> {
 
   record Refuse<E>(Rejection rejection) implements Decision<E> {}
 
+  /** A refusal that still leaves a record, such as a wrong PIN counting towards the lockout. */
+  record RefuseAfter<E>(List<E> events, Rejection rejection) implements Decision<E> {
+    public RefuseAfter {
+      events = List.copyOf(events);
+    }
+  }
+
   static <E> Decision<E> persist(E event) {
     return new Persist<>(List.of(event));
   }

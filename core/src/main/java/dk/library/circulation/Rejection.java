@@ -38,7 +38,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     FEE_NOT_FOUND,
     NOT_ELIGIBLE,
     RESIDENTS_ONLY,
-    IDENTITY_NOT_VERIFIED
+    IDENTITY_NOT_VERIFIED,
+    PIN_LOCKED
   }
 
   public static Rejection of(Code code, String message) {

@@ -22,6 +22,10 @@ public final class Replies {
     if (decision instanceof Decision.Refuse<E> refuse) {
       return effect.reply(replyTo, onRefused.apply(refuse.rejection()));
     }
+    if (decision instanceof Decision.RefuseAfter<E> refuse) {
+      R refused = onRefused.apply(refuse.rejection());
+      return effect.persist(refuse.events()).thenReply(replyTo, s -> refused);
+    }
     return effect.none().thenReply(replyTo, onAccepted::apply);
   }
 }

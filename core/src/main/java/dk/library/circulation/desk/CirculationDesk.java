@@ -50,7 +50,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class CirculationDesk {
 
   /** How the desk and its entities are set up. */
-  public record Settings(Clock clock, ZoneId zone, Duration askTimeout, int pinIterations) {}
+  /** {@code pinLockoutAfter}: wrong PINs in a row that lock a card until staff unlock it (R4). */
+  public record Settings(
+      Clock clock, ZoneId zone, Duration askTimeout, int pinIterations, int pinLockoutAfter) {}
 
   private final ClusterSharding sharding;
   private final Settings settings;
@@ -74,7 +76,11 @@ public final class CirculationDesk {
             Patron.ENTITY_TYPE_KEY,
             ctx ->
                 Patron.create(
-                    ctx.getEntityId(), settings.clock(), settings.zone(), desk::settleLend)));
+                    ctx.getEntityId(),
+                    settings.clock(),
+                    settings.zone(),
+                    desk::settleLend,
+                    settings.pinLockoutAfter())));
     sharding.init(
         Entity.of(
             Item.ENTITY_TYPE_KEY,
@@ -623,6 +629,18 @@ public final class CirculationDesk {
   public CompletionStage<Result<Patron.Status>> verifyIdentity(
       String cardNumber, String method, String by) {
     return patronAsk(cardNumber, r -> new Patron.VerifyIdentity(method, by, r));
+  }
+
+  /** R4: staff lift a PIN lockout. */
+  public CompletionStage<Result<Patron.Status>> unlockPin(String cardNumber, String by) {
+    return patronAsk(cardNumber, r -> new Patron.UnlockPin(by, r));
+  }
+
+  /** R4: a new PIN with the identity check recorded; hashed here, never seen by the entity. */
+  public CompletionStage<Result<Patron.Status>> resetPin(
+      String cardNumber, String pin, String identityCheck, String by) {
+    PinHash hash = PinHash.of(pin, settings.pinIterations());
+    return patronAsk(cardNumber, r -> new Patron.ResetPin(hash, identityCheck, by, r));
   }
 
   /** R6. */

@@ -134,6 +134,18 @@ public final class Patron
   public record VerifyIdentity(String method, String verifiedBy, ActorRef<Reply> replyTo)
       implements Command {}
 
+  /** R4: staff lift a PIN lockout. */
+  public record UnlockPin(String unlockedBy, ActorRef<Reply> replyTo) implements Command {}
+
+  /** R4: a new PIN, only with the identity check that allowed it recorded. */
+  public record ResetPin(PinHash pin, String identityCheck, String resetBy, ActorRef<Reply> replyTo)
+      implements Command {
+    @Override
+    public String toString() {
+      return "ResetPin";
+    }
+  }
+
   /** R6: a guardian consented for a minor. */
   public record RecordGuardianConsent(String guardian, String recordedBy, ActorRef<Reply> replyTo)
       implements Command {}
@@ -206,6 +218,17 @@ public final class Patron
 
   public record IdentityVerified(PatronFacts.Verification verification) implements Event {}
 
+  /** R4: a wrong PIN counts towards the lockout; a right one clears the count. */
+  public record WrongPinEntered(Instant at) implements Event {}
+
+  public record WrongPinsCleared() implements Event {}
+
+  public record PinLocked(Instant at) implements Event {}
+
+  public record PinUnlocked(String unlockedBy, Instant at) implements Event {}
+
+  public record PinReset(PinHash pin, PatronFacts.Verification identityCheck) implements Event {}
+
   public record GuardianConsentRecorded(PatronFacts.GuardianConsent consent) implements Event {}
 
   // State
@@ -221,6 +244,11 @@ public final class Patron
       PatronFacts facts,
       Instant registeredAt)
       implements CborSerializable {
+
+    Profile withPin(PinHash next) {
+      return new Profile(
+          cardNumber, next, name, email, mobile, homeAgencyId, category, facts, registeredAt);
+    }
 
     Profile withFacts(PatronFacts next) {
       return new Profile(
@@ -243,7 +271,8 @@ public final class Patron
       List<Fees.Fee> fees,
       List<Fees.Payment> payments,
       Fees.Suspension suspension,
-      List<Fees.Block> blocks)
+      List<Fees.Block> blocks,
+      boolean pinLocked)
       implements CborSerializable {}
 
   public record RenewalResult(
@@ -260,13 +289,15 @@ public final class Patron
       Map<String, PendingCheckout> pending,
       Map<String, CheckoutOutcome> outcomes,
       Fees.Ledger ledger,
-      Fees.Suspension suspension)
+      Fees.Suspension suspension,
+      PinGuard pinGuard)
       implements CborSerializable {
 
     static final int REMEMBERED_OUTCOMES = 100;
 
     public static State empty() {
-      return new State(null, Map.of(), Map.of(), Map.of(), Fees.Ledger.empty(), null);
+      return new State(
+          null, Map.of(), Map.of(), Map.of(), Fees.Ledger.empty(), null, PinGuard.open());
     }
 
     public boolean registered() {
@@ -289,7 +320,8 @@ public final class Patron
           ledger.fees(),
           ledger.payments(),
           suspension,
-          blocks(today));
+          blocks(today),
+          pinGuard.locked());
     }
 
     /** R46 a running suspension, R32 a fee block not yet paid off. */
@@ -313,13 +345,13 @@ public final class Patron
     }
 
     State withProfile(Profile p) {
-      return new State(p, loans, pending, outcomes, ledger, suspension);
+      return new State(p, loans, pending, outcomes, ledger, suspension, pinGuard);
     }
 
     State withPending(PendingCheckout p) {
       Map<String, PendingCheckout> next = new LinkedHashMap<>(pending);
       next.put(p.checkoutId(), p);
-      return new State(profile, loans, Map.copyOf(next), outcomes, ledger, suspension);
+      return new State(profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard);
     }
 
     State completed(String checkoutId) {
@@ -335,7 +367,8 @@ public final class Patron
           without(pending, checkoutId),
           remember(checkoutId, CheckoutOutcome.lent(p.receipt(profile.cardNumber()))),
           ledger,
-          suspension);
+          suspension,
+          pinGuard);
     }
 
     State abandoned(String checkoutId, Rejection reason) {
@@ -349,7 +382,8 @@ public final class Patron
           without(pending, checkoutId),
           remember(checkoutId, CheckoutOutcome.refused(p.barcode(), reason)),
           ledger,
-          suspension);
+          suspension,
+          pinGuard);
     }
 
     State renewed(String barcode, LocalDate dueDate) {
@@ -359,7 +393,7 @@ public final class Patron
       }
       Map<String, Loan> next = new LinkedHashMap<>(loans);
       next.put(barcode, loan.renewedUntil(dueDate));
-      return new State(profile, next, pending, outcomes, ledger, suspension);
+      return new State(profile, next, pending, outcomes, ledger, suspension, pinGuard);
     }
 
     State loanEnded(String barcode, String checkoutId) {
@@ -367,15 +401,20 @@ public final class Patron
       if (loan == null || !loan.checkoutId().equals(checkoutId)) {
         return this;
       }
-      return new State(profile, without(loans, barcode), pending, outcomes, ledger, suspension);
+      return new State(
+          profile, without(loans, barcode), pending, outcomes, ledger, suspension, pinGuard);
     }
 
     State withLedger(Fees.Ledger next) {
-      return new State(profile, loans, pending, outcomes, next, suspension);
+      return new State(profile, loans, pending, outcomes, next, suspension, pinGuard);
+    }
+
+    State withPinGuard(PinGuard next) {
+      return new State(profile, loans, pending, outcomes, ledger, suspension, next);
     }
 
     State withSuspension(Fees.Suspension next) {
-      return new State(profile, loans, pending, outcomes, ledger, next);
+      return new State(profile, loans, pending, outcomes, ledger, next, pinGuard);
     }
 
     private Map<String, CheckoutOutcome> remember(String checkoutId, CheckoutOutcome outcome) {
@@ -401,6 +440,7 @@ public final class Patron
   private final Clock clock;
   private final ZoneId zone;
   private final LendSettlement lendSettlement;
+  private final int pinLockoutAfter;
 
   /** Pending checkouts whose settlement is under way, so a second trigger does not ask twice. */
   private final Set<String> settling = new HashSet<>();
@@ -412,18 +452,26 @@ public final class Patron
       ActorContext<Command> context,
       Clock clock,
       ZoneId zone,
-      LendSettlement lendSettlement) {
+      LendSettlement lendSettlement,
+      int pinLockoutAfter) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber));
     this.cardNumber = cardNumber;
     this.context = context;
     this.clock = clock;
     this.zone = zone;
     this.lendSettlement = lendSettlement;
+    this.pinLockoutAfter = pinLockoutAfter;
   }
 
+  /** {@code pinLockoutAfter}: wrong PINs in a row that lock the card until staff unlock it (R4). */
   public static Behavior<Command> create(
-      String cardNumber, Clock clock, ZoneId zone, LendSettlement lendSettlement) {
-    return Behaviors.setup(ctx -> new Patron(cardNumber, ctx, clock, zone, lendSettlement));
+      String cardNumber,
+      Clock clock,
+      ZoneId zone,
+      LendSettlement lendSettlement,
+      int pinLockoutAfter) {
+    return Behaviors.setup(
+        ctx -> new Patron(cardNumber, ctx, clock, zone, lendSettlement, pinLockoutAfter));
   }
 
   @Override
@@ -450,7 +498,7 @@ public final class Patron
                 Replies.decide(
                     Effect(),
                     PatronRules.beginCheckout(
-                        state, cardNumber, cmd, pinCheck, clock.instant(), zone),
+                        state, cardNumber, cmd, pinCheck, pinLockoutAfter, clock.instant(), zone),
                     cmd.replyTo(),
                     s -> checkoutReply(s, cmd.checkoutId()),
                     Rejected::new))
@@ -493,15 +541,26 @@ public final class Patron
                             : new Rejected(PatronRules.notFound(cardNumber))))
         .onCommand(
             CheckPin.class,
-            (state, cmd) -> {
-              Rejection refusal = PatronRules.checkPin(state, cardNumber, cmd.pin(), pinCheck);
-              return Effect()
-                  .reply(
-                      cmd.replyTo(),
-                      refusal == null
-                          ? new StatusReply(state.status(today()))
-                          : new Rejected(refusal));
-            })
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.checkPin(
+                        state, cardNumber, cmd.pin(), pinCheck, pinLockoutAfter, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            UnlockPin.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.unlockPin(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            ResetPin.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.resetPin(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo()))
         .onCommand(
             ChargeFee.class,
             (state, cmd) ->
@@ -577,9 +636,12 @@ public final class Patron
 
   private ReplyEffect<Event, State> onRenew(State state, Renew cmd) {
     PatronRules.RenewalDecision decision =
-        PatronRules.renew(state, cardNumber, cmd, pinCheck, clock.instant(), zone);
+        PatronRules.renew(state, cardNumber, cmd, pinCheck, pinLockoutAfter, clock.instant(), zone);
     if (decision.refusal() != null) {
-      return Effect().reply(cmd.replyTo(), new Rejected(decision.refusal()));
+      Rejected refused = new Rejected(decision.refusal());
+      return decision.events().isEmpty()
+          ? Effect().reply(cmd.replyTo(), refused)
+          : Effect().persist(List.copyOf(decision.events())).thenReply(cmd.replyTo(), s -> refused);
     }
     return Effect()
         .persist(List.copyOf(decision.events()))
@@ -646,6 +708,14 @@ public final class Patron
         .onEvent(
             PaymentReceived.class, (state, e) -> state.withLedger(state.ledger().paid(e.payment())))
         .onEvent(Suspended.class, (state, e) -> state.withSuspension(e.suspension()))
+        .onEvent(WrongPinEntered.class, (state, e) -> state.withPinGuard(state.pinGuard().wrong()))
+        .onEvent(WrongPinsCleared.class, (state, e) -> state.withPinGuard(PinGuard.open()))
+        .onEvent(PinLocked.class, (state, e) -> state.withPinGuard(state.pinGuard().lock()))
+        .onEvent(PinUnlocked.class, (state, e) -> state.withPinGuard(PinGuard.open()))
+        .onEvent(
+            PinReset.class,
+            (state, e) ->
+                state.withProfile(state.profile().withPin(e.pin())).withPinGuard(PinGuard.open()))
         .onEvent(SuspensionLifted.class, (state, e) -> state.withSuspension(null))
         .onEvent(CheckoutBegun.class, (state, e) -> state.withPending(e.pending()))
         .onEvent(CheckoutCompleted.class, (state, e) -> state.completed(e.checkoutId()))

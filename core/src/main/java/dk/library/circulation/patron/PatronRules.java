@@ -12,6 +12,7 @@ import static dk.library.circulation.Rejection.Code.PATRON_ALREADY_REGISTERED;
 import static dk.library.circulation.Rejection.Code.PATRON_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.PATRON_SUSPENDED;
 import static dk.library.circulation.Rejection.Code.PAYMENT_EXCEEDS_BALANCE;
+import static dk.library.circulation.Rejection.Code.PIN_LOCKED;
 import static dk.library.circulation.Rejection.Code.RENEWAL_LIMIT_REACHED;
 import static dk.library.circulation.Rejection.Code.RESIDENTS_ONLY;
 import static dk.library.circulation.Rejection.Code.TITLE_RESERVED;
@@ -67,14 +68,21 @@ public final class PatronRules {
       String cardNumber,
       Patron.BeginCheckout cmd,
       PinCheck pinCheck,
+      int pinLockoutAfter,
       Instant now,
       ZoneId zone) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
-    if (!pinCheck.matches(state.profile().pin(), cmd.pin())) {
-      return Decision.refuse(WRONG_PIN, "the PIN does not match this card");
+    PinAttempt attempt = pinAttempt(state, cmd.pin(), pinCheck, pinLockoutAfter, now);
+    if (attempt.refusal() != null) {
+      return attempt.refused();
     }
+    return withPinEvents(attempt.events(), approveCheckout(state, cmd, now, zone));
+  }
+
+  private static Decision<Patron.Event> approveCheckout(
+      Patron.State state, Patron.BeginCheckout cmd, Instant now, ZoneId zone) {
     CheckoutOutcome earlier = state.outcomes().get(cmd.checkoutId());
     PendingCheckout pending = state.pending().get(cmd.checkoutId());
     String earlierBarcode =
@@ -227,15 +235,24 @@ public final class PatronRules {
       String cardNumber,
       Patron.Renew cmd,
       PinCheck pinCheck,
+      int pinLockoutAfter,
       Instant now,
       ZoneId zone) {
     if (!state.registered()) {
       return new RenewalDecision(List.of(), List.of(), notFound(cardNumber));
     }
-    if (!pinCheck.matches(state.profile().pin(), cmd.pin())) {
-      return new RenewalDecision(
-          List.of(), List.of(), Rejection.of(WRONG_PIN, "the PIN does not match this card"));
-    }
+    PinAttempt attempt = pinAttempt(state, cmd.pin(), pinCheck, pinLockoutAfter, now);
+    RenewalDecision decision =
+        attempt.refusal() != null
+            ? new RenewalDecision(List.of(), List.of(), attempt.refusal())
+            : renewLoans(state, cmd, now, zone);
+    List<Patron.Event> events = new ArrayList<>(attempt.events());
+    events.addAll(decision.events());
+    return new RenewalDecision(events, decision.results(), decision.refusal());
+  }
+
+  private static RenewalDecision renewLoans(
+      Patron.State state, Patron.Renew cmd, Instant now, ZoneId zone) {
     LocalDate today = LocalDate.ofInstant(now, zone);
     Rejection blocked = block(state, today, cmd.feeBlockThresholdDkk());
     if (blocked != null) {
@@ -493,15 +510,111 @@ public final class PatronRules {
             new PatronFacts.GuardianConsent(cmd.guardian(), cmd.recordedBy(), now)));
   }
 
-  /** R4: the card's PIN proves the patron; null when it does. */
-  public static Rejection checkPin(
-      Patron.State state, String cardNumber, String pin, PinCheck pinCheck) {
+  /** R4: the card's PIN proves the patron (a status check, a login). */
+  public static Decision<Patron.Event> checkPin(
+      Patron.State state,
+      String cardNumber,
+      String pin,
+      PinCheck pinCheck,
+      int pinLockoutAfter,
+      Instant now) {
     if (!state.registered()) {
-      return notFound(cardNumber);
+      return new Decision.Refuse<>(notFound(cardNumber));
     }
-    return pinCheck.matches(state.profile().pin(), pin)
-        ? null
-        : Rejection.of(WRONG_PIN, "the PIN does not match this card");
+    PinAttempt attempt = pinAttempt(state, pin, pinCheck, pinLockoutAfter, now);
+    return attempt.refusal() != null
+        ? attempt.refused()
+        : withPinEvents(attempt.events(), Decision.unchanged());
+  }
+
+  /** The events and, for a wrong or locked PIN, the refusal of one PIN check. */
+  record PinAttempt(List<Patron.Event> events, Rejection refusal) {
+    Decision<Patron.Event> refused() {
+      return events.isEmpty()
+          ? new Decision.Refuse<>(refusal)
+          : new Decision.RefuseAfter<>(events, refusal);
+    }
+  }
+
+  /**
+   * R4: a locked card is refused whatever PIN is given; a wrong PIN is recorded, and the one that
+   * reaches {@code pinLockoutAfter} in a row locks the card until staff unlock it or reset the PIN;
+   * a right PIN clears the count.
+   */
+  static PinAttempt pinAttempt(
+      Patron.State state, String pin, PinCheck pinCheck, int pinLockoutAfter, Instant now) {
+    PinGuard guard = state.pinGuard();
+    if (guard.locked()) {
+      return new PinAttempt(
+          List.of(),
+          Rejection.of(
+              PIN_LOCKED,
+              "the card is locked after "
+                  + pinLockoutAfter
+                  + " wrong PINs in a row; staff must unlock it or reset the PIN"));
+    }
+    if (pinCheck.matches(state.profile().pin(), pin)) {
+      return new PinAttempt(
+          guard.wrongPins() > 0 ? List.of(new Patron.WrongPinsCleared()) : List.of(), null);
+    }
+    if (guard.wrongPins() + 1 >= pinLockoutAfter) {
+      return new PinAttempt(
+          List.of(new Patron.WrongPinEntered(now), new Patron.PinLocked(now)),
+          Rejection.of(
+              PIN_LOCKED,
+              "the PIN does not match, and after "
+                  + pinLockoutAfter
+                  + " wrong PINs in a row the card is locked; staff must unlock it"));
+    }
+    return new PinAttempt(
+        List.of(new Patron.WrongPinEntered(now)),
+        Rejection.of(WRONG_PIN, "the PIN does not match this card"));
+  }
+
+  private static Decision<Patron.Event> withPinEvents(
+      List<Patron.Event> pinEvents, Decision<Patron.Event> decision) {
+    if (pinEvents.isEmpty()) {
+      return decision;
+    }
+    List<Patron.Event> events = new ArrayList<>(pinEvents);
+    if (decision instanceof Decision.Persist<Patron.Event> persist) {
+      events.addAll(persist.events());
+      return new Decision.Persist<>(events);
+    }
+    if (decision instanceof Decision.Refuse<Patron.Event> refuse) {
+      return new Decision.RefuseAfter<>(events, refuse.rejection());
+    }
+    if (decision instanceof Decision.RefuseAfter<Patron.Event> refuse) {
+      events.addAll(refuse.events());
+      return new Decision.RefuseAfter<>(events, refuse.rejection());
+    }
+    return new Decision.Persist<>(events);
+  }
+
+  /** R4: staff lift a lockout; an open card stays as it is. */
+  public static Decision<Patron.Event> unlockPin(
+      Patron.State state, String cardNumber, Patron.UnlockPin cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    PinGuard guard = state.pinGuard();
+    return guard.locked() || guard.wrongPins() > 0
+        ? Decision.persist(new Patron.PinUnlocked(cmd.unlockedBy(), now))
+        : Decision.unchanged();
+  }
+
+  /**
+   * R4: a forgotten PIN is replaced only with the identity check that allowed it recorded (ID,
+   * digital signature, or for children ID without a photo); it also unlocks the card.
+   */
+  public static Decision<Patron.Event> resetPin(
+      Patron.State state, String cardNumber, Patron.ResetPin cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    return Decision.persist(
+        new Patron.PinReset(
+            cmd.pin(), new PatronFacts.Verification(cmd.identityCheck(), cmd.resetBy(), now)));
   }
 
   public static Rejection notFound(String cardNumber) {

@@ -74,6 +74,7 @@ class PatronEligibilityTest {
               CARD,
               new Patron.BeginCheckout(id, "1234", "X" + i, "A1", "B1", policy, "book", null, null),
               PinCheck.SLOW,
+              5,
               NOW,
               COPENHAGEN);
       if (d instanceof Decision.Refuse<Patron.Event> r) {
@@ -181,6 +182,7 @@ class PatronEligibilityTest {
             new Patron.BeginCheckout(
                 "t1", "1234", "R1", "A1", "B1", gentofte, "e-reader", null, null),
             PinCheck.SLOW,
+            5,
             NOW,
             COPENHAGEN);
     assertEquals(Code.RESIDENTS_ONLY, refusal(refused));
@@ -193,6 +195,7 @@ class PatronEligibilityTest {
             new Patron.BeginCheckout(
                 "t1", "1234", "R1", "A1", "B1", gentofte, "e-reader", null, null),
             PinCheck.SLOW,
+            5,
             NOW,
             COPENHAGEN));
   }

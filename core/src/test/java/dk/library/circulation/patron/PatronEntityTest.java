@@ -50,7 +50,8 @@ class PatronEntityTest {
                 (barcode, checkoutId) -> {
                   settlementsAsked.add(checkoutId);
                   return CompletableFuture.completedFuture(itemSaysLent);
-                }));
+                },
+                3));
     patron.clear();
   }
 
@@ -108,7 +109,7 @@ class PatronEntityTest {
   }
 
   @Test
-  void R4_aWrongPinPersistsNothing() {
+  void R4_aWrongPinIsCountedAndNothingElseChanges() {
     register();
     var result =
         patron.<Patron.Reply>runCommand(
@@ -116,7 +117,47 @@ class PatronEntityTest {
     assertEquals(
         Rejection.Code.WRONG_PIN,
         assertInstanceOf(Patron.Rejected.class, result.reply()).rejection().code());
-    assertTrue(result.hasNoEvents());
+    assertInstanceOf(Patron.WrongPinEntered.class, result.event());
+    assertTrue(patron.getState().pending().isEmpty());
+    assertEquals(1, patron.getState().pinGuard().wrongPins());
+  }
+
+  @Test
+  void R4_threeWrongPinsInARowLockTheCardAcrossRestartsUntilStaffUnlockIt() {
+    register();
+    for (int i = 0; i < 3; i++) {
+      patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("9999", r));
+    }
+    patron.restart();
+    var rightPin = patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("1234", r));
+    assertEquals(
+        Rejection.Code.PIN_LOCKED,
+        assertInstanceOf(Patron.Rejected.class, rightPin.reply()).rejection().code());
+    patron.<Patron.Reply>runCommand(r -> new Patron.UnlockPin("staff-1", r));
+    assertInstanceOf(
+        Patron.StatusReply.class,
+        patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("1234", r)).reply());
+  }
+
+  @Test
+  void R4_aRightPinClearsTheCountAndAResetPinRecordsTheIdentityCheck() {
+    register();
+    patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("9999", r));
+    patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("9999", r));
+    patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("1234", r));
+    assertEquals(0, patron.getState().pinGuard().wrongPins());
+    var reset =
+        patron.<Patron.Reply>runCommand(
+            r -> new Patron.ResetPin(PinHash.of("4321", 1000), "passport seen", "staff-2", r));
+    Patron.PinReset event = assertInstanceOf(Patron.PinReset.class, reset.event());
+    assertEquals("passport seen", event.identityCheck().method());
+    assertEquals("staff-2", event.identityCheck().verifiedBy());
+    assertInstanceOf(
+        Patron.Rejected.class,
+        patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("1234", r)).reply());
+    assertInstanceOf(
+        Patron.StatusReply.class,
+        patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("4321", r)).reply());
   }
 
   @Test

@@ -49,6 +49,7 @@ class PatronPolicyRulesTest {
         CARD,
         new Patron.BeginCheckout(id, "1234", "X-" + id, "A1", "B1", POLICY, type, null, null),
         PinCheck.SLOW,
+        5,
         now,
         COPENHAGEN);
   }
@@ -65,6 +66,7 @@ class PatronPolicyRulesTest {
         CARD,
         new Patron.Renew("1234", List.of(), Map.of("A1", policy), reserved, 200, null),
         PinCheck.SLOW,
+        5,
         now,
         COPENHAGEN);
   }

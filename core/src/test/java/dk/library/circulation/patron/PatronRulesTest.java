@@ -42,7 +42,11 @@ class PatronRulesTest {
 
   static Patron.State apply(Patron.State state, Decision<Patron.Event> decision) {
     Patron.State s = state;
-    for (Patron.Event e : ((Decision.Persist<Patron.Event>) decision).events()) {
+    List<Patron.Event> events =
+        decision instanceof Decision.RefuseAfter<Patron.Event> after
+            ? after.events()
+            : ((Decision.Persist<Patron.Event>) decision).events();
+    for (Patron.Event e : events) {
       if (e instanceof Patron.CheckoutBegun b) {
         s = s.withPending(b.pending());
       } else if (e instanceof Patron.CheckoutCompleted c) {
@@ -61,6 +65,8 @@ class PatronRulesTest {
         s = s.withSuspension(u.suspension());
       } else if (e instanceof Patron.SuspensionLifted) {
         s = s.withSuspension(null);
+      } else if (e instanceof Patron.WrongPinEntered) {
+        s = s.withPinGuard(s.pinGuard().wrong());
       } else if (e instanceof Patron.IdentityVerified v) {
         s = s.withProfile(s.profile().withFacts(s.profile().facts().verified(v.verification())));
       } else if (e instanceof Patron.GuardianConsentRecorded g) {
@@ -71,6 +77,9 @@ class PatronRulesTest {
   }
 
   static Code refusal(Decision<Patron.Event> decision) {
+    if (decision instanceof Decision.RefuseAfter<Patron.Event> after) {
+      return after.rejection().code();
+    }
     return assertInstanceOf(Decision.Refuse.class, decision).rejection().code();
   }
 
@@ -83,6 +92,7 @@ class PatronRulesTest {
                 CARD,
                 begin(checkoutId, barcode, "1234"),
                 PinCheck.SLOW,
+                5,
                 NOW,
                 COPENHAGEN));
     return apply(s, PatronRules.complete(s, checkoutId));
@@ -98,6 +108,7 @@ class PatronRulesTest {
                 CARD,
                 begin("t1", "X1", "1234"),
                 PinCheck.SLOW,
+                5,
                 NOW,
                 COPENHAGEN)));
   }
@@ -117,12 +128,12 @@ class PatronRulesTest {
         Code.WRONG_PIN,
         refusal(
             PatronRules.beginCheckout(
-                registered(), CARD, begin("t1", "X1", "4321"), PinCheck.SLOW, NOW, COPENHAGEN)));
+                registered(), CARD, begin("t1", "X1", "4321"), PinCheck.SLOW, 5, NOW, COPENHAGEN)));
     assertEquals(
         Code.WRONG_PIN,
         refusal(
             PatronRules.beginCheckout(
-                registered(), CARD, begin("t1", "X1", "12a4"), PinCheck.SLOW, NOW, COPENHAGEN)));
+                registered(), CARD, begin("t1", "X1", "12a4"), PinCheck.SLOW, 5, NOW, COPENHAGEN)));
   }
 
   @Test
@@ -149,7 +160,7 @@ class PatronRulesTest {
         apply(
             registered(),
             PatronRules.beginCheckout(
-                registered(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+                registered(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, 5, NOW, COPENHAGEN));
     assertEquals(LocalDate.of(2026, 12, 20), s.pending().get("t1").dueDate());
     // 23:30 UTC is already the next day in Copenhagen: the library's day decides.
     Instant lateEvening = Instant.parse("2026-11-22T23:30:00Z");
@@ -173,12 +184,12 @@ class PatronRulesTest {
         apply(
             s,
             PatronRules.beginCheckout(
-                s, CARD, begin("t2", "X2", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+                s, CARD, begin("t2", "X2", "1234"), PinCheck.SLOW, 5, NOW, COPENHAGEN));
     assertEquals(
         Code.LOAN_LIMIT_REACHED,
         refusal(
             PatronRules.beginCheckout(
-                s, CARD, begin("t3", "X3", "1234"), PinCheck.SLOW, NOW, COPENHAGEN)));
+                s, CARD, begin("t3", "X3", "1234"), PinCheck.SLOW, 5, NOW, COPENHAGEN)));
   }
 
   @Test
@@ -187,7 +198,7 @@ class PatronRulesTest {
     assertInstanceOf(
         Decision.Unchanged.class,
         PatronRules.beginCheckout(
-            s, CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+            s, CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, 5, NOW, COPENHAGEN));
     assertInstanceOf(Decision.Unchanged.class, PatronRules.complete(s, "t1"));
   }
 
@@ -198,7 +209,7 @@ class PatronRulesTest {
         Code.TRANSACTION_ID_REUSED,
         refusal(
             PatronRules.beginCheckout(
-                s, CARD, begin("t1", "X2", "1234"), PinCheck.SLOW, NOW, COPENHAGEN)));
+                s, CARD, begin("t1", "X2", "1234"), PinCheck.SLOW, 5, NOW, COPENHAGEN)));
   }
 
   @Test
@@ -207,7 +218,7 @@ class PatronRulesTest {
         apply(
             registered(),
             PatronRules.beginCheckout(
-                registered(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, NOW, COPENHAGEN));
+                registered(), CARD, begin("t1", "X1", "1234"), PinCheck.SLOW, 5, NOW, COPENHAGEN));
     Rejection onLoan = Rejection.of(Code.ITEM_ON_LOAN, "on loan");
     s = apply(s, PatronRules.abandon(s, "t1", onLoan));
     assertTrue(s.pending().isEmpty() && s.loans().isEmpty());
@@ -220,7 +231,7 @@ class PatronRulesTest {
     Instant later = NOW.plusSeconds(20 * 86400);
     Patron.Renew renewOne = renew(List.of("X1"), Map.of("A1", POLICY));
     PatronRules.RenewalDecision first =
-        PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, later, COPENHAGEN);
+        PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, 5, later, COPENHAGEN);
     assertNull(first.refusal());
     assertEquals(LocalDate.of(2027, 1, 9), first.results().get(0).dueDate());
     for (Patron.Event e : first.events()) {
@@ -229,7 +240,7 @@ class PatronRulesTest {
     }
     assertEquals(1, s.loans().get("X1").renewals());
     PatronRules.RenewalDecision second =
-        PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, later, COPENHAGEN);
+        PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, 5, later, COPENHAGEN);
     assertEquals(Code.RENEWAL_LIMIT_REACHED, second.refusal().code());
     assertTrue(second.events().isEmpty());
   }
@@ -238,7 +249,8 @@ class PatronRulesTest {
   void R19_renewingAllAnswersPerLoan() {
     Patron.State s = withLoan("t1", "X1");
     Patron.Renew all = renew(List.of(), Map.of("A1", AgencyPolicy.simple(28, 2, 0)));
-    PatronRules.RenewalDecision d = PatronRules.renew(s, CARD, all, PinCheck.SLOW, NOW, COPENHAGEN);
+    PatronRules.RenewalDecision d =
+        PatronRules.renew(s, CARD, all, PinCheck.SLOW, 5, NOW, COPENHAGEN);
     assertNull(d.refusal());
     assertEquals(Code.RENEWAL_LIMIT_REACHED, d.results().get(0).refusal().code());
   }

@@ -42,7 +42,7 @@ public record Problem(
   /** The HTTP status each rule's refusal answers with. */
   static StatusCode statusOf(Rejection.Code code) {
     return switch (code) {
-      case WRONG_PIN -> StatusCodes.UNAUTHORIZED;
+      case WRONG_PIN, PIN_LOCKED -> StatusCodes.UNAUTHORIZED;
       case AGENCY_NOT_FOUND,
               BRANCH_NOT_FOUND,
               PATRON_NOT_FOUND,

@@ -2,6 +2,7 @@ package dk.library.circulation.http;
 
 import static dk.library.circulation.access.Operation.CHANGE_POLICY;
 import static dk.library.circulation.access.Operation.MANAGE_FEES;
+import static dk.library.circulation.access.Operation.MANAGE_PIN;
 import static dk.library.circulation.access.Operation.READ_POLICY;
 import static dk.library.circulation.access.Operation.SUSPEND_PATRON;
 import static dk.library.circulation.access.Operation.VERIFY_PATRON;
@@ -207,6 +208,37 @@ final class StaffRoutes extends ApiDirectives {
                                                             (c, body) ->
                                                                 verifyIdentity(c, card, body)))))),
                         path(
+                            "pin",
+                            () ->
+                                put(
+                                    () ->
+                                        named(
+                                            base + "pin",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    MANAGE_PIN,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                resetPin(c, card, body)))))),
+                        path(
+                            "pin-unlock",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "pin-unlock",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    MANAGE_PIN,
+                                                    () ->
+                                                        toStrictEntity(
+                                                            BODY_READ_TIMEOUT,
+                                                            () -> unlockPin(call, card)))))),
+                        path(
                             "guardian-consent",
                             () ->
                                 post(
@@ -348,6 +380,47 @@ final class StaffRoutes extends ApiDirectives {
             VERIFY_PATRON,
             card,
             () -> desk.verifyIdentity(card, method, call.caller().clientId())));
+  }
+
+  /**
+   * R4: a new PIN only with the identity check that allowed it (ID seen, a digital signature, for
+   * children ID without a photo) recorded with the staff client and the time.
+   */
+  private CompletionStage<HttpResponse> resetPin(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String pin = body.text("pin", Forms.PIN, Forms.PIN_TEXT);
+    String identityCheck = body.text("identityCheck", Forms.NAME, Forms.NAME_TEXT);
+    body.finish();
+    return audited(
+        call,
+        "RESET_PIN",
+        maskedCard(card),
+        onPatron(
+            call,
+            MANAGE_PIN,
+            card,
+            () -> desk.resetPin(card, pin, identityCheck, call.caller().clientId())));
+  }
+
+  private Route unlockPin(Call call, String card) {
+    return withId(
+        card,
+        "cardNumber",
+        Forms.CARD_NUMBER,
+        Forms.CARD_NUMBER_TEXT,
+        valid ->
+            completeWithFuture(
+                recover(
+                    audited(
+                        call,
+                        "UNLOCK_PIN",
+                        maskedCard(valid),
+                        onPatron(
+                            call,
+                            MANAGE_PIN,
+                            valid,
+                            () -> desk.unlockPin(valid, call.caller().clientId()))))));
   }
 
   /** R6: a guardian's consent for a minor, recorded with who recorded it. */

@@ -63,7 +63,11 @@ public final class CirculationServer implements AutoCloseable {
           CirculationDesk.start(
               system,
               new CirculationDesk.Settings(
-                  clock, zone, askTimeout, resolved.getInt("library.pin-hash-iterations")));
+                  clock,
+                  zone,
+                  askTimeout,
+                  resolved.getInt("library.pin-hash-iterations"),
+                  resolved.getInt("library.pin-lockout-after")));
       Config security = resolved.getConfig("library.security");
       AccessControl access =
           AccessControl.create(

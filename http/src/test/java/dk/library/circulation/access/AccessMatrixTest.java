@@ -57,6 +57,8 @@ PUT suspension         | anon/anon | role/role     | ok/hidden     | role/role |
 DELETE suspension      | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 POST identity-check    | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 POST guardian-consent  | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+PUT pin                | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+POST pin-unlock        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -252,6 +254,19 @@ POST guardian-consent  | anon/anon | role/role     | ok/hidden     | role/role |
             api.post(
                 "/api/v1/patrons/" + freshPatron(isOwn) + "/guardian-consent",
                 "{\"guardian\":\"Mother\"}"));
+    ROUTES.put(
+        "PUT pin",
+        (api, isOwn) ->
+            api.send(
+                api.request("/api/v1/patrons/" + freshPatron(isOwn) + "/pin")
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"pin\":\"1234\",\"identityCheck\":\"passport seen\"}"))
+                    .build()));
+    ROUTES.put(
+        "POST pin-unlock",
+        (api, isOwn) -> api.post("/api/v1/patrons/" + freshPatron(isOwn) + "/pin-unlock", ""));
     ROUTES.put(
         "DELETE suspension",
         (api, isOwn) -> api.delete("/api/v1/patrons/" + freshPatron(isOwn) + "/suspension"));

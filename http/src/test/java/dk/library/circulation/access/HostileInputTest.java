@@ -183,6 +183,11 @@ class HostileInputTest {
             "/api/v1/patrons/" + card + "/guardian-consent", "staff", Map.of("guardian", "Mother")),
         new Route(
             "PUT",
+            "/api/v1/patrons/" + card + "/pin",
+            "staff",
+            Map.of("pin", "1234", "identityCheck", "passport seen")),
+        new Route(
+            "PUT",
             "/api/v1/patrons/" + card + "/suspension",
             "staff",
             Map.of("until", "2026-12-01", "reason", "House rules")));

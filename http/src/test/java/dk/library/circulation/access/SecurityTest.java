@@ -175,16 +175,47 @@ class SecurityTest {
   }
 
   @Test
-  void R4_wrongPinsForOneCardAreRefusedBeforeTheyAreCheckedOnceTheLimitIsReached() {
+  void R4_fiveWrongPinsLockTheCardUntilStaffUnlockItOrResetThePinAfterAnIdentityCheck() {
     Api terminal = operator.terminal(agency);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 4; i++) {
       expectProblem(status(terminal, card, "9999"), 401, "WRONG_PIN");
     }
+    expectProblem(status(terminal, card, "9999"), 401, "PIN_LOCKED");
     Answer blocked = status(terminal, card, "1234");
     expectProblem(blocked, 429, "TOO_MANY_WRONG_PINS");
     assertTrue(blocked.headers().firstValue("Retry-After").isPresent());
     clock.advance(Duration.ofMinutes(15));
+    expectProblem(status(terminal, card, "1234"), 401, "PIN_LOCKED");
+    assertTrue(
+        operator.staff(agency).get("/api/v1/patrons/" + card).body().get("pinLocked").asBoolean());
+
+    assertEquals(
+        200, operator.staff(agency).post("/api/v1/patrons/" + card + "/pin-unlock", "").status());
     assertEquals(200, status(terminal, card, "1234").status());
+
+    Answer reset =
+        operator
+            .staff(agency)
+            .send(
+                operator
+                    .staff(agency)
+                    .request("/api/v1/patrons/" + card + "/pin")
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"pin\":\"2468\",\"identityCheck\":\"driving licence seen\"}"))
+                    .build());
+    assertEquals(200, reset.status(), reset.body().toString());
+    expectProblem(status(terminal, card, "1234"), 401, "WRONG_PIN");
+    assertEquals(200, status(terminal, card, "2468").status());
+    assertTrue(
+        operator
+            .get(
+                "/api/v1/audit/"
+                    + LocalDate.ofInstant(clock.instant(), ZoneId.of("Europe/Copenhagen")))
+            .body()
+            .toString()
+            .contains("RESET_PIN"));
   }
 
   @Test

@@ -179,7 +179,8 @@ class CirculationApiTest {
         "INVALID_REQUEST");
 
     assertEquals(patronEvents, journal.events("Patron", card));
-    assertEquals(otherEvents, journal.events("Patron", otherCard));
+    // The wrong PIN is the one thing recorded: it counts towards the lockout (R4).
+    assertEquals(otherEvents + 1, journal.events("Patron", otherCard));
     assertEquals(itemEvents, journal.events("Item", barcode));
     assertEquals(freeItemEvents, journal.events("Item", freeItem));
     assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());

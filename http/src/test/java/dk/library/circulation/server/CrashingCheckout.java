@@ -61,7 +61,7 @@ public final class CrashingCheckout {
         CirculationDesk.start(
             system,
             new CirculationDesk.Settings(
-                Clock.systemUTC(), ZoneId.of("Europe/Copenhagen"), timeout, 1000));
+                Clock.systemUTC(), ZoneId.of("Europe/Copenhagen"), timeout, 1000, 5));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(
