@@ -39,7 +39,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     NOT_ELIGIBLE,
     RESIDENTS_ONLY,
     IDENTITY_NOT_VERIFIED,
-    PIN_LOCKED
+    PIN_LOCKED,
+    CONTACT_CHANNEL_WITHOUT_ADDRESS
   }
 
   public static Rejection of(Code code, String message) {

@@ -631,6 +631,13 @@ public final class CirculationDesk {
     return patronAsk(cardNumber, r -> new Patron.VerifyIdentity(method, by, r));
   }
 
+  /** R5, R11. */
+  public CompletionStage<Result<Patron.Status>> updateContact(
+      String cardNumber, String email, String mobile, String preferredChannel, String by) {
+    return patronAsk(
+        cardNumber, r -> new Patron.UpdateContact(email, mobile, preferredChannel, by, r));
+  }
+
   /** R4: staff lift a PIN lockout. */
   public CompletionStage<Result<Patron.Status>> unlockPin(String cardNumber, String by) {
     return patronAsk(cardNumber, r -> new Patron.UnlockPin(by, r));

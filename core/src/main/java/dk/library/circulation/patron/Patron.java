@@ -134,6 +134,14 @@ public final class Patron
   public record VerifyIdentity(String method, String verifiedBy, ActorRef<Reply> replyTo)
       implements Command {}
 
+  /**
+   * R5, R11: the patron (or staff) updates contact data; {@code preferredChannel} is email, sms,
+   * post or digital-mailbox, null to follow the default.
+   */
+  public record UpdateContact(
+      String email, String mobile, String preferredChannel, String by, ActorRef<Reply> replyTo)
+      implements Command {}
+
   /** R4: staff lift a PIN lockout. */
   public record UnlockPin(String unlockedBy, ActorRef<Reply> replyTo) implements Command {}
 
@@ -218,6 +226,10 @@ public final class Patron
 
   public record IdentityVerified(PatronFacts.Verification verification) implements Event {}
 
+  public record ContactUpdated(
+      String email, String mobile, String preferredChannel, String by, Instant at)
+      implements Event {}
+
   /** R4: a wrong PIN counts towards the lockout; a right one clears the count. */
   public record WrongPinEntered(Instant at) implements Event {}
 
@@ -245,6 +257,27 @@ public final class Patron
       Instant registeredAt)
       implements CborSerializable {
 
+    Profile withContact(String newEmail, String newMobile, String channel) {
+      return new Profile(
+          cardNumber,
+          pin,
+          name,
+          newEmail,
+          newMobile,
+          homeAgencyId,
+          category,
+          facts.withPreferredChannel(channel),
+          registeredAt);
+    }
+
+    /** R5, R43: the patron's choice, else email, else SMS, else the digital mailbox. */
+    public String noticeChannel() {
+      if (facts.preferredChannel() != null) {
+        return facts.preferredChannel();
+      }
+      return email != null ? "email" : mobile != null ? "sms" : "digital-mailbox";
+    }
+
     Profile withPin(PinHash next) {
       return new Profile(
           cardNumber, next, name, email, mobile, homeAgencyId, category, facts, registeredAt);
@@ -265,6 +298,7 @@ public final class Patron
       String homeAgencyId,
       String category,
       PatronFacts facts,
+      String noticeChannel,
       List<Loan> loans,
       List<PendingCheckout> pendingCheckouts,
       int balanceDkk,
@@ -314,6 +348,7 @@ public final class Patron
           profile.homeAgencyId(),
           profile.category(),
           profile.facts(),
+          profile.noticeChannel(),
           List.copyOf(loans.values()),
           List.copyOf(pending.values()),
           ledger.balanceDkk(),
@@ -546,6 +581,13 @@ public final class Patron
                     state,
                     PatronRules.checkPin(
                         state, cardNumber, cmd.pin(), pinCheck, pinLockoutAfter, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            UpdateContact.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.updateContact(state, cardNumber, cmd, clock.instant()),
                     cmd.replyTo()))
         .onCommand(
             UnlockPin.class,

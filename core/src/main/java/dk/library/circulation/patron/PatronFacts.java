@@ -20,6 +20,7 @@ import java.util.List;
  * @param permanentAddress R7: false for a patron without a fixed address
  * @param affiliations R10: e.g. {@code citizen-abroad}, {@code ku-student}
  * @param guardianConsent R6: for a minor, who consented and who recorded it
+ * @param preferredChannel R5, R43: email, sms, post or digital-mailbox; null: the default
  */
 public record PatronFacts(
     String channel,
@@ -30,7 +31,8 @@ public record PatronFacts(
     String municipality,
     boolean permanentAddress,
     List<String> affiliations,
-    GuardianConsent guardianConsent)
+    GuardianConsent guardianConsent,
+    String preferredChannel)
     implements CborSerializable {
 
   public static final int ADULT_AGE = 18;
@@ -58,6 +60,7 @@ public record PatronFacts(
         null,
         true,
         List.of(),
+        null,
         null);
   }
 
@@ -100,7 +103,8 @@ public record PatronFacts(
         municipality,
         permanentAddress,
         affiliations,
-        guardianConsent);
+        guardianConsent,
+        preferredChannel);
   }
 
   PatronFacts consented(GuardianConsent consent) {
@@ -113,6 +117,21 @@ public record PatronFacts(
         municipality,
         permanentAddress,
         affiliations,
-        consent);
+        consent,
+        preferredChannel);
+  }
+
+  PatronFacts withPreferredChannel(String next) {
+    return new PatronFacts(
+        channel,
+        identityDocument,
+        verification,
+        birthDate,
+        residence,
+        municipality,
+        permanentAddress,
+        affiliations,
+        guardianConsent,
+        next);
   }
 }

@@ -1,6 +1,7 @@
 package dk.library.circulation.patron;
 
 import static dk.library.circulation.Rejection.Code.CHECKOUT_CANCELLED;
+import static dk.library.circulation.Rejection.Code.CONTACT_CHANNEL_WITHOUT_ADDRESS;
 import static dk.library.circulation.Rejection.Code.EXPRESS_LOAN_NOT_RENEWABLE;
 import static dk.library.circulation.Rejection.Code.FEES_OWED;
 import static dk.library.circulation.Rejection.Code.IDENTITY_NOT_VERIFIED;
@@ -589,6 +590,29 @@ public final class PatronRules {
       return new Decision.RefuseAfter<>(events, refuse.rejection());
     }
     return new Decision.Persist<>(events);
+  }
+
+  /**
+   * R5, R11: contact data is optional and the patron's own to keep current; a preferred channel
+   * needs the address it sends to (email needs an email address, sms a mobile number).
+   */
+  public static Decision<Patron.Event> updateContact(
+      Patron.State state, String cardNumber, Patron.UpdateContact cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    if ("email".equals(cmd.preferredChannel()) && cmd.email() == null
+        || "sms".equals(cmd.preferredChannel()) && cmd.mobile() == null) {
+      return Decision.refuse(
+          CONTACT_CHANNEL_WITHOUT_ADDRESS,
+          "notices by "
+              + cmd.preferredChannel()
+              + " need the "
+              + (cmd.email() == null ? "email address" : "mobile number"));
+    }
+    return Decision.persist(
+        new Patron.ContactUpdated(
+            cmd.email(), cmd.mobile(), cmd.preferredChannel(), cmd.by(), now));
   }
 
   /** R4: staff lift a lockout; an open card stays as it is. */

@@ -53,6 +53,7 @@ class PatronEligibilityTest {
         municipality,
         address,
         List.of(),
+        null,
         null);
   }
 
@@ -151,14 +152,15 @@ class PatronEligibilityTest {
                 3));
     LocalDate adult = TODAY.minusYears(30);
     PatronFacts abroad =
-        new PatronFacts("web", "cpr", null, adult, "SE", null, true, List.of(), null);
+        new PatronFacts("web", "cpr", null, adult, "SE", null, true, List.of(), null, null);
     assertEquals(
         Code.NOT_ELIGIBLE, PatronRules.eligibilityRefusal(royalLibrary, abroad, TODAY).code());
     PatronFacts student =
-        new PatronFacts("web", "cpr", null, adult, "SE", null, true, List.of("ku-student"), null);
+        new PatronFacts(
+            "web", "cpr", null, adult, "SE", null, true, List.of("ku-student"), null, null);
     assertNull(PatronRules.eligibilityRefusal(royalLibrary, student, TODAY));
     PatronFacts greenland =
-        new PatronFacts("web", "cpr", null, adult, "GL", null, true, List.of(), null);
+        new PatronFacts("web", "cpr", null, adult, "GL", null, true, List.of(), null, null);
     assertNull(PatronRules.eligibilityRefusal(royalLibrary, greenland, TODAY));
   }
 

@@ -154,7 +154,8 @@ abstract class ApiDirectives extends AllDirectives {
         .thenApply(
             result -> {
               if (result instanceof Result.Refused<T> refused
-                  && refused.rejection().code() == Rejection.Code.WRONG_PIN) {
+                  && (refused.rejection().code() == Rejection.Code.WRONG_PIN
+                      || refused.rejection().code() == Rejection.Code.PIN_LOCKED)) {
                 access.wrongPinsPerCard().failed(cardNumber);
                 access.wrongPinsPerClient().failed(client);
               } else if (result instanceof Result.Ok<T>) {

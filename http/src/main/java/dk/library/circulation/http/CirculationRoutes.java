@@ -461,7 +461,8 @@ public final class CirculationRoutes extends ApiDirectives {
         body.optionalText("municipality", Forms.MUNICIPALITY, Forms.MUNICIPALITY_TEXT),
         body.optionalBoolean("permanentAddress", true),
         body.optionalTextList("affiliations", AgencyPolicy.NAME, Forms.CATEGORY_TEXT, 20),
-        null);
+        null,
+        body.optionalText("preferredChannel", Forms.NOTICE_CHANNEL, Forms.NOTICE_CHANNEL_TEXT));
   }
 
   private CompletionStage<HttpResponse> patronStatusWithPin(Call call, RequestBody body)

@@ -42,5 +42,8 @@ final class Forms {
   static final Pattern DOCUMENT = Pattern.compile("cpr|passport");
   static final String DOCUMENT_TEXT = "cpr or passport";
 
+  static final Pattern NOTICE_CHANNEL = Pattern.compile("email|sms|post|digital-mailbox");
+  static final String NOTICE_CHANNEL_TEXT = "one of email, sms, post, digital-mailbox";
+
   private Forms() {}
 }

@@ -75,7 +75,8 @@ public record Problem(
               FEES_OWED,
               NOT_ELIGIBLE,
               RESIDENTS_ONLY,
-              IDENTITY_NOT_VERIFIED ->
+              IDENTITY_NOT_VERIFIED,
+              CONTACT_CHANNEL_WITHOUT_ADDRESS ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

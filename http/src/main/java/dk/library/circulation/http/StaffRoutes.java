@@ -5,12 +5,14 @@ import static dk.library.circulation.access.Operation.MANAGE_FEES;
 import static dk.library.circulation.access.Operation.MANAGE_PIN;
 import static dk.library.circulation.access.Operation.READ_POLICY;
 import static dk.library.circulation.access.Operation.SUSPEND_PATRON;
+import static dk.library.circulation.access.Operation.UPDATE_CONTACT;
 import static dk.library.circulation.access.Operation.VERIFY_PATRON;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Operation;
+import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronRules;
@@ -208,6 +210,22 @@ final class StaffRoutes extends ApiDirectives {
                                                             (c, body) ->
                                                                 verifyIdentity(c, card, body)))))),
                         path(
+                            "contact",
+                            () ->
+                                put(
+                                    () ->
+                                        named(
+                                            base + "contact",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    UPDATE_CONTACT,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                updateContact(c, card, body)))))),
+                        path(
                             "pin",
                             () ->
                                 put(
@@ -380,6 +398,30 @@ final class StaffRoutes extends ApiDirectives {
             VERIFY_PATRON,
             card,
             () -> desk.verifyIdentity(card, method, call.caller().clientId())));
+  }
+
+  /** R5, R11: the patron keeps contact data current through a patron token, or staff do. */
+  private CompletionStage<HttpResponse> updateContact(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String email = body.optionalText("email", Forms.EMAIL, Forms.EMAIL_TEXT);
+    String mobile = body.optionalText("mobile", Forms.MOBILE, Forms.MOBILE_TEXT);
+    String channel =
+        body.optionalText("preferredChannel", Forms.NOTICE_CHANNEL, Forms.NOTICE_CHANNEL_TEXT);
+    body.finish();
+    String by = call.caller().role() == Role.PATRON ? "patron" : call.caller().clientId();
+    CompletionStage<HttpResponse> update =
+        call.caller().role() == Role.PATRON
+            ? (card.equals(call.caller().cardNumber())
+                ? answer(desk.updateContact(card, email, mobile, channel, by), StatusCodes.OK)
+                : CompletableFuture.completedFuture(
+                    answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK)))
+            : onPatron(
+                call,
+                UPDATE_CONTACT,
+                card,
+                () -> desk.updateContact(card, email, mobile, channel, by));
+    return audited(call, "UPDATE_CONTACT", maskedCard(card), update);
   }
 
   /**

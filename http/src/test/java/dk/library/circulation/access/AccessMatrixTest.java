@@ -59,6 +59,7 @@ POST identity-check    | anon/anon | role/role     | ok/hidden     | role/role |
 POST guardian-consent  | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 PUT pin                | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 POST pin-unlock        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+PUT contact            | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -263,6 +264,16 @@ POST pin-unlock        | anon/anon | role/role     | ok/hidden     | role/role |
                     .PUT(
                         java.net.http.HttpRequest.BodyPublishers.ofString(
                             "{\"pin\":\"1234\",\"identityCheck\":\"passport seen\"}"))
+                    .build()));
+    ROUTES.put(
+        "PUT contact",
+        (api, isOwn) ->
+            api.send(
+                api.request("/api/v1/patrons/" + patron(isOwn) + "/contact")
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"email\":\"p@example.dk\",\"preferredChannel\":\"email\"}"))
                     .build()));
     ROUTES.put(
         "POST pin-unlock",

@@ -129,6 +129,41 @@ class RegistrationApiTest {
     assertEquals("LOAN_LIMIT_REACHED", api.checkout("t4", card, item("book"), agency).code());
   }
 
+  @Test
+  void R5_R11_thePatronKeepsContactDataCurrentThroughTheirOwnToken() {
+    String card = Api.unique("C");
+    Answer registered = register(card, "\"channel\":\"in-person\"");
+    assertEquals("digital-mailbox", registered.body().get("noticeChannel").asText());
+    String token =
+        api.terminal(agency)
+            .post(
+                "/api/v1/patron-sessions",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(card))
+            .body()
+            .get("token")
+            .asText();
+    Api patron = api.as(token);
+    Answer updated =
+        contact(patron, card, "{\"mobile\":\"+45 12345678\",\"preferredChannel\":\"sms\"}");
+    assertEquals(200, updated.status(), updated.body().toString());
+    assertEquals("sms", updated.body().get("noticeChannel").asText());
+    assertEquals("+45 12345678", updated.body().get("mobile").asText());
+    Answer noAddress = contact(patron, card, "{\"preferredChannel\":\"email\"}");
+    assertEquals("CONTACT_CHANNEL_WITHOUT_ADDRESS", noAddress.code());
+    String other = Api.unique("C");
+    register(other, "\"channel\":\"in-person\"");
+    assertEquals(404, contact(patron, other, "{\"mobile\":\"+45 87654321\"}").status());
+  }
+
+  private static Answer contact(Api caller, String card, String json) {
+    return caller.send(
+        caller
+            .request("/api/v1/patrons/" + card + "/contact")
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   private Answer register(String card, String extra) {
     return api.staff(agency)
         .post(
