@@ -40,7 +40,9 @@ public record Rejection(Code code, String message) implements CborSerializable {
     RESIDENTS_ONLY,
     IDENTITY_NOT_VERIFIED,
     PIN_LOCKED,
-    CONTACT_CHANNEL_WITHOUT_ADDRESS
+    CONTACT_CHANNEL_WITHOUT_ADDRESS,
+    CARD_REPORTED_LOST,
+    CARD_IN_USE
   }
 
   public static Rejection of(Code code, String message) {

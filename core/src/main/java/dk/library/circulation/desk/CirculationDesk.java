@@ -11,6 +11,8 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
 import dk.library.circulation.agency.Branch;
+import dk.library.circulation.card.Card;
+import dk.library.circulation.card.CardRules;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.item.ReturnReceipt;
@@ -71,6 +73,8 @@ public final class CirculationDesk {
     sharding.init(
         Entity.of(
             Policy.ENTITY_TYPE_KEY, ctx -> Policy.create(ctx.getEntityId(), settings.clock())));
+    sharding.init(
+        Entity.of(Card.ENTITY_TYPE_KEY, ctx -> Card.create(ctx.getEntityId(), settings.clock())));
     sharding.init(
         Entity.of(
             Patron.ENTITY_TYPE_KEY,
@@ -233,31 +237,108 @@ public final class CirculationDesk {
               }
               // Hashed here, so the patron entity and its journal never see the PIN itself.
               PinHash pin = PinHash.of(registration.pin(), settings.pinIterations());
-              return ask(
-                      patronRef(registration.cardNumber()),
-                      (ActorRef<Patron.Reply> r) ->
-                          new Patron.Register(
-                              pin,
-                              registration.name(),
-                              registration.email(),
-                              registration.mobile(),
-                              registration.homeAgencyId(),
-                              registration.category(),
-                              registration.facts(),
-                              r))
-                  .thenApply(CirculationDesk::patronStatus);
+              String card = registration.cardNumber();
+              // R12: the number is claimed first, so a lost or reissued number is never reused.
+              return ask(cardRef(card), (ActorRef<Card.Reply> r) -> new Card.Issue(card, r))
+                  .thenCompose(
+                      claimed ->
+                          claimed instanceof Card.Rejected rejected
+                              ? done(rejected.rejection())
+                              : register(registration, pin));
             });
   }
 
-  public CompletionStage<Result<Patron.Status>> patronStatus(String cardNumber) {
-    return ask(patronRef(cardNumber), Patron.GetStatus::new)
+  private CompletionStage<Result<Patron.Status>> register(
+      PatronRegistration registration, PinHash pin) {
+    return ask(
+            patronRef(registration.cardNumber()),
+            (ActorRef<Patron.Reply> r) ->
+                new Patron.Register(
+                    pin,
+                    registration.name(),
+                    registration.email(),
+                    registration.mobile(),
+                    registration.homeAgencyId(),
+                    registration.category(),
+                    registration.facts(),
+                    r))
         .thenApply(CirculationDesk::patronStatus);
+  }
+
+  public CompletionStage<Result<Patron.Status>> patronStatus(String cardNumber) {
+    return patronAsk(cardNumber, Patron.GetStatus::new);
   }
 
   /** The patron's status if the PIN matches the card (R4). */
   public CompletionStage<Result<Patron.Status>> checkPin(String cardNumber, String pin) {
-    return ask(patronRef(cardNumber), (ActorRef<Patron.Reply> r) -> new Patron.CheckPin(pin, r))
-        .thenApply(CirculationDesk::patronStatus);
+    return patronAsk(cardNumber, r -> new Patron.CheckPin(pin, r));
+  }
+
+  // Cards (R12)
+
+  /** The key of the patron a card number belongs to, unless the card was reported lost. */
+  private CompletionStage<Result<String>> patronKey(String cardNumber) {
+    return ask(cardRef(cardNumber), Card.Get::new)
+        .thenApply(
+            reply -> {
+              Card.Found card = (Card.Found) reply;
+              if (card.lost() != null) {
+                return Result.refused(CardRules.lost(cardNumber, card.lost()));
+              }
+              // Numbers registered before the card index are their patron's key.
+              return Result.ok(card.patronKey() != null ? card.patronKey() : cardNumber);
+            });
+  }
+
+  /** Runs {@code action} with the patron's key, or answers the card's refusal. */
+  private <T> CompletionStage<Result<T>> withPatronKey(
+      String cardNumber, Function<String, CompletionStage<Result<T>>> action) {
+    return patronKey(cardNumber)
+        .thenCompose(
+            key ->
+                key instanceof Result.Ok<String> ok
+                    ? action.apply(ok.value())
+                    : done(((Result.Refused<String>) key).rejection()));
+  }
+
+  /**
+   * R12: blocks a lost or stolen card at once and for good and issues the replacement number to the
+   * same patron. The replacement is claimed first; each step is idempotent, so a retry after a
+   * crash finishes the report.
+   */
+  public CompletionStage<Result<Patron.Status>> reportLostCard(
+      String cardNumber, String replacement, String reportedBy) {
+    return ask(cardRef(cardNumber), Card.Get::new)
+        .thenCompose(
+            reply -> {
+              Card.Found card = (Card.Found) reply;
+              if (card.lost() != null && !replacement.equals(card.lost().replacement())) {
+                return done(CardRules.lost(cardNumber, card.lost()));
+              }
+              String key = card.patronKey() != null ? card.patronKey() : cardNumber;
+              return ask(patronRef(key), Patron.GetStatus::new)
+                  .thenApply(CirculationDesk::patronStatus)
+                  .thenCompose(
+                      patron ->
+                          patron instanceof Result.Refused<Patron.Status> refused
+                              ? done(refused.rejection())
+                              : replaceCard(cardNumber, replacement, reportedBy, key));
+            });
+  }
+
+  private CompletionStage<Result<Patron.Status>> replaceCard(
+      String cardNumber, String replacement, String reportedBy, String key) {
+    return ask(cardRef(replacement), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
+        .thenCompose(
+            issued -> {
+              if (issued instanceof Card.Rejected rejected) {
+                return done(rejected.rejection());
+              }
+              return ask(
+                      cardRef(cardNumber),
+                      (ActorRef<Card.Reply> r) -> new Card.ReportLost(replacement, reportedBy, r))
+                  .thenCompose(lost -> patronStatus(replacement));
+            });
   }
 
   private static Result<Patron.Status> patronStatus(Patron.Reply reply) {
@@ -325,7 +406,9 @@ public final class CirculationDesk {
               if (status.loan() == null) {
                 return ok(shelved(status));
               }
-              return patronStatus(status.loan().cardNumber())
+              // The loan names the patron's key, not a card number: ask the patron directly.
+              return ask(patronRef(status.loan().cardNumber()), Patron.GetStatus::new)
+                  .thenApply(CirculationDesk::patronStatus)
                   .thenApply(
                       patron -> {
                         LocalDate due =
@@ -352,6 +435,22 @@ public final class CirculationDesk {
    * checks already refuse.
    */
   public CompletionStage<Result<CheckoutReceipt>> checkout(CheckoutRequest request) {
+    return withPatronKey(
+            request.cardNumber(),
+            key ->
+                checkoutByKey(
+                    new CheckoutRequest(
+                        request.checkoutId(),
+                        key,
+                        request.pin(),
+                        request.barcode(),
+                        request.agencyId(),
+                        request.branchId(),
+                        request.damageNote())))
+        .thenApply(r -> r.map(receipt -> receipt.withCardNumber(request.cardNumber())));
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> checkoutByKey(CheckoutRequest request) {
     return branch(request.agencyId(), request.branchId())
         .thenCompose(
             agency -> {
@@ -533,6 +632,11 @@ public final class CirculationDesk {
    */
   public CompletionStage<Result<List<Patron.RenewalResult>>> renew(
       String cardNumber, String pin, List<String> barcodes) {
+    return withPatronKey(cardNumber, key -> renewByKey(key, pin, barcodes));
+  }
+
+  private CompletionStage<Result<List<Patron.RenewalResult>>> renewByKey(
+      String cardNumber, String pin, List<String> barcodes) {
     return patronStatus(cardNumber)
         .thenCompose(
             status -> {
@@ -656,9 +760,15 @@ public final class CirculationDesk {
     return patronAsk(cardNumber, r -> new Patron.RecordGuardianConsent(guardian, by, r));
   }
 
+  /** Asks the patron behind a card number (R12); the status shows that card number. */
   private CompletionStage<Result<Patron.Status>> patronAsk(
       String cardNumber, Function<ActorRef<Patron.Reply>, Patron.Command> command) {
-    return ask(patronRef(cardNumber), command::apply).thenApply(CirculationDesk::patronStatus);
+    return withPatronKey(
+        cardNumber,
+        key ->
+            ask(patronRef(key), command::apply)
+                .thenApply(CirculationDesk::patronStatus)
+                .thenApply(status -> status.map(s -> s.withCardNumber(cardNumber))));
   }
 
   // Plumbing
@@ -694,6 +804,10 @@ public final class CirculationDesk {
 
   private EntityRef<Policy.Command> policyRef(String agencyId) {
     return sharding.entityRefFor(Policy.ENTITY_TYPE_KEY, agencyId);
+  }
+
+  private EntityRef<Card.Command> cardRef(String cardNumber) {
+    return sharding.entityRefFor(Card.ENTITY_TYPE_KEY, cardNumber);
   }
 
   private EntityRef<Patron.Command> patronRef(String cardNumber) {

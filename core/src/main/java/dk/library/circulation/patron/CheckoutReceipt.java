@@ -13,4 +13,11 @@ public record CheckoutReceipt(
     String branchId,
     Instant checkedOutAt,
     LocalDate dueDate)
-    implements CborSerializable {}
+    implements CborSerializable {
+
+  /** The same receipt, under the card number the checkout used (R12: a replacement). */
+  public CheckoutReceipt withCardNumber(String card) {
+    return new CheckoutReceipt(
+        checkoutId, card, barcode, agencyId, branchId, checkedOutAt, dueDate);
+  }
+}

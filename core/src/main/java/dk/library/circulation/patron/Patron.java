@@ -307,7 +307,29 @@ public final class Patron
       Fees.Suspension suspension,
       List<Fees.Block> blocks,
       boolean pinLocked)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** The same status, shown under the card number the request used (R12: a replacement). */
+    public Status withCardNumber(String card) {
+      return new Status(
+          card,
+          name,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          facts,
+          noticeChannel,
+          loans,
+          pendingCheckouts,
+          balanceDkk,
+          fees,
+          payments,
+          suspension,
+          blocks,
+          pinLocked);
+    }
+  }
 
   public record RenewalResult(
       String barcode, boolean renewed, LocalDate dueDate, int renewals, Rejection refusal)
@@ -750,6 +772,11 @@ public final class Patron
         .onEvent(
             PaymentReceived.class, (state, e) -> state.withLedger(state.ledger().paid(e.payment())))
         .onEvent(Suspended.class, (state, e) -> state.withSuspension(e.suspension()))
+        .onEvent(
+            ContactUpdated.class,
+            (state, e) ->
+                state.withProfile(
+                    state.profile().withContact(e.email(), e.mobile(), e.preferredChannel())))
         .onEvent(WrongPinEntered.class, (state, e) -> state.withPinGuard(state.pinGuard().wrong()))
         .onEvent(WrongPinsCleared.class, (state, e) -> state.withPinGuard(PinGuard.open()))
         .onEvent(PinLocked.class, (state, e) -> state.withPinGuard(state.pinGuard().lock()))

@@ -209,4 +209,18 @@ class PatronEntityTest {
           return null;
         });
   }
+
+  @Test
+  void R5_R11_contactDataUpdatedByThePatronSurvivesARestart() {
+    register();
+    var updated =
+        patron.<Patron.Reply>runCommand(
+            r -> new Patron.UpdateContact(null, "+45 12345678", "sms", "patron", r));
+    assertEquals(
+        "sms",
+        assertInstanceOf(Patron.StatusReply.class, updated.reply()).status().noticeChannel());
+    patron.restart();
+    assertEquals("+45 12345678", patron.getState().profile().mobile());
+    assertEquals("sms", patron.getState().profile().noticeChannel());
+  }
 }

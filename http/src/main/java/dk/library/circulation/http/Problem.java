@@ -59,7 +59,8 @@ public record Problem(
               TRANSACTION_ID_REUSED,
               CHECKOUT_CANCELLED,
               CLIENT_ALREADY_REGISTERED,
-              CLIENT_REVOKED ->
+              CLIENT_REVOKED,
+              CARD_IN_USE ->
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED,
               RENEWAL_LIMIT_REACHED,
@@ -76,7 +77,8 @@ public record Problem(
               NOT_ELIGIBLE,
               RESIDENTS_ONLY,
               IDENTITY_NOT_VERIFIED,
-              CONTACT_CHANNEL_WITHOUT_ADDRESS ->
+              CONTACT_CHANNEL_WITHOUT_ADDRESS,
+              CARD_REPORTED_LOST ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

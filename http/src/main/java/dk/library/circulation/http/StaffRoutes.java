@@ -4,6 +4,7 @@ import static dk.library.circulation.access.Operation.CHANGE_POLICY;
 import static dk.library.circulation.access.Operation.MANAGE_FEES;
 import static dk.library.circulation.access.Operation.MANAGE_PIN;
 import static dk.library.circulation.access.Operation.READ_POLICY;
+import static dk.library.circulation.access.Operation.REPORT_LOST_CARD;
 import static dk.library.circulation.access.Operation.SUSPEND_PATRON;
 import static dk.library.circulation.access.Operation.UPDATE_CONTACT;
 import static dk.library.circulation.access.Operation.VERIFY_PATRON;
@@ -210,6 +211,22 @@ final class StaffRoutes extends ApiDirectives {
                                                             (c, body) ->
                                                                 verifyIdentity(c, card, body)))))),
                         path(
+                            "lost-card-report",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "lost-card-report",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    REPORT_LOST_CARD,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                reportLostCard(c, card, body)))))),
+                        path(
                             "contact",
                             () ->
                                 put(
@@ -398,6 +415,35 @@ final class StaffRoutes extends ApiDirectives {
             VERIFY_PATRON,
             card,
             () -> desk.verifyIdentity(card, method, call.caller().clientId())));
+  }
+
+  /**
+   * R12: the card is blocked at once and for good, and the replacement number is issued to the same
+   * patron; staff of the patron's agency or the patron (own token) report it.
+   */
+  private CompletionStage<HttpResponse> reportLostCard(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String replacement =
+        body.text("replacementCardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
+    if (card.equals(replacement)) {
+      body.error("replacementCardNumber", "must differ from the lost card's number");
+    }
+    body.finish();
+    String by = call.caller().role() == Role.PATRON ? "patron" : call.caller().clientId();
+    CompletionStage<HttpResponse> report =
+        call.caller().role() == Role.PATRON
+            ? (card.equals(call.caller().cardNumber())
+                ? answer(desk.reportLostCard(card, replacement, by), StatusCodes.OK)
+                : CompletableFuture.completedFuture(
+                    answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK)))
+            : onPatron(
+                call, REPORT_LOST_CARD, card, () -> desk.reportLostCard(card, replacement, by));
+    return audited(
+        call,
+        "REPORT_LOST_CARD",
+        maskedCard(card) + " replaced by " + maskedCard(replacement),
+        report);
   }
 
   /** R5, R11: the patron keeps contact data current through a patron token, or staff do. */

@@ -60,6 +60,7 @@ POST guardian-consent  | anon/anon | role/role     | ok/hidden     | role/role |
 PUT pin                | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 POST pin-unlock        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 PUT contact            | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
+POST lost-card-report  | anon/anon | role/role     | ok/hidden     | role/role | hidden/hidden | role/role
 """;
 
   static final List<String> CALLERS =
@@ -275,6 +276,12 @@ PUT contact            | anon/anon | role/role     | ok/hidden     | role/role |
                         java.net.http.HttpRequest.BodyPublishers.ofString(
                             "{\"email\":\"p@example.dk\",\"preferredChannel\":\"email\"}"))
                     .build()));
+    ROUTES.put(
+        "POST lost-card-report",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patrons/" + freshPatron(isOwn) + "/lost-card-report",
+                "{\"replacementCardNumber\":\"%s\"}".formatted(Api.unique("C"))));
     ROUTES.put(
         "POST pin-unlock",
         (api, isOwn) -> api.post("/api/v1/patrons/" + freshPatron(isOwn) + "/pin-unlock", ""));

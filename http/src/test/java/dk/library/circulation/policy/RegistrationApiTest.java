@@ -155,6 +155,50 @@ class RegistrationApiTest {
     assertEquals(404, contact(patron, other, "{\"mobile\":\"+45 87654321\"}").status());
   }
 
+  @Test
+  void R12_aLostCardIsBlockedAtOnceAndForGoodAndTheReplacementCarriesTheLoans() {
+    String card = Api.unique("C");
+    register(card, "\"channel\":\"in-person\"");
+    String book = item("book");
+    assertEquals(201, api.checkout("t1", card, book, agency).status());
+    String replacement = Api.unique("C");
+    Answer reported =
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons/" + card + "/lost-card-report",
+                "{\"replacementCardNumber\":\"%s\"}".formatted(replacement));
+    assertEquals(200, reported.status(), reported.body().toString());
+    assertEquals(replacement, reported.body().get("cardNumber").asText());
+    assertEquals(1, reported.body().get("loans").size());
+
+    Answer oldCard = api.checkout("t2", card, item("book"), agency);
+    assertEquals(422, oldCard.status());
+    assertEquals("CARD_REPORTED_LOST", oldCard.code());
+    assertEquals("CARD_REPORTED_LOST", api.staff(agency).get("/api/v1/patrons/" + card).code());
+    assertEquals(
+        "CARD_REPORTED_LOST",
+        api.terminal(agency)
+            .post(
+                "/api/v1/patron-status", "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(card))
+            .code());
+    assertEquals("CARD_REPORTED_LOST", register(card, "\"channel\":\"in-person\"").code());
+
+    Answer receipt = api.checkout("t3", replacement, item("book"), agency);
+    assertEquals(201, receipt.status(), receipt.body().toString());
+    assertEquals(replacement, receipt.body().get("cardNumber").asText());
+    assertEquals(
+        2, api.staff(agency).get("/api/v1/patrons/" + replacement).body().get("loans").size());
+    assertEquals(200, api.returnItem("r1", book, agency, "main").status());
+    assertEquals(
+        1, api.staff(agency).get("/api/v1/patrons/" + replacement).body().get("loans").size());
+    Answer taken =
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons/" + Api.unique("C") + "/lost-card-report",
+                "{\"replacementCardNumber\":\"%s\"}".formatted(replacement));
+    assertEquals(404, taken.status(), "an unknown card cannot be reported");
+  }
+
   private static Answer contact(Api caller, String card, String json) {
     return caller.send(
         caller

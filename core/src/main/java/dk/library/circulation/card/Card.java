@@ -1,0 +1,111 @@
+package dk.library.circulation.card;
+
+import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Replies;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+
+/**
+ * One card number: whose card it is (the patron's key, the number the patron first registered with)
+ * and whether it was reported lost or stolen (R12), after which it never borrows again.
+ */
+public final class Card
+    extends EventSourcedBehaviorWithEnforcedReplies<Card.Command, Card.Event, Card.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Card");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Issues this number to the patron; the same patron again changes nothing. */
+  public record Issue(String patronKey, ActorRef<Reply> replyTo) implements Command {}
+
+  /** R12: blocks this number for good; {@code replacement} is the new card's number. */
+  public record ReportLost(String replacement, String reportedBy, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record Get(ActorRef<Reply> replyTo) implements Command {}
+
+  public sealed interface Reply extends CborSerializable {}
+
+  /** {@code lost} is set once the card was reported lost or stolen. */
+  public record Found(String patronKey, Lost lost) implements Reply {}
+
+  public record Rejected(Rejection rejection) implements Reply {}
+
+  public record Lost(String replacement, String reportedBy, Instant at)
+      implements CborSerializable {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Issued(String patronKey, Instant at) implements Event {}
+
+  public record ReportedLost(Lost lost) implements Event {}
+
+  /** {@code patronKey} is null until the number is issued. */
+  public record State(String patronKey, Lost lost) implements CborSerializable {}
+
+  private final String cardNumber;
+  private final Clock clock;
+
+  private Card(String cardNumber, Clock clock) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber));
+    this.cardNumber = cardNumber;
+    this.clock = clock;
+  }
+
+  public static Behavior<Command> create(String cardNumber, Clock clock) {
+    return new Card(cardNumber, clock);
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(null, null);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(
+            Issue.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    CardRules.issue(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo(),
+                    s -> new Found(s.patronKey(), s.lost()),
+                    Rejected::new))
+        .onCommand(
+            ReportLost.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    CardRules.reportLost(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo(),
+                    s -> new Found(s.patronKey(), s.lost()),
+                    Rejected::new))
+        .onCommand(
+            Get.class,
+            (state, cmd) ->
+                Effect().reply(cmd.replyTo(), new Found(state.patronKey(), state.lost())))
+        .build();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Issued.class, (state, e) -> new State(e.patronKey(), null))
+        .onEvent(ReportedLost.class, (state, e) -> new State(state.patronKey(), e.lost()))
+        .build();
+  }
+}
