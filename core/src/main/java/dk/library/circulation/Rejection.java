@@ -42,7 +42,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     PIN_LOCKED,
     CONTACT_CHANNEL_WITHOUT_ADDRESS,
     CARD_REPORTED_LOST,
-    CARD_IN_USE
+    CARD_IN_USE,
+    NOT_AN_INSTITUTION
   }
 
   public static Rejection of(Code code, String message) {

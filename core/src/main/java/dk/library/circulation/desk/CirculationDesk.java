@@ -326,6 +326,35 @@ public final class CirculationDesk {
             });
   }
 
+  /** R9: another card for an institution account; its loans are the institution's. */
+  public CompletionStage<Result<Patron.Status>> addInstitutionCard(
+      String cardNumber, String newCard) {
+    return withPatronKey(
+        cardNumber,
+        key ->
+            ask(patronRef(key), Patron.GetStatus::new)
+                .thenApply(CirculationDesk::patronStatus)
+                .thenCompose(
+                    status -> {
+                      if (status instanceof Result.Refused<Patron.Status> refused) {
+                        return done(refused.rejection());
+                      }
+                      Rejection notInstitution =
+                          PatronRules.additionalCardRefusal(
+                              ((Result.Ok<Patron.Status>) status).value().facts());
+                      if (notInstitution != null) {
+                        return done(notInstitution);
+                      }
+                      return ask(
+                              cardRef(newCard), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
+                          .thenCompose(
+                              issued ->
+                                  issued instanceof Card.Rejected rejected
+                                      ? done(rejected.rejection())
+                                      : patronStatus(newCard));
+                    }));
+  }
+
   private CompletionStage<Result<Patron.Status>> replaceCard(
       String cardNumber, String replacement, String reportedBy, String key) {
     return ask(cardRef(replacement), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param channel R1: {@code in-person}, {@code phone} or {@code web} (with a digital signature)
  * @param identityDocument R3: {@code cpr} (the health-insurance card; its number is the card
- *     number) or {@code passport} (with visa or residence permit; a library card is issued)
+ *     number), {@code passport} (with visa or residence permit; a library card is issued) or R9
+ *     {@code institution} (an institution or company account, which may hold several cards)
  * @param verification R2, R15: who saw ID or which signature proved it, and when; null for a phone
  *     registration until staff confirm ID in person
  * @param birthDate R6, R10: null when not given (then no age rule can admit or limit the patron)
@@ -64,6 +65,10 @@ public record PatronFacts(
         null);
   }
 
+  public boolean institution() {
+    return "institution".equals(identityDocument);
+  }
+
   public boolean identityVerified() {
     return verification != null;
   }
@@ -84,7 +89,7 @@ public record PatronFacts(
     if (minorOn(day) && guardianConsent == null) {
       return "a minor without recorded guardian consent has a temporary card";
     }
-    if (!"cpr".equals(identityDocument)) {
+    if ("passport".equals(identityDocument)) {
       return "a patron without a CPR number";
     }
     if (!permanentAddress) {

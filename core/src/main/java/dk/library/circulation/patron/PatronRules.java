@@ -8,6 +8,7 @@ import static dk.library.circulation.Rejection.Code.IDENTITY_NOT_VERIFIED;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
 import static dk.library.circulation.Rejection.Code.LOAN_LIMIT_REACHED;
 import static dk.library.circulation.Rejection.Code.LOAN_NOT_FOUND;
+import static dk.library.circulation.Rejection.Code.NOT_AN_INSTITUTION;
 import static dk.library.circulation.Rejection.Code.NOT_ELIGIBLE;
 import static dk.library.circulation.Rejection.Code.PATRON_ALREADY_REGISTERED;
 import static dk.library.circulation.Rejection.Code.PATRON_NOT_FOUND;
@@ -613,6 +614,18 @@ public final class PatronRules {
     return Decision.persist(
         new Patron.ContactUpdated(
             cmd.email(), cmd.mobile(), cmd.preferredChannel(), cmd.by(), now));
+  }
+
+  /**
+   * R9: only an institution account holds several cards; each answers to the institution, whose
+   * loans they all are. Null when the patron may have another card.
+   */
+  public static Rejection additionalCardRefusal(PatronFacts facts) {
+    return facts.institution()
+        ? null
+        : Rejection.of(
+            NOT_AN_INSTITUTION,
+            "only an institution account holds several cards; a person's card is personal (R13)");
   }
 
   /** R4: staff lift a lockout; an open card stays as it is. */

@@ -201,4 +201,16 @@ class PatronEligibilityTest {
             NOW,
             COPENHAGEN));
   }
+
+  @Test
+  void R9_onlyAnInstitutionAccountHoldsSeveralCardsAndItIsNotLimitedLikeAPerson() {
+    PatronFacts institution =
+        new PatronFacts(
+            "in-person", "institution", null, null, "DK", null, true, List.of(), null, null);
+    assertNull(PatronRules.additionalCardRefusal(institution));
+    assertEquals(30, borrowable(with(institution), OPEN));
+    assertEquals(
+        Code.NOT_AN_INSTITUTION,
+        PatronRules.additionalCardRefusal(facts("in-person", "cpr", null, null, true)).code());
+  }
 }

@@ -34,6 +34,8 @@ public enum Operation {
   SUSPEND_PATRON("suspend patrons", Map.of(STAFF, OWN_AGENCY)),
   /** R12: a lost or stolen card, reported by staff or by the patron. */
   REPORT_LOST_CARD("report lost cards", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  /** R9: further cards for an institution account. */
+  ISSUE_CARD("issue institution cards", Map.of(STAFF, OWN_AGENCY)),
   /** R5, R11: contact data, kept current by the patron or by staff. */
   UPDATE_CONTACT("update contact data", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** R4: unlock a card locked by wrong PINs, or reset a forgotten PIN after an identity check. */

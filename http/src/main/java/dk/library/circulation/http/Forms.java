@@ -39,8 +39,8 @@ final class Forms {
   static final String MUNICIPALITY_TEXT = "a municipality code of 3-4 digits such as 0157";
   static final Pattern CHANNEL = Pattern.compile("in-person|phone|web");
   static final String CHANNEL_TEXT = "one of in-person, phone, web";
-  static final Pattern DOCUMENT = Pattern.compile("cpr|passport");
-  static final String DOCUMENT_TEXT = "cpr or passport";
+  static final Pattern DOCUMENT = Pattern.compile("cpr|passport|institution");
+  static final String DOCUMENT_TEXT = "cpr, passport or institution";
 
   static final Pattern NOTICE_CHANNEL = Pattern.compile("email|sms|post|digital-mailbox");
   static final String NOTICE_CHANNEL_TEXT = "one of email, sms, post, digital-mailbox";

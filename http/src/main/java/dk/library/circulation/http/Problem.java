@@ -78,7 +78,8 @@ public record Problem(
               RESIDENTS_ONLY,
               IDENTITY_NOT_VERIFIED,
               CONTACT_CHANNEL_WITHOUT_ADDRESS,
-              CARD_REPORTED_LOST ->
+              CARD_REPORTED_LOST,
+              NOT_AN_INSTITUTION ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

@@ -1,6 +1,7 @@
 package dk.library.circulation.http;
 
 import static dk.library.circulation.access.Operation.CHANGE_POLICY;
+import static dk.library.circulation.access.Operation.ISSUE_CARD;
 import static dk.library.circulation.access.Operation.MANAGE_FEES;
 import static dk.library.circulation.access.Operation.MANAGE_PIN;
 import static dk.library.circulation.access.Operation.READ_POLICY;
@@ -211,6 +212,22 @@ final class StaffRoutes extends ApiDirectives {
                                                             (c, body) ->
                                                                 verifyIdentity(c, card, body)))))),
                         path(
+                            "cards",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "cards",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    ISSUE_CARD,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                addCard(c, card, body)))))),
+                        path(
                             "lost-card-report",
                             () ->
                                 post(
@@ -415,6 +432,19 @@ final class StaffRoutes extends ApiDirectives {
             VERIFY_PATRON,
             card,
             () -> desk.verifyIdentity(card, method, call.caller().clientId())));
+  }
+
+  /** R9: another card for an institution account, answered for by the institution. */
+  private CompletionStage<HttpResponse> addCard(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String newCard = body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
+    body.finish();
+    return audited(
+        call,
+        "ISSUE_CARD",
+        maskedCard(card) + " adds " + maskedCard(newCard),
+        onPatron(call, ISSUE_CARD, card, () -> desk.addInstitutionCard(card, newCard)));
   }
 
   /**

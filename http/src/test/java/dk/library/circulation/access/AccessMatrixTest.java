@@ -61,6 +61,7 @@ PUT pin                | anon/anon | role/role     | ok/hidden     | role/role |
 POST pin-unlock        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 PUT contact            | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
 POST lost-card-report  | anon/anon | role/role     | ok/hidden     | role/role | hidden/hidden | role/role
+POST cards             | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -276,6 +277,23 @@ POST lost-card-report  | anon/anon | role/role     | ok/hidden     | role/role |
                         java.net.http.HttpRequest.BodyPublishers.ofString(
                             "{\"email\":\"p@example.dk\",\"preferredChannel\":\"email\"}"))
                     .build()));
+    ROUTES.put(
+        "POST cards",
+        (api, isOwn) -> {
+          String institution = Api.unique("C");
+          assertEquals(
+              201,
+              operator
+                  .staff(agency(isOwn))
+                  .post(
+                      "/api/v1/patrons",
+                      "{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"School\",\"homeAgencyId\":\"%s\",\"identityDocument\":\"institution\"}"
+                          .formatted(institution, agency(isOwn)))
+                  .status());
+          return api.post(
+              "/api/v1/patrons/" + institution + "/cards",
+              "{\"cardNumber\":\"%s\"}".formatted(Api.unique("C")));
+        });
     ROUTES.put(
         "POST lost-card-report",
         (api, isOwn) ->

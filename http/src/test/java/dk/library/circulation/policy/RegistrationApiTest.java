@@ -199,6 +199,41 @@ class RegistrationApiTest {
     assertEquals(404, taken.status(), "an unknown card cannot be reported");
   }
 
+  @Test
+  void R9_anInstitutionAccountHoldsSeveralCardsWhoseLoansAreAllTheInstitutions() {
+    String account = Api.unique("C");
+    assertEquals(201, register(account, "\"identityDocument\":\"institution\"").status());
+    String second = Api.unique("C");
+    Answer added =
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons/" + account + "/cards",
+                "{\"cardNumber\":\"%s\"}".formatted(second));
+    assertEquals(200, added.status(), added.body().toString());
+    for (int i = 0; i < 4; i++) {
+      String card = i % 2 == 0 ? account : second;
+      assertEquals(201, api.checkout("t" + i, card, item("book"), agency).status());
+    }
+    assertEquals(
+        4,
+        api.staff(agency).get("/api/v1/patrons/" + second).body().get("loans").size(),
+        "an institution is not limited like a person without CPR (R7)");
+    String person = Api.unique("C");
+    register(person, "\"channel\":\"in-person\"");
+    Answer refused =
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons/" + person + "/cards",
+                "{\"cardNumber\":\"%s\"}".formatted(Api.unique("C")));
+    assertEquals("NOT_AN_INSTITUTION", refused.code());
+    Answer taken =
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons/" + account + "/cards",
+                "{\"cardNumber\":\"%s\"}".formatted(person));
+    assertEquals("CARD_IN_USE", taken.code());
+  }
+
   private static Answer contact(Api caller, String card, String json) {
     return caller.send(
         caller
