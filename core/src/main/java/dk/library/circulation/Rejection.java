@@ -43,7 +43,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     CONTACT_CHANNEL_WITHOUT_ADDRESS,
     CARD_REPORTED_LOST,
     CARD_IN_USE,
-    NOT_AN_INSTITUTION
+    NOT_AN_INSTITUTION,
+    DEPOSIT_REQUIRED
   }
 
   public static Rejection of(Code code, String message) {

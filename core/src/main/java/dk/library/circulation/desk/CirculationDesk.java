@@ -748,6 +748,12 @@ public final class CirculationDesk {
     return patronAsk(cardNumber, r -> new Patron.Pay(paymentId, amountDkk, r));
   }
 
+  /** R7: a deposit left by a non-resident or a patron without a permanent address. */
+  public CompletionStage<Result<Patron.Status>> deposit(
+      String cardNumber, int amountDkk, String by) {
+    return patronAsk(cardNumber, r -> new Patron.Deposit(amountDkk, by, r));
+  }
+
   /** R46. */
   public CompletionStage<Result<Patron.Status>> suspend(
       String cardNumber, LocalDate until, String reason, String by) {

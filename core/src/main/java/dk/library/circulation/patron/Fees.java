@@ -28,11 +28,16 @@ public final class Fees {
    * Charges and payments; {@code blocked} is set when a charge takes the balance to its agency's
    * block threshold and cleared only when the whole balance is paid (R32).
    */
-  public record Ledger(List<Fee> fees, List<Payment> payments, boolean blocked)
+  public record Ledger(List<Fee> fees, List<Payment> payments, boolean blocked, int depositDkk)
       implements CborSerializable {
 
     public static Ledger empty() {
-      return new Ledger(List.of(), List.of(), false);
+      return new Ledger(List.of(), List.of(), false, 0);
+    }
+
+    /** R7: a deposit left with the library, held against the value of what is borrowed. */
+    Ledger deposited(int amountDkk) {
+      return new Ledger(fees, payments, blocked, depositDkk + amountDkk);
     }
 
     public int balanceDkk() {
@@ -51,17 +56,19 @@ public final class Fees {
     Ledger charged(Fee fee, int blockThresholdDkk) {
       List<Fee> next = new ArrayList<>(fees);
       next.add(fee);
-      Ledger ledger = new Ledger(List.copyOf(next), payments, blocked);
+      Ledger ledger = new Ledger(List.copyOf(next), payments, blocked, depositDkk);
       return ledger.balanceDkk() >= blockThresholdDkk
-          ? new Ledger(ledger.fees(), payments, true)
+          ? new Ledger(ledger.fees(), payments, true, depositDkk)
           : ledger;
     }
 
     Ledger paid(Payment payment) {
       List<Payment> next = new ArrayList<>(payments);
       next.add(payment);
-      Ledger ledger = new Ledger(fees, List.copyOf(next), blocked);
-      return ledger.balanceDkk() <= 0 ? new Ledger(fees, ledger.payments(), false) : ledger;
+      Ledger ledger = new Ledger(fees, List.copyOf(next), blocked, depositDkk);
+      return ledger.balanceDkk() <= 0
+          ? new Ledger(fees, ledger.payments(), false, depositDkk)
+          : ledger;
     }
   }
 

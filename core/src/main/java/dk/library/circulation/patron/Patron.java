@@ -124,6 +124,10 @@ public final class Patron
 
   public record Pay(String paymentId, int amountDkk, ActorRef<Reply> replyTo) implements Command {}
 
+  /** R7: a deposit left with the library. */
+  public record Deposit(int amountDkk, String receivedBy, ActorRef<Reply> replyTo)
+      implements Command {}
+
   /** R46: suspension for breaking the house rules, through {@code until}. */
   public record Suspend(LocalDate until, String reason, String suspendedBy, ActorRef<Reply> replyTo)
       implements Command {}
@@ -220,6 +224,8 @@ public final class Patron
 
   public record PaymentReceived(Fees.Payment payment) implements Event {}
 
+  public record DepositReceived(int amountDkk, String receivedBy, Instant at) implements Event {}
+
   public record Suspended(Fees.Suspension suspension) implements Event {}
 
   public record SuspensionLifted(String liftedBy, Instant at) implements Event {}
@@ -302,6 +308,7 @@ public final class Patron
       List<Loan> loans,
       List<PendingCheckout> pendingCheckouts,
       int balanceDkk,
+      int depositDkk,
       List<Fees.Fee> fees,
       List<Fees.Payment> payments,
       Fees.Suspension suspension,
@@ -323,6 +330,7 @@ public final class Patron
           loans,
           pendingCheckouts,
           balanceDkk,
+          depositDkk,
           fees,
           payments,
           suspension,
@@ -374,6 +382,7 @@ public final class Patron
           List.copyOf(loans.values()),
           List.copyOf(pending.values()),
           ledger.balanceDkk(),
+          ledger.depositDkk(),
           ledger.fees(),
           ledger.payments(),
           suspension,
@@ -605,6 +614,13 @@ public final class Patron
                         state, cardNumber, cmd.pin(), pinCheck, pinLockoutAfter, clock.instant()),
                     cmd.replyTo()))
         .onCommand(
+            Deposit.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.deposit(state, cardNumber, cmd, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
             UpdateContact.class,
             (state, cmd) ->
                 status(
@@ -771,6 +787,9 @@ public final class Patron
                 state.withLedger(state.ledger().charged(e.fee(), e.feeBlockThresholdDkk())))
         .onEvent(
             PaymentReceived.class, (state, e) -> state.withLedger(state.ledger().paid(e.payment())))
+        .onEvent(
+            DepositReceived.class,
+            (state, e) -> state.withLedger(state.ledger().deposited(e.amountDkk())))
         .onEvent(Suspended.class, (state, e) -> state.withSuspension(e.suspension()))
         .onEvent(
             ContactUpdated.class,

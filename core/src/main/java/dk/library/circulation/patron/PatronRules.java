@@ -2,6 +2,7 @@ package dk.library.circulation.patron;
 
 import static dk.library.circulation.Rejection.Code.CHECKOUT_CANCELLED;
 import static dk.library.circulation.Rejection.Code.CONTACT_CHANNEL_WITHOUT_ADDRESS;
+import static dk.library.circulation.Rejection.Code.DEPOSIT_REQUIRED;
 import static dk.library.circulation.Rejection.Code.EXPRESS_LOAN_NOT_RENEWABLE;
 import static dk.library.circulation.Rejection.Code.FEES_OWED;
 import static dk.library.circulation.Rejection.Code.IDENTITY_NOT_VERIFIED;
@@ -124,6 +125,10 @@ public final class PatronRules {
           cmd.materialType()
               + " is lent only to residents of municipality "
               + eligibility.municipality());
+    }
+    Rejection deposit = depositRefusal(state, cmd, facts);
+    if (deposit != null) {
+      return new Decision.Refuse<>(deposit);
     }
     int held = state.loans().size() + state.pending().size();
     int maxLoans = cmd.policy().limitsFor(state.profile().category()).maxLoans();
@@ -381,6 +386,44 @@ public final class PatronRules {
             cmd.returnedAt());
     return new Decision.Persist<>(
         List.of(ended, new Patron.FeeCharged(overdue, loan.terms().feeBlockThresholdDkk())));
+  }
+
+  /**
+   * R7: where the agency asks it, a patron not resident in its municipality or without a permanent
+   * address borrows only against a deposit of the value of what they borrow, never more.
+   */
+  static Rejection depositRefusal(Patron.State state, Patron.BeginCheckout cmd, PatronFacts facts) {
+    AgencyPolicy.Eligibility e = cmd.policy().eligibility();
+    boolean nonResident =
+        e.municipality() != null && !e.municipality().equals(facts.municipality());
+    if (!e.depositFromNonResidents() || (!nonResident && facts.permanentAddress())) {
+      return null;
+    }
+    AgencyPolicy.MaterialRule rule = cmd.policy().material(cmd.materialType());
+    int value =
+        state.loans().values().stream().mapToInt(l -> l.terms().valueDkk()).sum()
+            + state.pending().values().stream().mapToInt(p -> p.terms().valueDkk()).sum()
+            + (rule == null ? 0 : rule.valueDkk());
+    int held = state.ledger().depositDkk();
+    if (held >= value) {
+      return null;
+    }
+    return Rejection.of(
+        DEPOSIT_REQUIRED,
+        "a deposit of "
+            + value
+            + " DKK, the value of what the patron borrows, is needed; "
+            + held
+            + " DKK is held");
+  }
+
+  /** R7: a deposit received. */
+  public static Decision<Patron.Event> deposit(
+      Patron.State state, String cardNumber, Patron.Deposit cmd, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    return Decision.persist(new Patron.DepositReceived(cmd.amountDkk(), cmd.receivedBy(), now));
   }
 
   /** A manual charge; the same fee id again changes nothing. */

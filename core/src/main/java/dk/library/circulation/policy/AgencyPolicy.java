@@ -47,18 +47,20 @@ public record AgencyPolicy(
   /**
    * How one material type circulates. {@code loanPeriodDays} null: the agency's period. {@code
    * express}: a short loan that cannot be renewed (R20). {@code homeLoan}, {@code reservable},
-   * {@code interlibraryLoan}: R23.
+   * {@code interlibraryLoan}: R23. {@code valueDkk}: what a copy is worth, the most a deposit for
+   * it may be (R7).
    */
   public record MaterialRule(
       Integer loanPeriodDays,
       boolean express,
       boolean homeLoan,
       boolean reservable,
-      boolean interlibraryLoan)
+      boolean interlibraryLoan,
+      int valueDkk)
       implements CborSerializable {
 
     public static MaterialRule standard() {
-      return new MaterialRule(null, false, true, true, true);
+      return new MaterialRule(null, false, true, true, true, 0);
     }
   }
 
@@ -68,7 +70,8 @@ public record AgencyPolicy(
    * {@code affiliations} (R10); {@code municipality} and {@code residentsOnly}: material types only
    * residents of the agency's municipality may borrow (R8); {@code restrictedMaxLoans}: the loan
    * limit of minors without guardian consent, patrons without a CPR number or without a permanent
-   * address (R6, R7).
+   * address (R6, R7); {@code depositFromNonResidents}: patrons not resident in the municipality or
+   * without a permanent address leave a deposit of the value of what they borrow (R7).
    */
   public record Eligibility(
       int minimumAge,
@@ -76,7 +79,8 @@ public record AgencyPolicy(
       List<String> affiliations,
       String municipality,
       List<String> residentsOnly,
-      int restrictedMaxLoans)
+      int restrictedMaxLoans,
+      boolean depositFromNonResidents)
       implements CborSerializable {
 
     public Eligibility {
@@ -87,7 +91,7 @@ public record AgencyPolicy(
 
     /** Anyone may register; restricted patrons borrow at most 3 (R6, R7). */
     public static Eligibility open() {
-      return new Eligibility(0, List.of(), List.of(), null, List.of(), 3);
+      return new Eligibility(0, List.of(), List.of(), null, List.of(), 3, false);
     }
   }
 
@@ -173,6 +177,7 @@ public record AgencyPolicy(
     materialTypes.forEach(
         (name, rule) -> {
           named(problems, "materialTypes", name);
+          range(problems, "materialTypes." + name + ".valueDkk", rule.valueDkk(), 0, 1_000_000);
           if (rule.loanPeriodDays() != null) {
             range(
                 problems,

@@ -123,7 +123,7 @@ class PatronEligibilityTest {
     AgencyPolicy royalLibrary =
         policy(
             new Eligibility(
-                18, List.of("DK", "GL"), List.of("citizen-abroad"), null, List.of(), 3));
+                18, List.of("DK", "GL"), List.of("citizen-abroad"), null, List.of(), 3, false));
     assertEquals(
         Code.NOT_ELIGIBLE,
         PatronRules.eligibilityRefusal(
@@ -149,7 +149,8 @@ class PatronEligibilityTest {
                 List.of("citizen-abroad", "ku-student"),
                 null,
                 List.of(),
-                3));
+                3,
+                false));
     LocalDate adult = TODAY.minusYears(30);
     PatronFacts abroad =
         new PatronFacts("web", "cpr", null, adult, "SE", null, true, List.of(), null, null);
@@ -174,7 +175,7 @@ class PatronEligibilityTest {
   @Test
   void R8_someMaterialIsLentOnlyToResidentsOfTheAgencysMunicipality() {
     AgencyPolicy gentofte =
-        policy(new Eligibility(0, List.of(), List.of(), "0157", List.of("e-reader"), 3));
+        policy(new Eligibility(0, List.of(), List.of(), "0157", List.of("e-reader"), 3, false));
     assertTrue(gentofte.problems().isEmpty(), gentofte.problems().toString());
     Patron.State outsider = with(facts("in-person", "cpr", null, "0101", true));
     Decision<Patron.Event> refused =
@@ -212,5 +213,39 @@ class PatronEligibilityTest {
     assertEquals(
         Code.NOT_AN_INSTITUTION,
         PatronRules.additionalCardRefusal(facts("in-person", "cpr", null, null, true)).code());
+  }
+
+  @Test
+  void R7_aDepositOfTheValueOfWhatIsBorrowedIsAskedOfNonResidentsOnly() {
+    AgencyPolicy policy =
+        new AgencyPolicy(
+            28,
+            2,
+            null,
+            30,
+            10,
+            Map.of(),
+            Map.of("book", new MaterialRule(null, false, true, true, true, 300)),
+            Map.of(),
+            200,
+            new Eligibility(0, List.of(), List.of(), "0157", List.of(), 3, true));
+    Patron.State visitor = with(facts("in-person", "cpr", null, "0101", true));
+    Patron.BeginCheckout book =
+        new Patron.BeginCheckout("t1", "1234", "X1", "A1", "B1", policy, "book", null, null);
+    assertEquals(
+        Code.DEPOSIT_REQUIRED,
+        refusal(PatronRules.beginCheckout(visitor, CARD, book, PinCheck.SLOW, 5, NOW, COPENHAGEN)));
+    Patron.State paid =
+        apply(
+            visitor,
+            PatronRules.deposit(visitor, CARD, new Patron.Deposit(300, "staff-1", null), NOW));
+    assertEquals(300, paid.ledger().depositDkk());
+    assertInstanceOf(
+        Decision.Persist.class,
+        PatronRules.beginCheckout(paid, CARD, book, PinCheck.SLOW, 5, NOW, COPENHAGEN));
+    Patron.State resident = with(facts("in-person", "cpr", null, "0157", true));
+    assertInstanceOf(
+        Decision.Persist.class,
+        PatronRules.beginCheckout(resident, CARD, book, PinCheck.SLOW, 5, NOW, COPENHAGEN));
   }
 }

@@ -38,7 +38,10 @@ class PatronPolicyRulesTest {
           10,
           Map.of("child", new CategoryLimits(1, 2)),
           Map.of(
-              "book", MaterialRule.standard(), "dvd", new MaterialRule(7, true, true, true, true)),
+              "book",
+              MaterialRule.standard(),
+              "dvd",
+              new MaterialRule(7, true, true, true, true, 0)),
           Map.of("book", new OverdueRate(5, 100)),
           200,
           dk.library.circulation.policy.AgencyPolicy.Eligibility.open());

@@ -65,6 +65,8 @@ class PatronRulesTest {
         s = s.withSuspension(u.suspension());
       } else if (e instanceof Patron.SuspensionLifted) {
         s = s.withSuspension(null);
+      } else if (e instanceof Patron.DepositReceived d) {
+        s = s.withLedger(s.ledger().deposited(d.amountDkk()));
       } else if (e instanceof Patron.WrongPinEntered) {
         s = s.withPinGuard(s.pinGuard().wrong());
       } else if (e instanceof Patron.IdentityVerified v) {

@@ -36,8 +36,8 @@ class PolicyTest {
           Map.of("child", new CategoryLimits(10, 5)),
           Map.of(
               "book", MaterialRule.standard(),
-              "dvd", new MaterialRule(7, true, true, true, false),
-              "reference", new MaterialRule(null, false, false, false, false)),
+              "dvd", new MaterialRule(7, true, true, true, false, 250),
+              "reference", new MaterialRule(null, false, false, false, false, 0)),
           Map.of("book", new OverdueRate(5, 100)),
           200,
           dk.library.circulation.policy.AgencyPolicy.Eligibility.open());

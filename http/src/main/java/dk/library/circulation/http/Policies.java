@@ -21,7 +21,8 @@ final class Policies {
         e.optionalTextList("affiliations", AgencyPolicy.NAME, NAME_TEXT, 100),
         e.optionalText("municipality", Forms.MUNICIPALITY, Forms.MUNICIPALITY_TEXT),
         e.optionalTextList("residentsOnly", AgencyPolicy.NAME, NAME_TEXT, 200),
-        e.optionalInteger("restrictedMaxLoans", 0, 10_000, 3));
+        e.optionalInteger("restrictedMaxLoans", 0, 10_000, 3),
+        e.optionalBoolean("depositFromNonResidents", false));
   }
 
   /** Everything but {@code loanPeriodDays} is optional; see docs/api.md for the defaults. */
@@ -61,7 +62,8 @@ final class Policies {
                         m.optionalBoolean("express", false),
                         m.optionalBoolean("homeLoan", true),
                         m.optionalBoolean("reservable", true),
-                        m.optionalBoolean("interlibraryLoan", true))),
+                        m.optionalBoolean("interlibraryLoan", true),
+                        m.optionalInteger("valueDkk", 0, 1_000_000, 0))),
             p.optionalObjectMap(
                 "overdueFees",
                 AgencyPolicy.NAME,

@@ -79,7 +79,8 @@ public record Problem(
               IDENTITY_NOT_VERIFIED,
               CONTACT_CHANNEL_WITHOUT_ADDRESS,
               CARD_REPORTED_LOST,
-              NOT_AN_INSTITUTION ->
+              NOT_AN_INSTITUTION,
+              DEPOSIT_REQUIRED ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

@@ -181,6 +181,22 @@ final class StaffRoutes extends ApiDirectives {
                                                             (c, body) ->
                                                                 chargeFee(c, card, body)))))),
                         path(
+                            "deposits",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "deposits",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    MANAGE_FEES,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                deposit(c, card, body)))))),
+                        path(
                             "payments",
                             () ->
                                 post(
@@ -356,6 +372,20 @@ final class StaffRoutes extends ApiDirectives {
         maskedCard(card) + " fee " + feeId + " " + amount + " DKK",
         onPatron(
             call, MANAGE_FEES, card, () -> desk.chargeFee(card, feeId, amount, reason, agencyId)));
+  }
+
+  /** R7: a deposit a non-resident leaves against the value of what they borrow. */
+  private CompletionStage<HttpResponse> deposit(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    int amount = body.integer("amountDkk", 1, 1_000_000);
+    body.finish();
+    return audited(
+        call,
+        "RECEIVE_DEPOSIT",
+        maskedCard(card) + " " + amount + " DKK",
+        onPatron(
+            call, MANAGE_FEES, card, () -> desk.deposit(card, amount, call.caller().clientId())));
   }
 
   private CompletionStage<HttpResponse> pay(Call call, String card, RequestBody body)

@@ -62,6 +62,7 @@ POST pin-unlock        | anon/anon | role/role     | ok/hidden     | role/role |
 PUT contact            | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
 POST lost-card-report  | anon/anon | role/role     | ok/hidden     | role/role | hidden/hidden | role/role
 POST cards             | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+POST deposits          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -277,6 +278,10 @@ POST cards             | anon/anon | role/role     | ok/hidden     | role/role |
                         java.net.http.HttpRequest.BodyPublishers.ofString(
                             "{\"email\":\"p@example.dk\",\"preferredChannel\":\"email\"}"))
                     .build()));
+    ROUTES.put(
+        "POST deposits",
+        (api, isOwn) ->
+            api.post("/api/v1/patrons/" + freshPatron(isOwn) + "/deposits", "{\"amountDkk\":100}"));
     ROUTES.put(
         "POST cards",
         (api, isOwn) -> {

@@ -171,6 +171,7 @@ class HostileInputTest {
             "/api/v1/patrons/" + card + "/fees",
             "staff",
             Map.of("feeId", "f1", "amountDkk", 25, "reason", "Card", "agencyId", agency)),
+        new Route("/api/v1/patrons/" + card + "/deposits", "staff", Map.of("amountDkk", 100)),
         new Route(
             "/api/v1/patrons/" + card + "/payments",
             "staff",

@@ -234,6 +234,30 @@ class RegistrationApiTest {
     assertEquals("CARD_IN_USE", taken.code());
   }
 
+  @Test
+  void R7_aNonResidentBorrowsAgainstADepositOfTheValueOfWhatIsBorrowedNeverMore() {
+    putPolicy(
+        """
+        {"loanPeriodDays":30,"materialTypes":{"book":{"valueDkk":300},"dvd":{"valueDkk":150}},
+         "eligibility":{"municipality":"0157","depositFromNonResidents":true}}
+        """);
+    String visitor = Api.unique("C");
+    register(visitor, "\"municipality\":\"0101\"");
+    Answer refused = api.checkout("t1", visitor, item("book"), agency);
+    assertEquals("DEPOSIT_REQUIRED", refused.code());
+    assertTrue(
+        refused.body().get("detail").asText().contains("300 DKK"), refused.body().toString());
+    Answer deposited =
+        api.staff(agency).post("/api/v1/patrons/" + visitor + "/deposits", "{\"amountDkk\":450}");
+    assertEquals(450, deposited.body().get("depositDkk").asInt());
+    assertEquals(201, api.checkout("t2", visitor, item("book"), agency).status());
+    assertEquals(201, api.checkout("t3", visitor, item("dvd"), agency).status());
+    assertEquals("DEPOSIT_REQUIRED", api.checkout("t4", visitor, item("dvd"), agency).code());
+    String resident = Api.unique("C");
+    register(resident, "\"municipality\":\"0157\"");
+    assertEquals(201, api.checkout("t5", resident, item("book"), agency).status());
+  }
+
   private static Answer contact(Api caller, String card, String json) {
     return caller.send(
         caller
