@@ -13,6 +13,7 @@ import dk.library.circulation.agency.Agency;
 import dk.library.circulation.agency.Branch;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.card.CardRules;
+import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.item.ReturnReceipt;
@@ -52,9 +53,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class CirculationDesk {
 
   /** How the desk and its entities are set up. */
-  /** {@code pinLockoutAfter}: wrong PINs in a row that lock a card until staff unlock it (R4). */
+  /**
+   * {@code pinLockoutAfter}: wrong PINs in a row that lock a card until staff unlock it (R4);
+   * {@code cprIndex}: the keyed hash CPR-like numbers are stored under (R3, R14).
+   */
   public record Settings(
-      Clock clock, ZoneId zone, Duration askTimeout, int pinIterations, int pinLockoutAfter) {}
+      Clock clock,
+      ZoneId zone,
+      Duration askTimeout,
+      int pinIterations,
+      int pinLockoutAfter,
+      CprIndex cprIndex) {}
 
   private final ClusterSharding sharding;
   private final Settings settings;
@@ -237,21 +246,44 @@ public final class CirculationDesk {
               }
               // Hashed here, so the patron entity and its journal never see the PIN itself.
               PinHash pin = PinHash.of(registration.pin(), settings.pinIterations());
-              String card = registration.cardNumber();
-              // R12: the number is claimed first, so a lost or reissued number is never reused.
-              return ask(cardRef(card), (ActorRef<Card.Reply> r) -> new Card.Issue(card, r))
+              String key = indexId(registration.cardNumber());
+              // R12: the numbers are claimed first, so a lost or reissued number is never reused;
+              // R14: a CPR given beside a library card finds the same patron at a terminal.
+              return claim(registration.cardNumber(), key)
                   .thenCompose(
-                      claimed ->
-                          claimed instanceof Card.Rejected rejected
-                              ? done(rejected.rejection())
-                              : register(registration, pin));
+                      card ->
+                          card != null || registration.cpr() == null
+                              ? CompletableFuture.completedFuture(card)
+                              : claim(registration.cpr(), key))
+                  .thenCompose(
+                      refused ->
+                          refused != null
+                              ? done(refused)
+                              : register(registration, pin, key)
+                                  .thenApply(
+                                      r ->
+                                          r.map(s -> s.withCardNumber(registration.cardNumber()))));
             });
   }
 
+  /** Claims a number for the patron's key: null when claimed, else why not. */
+  private CompletionStage<Rejection> claim(String number, String key) {
+    return ask(cardRef(number), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
+        .thenApply(reply -> reply instanceof Card.Rejected rejected ? rejected.rejection() : null);
+  }
+
+  /**
+   * R3, R14: the id a number is indexed under. CPR-like numbers (ten digits) are stored only as a
+   * keyed hash; a health-insurance card's number is the CPR itself.
+   */
+  private String indexId(String number) {
+    return CprIndex.looksLikeCpr(number) ? settings.cprIndex().idOf(number) : number;
+  }
+
   private CompletionStage<Result<Patron.Status>> register(
-      PatronRegistration registration, PinHash pin) {
+      PatronRegistration registration, PinHash pin, String key) {
     return ask(
-            patronRef(registration.cardNumber()),
+            patronRef(key),
             (ActorRef<Patron.Reply> r) ->
                 new Patron.Register(
                     pin,
@@ -286,7 +318,7 @@ public final class CirculationDesk {
                 return Result.refused(CardRules.lost(cardNumber, card.lost()));
               }
               // Numbers registered before the card index are their patron's key.
-              return Result.ok(card.patronKey() != null ? card.patronKey() : cardNumber);
+              return Result.ok(card.patronKey() != null ? card.patronKey() : indexId(cardNumber));
             });
   }
 
@@ -315,7 +347,7 @@ public final class CirculationDesk {
               if (card.lost() != null && !replacement.equals(card.lost().replacement())) {
                 return done(CardRules.lost(cardNumber, card.lost()));
               }
-              String key = card.patronKey() != null ? card.patronKey() : cardNumber;
+              String key = card.patronKey() != null ? card.patronKey() : indexId(cardNumber);
               return ask(patronRef(key), Patron.GetStatus::new)
                   .thenApply(CirculationDesk::patronStatus)
                   .thenCompose(
@@ -842,7 +874,7 @@ public final class CirculationDesk {
   }
 
   private EntityRef<Card.Command> cardRef(String cardNumber) {
-    return sharding.entityRefFor(Card.ENTITY_TYPE_KEY, cardNumber);
+    return sharding.entityRefFor(Card.ENTITY_TYPE_KEY, indexId(cardNumber));
   }
 
   private EntityRef<Patron.Command> patronRef(String cardNumber) {

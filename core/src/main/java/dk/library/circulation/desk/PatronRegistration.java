@@ -2,7 +2,10 @@ package dk.library.circulation.desk;
 
 import dk.library.circulation.patron.PatronFacts;
 
-/** A new patron as registered by staff; the PIN is hashed before it reaches any entity. */
+/**
+ * A new patron as registered by staff; the PIN is hashed before it reaches any entity. {@code cpr},
+ * optional, is the CPR number of a patron with a library card, stored only as a keyed hash (R14).
+ */
 public record PatronRegistration(
     String cardNumber,
     String pin,
@@ -11,9 +14,13 @@ public record PatronRegistration(
     String mobile,
     String homeAgencyId,
     String category,
-    PatronFacts facts) {
+    PatronFacts facts,
+    String cpr) {
   @Override
   public String toString() {
-    return "PatronRegistration[" + cardNumber + "]";
+    // Card and CPR numbers stay out of logs: only the last four characters.
+    return "PatronRegistration[..."
+        + cardNumber.substring(Math.max(0, cardNumber.length() - 4))
+        + "]";
   }
 }

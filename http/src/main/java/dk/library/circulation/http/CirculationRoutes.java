@@ -402,7 +402,8 @@ public final class CirculationRoutes extends ApiDirectives {
             body.optionalText("mobile", Forms.MOBILE, Forms.MOBILE_TEXT),
             body.text("homeAgencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT),
             body.optionalText("category", AgencyPolicy.NAME, Forms.CATEGORY_TEXT),
-            facts(call, body));
+            facts(call, body),
+            body.optionalText("cpr", Forms.CPR, Forms.CPR_TEXT));
     body.finish();
     return audited(
         call,

@@ -45,5 +45,8 @@ final class Forms {
   static final Pattern NOTICE_CHANNEL = Pattern.compile("email|sms|post|digital-mailbox");
   static final String NOTICE_CHANNEL_TEXT = "one of email, sms, post, digital-mailbox";
 
+  static final Pattern CPR = Pattern.compile("[0-9]{10}");
+  static final String CPR_TEXT = "a CPR number of ten digits";
+
   private Forms() {}
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.PatronTokens;
 import dk.library.circulation.audit.AuditLog;
+import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.desk.CirculationDesk;
@@ -67,7 +68,8 @@ public final class CirculationServer implements AutoCloseable {
                   zone,
                   askTimeout,
                   resolved.getInt("library.pin-hash-iterations"),
-                  resolved.getInt("library.pin-lockout-after")));
+                  resolved.getInt("library.pin-lockout-after"),
+                  new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security")))));
       Config security = resolved.getConfig("library.security");
       AccessControl access =
           AccessControl.create(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Api.Answer;
+import dk.library.circulation.testing.Journal;
 import dk.library.circulation.testing.TestClock;
 import dk.library.circulation.testing.TestServers;
 import java.net.http.HttpRequest;
@@ -256,6 +257,35 @@ class RegistrationApiTest {
     String resident = Api.unique("C");
     register(resident, "\"municipality\":\"0157\"");
     assertEquals(201, api.checkout("t5", resident, item("book"), agency).status());
+  }
+
+  @Test
+  void R3_R14_aCprNumberFindsThePatronAtTheTerminalAndIsNeverStoredInClear() {
+    String cpr = String.valueOf(1_000_000_000L + Math.floorMod(System.nanoTime(), 8_999_999_999L));
+    String libraryCard = Api.unique("L");
+    Answer registered =
+        register(libraryCard, "\"identityDocument\":\"cpr\",\"cpr\":\"%s\"".formatted(cpr));
+    assertEquals(201, registered.status(), registered.body().toString());
+    assertEquals(libraryCard, registered.body().get("cardNumber").asText());
+    Answer byCpr = api.checkout("t1", cpr, item("book"), agency);
+    assertEquals(201, byCpr.status(), "R14: the CPR instead of the card: " + byCpr.body());
+    assertEquals(
+        1, api.staff(agency).get("/api/v1/patrons/" + libraryCard).body().get("loans").size());
+    assertEquals(
+        "CARD_IN_USE",
+        register(Api.unique("L"), "\"cpr\":\"%s\"".formatted(cpr)).code(),
+        "one CPR, one patron");
+
+    String healthCard =
+        String.valueOf(1_000_000_000L + Math.floorMod(System.nanoTime() + 7, 8_999_999_999L));
+    assertEquals(201, register(healthCard, "\"identityDocument\":\"cpr\"").status());
+    assertEquals(201, api.checkout("t2", healthCard, item("book"), agency).status());
+    try (Journal journal = new Journal()) {
+      for (String number : new String[] {cpr, healthCard}) {
+        assertEquals(0, journal.events("Patron", number), "no patron keyed by a CPR in clear");
+        assertEquals(0, journal.events("Card", number), "no card indexed by a CPR in clear");
+      }
+    }
   }
 
   private static Answer contact(Api caller, String card, String json) {

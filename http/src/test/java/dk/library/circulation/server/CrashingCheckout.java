@@ -1,6 +1,7 @@
 package dk.library.circulation.server;
 
 import dk.library.circulation.agency.Branch;
+import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.PatronRegistration;
@@ -61,7 +62,12 @@ public final class CrashingCheckout {
         CirculationDesk.start(
             system,
             new CirculationDesk.Settings(
-                Clock.systemUTC(), ZoneId.of("Europe/Copenhagen"), timeout, 1000, 5));
+                Clock.systemUTC(),
+                ZoneId.of("Europe/Copenhagen"),
+                timeout,
+                1000,
+                5,
+                new CprIndex(new byte[32])));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(
@@ -83,7 +89,8 @@ public final class CrashingCheckout {
                     null,
                     agencyId,
                     null,
-                    PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH))));
+                    PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
+                    null)));
     retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book", null, false));
 
     ClusterSharding sharding = ClusterSharding.get(system);

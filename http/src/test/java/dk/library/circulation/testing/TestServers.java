@@ -34,6 +34,8 @@ library.pin-hash-iterations = 1000
 library.security {
   bootstrap-operator-key = "%s"
   bootstrap-operator-key-file = ""
+  cpr-lookup-key = "dGVzdC1jcHItbG9va3VwLWtleS0wMTIzNDU2Nzg5YWJjZGVm"
+  cpr-lookup-key-file = ""
   requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000 }
 }
 """

@@ -1,0 +1,45 @@
+package dk.library.circulation.card;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * R3, R14: a CPR number is never stored; the card index and the patron's key hold only a keyed hash
+ * of it (HMAC-SHA256 under a configured secret), which finds the patron again when the CPR is keyed
+ * in at a terminal and tells nothing to whoever reads the journal without the secret.
+ */
+public final class CprIndex {
+
+  private static final Pattern CPR = Pattern.compile("[0-9]{10}");
+  private static final String PREFIX = "cpr-";
+
+  private final SecretKeySpec key;
+
+  public CprIndex(byte[] secret) {
+    if (secret.length < 32) {
+      throw new IllegalArgumentException("the CPR lookup key must be at least 32 bytes");
+    }
+    this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+  }
+
+  /** Whether a number has the form of a CPR number (ten digits). */
+  public static boolean looksLikeCpr(String number) {
+    return number != null && CPR.matcher(number).matches();
+  }
+
+  /** The id a CPR number is indexed and keyed under. */
+  public String idOf(String cpr) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      byte[] digest = mac.doFinal(cpr.getBytes(StandardCharsets.US_ASCII));
+      return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java runtime has HmacSHA256", e);
+    }
+  }
+}
