@@ -44,7 +44,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     CARD_REPORTED_LOST,
     CARD_IN_USE,
     NOT_AN_INSTITUTION,
-    DEPOSIT_REQUIRED
+    DEPOSIT_REQUIRED,
+    DAMAGE_RECORDED_AT_CHECKOUT
   }
 
   public static Rejection of(Code code, String message) {

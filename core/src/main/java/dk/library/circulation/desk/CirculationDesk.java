@@ -19,6 +19,7 @@ import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.item.ReturnReceipt;
 import dk.library.circulation.patron.CheckoutOutcome;
 import dk.library.circulation.patron.CheckoutReceipt;
+import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronRules;
@@ -766,13 +767,64 @@ public final class CirculationDesk {
                         r ->
                             new Patron.ChargeFee(
                                 feeId,
+                                Fees.Kind.MANUAL,
                                 amountDkk,
                                 reason,
+                                null,
                                 ((Result.Ok<Policy.PolicyVersion>) policy)
                                     .value()
                                     .policy()
                                     .feeBlockThresholdDkk(),
                                 r)));
+  }
+
+  /**
+   * R31: a lost or damaged copy on loan to the patron is charged at its replacement cost plus the
+   * licence cost and the administration fee of its material type. R24: damage recorded at the
+   * checkout is not charged to that borrower.
+   */
+  public CompletionStage<Result<Patron.Status>> chargeLostOrDamaged(
+      String cardNumber, String barcode, boolean damaged) {
+    return withPatronKey(
+        cardNumber,
+        key ->
+            ask(itemRef(barcode), Item.GetStatus::new)
+                .thenCompose(
+                    reply -> {
+                      ItemResult item = itemResult(reply);
+                      if (item.rejection() != null) {
+                        return done(item.rejection());
+                      }
+                      Item.Status status = item.status();
+                      Rejection refusal = ItemRules.lostOrDamagedRefusal(status, key, damaged);
+                      if (refusal != null) {
+                        return done(refusal);
+                      }
+                      return policy(status.item().agencyId())
+                          .thenCompose(
+                              version -> {
+                                if (version instanceof Result.Refused<Policy.PolicyVersion> r) {
+                                  return done(r.rejection());
+                                }
+                                AgencyPolicy policy =
+                                    ((Result.Ok<Policy.PolicyVersion>) version).value().policy();
+                                AgencyPolicy.MaterialRule rule =
+                                    policy.material(status.item().materialType());
+                                int amount = rule == null ? 0 : rule.lostOrDamagedChargeDkk();
+                                String what = damaged ? "damaged" : "lost";
+                                return patronAsk(
+                                    cardNumber,
+                                    r ->
+                                        new Patron.ChargeFee(
+                                            what + "-" + status.loan().checkoutId(),
+                                            Fees.Kind.LOST_OR_DAMAGED,
+                                            amount,
+                                            "item " + barcode + " " + what,
+                                            barcode,
+                                            policy.feeBlockThresholdDkk(),
+                                            r));
+                              });
+                    }));
   }
 
   public CompletionStage<Result<Patron.Status>> pay(

@@ -1,11 +1,13 @@
 package dk.library.circulation.item;
 
 import static dk.library.circulation.Rejection.Code.CHECKOUT_CANCELLED;
+import static dk.library.circulation.Rejection.Code.DAMAGE_RECORDED_AT_CHECKOUT;
 import static dk.library.circulation.Rejection.Code.ITEM_ALREADY_REGISTERED;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_ON_LOAN;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
+import static dk.library.circulation.Rejection.Code.LOAN_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.NOT_FOR_HOME_LOAN;
 
 import dk.library.circulation.Decision;
@@ -69,6 +71,28 @@ public final class ItemRules {
     return new Decision.Persist<>(
         List.of(
             lent, new Item.DamageNoted(new DamageNote(cmd.damageNote(), cmd.checkoutId(), now))));
+  }
+
+  /**
+   * R31: only a copy on loan to the patron is charged to them as lost or damaged; R24: not for
+   * damage that was recorded at that loan's checkout. Null when the charge may be made.
+   */
+  public static Rejection lostOrDamagedRefusal(
+      Item.Status status, String patronKey, boolean damaged) {
+    if (status.loan() == null || !status.loan().cardNumber().equals(patronKey)) {
+      return Rejection.of(
+          LOAN_NOT_FOUND, "item " + status.item().barcode() + " is not on loan to this patron");
+    }
+    boolean notedAtCheckout =
+        status.damage().stream().anyMatch(d -> d.checkoutId().equals(status.loan().checkoutId()));
+    if (damaged && notedAtCheckout) {
+      return Rejection.of(
+          DAMAGE_RECORDED_AT_CHECKOUT,
+          "the damage on item "
+              + status.item().barcode()
+              + " was recorded at this loan's checkout; the borrower is not charged for it (R24)");
+    }
+    return null;
   }
 
   /**

@@ -13,7 +13,9 @@ public final class Fees {
 
   public enum Kind {
     OVERDUE,
-    MANUAL
+    MANUAL,
+    /** R31: a lost or damaged copy: replacement, licence and administration. */
+    LOST_OR_DAMAGED
   }
 
   /** One charge in whole Danish kroner; {@code barcode} is set for a loan's overdue fee. */

@@ -119,7 +119,13 @@ public final class Patron
 
   /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
   public record ChargeFee(
-      String feeId, int amountDkk, String reason, int feeBlockThresholdDkk, ActorRef<Reply> replyTo)
+      String feeId,
+      Fees.Kind kind,
+      int amountDkk,
+      String reason,
+      String barcode,
+      int feeBlockThresholdDkk,
+      ActorRef<Reply> replyTo)
       implements Command {}
 
   public record Pay(String paymentId, int amountDkk, ActorRef<Reply> replyTo) implements Command {}

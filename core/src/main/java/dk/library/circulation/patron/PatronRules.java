@@ -437,7 +437,8 @@ public final class PatronRules {
     }
     return Decision.persist(
         new Patron.FeeCharged(
-            new Fees.Fee(cmd.feeId(), Fees.Kind.MANUAL, cmd.amountDkk(), null, cmd.reason(), now),
+            new Fees.Fee(
+                cmd.feeId(), cmd.kind(), cmd.amountDkk(), cmd.barcode(), cmd.reason(), now),
             cmd.feeBlockThresholdDkk()));
   }
 

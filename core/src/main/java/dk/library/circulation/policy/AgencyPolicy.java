@@ -48,7 +48,9 @@ public record AgencyPolicy(
    * How one material type circulates. {@code loanPeriodDays} null: the agency's period. {@code
    * express}: a short loan that cannot be renewed (R20). {@code homeLoan}, {@code reservable},
    * {@code interlibraryLoan}: R23. {@code valueDkk}: what a copy is worth, the most a deposit for
-   * it may be (R7).
+   * it may be (R7) and its replacement cost (R31); {@code licenceDkk}: the licence cost of an
+   * audiovisual copy, and {@code adminFeeDkk} the administration fee, both added when a copy is
+   * lost or damaged (R31).
    */
   public record MaterialRule(
       Integer loanPeriodDays,
@@ -56,11 +58,18 @@ public record AgencyPolicy(
       boolean homeLoan,
       boolean reservable,
       boolean interlibraryLoan,
-      int valueDkk)
+      int valueDkk,
+      int licenceDkk,
+      int adminFeeDkk)
       implements CborSerializable {
 
     public static MaterialRule standard() {
-      return new MaterialRule(null, false, true, true, true, 0);
+      return new MaterialRule(null, false, true, true, true, 0, 0, 0);
+    }
+
+    /** R31: what a lost or damaged copy is charged: replacement, licence and administration. */
+    public int lostOrDamagedChargeDkk() {
+      return valueDkk + licenceDkk + adminFeeDkk;
     }
   }
 
@@ -178,6 +187,8 @@ public record AgencyPolicy(
         (name, rule) -> {
           named(problems, "materialTypes", name);
           range(problems, "materialTypes." + name + ".valueDkk", rule.valueDkk(), 0, 1_000_000);
+          range(problems, "materialTypes." + name + ".licenceDkk", rule.licenceDkk(), 0, 1_000_000);
+          range(problems, "materialTypes." + name + ".adminFeeDkk", rule.adminFeeDkk(), 0, 100_000);
           if (rule.loanPeriodDays() != null) {
             range(
                 problems,

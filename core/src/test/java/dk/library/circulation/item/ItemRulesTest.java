@@ -120,7 +120,7 @@ class ItemRulesTest {
                 dk.library.circulation.policy.AgencyPolicy.MaterialRule.standard(),
                 "reference",
                 new dk.library.circulation.policy.AgencyPolicy.MaterialRule(
-                    null, false, false, false, false, 0)),
+                    null, false, false, false, false, 0, 0, 0)),
             java.util.Map.of(),
             200,
             dk.library.circulation.policy.AgencyPolicy.Eligibility.open());

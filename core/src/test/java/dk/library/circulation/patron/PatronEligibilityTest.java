@@ -225,7 +225,7 @@ class PatronEligibilityTest {
             30,
             10,
             Map.of(),
-            Map.of("book", new MaterialRule(null, false, true, true, true, 300)),
+            Map.of("book", new MaterialRule(null, false, true, true, true, 300, 0, 0)),
             Map.of(),
             200,
             new Eligibility(0, List.of(), List.of(), "0157", List.of(), 3, true));

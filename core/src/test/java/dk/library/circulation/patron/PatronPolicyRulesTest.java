@@ -41,7 +41,7 @@ class PatronPolicyRulesTest {
               "book",
               MaterialRule.standard(),
               "dvd",
-              new MaterialRule(7, true, true, true, true, 0)),
+              new MaterialRule(7, true, true, true, true, 0, 0, 0)),
           Map.of("book", new OverdueRate(5, 100)),
           200,
           dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
@@ -202,13 +202,19 @@ class PatronPolicyRulesTest {
         apply(
             s,
             PatronRules.chargeFee(
-                s, CARD, new Patron.ChargeFee("f1", 150, "lost", 200, null), NOW));
+                s,
+                CARD,
+                new Patron.ChargeFee("f1", Fees.Kind.MANUAL, 150, "lost", null, 200, null),
+                NOW));
     assertInstanceOf(Decision.Persist.class, begin(s, "t2", "book", NOW), "150 DKK: not blocked");
     s =
         apply(
             s,
             PatronRules.chargeFee(
-                s, CARD, new Patron.ChargeFee("f2", 60, "damage", 200, null), NOW));
+                s,
+                CARD,
+                new Patron.ChargeFee("f2", Fees.Kind.MANUAL, 60, "damage", null, 200, null),
+                NOW));
     assertEquals(Code.FEES_OWED, refusal(begin(s, "t2", "book", NOW)));
     assertEquals(Code.FEES_OWED, renew(s, POLICY, Set.of(), NOW).refusal().code());
     s = apply(s, PatronRules.pay(s, CARD, new Patron.Pay("p1", 100, null), NOW));

@@ -36,8 +36,8 @@ class PolicyTest {
           Map.of("child", new CategoryLimits(10, 5)),
           Map.of(
               "book", MaterialRule.standard(),
-              "dvd", new MaterialRule(7, true, true, true, false, 250),
-              "reference", new MaterialRule(null, false, false, false, false, 0)),
+              "dvd", new MaterialRule(7, true, true, true, false, 250, 100, 50),
+              "reference", new MaterialRule(null, false, false, false, false, 0, 0, 0)),
           Map.of("book", new OverdueRate(5, 100)),
           200,
           dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
@@ -159,5 +159,11 @@ class PolicyTest {
             200,
             dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
     assertTrue(royalLibrary.problems().isEmpty(), royalLibrary.problems().toString());
+  }
+
+  @Test
+  void R31_aLostCopyCostsItsReplacementLicenceAndAdministration() {
+    assertEquals(400, GENTOFTE.material("dvd").lostOrDamagedChargeDkk());
+    assertEquals(0, GENTOFTE.material("book").lostOrDamagedChargeDkk());
   }
 }

@@ -48,5 +48,8 @@ final class Forms {
   static final Pattern CPR = Pattern.compile("[0-9]{10}");
   static final String CPR_TEXT = "a CPR number of ten digits";
 
+  static final Pattern CONDITION = Pattern.compile("lost|damaged");
+  static final String CONDITION_TEXT = "lost or damaged";
+
   private Forms() {}
 }

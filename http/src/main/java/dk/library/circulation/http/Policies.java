@@ -63,7 +63,9 @@ final class Policies {
                         m.optionalBoolean("homeLoan", true),
                         m.optionalBoolean("reservable", true),
                         m.optionalBoolean("interlibraryLoan", true),
-                        m.optionalInteger("valueDkk", 0, 1_000_000, 0))),
+                        m.optionalInteger("valueDkk", 0, 1_000_000, 0),
+                        m.optionalInteger("licenceDkk", 0, 1_000_000, 0),
+                        m.optionalInteger("adminFeeDkk", 0, 100_000, 0))),
             p.optionalObjectMap(
                 "overdueFees",
                 AgencyPolicy.NAME,

@@ -80,7 +80,8 @@ public record Problem(
               CONTACT_CHANNEL_WITHOUT_ADDRESS,
               CARD_REPORTED_LOST,
               NOT_AN_INSTITUTION,
-              DEPOSIT_REQUIRED ->
+              DEPOSIT_REQUIRED,
+              DAMAGE_RECORDED_AT_CHECKOUT ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

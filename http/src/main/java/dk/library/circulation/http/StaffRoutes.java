@@ -181,6 +181,22 @@ final class StaffRoutes extends ApiDirectives {
                                                             (c, body) ->
                                                                 chargeFee(c, card, body)))))),
                         path(
+                            "lost-items",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            base + "lost-items",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    MANAGE_FEES,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                chargeLostItem(c, card, body)))))),
+                        path(
                             "deposits",
                             () ->
                                 post(
@@ -372,6 +388,24 @@ final class StaffRoutes extends ApiDirectives {
         maskedCard(card) + " fee " + feeId + " " + amount + " DKK",
         onPatron(
             call, MANAGE_FEES, card, () -> desk.chargeFee(card, feeId, amount, reason, agencyId)));
+  }
+
+  /** R31: a lost or damaged copy, charged by its material type's costs. */
+  private CompletionStage<HttpResponse> chargeLostItem(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String barcode = body.text("barcode", Forms.BARCODE, Forms.BARCODE_TEXT);
+    String condition = body.text("condition", Forms.CONDITION, Forms.CONDITION_TEXT);
+    body.finish();
+    return audited(
+        call,
+        "CHARGE_LOST_ITEM",
+        maskedCard(card) + " item " + barcode + " " + condition,
+        onPatron(
+            call,
+            MANAGE_FEES,
+            card,
+            () -> desk.chargeLostOrDamaged(card, barcode, "damaged".equals(condition))));
   }
 
   /** R7: a deposit a non-resident leaves against the value of what they borrow. */

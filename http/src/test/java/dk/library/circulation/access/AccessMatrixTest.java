@@ -63,6 +63,7 @@ PUT contact            | anon/anon | role/role     | ok/hidden     | role/role |
 POST lost-card-report  | anon/anon | role/role     | ok/hidden     | role/role | hidden/hidden | role/role
 POST cards             | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 POST deposits          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+POST lost-items        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -278,6 +279,24 @@ POST deposits          | anon/anon | role/role     | ok/hidden     | role/role |
                         java.net.http.HttpRequest.BodyPublishers.ofString(
                             "{\"email\":\"p@example.dk\",\"preferredChannel\":\"email\"}"))
                     .build()));
+    ROUTES.put(
+        "POST lost-items",
+        (api, isOwn) -> {
+          String patron = freshPatron(isOwn);
+          String barcode = item(isOwn);
+          assertEquals(
+              201,
+              operator
+                  .staff(agency(isOwn))
+                  .post(
+                      "/api/v1/checkouts",
+                      "{\"transactionId\":\"%s\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                          .formatted(Api.unique("t"), patron, barcode, agency(isOwn)))
+                  .status());
+          return api.post(
+              "/api/v1/patrons/" + patron + "/lost-items",
+              "{\"barcode\":\"%s\",\"condition\":\"lost\"}".formatted(barcode));
+        });
     ROUTES.put(
         "POST deposits",
         (api, isOwn) ->

@@ -173,6 +173,10 @@ class HostileInputTest {
             Map.of("feeId", "f1", "amountDkk", 25, "reason", "Card", "agencyId", agency)),
         new Route("/api/v1/patrons/" + card + "/deposits", "staff", Map.of("amountDkk", 100)),
         new Route(
+            "/api/v1/patrons/" + card + "/lost-items",
+            "staff",
+            Map.of("barcode", barcode, "condition", "lost")),
+        new Route(
             "/api/v1/patrons/" + card + "/payments",
             "staff",
             Map.of("paymentId", "p1", "amountDkk", 25)),

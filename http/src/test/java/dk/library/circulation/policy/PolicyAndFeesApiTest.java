@@ -201,6 +201,42 @@ class PolicyAndFeesApiTest {
     assertEquals(201, api.checkout("t1", card, item("book"), agency).status());
   }
 
+  @Test
+  void
+      R31_R24_aLostOrDamagedCopyIsChargedItsReplacementLicenceAndAdministrationButNotForDamageSeenAtCheckout() {
+    putPolicy(
+        """
+        {"loanPeriodDays":28,"maxLoans":10,
+         "materialTypes":{"book":{"valueDkk":300,"adminFeeDkk":50},
+                          "dvd":{"valueDkk":150,"licenceDkk":200,"adminFeeDkk":50}}}
+        """);
+    String dvd = item("dvd");
+    assertEquals(201, api.checkout("t1", card, dvd, agency).status());
+    Answer lost = lostItem(dvd, "lost");
+    assertEquals(200, lost.status(), lost.body().toString());
+    assertEquals(400, lost.body().get("balanceDkk").asInt());
+    assertEquals("LOST_OR_DAMAGED", lost.body().get("fees").get(0).get("kind").asText());
+    assertEquals(400, lostItem(dvd, "lost").body().get("balanceDkk").asInt(), "charged once");
+
+    String book = item("book");
+    Answer noted =
+        api.terminal(agency)
+            .post(
+                "/api/v1/checkouts",
+                "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\",\"damageNote\":\"Torn cover\"}"
+                    .formatted(card, book, agency));
+    assertEquals(201, noted.status(), noted.body().toString());
+    expect(lostItem(book, "damaged"), 422, "DAMAGE_RECORDED_AT_CHECKOUT");
+    expect(lostItem(item("book"), "lost"), 404, "LOAN_NOT_FOUND");
+  }
+
+  private Answer lostItem(String barcode, String condition) {
+    return api.staff(agency)
+        .post(
+            "/api/v1/patrons/" + card + "/lost-items",
+            "{\"barcode\":\"%s\",\"condition\":\"%s\"}".formatted(barcode, condition));
+  }
+
   private Answer putPolicy(String json) {
     return api.send(
         api.request("/api/v1/agencies/" + agency + "/policy")
