@@ -210,14 +210,7 @@ class PolicyAndFeesApiTest {
          "materialTypes":{"book":{"valueDkk":300,"adminFeeDkk":50},
                           "dvd":{"valueDkk":150,"licenceDkk":200,"adminFeeDkk":50}}}
         """);
-    String dvd = item("dvd");
-    assertEquals(201, api.checkout("t1", card, dvd, agency).status());
-    Answer lost = lostItem(dvd, "lost");
-    assertEquals(200, lost.status(), lost.body().toString());
-    assertEquals(400, lost.body().get("balanceDkk").asInt());
-    assertEquals("LOST_OR_DAMAGED", lost.body().get("fees").get(0).get("kind").asText());
-    assertEquals(400, lostItem(dvd, "lost").body().get("balanceDkk").asInt(), "charged once");
-
+    // Damage first: once 400 DKK is owed, the patron may not borrow (R32).
     String book = item("book");
     Answer noted =
         api.terminal(agency)
@@ -227,6 +220,14 @@ class PolicyAndFeesApiTest {
                     .formatted(card, book, agency));
     assertEquals(201, noted.status(), noted.body().toString());
     expect(lostItem(book, "damaged"), 422, "DAMAGE_RECORDED_AT_CHECKOUT");
+    String dvd = item("dvd");
+    assertEquals(201, api.checkout("t1", card, dvd, agency).status());
+    Answer lost = lostItem(dvd, "lost");
+    assertEquals(200, lost.status(), lost.body().toString());
+    assertEquals(400, lost.body().get("balanceDkk").asInt());
+    assertEquals("LOST_OR_DAMAGED", lost.body().get("fees").get(0).get("kind").asText());
+    assertEquals(400, lostItem(dvd, "lost").body().get("balanceDkk").asInt(), "charged once");
+
     expect(lostItem(item("book"), "lost"), 404, "LOAN_NOT_FOUND");
   }
 
