@@ -9,6 +9,9 @@ import static dk.library.circulation.access.Operation.REPORT_LOST_CARD;
 import static dk.library.circulation.access.Operation.SUSPEND_PATRON;
 import static dk.library.circulation.access.Operation.UPDATE_CONTACT;
 import static dk.library.circulation.access.Operation.VERIFY_PATRON;
+import static org.apache.pekko.http.javadsl.model.HttpMethods.DELETE;
+import static org.apache.pekko.http.javadsl.model.HttpMethods.POST;
+import static org.apache.pekko.http.javadsl.model.HttpMethods.PUT;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import dk.library.circulation.Result;
@@ -25,7 +28,9 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -156,7 +161,6 @@ final class StaffRoutes extends ApiDirectives {
   // A patron's account
 
   private Route patronAccount(Call call) {
-    String base = "/api/v1/patrons/{cardNumber}/";
     return pathPrefix(
         "patrons",
         () ->
@@ -164,211 +168,101 @@ final class StaffRoutes extends ApiDirectives {
                 segment(),
                 card ->
                     concat(
-                        path(
-                            "fees",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "fees",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    MANAGE_FEES,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                chargeFee(c, card, body)))))),
-                        path(
-                            "lost-items",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "lost-items",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    MANAGE_FEES,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                chargeLostItem(c, card, body)))))),
-                        path(
-                            "deposits",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "deposits",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    MANAGE_FEES,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                deposit(c, card, body)))))),
-                        path(
-                            "payments",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "payments",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    MANAGE_FEES,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) -> pay(c, card, body)))))),
-                        path(
+                        accountAction(call, card, "fees", POST, MANAGE_FEES, this::chargeFee),
+                        accountAction(
+                            call, card, "lost-items", POST, MANAGE_FEES, this::chargeLostItem),
+                        accountAction(call, card, "deposits", POST, MANAGE_FEES, this::deposit),
+                        accountAction(call, card, "payments", POST, MANAGE_FEES, this::pay),
+                        accountAction(
+                            call,
+                            card,
                             "identity-verification",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "identity-verification",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    VERIFY_PATRON,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                verifyIdentity(c, card, body)))))),
-                        path(
-                            "cards",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "cards",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    ISSUE_CARD,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                addCard(c, card, body)))))),
-                        path(
+                            POST,
+                            VERIFY_PATRON,
+                            this::verifyIdentity),
+                        accountAction(call, card, "cards", POST, ISSUE_CARD, this::addCard),
+                        accountAction(
+                            call,
+                            card,
                             "lost-card-report",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "lost-card-report",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    REPORT_LOST_CARD,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                reportLostCard(c, card, body)))))),
-                        path(
-                            "contact",
-                            () ->
-                                put(
-                                    () ->
-                                        named(
-                                            base + "contact",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    UPDATE_CONTACT,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                updateContact(c, card, body)))))),
-                        path(
-                            "pin",
-                            () ->
-                                put(
-                                    () ->
-                                        named(
-                                            base + "pin",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    MANAGE_PIN,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                resetPin(c, card, body)))))),
-                        path(
-                            "pin-unlock",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "pin-unlock",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    MANAGE_PIN,
-                                                    () ->
-                                                        toStrictEntity(
-                                                            BODY_READ_TIMEOUT,
-                                                            () -> unlockPin(call, card)))))),
-                        path(
+                            POST,
+                            REPORT_LOST_CARD,
+                            this::reportLostCard),
+                        accountAction(
+                            call, card, "contact", PUT, UPDATE_CONTACT, this::updateContact),
+                        accountAction(call, card, "pin", PUT, MANAGE_PIN, this::resetPin),
+                        accountActionWithoutBody(
+                            call, card, "pin-unlock", POST, MANAGE_PIN, this::unlockPin),
+                        accountAction(
+                            call,
+                            card,
                             "guardian-consent",
-                            () ->
-                                post(
-                                    () ->
-                                        named(
-                                            base + "guardian-consent",
-                                            () ->
-                                                allowed(
-                                                    call,
-                                                    VERIFY_PATRON,
-                                                    () ->
-                                                        withBody(
-                                                            call,
-                                                            (c, body) ->
-                                                                guardianConsent(c, card, body)))))),
-                        path(
+                            POST,
+                            VERIFY_PATRON,
+                            this::recordGuardianConsent),
+                        accountAction(call, card, "suspension", PUT, SUSPEND_PATRON, this::suspend),
+                        accountActionWithoutBody(
+                            call,
+                            card,
                             "suspension",
-                            () ->
-                                concat(
-                                    put(
-                                        () ->
-                                            named(
-                                                base + "suspension",
-                                                () ->
-                                                    allowed(
-                                                        call,
-                                                        SUSPEND_PATRON,
-                                                        () ->
-                                                            withBody(
-                                                                call,
-                                                                (c, body) ->
-                                                                    suspend(c, card, body))))),
-                                    delete(
-                                        () ->
-                                            named(
-                                                base + "suspension",
-                                                () ->
-                                                    allowed(
-                                                        call,
-                                                        SUSPEND_PATRON,
-                                                        () ->
-                                                            toStrictEntity(
-                                                                BODY_READ_TIMEOUT,
-                                                                () ->
-                                                                    liftSuspension(
-                                                                        call, card))))))))));
+                            DELETE,
+                            SUSPEND_PATRON,
+                            this::liftSuspension))));
+  }
+
+  /** An action on a patron's account, with the card from the path and a JSON body. */
+  @FunctionalInterface
+  private interface AccountAction {
+    CompletionStage<HttpResponse> act(Call call, String card, RequestBody body)
+        throws RequestBody.Invalid;
+  }
+
+  /** {@code /patrons/{cardNumber}/{name}} with a body, for the operation's roles only. */
+  private Route accountAction(
+      Call call,
+      String card,
+      String name,
+      HttpMethod method,
+      Operation operation,
+      AccountAction action) {
+    return path(
+        name,
+        () ->
+            method(
+                method,
+                () ->
+                    named(
+                        "/api/v1/patrons/{cardNumber}/" + name,
+                        () ->
+                            allowed(
+                                call,
+                                operation,
+                                () -> withBody(call, (c, body) -> action.act(c, card, body))))));
+  }
+
+  /** {@code /patrons/{cardNumber}/{name}} without a body: any sent is read and dropped. */
+  private Route accountActionWithoutBody(
+      Call call,
+      String card,
+      String name,
+      HttpMethod method,
+      Operation operation,
+      BiFunction<Call, String, Route> action) {
+    return path(
+        name,
+        () ->
+            method(
+                method,
+                () ->
+                    named(
+                        "/api/v1/patrons/{cardNumber}/" + name,
+                        () ->
+                            allowed(
+                                call,
+                                operation,
+                                () ->
+                                    toStrictEntity(
+                                        BODY_READ_TIMEOUT, () -> action.apply(call, card))))));
   }
 
   private CompletionStage<HttpResponse> chargeFee(Call call, String card, RequestBody body)
@@ -606,8 +500,8 @@ final class StaffRoutes extends ApiDirectives {
   }
 
   /** R6: a guardian's consent for a minor, recorded with who recorded it. */
-  private CompletionStage<HttpResponse> guardianConsent(Call call, String card, RequestBody body)
-      throws RequestBody.Invalid {
+  private CompletionStage<HttpResponse> recordGuardianConsent(
+      Call call, String card, RequestBody body) throws RequestBody.Invalid {
     checkCard(body, card);
     String guardian = body.text("guardian", Forms.NAME, Forms.NAME_TEXT);
     body.finish();
