@@ -28,8 +28,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -192,7 +192,13 @@ final class StaffRoutes extends ApiDirectives {
                             call, card, "contact", PUT, UPDATE_CONTACT, this::updateContact),
                         accountAction(call, card, "pin", PUT, MANAGE_PIN, this::resetPin),
                         accountActionWithoutBody(
-                            call, card, "pin-unlock", POST, MANAGE_PIN, this::unlockPin),
+                            call,
+                            card,
+                            "pin-unlock",
+                            POST,
+                            MANAGE_PIN,
+                            "UNLOCK_PIN",
+                            valid -> desk.unlockPin(valid, call.caller().clientId())),
                         accountAction(
                             call,
                             card,
@@ -207,7 +213,8 @@ final class StaffRoutes extends ApiDirectives {
                             "suspension",
                             DELETE,
                             SUSPEND_PATRON,
-                            this::liftSuspension))));
+                            "LIFT_SUSPENSION",
+                            valid -> desk.liftSuspension(valid, call.caller().clientId())))));
   }
 
   /** An action on a patron's account, with the card from the path and a JSON body. */
@@ -240,14 +247,18 @@ final class StaffRoutes extends ApiDirectives {
                                 () -> withBody(call, (c, body) -> action.act(c, card, body))))));
   }
 
-  /** {@code /patrons/{cardNumber}/{name}} without a body: any sent is read and dropped. */
+  /**
+   * {@code /patrons/{cardNumber}/{name}} without a body (any sent is read and dropped): an audited
+   * staff action on a patron of the caller's agency.
+   */
   private Route accountActionWithoutBody(
       Call call,
       String card,
       String name,
       HttpMethod method,
       Operation operation,
-      BiFunction<Call, String, Route> action) {
+      String auditAction,
+      Function<String, CompletionStage<Result<Patron.Status>>> action) {
     return path(
         name,
         () ->
@@ -262,7 +273,27 @@ final class StaffRoutes extends ApiDirectives {
                                 operation,
                                 () ->
                                     toStrictEntity(
-                                        BODY_READ_TIMEOUT, () -> action.apply(call, card))))));
+                                        BODY_READ_TIMEOUT,
+                                        () ->
+                                            withId(
+                                                card,
+                                                "cardNumber",
+                                                Forms.CARD_NUMBER,
+                                                Forms.CARD_NUMBER_TEXT,
+                                                valid ->
+                                                    completeWithFuture(
+                                                        recover(
+                                                            audited(
+                                                                call,
+                                                                auditAction,
+                                                                maskedCard(valid),
+                                                                onPatron(
+                                                                    call,
+                                                                    operation,
+                                                                    valid,
+                                                                    () ->
+                                                                        action.apply(
+                                                                            valid)))))))))));
   }
 
   private CompletionStage<HttpResponse> chargeFee(Call call, String card, RequestBody body)
@@ -353,26 +384,6 @@ final class StaffRoutes extends ApiDirectives {
             SUSPEND_PATRON,
             card,
             () -> desk.suspend(card, end, reason, call.caller().clientId())));
-  }
-
-  private Route liftSuspension(Call call, String card) {
-    return withId(
-        card,
-        "cardNumber",
-        Forms.CARD_NUMBER,
-        Forms.CARD_NUMBER_TEXT,
-        valid ->
-            completeWithFuture(
-                recover(
-                    audited(
-                        call,
-                        "LIFT_SUSPENSION",
-                        maskedCard(valid),
-                        onPatron(
-                            call,
-                            SUSPEND_PATRON,
-                            valid,
-                            () -> desk.liftSuspension(valid, call.caller().clientId()))))));
   }
 
   /** R2, R15: the staff client saw the patron's ID, recorded with who and when. */
@@ -479,26 +490,6 @@ final class StaffRoutes extends ApiDirectives {
             () -> desk.resetPin(card, pin, identityCheck, call.caller().clientId())));
   }
 
-  private Route unlockPin(Call call, String card) {
-    return withId(
-        card,
-        "cardNumber",
-        Forms.CARD_NUMBER,
-        Forms.CARD_NUMBER_TEXT,
-        valid ->
-            completeWithFuture(
-                recover(
-                    audited(
-                        call,
-                        "UNLOCK_PIN",
-                        maskedCard(valid),
-                        onPatron(
-                            call,
-                            MANAGE_PIN,
-                            valid,
-                            () -> desk.unlockPin(valid, call.caller().clientId()))))));
-  }
-
   /** R6: a guardian's consent for a minor, recorded with who recorded it. */
   private CompletionStage<HttpResponse> recordGuardianConsent(
       Call call, String card, RequestBody body) throws RequestBody.Invalid {
@@ -530,7 +521,7 @@ final class StaffRoutes extends ApiDirectives {
       Call call,
       Operation operation,
       String card,
-      java.util.function.Supplier<CompletionStage<Result<Patron.Status>>> action) {
+      Supplier<CompletionStage<Result<Patron.Status>>> action) {
     return desk.patronStatus(card)
         .thenCompose(
             status -> {
