@@ -606,16 +606,25 @@ public final class CheckoutBenchmark {
     return key.group(1);
   }
 
+  /**
+   * One POST. A pooled connection the server closed while idle fails before any byte arrives; such
+   * a request is sent once more (every request here is idempotent: checkouts and returns by their
+   * transaction ids).
+   */
   private HttpResponse<String> post(String credential, String path, String json) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + credential)
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
     try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create(base + path))
-              .header("Content-Type", "application/json")
-              .header("Authorization", "Bearer " + credential)
-              .timeout(Duration.ofSeconds(30))
-              .POST(HttpRequest.BodyPublishers.ofString(json))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException closedWhileIdle) {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      }
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
