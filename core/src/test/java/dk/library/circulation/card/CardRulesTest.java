@@ -35,7 +35,7 @@ class CardRulesTest {
   }
 
   @Test
-  void R12_R13_aNumberBelongsToOnePatron() {
+  void R13_R12_aCardNumberBelongsToOnePatron() {
     assertInstanceOf(
         Decision.Unchanged.class,
         CardRules.issue(ISSUED, "0101701234", new Card.Issue("0101701234", null), NOW));

@@ -15,7 +15,7 @@ class CprIndexTest {
       new CprIndex("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
   @Test
-  void R3_R14_aCprIsIndexedOnlyUnderAKeyedHash() {
+  void R14_R3_aCprIsIndexedOnlyUnderAKeyedHash() {
     String id = INDEX.idOf("0101701234");
     assertEquals(id, INDEX.idOf("0101701234"), "the same CPR finds the same patron");
     assertFalse(id.contains("0101701234"));

@@ -46,7 +46,7 @@ class RegistrationApiTest {
   }
 
   @Test
-  void R1_R2_R15_aPhoneRegistrationIsUnverifiedUntilStaffSeeIdWhichIsRecorded() {
+  void R15_R1_R2_aPhoneRegistrationIsUnverifiedUntilStaffSeeIdWhichIsRecorded() {
     String card = Api.unique("C");
     Answer phone = register(card, "\"channel\":\"phone\"");
     assertEquals(201, phone.status(), phone.body().toString());
