@@ -132,15 +132,9 @@ public final class CirculationDesk {
 
   /** The agency with its current policy. */
   public CompletionStage<Result<AgencyView>> agencyView(String agencyId) {
-    return agency(agencyId)
-        .thenCompose(
-            agency -> {
-              if (agency instanceof Result.Refused<Agency.Details> refused) {
-                return done(refused.rejection());
-              }
-              Agency.Details details = ((Result.Ok<Agency.Details>) agency).value();
-              return policy(agencyId).thenApply(version -> version.map(v -> view(details, v)));
-            });
+    return whenOk(
+        agency(agencyId),
+        details -> policy(agencyId).thenApply(version -> version.map(v -> view(details, v))));
   }
 
   private static AgencyView view(Agency.Details agency, Policy.PolicyVersion version) {
@@ -156,24 +150,19 @@ public final class CirculationDesk {
   /** A new policy version for an existing agency; it applies to transactions from now on. */
   public CompletionStage<Result<Policy.PolicyVersion>> changePolicy(
       String agencyId, AgencyPolicy policy, String changedBy) {
-    return agency(agencyId)
-        .thenCompose(
-            agency ->
-                agency instanceof Result.Refused<Agency.Details> refused
-                    ? done(refused.rejection())
-                    : policyAsk(
-                        agencyId,
-                        (ActorRef<Policy.Reply> r) -> new Policy.Change(policy, changedBy, r)));
+    return whenOk(
+        agency(agencyId),
+        agency ->
+            policyAsk(
+                agencyId, (ActorRef<Policy.Reply> r) -> new Policy.Change(policy, changedBy, r)));
   }
 
   public CompletionStage<Result<List<Policy.PolicyVersion>>> policyVersions(String agencyId) {
-    return agency(agencyId)
-        .thenCompose(
-            agency ->
-                agency instanceof Result.Refused<Agency.Details> refused
-                    ? done(refused.rejection())
-                    : ask(policyRef(agencyId), Policy.GetVersions::new)
-                        .thenApply(reply -> Result.ok(((Policy.Versions) reply).versions())));
+    return whenOk(
+        agency(agencyId),
+        agency ->
+            ask(policyRef(agencyId), Policy.GetVersions::new)
+                .thenApply(reply -> Result.ok(((Policy.Versions) reply).versions())));
   }
 
   private CompletionStage<Result<Policy.PolicyVersion>> policyAsk(
@@ -326,12 +315,17 @@ public final class CirculationDesk {
   /** Runs {@code action} with the patron's key, or answers the card's refusal. */
   private <T> CompletionStage<Result<T>> withPatronKey(
       String cardNumber, Function<String, CompletionStage<Result<T>>> action) {
-    return patronKey(cardNumber)
-        .thenCompose(
-            key ->
-                key instanceof Result.Ok<String> ok
-                    ? action.apply(ok.value())
-                    : done(((Result.Refused<String>) key).rejection()));
+    return whenOk(patronKey(cardNumber), action);
+  }
+
+  /** Continues with the value of an answer, or passes its refusal on unchanged. */
+  private static <T, U> CompletionStage<Result<U>> whenOk(
+      CompletionStage<Result<T>> answer, Function<T, CompletionStage<Result<U>>> next) {
+    return answer.thenCompose(
+        result ->
+            result instanceof Result.Ok<T> ok
+                ? next.apply(ok.value())
+                : done(((Result.Refused<T>) result).rejection()));
   }
 
   /**
@@ -757,25 +751,20 @@ public final class CirculationDesk {
   /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
   public CompletionStage<Result<Patron.Status>> chargeFee(
       String cardNumber, String feeId, int amountDkk, String reason, String agencyId) {
-    return policy(agencyId)
-        .thenCompose(
-            policy ->
-                policy instanceof Result.Refused<Policy.PolicyVersion> refused
-                    ? done(refused.rejection())
-                    : patronAsk(
-                        cardNumber,
-                        r ->
-                            new Patron.ChargeFee(
-                                feeId,
-                                Fees.Kind.MANUAL,
-                                amountDkk,
-                                reason,
-                                null,
-                                ((Result.Ok<Policy.PolicyVersion>) policy)
-                                    .value()
-                                    .policy()
-                                    .feeBlockThresholdDkk(),
-                                r)));
+    return whenOk(
+        policy(agencyId),
+        version ->
+            patronAsk(
+                cardNumber,
+                r ->
+                    new Patron.ChargeFee(
+                        feeId,
+                        Fees.Kind.MANUAL,
+                        amountDkk,
+                        reason,
+                        null,
+                        version.policy().feeBlockThresholdDkk(),
+                        r)));
   }
 
   /**

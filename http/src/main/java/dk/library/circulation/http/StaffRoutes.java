@@ -224,14 +224,9 @@ final class StaffRoutes extends ApiDirectives {
         throws RequestBody.Invalid;
   }
 
-  /** {@code /patrons/{cardNumber}/{name}} with a body, for the operation's roles only. */
-  private Route accountAction(
-      Call call,
-      String card,
-      String name,
-      HttpMethod method,
-      Operation operation,
-      AccountAction action) {
+  /** {@code /patrons/{cardNumber}/{name}} by {@code method}, for the operation's roles only. */
+  private Route accountRoute(
+      Call call, String name, HttpMethod method, Operation operation, Supplier<Route> inner) {
     return path(
         name,
         () ->
@@ -240,16 +235,28 @@ final class StaffRoutes extends ApiDirectives {
                 () ->
                     named(
                         "/api/v1/patrons/{cardNumber}/" + name,
-                        () ->
-                            allowed(
-                                call,
-                                operation,
-                                () -> withBody(call, (c, body) -> action.act(c, card, body))))));
+                        () -> allowed(call, operation, inner))));
+  }
+
+  /** An account action with a JSON body. */
+  private Route accountAction(
+      Call call,
+      String card,
+      String name,
+      HttpMethod method,
+      Operation operation,
+      AccountAction action) {
+    return accountRoute(
+        call,
+        name,
+        method,
+        operation,
+        () -> withBody(call, (c, body) -> action.act(c, card, body)));
   }
 
   /**
-   * {@code /patrons/{cardNumber}/{name}} without a body (any sent is read and dropped): an audited
-   * staff action on a patron of the caller's agency.
+   * An account action without a body (any sent is read and dropped): an audited staff action on a
+   * patron of the caller's agency.
    */
   private Route accountActionWithoutBody(
       Call call,
@@ -259,41 +266,32 @@ final class StaffRoutes extends ApiDirectives {
       Operation operation,
       String auditAction,
       Function<String, CompletionStage<Result<Patron.Status>>> action) {
-    return path(
+    return accountRoute(
+        call,
         name,
+        method,
+        operation,
         () ->
-            method(
-                method,
+            toStrictEntity(
+                BODY_READ_TIMEOUT,
                 () ->
-                    named(
-                        "/api/v1/patrons/{cardNumber}/" + name,
-                        () ->
-                            allowed(
-                                call,
-                                operation,
-                                () ->
-                                    toStrictEntity(
-                                        BODY_READ_TIMEOUT,
-                                        () ->
-                                            withId(
-                                                card,
-                                                "cardNumber",
-                                                Forms.CARD_NUMBER,
-                                                Forms.CARD_NUMBER_TEXT,
-                                                valid ->
-                                                    completeWithFuture(
-                                                        recover(
-                                                            audited(
-                                                                call,
-                                                                auditAction,
-                                                                maskedCard(valid),
-                                                                onPatron(
-                                                                    call,
-                                                                    operation,
-                                                                    valid,
-                                                                    () ->
-                                                                        action.apply(
-                                                                            valid)))))))))));
+                    withId(
+                        card,
+                        "cardNumber",
+                        Forms.CARD_NUMBER,
+                        Forms.CARD_NUMBER_TEXT,
+                        valid ->
+                            completeWithFuture(
+                                recover(
+                                    audited(
+                                        call,
+                                        auditAction,
+                                        maskedCard(valid),
+                                        onPatron(
+                                            call,
+                                            operation,
+                                            valid,
+                                            () -> action.apply(valid))))))));
   }
 
   private CompletionStage<HttpResponse> chargeFee(Call call, String card, RequestBody body)
