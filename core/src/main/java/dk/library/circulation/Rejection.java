@@ -45,7 +45,16 @@ public record Rejection(Code code, String message) implements CborSerializable {
     CARD_IN_USE,
     NOT_AN_INSTITUTION,
     DEPOSIT_REQUIRED,
-    DAMAGE_RECORDED_AT_CHECKOUT
+    DAMAGE_RECORDED_AT_CHECKOUT,
+    TITLE_NOT_HELD,
+    NOT_RESERVABLE,
+    ITEM_LEVEL_HOLDS_NOT_ALLOWED,
+    HOLD_ALREADY_PLACED,
+    HOLD_NOT_FOUND,
+    HOLD_NOT_READY,
+    RESERVATION_LIMIT_REACHED,
+    ITEM_HELD_FOR_ANOTHER_PATRON,
+    NOT_AUTHORISED_TO_COLLECT
   }
 
   public static Rejection of(Code code, String message) {

@@ -3,7 +3,8 @@ package dk.library.circulation.desk;
 /**
  * A checkout as a self-service machine or staff desk sends it. {@code checkoutId} is the client's
  * transaction id: a retry with the same id never makes a second loan. {@code damageNote}, optional,
- * is damage seen on the item now (R24).
+ * is damage seen on the item now (R24). {@code pickupToken}, optional, is the token of a forwarded
+ * pickup notice, which lets its bearer collect a copy held for someone else (R28).
  */
 public record CheckoutRequest(
     String checkoutId,
@@ -12,7 +13,8 @@ public record CheckoutRequest(
     String barcode,
     String agencyId,
     String branchId,
-    String damageNote) {
+    String damageNote,
+    String pickupToken) {
   @Override
   public String toString() {
     return "CheckoutRequest["

@@ -14,6 +14,10 @@ import dk.library.circulation.agency.Branch;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.card.CardRules;
 import dk.library.circulation.card.CprIndex;
+import dk.library.circulation.deadline.DeadlineIndex;
+import dk.library.circulation.deadline.DeadlineKeeper;
+import dk.library.circulation.notice.NoticeSender;
+import dk.library.circulation.title.Title;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.item.ReturnReceipt;
@@ -58,21 +62,38 @@ public final class CirculationDesk {
    * {@code pinLockoutAfter}: wrong PINs in a row that lock a card until staff unlock it (R4);
    * {@code cprIndex}: the keyed hash CPR-like numbers are stored under (R3, R14).
    */
+  /**
+   * {@code deadlines}: the durable deadline index (pickup deadlines, R26), worked every {@code
+   * deadlineInterval}; {@code noticeSender}: where patrons' notices go.
+   */
   public record Settings(
       Clock clock,
       ZoneId zone,
       Duration askTimeout,
       int pinIterations,
       int pinLockoutAfter,
-      CprIndex cprIndex) {}
+      CprIndex cprIndex,
+      DeadlineIndex deadlines,
+      Duration deadlineInterval,
+      NoticeSender noticeSender) {}
 
   private final ClusterSharding sharding;
   private final Settings settings;
-  private final TitleReservations reservations = TitleReservations.NONE;
+  private final HoldDesk holds;
 
   private CirculationDesk(ClusterSharding sharding, Settings settings) {
     this.sharding = sharding;
     this.settings = settings;
+    this.holds = new HoldDesk(this);
+  }
+
+  /** Holds, pickup and proxies (R25-R28). */
+  public HoldDesk holds() {
+    return holds;
+  }
+
+  Settings settings() {
+    return settings;
   }
 
   /** Starts sharding for agencies, patrons and items on this node and returns the desk. */
@@ -94,11 +115,29 @@ public final class CirculationDesk {
                     settings.clock(),
                     settings.zone(),
                     desk::settleLend,
-                    settings.pinLockoutAfter())));
+                    settings.pinLockoutAfter(),
+                    settings.noticeSender())));
     sharding.init(
         Entity.of(
             Item.ENTITY_TYPE_KEY,
             ctx -> Item.create(ctx.getEntityId(), settings.clock(), desk::noticeLoanEnded)));
+    sharding.init(
+        Entity.of(
+            Title.ENTITY_TYPE_KEY,
+            ctx ->
+                Title.create(
+                    ctx.getEntityId(),
+                    settings.clock(),
+                    settings.zone(),
+                    desk.holds.copies(),
+                    desk.holds::deliver,
+                    settings.deadlines())));
+    DeadlineKeeper.start(
+        system,
+        settings.deadlines(),
+        desk.holds::wake,
+        settings.clock(),
+        settings.deadlineInterval());
     return desk;
   }
 
@@ -189,7 +228,7 @@ public final class CirculationDesk {
                     : Result.refused(((Agency.Rejected) reply).rejection()));
   }
 
-  private CompletionStage<Result<Agency.Details>> branch(String agencyId, String branchId) {
+  CompletionStage<Result<Agency.Details>> branch(String agencyId, String branchId) {
     return agency(agencyId)
         .thenApply(
             result -> {
@@ -313,13 +352,13 @@ public final class CirculationDesk {
   }
 
   /** Runs {@code action} with the patron's key, or answers the card's refusal. */
-  private <T> CompletionStage<Result<T>> withPatronKey(
+  <T> CompletionStage<Result<T>> withPatronKey(
       String cardNumber, Function<String, CompletionStage<Result<T>>> action) {
     return whenOk(patronKey(cardNumber), action);
   }
 
   /** Continues with the value of an answer, or passes its refusal on unchanged. */
-  private static <T, U> CompletionStage<Result<U>> whenOk(
+  static <T, U> CompletionStage<Result<U>> whenOk(
       CompletionStage<Result<T>> answer, Function<T, CompletionStage<Result<U>>> next) {
     return answer.thenCompose(
         result ->
@@ -411,7 +450,8 @@ public final class CirculationDesk {
       String agencyId,
       String materialType,
       Integer loanPeriodDays,
-      boolean notForHomeLoan) {
+      boolean notForHomeLoan,
+      String branchId) {
     return policy(agencyId)
         .thenCompose(
             owner -> {
@@ -440,13 +480,27 @@ public final class CirculationDesk {
                               materialType,
                               loanPeriodDays,
                               notForHomeLoan,
+                              branchId,
                               r))
-                  .thenApply(reply -> itemResult(reply).map(CirculationDesk::shelved));
+                  .thenCompose(
+                      reply -> {
+                        ItemResult registered = itemResult(reply);
+                        if (registered.rejection() != null) {
+                          return done(registered.rejection());
+                        }
+                        // Also on a repeated registration, so a retry finishes an interrupted one.
+                        return ask(
+                                titleRef(agencyId, titleId),
+                                (ActorRef<Title.Reply> r) ->
+                                    new Title.AddCopy(
+                                        agencyId, titleId, title, barcode, materialType, r))
+                            .thenApply(added -> registered.map(CirculationDesk::shelved));
+                      });
             });
   }
 
   private static ItemStatus shelved(Item.Status s) {
-    return new ItemStatus(s.item(), false, null, null, s.damage());
+    return new ItemStatus(s.item(), false, null, null, s.damage(), s.heldFor(), s.location());
   }
 
   /** The item, and while it is on loan the due date the borrower's record holds. */
@@ -477,7 +531,13 @@ public final class CirculationDesk {
                                 : null;
                         return Result.ok(
                             new ItemStatus(
-                                status.item(), true, status.loan(), due, status.damage()));
+                                status.item(),
+                                true,
+                                status.loan(),
+                                due,
+                                status.damage(),
+                                null,
+                                status.location()));
                       });
             });
   }
@@ -502,7 +562,8 @@ public final class CirculationDesk {
                         request.barcode(),
                         request.agencyId(),
                         request.branchId(),
-                        request.damageNote())))
+                        request.damageNote(),
+                        request.pickupToken())))
         .thenApply(r -> r.map(receipt -> receipt.withCardNumber(request.cardNumber())));
   }
 
@@ -549,6 +610,19 @@ public final class CirculationDesk {
     if (notLendable != null) {
       return done(notLendable);
     }
+    Item.HeldCopy held = status.heldFor();
+    if (held == null || held.patronKey().equals(request.cardNumber())) {
+      return approve(request, policy, status, held);
+    }
+    // R28: a copy held for someone else goes only to their proxy or the notice's bearer.
+    return holds
+        .checkCollector(held, request.cardNumber(), request.pickupToken(), policy, status)
+        .thenCompose(
+            refusal -> refusal != null ? done(refusal) : approve(request, policy, status, held));
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> approve(
+      CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
     return ask(
             patronRef(request.cardNumber()),
             (ActorRef<Patron.Reply> r) ->
@@ -565,13 +639,21 @@ public final class CirculationDesk {
         .thenCompose(
             reply -> {
               if (reply instanceof Patron.CheckoutApproved) {
-                return lend(request);
+                return lend(request, held)
+                    .thenApply(
+                        result -> {
+                          if (held != null && result instanceof Result.Ok<CheckoutReceipt>) {
+                            holds.collected(held, request.barcode());
+                          }
+                          return result;
+                        });
               }
               return CompletableFuture.completedFuture(checkoutResult(reply));
             });
   }
 
-  private CompletionStage<Result<CheckoutReceipt>> lend(CheckoutRequest request) {
+  private CompletionStage<Result<CheckoutReceipt>> lend(
+      CheckoutRequest request, Item.HeldCopy held) {
     return ask(
             itemRef(request.barcode()),
             (ActorRef<Item.Reply> r) ->
@@ -581,6 +663,7 @@ public final class CirculationDesk {
                     request.agencyId(),
                     request.branchId(),
                     request.damageNote(),
+                    held != null ? held.holdId() : null,
                     r))
         .handle(
             (reply, failure) -> {
@@ -665,7 +748,11 @@ public final class CirculationDesk {
     }
     ReturnReceipt receipt = ((Item.Returned) reply).receipt();
     return noticeLoanEnded(
-            receipt.cardNumber(), receipt.barcode(), receipt.checkoutId(), receipt.returnedAt())
+            receipt.cardNumber(),
+            receipt.barcode(),
+            receipt.checkoutId(),
+            receipt.returnedAt(),
+            Title.entityId(receipt.agencyId(), receipt.titleId()))
         .thenApply(
             confirmed -> {
               itemRef(receipt.barcode()).tell(new Item.ReturnSettled(receipt.checkoutId()));
@@ -673,11 +760,24 @@ public final class CirculationDesk {
             });
   }
 
+  /**
+   * Ends the patron's loan, then tells the copy's title that the copy is back, which offers it to
+   * the first in the hold queue (R26). The item repeats this until it completes.
+   */
   CompletionStage<Void> noticeLoanEnded(
-      String cardNumber, String barcode, String checkoutId, Instant returnedAt) {
+      String cardNumber,
+      String barcode,
+      String checkoutId,
+      Instant returnedAt,
+      String titleEntityId) {
     return ask(
             patronRef(cardNumber),
             (ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r))
+        .thenCompose(
+            ended ->
+                ask(
+                    sharding.entityRefFor(Title.ENTITY_TYPE_KEY, titleEntityId),
+                    (ActorRef<Title.Reply> r) -> new Title.CopyMoved(barcode, true, null, r)))
         .thenApply(reply -> null);
   }
 
@@ -705,7 +805,7 @@ public final class CirculationDesk {
               patron.loans().forEach(loan -> agencies.add(loan.agencyId()));
               return policies(agencies)
                   .thenCombine(
-                      reservations.reservedByOthers(cardNumber, patron.loans()),
+                      holds.reservedByOthers(cardNumber, patron.loans()),
                       (policies, reserved) ->
                           (Function<ActorRef<Patron.Reply>, Patron.Command>)
                               r ->
@@ -894,7 +994,7 @@ public final class CirculationDesk {
     return new ItemResult(null, ((Item.Rejected) reply).rejection());
   }
 
-  private static <T> CompletionStage<Result<T>> done(Rejection rejection) {
+  static <T> CompletionStage<Result<T>> done(Rejection rejection) {
     return CompletableFuture.completedFuture(Result.refused(rejection));
   }
 
@@ -902,7 +1002,7 @@ public final class CirculationDesk {
     return CompletableFuture.completedFuture(Result.ok(value));
   }
 
-  private <M, R> CompletionStage<R> ask(EntityRef<M> entity, Function<ActorRef<R>, M> command) {
+  <M, R> CompletionStage<R> ask(EntityRef<M> entity, Function<ActorRef<R>, M> command) {
     return Asks.ask(entity, command, settings.askTimeout());
   }
 
@@ -918,11 +1018,19 @@ public final class CirculationDesk {
     return sharding.entityRefFor(Card.ENTITY_TYPE_KEY, indexId(cardNumber));
   }
 
-  private EntityRef<Patron.Command> patronRef(String cardNumber) {
+  EntityRef<Patron.Command> patronRef(String cardNumber) {
     return sharding.entityRefFor(Patron.ENTITY_TYPE_KEY, cardNumber);
   }
 
-  private EntityRef<Item.Command> itemRef(String barcode) {
+  EntityRef<Item.Command> itemRef(String barcode) {
     return sharding.entityRefFor(Item.ENTITY_TYPE_KEY, barcode);
+  }
+
+  EntityRef<Title.Command> titleRef(String agencyId, String titleId) {
+    return titleRef(Title.entityId(agencyId, titleId));
+  }
+
+  EntityRef<Title.Command> titleRef(String titleEntityId) {
+    return sharding.entityRefFor(Title.ENTITY_TYPE_KEY, titleEntityId);
   }
 }

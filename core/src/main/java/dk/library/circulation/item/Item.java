@@ -4,6 +4,7 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.title.Title;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,14 +42,21 @@ public final class Item
   @FunctionalInterface
   public interface ReturnNotice {
     CompletionStage<Void> loanEnded(
-        String cardNumber, String barcode, String checkoutId, Instant returnedAt);
+        String cardNumber,
+        String barcode,
+        String checkoutId,
+        Instant returnedAt,
+        String titleEntityId);
   }
 
   // Commands
 
   public sealed interface Command extends CborSerializable {}
 
-  /** {@code loanPeriodDays} (R16) and {@code notForHomeLoan} (R23) are the item's own terms. */
+  /**
+   * {@code loanPeriodDays} (R16) and {@code notForHomeLoan} (R23) are the item's own terms; {@code
+   * branchId}, when given, is where the copy is shelved.
+   */
   public record Register(
       String titleId,
       String title,
@@ -56,17 +64,38 @@ public final class Item
       String materialType,
       Integer loanPeriodDays,
       boolean notForHomeLoan,
+      String branchId,
       ActorRef<Reply> replyTo)
       implements Command {}
 
-  /** {@code damageNote}, when given, is damage seen at checkout (R24). */
+  /**
+   * {@code damageNote}, when given, is damage seen at checkout (R24). {@code collectingHold}: the
+   * hold this copy is kept for, when the title has confirmed that this patron may collect it (R28).
+   */
   public record Lend(
       String checkoutId,
       String cardNumber,
       String agencyId,
       String branchId,
       String damageNote,
+      String collectingHold,
       ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The title offers this copy to a hold: keep it for that hold if it is on the shelf and free. */
+  public record HoldForHold(
+      String holdId,
+      String titleEntityId,
+      String patronKey,
+      String pickupBranchId,
+      ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The hold ended without the copy being collected: free the copy for the next in line. */
+  public record ReleaseHold(String holdId, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The copy was received at {@code branchId} (a copy in transit to its pickup branch, R27). */
+  public record Arrive(String agencyId, String branchId, ActorRef<Reply> replyTo)
       implements Command {}
 
   /**
@@ -95,22 +124,49 @@ public final class Item
 
   public record LendSettlement(String checkoutId, boolean lent) implements Reply {}
 
+  /** {@code held}: the copy is kept for the hold; {@code location}: where the copy is now. */
+  public record HoldAnswer(boolean held, String location) implements Reply {}
+
+  /** {@code onShelf} false: the copy was collected under the hold, so there is nothing to free. */
+  public record ReleaseAnswer(boolean onShelf) implements Reply {}
+
   public record Returned(ReturnReceipt receipt) implements Reply {}
 
   public record Rejected(Rejection rejection) implements Reply {}
 
-  /** {@code loan} is null while the item is on the shelf. */
-  public record Status(ItemDetails item, CurrentLoan loan, List<DamageNote> damage)
+  /**
+   * {@code loan} is null while the item is on the shelf; {@code heldFor} is the hold it is kept
+   * for, if any; {@code location} the branch it was last registered at, returned to or received at.
+   */
+  public record Status(
+      ItemDetails item,
+      CurrentLoan loan,
+      List<DamageNote> damage,
+      HeldCopy heldFor,
+      String location)
+      implements CborSerializable {}
+
+  /** The hold a copy is kept for (R26-R28): only its patron, or their proxy, may borrow it. */
+  public record HeldCopy(
+      String holdId, String titleEntityId, String patronKey, String pickupBranchId)
       implements CborSerializable {}
 
   // Events
 
   public sealed interface Event extends CborSerializable {}
 
-  public record ItemRegistered(ItemDetails details) implements Event {}
+  public record ItemRegistered(ItemDetails details, String branchId) implements Event {}
 
-  public record Lent(String checkoutId, String cardNumber, String branchId, Instant lentAt)
+  /** {@code holdId}: the hold the copy was kept for and is now collected under, if any. */
+  public record Lent(
+      String checkoutId, String cardNumber, String branchId, Instant lentAt, String holdId)
       implements Event {}
+
+  public record CopyHeld(HeldCopy heldFor) implements Event {}
+
+  public record CopyFreed(String holdId) implements Event {}
+
+  public record ItemArrived(String branchId) implements Event {}
 
   public record LendCancelled(String checkoutId) implements Event {}
 
@@ -133,13 +189,39 @@ public final class Item
       List<String> cancelledCheckouts,
       ReturnReceipt lastReturn,
       List<UnsettledReturn> unsettledReturns,
-      List<DamageNote> damage)
+      List<DamageNote> damage,
+      HeldCopy heldFor,
+      String location)
       implements CborSerializable {
 
     static final int REMEMBERED_CANCELLATIONS = 20;
 
     public static State empty() {
-      return new State(null, null, List.of(), null, List.of(), List.of());
+      return new State(null, null, List.of(), null, List.of(), List.of(), null, null);
+    }
+
+    State copy(HeldCopy nextHeldFor, String nextLocation) {
+      return new State(
+          details,
+          loan,
+          cancelledCheckouts,
+          lastReturn,
+          unsettledReturns,
+          damage,
+          nextHeldFor,
+          nextLocation);
+    }
+
+    State held(HeldCopy h) {
+      return copy(h, location);
+    }
+
+    State freed() {
+      return copy(null, location);
+    }
+
+    State arrived(String branchId) {
+      return copy(heldFor, branchId);
     }
 
     public boolean registered() {
@@ -147,7 +229,15 @@ public final class Item
     }
 
     State registered(ItemDetails d) {
-      return new State(d, loan, cancelledCheckouts, lastReturn, unsettledReturns, damage);
+      return new State(
+          d,
+          loan,
+          cancelledCheckouts,
+          lastReturn,
+          unsettledReturns,
+          damage,
+          heldFor,
+          location);
     }
 
     State lent(Lent e) {
@@ -157,7 +247,9 @@ public final class Item
           cancelledCheckouts,
           lastReturn,
           unsettledReturns,
-          damage);
+          damage,
+          e.holdId() != null ? null : heldFor,
+          location);
     }
 
     State cancelled(String checkoutId) {
@@ -166,31 +258,62 @@ public final class Item
       while (next.size() > REMEMBERED_CANCELLATIONS) {
         next.remove(0);
       }
-      return new State(details, loan, List.copyOf(next), lastReturn, unsettledReturns, damage);
+      return new State(
+          details,
+          loan,
+          List.copyOf(next),
+          lastReturn,
+          unsettledReturns,
+          damage,
+          heldFor,
+          location);
     }
 
     State returned(ReturnReceipt receipt) {
       List<UnsettledReturn> next = new ArrayList<>(unsettledReturns);
       next.add(
           new UnsettledReturn(receipt.checkoutId(), receipt.cardNumber(), receipt.returnedAt()));
-      return new State(details, null, cancelledCheckouts, receipt, List.copyOf(next), damage);
+      return new State(
+          details,
+          null,
+          cancelledCheckouts,
+          receipt,
+          List.copyOf(next),
+          damage,
+          heldFor,
+          receipt.branchId());
     }
 
     State noticeConfirmed(String checkoutId) {
       List<UnsettledReturn> next =
           unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList();
-      return new State(details, loan, cancelledCheckouts, lastReturn, next, damage);
+      return new State(
+          details,
+          loan,
+          cancelledCheckouts,
+          lastReturn,
+          next,
+          damage,
+          heldFor,
+          location);
     }
 
     State damaged(DamageNote note) {
       List<DamageNote> next = new ArrayList<>(damage);
       next.add(note);
       return new State(
-          details, loan, cancelledCheckouts, lastReturn, unsettledReturns, List.copyOf(next));
+          details,
+          loan,
+          cancelledCheckouts,
+          lastReturn,
+          unsettledReturns,
+          List.copyOf(next),
+          heldFor,
+          location);
     }
 
     public Status status() {
-      return new Status(details, loan, damage);
+      return new Status(details, loan, damage, heldFor, location);
     }
   }
 
@@ -257,6 +380,36 @@ public final class Item
                     Rejected::new))
         .onCommand(Return.class, this::onReturn)
         .onCommand(
+            HoldForHold.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    ItemRules.holdFor(state, cmd),
+                    cmd.replyTo(),
+                    s ->
+                        new HoldAnswer(
+                            s.heldFor() != null && s.heldFor().holdId().equals(cmd.holdId()),
+                            s.location()),
+                    Rejected::new))
+        .onCommand(
+            ReleaseHold.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    ItemRules.release(state, cmd.holdId()),
+                    cmd.replyTo(),
+                    s -> new ReleaseAnswer(s.loan() == null && s.heldFor() == null),
+                    Rejected::new))
+        .onCommand(
+            Arrive.class,
+            (state, cmd) ->
+                Replies.decide(
+                    Effect(),
+                    ItemRules.arrive(state, barcode, cmd),
+                    cmd.replyTo(),
+                    s -> new StatusReply(s.status()),
+                    Rejected::new))
+        .onCommand(
             GetStatus.class,
             (state, cmd) ->
                 Effect()
@@ -302,7 +455,12 @@ public final class Item
     boolean stillUnsettled = state.unsettledReturns().contains(u);
     if (stillUnsettled && notifying.add(u.checkoutId())) {
       context.pipeToSelf(
-          returnNotice.loanEnded(u.cardNumber(), barcode, u.checkoutId(), u.returnedAt()),
+          returnNotice.loanEnded(
+              u.cardNumber(),
+              barcode,
+              u.checkoutId(),
+              u.returnedAt(),
+              Title.entityId(state.details().agencyId(), state.details().titleId())),
           (done, failure) ->
               failure == null
                   ? new ReturnSettled(u.checkoutId())
@@ -323,7 +481,12 @@ public final class Item
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(ItemRegistered.class, (state, e) -> state.registered(e.details()))
+        .onEvent(
+            ItemRegistered.class,
+            (state, e) -> state.registered(e.details()).arrived(e.branchId()))
+        .onEvent(CopyHeld.class, (state, e) -> state.held(e.heldFor()))
+        .onEvent(CopyFreed.class, (state, e) -> state.freed())
+        .onEvent(ItemArrived.class, (state, e) -> state.arrived(e.branchId()))
         .onEvent(Lent.class, State::lent)
         .onEvent(LendCancelled.class, (state, e) -> state.cancelled(e.checkoutId()))
         .onEvent(DamageNoted.class, (state, e) -> state.damaged(e.note()))

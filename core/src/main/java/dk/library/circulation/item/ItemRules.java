@@ -3,6 +3,7 @@ package dk.library.circulation.item;
 import static dk.library.circulation.Rejection.Code.CHECKOUT_CANCELLED;
 import static dk.library.circulation.Rejection.Code.DAMAGE_RECORDED_AT_CHECKOUT;
 import static dk.library.circulation.Rejection.Code.ITEM_ALREADY_REGISTERED;
+import static dk.library.circulation.Rejection.Code.ITEM_HELD_FOR_ANOTHER_PATRON;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_ON_LOAN;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
@@ -39,7 +40,7 @@ public final class ItemRules {
               ITEM_ALREADY_REGISTERED,
               "barcode " + barcode + " is already registered to another item");
     }
-    return Decision.persist(new Item.ItemRegistered(wanted));
+    return Decision.persist(new Item.ItemRegistered(wanted, cmd.branchId()));
   }
 
   /**
@@ -64,7 +65,21 @@ public final class ItemRules {
           CHECKOUT_CANCELLED,
           "checkout " + cmd.checkoutId() + " was cancelled; start a new checkout");
     }
-    Item.Lent lent = new Item.Lent(cmd.checkoutId(), cmd.cardNumber(), cmd.branchId(), now);
+    Item.HeldCopy held = state.heldFor();
+    if (held != null
+        && !held.patronKey().equals(cmd.cardNumber())
+        && !held.holdId().equals(cmd.collectingHold())) {
+      return Decision.refuse(
+          ITEM_HELD_FOR_ANOTHER_PATRON,
+          "item " + barcode + " is held for another patron's reservation (R28)");
+    }
+    Item.Lent lent =
+        new Item.Lent(
+            cmd.checkoutId(),
+            cmd.cardNumber(),
+            cmd.branchId(),
+            now,
+            held != null ? held.holdId() : null);
     if (cmd.damageNote() == null) {
       return Decision.persist(lent);
     }
@@ -111,6 +126,41 @@ public final class ItemRules {
     return null;
   }
 
+  /**
+   * The title offers this copy to a hold. Only a registered copy on the shelf that is kept for no
+   * other hold takes it: this is what makes sure no copy is ever held for two holds. Offered
+   * again to the same hold, it answers the same.
+   */
+  public static Decision<Item.Event> holdFor(Item.State state, Item.HoldForHold cmd) {
+    if (!state.registered() || state.loan() != null || state.heldFor() != null) {
+      return Decision.unchanged();
+    }
+    return Decision.persist(
+        new Item.CopyHeld(
+            new Item.HeldCopy(
+                cmd.holdId(), cmd.titleEntityId(), cmd.patronKey(), cmd.pickupBranchId())));
+  }
+
+  /** A hold ended without collecting the copy: it is free again. Any other hold: no change. */
+  public static Decision<Item.Event> release(Item.State state, String holdId) {
+    return state.heldFor() != null && state.heldFor().holdId().equals(holdId)
+        ? Decision.persist(new Item.CopyFreed(holdId))
+        : Decision.unchanged();
+  }
+
+  /** R27: the copy was received at a branch of its own agency (in transit to a pickup branch). */
+  public static Decision<Item.Event> arrive(Item.State state, String barcode, Item.Arrive cmd) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(barcode));
+    }
+    if (!state.details().agencyId().equals(cmd.agencyId())) {
+      return new Decision.Refuse<>(notOwnedBy(state, cmd.agencyId()));
+    }
+    return cmd.branchId().equals(state.location())
+        ? Decision.unchanged()
+        : Decision.persist(new Item.ItemArrived(cmd.branchId()));
+  }
+
   public static Decision<Item.Event> settleLend(Item.State state, String checkoutId) {
     if (isLentUnder(state, checkoutId) || state.cancelledCheckouts().contains(checkoutId)) {
       return Decision.unchanged();
@@ -147,6 +197,7 @@ public final class ItemRules {
                 cmd.returnId(),
                 barcode,
                 state.details().title(),
+                state.details().titleId(),
                 state.loan().cardNumber(),
                 state.loan().checkoutId(),
                 cmd.agencyId(),

@@ -8,6 +8,7 @@ public record ReturnReceipt(
     String returnId,
     String barcode,
     String title,
+    String titleId,
     String cardNumber,
     String checkoutId,
     String agencyId,

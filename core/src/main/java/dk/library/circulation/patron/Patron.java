@@ -5,6 +5,8 @@ import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.notice.Notice;
+import dk.library.circulation.notice.NoticeSender;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -117,6 +120,30 @@ public final class Patron
 
   public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * Counts a hold against the patron's reservations before the title queues it: R2 identity
+   * verified, no block, R21 the reservation limit.
+   */
+  public record ReserveHold(
+      String holdId, String titleEntityId, AgencyPolicy policy, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The hold has left its queue (or was never queued): it no longer counts (R21). */
+  public record ReleaseHold(String holdId, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Records a notice in the patron's outbox, by the patron's channel, and sends it. */
+  public record Notify(
+      String noticeId, String templateKey, Map<String, String> data, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record GetNotices(ActorRef<Reply> replyTo) implements Command {}
+
+  record NoticeDelivered(String noticeId) implements Command {}
+
+  record NoticeFailed(String noticeId) implements Command {}
+
+  record ResendNotices() implements Command {}
+
   /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
   public record ChargeFee(
       String feeId,
@@ -197,6 +224,8 @@ public final class Patron
 
   public record LoanEndedReply(String barcode) implements Reply {}
 
+  public record NoticesReply(List<Notice> notices) implements Reply {}
+
   public record Rejected(Rejection rejection) implements Reply {}
 
   // Events
@@ -254,6 +283,14 @@ public final class Patron
   public record PinReset(PinHash pin, PatronFacts.Verification identityCheck) implements Event {}
 
   public record GuardianConsentRecorded(PatronFacts.GuardianConsent consent) implements Event {}
+
+  public record HoldReserved(String holdId, String titleEntityId) implements Event {}
+
+  public record HoldReleased(String holdId) implements Event {}
+
+  public record NoticeRecorded(Notice notice) implements Event {}
+
+  public record NoticeSent(String noticeId, Instant at) implements Event {}
 
   // State
 
@@ -319,7 +356,8 @@ public final class Patron
       List<Fees.Payment> payments,
       Fees.Suspension suspension,
       List<Fees.Block> blocks,
-      boolean pinLocked)
+      boolean pinLocked,
+      Map<String, String> holds)
       implements CborSerializable {
 
     /** The same status, shown under the card number the request used (R12: a replacement). */
@@ -341,7 +379,8 @@ public final class Patron
           payments,
           suspension,
           blocks,
-          pinLocked);
+          pinLocked,
+          holds);
     }
   }
 
@@ -360,14 +399,65 @@ public final class Patron
       Map<String, CheckoutOutcome> outcomes,
       Fees.Ledger ledger,
       Fees.Suspension suspension,
-      PinGuard pinGuard)
+      PinGuard pinGuard,
+      Map<String, String> holds,
+      List<Notice> notices)
       implements CborSerializable {
 
     static final int REMEMBERED_OUTCOMES = 100;
+    static final int REMEMBERED_NOTICES = 50;
+
+    /** Snapshots taken before holds and notices existed have neither. */
+    public State {
+      holds = holds == null ? Map.of() : holds;
+      notices = notices == null ? List.of() : notices;
+    }
+
+    State withHold(String holdId, String titleEntityId) {
+      Map<String, String> next = new LinkedHashMap<>(holds);
+      next.put(holdId, titleEntityId);
+      return new State(
+          profile, loans, pending, outcomes, ledger, suspension, pinGuard, next, notices);
+    }
+
+    State withoutHold(String holdId) {
+      return new State(
+          profile,
+          loans,
+          pending,
+          outcomes,
+          ledger,
+          suspension,
+          pinGuard,
+          without(holds, holdId),
+          notices);
+    }
+
+    /** Keeps every notice not yet sent and the last sent ones. */
+    State withNotice(Notice notice) {
+      List<Notice> next =
+          new ArrayList<>(notices.stream().filter(n -> !n.noticeId().equals(notice.noticeId())).toList());
+      next.add(notice);
+      long sent = next.stream().filter(n -> n.sentAt() != null).count();
+      for (int i = 0; i < next.size() && sent > REMEMBERED_NOTICES; ) {
+        if (next.get(i).sentAt() != null) {
+          next.remove(i);
+          sent--;
+        } else {
+          i++;
+        }
+      }
+      return new State(
+          profile, loans, pending, outcomes, ledger, suspension, pinGuard, holds, List.copyOf(next));
+    }
+
+    Optional<Notice> notice(String noticeId) {
+      return notices.stream().filter(n -> n.noticeId().equals(noticeId)).findFirst();
+    }
 
     public static State empty() {
       return new State(
-          null, Map.of(), Map.of(), Map.of(), Fees.Ledger.empty(), null, PinGuard.open());
+          null, Map.of(), Map.of(), Map.of(), Fees.Ledger.empty(), null, PinGuard.open(), Map.of(), List.of());
     }
 
     public boolean registered() {
@@ -393,7 +483,8 @@ public final class Patron
           ledger.payments(),
           suspension,
           blocks(today),
-          pinGuard.locked());
+          pinGuard.locked(),
+          holds);
     }
 
     /** R46 a running suspension, R32 a fee block not yet paid off. */
@@ -417,13 +508,13 @@ public final class Patron
     }
 
     State withProfile(Profile p) {
-      return new State(p, loans, pending, outcomes, ledger, suspension, pinGuard);
+      return new State(p, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
     }
 
     State withPending(PendingCheckout p) {
       Map<String, PendingCheckout> next = new LinkedHashMap<>(pending);
       next.put(p.checkoutId(), p);
-      return new State(profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard);
+      return new State(profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard, holds, notices);
     }
 
     State completed(String checkoutId) {
@@ -440,7 +531,7 @@ public final class Patron
           remember(checkoutId, CheckoutOutcome.lent(p.receipt(profile.cardNumber()))),
           ledger,
           suspension,
-          pinGuard);
+          pinGuard, holds, notices);
     }
 
     State abandoned(String checkoutId, Rejection reason) {
@@ -455,7 +546,7 @@ public final class Patron
           remember(checkoutId, CheckoutOutcome.refused(p.barcode(), reason)),
           ledger,
           suspension,
-          pinGuard);
+          pinGuard, holds, notices);
     }
 
     State renewed(String barcode, LocalDate dueDate) {
@@ -465,7 +556,7 @@ public final class Patron
       }
       Map<String, Loan> next = new LinkedHashMap<>(loans);
       next.put(barcode, loan.renewedUntil(dueDate));
-      return new State(profile, next, pending, outcomes, ledger, suspension, pinGuard);
+      return new State(profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
     }
 
     State loanEnded(String barcode, String checkoutId) {
@@ -474,19 +565,19 @@ public final class Patron
         return this;
       }
       return new State(
-          profile, without(loans, barcode), pending, outcomes, ledger, suspension, pinGuard);
+          profile, without(loans, barcode), pending, outcomes, ledger, suspension, pinGuard, holds, notices);
     }
 
     State withLedger(Fees.Ledger next) {
-      return new State(profile, loans, pending, outcomes, next, suspension, pinGuard);
+      return new State(profile, loans, pending, outcomes, next, suspension, pinGuard, holds, notices);
     }
 
     State withPinGuard(PinGuard next) {
-      return new State(profile, loans, pending, outcomes, ledger, suspension, next);
+      return new State(profile, loans, pending, outcomes, ledger, suspension, next, holds, notices);
     }
 
     State withSuspension(Fees.Suspension next) {
-      return new State(profile, loans, pending, outcomes, ledger, next, pinGuard);
+      return new State(profile, loans, pending, outcomes, ledger, next, pinGuard, holds, notices);
     }
 
     private Map<String, CheckoutOutcome> remember(String checkoutId, CheckoutOutcome outcome) {
@@ -519,14 +610,21 @@ public final class Patron
 
   private final PinCheck pinCheck = new RememberedPin();
 
+  /** Notices handed to the sender and not yet confirmed. */
+  private final Set<String> sending = new HashSet<>();
+
+  private final NoticeSender noticeSender;
+
   private Patron(
       String cardNumber,
       ActorContext<Command> context,
       Clock clock,
       ZoneId zone,
       LendSettlement lendSettlement,
-      int pinLockoutAfter) {
+      int pinLockoutAfter,
+      NoticeSender noticeSender) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber));
+    this.noticeSender = noticeSender;
     this.cardNumber = cardNumber;
     this.context = context;
     this.clock = clock;
@@ -541,9 +639,12 @@ public final class Patron
       Clock clock,
       ZoneId zone,
       LendSettlement lendSettlement,
-      int pinLockoutAfter) {
+      int pinLockoutAfter,
+      NoticeSender noticeSender) {
     return Behaviors.setup(
-        ctx -> new Patron(cardNumber, ctx, clock, zone, lendSettlement, pinLockoutAfter));
+        ctx ->
+            new Patron(
+                cardNumber, ctx, clock, zone, lendSettlement, pinLockoutAfter, noticeSender));
   }
 
   @Override
@@ -687,6 +788,45 @@ public final class Patron
                     state,
                     PatronRules.recordGuardianConsent(state, cardNumber, cmd, clock.instant()),
                     cmd.replyTo()))
+        .onCommand(
+            ReserveHold.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    PatronRules.reserveHold(state, cardNumber, cmd, clock.instant(), zone),
+                    cmd.replyTo()))
+        .onCommand(
+            ReleaseHold.class,
+            (state, cmd) ->
+                status(
+                    state,
+                    state.holds().containsKey(cmd.holdId())
+                        ? Decision.persist(new HoldReleased(cmd.holdId()))
+                        : Decision.unchanged(),
+                    cmd.replyTo()))
+        .onCommand(Notify.class, this::onNotify)
+        .onCommand(
+            GetNotices.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), new NoticesReply(state.notices())))
+        .onCommand(
+            NoticeDelivered.class,
+            (state, cmd) -> {
+              sending.remove(cmd.noticeId());
+              boolean unsent = state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
+              return unsent
+                  ? Effect().persist(new NoticeSent(cmd.noticeId(), clock.instant())).thenNoReply()
+                  : Effect().none().thenNoReply();
+            })
+        .onCommand(
+            NoticeFailed.class,
+            (state, cmd) -> {
+              sending.remove(cmd.noticeId());
+              context.scheduleOnce(SETTLEMENT_RETRY, context.getSelf(), new ResendNotices());
+              return Effect().none().thenNoReply();
+            })
+        .onCommand(
+            ResendNotices.class,
+            (state, cmd) -> Effect().none().thenRun(this::sendUnsent).thenNoReply())
         .onCommand(ResolvePendingCheckout.class, this::onResolvePending)
         .onCommand(LendSettled.class, this::onLendSettled)
         .onCommand(
@@ -732,6 +872,44 @@ public final class Patron
     return Effect()
         .persist(List.copyOf(decision.events()))
         .thenReply(cmd.replyTo(), s -> new Renewals(decision.results()));
+  }
+
+  /** A repeat of a recorded notice changes nothing; a new one is recorded, then sent. */
+  private ReplyEffect<Event, State> onNotify(State state, Notify cmd) {
+    if (!state.registered()) {
+      return Effect().reply(cmd.replyTo(), new Rejected(PatronRules.notFound(cardNumber)));
+    }
+    if (state.notice(cmd.noticeId()).isPresent()) {
+      return Effect().reply(cmd.replyTo(), new NoticesReply(state.notices()));
+    }
+    Profile p = state.profile();
+    String channel = p.noticeChannel();
+    String address =
+        switch (channel) {
+          case "email" -> p.email();
+          case "sms" -> p.mobile();
+          default -> null;
+        };
+    Notice notice =
+        new Notice(cmd.noticeId(), channel, address, cmd.templateKey(), cmd.data(), clock.instant(), null);
+    return Effect()
+        .persist(new NoticeRecorded(notice))
+        .thenRun(this::sendUnsent)
+        .thenReply(cmd.replyTo(), s -> new NoticesReply(s.notices()));
+  }
+
+  /** Hands every unsent notice to the sender once; failures are tried again later. */
+  private void sendUnsent(State state) {
+    for (Notice notice : state.notices()) {
+      if (notice.sentAt() == null && sending.add(notice.noticeId())) {
+        context.pipeToSelf(
+            noticeSender.send(cardNumber, notice),
+            (done, failure) ->
+                failure == null
+                    ? new NoticeDelivered(notice.noticeId())
+                    : new NoticeFailed(notice.noticeId()));
+      }
+    }
   }
 
   private ReplyEffect<Event, State> onResolvePending(State state, ResolvePendingCheckout cmd) {
@@ -816,6 +994,13 @@ public final class Patron
         .onEvent(CheckoutAbandoned.class, (state, e) -> state.abandoned(e.checkoutId(), e.reason()))
         .onEvent(LoanRenewed.class, (state, e) -> state.renewed(e.barcode(), e.dueDate()))
         .onEvent(LoanEnded.class, (state, e) -> state.loanEnded(e.barcode(), e.checkoutId()))
+        .onEvent(HoldReserved.class, (state, e) -> state.withHold(e.holdId(), e.titleEntityId()))
+        .onEvent(HoldReleased.class, (state, e) -> state.withoutHold(e.holdId()))
+        .onEvent(NoticeRecorded.class, (state, e) -> state.withNotice(e.notice()))
+        .onEvent(
+            NoticeSent.class,
+            (state, e) ->
+                state.notice(e.noticeId()).map(n -> state.withNotice(n.sent(e.at()))).orElse(state))
         .build();
   }
 
@@ -824,11 +1009,10 @@ public final class Patron
     return newSignalHandlerBuilder()
         .onSignal(
             RecoveryCompleted.instance(),
-            state ->
-                state
-                    .pending()
-                    .keySet()
-                    .forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id))))
+            state -> {
+              state.pending().keySet().forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id)));
+              sendUnsent(state);
+            })
         .build();
   }
 

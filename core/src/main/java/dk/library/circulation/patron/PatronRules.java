@@ -14,6 +14,7 @@ import static dk.library.circulation.Rejection.Code.NOT_ELIGIBLE;
 import static dk.library.circulation.Rejection.Code.PATRON_ALREADY_REGISTERED;
 import static dk.library.circulation.Rejection.Code.PATRON_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.PATRON_SUSPENDED;
+import static dk.library.circulation.Rejection.Code.RESERVATION_LIMIT_REACHED;
 import static dk.library.circulation.Rejection.Code.PAYMENT_EXCEEDS_BALANCE;
 import static dk.library.circulation.Rejection.Code.PIN_LOCKED;
 import static dk.library.circulation.Rejection.Code.RENEWAL_LIMIT_REACHED;
@@ -516,6 +517,41 @@ public final class PatronRules {
               + facts.residence());
     }
     return null;
+  }
+
+  /**
+   * R25 a patron reserves; R2 only once their identity is verified; not while blocked (R32, R46);
+   * R21 at most the agency's number of reservations for the patron's category. The same hold id
+   * again changes nothing.
+   */
+  public static Decision<Patron.Event> reserveHold(
+      Patron.State state, String cardNumber, Patron.ReserveHold cmd, Instant now, ZoneId zone) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    if (state.holds().containsKey(cmd.holdId())) {
+      return Decision.unchanged();
+    }
+    Rejection unverified = reservationRefusal(state);
+    if (unverified != null) {
+      return new Decision.Refuse<>(unverified);
+    }
+    Rejection blocked =
+        block(state, LocalDate.ofInstant(now, zone), cmd.policy().feeBlockThresholdDkk());
+    if (blocked != null) {
+      return new Decision.Refuse<>(blocked);
+    }
+    int maxReservations = cmd.policy().limitsFor(state.profile().category()).maxReservations();
+    if (state.holds().size() >= maxReservations) {
+      return Decision.refuse(
+          RESERVATION_LIMIT_REACHED,
+          "the patron already has "
+              + state.holds().size()
+              + " reservations, the most the agency allows ("
+              + maxReservations
+              + ")");
+    }
+    return Decision.persist(new Patron.HoldReserved(cmd.holdId(), cmd.titleEntityId()));
   }
 
   /** R2: a patron whose identity is not verified (registered by phone) may not reserve. */

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * @param overdueFees R30: the rate table, per material type; a type without a rate has no fee
  * @param feeBlockThresholdDkk R32: owing this much or more blocks borrowing and renewing
  * @param eligibility R6, R7, R8, R10: who may register, and who borrows with restrictions
+ * @param pickupDays R26: days a patron has to collect a copy held for them; null means {@value
+ *     #DEFAULT_PICKUP_DAYS}
+ * @param itemLevelHolds whether a patron may reserve one particular copy instead of the title
  */
 public record AgencyPolicy(
     int loanPeriodDays,
@@ -34,11 +37,14 @@ public record AgencyPolicy(
     Map<String, MaterialRule> materialTypes,
     Map<String, OverdueRate> overdueFees,
     int feeBlockThresholdDkk,
-    Eligibility eligibility)
+    Eligibility eligibility,
+    Integer pickupDays,
+    boolean itemLevelHolds)
     implements CborSerializable {
 
   public static final int MAX_LOAN_PERIOD_DAYS = 366;
   public static final int DEFAULT_FEE_BLOCK_THRESHOLD_DKK = 200;
+  public static final int DEFAULT_PICKUP_DAYS = 7;
   public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
 
   /** R21: loan and reservation limits of one patron category. */
@@ -50,7 +56,8 @@ public record AgencyPolicy(
    * {@code interlibraryLoan}: R23. {@code valueDkk}: what a copy is worth, the most a deposit for
    * it may be (R7) and its replacement cost (R31); {@code licenceDkk}: the licence cost of an
    * audiovisual copy, and {@code adminFeeDkk} the administration fee, both added when a copy is
-   * lost or damaged (R31).
+   * lost or damaged (R31). {@code noProxyPickup}: a copy held for a patron may be collected only by
+   * that patron, never by a proxy (R28, e.g. reading-room material).
    */
   public record MaterialRule(
       Integer loanPeriodDays,
@@ -60,8 +67,30 @@ public record AgencyPolicy(
       boolean interlibraryLoan,
       int valueDkk,
       int licenceDkk,
-      int adminFeeDkk)
+      int adminFeeDkk,
+      boolean noProxyPickup)
       implements CborSerializable {
+
+    public MaterialRule(
+        Integer loanPeriodDays,
+        boolean express,
+        boolean homeLoan,
+        boolean reservable,
+        boolean interlibraryLoan,
+        int valueDkk,
+        int licenceDkk,
+        int adminFeeDkk) {
+      this(
+          loanPeriodDays,
+          express,
+          homeLoan,
+          reservable,
+          interlibraryLoan,
+          valueDkk,
+          licenceDkk,
+          adminFeeDkk,
+          false);
+    }
 
     public static MaterialRule standard() {
       return new MaterialRule(null, false, true, true, true, 0, 0, 0);
@@ -116,6 +145,38 @@ public record AgencyPolicy(
     patronCategories = Map.copyOf(patronCategories);
     materialTypes = Map.copyOf(materialTypes);
     overdueFees = Map.copyOf(overdueFees);
+  }
+
+  /** A policy with the hold settings' defaults: 7 days to collect, title-level holds only. */
+  public AgencyPolicy(
+      int loanPeriodDays,
+      Integer maxRenewals,
+      Integer maxTotalLoanDays,
+      int maxLoans,
+      int maxReservations,
+      Map<String, CategoryLimits> patronCategories,
+      Map<String, MaterialRule> materialTypes,
+      Map<String, OverdueRate> overdueFees,
+      int feeBlockThresholdDkk,
+      Eligibility eligibility) {
+    this(
+        loanPeriodDays,
+        maxRenewals,
+        maxTotalLoanDays,
+        maxLoans,
+        maxReservations,
+        patronCategories,
+        materialTypes,
+        overdueFees,
+        feeBlockThresholdDkk,
+        eligibility,
+        null,
+        false);
+  }
+
+  /** R26: days to collect a held copy (versions stored before the setting existed: 7). */
+  public int daysToCollect() {
+    return pickupDays != null ? pickupDays : DEFAULT_PICKUP_DAYS;
   }
 
   /** A policy from the three figures every agency states; books only, no fees. */

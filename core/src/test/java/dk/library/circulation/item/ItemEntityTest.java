@@ -38,7 +38,7 @@ class ItemEntityTest {
             Item.create(
                 "X1",
                 CLOCK,
-                (card, barcode, checkoutId, at) -> {
+                (card, barcode, checkoutId, at, title) -> {
                   noticesSent.add(card + ":" + checkoutId);
                   return patronAnswers
                       ? CompletableFuture.completedFuture(null)
@@ -47,7 +47,7 @@ class ItemEntityTest {
                 }));
     item.clear();
     item.<Item.Reply>runCommand(
-        r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", null, false, r));
+        r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", null, false, "B1", r));
   }
 
   @AfterAll
@@ -57,9 +57,9 @@ class ItemEntityTest {
 
   @Test
   void lendingIsPersistedAndAnotherCheckoutIsRefused() {
-    var lent = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, r));
+    var lent = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
     assertInstanceOf(Item.StatusReply.class, lent.reply());
-    var second = item.<Item.Reply>runCommand(r -> new Item.Lend("t2", "C2", "A1", "B1", null, r));
+    var second = item.<Item.Reply>runCommand(r -> new Item.Lend("t2", "C2", "A1", "B1", null, null, r));
     assertEquals(
         Rejection.Code.ITEM_ON_LOAN,
         assertInstanceOf(Item.Rejected.class, second.reply()).rejection().code());
@@ -72,7 +72,7 @@ class ItemEntityTest {
   void settlingAnUnknownCheckoutRefusesItsLateLend() {
     var settled = item.<Item.Reply>runCommand(r -> new Item.SettleLend("t1", r));
     assertEquals(false, assertInstanceOf(Item.LendSettlement.class, settled.reply()).lent());
-    var late = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, r));
+    var late = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
     assertEquals(
         Rejection.Code.CHECKOUT_CANCELLED,
         assertInstanceOf(Item.Rejected.class, late.reply()).rejection().code());
@@ -80,7 +80,7 @@ class ItemEntityTest {
 
   @Test
   void R22_aReturnIsKeptUnsettledUntilThePatronConfirmsEvenAcrossRestarts() {
-    item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, r));
+    item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
     var returned = item.<Item.Reply>runCommand(r -> new Item.Return("r1", "A1", "B2", r));
     assertEquals(
         "B2", assertInstanceOf(Item.Returned.class, returned.reply()).receipt().branchId());

@@ -21,7 +21,7 @@ class ItemRulesTest {
   }
 
   static Item.Lend lend(String checkoutId, String card) {
-    return new Item.Lend(checkoutId, card, "A1", "B1", null, null);
+    return new Item.Lend(checkoutId, card, "A1", "B1", null, null, null);
   }
 
   static Item.State lent(Item.State s, Decision<Item.Event> d) {
@@ -97,7 +97,7 @@ class ItemRulesTest {
   void R24_damageSeenAtCheckoutIsRecordedOnTheItem() {
     Decision<Item.Event> d =
         ItemRules.lend(
-            shelved(), "X1", new Item.Lend("t1", "C1", "A1", "B1", "torn cover", null), NOW);
+            shelved(), "X1", new Item.Lend("t1", "C1", "A1", "B1", "torn cover", null, null), NOW);
     List<Item.Event> events = ((Decision.Persist<Item.Event>) d).events();
     Item.DamageNoted noted = assertInstanceOf(Item.DamageNoted.class, events.get(1));
     assertEquals("torn cover", noted.note().note());

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
+import org.apache.pekko.Done;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -36,6 +37,8 @@ class PatronEntityTest {
 
   volatile boolean itemSaysLent = true;
 
+  final ConcurrentLinkedQueue<String> noticesSent = new ConcurrentLinkedQueue<>();
+
   EventSourcedBehaviorTestKit<Patron.Command, Patron.Event, Patron.State> patron;
 
   @BeforeEach
@@ -51,7 +54,11 @@ class PatronEntityTest {
                   settlementsAsked.add(checkoutId);
                   return CompletableFuture.completedFuture(itemSaysLent);
                 },
-                3));
+                3,
+                (patronKey, notice) -> {
+                  noticesSent.add(notice.noticeId());
+                  return CompletableFuture.completedFuture(Done.getInstance());
+                }));
     patron.clear();
   }
 

@@ -54,7 +54,15 @@ public enum Operation {
   CHECKOUT("check out", Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY)),
   RETURN("return items", Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY)),
   /** Like a status check, renewal is the patron's own act, proven by card + PIN. */
-  RENEW("renew loans", Map.of(TERMINAL, ANY_AGENCY, STAFF, ANY_AGENCY));
+  RENEW("renew loans", Map.of(TERMINAL, ANY_AGENCY, STAFF, ANY_AGENCY)),
+  /** R25: on the web (the patron's own token), by phone or at the desk (staff of the agency). */
+  PLACE_HOLD("place holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  CANCEL_HOLD("cancel holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  /** R28: the holder names a proxy; staff may record it for them. */
+  AUTHORISE_PROXY("authorise proxies to collect holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  READ_HOLD_QUEUE("read hold queues", Map.of(STAFF, OWN_AGENCY)),
+  /** R27: a copy in transit received at its pickup branch. */
+  RECEIVE_ITEM("receive items in transit", Map.of(STAFF, OWN_AGENCY));
 
   /** Where a permitted role may act. */
   public enum Scope {

@@ -66,12 +66,14 @@ public final class CirculationRoutes extends ApiDirectives {
   private final CirculationDesk desk;
   private final AccessRoutes accessRoutes;
   private final StaffRoutes staffRoutes;
+  private final HoldRoutes holdRoutes;
 
   public CirculationRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
     super(access, metrics);
     this.desk = desk;
     this.accessRoutes = new AccessRoutes(desk, access, metrics);
     this.staffRoutes = new StaffRoutes(desk, access, metrics);
+    this.holdRoutes = new HoldRoutes(desk, access, metrics);
   }
 
   public Route routes() {
@@ -125,7 +127,8 @@ public final class CirculationRoutes extends ApiDirectives {
         postBody(call, "renewals", RENEW, this::renew),
         postBody(call, "patron-status", CHECK_PATRON_PIN, this::patronStatusWithPin),
         accessRoutes.routes(call),
-        staffRoutes.routes(call));
+        staffRoutes.routes(call),
+        holdRoutes.routes(call));
   }
 
   private Route postBody(Call call, String name, Operation operation, BodyHandler handler) {
@@ -518,6 +521,7 @@ public final class CirculationRoutes extends ApiDirectives {
     Integer loanPeriodDays =
         body.optionalNullableInteger("loanPeriodDays", 1, AgencyPolicy.MAX_LOAN_PERIOD_DAYS);
     boolean notForHomeLoan = body.optionalBoolean("notForHomeLoan", false);
+    String branchId = body.optionalText("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT);
     body.finish();
     return audited(
         call,
@@ -536,7 +540,8 @@ public final class CirculationRoutes extends ApiDirectives {
                         agencyId,
                         materialType,
                         loanPeriodDays,
-                        notForHomeLoan),
+                        notForHomeLoan,
+                        branchId),
                     StatusCodes.CREATED)));
   }
 
@@ -552,7 +557,8 @@ public final class CirculationRoutes extends ApiDirectives {
             body.text("barcode", Forms.BARCODE, Forms.BARCODE_TEXT),
             body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT),
             body.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT),
-            body.optionalText("damageNote", Forms.NAME, Forms.NAME_TEXT));
+            body.optionalText("damageNote", Forms.NAME, Forms.NAME_TEXT),
+            body.optionalText("pickupToken", Forms.TOKEN, Forms.TOKEN_TEXT));
     body.finish();
     return scoped(
         call,

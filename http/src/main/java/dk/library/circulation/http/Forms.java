@@ -30,6 +30,10 @@ final class Forms {
   static final String CATEGORY_TEXT = "1-40 lower-case letters, digits or '-', such as 'child'";
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
   static final String ID_TEXT = "1-64 letters, digits, '.', '_', ':' or '-'";
+  /** The pickup code printed on a pickup notice (R28). */
+  static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
+
+  static final String TOKEN_TEXT = "the 32-character pickup code from the pickup notice";
   static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   static final String DATE_TEXT = "a date as yyyy-MM-dd";
 

@@ -65,7 +65,8 @@ final class Policies {
                         m.optionalBoolean("interlibraryLoan", true),
                         m.optionalInteger("valueDkk", 0, 1_000_000, 0),
                         m.optionalInteger("licenceDkk", 0, 1_000_000, 0),
-                        m.optionalInteger("adminFeeDkk", 0, 100_000, 0))),
+                        m.optionalInteger("adminFeeDkk", 0, 100_000, 0),
+                        m.optionalBoolean("noProxyPickup", false))),
             p.optionalObjectMap(
                 "overdueFees",
                 AgencyPolicy.NAME,
@@ -77,7 +78,9 @@ final class Policies {
                         f.integer("perDayDkk", 0, 10_000), f.integer("capDkk", 0, 1_000_000))),
             p.optionalInteger(
                 "feeBlockThresholdDkk", 1, 1_000_000, AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK),
-            p.optionalObject("eligibility", Eligibility.open(), Policies::eligibility));
+            p.optionalObject("eligibility", Eligibility.open(), Policies::eligibility),
+            p.optionalInteger("pickupDays", 1, 60, AgencyPolicy.DEFAULT_PICKUP_DAYS),
+            p.optionalBoolean("itemLevelHolds", false));
     if (!p.hasErrors()) {
       policy.problems().forEach(p::objectError);
     }

@@ -49,7 +49,8 @@ public record Problem(
               ITEM_NOT_FOUND,
               LOAN_NOT_FOUND,
               CLIENT_NOT_FOUND,
-              FEE_NOT_FOUND ->
+              FEE_NOT_FOUND,
+              HOLD_NOT_FOUND ->
           StatusCodes.NOT_FOUND;
       case AGENCY_ALREADY_EXISTS,
               PATRON_ALREADY_REGISTERED,
@@ -60,7 +61,9 @@ public record Problem(
               CHECKOUT_CANCELLED,
               CLIENT_ALREADY_REGISTERED,
               CLIENT_REVOKED,
-              CARD_IN_USE ->
+              CARD_IN_USE,
+              HOLD_ALREADY_PLACED,
+              ITEM_HELD_FOR_ANOTHER_PATRON ->
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED,
               RENEWAL_LIMIT_REACHED,
@@ -81,7 +84,13 @@ public record Problem(
               CARD_REPORTED_LOST,
               NOT_AN_INSTITUTION,
               DEPOSIT_REQUIRED,
-              DAMAGE_RECORDED_AT_CHECKOUT ->
+              DAMAGE_RECORDED_AT_CHECKOUT,
+              TITLE_NOT_HELD,
+              NOT_RESERVABLE,
+              ITEM_LEVEL_HOLDS_NOT_ALLOWED,
+              HOLD_NOT_READY,
+              RESERVATION_LIMIT_REACHED,
+              NOT_AUTHORISED_TO_COLLECT ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

@@ -5,11 +5,17 @@ import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.PatronTokens;
 import dk.library.circulation.audit.AuditLog;
 import dk.library.circulation.card.CprIndex;
+import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
+import dk.library.circulation.notice.ChannelRouter;
+import dk.library.circulation.notice.LogFileNoticeSender;
+import dk.library.circulation.notice.NoticeSender;
+import dk.library.circulation.notice.SmtpNoticeSender;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +24,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -69,7 +76,10 @@ public final class CirculationServer implements AutoCloseable {
                   askTimeout,
                   resolved.getInt("library.pin-hash-iterations"),
                   resolved.getInt("library.pin-lockout-after"),
-                  new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security")))));
+                  new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security"))),
+                  CassandraDeadlineIndex.create(system),
+                  resolved.getDuration("library.deadlines.interval"),
+                  noticeSender(resolved.getConfig("library.notices"), system)));
       Config security = resolved.getConfig("library.security");
       AccessControl access =
           AccessControl.create(
@@ -101,6 +111,23 @@ public final class CirculationServer implements AutoCloseable {
       cassandra.close();
       throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** Email by SMTP when a host is configured, else everything to the notice log file. */
+  private static NoticeSender noticeSender(Config notices, ActorSystem<?> system) {
+    NoticeSender logFile = new LogFileNoticeSender(Path.of(notices.getString("log-file")));
+    Config smtp = notices.getConfig("smtp");
+    if (smtp.getString("host").isEmpty()) {
+      log.info("No SMTP host configured: notices go to {}", notices.getString("log-file"));
+      return logFile;
+    }
+    NoticeSender email =
+        new SmtpNoticeSender(
+            smtp.getString("host"),
+            smtp.getInt("port"),
+            smtp.getString("from"),
+            system.dispatchers().lookup(DispatcherSelector.blocking()));
+    return new ChannelRouter(email, logFile);
   }
 
   /** Patron tokens under the configured key, or a random one that lives as long as the process. */

@@ -2,6 +2,7 @@ package dk.library.circulation.server;
 
 import dk.library.circulation.agency.Branch;
 import dk.library.circulation.card.CprIndex;
+import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.PatronRegistration;
@@ -14,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -67,7 +70,10 @@ public final class CrashingCheckout {
                 timeout,
                 1000,
                 5,
-                new CprIndex(new byte[32])));
+                new CprIndex(new byte[32]),
+                CassandraDeadlineIndex.create(system),
+                Duration.ofSeconds(1),
+                (patronKey, notice) -> CompletableFuture.completedFuture(Done.getInstance())));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(
@@ -91,7 +97,7 @@ public final class CrashingCheckout {
                     null,
                     PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
                     null)));
-    retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book", null, false));
+    retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book", null, false, "main"));
 
     ClusterSharding sharding = ClusterSharding.get(system);
     Patron.Reply approved =
@@ -111,7 +117,7 @@ public final class CrashingCheckout {
               .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)
               .ask(
                   (ActorRef<Item.Reply> r) ->
-                      new Item.Lend(checkoutId, card, agencyId, "main", null, r),
+                      new Item.Lend(checkoutId, card, agencyId, "main", null, null, r),
                   timeout)
               .toCompletableFuture()
               .get();

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class Schema {
 
-  static final List<String> FILES = List.of("schema/journal.cql", "schema/snapshot.cql");
+  static final List<String> FILES =
+      List.of("schema/journal.cql", "schema/snapshot.cql", "schema/deadlines.cql");
   private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
   /** The journal keyspace; snapshots go to {@code <journal>_snapshot}. */

@@ -1,0 +1,393 @@
+package dk.library.circulation.desk;
+
+import static dk.library.circulation.desk.CirculationDesk.done;
+import static dk.library.circulation.desk.CirculationDesk.whenOk;
+
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Result;
+import dk.library.circulation.item.Item;
+import dk.library.circulation.notice.Notice;
+import dk.library.circulation.patron.Loan;
+import dk.library.circulation.patron.Patron;
+import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.policy.Policy;
+import dk.library.circulation.title.Dispatch;
+import dk.library.circulation.title.HoldView;
+import dk.library.circulation.title.Title;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Where holds are placed, cancelled, collected and received across patrons, titles and items (R18,
+ * R21, R23, R25-R28). As with checkouts, each entity applies its own rules; see
+ * docs/architecture.md, "Hold allocation".
+ */
+public final class HoldDesk {
+
+  private final CirculationDesk desk;
+
+  HoldDesk(CirculationDesk desk) {
+    this.desk = desk;
+  }
+
+  /**
+   * R25: the patron's reservation first counts against their limit (R2, blocks, R21), then joins
+   * the title's queue (R23, R27). If the title refuses, the reservation stops counting again.
+   */
+  public CompletionStage<Result<HoldView>> place(HoldRequest request) {
+    String titleEntityId = Title.entityId(request.agencyId(), request.titleId());
+    return desk.withPatronKey(
+        request.cardNumber(),
+        key ->
+            whenOk(
+                desk.branch(request.agencyId(), request.pickupBranchId()),
+                agency ->
+                    whenOk(
+                        desk.policy(request.agencyId()),
+                        version ->
+                            reserve(key, request, titleEntityId, version.policy())
+                                .thenApply(HoldDesk::anonymous))));
+  }
+
+  private CompletionStage<Result<HoldView>> reserve(
+      String key, HoldRequest request, String titleEntityId, AgencyPolicy policy) {
+    CompletionStage<Result<Patron.Status>> counted =
+        desk.<Patron.Command, Patron.Reply>ask(
+                desk.patronRef(key),
+                r -> new Patron.ReserveHold(request.holdId(), titleEntityId, policy, r))
+            .thenApply(HoldDesk::patronResult);
+    return whenOk(
+        counted,
+        patron ->
+            titleAsk(
+                    titleEntityId,
+                    r ->
+                        new Title.PlaceHold(
+                            request.holdId(),
+                            key,
+                            request.agencyId(),
+                            request.titleId(),
+                            request.pickupBranchId(),
+                            request.notInterestedAfter(),
+                            request.barcode(),
+                            reservableTypes(policy),
+                            policy.itemLevelHolds(),
+                            policy.daysToCollect(),
+                            r))
+                .thenCompose(
+                    placed ->
+                        placed instanceof Result.Refused<HoldView>
+                            ? releaseCount(key, request.holdId()).thenApply(released -> placed)
+                            : CompletableFuture.completedFuture(placed)));
+  }
+
+  private static Set<String> reservableTypes(AgencyPolicy policy) {
+    Set<String> types = new HashSet<>();
+    policy.materialTypes().forEach((type, rule) -> {
+      if (rule.reservable()) {
+        types.add(type);
+      }
+    });
+    return types;
+  }
+
+  /**
+   * The holder (or staff, when {@code cardNumber} is null) cancels; a copy held for it goes to the
+   * next in line. The reservation stops counting at once, also for a hold its title never queued.
+   */
+  public CompletionStage<Result<HoldView>> cancel(
+      String cardNumber, String agencyId, String titleId, String holdId) {
+    String titleEntityId = Title.entityId(agencyId, titleId);
+    if (cardNumber == null) {
+      return whenOk(
+          titleAsk(titleEntityId, r -> new Title.CancelHold(holdId, null, r)),
+          view -> releaseCount(view.patronKey(), holdId).thenApply(r -> Result.ok(anonymous(view))));
+    }
+    return desk.withPatronKey(
+        cardNumber,
+        key ->
+            titleAsk(titleEntityId, r -> new Title.CancelHold(holdId, key, r))
+                .thenCompose(
+                    cancelled -> releaseCount(key, holdId).thenApply(r -> cancelled))
+                .thenApply(HoldDesk::anonymous));
+  }
+
+  private CompletionStage<Patron.Reply> releaseCount(String patronKey, String holdId) {
+    return desk.<Patron.Command, Patron.Reply>ask(
+        desk.patronRef(patronKey), r -> new Patron.ReleaseHold(holdId, r));
+  }
+
+  /** One hold, active or ended. */
+  public CompletionStage<Result<HoldView>> hold(String agencyId, String titleId, String holdId) {
+    return titleAsk(Title.entityId(agencyId, titleId), r -> new Title.GetHold(holdId, r))
+        .thenApply(HoldDesk::anonymous);
+  }
+
+  /** The patron's holds at every agency, with their place in each queue. */
+  public CompletionStage<Result<List<HoldView>>> holdsOf(String cardNumber) {
+    return whenOk(
+        desk.patronStatus(cardNumber),
+        patron -> {
+          CompletableFuture<List<HoldView>> all = CompletableFuture.completedFuture(new ArrayList<>());
+          for (Map.Entry<String, String> hold : patron.holds().entrySet()) {
+            all =
+                all.thenCombine(
+                    titleAsk(hold.getValue(), r -> new Title.GetHold(hold.getKey(), r))
+                        .toCompletableFuture(),
+                    (list, view) -> {
+                      if (view instanceof Result.Ok<HoldView> ok) {
+                        list.add(anonymous(ok.value()));
+                      }
+                      return list;
+                    });
+          }
+          return all.thenApply(Result::ok);
+        });
+  }
+
+  /** The queue of a title at an agency, in placement order, and what the title knows of its copies. */
+  public CompletionStage<Result<Title.QueueReply>> queue(String agencyId, String titleId) {
+    return desk.<Title.Command, Title.Reply>ask(
+            desk.titleRef(agencyId, titleId), (ActorRef<Title.Reply> r) -> new Title.GetQueue(r))
+        .thenApply(
+            reply -> {
+              Title.QueueReply queue = (Title.QueueReply) reply;
+              return Result.ok(
+                  new Title.QueueReply(
+                      queue.holds().stream().map(HoldDesk::anonymous).toList(), queue.copies()));
+            });
+  }
+
+  /** R28: the holder names another patron who may collect the copy for them. */
+  public CompletionStage<Result<HoldView>> authoriseProxy(
+      String holderCard, String agencyId, String titleId, String holdId, String proxyCard) {
+    return desk.withPatronKey(
+        holderCard,
+        holder ->
+            desk.withPatronKey(
+                proxyCard,
+                proxy ->
+                    titleAsk(
+                            Title.entityId(agencyId, titleId),
+                            r -> new Title.AuthoriseProxy(holdId, holder, proxy, r))
+                        .thenApply(HoldDesk::anonymous)));
+  }
+
+  /**
+   * R27: staff receive a copy at a branch; a copy in transit to its pickup branch becomes ready
+   * for pickup and its patron is notified (R26). The answer is the hold, if the copy is held.
+   */
+  public CompletionStage<Result<Optional<HoldView>>> arrive(
+      String barcode, String agencyId, String branchId) {
+    return whenOk(
+        desk.branch(agencyId, branchId),
+        agency ->
+            desk.<Item.Command, Item.Reply>ask(
+                    desk.itemRef(barcode), r -> new Item.Arrive(agencyId, branchId, r))
+                .thenCompose(
+                    reply -> {
+                      if (reply instanceof Item.Rejected rejected) {
+                        return done(rejected.rejection());
+                      }
+                      Item.HeldCopy held = ((Item.StatusReply) reply).status().heldFor();
+                      if (held == null) {
+                        return CompletableFuture.completedFuture(Result.ok(Optional.empty()));
+                      }
+                      return titleAsk(
+                              held.titleEntityId(),
+                              r -> new Title.CopyArrived(held.holdId(), barcode, branchId, r))
+                          .thenApply(view -> view.map(v -> Optional.of(anonymous(v))));
+                    }));
+  }
+
+  /** The notices recorded for the patron, sent and not yet sent. */
+  public CompletionStage<Result<List<Notice>>> notices(String cardNumber) {
+    return desk.withPatronKey(
+        cardNumber,
+        key ->
+            desk.<Patron.Command, Patron.Reply>ask(desk.patronRef(key), Patron.GetNotices::new)
+                .thenApply(
+                    reply ->
+                        reply instanceof Patron.NoticesReply notices
+                            ? Result.ok(notices.notices())
+                            : Result.refused(((Patron.Rejected) reply).rejection())));
+  }
+
+  // Used by the checkout and renewal paths of the desk
+
+  /** R28: null when {@code collectorKey} may collect the copy held under {@code held}. */
+  CompletionStage<Rejection> checkCollector(
+      Item.HeldCopy held,
+      String collectorKey,
+      String pickupToken,
+      AgencyPolicy policy,
+      Item.Status item) {
+    AgencyPolicy.MaterialRule rule = policy.material(item.item().materialType());
+    boolean noProxy = rule != null && rule.noProxyPickup();
+    return desk.<Title.Command, Title.Reply>ask(
+            desk.titleRef(held.titleEntityId()),
+            r -> new Title.CheckCollector(held.holdId(), collectorKey, pickupToken, noProxy, r))
+        .thenApply(
+            reply ->
+                reply instanceof Title.Rejected rejected
+                    ? Rejection.of(
+                        Rejection.Code.ITEM_HELD_FOR_ANOTHER_PATRON,
+                        rejected.rejection().message())
+                    : null);
+  }
+
+  /**
+   * The held copy was lent to its holder or proxy: the hold is collected. If this word is lost, the
+   * title learns it when it tries to release the copy at the pickup deadline.
+   */
+  void collected(Item.HeldCopy held, String barcode) {
+    desk.<Title.Command, Title.Reply>ask(
+        desk.titleRef(held.titleEntityId()),
+        r -> new Title.CopyMoved(barcode, false, held.holdId(), r));
+  }
+
+  /** R18: the barcodes among {@code loans} whose title another patron waits for. */
+  CompletionStage<Set<String>> reservedByOthers(String patronKey, Collection<Loan> loans) {
+    CompletableFuture<Set<String>> all = CompletableFuture.completedFuture(new HashSet<>());
+    for (Loan loan : loans) {
+      CompletableFuture<Boolean> reserved =
+          desk.<Item.Command, Item.Reply>ask(desk.itemRef(loan.barcode()), Item.GetStatus::new)
+              .thenCompose(
+                  reply -> {
+                    if (!(reply instanceof Item.StatusReply status)) {
+                      return CompletableFuture.completedFuture(false);
+                    }
+                    return desk.<Title.Command, Title.Reply>ask(
+                            desk.titleRef(
+                                status.status().item().agencyId(),
+                                status.status().item().titleId()),
+                            (ActorRef<Title.Reply> r) -> new Title.GetQueue(r))
+                        .thenApply(
+                            queue ->
+                                ((Title.QueueReply) queue)
+                                    .holds().stream()
+                                        .anyMatch(
+                                            h ->
+                                                !h.patronKey().equals(patronKey)
+                                                    && h.barcode() == null
+                                                    && "WAITING".equals(h.status())));
+                  })
+              .toCompletableFuture();
+      all =
+          all.thenCombine(
+              reserved,
+              (set, yes) -> {
+                if (yes) {
+                  set.add(loan.barcode());
+                }
+                return set;
+              });
+    }
+    return all;
+  }
+
+  // The title's collaborators
+
+  Title.Copies copies() {
+    return new Title.Copies() {
+      @Override
+      public CompletionStage<Optional<String>> hold(
+          String barcode,
+          String holdId,
+          String titleEntityId,
+          String patronKey,
+          String pickupBranchId) {
+        return desk.<Item.Command, Item.Reply>ask(
+                desk.itemRef(barcode),
+                r -> new Item.HoldForHold(holdId, titleEntityId, patronKey, pickupBranchId, r))
+            .thenApply(
+                reply ->
+                    reply instanceof Item.HoldAnswer answer && answer.held()
+                        ? Optional.of(answer.location() != null ? answer.location() : "")
+                        : Optional.empty());
+      }
+
+      @Override
+      public CompletionStage<Boolean> release(String barcode, String holdId) {
+        return desk.<Item.Command, Item.Reply>ask(desk.itemRef(barcode), r -> new Item.ReleaseHold(holdId, r))
+            .thenApply(reply -> reply instanceof Item.ReleaseAnswer answer && answer.onShelf());
+      }
+    };
+  }
+
+  /** Hands a title's dispatch to its patron: a notice for their outbox, or a hold that ended. */
+  CompletionStage<Done> deliver(Dispatch dispatch) {
+    CompletionStage<Patron.Reply> delivered =
+        switch (dispatch.kind()) {
+          case NOTICE ->
+              desk.<Patron.Command, Patron.Reply>ask(
+                  desk.patronRef(dispatch.patronKey()),
+                  r ->
+                      new Patron.Notify(
+                          dispatch.dispatchId(), dispatch.templateKey(), dispatch.data(), r));
+          case HOLD_ENDED -> releaseCount(dispatch.patronKey(), dispatch.holdId());
+        };
+    return delivered.thenApply(reply -> Done.getInstance());
+  }
+
+  /** Wakes the entity a deadline names (only titles have deadlines so far). */
+  CompletionStage<Done> wake(String target, Instant due) {
+    String prefix = Title.deadlineTarget("");
+    if (!target.startsWith(prefix)) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    return desk.<Title.Command, Title.Reply>ask(
+            desk.titleRef(target.substring(prefix.length())),
+            (ActorRef<Title.Reply> r) -> new Title.DeadlineReached(r))
+        .thenApply(reply -> Done.getInstance());
+  }
+
+  private CompletionStage<Result<HoldView>> titleAsk(
+      String titleEntityId, java.util.function.Function<ActorRef<Title.Reply>, Title.Command> command) {
+    return desk.<Title.Command, Title.Reply>ask(desk.titleRef(titleEntityId), command::apply)
+        .thenApply(
+            reply ->
+                reply instanceof Title.HoldReply hold
+                    ? Result.ok(hold.hold())
+                    : Result.refused(((Title.Rejected) reply).rejection()));
+  }
+
+  private static Result<Patron.Status> patronResult(Patron.Reply reply) {
+    return reply instanceof Patron.StatusReply status
+        ? Result.ok(status.status())
+        : Result.refused(((Patron.Rejected) reply).rejection());
+  }
+
+  private static Result<HoldView> anonymous(Result<HoldView> result) {
+    return result.map(HoldDesk::anonymous);
+  }
+
+  /** Patron keys may be keyed hashes of CPR numbers (R3): they never leave the core. */
+  private static HoldView anonymous(HoldView v) {
+    return new HoldView(
+        v.holdId(),
+        v.agencyId(),
+        v.titleId(),
+        v.title(),
+        null,
+        v.pickupBranchId(),
+        v.status(),
+        v.position(),
+        v.barcode(),
+        v.pickupNumber(),
+        v.pickupDeadline(),
+        v.notInterestedAfter(),
+        v.placedAt(),
+        v.outcome());
+  }
+}

@@ -1,0 +1,105 @@
+package dk.library.circulation.cassandra;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import dk.library.circulation.deadline.DeadlineIndex;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+
+/**
+ * The deadline index in the journal's keyspace (schema/deadlines.cql), written through the
+ * journal's own Cassandra session. Writes are idempotent: scheduling the same deadline twice is one
+ * row.
+ */
+public final class CassandraDeadlineIndex implements DeadlineIndex {
+
+  private final CassandraSession session;
+  private final String keyspace;
+
+  private CassandraDeadlineIndex(CassandraSession session, String keyspace) {
+    this.session = session;
+    this.keyspace = keyspace;
+  }
+
+  public static CassandraDeadlineIndex create(ActorSystem<?> system) {
+    return new CassandraDeadlineIndex(
+        CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra"),
+        system.settings().config().getString("pekko.persistence.cassandra.journal.keyspace"));
+  }
+
+  private static LocalDate day(Instant instant) {
+    return LocalDate.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  /** The day is listed first, so a deadline is never in a day the keeper does not read. */
+  @Override
+  public CompletionStage<Done> schedule(Deadline deadline) {
+    LocalDate day = day(deadline.due());
+    return session
+        .executeWrite("INSERT INTO " + keyspace + ".deadline_days (k, day) VALUES (0, ?)", day)
+        .thenCompose(
+            done ->
+                session.executeWrite(
+                    "INSERT INTO " + keyspace + ".deadlines (day, due, target) VALUES (?, ?, ?)",
+                    day,
+                    deadline.due(),
+                    deadline.target()));
+  }
+
+  @Override
+  public CompletionStage<List<Deadline>> dueBy(Instant now, int limit) {
+    LocalDate today = day(now);
+    return session
+        .selectAll("SELECT day FROM " + keyspace + ".deadline_days WHERE k = 0 AND day <= ?", today)
+        .thenCompose(
+            days -> {
+              CompletionStage<List<Deadline>> all = CompletableFuture.completedFuture(new ArrayList<>());
+              for (Row dayRow : days) {
+                LocalDate day = dayRow.getLocalDate("day");
+                all = all.thenCompose(found -> found.size() >= limit ? CompletableFuture.completedFuture(found) : readDay(day, now, limit, found, today));
+              }
+              return all;
+            });
+  }
+
+  /** Adds what is due of one day; a past day with nothing left is struck off the list. */
+  private CompletionStage<List<Deadline>> readDay(
+      LocalDate day, Instant now, int limit, List<Deadline> found, LocalDate today) {
+    return session
+        .selectAll(
+            "SELECT due, target FROM "
+                + keyspace
+                + ".deadlines WHERE day = ? AND due <= ? LIMIT "
+                + (limit - found.size()),
+            day,
+            now)
+        .thenCompose(
+            rows -> {
+              rows.forEach(r -> found.add(new Deadline(r.getString("target"), r.getInstant("due"))));
+              if (!rows.isEmpty() || !day.isBefore(today)) {
+                return CompletableFuture.completedFuture(found);
+              }
+              return session
+                  .executeWrite(
+                      "DELETE FROM " + keyspace + ".deadline_days WHERE k = 0 AND day = ?", day)
+                  .thenApply(done -> found);
+            });
+  }
+
+  @Override
+  public CompletionStage<Done> remove(Deadline deadline) {
+    return session.executeWrite(
+        "DELETE FROM " + keyspace + ".deadlines WHERE day = ? AND due = ? AND target = ?",
+        day(deadline.due()),
+        deadline.due(),
+        deadline.target());
+  }
+}
