@@ -571,7 +571,9 @@ public final class Title
   /** The pickup deadline goes into the index before the hold is made ready. */
   private ReplyEffect<Event, State> onCopyArrived(State state, CopyArrived cmd) {
     Optional<Hold> hold = state.hold(cmd.holdId());
-    if (hold.isEmpty() || hold.get().status() != Hold.Status.IN_TRANSIT) {
+    if (hold.isEmpty()
+        || hold.get().status() != Hold.Status.IN_TRANSIT
+        || !hold.get().pickupBranchId().equals(cmd.branchId())) {
       Decision<Event> answer =
           TitleRules.arrive(state, cmd.holdId(), cmd.barcode(), cmd.branchId(), clock.instant(), "");
       return decide(answer, cmd.replyTo(), s -> holdReply(s, cmd.holdId()));

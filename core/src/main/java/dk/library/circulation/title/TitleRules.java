@@ -163,13 +163,13 @@ public final class TitleRules {
           HOLD_NOT_FOUND, "item " + barcode + " is not held for an active hold " + holdId);
     }
     Hold hold = found.get();
-    if (hold.status() == Hold.Status.READY) {
+    // Ready already, or passing through another branch: the answer says where the copy goes.
+    if (hold.status() == Hold.Status.READY || !hold.pickupBranchId().equals(branchId)) {
       return Decision.unchanged();
     }
-    if (hold.status() != Hold.Status.IN_TRANSIT || !hold.pickupBranchId().equals(branchId)) {
+    if (hold.status() != Hold.Status.IN_TRANSIT) {
       return Decision.refuse(
-          HOLD_NOT_READY,
-          "item " + barcode + " is to be collected at branch " + hold.pickupBranchId() + ", not " + branchId);
+          HOLD_NOT_READY, "item " + barcode + " is not on its way to hold " + holdId + " yet");
     }
     return Decision.persist(ready(state, hold, deadline, token));
   }

@@ -64,6 +64,14 @@ POST lost-card-report  | anon/anon | role/role     | ok/hidden     | role/role |
 POST cards             | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 POST deposits          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 POST lost-items        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+POST holds             | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role
+GET hold-queue         | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+GET hold               | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+DELETE hold            | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role
+POST hold-proxies      | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role
+POST item-arrival      | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+GET patron-holds       | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
+GET patron-notices     | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -330,6 +338,88 @@ POST lost-items        | anon/anon | role/role     | ok/hidden     | role/role |
     ROUTES.put(
         "DELETE suspension",
         (api, isOwn) -> api.delete("/api/v1/patrons/" + freshPatron(isOwn) + "/suspension"));
+  }
+
+  static {
+    ROUTES.put(
+        "POST holds",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/holds",
+                holdJson(Api.unique("h"), holder(api, isOwn), agency(isOwn), title(isOwn))));
+    ROUTES.put(
+        "GET hold-queue",
+        (api, isOwn) -> {
+          String[] hold = placedHold(operator, isOwn);
+          return api.get("/api/v1/agencies/" + agency(isOwn) + "/titles/" + hold[0] + "/holds");
+        });
+    ROUTES.put(
+        "GET hold",
+        (api, isOwn) -> {
+          String[] hold = placedHold(operator, isOwn);
+          return api.get(
+              "/api/v1/agencies/" + agency(isOwn) + "/titles/" + hold[0] + "/holds/" + hold[1]);
+        });
+    ROUTES.put(
+        "DELETE hold",
+        (api, isOwn) -> {
+          String[] hold = placedHold(api, isOwn);
+          return api.delete(
+              "/api/v1/agencies/" + agency(isOwn) + "/titles/" + hold[0] + "/holds/" + hold[1]);
+        });
+    ROUTES.put(
+        "POST hold-proxies",
+        (api, isOwn) -> {
+          String[] hold = placedHold(api, isOwn);
+          return api.post(
+              "/api/v1/agencies/"
+                  + agency(isOwn)
+                  + "/titles/"
+                  + hold[0]
+                  + "/holds/"
+                  + hold[1]
+                  + "/proxies",
+              "{\"cardNumber\":\"%s\",\"proxyCardNumber\":\"%s\"}"
+                  .formatted(hold[2], freshPatron(isOwn)));
+        });
+    ROUTES.put(
+        "POST item-arrival",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/items/" + item(isOwn) + "/arrival",
+                "{\"agencyId\":\"%s\",\"branchId\":\"north\"}".formatted(agency(isOwn))));
+    ROUTES.put(
+        "GET patron-holds", (api, isOwn) -> api.get("/api/v1/patrons/" + patron(isOwn) + "/holds"));
+    ROUTES.put(
+        "GET patron-notices",
+        (api, isOwn) -> api.get("/api/v1/patrons/" + patron(isOwn) + "/notices"));
+  }
+
+  /** The patron token's own card (or the other agency's patron); for other callers a fresh one. */
+  static String holder(Api api, boolean isOwn) {
+    return api == callers.get("patron") ? patron(isOwn) : freshPatron(isOwn);
+  }
+
+  /** A fresh title of the agency with one copy. */
+  static String title(boolean isOwn) {
+    String barcode = item(isOwn);
+    return "T-" + barcode;
+  }
+
+  static String holdJson(String holdId, String card, String agencyId, String titleId) {
+    return "{\"holdId\":\"%s\",\"cardNumber\":\"%s\",\"agencyId\":\"%s\",\"titleId\":\"%s\",\"pickupBranchId\":\"main\"}"
+        .formatted(holdId, card, agencyId, titleId);
+  }
+
+  /** A hold placed by the agency's staff: title id, hold id and the holder's card. */
+  static String[] placedHold(Api caller, boolean isOwn) {
+    String titleId = title(isOwn);
+    String holdId = Api.unique("h");
+    String card = holder(caller, isOwn);
+    Answer placed =
+        operator.staff(agency(isOwn)).post("/api/v1/holds", holdJson(holdId, card, agency(isOwn), titleId));
+    assertEquals(201, placed.status(), placed.body().toString());
+    return new String[] {titleId, holdId, card};
   }
 
   private static Answer metrics(Api api) {

@@ -31,6 +31,8 @@ library.cassandra.contact-points = "127.0.0.1:%d"
 library.cassandra.keyspace = %s
 library.cassandra.create-schema = off
 library.pin-hash-iterations = 1000
+library.deadlines.interval = 200ms
+library.notices.log-file = "target/notices-test.log"
 library.security {
   bootstrap-operator-key = "%s"
   bootstrap-operator-key-file = ""

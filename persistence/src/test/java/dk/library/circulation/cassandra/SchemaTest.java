@@ -16,7 +16,10 @@ class SchemaTest {
     List<String> statements =
         Schema.statements(
             new Schema.Keyspaces("library", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
-    assertEquals(9, statements.size(), statements.toString());
+    assertEquals(11, statements.size(), statements.toString());
+    assertTrue(
+        statements.stream()
+            .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.deadlines ")));
     assertTrue(
         statements.stream().noneMatch(s -> s.contains("${")), "every placeholder is filled in");
     assertTrue(statements.stream().noneMatch(s -> s.contains("--")), "comments are not sent");
