@@ -268,6 +268,40 @@ public final class Title
       return active.isPresent() ? active : Optional.ofNullable(ended.get(holdId));
     }
 
+    /** The state after an event; the entity's event handler and the rule tests both use it. */
+    public State apply(Event event) {
+      if (event instanceof CopyAdded e) {
+        return copyAdded(e);
+      } else if (event instanceof HoldPlaced e) {
+        List<Hold> next = new ArrayList<>(holds);
+        next.add(e.hold());
+        return withHolds(next);
+      } else if (event instanceof CopyOffered e) {
+        return mapHold(e.holdId(), h -> h.offered(e.barcode()))
+            .mapCopy(e.barcode(), c -> c.heldFor(e.holdId()));
+      } else if (event instanceof OfferDeclined e) {
+        return mapHold(e.holdId(), Hold::backInQueue)
+            .mapCopy(e.barcode(), c -> c.heldFor(null).shelved(false));
+      } else if (event instanceof HoldInTransit e) {
+        return mapHold(e.holdId(), Hold::inTransit).mapCopy(e.barcode(), c -> c.shelved(false));
+      } else if (event instanceof HoldReady e) {
+        return ready(e);
+      } else if (event instanceof HoldEnded e) {
+        return holdEnded(e);
+      } else if (event instanceof ReleaseRequired e) {
+        return releaseRequired(e);
+      } else if (event instanceof CopyReleased e) {
+        return released(e);
+      } else if (event instanceof CopyShelved e) {
+        return mapCopy(e.barcode(), c -> c.shelved(e.onShelf()));
+      } else if (event instanceof ProxyAuthorised e) {
+        return mapHold(e.holdId(), h -> h.withProxy(e.proxyKey()));
+      } else if (event instanceof DispatchDelivered e) {
+        return delivered(e.dispatchId());
+      }
+      throw new IllegalArgumentException("unknown title event " + event);
+    }
+
     State copyAdded(CopyAdded e) {
       Map<String, Copy> next = new LinkedHashMap<>(copies);
       next.put(e.copy().barcode(), e.copy());
@@ -703,44 +737,7 @@ public final class Title
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(CopyAdded.class, State::copyAdded)
-        .onEvent(
-            HoldPlaced.class,
-            (state, e) -> {
-              List<Hold> next = new ArrayList<>(state.holds());
-              next.add(e.hold());
-              return state.withHolds(next);
-            })
-        .onEvent(
-            CopyOffered.class,
-            (state, e) ->
-                state
-                    .mapHold(e.holdId(), h -> h.offered(e.barcode()))
-                    .mapCopy(e.barcode(), c -> c.heldFor(e.holdId())))
-        .onEvent(
-            OfferDeclined.class,
-            (state, e) ->
-                state
-                    .mapHold(e.holdId(), Hold::backInQueue)
-                    .mapCopy(e.barcode(), c -> c.heldFor(null).shelved(false)))
-        .onEvent(
-            HoldInTransit.class,
-            (state, e) ->
-                state
-                    .mapHold(e.holdId(), Hold::inTransit)
-                    .mapCopy(e.barcode(), c -> c.shelved(false)))
-        .onEvent(HoldReady.class, State::ready)
-        .onEvent(HoldEnded.class, State::holdEnded)
-        .onEvent(ReleaseRequired.class, State::releaseRequired)
-        .onEvent(CopyReleased.class, State::released)
-        .onEvent(CopyShelved.class, (state, e) -> state.mapCopy(e.barcode(), c -> c.shelved(e.onShelf())))
-        .onEvent(
-            ProxyAuthorised.class,
-            (state, e) -> state.mapHold(e.holdId(), h -> h.withProxy(e.proxyKey())))
-        .onEvent(DispatchDelivered.class, (state, e) -> state.delivered(e.dispatchId()))
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
 
   @Override

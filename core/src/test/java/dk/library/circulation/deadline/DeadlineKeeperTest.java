@@ -1,0 +1,108 @@
+package dk.library.circulation.deadline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The keeper hands out what is due by the injected clock, at least once, and nothing early. */
+class DeadlineKeeperTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+  static final Instant NOW = Instant.parse("2026-11-22T09:00:00Z");
+
+  /** The index as a sorted set in memory; the Cassandra one is tested through the server. */
+  static final class MemoryIndex implements DeadlineIndex {
+    final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public CompletionStage<Done> schedule(Deadline deadline) {
+      deadlines.add(deadline);
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+
+    @Override
+    public CompletionStage<List<Deadline>> dueBy(Instant now, int limit) {
+      List<Deadline> due = new ArrayList<>();
+      deadlines.stream()
+          .filter(d -> !d.due().isAfter(now))
+          .sorted(Comparator.comparing(Deadline::due))
+          .limit(limit)
+          .forEach(due::add);
+      return CompletableFuture.completedFuture(due);
+    }
+
+    @Override
+    public CompletionStage<Done> remove(Deadline deadline) {
+      deadlines.remove(deadline);
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+  }
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void R26_dueDeadlinesWakeTheirTargetsAndLaterOnesWait() {
+    MemoryIndex index = new MemoryIndex();
+    index.schedule(new DeadlineIndex.Deadline("Title/a", NOW.minusSeconds(60)));
+    index.schedule(new DeadlineIndex.Deadline("Title/b", NOW));
+    index.schedule(new DeadlineIndex.Deadline("Title/c", NOW.plus(Duration.ofDays(7))));
+    ConcurrentLinkedQueue<String> woken = new ConcurrentLinkedQueue<>();
+    testKit.spawn(
+        DeadlineKeeper.behavior(
+            index,
+            (target, due) -> {
+              woken.add(target);
+              return CompletableFuture.completedFuture(Done.getInstance());
+            },
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofMillis(50)));
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertEquals(List.of("Title/a", "Title/b"), List.copyOf(woken));
+      assertEquals(1, index.deadlines.size());
+      return null;
+    });
+    assertTrue(index.deadlines.stream().allMatch(d -> d.target().equals("Title/c")));
+  }
+
+  @Test
+  void aTargetThatCannotBeWokenKeepsItsDeadlineAndIsTriedAgain() {
+    MemoryIndex index = new MemoryIndex();
+    index.schedule(new DeadlineIndex.Deadline("Title/x", NOW));
+    ConcurrentLinkedQueue<String> attempts = new ConcurrentLinkedQueue<>();
+    testKit.spawn(
+        DeadlineKeeper.behavior(
+            index,
+            (target, due) -> {
+              attempts.add(target);
+              return attempts.size() < 3
+                  ? CompletableFuture.failedFuture(new IllegalStateException("shard moving"))
+                  : CompletableFuture.completedFuture(Done.getInstance());
+            },
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofMillis(50)));
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertEquals(3, attempts.size());
+      assertTrue(index.deadlines.isEmpty());
+      return null;
+    });
+  }
+}

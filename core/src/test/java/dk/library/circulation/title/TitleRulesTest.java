@@ -1,0 +1,192 @@
+package dk.library.circulation.title;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dk.library.circulation.Decision;
+import dk.library.circulation.Rejection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The hold queue's rules as pure functions: state + command + clock -> events or a refusal. */
+class TitleRulesTest {
+
+  static final Instant NOW = Instant.parse("2026-11-22T09:00:00Z");
+  static final LocalDate TODAY = LocalDate.parse("2026-11-22");
+
+  static Title.State apply(Title.State state, Decision<Title.Event> decision) {
+    assertInstanceOf(Decision.Persist.class, decision, decision.toString());
+    Title.State s = state;
+    for (Title.Event e : ((Decision.Persist<Title.Event>) decision).events()) {
+      s = s.apply(e);
+    }
+    return s;
+  }
+
+  static Title.State withCopies(String... types) {
+    Title.State s = Title.State.empty();
+    int n = 0;
+    for (String type : types) {
+      s = apply(s, TitleRules.addCopy(s, new Title.AddCopy("A1", "T1", "Kongens Fald", "X" + (++n), type, null)));
+    }
+    return s;
+  }
+
+  static Title.PlaceHold place(String holdId, String patron, String pickup) {
+    return new Title.PlaceHold(
+        holdId, patron, "A1", "T1", pickup, null, null, Set.of("book"), false, 7, null);
+  }
+
+  static Title.State placed(Title.State s, String holdId, String patron) {
+    return apply(s, TitleRules.placeHold(s, place(holdId, patron, "main"), NOW));
+  }
+
+  static Rejection.Code refusal(Decision<?> decision) {
+    return ((Decision.Refuse<?>) decision).rejection().code();
+  }
+
+  @Test
+  void R25_holdsQueueInPlacementOrderAndShowTheirPosition() {
+    Title.State s = placed(placed(withCopies("book"), "h1", "P1"), "h2", "P2");
+    assertEquals(1, s.view(s.hold("h1").orElseThrow()).position());
+    assertEquals(2, s.view(s.hold("h2").orElseThrow()).position());
+    assertInstanceOf(Decision.Unchanged.class, TitleRules.placeHold(s, place("h1", "P1", "main"), NOW));
+    assertEquals(
+        Rejection.Code.HOLD_ALREADY_PLACED,
+        refusal(TitleRules.placeHold(s, place("h3", "P1", "main"), NOW)));
+  }
+
+  @Test
+  void R25_aTitleTheAgencyDoesNotHoldIsRefused() {
+    assertEquals(
+        Rejection.Code.TITLE_NOT_HELD,
+        refusal(TitleRules.placeHold(Title.State.empty(), place("h1", "P1", "main"), NOW)));
+  }
+
+  @Test
+  void R23_onlyMaterialThePolicyLetsBeReservedCanBeReserved() {
+    Title.State reference = withCopies("reference");
+    assertEquals(
+        Rejection.Code.NOT_RESERVABLE,
+        refusal(TitleRules.placeHold(reference, place("h1", "P1", "main"), NOW)));
+    Title.State mixed = withCopies("reference", "book");
+    assertInstanceOf(
+        Decision.Persist.class, TitleRules.placeHold(mixed, place("h1", "P1", "main"), NOW));
+  }
+
+  @Test
+  void R26_theFirstWaitingHoldIsOfferedTheFreeCopyOneOfferAtATime() {
+    Title.State s = placed(placed(withCopies("book", "book"), "h1", "P1"), "h2", "P2");
+    Title.CopyOffered first = TitleRules.nextOffer(s, TODAY).orElseThrow();
+    assertEquals("h1", first.holdId());
+    s = apply(s, Decision.persist(first));
+    assertTrue(TitleRules.nextOffer(s, TODAY).isEmpty(), "one offer under way at a time");
+    s = apply(s, TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", NOW.plus(Duration.ofDays(7))), "tok"));
+    Title.CopyOffered second = TitleRules.nextOffer(s, TODAY).orElseThrow();
+    assertEquals("h2", second.holdId());
+    assertEquals("X2", second.barcode(), "a copy is never offered to two holds");
+  }
+
+  @Test
+  void R26_aReadyHoldHasAPickupNumberADeadlineAndANoticeForItsPatron() {
+    Title.State s = placed(withCopies("book"), "h1", "P1");
+    s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
+    Instant deadline = NOW.plus(Duration.ofDays(7));
+    Decision<Title.Event> ready =
+        TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", deadline), "tok");
+    Title.HoldReady event =
+        (Title.HoldReady) ((Decision.Persist<Title.Event>) ready).events().get(0);
+    assertEquals(1, event.pickupNumber());
+    assertEquals(deadline, event.pickupDeadline());
+    assertEquals("P1", event.notice().patronKey());
+    assertEquals("hold-ready", event.notice().templateKey());
+    assertEquals("1", event.notice().data().get("pickupNumber"));
+  }
+
+  @Test
+  void R26_aCopyNotCollectedByTheDeadlineExpiresAndIsReleasedToTheNextInLine() {
+    Title.State s = placed(placed(withCopies("book"), "h1", "P1"), "h2", "P2");
+    s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
+    Instant deadline = NOW.plus(Duration.ofDays(7));
+    s = apply(s, TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", deadline), "tok"));
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        TitleRules.lapsedAndExpired(s, deadline.minusSeconds(1), TODAY.plusDays(6)));
+    Decision<Title.Event> expired = TitleRules.lapsedAndExpired(s, deadline, TODAY.plusDays(7));
+    Title.HoldEnded ended =
+        (Title.HoldEnded) ((Decision.Persist<Title.Event>) expired).events().get(0);
+    assertEquals(Hold.Outcome.EXPIRED, ended.outcome());
+    assertEquals("X1", ended.releaseCopy());
+    assertEquals(
+        List.of("hold-expired", "ended"),
+        ended.dispatches().stream().map(d -> d.dispatchId().substring(3)).toList());
+  }
+
+  @Test
+  void R27_aCopyHeldAtAnotherBranchTravelsAndIsReadyOnArrivalAtThePickupBranch() {
+    Title.State s = withCopies("book");
+    s = apply(s, TitleRules.placeHold(s, place("h1", "P1", "north"), NOW));
+    s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
+    s = apply(s, TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", null), "tok"));
+    assertEquals(Hold.Status.IN_TRANSIT, s.hold("h1").orElseThrow().status());
+    assertInstanceOf(
+        Decision.Unchanged.class, TitleRules.arrive(s, "h1", "X1", "main", NOW, "tok"));
+    s = apply(s, TitleRules.arrive(s, "h1", "X1", "north", NOW.plus(Duration.ofDays(7)), "tok"));
+    assertEquals(Hold.Status.READY, s.hold("h1").orElseThrow().status());
+  }
+
+  @Test
+  void R28_theHolderTheirProxyOrTheNoticesBearerMayCollect_neverAProxyForNoProxyMaterial() {
+    Title.State s = placed(withCopies("book"), "h1", "P1");
+    s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
+    s = apply(s, TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", NOW), "secret"));
+    assertNull(TitleRules.collectRefusal(s, "h1", "P1", null, false));
+    assertEquals(
+        Rejection.Code.NOT_AUTHORISED_TO_COLLECT,
+        TitleRules.collectRefusal(s, "h1", "P2", null, false).code());
+    assertNull(TitleRules.collectRefusal(s, "h1", "P2", "secret", false));
+    assertEquals(
+        Rejection.Code.NOT_AUTHORISED_TO_COLLECT,
+        TitleRules.collectRefusal(s, "h1", "P2", "wrong", false).code());
+    s = apply(s, TitleRules.authoriseProxy(s, "h1", "P1", "P3"));
+    assertNull(TitleRules.collectRefusal(s, "h1", "P3", null, false));
+    assertEquals(
+        Rejection.Code.NOT_AUTHORISED_TO_COLLECT,
+        TitleRules.collectRefusal(s, "h1", "P3", null, true).code());
+    assertNull(TitleRules.collectRefusal(s, "h1", "P1", null, true), "the holder always may");
+  }
+
+  @Test
+  void R18_aTitleIsReservedByOthersWhileAnotherPatronWaitsForACopy() {
+    Title.State s = placed(withCopies("book"), "h1", "P1");
+    assertTrue(TitleRules.reservedByOthers(s, "P2", "X1"));
+    assertTrue(!TitleRules.reservedByOthers(s, "P1", "X1"), "one's own hold does not count");
+  }
+
+  @Test
+  void aHoldNotFilledByItsNotInterestedAfterDateEnds() {
+    Title.State s = withCopies("book");
+    s =
+        apply(
+            s,
+            TitleRules.placeHold(
+                s,
+                new Title.PlaceHold(
+                    "h1", "P1", "A1", "T1", "main", TODAY.plusDays(2), null, Set.of("book"), false, 7, null),
+                NOW));
+    s = s.mapCopy("X1", c -> c.shelved(false));
+    assertInstanceOf(Decision.Unchanged.class, TitleRules.lapsedAndExpired(s, NOW, TODAY.plusDays(2)));
+    Title.HoldEnded ended =
+        (Title.HoldEnded)
+            ((Decision.Persist<Title.Event>) TitleRules.lapsedAndExpired(s, NOW, TODAY.plusDays(3)))
+                .events()
+                .get(0);
+    assertEquals(Hold.Outcome.NOT_INTERESTED_ANY_MORE, ended.outcome());
+  }
+}
