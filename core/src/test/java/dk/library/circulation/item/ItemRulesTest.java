@@ -130,4 +130,43 @@ class ItemRulesTest {
     ItemDetails rareBook = new ItemDetails("X3", "T3", "Rare", "A1", "book", null, true);
     assertEquals(Code.NOT_FOR_HOME_LOAN, ItemRules.homeLoanRefusal(rareBook, policy).code());
   }
+
+  static Item.HoldForHold offer(String holdId, String patron) {
+    return new Item.HoldForHold(holdId, "A1~T1", patron, "main", null);
+  }
+
+  static Item.State held(Item.State s, Decision<Item.Event> d) {
+    return s.held(((Item.CopyHeld) ((Decision.Persist<Item.Event>) d).events().get(0)).heldFor());
+  }
+
+  @Test
+  void R26_aCopyOnTheShelfIsHeldForOneHoldOnly() {
+    Item.State s = held(shelved(), ItemRules.holdFor(shelved(), offer("h1", "P1")));
+    assertEquals("h1", s.heldFor().holdId());
+    assertInstanceOf(Decision.Unchanged.class, ItemRules.holdFor(s, offer("h2", "P2")));
+    assertEquals("h1", s.heldFor().holdId(), "a second hold never takes a held copy");
+    Item.State onLoan = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P9"), NOW));
+    assertInstanceOf(Decision.Unchanged.class, ItemRules.holdFor(onLoan, offer("h1", "P1")));
+    assertEquals(null, onLoan.heldFor(), "a copy on loan is not held");
+  }
+
+  @Test
+  void R28_aHeldCopyIsLentOnlyToItsHolderOrACollectorTheTitleVouchedFor() {
+    Item.State s = held(shelved(), ItemRules.holdFor(shelved(), offer("h1", "P1")));
+    assertEquals(
+        Code.ITEM_HELD_FOR_ANOTHER_PATRON, refusal(ItemRules.lend(s, "X1", lend("t1", "P2"), NOW)));
+    Item.Lend proxy = new Item.Lend("t2", "P2", "A1", "B1", null, "h1", null);
+    Item.State collected = lent(s, ItemRules.lend(s, "X1", proxy, NOW));
+    assertEquals(null, collected.heldFor(), "collected: the copy is no longer held");
+    Item.State byHolder = lent(s, ItemRules.lend(s, "X1", lend("t3", "P1"), NOW));
+    assertEquals("P1", byHolder.loan().cardNumber());
+  }
+
+  @Test
+  void R26_aReleasedCopyIsFreeAgain_aReleaseForAnotherHoldChangesNothing() {
+    Item.State s = held(shelved(), ItemRules.holdFor(shelved(), offer("h1", "P1")));
+    assertInstanceOf(Decision.Unchanged.class, ItemRules.release(s, "h2"));
+    Decision<Item.Event> release = ItemRules.release(s, "h1");
+    assertInstanceOf(Item.CopyFreed.class, ((Decision.Persist<Item.Event>) release).events().get(0));
+  }
 }

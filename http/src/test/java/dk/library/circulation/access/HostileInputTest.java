@@ -195,7 +195,31 @@ class HostileInputTest {
             "PUT",
             "/api/v1/patrons/" + card + "/suspension",
             "staff",
-            Map.of("until", "2026-12-01", "reason", "House rules")));
+            Map.of("until", "2026-12-01", "reason", "House rules")),
+        new Route(
+            "/api/v1/holds",
+            "staff",
+            Map.of(
+                "holdId",
+                "h1",
+                "cardNumber",
+                card,
+                "agencyId",
+                agency,
+                "titleId",
+                "T-" + barcode,
+                "pickupBranchId",
+                "main",
+                "notInterestedAfter",
+                "2027-01-31")),
+        new Route(
+            "/api/v1/agencies/" + agency + "/titles/T-" + barcode + "/holds/h1/proxies",
+            "staff",
+            Map.of("cardNumber", card, "proxyCardNumber", card)),
+        new Route(
+            "/api/v1/items/" + barcode + "/arrival",
+            "staff",
+            Map.of("agencyId", agency, "branchId", "main")));
   }
 
   static Answer send(Route route, String body) {
