@@ -54,7 +54,13 @@ public record Rejection(Code code, String message) implements CborSerializable {
     HOLD_NOT_READY,
     RESERVATION_LIMIT_REACHED,
     ITEM_HELD_FOR_ANOTHER_PATRON,
-    NOT_AUTHORISED_TO_COLLECT
+    NOT_AUTHORISED_TO_COLLECT,
+    TITLE_HELD_LOCALLY,
+    NOT_FOR_INTERLIBRARY_LOAN,
+    INTERLIBRARY_REQUEST_EXISTS,
+    INTERLIBRARY_REQUEST_NOT_FOUND,
+    INTERLIBRARY_STATUS_NOT_ALLOWED,
+    NOT_THE_CURRENT_LENDER
   }
 
   public static Rejection of(Code code, String message) {

@@ -16,6 +16,7 @@ import dk.library.circulation.card.CardRules;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.DeadlineKeeper;
+import dk.library.circulation.ill.InterlibraryRequest;
 import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.title.Title;
 import dk.library.circulation.item.Item;
@@ -44,6 +45,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -80,11 +82,18 @@ public final class CirculationDesk {
   private final ClusterSharding sharding;
   private final Settings settings;
   private final HoldDesk holds;
+  private final InterlibraryDesk interlibrary;
 
   private CirculationDesk(ClusterSharding sharding, Settings settings) {
     this.sharding = sharding;
     this.settings = settings;
     this.holds = new HoldDesk(this);
+    this.interlibrary = new InterlibraryDesk(this);
+  }
+
+  /** Interlibrary requests (R29). */
+  public InterlibraryDesk interlibrary() {
+    return interlibrary;
   }
 
   /** Holds, pickup and proxies (R25-R28). */
@@ -132,6 +141,12 @@ public final class CirculationDesk {
                     desk.holds.copies(),
                     desk.holds::deliver,
                     settings.deadlines())));
+    sharding.init(
+        Entity.of(
+            InterlibraryRequest.ENTITY_TYPE_KEY,
+            ctx ->
+                InterlibraryRequest.create(
+                    ctx.getEntityId(), settings.clock(), desk.holds::deliver)));
     DeadlineKeeper.start(
         system,
         settings.deadlines(),
@@ -593,6 +608,13 @@ public final class CirculationDesk {
       return done(item.rejection());
     }
     Item.Status status = item.status();
+    Item.HeldCopy held = status.heldFor();
+    if (held != null && request.agencyId().equals(held.pickupAgencyId())) {
+      // R29: an interlibrary copy is lent at the borrowing branch on the lender's terms.
+      return whenOk(
+          policy(status.item().agencyId()),
+          lender -> checkHeldThenApprove(request, lender.policy(), status, held));
+    }
     if (!status.item().agencyId().equals(request.agencyId())) {
       return done(
           Rejection.of(
@@ -606,11 +628,15 @@ public final class CirculationDesk {
     if (status.loan() != null && !status.loan().checkoutId().equals(request.checkoutId())) {
       return done(Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
     }
+    return checkHeldThenApprove(request, policy, status, status.heldFor());
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> checkHeldThenApprove(
+      CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
     Rejection notLendable = ItemRules.homeLoanRefusal(status.item(), policy);
     if (notLendable != null) {
       return done(notLendable);
     }
-    Item.HeldCopy held = status.heldFor();
     if (held == null || held.patronKey().equals(request.cardNumber())) {
       return approve(request, policy, status, held);
     }
@@ -642,8 +668,8 @@ public final class CirculationDesk {
                 return lend(request, held)
                     .thenApply(
                         result -> {
-                          if (held != null && result instanceof Result.Ok<CheckoutReceipt>) {
-                            holds.collected(held, request.barcode());
+                          if (held != null && result instanceof Result.Ok<CheckoutReceipt> ok) {
+                            holds.collected(held, request.barcode(), ok.value().dueDate());
                           }
                           return result;
                         });
@@ -752,7 +778,8 @@ public final class CirculationDesk {
             receipt.barcode(),
             receipt.checkoutId(),
             receipt.returnedAt(),
-            Title.entityId(receipt.agencyId(), receipt.titleId()))
+            titleOf(receipt),
+            receipt.holdId())
         .thenApply(
             confirmed -> {
               itemRef(receipt.barcode()).tell(new Item.ReturnSettled(receipt.checkoutId()));
@@ -769,7 +796,8 @@ public final class CirculationDesk {
       String barcode,
       String checkoutId,
       Instant returnedAt,
-      String titleEntityId) {
+      String titleEntityId,
+      String holdId) {
     return ask(
             patronRef(cardNumber),
             (ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r))
@@ -778,7 +806,19 @@ public final class CirculationDesk {
                 ask(
                     sharding.entityRefFor(Title.ENTITY_TYPE_KEY, titleEntityId),
                     (ActorRef<Title.Reply> r) -> new Title.CopyMoved(barcode, true, null, r)))
+        .thenCompose(
+            moved ->
+                InterlibraryDesk.isInterlibrary(holdId)
+                    ? interlibrary.returned(holdId)
+                    : CompletableFuture.completedFuture(Done.getInstance()))
         .thenApply(reply -> null);
+  }
+
+  /** The owner's title: an interlibrary copy returned at the borrowing agency is still the lender's. */
+  private static String titleOf(ReturnReceipt receipt) {
+    return Title.entityId(
+        receipt.ownerAgencyId() != null ? receipt.ownerAgencyId() : receipt.agencyId(),
+        receipt.titleId());
   }
 
   // Renewal
@@ -1028,6 +1068,10 @@ public final class CirculationDesk {
 
   EntityRef<Title.Command> titleRef(String agencyId, String titleId) {
     return titleRef(Title.entityId(agencyId, titleId));
+  }
+
+  EntityRef<InterlibraryRequest.Command> requestRef(String requestId) {
+    return sharding.entityRefFor(InterlibraryRequest.ENTITY_TYPE_KEY, requestId);
   }
 
   EntityRef<Title.Command> titleRef(String titleEntityId) {

@@ -5,6 +5,7 @@ import static dk.library.circulation.desk.CirculationDesk.whenOk;
 
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
+import dk.library.circulation.ill.InterlibraryRequest;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.patron.Loan;
@@ -187,7 +188,7 @@ public final class HoldDesk {
    * R27: staff receive a copy at a branch; a copy in transit to its pickup branch becomes ready
    * for pickup and its patron is notified (R26). The answer is the hold, if the copy is held.
    */
-  public CompletionStage<Result<Optional<HoldView>>> arrive(
+  public CompletionStage<Result<Arrival>> arrive(
       String barcode, String agencyId, String branchId) {
     return whenOk(
         desk.branch(agencyId, branchId),
@@ -199,14 +200,27 @@ public final class HoldDesk {
                       if (reply instanceof Item.Rejected rejected) {
                         return done(rejected.rejection());
                       }
-                      Item.HeldCopy held = ((Item.StatusReply) reply).status().heldFor();
+                      Item.Status item = ((Item.StatusReply) reply).status();
+                      Item.HeldCopy held = item.heldFor();
+                      String owner = item.item().agencyId();
                       if (held == null) {
-                        return CompletableFuture.completedFuture(Result.ok(Optional.empty()));
+                        return CompletableFuture.completedFuture(
+                            Result.ok(new Arrival(barcode, owner, null, null)));
+                      }
+                      if (InterlibraryDesk.isInterlibrary(held.holdId())) {
+                        return desk.interlibrary()
+                            .received(held.holdId(), branchId)
+                            .thenApply(
+                                view ->
+                                    view.map(
+                                        v -> new Arrival(barcode, owner, null, v.anonymous())));
                       }
                       return titleAsk(
                               held.titleEntityId(),
                               r -> new Title.CopyArrived(held.holdId(), barcode, branchId, r))
-                          .thenApply(view -> view.map(v -> Optional.of(anonymous(v))));
+                          .thenApply(
+                              view ->
+                                  view.map(v -> new Arrival(barcode, owner, anonymous(v), null)));
                     }));
   }
 
@@ -250,7 +264,11 @@ public final class HoldDesk {
    * The held copy was lent to its holder or proxy: the hold is collected. If this word is lost, the
    * title learns it when it tries to release the copy at the pickup deadline.
    */
-  void collected(Item.HeldCopy held, String barcode) {
+  void collected(Item.HeldCopy held, String barcode, java.time.LocalDate dueDate) {
+    if (InterlibraryDesk.isInterlibrary(held.holdId())) {
+      desk.interlibrary().lent(held.holdId(), held.patronKey(), dueDate);
+      return;
+    }
     desk.<Title.Command, Title.Reply>ask(
         desk.titleRef(held.titleEntityId()),
         r -> new Title.CopyMoved(barcode, false, held.holdId(), r));
@@ -309,7 +327,7 @@ public final class HoldDesk {
           String pickupBranchId) {
         return desk.<Item.Command, Item.Reply>ask(
                 desk.itemRef(barcode),
-                r -> new Item.HoldForHold(holdId, titleEntityId, patronKey, pickupBranchId, r))
+                r -> new Item.HoldForHold(holdId, titleEntityId, patronKey, pickupBranchId, null, r))
             .thenApply(
                 reply ->
                     reply instanceof Item.HoldAnswer answer && answer.held()
@@ -340,8 +358,16 @@ public final class HoldDesk {
     return delivered.thenApply(reply -> Done.getInstance());
   }
 
-  /** Wakes the entity a deadline names (only titles have deadlines so far). */
+  /** Wakes the entity a deadline names: a title (pickup deadlines) or an interlibrary request. */
   CompletionStage<Done> wake(String target, Instant due) {
+    String request = InterlibraryRequest.deadlineTarget("");
+    if (target.startsWith(request)) {
+      return desk.interlibrary()
+          .requestAsk(
+              target.substring(request.length()),
+              r -> new InterlibraryRequest.DeadlineReached(r))
+          .thenApply(reply -> Done.getInstance());
+    }
     String prefix = Title.deadlineTarget("");
     if (!target.startsWith(prefix)) {
       return CompletableFuture.completedFuture(Done.getInstance());

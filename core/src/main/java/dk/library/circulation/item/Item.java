@@ -46,7 +46,8 @@ public final class Item
         String barcode,
         String checkoutId,
         Instant returnedAt,
-        String titleEntityId);
+        String titleEntityId,
+        String holdId);
   }
 
   // Commands
@@ -88,6 +89,7 @@ public final class Item
       String titleEntityId,
       String patronKey,
       String pickupBranchId,
+      String pickupAgencyId,
       ActorRef<Reply> replyTo)
       implements Command {}
 
@@ -146,9 +148,17 @@ public final class Item
       String location)
       implements CborSerializable {}
 
-  /** The hold a copy is kept for (R26-R28): only its patron, or their proxy, may borrow it. */
+  /**
+   * The hold a copy is kept for (R26-R28): only its patron, or their proxy, may borrow it. {@code
+   * pickupAgencyId}: for an interlibrary loan (R29) the borrowing agency, where the copy is
+   * received, lent and returned; null for the owner's own holds.
+   */
   public record HeldCopy(
-      String holdId, String titleEntityId, String patronKey, String pickupBranchId)
+      String holdId,
+      String titleEntityId,
+      String patronKey,
+      String pickupBranchId,
+      String pickupAgencyId)
       implements CborSerializable {}
 
   // Events
@@ -157,9 +167,17 @@ public final class Item
 
   public record ItemRegistered(ItemDetails details, String branchId) implements Event {}
 
-  /** {@code holdId}: the hold the copy was kept for and is now collected under, if any. */
+  /**
+   * {@code holdId}: the hold the copy was kept for and is now collected under, if any; {@code
+   * agencyId}: where it was lent (null in events written before it was recorded: the owner).
+   */
   public record Lent(
-      String checkoutId, String cardNumber, String branchId, Instant lentAt, String holdId)
+      String checkoutId,
+      String cardNumber,
+      String branchId,
+      Instant lentAt,
+      String holdId,
+      String agencyId)
       implements Event {}
 
   public record CopyHeld(HeldCopy heldFor) implements Event {}
@@ -243,7 +261,8 @@ public final class Item
     State lent(Lent e) {
       return new State(
           details,
-          new CurrentLoan(e.checkoutId(), e.cardNumber(), e.branchId(), e.lentAt()),
+          new CurrentLoan(
+              e.checkoutId(), e.cardNumber(), e.branchId(), e.lentAt(), e.agencyId(), e.holdId()),
           cancelledCheckouts,
           lastReturn,
           unsettledReturns,
@@ -272,7 +291,8 @@ public final class Item
     State returned(ReturnReceipt receipt) {
       List<UnsettledReturn> next = new ArrayList<>(unsettledReturns);
       next.add(
-          new UnsettledReturn(receipt.checkoutId(), receipt.cardNumber(), receipt.returnedAt()));
+          new UnsettledReturn(
+              receipt.checkoutId(), receipt.cardNumber(), receipt.returnedAt(), receipt.holdId()));
       return new State(
           details,
           null,
@@ -460,7 +480,8 @@ public final class Item
               barcode,
               u.checkoutId(),
               u.returnedAt(),
-              Title.entityId(state.details().agencyId(), state.details().titleId())),
+              Title.entityId(state.details().agencyId(), state.details().titleId()),
+              u.holdId()),
           (done, failure) ->
               failure == null
                   ? new ReturnSettled(u.checkoutId())

@@ -52,7 +52,7 @@ public final class ItemRules {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(barcode));
     }
-    if (!state.details().agencyId().equals(cmd.agencyId())) {
+    if (!state.details().agencyId().equals(cmd.agencyId()) && !pickedUpAt(state, cmd.agencyId())) {
       return new Decision.Refuse<>(notOwnedBy(state, cmd.agencyId()));
     }
     if (state.loan() != null) {
@@ -79,7 +79,8 @@ public final class ItemRules {
             cmd.cardNumber(),
             cmd.branchId(),
             now,
-            held != null ? held.holdId() : null);
+            held != null ? held.holdId() : null,
+            cmd.agencyId());
     if (cmd.damageNote() == null) {
       return Decision.persist(lent);
     }
@@ -138,7 +139,11 @@ public final class ItemRules {
     return Decision.persist(
         new Item.CopyHeld(
             new Item.HeldCopy(
-                cmd.holdId(), cmd.titleEntityId(), cmd.patronKey(), cmd.pickupBranchId())));
+                cmd.holdId(),
+                cmd.titleEntityId(),
+                cmd.patronKey(),
+                cmd.pickupBranchId(),
+                cmd.pickupAgencyId())));
   }
 
   /** A hold ended without collecting the copy: it is free again. Any other hold: no change. */
@@ -153,12 +158,17 @@ public final class ItemRules {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(barcode));
     }
-    if (!state.details().agencyId().equals(cmd.agencyId())) {
+    if (!state.details().agencyId().equals(cmd.agencyId()) && !pickedUpAt(state, cmd.agencyId())) {
       return new Decision.Refuse<>(notOwnedBy(state, cmd.agencyId()));
     }
     return cmd.branchId().equals(state.location())
         ? Decision.unchanged()
         : Decision.persist(new Item.ItemArrived(cmd.branchId()));
+  }
+
+  /** R29: a copy held for an interlibrary loan is received and lent at the borrowing agency. */
+  private static boolean pickedUpAt(Item.State state, String agencyId) {
+    return state.heldFor() != null && agencyId.equals(state.heldFor().pickupAgencyId());
   }
 
   public static Decision<Item.Event> settleLend(Item.State state, String checkoutId) {
@@ -184,7 +194,8 @@ public final class ItemRules {
     if (state.lastReturn() != null && state.lastReturn().returnId().equals(cmd.returnId())) {
       return Decision.unchanged();
     }
-    if (!state.details().agencyId().equals(cmd.agencyId())) {
+    boolean lentThere = state.loan() != null && cmd.agencyId().equals(state.loan().agencyId());
+    if (!state.details().agencyId().equals(cmd.agencyId()) && !lentThere) {
       return new Decision.Refuse<>(notOwnedBy(state, cmd.agencyId()));
     }
     if (state.loan() == null) {
@@ -202,7 +213,9 @@ public final class ItemRules {
                 state.loan().checkoutId(),
                 cmd.agencyId(),
                 cmd.branchId(),
-                now)));
+                now,
+                state.loan().holdId(),
+                state.details().agencyId())));
   }
 
   public static Decision<Item.Event> confirmNotice(Item.State state, String checkoutId) {

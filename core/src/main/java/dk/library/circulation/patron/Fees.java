@@ -15,7 +15,9 @@ public final class Fees {
     OVERDUE,
     MANUAL,
     /** R31: a lost or damaged copy: replacement, licence and administration. */
-    LOST_OR_DAMAGED
+    LOST_OR_DAMAGED,
+    /** R29: the lending agency's charge for an interlibrary loan. */
+    INTERLIBRARY_LOAN
   }
 
   /** One charge in whole Danish kroner; {@code barcode} is set for a loan's overdue fee. */

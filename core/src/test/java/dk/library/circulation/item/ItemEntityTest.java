@@ -38,7 +38,7 @@ class ItemEntityTest {
             Item.create(
                 "X1",
                 CLOCK,
-                (card, barcode, checkoutId, at, title) -> {
+                (card, barcode, checkoutId, at, title, hold) -> {
                   noticesSent.add(card + ":" + checkoutId);
                   return patronAnswers
                       ? CompletableFuture.completedFuture(null)

@@ -132,7 +132,7 @@ class ItemRulesTest {
   }
 
   static Item.HoldForHold offer(String holdId, String patron) {
-    return new Item.HoldForHold(holdId, "A1~T1", patron, "main", null);
+    return new Item.HoldForHold(holdId, "A1~T1", patron, "main", null, null);
   }
 
   static Item.State held(Item.State s, Decision<Item.Event> d) {

@@ -67,6 +67,7 @@ public final class CirculationRoutes extends ApiDirectives {
   private final AccessRoutes accessRoutes;
   private final StaffRoutes staffRoutes;
   private final HoldRoutes holdRoutes;
+  private final InterlibraryRoutes interlibraryRoutes;
 
   public CirculationRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
     super(access, metrics);
@@ -74,6 +75,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.accessRoutes = new AccessRoutes(desk, access, metrics);
     this.staffRoutes = new StaffRoutes(desk, access, metrics);
     this.holdRoutes = new HoldRoutes(desk, access, metrics);
+    this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
   }
 
   public Route routes() {
@@ -128,7 +130,8 @@ public final class CirculationRoutes extends ApiDirectives {
         postBody(call, "patron-status", CHECK_PATRON_PIN, this::patronStatusWithPin),
         accessRoutes.routes(call),
         staffRoutes.routes(call),
-        holdRoutes.routes(call));
+        holdRoutes.routes(call),
+        interlibraryRoutes.routes(call));
   }
 
   private Route postBody(Call call, String name, Operation operation, BodyHandler handler) {

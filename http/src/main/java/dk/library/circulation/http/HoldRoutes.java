@@ -19,7 +19,6 @@ import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronRules;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -327,16 +326,7 @@ final class HoldRoutes extends ApiDirectives {
         call,
         "RECEIVE_ITEM",
         "item " + barcode + " at " + agencyId + "/" + branchId,
-        answer(
-            holds
-                .arrive(barcode, agencyId, branchId)
-                .thenApply(
-                    r ->
-                        r.map(
-                            hold ->
-                                hold.<Object>map(h -> Map.of("barcode", barcode, "hold", h))
-                                    .orElse(Map.of("barcode", barcode)))),
-            StatusCodes.OK));
+        answer(holds.arrive(barcode, agencyId, branchId), StatusCodes.OK));
   }
 
   // A patron's holds and notices

@@ -50,7 +50,8 @@ public record Problem(
               LOAN_NOT_FOUND,
               CLIENT_NOT_FOUND,
               FEE_NOT_FOUND,
-              HOLD_NOT_FOUND ->
+              HOLD_NOT_FOUND,
+              INTERLIBRARY_REQUEST_NOT_FOUND ->
           StatusCodes.NOT_FOUND;
       case AGENCY_ALREADY_EXISTS,
               PATRON_ALREADY_REGISTERED,
@@ -63,7 +64,9 @@ public record Problem(
               CLIENT_REVOKED,
               CARD_IN_USE,
               HOLD_ALREADY_PLACED,
-              ITEM_HELD_FOR_ANOTHER_PATRON ->
+              ITEM_HELD_FOR_ANOTHER_PATRON,
+              INTERLIBRARY_REQUEST_EXISTS,
+              INTERLIBRARY_STATUS_NOT_ALLOWED ->
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED,
               RENEWAL_LIMIT_REACHED,
@@ -90,7 +93,10 @@ public record Problem(
               ITEM_LEVEL_HOLDS_NOT_ALLOWED,
               HOLD_NOT_READY,
               RESERVATION_LIMIT_REACHED,
-              NOT_AUTHORISED_TO_COLLECT ->
+              NOT_AUTHORISED_TO_COLLECT,
+              TITLE_HELD_LOCALLY,
+              NOT_FOR_INTERLIBRARY_LOAN,
+              NOT_THE_CURRENT_LENDER ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

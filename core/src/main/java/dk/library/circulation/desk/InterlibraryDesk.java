@@ -1,0 +1,435 @@
+package dk.library.circulation.desk;
+
+import static dk.library.circulation.desk.CirculationDesk.done;
+import static dk.library.circulation.desk.CirculationDesk.whenOk;
+
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Result;
+import dk.library.circulation.ill.InterlibraryRequest;
+import dk.library.circulation.ill.IsoStatus;
+import dk.library.circulation.ill.RequestView;
+import dk.library.circulation.item.Item;
+import dk.library.circulation.patron.Fees;
+import dk.library.circulation.patron.Patron;
+import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.title.Copy;
+import dk.library.circulation.title.Title;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Interlibrary requests across agencies (R29): the request walks the lenders' rota; each lender
+ * answers by its own policy; the copy it sends is held for the patron and collected, lent and
+ * returned at the borrowing branch like a hold. See docs/architecture.md, "Interlibrary requests".
+ */
+public final class InterlibraryDesk {
+
+  private final CirculationDesk desk;
+
+  InterlibraryDesk(CirculationDesk desk) {
+    this.desk = desk;
+  }
+
+  /**
+   * The patron must be able to reserve (R2, no block); the borrowing agency must lack the title
+   * (the lenders, other agencies each named once, are checked at the API);
+   * the request then goes to the first lender that holds it, lenders that do not being passed over.
+   */
+  public CompletionStage<Result<RequestView>> request(InterlibraryRequestForm form) {
+    return desk.withPatronKey(
+        form.cardNumber(),
+        key ->
+            whenOk(
+                desk.branch(form.borrowingAgencyId(), form.pickupBranchId()),
+                agency ->
+                    whenOk(
+                        lendersExist(form.lenders()),
+                        lendersOk ->
+                            whenOk(
+                                patronMayRequest(key),
+                                patron ->
+                                    whenOk(
+                                        notHeldLocally(form),
+                                        lacking ->
+                                            requestAsk(
+                                                    form.requestId(),
+                                                    r ->
+                                                        new InterlibraryRequest.Create(
+                                                            new InterlibraryRequest.Details(
+                                                                form.requestId(),
+                                                                key,
+                                                                form.borrowingAgencyId(),
+                                                                form.pickupBranchId(),
+                                                                form.titleId(),
+                                                                desk.settings().clock().instant()),
+                                                            form.lenders(),
+                                                            r))
+                                                .thenCompose(this::passOverLendersWithout)
+                                                .thenApply(InterlibraryDesk::anonymous))))));
+  }
+
+  private static Result<RequestView> anonymous(Result<RequestView> result) {
+    return result.map(RequestView::anonymous);
+  }
+
+  private CompletionStage<Result<Boolean>> lendersExist(List<String> lenders) {
+    CompletionStage<Result<Boolean>> all = CompletableFuture.completedFuture(Result.ok(true));
+    for (String lender : lenders) {
+      all = whenOk(all, ok -> desk.agency(lender).thenApply(a -> a.map(d -> true)));
+    }
+    return all;
+  }
+
+  /** R2 and blocks: the same conditions as for a hold. */
+  private CompletionStage<Result<Patron.Status>> patronMayRequest(String key) {
+    return desk.<Patron.Command, Patron.Reply>ask(desk.patronRef(key), Patron.GetStatus::new)
+                .thenApply(
+                    reply -> {
+                      if (!(reply instanceof Patron.StatusReply status)) {
+                        return Result.refused(((Patron.Rejected) reply).rejection());
+                      }
+                      Patron.Status s = status.status();
+                      if (!s.facts().identityVerified()) {
+                        return Result.refused(
+                            Rejection.of(
+                                Rejection.Code.IDENTITY_NOT_VERIFIED,
+                                "the patron registered by phone; staff must see ID before the"
+                                    + " patron can request material from other libraries"));
+                      }
+                      if (!s.blocks().isEmpty()) {
+                        return Result.refused(
+                            Rejection.of(
+                                Rejection.Code.valueOf(s.blocks().get(0).code()),
+                                s.blocks().get(0).detail()));
+                      }
+                      return Result.ok(s);
+                    });
+  }
+
+  private CompletionStage<Result<Boolean>> notHeldLocally(InterlibraryRequestForm form) {
+    return copiesAt(form.borrowingAgencyId(), form.titleId())
+        .thenApply(
+            copies ->
+                copies.isEmpty()
+                    ? Result.ok(true)
+                    : Result.refused(
+                        Rejection.of(
+                            Rejection.Code.TITLE_HELD_LOCALLY,
+                            "agency "
+                                + form.borrowingAgencyId()
+                                + " holds title "
+                                + form.titleId()
+                                + " itself; place a hold instead")));
+  }
+
+  private CompletionStage<List<Copy>> copiesAt(String agencyId, String titleId) {
+    return desk.<Title.Command, Title.Reply>ask(
+            desk.titleRef(agencyId, titleId), (ActorRef<Title.Reply> r) -> new Title.GetQueue(r))
+        .thenApply(reply -> ((Title.QueueReply) reply).copies());
+  }
+
+  /**
+   * A lender that holds no copy, or only material its policy keeps from interlibrary loan (R23),
+   * answers Unfilled at once; the request moves on until a lender may supply or none is left.
+   */
+  private CompletionStage<Result<RequestView>> passOverLendersWithout(Result<RequestView> result) {
+    if (!(result instanceof Result.Ok<RequestView> ok)
+        || ok.value().status() != IsoStatus.RequestReceived) {
+      return CompletableFuture.completedFuture(result);
+    }
+    RequestView request = ok.value();
+    String lender = request.lender();
+    return copiesAt(lender, request.titleId())
+        .thenCombine(
+            desk.policy(lender),
+            (copies, policy) -> {
+              if (copies.isEmpty()) {
+                return "agency " + lender + " does not hold the title";
+              }
+              AgencyPolicy p = ((Result.Ok<dk.library.circulation.policy.Policy.PolicyVersion>) policy).value().policy();
+              boolean lendable =
+                  copies.stream().anyMatch(c -> illAllowed(p, c.materialType()));
+              return lendable
+                  ? null
+                  : "agency " + lender + " does not lend this material to other libraries (R23)";
+            })
+        .thenCompose(
+            reason ->
+                reason == null
+                    ? CompletableFuture.completedFuture(result)
+                    : requestAsk(
+                            request.requestId(),
+                            r ->
+                                new InterlibraryRequest.Answer(
+                                    lender, IsoStatus.Unfilled, null, null, null, reason, r))
+                        .thenCompose(this::passOverLendersWithout));
+  }
+
+  private static boolean illAllowed(AgencyPolicy policy, String materialType) {
+    AgencyPolicy.MaterialRule rule = policy.material(materialType);
+    return rule != null && rule.interlibraryLoan() && rule.homeLoan();
+  }
+
+  /**
+   * The current lender answers. WillSupply names the copy: it must be the lender's, of the title,
+   * of material the lender lends to other libraries (R23), and on the shelf; it is then held for the
+   * patron, to be collected at the borrowing branch. The charge and the loan period are the
+   * lender's (R29).
+   */
+  public CompletionStage<Result<RequestView>> answer(
+      String requestId,
+      String lenderAgencyId,
+      IsoStatus status,
+      String barcode,
+      Integer chargeDkk,
+      String note) {
+    return answerAs(requestId, lenderAgencyId, status, barcode, chargeDkk, note)
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  private CompletionStage<Result<RequestView>> answerAs(
+      String requestId,
+      String lenderAgencyId,
+      IsoStatus status,
+      String barcode,
+      Integer chargeDkk,
+      String note) {
+    if (status != IsoStatus.WillSupply) {
+      return requestAsk(
+              requestId,
+              r -> new InterlibraryRequest.Answer(lenderAgencyId, status, null, null, null, note, r))
+          .thenCompose(this::passOverLendersWithout);
+    }
+    return whenOk(
+        view(requestId),
+        request ->
+            whenOk(
+                desk.policy(lenderAgencyId),
+                version ->
+                    desk.<Item.Command, Item.Reply>ask(desk.itemRef(barcode), Item.GetStatus::new)
+                        .thenCompose(
+                            reply -> {
+                              Rejection wrong =
+                                  copyRefusal(reply, request, lenderAgencyId, version.policy());
+                              if (wrong != null) {
+                                return done(wrong);
+                              }
+                              if (!lenderAgencyId.equals(request.lender())) {
+                                return requestAsk(
+                                    requestId,
+                                    r ->
+                                        new InterlibraryRequest.Answer(
+                                            lenderAgencyId, status, barcode, chargeDkk, null, note, r));
+                              }
+                              return holdCopyFor(request, barcode, lenderAgencyId)
+                                  .thenCompose(
+                                      held ->
+                                          held != null
+                                              ? done(held)
+                                              : requestAsk(
+                                                  requestId,
+                                                  r ->
+                                                      new InterlibraryRequest.Answer(
+                                                          lenderAgencyId,
+                                                          status,
+                                                          barcode,
+                                                          chargeDkk,
+                                                          version.policy().loanPeriodFor(
+                                                              ((Item.StatusReply) reply)
+                                                                  .status()
+                                                                  .item()
+                                                                  .materialType(),
+                                                              ((Item.StatusReply) reply)
+                                                                  .status()
+                                                                  .item()
+                                                                  .loanPeriodDays()),
+                                                          note,
+                                                          r)));
+                            })));
+  }
+
+  private static Rejection copyRefusal(
+      Item.Reply reply, RequestView request, String lenderAgencyId, AgencyPolicy policy) {
+    if (!(reply instanceof Item.StatusReply status)) {
+      return ((Item.Rejected) reply).rejection();
+    }
+    Item.Status item = status.status();
+    if (!item.item().agencyId().equals(lenderAgencyId)
+        || !item.item().titleId().equals(request.titleId())) {
+      return Rejection.of(
+          Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY,
+          "item "
+              + item.item().barcode()
+              + " is not a copy of title "
+              + request.titleId()
+              + " at agency "
+              + lenderAgencyId);
+    }
+    if (!illAllowed(policy, item.item().materialType()) || item.item().notForHomeLoan()) {
+      return Rejection.of(
+          Rejection.Code.NOT_FOR_INTERLIBRARY_LOAN,
+          "agency "
+              + lenderAgencyId
+              + " does not lend "
+              + item.item().materialType()
+              + " material to other libraries (R23); answer Unfilled");
+    }
+    return null;
+  }
+
+  /** Null when the copy now waits for the patron; else why it cannot. */
+  private CompletionStage<Rejection> holdCopyFor(
+      RequestView request, String barcode, String lenderAgencyId) {
+    return desk.<Item.Command, Item.Reply>ask(
+            desk.itemRef(barcode),
+            r ->
+                new Item.HoldForHold(
+                    InterlibraryRequest.holdId(request.requestId()),
+                    Title.entityId(lenderAgencyId, request.titleId()),
+                    request.patronKey(),
+                    request.pickupBranchId(),
+                    request.borrowingAgencyId(),
+                    r))
+        .thenApply(
+            reply ->
+                reply instanceof Item.HoldAnswer answer && answer.held()
+                    ? null
+                    : Rejection.of(
+                        Rejection.Code.ITEM_ON_LOAN,
+                        "item " + barcode + " is on loan or held for another patron"));
+  }
+
+  /** The lender recalls the copy (Recalled); the patron is told to bring it back. */
+  public CompletionStage<Result<RequestView>> recall(String requestId, String lenderAgencyId) {
+    return whenOk(
+        view(requestId),
+        request ->
+            lenderAgencyId.equals(request.lender())
+                ? advance(requestId, IsoStatus.Recalled, lenderAgencyId, null)
+                : done(
+                    Rejection.of(
+                        Rejection.Code.NOT_THE_CURRENT_LENDER,
+                        "request " + requestId + " is with agency " + request.lender())))
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /** The borrower cancels before the loan; a copy already held for it is freed for the lender. */
+  public CompletionStage<Result<RequestView>> cancel(String requestId, String agencyId) {
+    return whenOk(
+        view(requestId),
+        request ->
+            whenOk(
+                advance(requestId, IsoStatus.Cancelled, agencyId, null),
+                cancelled ->
+                    request.barcode() == null
+                        ? CompletableFuture.completedFuture(Result.ok(cancelled))
+                        : desk.<Item.Command, Item.Reply>ask(
+                                desk.itemRef(request.barcode()),
+                                r ->
+                                    new Item.ReleaseHold(
+                                        InterlibraryRequest.holdId(requestId), r))
+                            .thenApply(released -> Result.ok(cancelled))))
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /** The request as both libraries see it. */
+  public CompletionStage<Result<RequestView>> read(String requestId) {
+    return view(requestId).thenApply(InterlibraryDesk::anonymous);
+  }
+
+  private CompletionStage<Result<RequestView>> view(String requestId) {
+    return requestAsk(requestId, InterlibraryRequest.Get::new);
+  }
+
+  // Used by the hold and checkout paths
+
+  /** The copy reached the pickup branch: the patron is told to collect it. */
+  CompletionStage<Result<RequestView>> received(String holdId, String branchId) {
+    return requestAsk(requestIdOf(holdId), r -> new InterlibraryRequest.ReceivedAt(branchId, r));
+  }
+
+  /**
+   * The patron collected the copy: Loaned, with the due date's deadline indexed first (Overdue),
+   * and the lender's charge posted to the patron's fees.
+   */
+  CompletionStage<Result<RequestView>> lent(String holdId, String patronKey, LocalDate dueDate) {
+    String requestId = requestIdOf(holdId);
+    Instant dueAt = dueDate.plusDays(1).atStartOfDay(desk.settings().zone()).toInstant();
+    return desk.settings()
+        .deadlines()
+        .schedule(
+            new dk.library.circulation.deadline.DeadlineIndex.Deadline(
+                InterlibraryRequest.deadlineTarget(requestId), dueAt))
+        .thenCompose(
+            indexed ->
+                requestAsk(
+                    requestId,
+                    r ->
+                        new InterlibraryRequest.Advance(
+                            IsoStatus.Loaned, null, null, dueAt, r)))
+        .thenCompose(
+            loaned -> {
+              if (!(loaned instanceof Result.Ok<RequestView> ok) || ok.value().chargeDkk() <= 0) {
+                return CompletableFuture.completedFuture(loaned);
+              }
+              RequestView request = ok.value();
+              return desk.policy(request.borrowingAgencyId())
+                  .thenCompose(
+                      policy ->
+                          desk.<Patron.Command, Patron.Reply>ask(
+                              desk.patronRef(patronKey),
+                              r ->
+                                  new Patron.ChargeFee(
+                                      holdId,
+                                      Fees.Kind.INTERLIBRARY_LOAN,
+                                      request.chargeDkk(),
+                                      "interlibrary loan from " + request.lender(),
+                                      request.barcode(),
+                                      policy instanceof Result.Ok<dk.library.circulation.policy.Policy.PolicyVersion> v
+                                          ? v.value().policy().feeBlockThresholdDkk()
+                                          : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK,
+                                      r)))
+                  .thenApply(charged -> loaned);
+            });
+  }
+
+  /** The copy came back: LoanCompleted. Repeated until it completes (the item's return notice). */
+  CompletionStage<Done> returned(String holdId) {
+    return requestAsk(
+            requestIdOf(holdId),
+            r -> new InterlibraryRequest.Advance(IsoStatus.LoanCompleted, null, null, null, r))
+        .thenApply(result -> Done.getInstance());
+  }
+
+  static boolean isInterlibrary(String holdId) {
+    return holdId != null && holdId.startsWith(InterlibraryRequest.holdId(""));
+  }
+
+  private static String requestIdOf(String holdId) {
+    return holdId.substring(InterlibraryRequest.holdId("").length());
+  }
+
+  private CompletionStage<Result<RequestView>> advance(
+      String requestId, IsoStatus status, String agencyId, String note) {
+    return requestAsk(
+        requestId, r -> new InterlibraryRequest.Advance(status, agencyId, note, null, r));
+  }
+
+  CompletionStage<Result<RequestView>> requestAsk(
+      String requestId,
+      Function<ActorRef<InterlibraryRequest.Reply>, InterlibraryRequest.Command> command) {
+    return desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
+            desk.requestRef(requestId), command::apply)
+        .thenApply(
+            reply ->
+                reply instanceof InterlibraryRequest.ViewReply view
+                    ? Result.ok(view.request())
+                    : Result.refused(((InterlibraryRequest.Rejected) reply).rejection()));
+  }
+}

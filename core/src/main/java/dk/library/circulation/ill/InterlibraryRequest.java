@@ -1,0 +1,348 @@
+package dk.library.circulation.ill;
+
+import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Decision;
+import dk.library.circulation.Replies;
+import dk.library.circulation.ill.RequestView.StatusChange;
+import dk.library.circulation.title.Dispatch;
+import dk.library.circulation.title.Title;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One interlibrary request (R29), from the patron's request to the copy's return: the single
+ * writer of its ISO 18626 status. Rules are in {@link InterlibraryRules}; notices to the patron are
+ * persisted with the status that causes them and handed over until the patron has them.
+ */
+public final class InterlibraryRequest
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        InterlibraryRequest.Command, InterlibraryRequest.Event, InterlibraryRequest.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "InterlibraryRequest");
+
+  /** The hold id under which the lender's copy is kept for the request. */
+  public static String holdId(String requestId) {
+    return "ill-" + requestId;
+  }
+
+  public static String deadlineTarget(String requestId) {
+    return ENTITY_TYPE_KEY.name() + "/" + requestId;
+  }
+
+  /** Who asked for what, to be collected where. */
+  public record Details(
+      String requestId,
+      String patronKey,
+      String borrowingAgencyId,
+      String pickupBranchId,
+      String titleId,
+      Instant requestedAt)
+      implements CborSerializable {}
+
+  // Commands
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record Create(Details details, List<String> lenders, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The current lender's answer: ExpectToSupply, WillSupply or Unfilled. */
+  public record Answer(
+      String lenderAgencyId,
+      IsoStatus status,
+      String barcode,
+      Integer chargeDkk,
+      Integer loanPeriodDays,
+      String note,
+      ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The loan's course (Loaned with its due time, Recalled, LoanCompleted) or a cancellation. */
+  public record Advance(
+      IsoStatus status, String agencyId, String note, Instant dueAt, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record ReceivedAt(String branchId, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Get(ActorRef<Reply> replyTo) implements Command {}
+
+  /** The loan's due time may have passed (Overdue). */
+  public record DeadlineReached(ActorRef<Reply> replyTo) implements Command {}
+
+  record Delivered(String dispatchId) implements Command {}
+
+  record DeliveryFailed(String dispatchId) implements Command {}
+
+  record Resume() implements Command {}
+
+  // Replies
+
+  public sealed interface Reply extends CborSerializable {}
+
+  public record ViewReply(RequestView request) implements Reply {}
+
+  public record Rejected(dk.library.circulation.Rejection rejection) implements Reply {}
+
+  // Events
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Created(Details details, List<String> lenders) implements Event {}
+
+  /** {@code barcode}, {@code chargeDkk}, {@code loanPeriodDays}: a lender's WillSupply terms. */
+  public record StatusChanged(
+      StatusChange change,
+      String barcode,
+      Integer chargeDkk,
+      Integer loanPeriodDays,
+      List<Dispatch> notices,
+      Instant dueAt)
+      implements Event {
+
+    static StatusChanged of(
+        StatusChange change,
+        String barcode,
+        Integer chargeDkk,
+        Integer loanPeriodDays,
+        List<Dispatch> notices) {
+      return new StatusChanged(change, barcode, chargeDkk, loanPeriodDays, notices, null);
+    }
+  }
+
+  public record PassedOn(int lenderIndex) implements Event {}
+
+  public record ReceivedAtPickup(String branchId, Instant at, Dispatch notice) implements Event {}
+
+  public record DispatchDelivered(String dispatchId) implements Event {}
+
+  // State
+
+  public record State(
+      Details details,
+      List<String> lenders,
+      int lenderIndex,
+      IsoStatus status,
+      String barcode,
+      int chargeDkk,
+      Integer loanPeriodDays,
+      boolean atPickup,
+      Instant dueAt,
+      List<StatusChange> history,
+      List<Dispatch> outbox)
+      implements CborSerializable {
+
+    public static State empty() {
+      return new State(null, List.of(), 0, null, null, 0, null, false, null, List.of(), List.of());
+    }
+
+    public String lender() {
+      return lenders.isEmpty() ? null : lenders.get(lenderIndex);
+    }
+
+    public RequestView view() {
+      return new RequestView(
+          details.requestId(),
+          details.patronKey(),
+          status,
+          details.borrowingAgencyId(),
+          details.pickupBranchId(),
+          details.titleId(),
+          lender(),
+          lenders,
+          barcode,
+          chargeDkk,
+          loanPeriodDays,
+          atPickup,
+          history);
+    }
+
+    public State apply(Event event) {
+      if (event instanceof Created e) {
+        return new State(
+            e.details(), List.copyOf(e.lenders()), 0, null, null, 0, null, false, null, history, outbox);
+      } else if (event instanceof StatusChanged e) {
+        List<StatusChange> nextHistory = new ArrayList<>(history);
+        nextHistory.add(e.change());
+        List<Dispatch> nextOutbox = new ArrayList<>(outbox);
+        nextOutbox.addAll(e.notices());
+        return new State(
+            details,
+            lenders,
+            lenderIndex,
+            e.change().status(),
+            e.barcode() != null ? e.barcode() : barcode,
+            e.chargeDkk() != null ? e.chargeDkk() : chargeDkk,
+            e.loanPeriodDays() != null ? e.loanPeriodDays() : loanPeriodDays,
+            atPickup,
+            e.dueAt() != null ? e.dueAt() : dueAt,
+            List.copyOf(nextHistory),
+            List.copyOf(nextOutbox));
+      } else if (event instanceof PassedOn e) {
+        return new State(
+            details, lenders, e.lenderIndex(), status, barcode, chargeDkk, loanPeriodDays, atPickup,
+            dueAt, history, outbox);
+      } else if (event instanceof ReceivedAtPickup e) {
+        List<Dispatch> nextOutbox = new ArrayList<>(outbox);
+        nextOutbox.add(e.notice());
+        return new State(
+            details, lenders, lenderIndex, status, barcode, chargeDkk, loanPeriodDays, true, dueAt,
+            history, List.copyOf(nextOutbox));
+      } else if (event instanceof DispatchDelivered e) {
+        return new State(
+            details, lenders, lenderIndex, status, barcode, chargeDkk, loanPeriodDays, atPickup,
+            dueAt, history,
+            outbox.stream().filter(d -> !d.dispatchId().equals(e.dispatchId())).toList());
+      }
+      throw new IllegalArgumentException("unknown request event " + event);
+    }
+  }
+
+  private static final Duration RETRY = Duration.ofSeconds(5);
+
+  private final String requestId;
+  private final ActorContext<Command> context;
+  private final Clock clock;
+  private final Title.Patrons patrons;
+  private final Set<String> delivering = new HashSet<>();
+
+  private InterlibraryRequest(
+      String requestId, ActorContext<Command> context, Clock clock, Title.Patrons patrons) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), requestId));
+    this.requestId = requestId;
+    this.context = context;
+    this.clock = clock;
+    this.patrons = patrons;
+  }
+
+  public static Behavior<Command> create(String requestId, Clock clock, Title.Patrons patrons) {
+    return Behaviors.setup(ctx -> new InterlibraryRequest(requestId, ctx, clock, patrons));
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(
+            Create.class,
+            (state, cmd) ->
+                decide(InterlibraryRules.create(state, cmd, clock.instant()), cmd.replyTo()))
+        .onCommand(
+            Answer.class,
+            (state, cmd) ->
+                decide(InterlibraryRules.answer(state, cmd, clock.instant()), cmd.replyTo()))
+        .onCommand(
+            Advance.class,
+            (state, cmd) ->
+                decide(InterlibraryRules.advance(state, cmd, clock.instant()), cmd.replyTo()))
+        .onCommand(
+            ReceivedAt.class,
+            (state, cmd) ->
+                decide(
+                    InterlibraryRules.arrived(state, cmd.branchId(), clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            Get.class,
+            (state, cmd) ->
+                state.details() == null
+                    ? Replies.decide(
+                        Effect(),
+                        InterlibraryRules.notFound(requestId),
+                        cmd.replyTo(),
+                        s -> new ViewReply(s.view()),
+                        Rejected::new)
+                    : Effect().reply(cmd.replyTo(), new ViewReply(state.view())))
+        .onCommand(DeadlineReached.class, this::onDeadline)
+        .onCommand(
+            Delivered.class,
+            (state, cmd) -> {
+              delivering.remove(cmd.dispatchId());
+              boolean pending =
+                  state.outbox().stream().anyMatch(d -> d.dispatchId().equals(cmd.dispatchId()));
+              return pending
+                  ? Effect().persist(new DispatchDelivered(cmd.dispatchId())).thenNoReply()
+                  : Effect().none().thenNoReply();
+            })
+        .onCommand(
+            DeliveryFailed.class,
+            (state, cmd) -> {
+              delivering.remove(cmd.dispatchId());
+              context.scheduleOnce(RETRY, context.getSelf(), new Resume());
+              return Effect().none().thenNoReply();
+            })
+        .onCommand(Resume.class, (state, cmd) -> Effect().none().thenRun(this::deliver).thenNoReply())
+        .build();
+  }
+
+  /** Overdue once the due time has passed while the copy is still on loan. */
+  private ReplyEffect<Event, State> onDeadline(State state, DeadlineReached cmd) {
+    boolean overdue =
+        state.status() == IsoStatus.Loaned
+            && state.dueAt() != null
+            && !clock.instant().isBefore(state.dueAt());
+    Decision<Event> decision =
+        overdue
+            ? InterlibraryRules.advance(
+                state,
+                new Advance(IsoStatus.Overdue, state.details().borrowingAgencyId(), null, null, null),
+                clock.instant())
+            : Decision.unchanged();
+    return decide(decision, cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> decide(Decision<Event> decision, ActorRef<Reply> replyTo) {
+    if (decision instanceof Decision.Persist<Event> persist) {
+      return Effect()
+          .persist(persist.events())
+          .thenRun(this::deliver)
+          .thenReply(replyTo, s -> new ViewReply(s.view()));
+    }
+    return Replies.decide(Effect(), decision, replyTo, s -> new ViewReply(s.view()), Rejected::new);
+  }
+
+  /** Hands each pending notice to the patron once; failures are retried. */
+  private void deliver(State state) {
+    for (Dispatch dispatch : state.outbox()) {
+      if (delivering.add(dispatch.dispatchId())) {
+        context.pipeToSelf(
+            patrons.deliver(dispatch),
+            (done, failure) ->
+                failure == null
+                    ? new Delivered(dispatch.dispatchId())
+                    : new DeliveryFailed(dispatch.dispatchId()));
+      }
+    }
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::deliver).build();
+  }
+}

@@ -1,0 +1,22 @@
+package dk.library.circulation.ill;
+
+/**
+ * The status values of ISO 18626 (interlibrary loan transactions), spelled as the standard spells
+ * them so partners' systems read them unchanged.
+ */
+public enum IsoStatus {
+  RequestReceived,
+  ExpectToSupply,
+  WillSupply,
+  Loaned,
+  Overdue,
+  Recalled,
+  Unfilled,
+  LoanCompleted,
+  Cancelled;
+
+  /** No further change once a request has ended. */
+  public boolean ended() {
+    return this == Unfilled || this == LoanCompleted || this == Cancelled;
+  }
+}
