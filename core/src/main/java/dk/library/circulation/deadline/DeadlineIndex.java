@@ -7,9 +7,9 @@ import org.apache.pekko.Done;
 
 /**
  * Durable deadlines: which entity must be woken when. An entity writes a deadline here before it
- * persists the event that makes the deadline real, so a deadline is never missing from the index;
- * a deadline left behind by a command that then failed only wakes the entity once for nothing.
- * The {@link DeadlineKeeper} works the index.
+ * persists the event that makes the deadline real, so a deadline is never missing from the index; a
+ * deadline left behind by a command that then failed only wakes the entity once for nothing. The
+ * {@link DeadlineKeeper} works the index.
  */
 public interface DeadlineIndex {
 

@@ -17,11 +17,10 @@ import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.DeadlineKeeper;
 import dk.library.circulation.ill.InterlibraryRequest;
-import dk.library.circulation.notice.NoticeSender;
-import dk.library.circulation.title.Title;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.item.ReturnReceipt;
+import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.patron.CheckoutOutcome;
 import dk.library.circulation.patron.CheckoutReceipt;
 import dk.library.circulation.patron.Fees;
@@ -31,6 +30,7 @@ import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
+import dk.library.circulation.title.Title;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -814,7 +814,9 @@ public final class CirculationDesk {
         .thenApply(reply -> null);
   }
 
-  /** The owner's title: an interlibrary copy returned at the borrowing agency is still the lender's. */
+  /**
+   * The owner's title: an interlibrary copy returned at the borrowing agency is still the lender's.
+   */
   private static String titleOf(ReturnReceipt receipt) {
     return Title.entityId(
         receipt.ownerAgencyId() != null ? receipt.ownerAgencyId() : receipt.agencyId(),

@@ -11,7 +11,6 @@ import dk.library.circulation.notice.Notice;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.policy.AgencyPolicy;
-import dk.library.circulation.policy.Policy;
 import dk.library.circulation.title.Dispatch;
 import dk.library.circulation.title.HoldView;
 import dk.library.circulation.title.Title;
@@ -94,11 +93,14 @@ public final class HoldDesk {
 
   private static Set<String> reservableTypes(AgencyPolicy policy) {
     Set<String> types = new HashSet<>();
-    policy.materialTypes().forEach((type, rule) -> {
-      if (rule.reservable()) {
-        types.add(type);
-      }
-    });
+    policy
+        .materialTypes()
+        .forEach(
+            (type, rule) -> {
+              if (rule.reservable()) {
+                types.add(type);
+              }
+            });
     return types;
   }
 
@@ -112,14 +114,14 @@ public final class HoldDesk {
     if (cardNumber == null) {
       return whenOk(
           titleAsk(titleEntityId, r -> new Title.CancelHold(holdId, null, r)),
-          view -> releaseCount(view.patronKey(), holdId).thenApply(r -> Result.ok(anonymous(view))));
+          view ->
+              releaseCount(view.patronKey(), holdId).thenApply(r -> Result.ok(anonymous(view))));
     }
     return desk.withPatronKey(
         cardNumber,
         key ->
             titleAsk(titleEntityId, r -> new Title.CancelHold(holdId, key, r))
-                .thenCompose(
-                    cancelled -> releaseCount(key, holdId).thenApply(r -> cancelled))
+                .thenCompose(cancelled -> releaseCount(key, holdId).thenApply(r -> cancelled))
                 .thenApply(HoldDesk::anonymous));
   }
 
@@ -139,7 +141,8 @@ public final class HoldDesk {
     return whenOk(
         desk.patronStatus(cardNumber),
         patron -> {
-          CompletableFuture<List<HoldView>> all = CompletableFuture.completedFuture(new ArrayList<>());
+          CompletableFuture<List<HoldView>> all =
+              CompletableFuture.completedFuture(new ArrayList<>());
           for (Map.Entry<String, String> hold : patron.holds().entrySet()) {
             all =
                 all.thenCombine(
@@ -156,7 +159,9 @@ public final class HoldDesk {
         });
   }
 
-  /** The queue of a title at an agency, in placement order, and what the title knows of its copies. */
+  /**
+   * The queue of a title at an agency, in placement order, and what the title knows of its copies.
+   */
   public CompletionStage<Result<Title.QueueReply>> queue(String agencyId, String titleId) {
     return desk.<Title.Command, Title.Reply>ask(
             desk.titleRef(agencyId, titleId), (ActorRef<Title.Reply> r) -> new Title.GetQueue(r))
@@ -185,11 +190,10 @@ public final class HoldDesk {
   }
 
   /**
-   * R27: staff receive a copy at a branch; a copy in transit to its pickup branch becomes ready
-   * for pickup and its patron is notified (R26). The answer is the hold, if the copy is held.
+   * R27: staff receive a copy at a branch; a copy in transit to its pickup branch becomes ready for
+   * pickup and its patron is notified (R26). The answer is the hold, if the copy is held.
    */
-  public CompletionStage<Result<Arrival>> arrive(
-      String barcode, String agencyId, String branchId) {
+  public CompletionStage<Result<Arrival>> arrive(String barcode, String agencyId, String branchId) {
     return whenOk(
         desk.branch(agencyId, branchId),
         agency ->
@@ -255,8 +259,7 @@ public final class HoldDesk {
             reply ->
                 reply instanceof Title.Rejected rejected
                     ? Rejection.of(
-                        Rejection.Code.ITEM_HELD_FOR_ANOTHER_PATRON,
-                        rejected.rejection().message())
+                        Rejection.Code.ITEM_HELD_FOR_ANOTHER_PATRON, rejected.rejection().message())
                     : null);
   }
 
@@ -327,7 +330,8 @@ public final class HoldDesk {
           String pickupBranchId) {
         return desk.<Item.Command, Item.Reply>ask(
                 desk.itemRef(barcode),
-                r -> new Item.HoldForHold(holdId, titleEntityId, patronKey, pickupBranchId, null, r))
+                r ->
+                    new Item.HoldForHold(holdId, titleEntityId, patronKey, pickupBranchId, null, r))
             .thenApply(
                 reply ->
                     reply instanceof Item.HoldAnswer answer && answer.held()
@@ -337,7 +341,8 @@ public final class HoldDesk {
 
       @Override
       public CompletionStage<Boolean> release(String barcode, String holdId) {
-        return desk.<Item.Command, Item.Reply>ask(desk.itemRef(barcode), r -> new Item.ReleaseHold(holdId, r))
+        return desk.<Item.Command, Item.Reply>ask(
+                desk.itemRef(barcode), r -> new Item.ReleaseHold(holdId, r))
             .thenApply(reply -> reply instanceof Item.ReleaseAnswer answer && answer.onShelf());
       }
     };
@@ -364,8 +369,7 @@ public final class HoldDesk {
     if (target.startsWith(request)) {
       return desk.interlibrary()
           .requestAsk(
-              target.substring(request.length()),
-              r -> new InterlibraryRequest.DeadlineReached(r))
+              target.substring(request.length()), r -> new InterlibraryRequest.DeadlineReached(r))
           .thenApply(reply -> Done.getInstance());
     }
     String prefix = Title.deadlineTarget("");
@@ -379,7 +383,8 @@ public final class HoldDesk {
   }
 
   private CompletionStage<Result<HoldView>> titleAsk(
-      String titleEntityId, java.util.function.Function<ActorRef<Title.Reply>, Title.Command> command) {
+      String titleEntityId,
+      java.util.function.Function<ActorRef<Title.Reply>, Title.Command> command) {
     return desk.<Title.Command, Title.Reply>ask(desk.titleRef(titleEntityId), command::apply)
         .thenApply(
             reply ->

@@ -38,8 +38,8 @@ public final class InterlibraryDesk {
 
   /**
    * The patron must be able to reserve (R2, no block); the borrowing agency must lack the title
-   * (the lenders, other agencies each named once, are checked at the API);
-   * the request then goes to the first lender that holds it, lenders that do not being passed over.
+   * (the lenders, other agencies each named once, are checked at the API); the request then goes to
+   * the first lender that holds it, lenders that do not being passed over.
    */
   public CompletionStage<Result<RequestView>> request(InterlibraryRequestForm form) {
     return desk.withPatronKey(
@@ -89,27 +89,27 @@ public final class InterlibraryDesk {
   /** R2 and blocks: the same conditions as for a hold. */
   private CompletionStage<Result<Patron.Status>> patronMayRequest(String key) {
     return desk.<Patron.Command, Patron.Reply>ask(desk.patronRef(key), Patron.GetStatus::new)
-                .thenApply(
-                    reply -> {
-                      if (!(reply instanceof Patron.StatusReply status)) {
-                        return Result.refused(((Patron.Rejected) reply).rejection());
-                      }
-                      Patron.Status s = status.status();
-                      if (!s.facts().identityVerified()) {
-                        return Result.refused(
-                            Rejection.of(
-                                Rejection.Code.IDENTITY_NOT_VERIFIED,
-                                "the patron registered by phone; staff must see ID before the"
-                                    + " patron can request material from other libraries"));
-                      }
-                      if (!s.blocks().isEmpty()) {
-                        return Result.refused(
-                            Rejection.of(
-                                Rejection.Code.valueOf(s.blocks().get(0).code()),
-                                s.blocks().get(0).detail()));
-                      }
-                      return Result.ok(s);
-                    });
+        .thenApply(
+            reply -> {
+              if (!(reply instanceof Patron.StatusReply status)) {
+                return Result.refused(((Patron.Rejected) reply).rejection());
+              }
+              Patron.Status s = status.status();
+              if (!s.facts().identityVerified()) {
+                return Result.refused(
+                    Rejection.of(
+                        Rejection.Code.IDENTITY_NOT_VERIFIED,
+                        "the patron registered by phone; staff must see ID before the"
+                            + " patron can request material from other libraries"));
+              }
+              if (!s.blocks().isEmpty()) {
+                return Result.refused(
+                    Rejection.of(
+                        Rejection.Code.valueOf(s.blocks().get(0).code()),
+                        s.blocks().get(0).detail()));
+              }
+              return Result.ok(s);
+            });
   }
 
   private CompletionStage<Result<Boolean>> notHeldLocally(InterlibraryRequestForm form) {
@@ -152,9 +152,11 @@ public final class InterlibraryDesk {
               if (copies.isEmpty()) {
                 return "agency " + lender + " does not hold the title";
               }
-              AgencyPolicy p = ((Result.Ok<dk.library.circulation.policy.Policy.PolicyVersion>) policy).value().policy();
-              boolean lendable =
-                  copies.stream().anyMatch(c -> illAllowed(p, c.materialType()));
+              AgencyPolicy p =
+                  ((Result.Ok<dk.library.circulation.policy.Policy.PolicyVersion>) policy)
+                      .value()
+                      .policy();
+              boolean lendable = copies.stream().anyMatch(c -> illAllowed(p, c.materialType()));
               return lendable
                   ? null
                   : "agency " + lender + " does not lend this material to other libraries (R23)";
@@ -178,8 +180,8 @@ public final class InterlibraryDesk {
 
   /**
    * The current lender answers. WillSupply names the copy: it must be the lender's, of the title,
-   * of material the lender lends to other libraries (R23), and on the shelf; it is then held for the
-   * patron, to be collected at the borrowing branch. The charge and the loan period are the
+   * of material the lender lends to other libraries (R23), and on the shelf; it is then held for
+   * the patron, to be collected at the borrowing branch. The charge and the loan period are the
    * lender's (R29).
    */
   public CompletionStage<Result<RequestView>> answer(
@@ -203,7 +205,8 @@ public final class InterlibraryDesk {
     if (status != IsoStatus.WillSupply) {
       return requestAsk(
               requestId,
-              r -> new InterlibraryRequest.Answer(lenderAgencyId, status, null, null, null, note, r))
+              r ->
+                  new InterlibraryRequest.Answer(lenderAgencyId, status, null, null, null, note, r))
           .thenCompose(this::passOverLendersWithout);
     }
     return whenOk(
@@ -225,7 +228,13 @@ public final class InterlibraryDesk {
                                     requestId,
                                     r ->
                                         new InterlibraryRequest.Answer(
-                                            lenderAgencyId, status, barcode, chargeDkk, null, note, r));
+                                            lenderAgencyId,
+                                            status,
+                                            barcode,
+                                            chargeDkk,
+                                            null,
+                                            note,
+                                            r));
                               }
                               return holdCopyFor(request, barcode, lenderAgencyId)
                                   .thenCompose(
@@ -240,15 +249,17 @@ public final class InterlibraryDesk {
                                                           status,
                                                           barcode,
                                                           chargeDkk,
-                                                          version.policy().loanPeriodFor(
-                                                              ((Item.StatusReply) reply)
-                                                                  .status()
-                                                                  .item()
-                                                                  .materialType(),
-                                                              ((Item.StatusReply) reply)
-                                                                  .status()
-                                                                  .item()
-                                                                  .loanPeriodDays()),
+                                                          version
+                                                              .policy()
+                                                              .loanPeriodFor(
+                                                                  ((Item.StatusReply) reply)
+                                                                      .status()
+                                                                      .item()
+                                                                      .materialType(),
+                                                                  ((Item.StatusReply) reply)
+                                                                      .status()
+                                                                      .item()
+                                                                      .loanPeriodDays()),
                                                           note,
                                                           r)));
                             })));
@@ -308,39 +319,56 @@ public final class InterlibraryDesk {
   /** The lender recalls the copy (Recalled); the patron is told to bring it back. */
   public CompletionStage<Result<RequestView>> recall(String requestId, String lenderAgencyId) {
     return whenOk(
-        view(requestId),
-        request ->
-            lenderAgencyId.equals(request.lender())
-                ? advance(requestId, IsoStatus.Recalled, lenderAgencyId, null)
-                : done(
-                    Rejection.of(
-                        Rejection.Code.NOT_THE_CURRENT_LENDER,
-                        "request " + requestId + " is with agency " + request.lender())))
+            view(requestId),
+            request ->
+                lenderAgencyId.equals(request.lender())
+                    ? advance(requestId, IsoStatus.Recalled, lenderAgencyId, null)
+                    : done(
+                        Rejection.of(
+                            Rejection.Code.NOT_THE_CURRENT_LENDER,
+                            "request " + requestId + " is with agency " + request.lender())))
         .thenApply(InterlibraryDesk::anonymous);
   }
 
   /** The borrower cancels before the loan; a copy already held for it is freed for the lender. */
   public CompletionStage<Result<RequestView>> cancel(String requestId, String agencyId) {
     return whenOk(
-        view(requestId),
-        request ->
-            whenOk(
-                advance(requestId, IsoStatus.Cancelled, agencyId, null),
-                cancelled ->
-                    request.barcode() == null
-                        ? CompletableFuture.completedFuture(Result.ok(cancelled))
-                        : desk.<Item.Command, Item.Reply>ask(
-                                desk.itemRef(request.barcode()),
-                                r ->
-                                    new Item.ReleaseHold(
-                                        InterlibraryRequest.holdId(requestId), r))
-                            .thenApply(released -> Result.ok(cancelled))))
+            view(requestId),
+            request ->
+                whenOk(
+                    advance(requestId, IsoStatus.Cancelled, agencyId, null),
+                    cancelled ->
+                        request.barcode() == null
+                            ? CompletableFuture.completedFuture(Result.ok(cancelled))
+                            : desk.<Item.Command, Item.Reply>ask(
+                                    desk.itemRef(request.barcode()),
+                                    r ->
+                                        new Item.ReleaseHold(
+                                            InterlibraryRequest.holdId(requestId), r))
+                                .thenApply(released -> Result.ok(cancelled))))
         .thenApply(InterlibraryDesk::anonymous);
   }
 
   /** The request as both libraries see it. */
   public CompletionStage<Result<RequestView>> read(String requestId) {
     return view(requestId).thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /** The request, if it is the card's patron's; else as unknown. */
+  public CompletionStage<Result<RequestView>> readAsPatron(String requestId, String cardNumber) {
+    return desk.withPatronKey(
+        cardNumber,
+        key ->
+            view(requestId)
+                .thenApply(
+                    result ->
+                        result instanceof Result.Ok<RequestView> ok
+                                && key.equals(ok.value().patronKey())
+                            ? Result.ok(ok.value().anonymous())
+                            : Result.refused(
+                                Rejection.of(
+                                    Rejection.Code.INTERLIBRARY_REQUEST_NOT_FOUND,
+                                    "no interlibrary request " + requestId))));
   }
 
   private CompletionStage<Result<RequestView>> view(String requestId) {
@@ -370,9 +398,7 @@ public final class InterlibraryDesk {
             indexed ->
                 requestAsk(
                     requestId,
-                    r ->
-                        new InterlibraryRequest.Advance(
-                            IsoStatus.Loaned, null, null, dueAt, r)))
+                    r -> new InterlibraryRequest.Advance(IsoStatus.Loaned, null, null, dueAt, r)))
         .thenCompose(
             loaned -> {
               if (!(loaned instanceof Result.Ok<RequestView> ok) || ok.value().chargeDkk() <= 0) {
@@ -391,7 +417,12 @@ public final class InterlibraryDesk {
                                       request.chargeDkk(),
                                       "interlibrary loan from " + request.lender(),
                                       request.barcode(),
-                                      policy instanceof Result.Ok<dk.library.circulation.policy.Policy.PolicyVersion> v
+                                      policy
+                                              instanceof
+                                              Result.Ok<
+                                                          dk.library.circulation.policy.Policy
+                                                              .PolicyVersion>
+                                                      v
                                           ? v.value().policy().feeBlockThresholdDkk()
                                           : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK,
                                       r)))

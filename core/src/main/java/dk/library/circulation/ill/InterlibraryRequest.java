@@ -27,8 +27,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One interlibrary request (R29), from the patron's request to the copy's return: the single
- * writer of its ISO 18626 status. Rules are in {@link InterlibraryRules}; notices to the patron are
+ * One interlibrary request (R29), from the patron's request to the copy's return: the single writer
+ * of its ISO 18626 status. Rules are in {@link InterlibraryRules}; notices to the patron are
  * persisted with the status that causes them and handed over until the patron has them.
  */
 public final class InterlibraryRequest
@@ -177,7 +177,17 @@ public final class InterlibraryRequest
     public State apply(Event event) {
       if (event instanceof Created e) {
         return new State(
-            e.details(), List.copyOf(e.lenders()), 0, null, null, 0, null, false, null, history, outbox);
+            e.details(),
+            List.copyOf(e.lenders()),
+            0,
+            null,
+            null,
+            0,
+            null,
+            false,
+            null,
+            history,
+            outbox);
       } else if (event instanceof StatusChanged e) {
         List<StatusChange> nextHistory = new ArrayList<>(history);
         nextHistory.add(e.change());
@@ -197,18 +207,44 @@ public final class InterlibraryRequest
             List.copyOf(nextOutbox));
       } else if (event instanceof PassedOn e) {
         return new State(
-            details, lenders, e.lenderIndex(), status, barcode, chargeDkk, loanPeriodDays, atPickup,
-            dueAt, history, outbox);
+            details,
+            lenders,
+            e.lenderIndex(),
+            status,
+            barcode,
+            chargeDkk,
+            loanPeriodDays,
+            atPickup,
+            dueAt,
+            history,
+            outbox);
       } else if (event instanceof ReceivedAtPickup e) {
         List<Dispatch> nextOutbox = new ArrayList<>(outbox);
         nextOutbox.add(e.notice());
         return new State(
-            details, lenders, lenderIndex, status, barcode, chargeDkk, loanPeriodDays, true, dueAt,
-            history, List.copyOf(nextOutbox));
+            details,
+            lenders,
+            lenderIndex,
+            status,
+            barcode,
+            chargeDkk,
+            loanPeriodDays,
+            true,
+            dueAt,
+            history,
+            List.copyOf(nextOutbox));
       } else if (event instanceof DispatchDelivered e) {
         return new State(
-            details, lenders, lenderIndex, status, barcode, chargeDkk, loanPeriodDays, atPickup,
-            dueAt, history,
+            details,
+            lenders,
+            lenderIndex,
+            status,
+            barcode,
+            chargeDkk,
+            loanPeriodDays,
+            atPickup,
+            dueAt,
+            history,
             outbox.stream().filter(d -> !d.dispatchId().equals(e.dispatchId())).toList());
       }
       throw new IllegalArgumentException("unknown request event " + event);
@@ -292,7 +328,8 @@ public final class InterlibraryRequest
               context.scheduleOnce(RETRY, context.getSelf(), new Resume());
               return Effect().none().thenNoReply();
             })
-        .onCommand(Resume.class, (state, cmd) -> Effect().none().thenRun(this::deliver).thenNoReply())
+        .onCommand(
+            Resume.class, (state, cmd) -> Effect().none().thenRun(this::deliver).thenNoReply())
         .build();
   }
 
@@ -306,7 +343,8 @@ public final class InterlibraryRequest
         overdue
             ? InterlibraryRules.advance(
                 state,
-                new Advance(IsoStatus.Overdue, state.details().borrowingAgencyId(), null, null, null),
+                new Advance(
+                    IsoStatus.Overdue, state.details().borrowingAgencyId(), null, null, null),
                 clock.instant())
             : Decision.unchanged();
     return decide(decision, cmd.replyTo());

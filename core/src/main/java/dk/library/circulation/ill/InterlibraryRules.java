@@ -28,7 +28,11 @@ public final class InterlibraryRules {
   static final Map<IsoStatus, Set<IsoStatus>> NEXT =
       Map.of(
           IsoStatus.RequestReceived,
-              Set.of(IsoStatus.ExpectToSupply, IsoStatus.WillSupply, IsoStatus.Unfilled, IsoStatus.Cancelled),
+              Set.of(
+                  IsoStatus.ExpectToSupply,
+                  IsoStatus.WillSupply,
+                  IsoStatus.Unfilled,
+                  IsoStatus.Cancelled),
           IsoStatus.ExpectToSupply,
               Set.of(IsoStatus.WillSupply, IsoStatus.Unfilled, IsoStatus.Cancelled),
           IsoStatus.WillSupply, Set.of(IsoStatus.Loaned, IsoStatus.Cancelled),
@@ -69,7 +73,12 @@ public final class InterlibraryRules {
     if (!state.lender().equals(cmd.lenderAgencyId())) {
       return Decision.refuse(
           NOT_THE_CURRENT_LENDER,
-          "request " + state.details().requestId() + " is with agency " + state.lender() + ", not " + cmd.lenderAgencyId());
+          "request "
+              + state.details().requestId()
+              + " is with agency "
+              + state.lender()
+              + ", not "
+              + cmd.lenderAgencyId());
     }
     if (cmd.status() == IsoStatus.Unfilled) {
       return unfilled(state, cmd.note(), now);
@@ -88,7 +97,11 @@ public final class InterlibraryRules {
     List<InterlibraryRequest.Event> events = new ArrayList<>();
     events.add(
         InterlibraryRequest.StatusChanged.of(
-            new StatusChange(IsoStatus.Unfilled, state.lender(), now, reason), null, null, null, List.of()));
+            new StatusChange(IsoStatus.Unfilled, state.lender(), now, reason),
+            null,
+            null,
+            null,
+            List.of()));
     int next = state.lenderIndex() + 1;
     if (next < state.lenders().size()) {
       events.add(new InterlibraryRequest.PassedOn(next));
@@ -178,7 +191,12 @@ public final class InterlibraryRules {
     if (!NEXT.getOrDefault(state.status(), Set.of()).contains(next)) {
       return Decision.refuse(
           INTERLIBRARY_STATUS_NOT_ALLOWED,
-          "request " + state.details().requestId() + " is " + state.status() + "; it cannot become " + next);
+          "request "
+              + state.details().requestId()
+              + " is "
+              + state.status()
+              + "; it cannot become "
+              + next);
     }
     return null;
   }

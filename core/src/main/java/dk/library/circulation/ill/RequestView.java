@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * An interlibrary request as the borrowing and the lending library see it. {@code patronKey} never
- * leaves the core (it may be a keyed hash of a CPR number): the desk blanks it in every answer. {@code lender} is the
- * agency the request is with now; {@code atPickup} is true once the copy has been received at the
- * pickup branch.
+ * leaves the core (it may be a keyed hash of a CPR number): the desk blanks it in every answer.
+ * {@code lender} is the agency the request is with now; {@code atPickup} is true once the copy has
+ * been received at the pickup branch.
  */
 public record RequestView(
     String requestId,

@@ -248,14 +248,7 @@ public final class Item
 
     State registered(ItemDetails d) {
       return new State(
-          d,
-          loan,
-          cancelledCheckouts,
-          lastReturn,
-          unsettledReturns,
-          damage,
-          heldFor,
-          location);
+          d, loan, cancelledCheckouts, lastReturn, unsettledReturns, damage, heldFor, location);
     }
 
     State lent(Lent e) {
@@ -308,14 +301,7 @@ public final class Item
       List<UnsettledReturn> next =
           unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList();
       return new State(
-          details,
-          loan,
-          cancelledCheckouts,
-          lastReturn,
-          next,
-          damage,
-          heldFor,
-          location);
+          details, loan, cancelledCheckouts, lastReturn, next, damage, heldFor, location);
     }
 
     State damaged(DamageNote note) {
@@ -503,8 +489,7 @@ public final class Item
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(
-            ItemRegistered.class,
-            (state, e) -> state.registered(e.details()).arrived(e.branchId()))
+            ItemRegistered.class, (state, e) -> state.registered(e.details()).arrived(e.branchId()))
         .onEvent(CopyHeld.class, (state, e) -> state.held(e.heldFor()))
         .onEvent(CopyFreed.class, (state, e) -> state.freed())
         .onEvent(ItemArrived.class, (state, e) -> state.arrived(e.branchId()))

@@ -129,8 +129,8 @@ public final class ItemRules {
 
   /**
    * The title offers this copy to a hold. Only a registered copy on the shelf that is kept for no
-   * other hold takes it: this is what makes sure no copy is ever held for two holds. Offered
-   * again to the same hold, it answers the same.
+   * other hold takes it: this is what makes sure no copy is ever held for two holds. Offered again
+   * to the same hold, it answers the same.
    */
   public static Decision<Item.Event> holdFor(Item.State state, Item.HoldForHold cmd) {
     if (!state.registered() || state.loan() != null || state.heldFor() != null) {

@@ -6,7 +6,8 @@ import java.time.Instant;
 /**
  * R17, R22: the patron's proof that the item came back, and where. {@code holdId}: the hold (or
  * interlibrary request, R29) the loan was collected under, if any; {@code ownerAgencyId}: the
- * agency the copy belongs to (another than {@code agencyId} for an interlibrary loan: send it back).
+ * agency the copy belongs to (another than {@code agencyId} for an interlibrary loan: send it
+ * back).
  */
 public record ReturnReceipt(
     String returnId,

@@ -4,9 +4,9 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
-import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.notice.NoticeSender;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -436,7 +436,8 @@ public final class Patron
     /** Keeps every notice not yet sent and the last sent ones. */
     State withNotice(Notice notice) {
       List<Notice> next =
-          new ArrayList<>(notices.stream().filter(n -> !n.noticeId().equals(notice.noticeId())).toList());
+          new ArrayList<>(
+              notices.stream().filter(n -> !n.noticeId().equals(notice.noticeId())).toList());
       next.add(notice);
       long sent = next.stream().filter(n -> n.sentAt() != null).count();
       for (int i = 0; i < next.size() && sent > REMEMBERED_NOTICES; ) {
@@ -448,7 +449,15 @@ public final class Patron
         }
       }
       return new State(
-          profile, loans, pending, outcomes, ledger, suspension, pinGuard, holds, List.copyOf(next));
+          profile,
+          loans,
+          pending,
+          outcomes,
+          ledger,
+          suspension,
+          pinGuard,
+          holds,
+          List.copyOf(next));
     }
 
     Optional<Notice> notice(String noticeId) {
@@ -457,7 +466,15 @@ public final class Patron
 
     public static State empty() {
       return new State(
-          null, Map.of(), Map.of(), Map.of(), Fees.Ledger.empty(), null, PinGuard.open(), Map.of(), List.of());
+          null,
+          Map.of(),
+          Map.of(),
+          Map.of(),
+          Fees.Ledger.empty(),
+          null,
+          PinGuard.open(),
+          Map.of(),
+          List.of());
     }
 
     public boolean registered() {
@@ -514,7 +531,8 @@ public final class Patron
     State withPending(PendingCheckout p) {
       Map<String, PendingCheckout> next = new LinkedHashMap<>(pending);
       next.put(p.checkoutId(), p);
-      return new State(profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard, holds, notices);
+      return new State(
+          profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard, holds, notices);
     }
 
     State completed(String checkoutId) {
@@ -531,7 +549,9 @@ public final class Patron
           remember(checkoutId, CheckoutOutcome.lent(p.receipt(profile.cardNumber()))),
           ledger,
           suspension,
-          pinGuard, holds, notices);
+          pinGuard,
+          holds,
+          notices);
     }
 
     State abandoned(String checkoutId, Rejection reason) {
@@ -546,7 +566,9 @@ public final class Patron
           remember(checkoutId, CheckoutOutcome.refused(p.barcode(), reason)),
           ledger,
           suspension,
-          pinGuard, holds, notices);
+          pinGuard,
+          holds,
+          notices);
     }
 
     State renewed(String barcode, LocalDate dueDate) {
@@ -556,7 +578,8 @@ public final class Patron
       }
       Map<String, Loan> next = new LinkedHashMap<>(loans);
       next.put(barcode, loan.renewedUntil(dueDate));
-      return new State(profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
+      return new State(
+          profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
     }
 
     State loanEnded(String barcode, String checkoutId) {
@@ -565,11 +588,20 @@ public final class Patron
         return this;
       }
       return new State(
-          profile, without(loans, barcode), pending, outcomes, ledger, suspension, pinGuard, holds, notices);
+          profile,
+          without(loans, barcode),
+          pending,
+          outcomes,
+          ledger,
+          suspension,
+          pinGuard,
+          holds,
+          notices);
     }
 
     State withLedger(Fees.Ledger next) {
-      return new State(profile, loans, pending, outcomes, next, suspension, pinGuard, holds, notices);
+      return new State(
+          profile, loans, pending, outcomes, next, suspension, pinGuard, holds, notices);
     }
 
     State withPinGuard(PinGuard next) {
@@ -812,7 +844,8 @@ public final class Patron
             NoticeDelivered.class,
             (state, cmd) -> {
               sending.remove(cmd.noticeId());
-              boolean unsent = state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
+              boolean unsent =
+                  state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
               return unsent
                   ? Effect().persist(new NoticeSent(cmd.noticeId(), clock.instant())).thenNoReply()
                   : Effect().none().thenNoReply();
@@ -891,7 +924,8 @@ public final class Patron
           default -> null;
         };
     Notice notice =
-        new Notice(cmd.noticeId(), channel, address, cmd.templateKey(), cmd.data(), clock.instant(), null);
+        new Notice(
+            cmd.noticeId(), channel, address, cmd.templateKey(), cmd.data(), clock.instant(), null);
     return Effect()
         .persist(new NoticeRecorded(notice))
         .thenRun(this::sendUnsent)
@@ -1010,7 +1044,10 @@ public final class Patron
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
-              state.pending().keySet().forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id)));
+              state
+                  .pending()
+                  .keySet()
+                  .forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id)));
               sendUnsent(state);
             })
         .build();

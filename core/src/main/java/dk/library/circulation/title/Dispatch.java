@@ -26,7 +26,8 @@ public record Dispatch(
     data = Map.copyOf(data);
   }
 
-  static Dispatch notice(String holdId, String patronKey, String templateKey, Map<String, String> data) {
+  static Dispatch notice(
+      String holdId, String patronKey, String templateKey, Map<String, String> data) {
     return new Dispatch(
         holdId + ":" + templateKey, patronKey, Kind.NOTICE, holdId, templateKey, data);
   }

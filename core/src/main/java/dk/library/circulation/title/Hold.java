@@ -81,7 +81,9 @@ public record Hold(
   }
 
   boolean lapsedOn(LocalDate today) {
-    return status == Status.WAITING && notInterestedAfter != null && today.isAfter(notInterestedAfter);
+    return status == Status.WAITING
+        && notInterestedAfter != null
+        && today.isAfter(notInterestedAfter);
   }
 
   Hold offered(String barcode) {

@@ -6,8 +6,8 @@ import java.time.LocalDate;
 
 /**
  * A hold as the patron and staff see it. {@code position} counts from 1 among the holds still
- * waiting for a copy (0 once a copy is allocated); {@code outcome} is set once the hold has left the
- * queue.
+ * waiting for a copy (0 once a copy is allocated); {@code outcome} is set once the hold has left
+ * the queue.
  */
 public record HoldView(
     String holdId,

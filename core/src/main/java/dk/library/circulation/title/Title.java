@@ -59,7 +59,11 @@ public final class Title
   public interface Copies {
     /** Completes with where the copy is when it now holds itself for the hold, null otherwise. */
     CompletionStage<Optional<String>> hold(
-        String barcode, String holdId, String titleEntityId, String patronKey, String pickupBranchId);
+        String barcode,
+        String holdId,
+        String titleEntityId,
+        String patronKey,
+        String pickupBranchId);
 
     /** Completes with whether the copy is back on the shelf (false: lent under the hold). */
     CompletionStage<Boolean> release(String barcode, String holdId);
@@ -124,12 +128,12 @@ public final class Title
       implements Command {}
 
   /** A copy was returned (to the shelf) or lent (under {@code holdId}, or to a walk-in patron). */
-  public record CopyMoved(String barcode, boolean onShelf, String lentUnderHold, ActorRef<Reply> replyTo)
+  public record CopyMoved(
+      String barcode, boolean onShelf, String lentUnderHold, ActorRef<Reply> replyTo)
       implements Command {}
 
   /** A copy in transit was received at {@code branchId} (R27). */
-  public record CopyArrived(
-      String holdId, String barcode, String branchId, ActorRef<Reply> replyTo)
+  public record CopyArrived(String holdId, String barcode, String branchId, ActorRef<Reply> replyTo)
       implements Command {}
 
   /** The deadline keeper: something of this title may have fallen due. */
@@ -137,7 +141,8 @@ public final class Title
 
   record OfferNext() implements Command {}
 
-  record OfferAnswered(String holdId, String barcode, boolean held, String location, Instant deadline)
+  record OfferAnswered(
+      String holdId, String barcode, boolean held, String location, Instant deadline)
       implements Command {}
 
   record ArrivalIndexed(CopyArrived arrival, Instant deadline) implements Command {}
@@ -166,7 +171,8 @@ public final class Title
 
   public sealed interface Event extends CborSerializable {}
 
-  public record CopyAdded(String agencyId, String titleId, String name, Copy copy) implements Event {}
+  public record CopyAdded(String agencyId, String titleId, String name, Copy copy)
+      implements Event {}
 
   public record HoldPlaced(Hold hold) implements Event {}
 
@@ -311,7 +317,15 @@ public final class Title
 
     State withHolds(List<Hold> next) {
       return new State(
-          agencyId, titleId, name, copies, List.copyOf(next), ended, outbox, releases, pickupCounter);
+          agencyId,
+          titleId,
+          name,
+          copies,
+          List.copyOf(next),
+          ended,
+          outbox,
+          releases,
+          pickupCounter);
     }
 
     State mapHold(String holdId, java.util.function.UnaryOperator<Hold> change) {
@@ -584,7 +598,8 @@ public final class Title
               context.scheduleOnce(RETRY, context.getSelf(), new Resume());
               return Effect().none().thenNoReply();
             })
-        .onCommand(Resume.class, (state, cmd) -> Effect().none().thenRun(this::carryOn).thenNoReply())
+        .onCommand(
+            Resume.class, (state, cmd) -> Effect().none().thenRun(this::carryOn).thenNoReply())
         .build();
   }
 
@@ -609,14 +624,17 @@ public final class Title
         || hold.get().status() != Hold.Status.IN_TRANSIT
         || !hold.get().pickupBranchId().equals(cmd.branchId())) {
       Decision<Event> answer =
-          TitleRules.arrive(state, cmd.holdId(), cmd.barcode(), cmd.branchId(), clock.instant(), "");
+          TitleRules.arrive(
+              state, cmd.holdId(), cmd.barcode(), cmd.branchId(), clock.instant(), "");
       return decide(answer, cmd.replyTo(), s -> holdReply(s, cmd.holdId()));
     }
     Instant deadline = clock.instant().plus(Duration.ofDays(hold.get().pickupDays()));
     context.pipeToSelf(
         deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(entityId), deadline)),
         (done, failure) ->
-            failure == null ? new ArrivalIndexed(cmd, deadline) : new Failed("arrival", cmd.holdId()));
+            failure == null
+                ? new ArrivalIndexed(cmd, deadline)
+                : new Failed("arrival", cmd.holdId()));
     // Without the deadline indexed nothing is recorded; the caller's ask times out and is retried.
     return Effect().noReply();
   }
@@ -722,7 +740,8 @@ public final class Title
         .orElseGet(
             () ->
                 new Rejected(
-                    Rejection.of(Rejection.Code.HOLD_NOT_FOUND, "no hold " + holdId + " on this title")));
+                    Rejection.of(
+                        Rejection.Code.HOLD_NOT_FOUND, "no hold " + holdId + " on this title")));
   }
 
   private LocalDate today() {
@@ -742,9 +761,7 @@ public final class Title
 
   @Override
   public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::carryOn)
-        .build();
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::carryOn).build();
   }
 
   @Override

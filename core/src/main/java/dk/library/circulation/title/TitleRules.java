@@ -10,8 +10,8 @@ import static dk.library.circulation.Rejection.Code.TITLE_NOT_HELD;
 
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -83,8 +83,7 @@ public final class TitleRules {
               + " does not let be reserved (R23)");
     }
     boolean alreadyQueued =
-        state.holds().stream()
-            .anyMatch(h -> h.patronKey().equals(cmd.patronKey()));
+        state.holds().stream().anyMatch(h -> h.patronKey().equals(cmd.patronKey()));
     if (alreadyQueued) {
       return Decision.refuse(
           HOLD_ALREADY_PLACED, "the patron already has a hold on title " + cmd.titleId());
@@ -102,9 +101,9 @@ public final class TitleRules {
   }
 
   /**
-   * The next copy to offer, if no offer is under way: the first hold in placement order that a
-   * copy on the shelf, not held for anyone, can fill. Holds past their "not interested after" date
-   * are skipped (and ended by {@link #lapsedAndExpired}).
+   * The next copy to offer, if no offer is under way: the first hold in placement order that a copy
+   * on the shelf, not held for anyone, can fill. Holds past their "not interested after" date are
+   * skipped (and ended by {@link #lapsedAndExpired}).
    */
   public static Optional<Title.CopyOffered> nextOffer(Title.State state, LocalDate today) {
     if (state.holds().stream().anyMatch(h -> h.status() == Hold.Status.OFFERED)) {
@@ -156,7 +155,12 @@ public final class TitleRules {
 
   /** R27: a copy in transit has reached the pickup branch; it is now ready for pickup. */
   public static Decision<Title.Event> arrive(
-      Title.State state, String holdId, String barcode, String branchId, Instant deadline, String token) {
+      Title.State state,
+      String holdId,
+      String barcode,
+      String branchId,
+      Instant deadline,
+      String token) {
     Optional<Hold> found = state.hold(holdId);
     if (found.isEmpty() || !barcode.equals(found.get().copy())) {
       return Decision.refuse(
@@ -174,7 +178,8 @@ public final class TitleRules {
     return Decision.persist(ready(state, hold, deadline, token));
   }
 
-  private static Title.HoldReady ready(Title.State state, Hold hold, Instant deadline, String token) {
+  private static Title.HoldReady ready(
+      Title.State state, Hold hold, Instant deadline, String token) {
     int number = state.pickupCounter() + 1;
     Map<String, String> data =
         Map.of(
@@ -210,7 +215,8 @@ public final class TitleRules {
    * R26: holds not collected by their deadline expire and their copies go to the next in line;
    * holds still waiting after their "not interested after" date end too. Each patron is told.
    */
-  public static Decision<Title.Event> lapsedAndExpired(Title.State state, Instant now, LocalDate today) {
+  public static Decision<Title.Event> lapsedAndExpired(
+      Title.State state, Instant now, LocalDate today) {
     List<Title.Event> events = new ArrayList<>();
     for (Hold hold : state.holds()) {
       if (hold.status() == Hold.Status.READY && !hold.pickupDeadline().isAfter(now)) {
@@ -300,7 +306,10 @@ public final class TitleRules {
                 + " forwarded pickup notice (R28)");
   }
 
-  /** R18: does a patron other than {@code patronKey} wait for a copy that {@code barcode} could fill? */
+  /**
+   * R18: does a patron other than {@code patronKey} wait for a copy that {@code barcode} could
+   * fill?
+   */
   public static boolean reservedByOthers(Title.State state, String patronKey, String barcode) {
     return state.holds().stream()
         .anyMatch(

@@ -75,11 +75,14 @@ class DeadlineKeeperTest {
             },
             Clock.fixed(NOW, ZoneOffset.UTC),
             Duration.ofMillis(50)));
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(List.of("Title/a", "Title/b"), List.copyOf(woken));
-      assertEquals(1, index.deadlines.size());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(List.of("Title/a", "Title/b"), List.copyOf(woken));
+              assertEquals(1, index.deadlines.size());
+              return null;
+            });
     assertTrue(index.deadlines.stream().allMatch(d -> d.target().equals("Title/c")));
   }
 
@@ -99,10 +102,13 @@ class DeadlineKeeperTest {
             },
             Clock.fixed(NOW, ZoneOffset.UTC),
             Duration.ofMillis(50)));
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(3, attempts.size());
-      assertTrue(index.deadlines.isEmpty());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(3, attempts.size());
+              assertTrue(index.deadlines.isEmpty());
+              return null;
+            });
   }
 }

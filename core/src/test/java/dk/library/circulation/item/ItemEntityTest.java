@@ -57,9 +57,11 @@ class ItemEntityTest {
 
   @Test
   void lendingIsPersistedAndAnotherCheckoutIsRefused() {
-    var lent = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
+    var lent =
+        item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
     assertInstanceOf(Item.StatusReply.class, lent.reply());
-    var second = item.<Item.Reply>runCommand(r -> new Item.Lend("t2", "C2", "A1", "B1", null, null, r));
+    var second =
+        item.<Item.Reply>runCommand(r -> new Item.Lend("t2", "C2", "A1", "B1", null, null, r));
     assertEquals(
         Rejection.Code.ITEM_ON_LOAN,
         assertInstanceOf(Item.Rejected.class, second.reply()).rejection().code());
@@ -72,7 +74,8 @@ class ItemEntityTest {
   void settlingAnUnknownCheckoutRefusesItsLateLend() {
     var settled = item.<Item.Reply>runCommand(r -> new Item.SettleLend("t1", r));
     assertEquals(false, assertInstanceOf(Item.LendSettlement.class, settled.reply()).lent());
-    var late = item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
+    var late =
+        item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
     assertEquals(
         Rejection.Code.CHECKOUT_CANCELLED,
         assertInstanceOf(Item.Rejected.class, late.reply()).rejection().code());

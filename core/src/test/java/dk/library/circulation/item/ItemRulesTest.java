@@ -167,6 +167,7 @@ class ItemRulesTest {
     Item.State s = held(shelved(), ItemRules.holdFor(shelved(), offer("h1", "P1")));
     assertInstanceOf(Decision.Unchanged.class, ItemRules.release(s, "h2"));
     Decision<Item.Event> release = ItemRules.release(s, "h1");
-    assertInstanceOf(Item.CopyFreed.class, ((Decision.Persist<Item.Event>) release).events().get(0));
+    assertInstanceOf(
+        Item.CopyFreed.class, ((Decision.Persist<Item.Event>) release).events().get(0));
   }
 }

@@ -59,7 +59,8 @@ class PatronHoldsAndNoticesTest {
                 5,
                 (patronKey, notice) -> {
                   if (!senderWorks) {
-                    return CompletableFuture.failedFuture(new IllegalStateException("gateway down"));
+                    return CompletableFuture.failedFuture(
+                        new IllegalStateException("gateway down"));
                   }
                   sent.add(notice.noticeId());
                   return CompletableFuture.completedFuture(Done.getInstance());
@@ -140,32 +141,41 @@ class PatronHoldsAndNoticesTest {
   @Test
   void R26_aNoticeIsRecordedByThePatronsChannelAndSentOnce() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), null);
-    patron.<Patron.Reply>runCommand(r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
-    patron.<Patron.Reply>runCommand(r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
+    patron.<Patron.Reply>runCommand(
+        r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
+    patron.<Patron.Reply>runCommand(
+        r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
     var notices =
         (Patron.NoticesReply) patron.<Patron.Reply>runCommand(Patron.GetNotices::new).reply();
     assertEquals(1, notices.notices().size());
     assertEquals("email", notices.notices().get(0).channel());
     assertEquals("td@example.dk", notices.notices().get(0).address());
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(1, sent.size());
-      assertNotNull(patron.getState().notices().get(0).sentAt());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(1, sent.size());
+              assertNotNull(patron.getState().notices().get(0).sentAt());
+              return null;
+            });
   }
 
   @Test
   void aNoticeTheSenderFailedIsSentAgainAfterARestart() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), null);
     senderWorks = false;
-    patron.<Patron.Reply>runCommand(r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
+    patron.<Patron.Reply>runCommand(
+        r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
     assertNull(patron.getState().notices().get(0).sentAt());
     senderWorks = true;
     patron.restart();
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(1, sent.size());
-      assertNotNull(patron.getState().notices().get(0).sentAt());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(1, sent.size());
+              assertNotNull(patron.getState().notices().get(0).sentAt());
+              return null;
+            });
   }
 }

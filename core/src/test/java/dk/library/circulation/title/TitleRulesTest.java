@@ -33,7 +33,11 @@ class TitleRulesTest {
     Title.State s = Title.State.empty();
     int n = 0;
     for (String type : types) {
-      s = apply(s, TitleRules.addCopy(s, new Title.AddCopy("A1", "T1", "Kongens Fald", "X" + (++n), type, null)));
+      s =
+          apply(
+              s,
+              TitleRules.addCopy(
+                  s, new Title.AddCopy("A1", "T1", "Kongens Fald", "X" + (++n), type, null)));
     }
     return s;
   }
@@ -56,7 +60,8 @@ class TitleRulesTest {
     Title.State s = placed(placed(withCopies("book"), "h1", "P1"), "h2", "P2");
     assertEquals(1, s.view(s.hold("h1").orElseThrow()).position());
     assertEquals(2, s.view(s.hold("h2").orElseThrow()).position());
-    assertInstanceOf(Decision.Unchanged.class, TitleRules.placeHold(s, place("h1", "P1", "main"), NOW));
+    assertInstanceOf(
+        Decision.Unchanged.class, TitleRules.placeHold(s, place("h1", "P1", "main"), NOW));
     assertEquals(
         Rejection.Code.HOLD_ALREADY_PLACED,
         refusal(TitleRules.placeHold(s, place("h3", "P1", "main"), NOW)));
@@ -87,7 +92,13 @@ class TitleRulesTest {
     assertEquals("h1", first.holdId());
     s = apply(s, Decision.persist(first));
     assertTrue(TitleRules.nextOffer(s, TODAY).isEmpty(), "one offer under way at a time");
-    s = apply(s, TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", NOW.plus(Duration.ofDays(7))), "tok"));
+    s =
+        apply(
+            s,
+            TitleRules.answerOffer(
+                s,
+                new Title.OfferAnswered("h1", "X1", true, "main", NOW.plus(Duration.ofDays(7))),
+                "tok"));
     Title.CopyOffered second = TitleRules.nextOffer(s, TODAY).orElseThrow();
     assertEquals("h2", second.holdId());
     assertEquals("X2", second.barcode(), "a copy is never offered to two holds");
@@ -99,7 +110,8 @@ class TitleRulesTest {
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
     Instant deadline = NOW.plus(Duration.ofDays(7));
     Decision<Title.Event> ready =
-        TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", deadline), "tok");
+        TitleRules.answerOffer(
+            s, new Title.OfferAnswered("h1", "X1", true, "main", deadline), "tok");
     Title.HoldReady event =
         (Title.HoldReady) ((Decision.Persist<Title.Event>) ready).events().get(0);
     assertEquals(1, event.pickupNumber());
@@ -114,7 +126,11 @@ class TitleRulesTest {
     Title.State s = placed(placed(withCopies("book"), "h1", "P1"), "h2", "P2");
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
     Instant deadline = NOW.plus(Duration.ofDays(7));
-    s = apply(s, TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", deadline), "tok"));
+    s =
+        apply(
+            s,
+            TitleRules.answerOffer(
+                s, new Title.OfferAnswered("h1", "X1", true, "main", deadline), "tok"));
     assertInstanceOf(
         Decision.Unchanged.class,
         TitleRules.lapsedAndExpired(s, deadline.minusSeconds(1), TODAY.plusDays(6)));
@@ -133,7 +149,11 @@ class TitleRulesTest {
     Title.State s = withCopies("book");
     s = apply(s, TitleRules.placeHold(s, place("h1", "P1", "north"), NOW));
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
-    s = apply(s, TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", null), "tok"));
+    s =
+        apply(
+            s,
+            TitleRules.answerOffer(
+                s, new Title.OfferAnswered("h1", "X1", true, "main", null), "tok"));
     assertEquals(Hold.Status.IN_TRANSIT, s.hold("h1").orElseThrow().status());
     assertInstanceOf(
         Decision.Unchanged.class, TitleRules.arrive(s, "h1", "X1", "main", NOW, "tok"));
@@ -145,7 +165,11 @@ class TitleRulesTest {
   void R28_theHolderTheirProxyOrTheNoticesBearerMayCollect_neverAProxyForNoProxyMaterial() {
     Title.State s = placed(withCopies("book"), "h1", "P1");
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
-    s = apply(s, TitleRules.answerOffer(s, new Title.OfferAnswered("h1", "X1", true, "main", NOW), "secret"));
+    s =
+        apply(
+            s,
+            TitleRules.answerOffer(
+                s, new Title.OfferAnswered("h1", "X1", true, "main", NOW), "secret"));
     assertNull(TitleRules.collectRefusal(s, "h1", "P1", null, false));
     assertEquals(
         Rejection.Code.NOT_AUTHORISED_TO_COLLECT,
@@ -178,10 +202,21 @@ class TitleRulesTest {
             TitleRules.placeHold(
                 s,
                 new Title.PlaceHold(
-                    "h1", "P1", "A1", "T1", "main", TODAY.plusDays(2), null, Set.of("book"), false, 7, null),
+                    "h1",
+                    "P1",
+                    "A1",
+                    "T1",
+                    "main",
+                    TODAY.plusDays(2),
+                    null,
+                    Set.of("book"),
+                    false,
+                    7,
+                    null),
                 NOW));
     s = s.mapCopy("X1", c -> c.shelved(false));
-    assertInstanceOf(Decision.Unchanged.class, TitleRules.lapsedAndExpired(s, NOW, TODAY.plusDays(2)));
+    assertInstanceOf(
+        Decision.Unchanged.class, TitleRules.lapsedAndExpired(s, NOW, TODAY.plusDays(2)));
     Title.HoldEnded ended =
         (Title.HoldEnded)
             ((Decision.Persist<Title.Event>) TitleRules.lapsedAndExpired(s, NOW, TODAY.plusDays(3)))

@@ -59,13 +59,13 @@ public enum Operation {
   PLACE_HOLD("place holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   CANCEL_HOLD("cancel holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** R28: the holder names a proxy; staff may record it for them. */
-  AUTHORISE_PROXY("authorise proxies to collect holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  AUTHORISE_PROXY(
+      "authorise proxies to collect holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   READ_HOLD_QUEUE("read hold queues", Map.of(STAFF, OWN_AGENCY)),
   /** R27: a copy in transit received at its pickup branch. */
   RECEIVE_ITEM("receive items in transit", Map.of(STAFF, OWN_AGENCY)),
   /** R29: the borrowing library (or the patron on the web) asks other agencies for a title. */
-  REQUEST_INTERLIBRARY(
-      "request interlibrary loans", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  REQUEST_INTERLIBRARY("request interlibrary loans", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** R29: the lending library answers by its own rules, or recalls its copy. */
   ANSWER_INTERLIBRARY("answer interlibrary requests", Map.of(STAFF, OWN_AGENCY)),
   /** Both libraries (their staff), partner systems, and the patron who asked. */

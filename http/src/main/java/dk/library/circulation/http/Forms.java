@@ -30,6 +30,7 @@ final class Forms {
   static final String CATEGORY_TEXT = "1-40 lower-case letters, digits or '-', such as 'child'";
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
   static final String ID_TEXT = "1-64 letters, digits, '.', '_', ':' or '-'";
+
   /** The pickup code printed on a pickup notice (R28). */
   static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
 

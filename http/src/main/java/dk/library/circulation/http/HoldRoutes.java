@@ -132,7 +132,9 @@ final class HoldRoutes extends ApiDirectives {
                         () ->
                             pathPrefix(
                                 segment(),
-                                title -> pathPrefix("holds", () -> holdsOfTitle(call, agency, title))))));
+                                title ->
+                                    pathPrefix(
+                                        "holds", () -> holdsOfTitle(call, agency, title))))));
   }
 
   private Route holdsOfTitle(Call call, String agency, String title) {
@@ -251,7 +253,8 @@ final class HoldRoutes extends ApiDirectives {
               call,
               "CANCEL_HOLD",
               "hold " + ids.holdId() + " title " + ids.titleId(),
-              answer(holds.cancel(card, ids.agencyId(), ids.titleId(), ids.holdId()), StatusCodes.OK));
+              answer(
+                  holds.cancel(card, ids.agencyId(), ids.titleId(), ids.holdId()), StatusCodes.OK));
         });
   }
 
@@ -344,10 +347,7 @@ final class HoldRoutes extends ApiDirectives {
   }
 
   private <T> Route patronList(
-      Call call,
-      String card,
-      String name,
-      Function<String, CompletionStage<Result<T>>> reader) {
+      Call call, String card, String name, Function<String, CompletionStage<Result<T>>> reader) {
     return path(
         name,
         () ->

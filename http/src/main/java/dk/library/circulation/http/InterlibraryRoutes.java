@@ -18,7 +18,6 @@ import dk.library.circulation.ill.IsoStatus;
 import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.patron.PatronRules;
 import java.util.HashSet;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -29,14 +28,13 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Interlibrary requests (R29) with ISO 18626 statuses, for the borrowing library (request,
- * cancel), the lending library (answer, recall) and the patron who asked. See docs/api.md,
- * "Interlibrary requests".
+ * Interlibrary requests (R29) with ISO 18626 statuses, for the borrowing library (request, cancel),
+ * the lending library (answer, recall) and the patron who asked. See docs/api.md, "Interlibrary
+ * requests".
  */
 final class InterlibraryRoutes extends ApiDirectives {
 
-  private static final Pattern ANSWER =
-      Pattern.compile("ExpectToSupply|WillSupply|Unfilled");
+  private static final Pattern ANSWER = Pattern.compile("ExpectToSupply|WillSupply|Unfilled");
   private static final String ANSWER_TEXT = "one of ExpectToSupply, WillSupply, Unfilled";
 
   private final InterlibraryDesk interlibrary;
@@ -137,8 +135,8 @@ final class InterlibraryRoutes extends ApiDirectives {
   }
 
   /**
-   * Staff of the borrowing agency or of any lender in the rota, partner systems, and the patron
-   * who asked; anyone else finds no such request.
+   * Staff of the borrowing agency or of any lender in the rota, partner systems, and the patron who
+   * asked; anyone else finds no such request.
    */
   private Route read(Call call, String id) {
     return allowed(
@@ -151,16 +149,22 @@ final class InterlibraryRoutes extends ApiDirectives {
                 Forms.ID,
                 Forms.ID_TEXT,
                 valid ->
-                    completeWithFuture(
-                        recover(
-                            visible(
-                                call,
-                                READ_INTERLIBRARY,
-                                valid,
-                                request -> true,
-                                request ->
-                                    CompletableFuture.completedFuture(
-                                        answer(Result.ok(request), StatusCodes.OK)))))));
+                    call.caller().role() == Role.PATRON
+                        ? completeWithFuture(
+                            recover(
+                                answer(
+                                    interlibrary.readAsPatron(valid, call.caller().cardNumber()),
+                                    StatusCodes.OK)))
+                        : completeWithFuture(
+                            recover(
+                                visible(
+                                    call,
+                                    READ_INTERLIBRARY,
+                                    valid,
+                                    request -> true,
+                                    request ->
+                                        CompletableFuture.completedFuture(
+                                            answer(Result.ok(request), StatusCodes.OK)))))));
   }
 
   private Route cancel(Call call, String id) {
@@ -189,8 +193,7 @@ final class InterlibraryRoutes extends ApiDirectives {
                                             call.caller(), request.borrowingAgencyId()),
                                     request ->
                                         answer(
-                                            interlibrary.cancel(
-                                                valid, request.borrowingAgencyId()),
+                                            interlibrary.cancel(valid, request.borrowingAgencyId()),
                                             StatusCodes.OK)))))));
   }
 

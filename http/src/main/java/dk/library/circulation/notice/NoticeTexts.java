@@ -20,13 +20,23 @@ final class NoticeTexts {
     Map<String, String> d = notice.data();
     return switch (notice.templateKey()) {
       case "hold-ready" ->
-          "\"" + d.get("title") + "\" is ready for you at branch " + d.get("branch")
-              + ", shelf number " + d.get("pickupNumber") + ".\n"
-              + "Please collect it by " + d.get("collectBy") + ".\n"
+          "\""
+              + d.get("title")
+              + "\" is ready for you at branch "
+              + d.get("branch")
+              + ", shelf number "
+              + d.get("pickupNumber")
+              + ".\n"
+              + "Please collect it by "
+              + d.get("collectBy")
+              + ".\n"
               + "Someone else may collect it for you with this notice; pickup code: "
-              + d.get("pickupToken") + "\n";
+              + d.get("pickupToken")
+              + "\n";
       case "hold-expired" ->
-          "\"" + d.get("title") + "\" was not collected in time and has gone to the next in line.\n";
+          "\""
+              + d.get("title")
+              + "\" was not collected in time and has gone to the next in line.\n";
       default -> notice.templateKey() + ": " + new TreeMap<>(d) + "\n";
     };
   }

@@ -41,7 +41,8 @@ public final class SmtpNoticeSender implements NoticeSender {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            String messageId = "<" + notice.noticeId().replaceAll("[^A-Za-z0-9._-]", "-") + "@" + domain + ">";
+            String messageId =
+                "<" + notice.noticeId().replaceAll("[^A-Za-z0-9._-]", "-") + "@" + domain + ">";
             MimeMessage message =
                 new MimeMessage(session) {
                   @Override

@@ -72,6 +72,10 @@ POST hold-proxies      | anon/anon | role/role     | ok/scope      | role/role |
 POST item-arrival      | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
 GET patron-holds       | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
 GET patron-notices     | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
+POST ill-requests      | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role
+GET ill-request        | anon/anon | role/role     | ok/hidden     | ok/ok     | ok/hidden     | role/role
+DELETE ill-request     | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
+POST ill-answers       | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
 """;
 
   static final List<String> CALLERS =
@@ -82,6 +86,8 @@ GET patron-notices     | anon/anon | role/role     | ok/hidden     | role/role |
   static Api operator;
   static String own;
   static String other;
+  static String third;
+  static String thirdPatron;
   static String ownPatron;
   static String otherPatron;
   static Map<String, Api> callers;
@@ -94,6 +100,10 @@ GET patron-notices     | anon/anon | role/role     | ok/hidden     | role/role |
     other = Api.unique("DK-");
     assertEquals(201, operator.createAgency(own, 10_000, 100).status());
     assertEquals(201, operator.createAgency(other, 10_000, 100).status());
+    third = Api.unique("DK-");
+    assertEquals(201, operator.createAgency(third, 10_000, 100).status());
+    thirdPatron = Api.unique("C");
+    assertEquals(201, operator.registerPatron(thirdPatron, third).status());
     ownPatron = Api.unique("C");
     otherPatron = Api.unique("C");
     assertEquals(201, operator.registerPatron(ownPatron, own).status());
@@ -395,6 +405,70 @@ GET patron-notices     | anon/anon | role/role     | ok/hidden     | role/role |
         (api, isOwn) -> api.get("/api/v1/patrons/" + patron(isOwn) + "/notices"));
   }
 
+  static {
+    ROUTES.put(
+        "POST ill-requests",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/interlibrary-requests",
+                illJson(
+                    Api.unique("ill"),
+                    holder(api, isOwn),
+                    agency(isOwn),
+                    agency(!isOwn),
+                    Api.unique("T"))));
+    ROUTES.put(
+        "GET ill-request",
+        (api, isOwn) -> api.get("/api/v1/interlibrary-requests/" + illRequest(api, isOwn)));
+    ROUTES.put(
+        "DELETE ill-request",
+        (api, isOwn) -> api.delete("/api/v1/interlibrary-requests/" + illRequest(api, isOwn)));
+    ROUTES.put(
+        "POST ill-answers",
+        (api, isOwn) -> {
+          String requestId = Api.unique("ill");
+          Answer created =
+              operator
+                  .staff(third)
+                  .post(
+                      "/api/v1/interlibrary-requests",
+                      illJson(requestId, thirdPatron, third, agency(isOwn), title(isOwn)));
+          assertEquals(201, created.status(), created.body().toString());
+          return api.post(
+              "/api/v1/interlibrary-requests/" + requestId + "/answers",
+              "{\"agencyId\":\"%s\",\"status\":\"ExpectToSupply\"}".formatted(agency(isOwn)));
+        });
+  }
+
+  static String illJson(
+      String requestId, String card, String borrower, String lender, String titleId) {
+    return ("{\"requestId\":\"%s\",\"cardNumber\":\"%s\",\"agencyId\":\"%s\","
+            + "\"pickupBranchId\":\"main\",\"titleId\":\"%s\",\"lenders\":[\"%s\"]}")
+        .formatted(requestId, card, borrower, titleId, lender);
+  }
+
+  /**
+   * A request by the own agency's patron (the token's own card for a patron caller), or, on the
+   * other side, one between the other and a third agency that involves the own agency not at all.
+   * The third agency holds the title, so the request waits for its answer.
+   */
+  static String illRequest(Api caller, boolean isOwn) {
+    String requestId = Api.unique("ill");
+    String barcode = Api.unique("X");
+    assertEquals(201, operator.registerItem(barcode, third).status());
+    String titleId = "T-" + barcode;
+    String borrower = isOwn ? own : other;
+    String card = isOwn ? holder(caller, true) : otherPatron;
+    Answer created =
+        operator
+            .staff(borrower)
+            .post(
+                "/api/v1/interlibrary-requests",
+                illJson(requestId, card, borrower, third, titleId));
+    assertEquals(201, created.status(), created.body().toString());
+    return requestId;
+  }
+
   /** The patron token's own card (or the other agency's patron); for other callers a fresh one. */
   static String holder(Api api, boolean isOwn) {
     return api == callers.get("patron") ? patron(isOwn) : freshPatron(isOwn);
@@ -417,7 +491,9 @@ GET patron-notices     | anon/anon | role/role     | ok/hidden     | role/role |
     String holdId = Api.unique("h");
     String card = holder(caller, isOwn);
     Answer placed =
-        operator.staff(agency(isOwn)).post("/api/v1/holds", holdJson(holdId, card, agency(isOwn), titleId));
+        operator
+            .staff(agency(isOwn))
+            .post("/api/v1/holds", holdJson(holdId, card, agency(isOwn), titleId));
     assertEquals(201, placed.status(), placed.body().toString());
     return new String[] {titleId, holdId, card};
   }

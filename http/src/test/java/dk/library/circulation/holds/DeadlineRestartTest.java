@@ -45,8 +45,8 @@ class DeadlineRestartTest {
               .post(
                   "/api/v1/holds",
                   """
-                  {"holdId":"h1","cardNumber":"%s","agencyId":"%s","titleId":"%s","pickupBranchId":"main"}
-                  """
+{"holdId":"h1","cardNumber":"%s","agencyId":"%s","titleId":"%s","pickupBranchId":"main"}
+"""
                       .formatted(card, agency, title));
       assertEquals(201, placed.status(), placed.body().toString());
       holdPath = "/api/v1/agencies/" + agency + "/titles/" + title + "/holds/h1";

@@ -98,7 +98,8 @@ class HoldConcurrencyTest {
       Future<?> watcher = pool.submit(() -> watch(after, running));
       int collected = 0;
       while (collected < PATRONS - cancelled.size()) {
-        Eventually.await("a copy is ready for the next holder", WITHIN, () -> !ready(after).isEmpty());
+        Eventually.await(
+            "a copy is ready for the next holder", WITHIN, () -> !ready(after).isEmpty());
         List<Future<?>> work = new ArrayList<>();
         for (JsonNode hold : ready(after)) {
           String holder = holderOf(hold.get("holdId").asText());
@@ -108,7 +109,8 @@ class HoldConcurrencyTest {
               pool.submit(
                   () -> {
                     Answer stolen = after.checkout(Api.unique("t"), intruder, copy, agency);
-                    check(stolen.status() != 201, intruder + " took " + copy + " held for " + holder);
+                    check(
+                        stolen.status() != 201, intruder + " took " + copy + " held for " + holder);
                   }));
           work.add(
               pool.submit(
@@ -192,8 +194,8 @@ class HoldConcurrencyTest {
         .post(
             "/api/v1/holds",
             """
-            {"holdId":"%s","cardNumber":"%s","agencyId":"%s","titleId":"%s","pickupBranchId":"main"}
-            """
+{"holdId":"%s","cardNumber":"%s","agencyId":"%s","titleId":"%s","pickupBranchId":"main"}
+"""
                 .formatted(holdId, card, agency, title));
   }
 

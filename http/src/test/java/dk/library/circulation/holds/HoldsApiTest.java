@@ -85,8 +85,7 @@ class HoldsApiTest {
     JsonNode ready = awaitStatus("h1", "READY");
     assertEquals(copy, ready.get("barcode").asText());
     assertEquals(
-        clock.instant().plus(Duration.ofDays(7)).toString(),
-        ready.get("pickupDeadline").asText());
+        clock.instant().plus(Duration.ofDays(7)).toString(), ready.get("pickupDeadline").asText());
     assertNotNull(ready.get("pickupNumber"));
     assertEquals(1, holdView("h2").get("position").asInt());
 
@@ -139,8 +138,7 @@ class HoldsApiTest {
     assertEquals("RESERVATION_LIMIT_REACHED", third.code());
 
     Answer cancelled =
-        api.staff(agency)
-            .delete("/api/v1/agencies/" + agency + "/titles/" + title + "/holds/a");
+        api.staff(agency).delete("/api/v1/agencies/" + agency + "/titles/" + title + "/holds/a");
     assertEquals(200, cancelled.status(), cancelled.body().toString());
     assertEquals("CANCELLED", cancelled.body().get("outcome").asText());
     assertEquals(201, hold("c", first, other2, "main").status());
@@ -167,8 +165,8 @@ class HoldsApiTest {
             .post(
                 "/api/v1/patrons",
                 """
-                {"cardNumber":"%s","pin":"1234","name":"Phone","homeAgencyId":"%s","channel":"phone"}
-                """
+{"cardNumber":"%s","pin":"1234","name":"Phone","homeAgencyId":"%s","channel":"phone"}
+"""
                     .formatted(byPhone, agency));
     assertEquals(201, registered.status(), registered.body().toString());
     Answer refused = hold("p1", byPhone, title, "main");
@@ -210,7 +208,9 @@ class HoldsApiTest {
     assertEquals(201, placed.status());
     awaitStatus("h3", "READY");
     assertEquals(second2, holdView("h3").get("barcode").asText());
-    assertEquals("ITEM_HELD_FOR_ANOTHER_PATRON", api.checkout(Api.unique("t"), lender, second2, agency).code());
+    assertEquals(
+        "ITEM_HELD_FOR_ANOTHER_PATRON",
+        api.checkout(Api.unique("t"), lender, second2, agency).code());
     Answer named =
         api.staff(agency)
             .post(
@@ -268,21 +268,18 @@ class HoldsApiTest {
     Answer session =
         api.terminal(agency)
             .post(
-                "/api/v1/patron-sessions", "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(first));
+                "/api/v1/patron-sessions",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(first));
     assertEquals(201, session.status(), session.body().toString());
     Api web = api.as(session.body().get("token").asText());
-    Answer own =
-        web.post(
-            "/api/v1/holds",
-            holdJson("w1", first, title, "main"));
+    Answer own = web.post("/api/v1/holds", holdJson("w1", first, title, "main"));
     assertEquals(201, own.status(), own.body().toString());
     Answer forAnother = web.post("/api/v1/holds", holdJson("w2", second, title, "main"));
     assertEquals(404, forAnother.status());
     JsonNode mine = web.get("/api/v1/patrons/" + first + "/holds").body();
     assertEquals("w1", mine.get(0).get("holdId").asText());
     assertEquals(
-        200,
-        web.delete("/api/v1/agencies/" + agency + "/titles/" + title + "/holds/w1").status());
+        200, web.delete("/api/v1/agencies/" + agency + "/titles/" + title + "/holds/w1").status());
     assertEquals(0, web.get("/api/v1/patrons/" + first + "/holds").body().size());
   }
 
@@ -329,8 +326,8 @@ class HoldsApiTest {
 
   private String holdJson(String holdId, String card, String titleId, String pickup) {
     return """
-        {"holdId":"%s","cardNumber":"%s","agencyId":"%s","titleId":"%s","pickupBranchId":"%s"}
-        """
+           {"holdId":"%s","cardNumber":"%s","agencyId":"%s","titleId":"%s","pickupBranchId":"%s"}
+           """
         .formatted(holdId, card, agency, titleId, pickup);
   }
 

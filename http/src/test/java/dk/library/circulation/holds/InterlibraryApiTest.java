@@ -84,7 +84,9 @@ class InterlibraryApiTest {
         requested.body().at("/history/3/note").asText().contains("R23"),
         "the restrictive agency's own rules refused: " + requested.body());
 
-    assertEquals("ExpectToSupply", answer("ill-1", lender, "ExpectToSupply", null).body().get("status").asText());
+    assertEquals(
+        "ExpectToSupply",
+        answer("ill-1", lender, "ExpectToSupply", null).body().get("status").asText());
     Answer willSupply = answer("ill-1", lender, "WillSupply", copy, 30);
     assertEquals(200, willSupply.status(), willSupply.body().toString());
     assertEquals("WillSupply", willSupply.body().get("status").asText());
@@ -122,8 +124,16 @@ class InterlibraryApiTest {
     JsonNode done = awaitStatus("ill-1", "LoanCompleted");
     assertEquals(
         List.of(
-            "RequestReceived", "Unfilled", "RequestReceived", "Unfilled", "RequestReceived",
-            "ExpectToSupply", "WillSupply", "Loaned", "Recalled", "LoanCompleted"),
+            "RequestReceived",
+            "Unfilled",
+            "RequestReceived",
+            "Unfilled",
+            "RequestReceived",
+            "ExpectToSupply",
+            "WillSupply",
+            "Loaned",
+            "Recalled",
+            "LoanCompleted"),
         statuses(done));
     assertTrue(noticeTemplates(patron).contains("ill-recalled"));
   }
@@ -168,9 +178,7 @@ class InterlibraryApiTest {
     registerCopy(borrower, "book", local);
     Answer held =
         api.staff(borrower)
-            .post(
-                "/api/v1/interlibrary-requests",
-                requestJson("ill-6", local, List.of(lender)));
+            .post("/api/v1/interlibrary-requests", requestJson("ill-6", local, List.of(lender)));
     assertEquals("TITLE_HELD_LOCALLY", held.code());
     Answer badRota = request("ill-7", List.of(borrower));
     assertEquals(400, badRota.status());
@@ -234,9 +242,9 @@ class InterlibraryApiTest {
 
   private String requestJson(String requestId, String titleId, List<String> lenders) {
     return """
-        {"requestId":"%s","cardNumber":"%s","agencyId":"%s","pickupBranchId":"main",
-         "titleId":"%s","lenders":[%s]}
-        """
+           {"requestId":"%s","cardNumber":"%s","agencyId":"%s","pickupBranchId":"main",
+            "titleId":"%s","lenders":[%s]}
+           """
         .formatted(
             requestId,
             patron,

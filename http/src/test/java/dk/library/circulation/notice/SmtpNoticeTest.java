@@ -105,8 +105,8 @@ class SmtpNoticeTest {
               .post(
                   "/api/v1/holds",
                   """
-                  {"holdId":"h1","cardNumber":"%s","agencyId":"%s","titleId":"%s","pickupBranchId":"main"}
-                  """
+{"holdId":"h1","cardNumber":"%s","agencyId":"%s","titleId":"%s","pickupBranchId":"main"}
+"""
                       .formatted(card, agency, title));
       assertEquals(201, placed.status(), placed.body().toString());
       assertTrue(smtp.waitForIncomingEmail(20_000, 1), "the pickup notice arrives by email");

@@ -97,7 +97,9 @@ public final class CrashingCheckout {
                     null,
                     PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
                     null)));
-    retry(() -> desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book", null, false, "main"));
+    retry(
+        () ->
+            desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book", null, false, "main"));
 
     ClusterSharding sharding = ClusterSharding.get(system);
     Patron.Reply approved =

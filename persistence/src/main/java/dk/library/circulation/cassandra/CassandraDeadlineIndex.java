@@ -61,10 +61,16 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
         .selectAll("SELECT day FROM " + keyspace + ".deadline_days WHERE k = 0 AND day <= ?", today)
         .thenCompose(
             days -> {
-              CompletionStage<List<Deadline>> all = CompletableFuture.completedFuture(new ArrayList<>());
+              CompletionStage<List<Deadline>> all =
+                  CompletableFuture.completedFuture(new ArrayList<>());
               for (Row dayRow : days) {
                 LocalDate day = dayRow.getLocalDate("day");
-                all = all.thenCompose(found -> found.size() >= limit ? CompletableFuture.completedFuture(found) : readDay(day, now, limit, found, today));
+                all =
+                    all.thenCompose(
+                        found ->
+                            found.size() >= limit
+                                ? CompletableFuture.completedFuture(found)
+                                : readDay(day, now, limit, found, today));
               }
               return all;
             });
@@ -83,7 +89,8 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
             now)
         .thenCompose(
             rows -> {
-              rows.forEach(r -> found.add(new Deadline(r.getString("target"), r.getInstant("due"))));
+              rows.forEach(
+                  r -> found.add(new Deadline(r.getString("target"), r.getInstant("due"))));
               if (!rows.isEmpty() || !day.isBefore(today)) {
                 return CompletableFuture.completedFuture(found);
               }

@@ -1,0 +1,119 @@
+package dk.library.circulation.ill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dk.library.circulation.Decision;
+import dk.library.circulation.Rejection;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** R29's request life by ISO 18626 as pure functions. */
+class InterlibraryRulesTest {
+
+  static final Instant NOW = Instant.parse("2026-11-22T09:00:00Z");
+  static final InterlibraryRequest.Details DETAILS =
+      new InterlibraryRequest.Details("r1", "P1", "B", "main", "T1", NOW);
+
+  static InterlibraryRequest.State apply(
+      InterlibraryRequest.State state, Decision<InterlibraryRequest.Event> decision) {
+    assertInstanceOf(Decision.Persist.class, decision, decision.toString());
+    InterlibraryRequest.State s = state;
+    for (InterlibraryRequest.Event e :
+        ((Decision.Persist<InterlibraryRequest.Event>) decision).events()) {
+      s = s.apply(e);
+    }
+    return s;
+  }
+
+  static InterlibraryRequest.State created(String... lenders) {
+    return apply(
+        InterlibraryRequest.State.empty(),
+        InterlibraryRules.create(
+            InterlibraryRequest.State.empty(),
+            new InterlibraryRequest.Create(DETAILS, List.of(lenders), null),
+            NOW));
+  }
+
+  static InterlibraryRequest.Answer answer(String lender, IsoStatus status) {
+    return new InterlibraryRequest.Answer(lender, status, "X1", 25, 14, null, null);
+  }
+
+  static Rejection.Code refusal(Decision<?> decision) {
+    return ((Decision.Refuse<?>) decision).rejection().code();
+  }
+
+  @Test
+  void R29_aRefusalPassesTheRequestToTheNextLenderAndTheLastEndsItUnfilledWithANotice() {
+    InterlibraryRequest.State s = created("L1", "L2");
+    assertEquals(IsoStatus.RequestReceived, s.status());
+    assertEquals("L1", s.lender());
+    s = apply(s, InterlibraryRules.answer(s, answer("L1", IsoStatus.Unfilled), NOW));
+    assertEquals(IsoStatus.RequestReceived, s.status());
+    assertEquals("L2", s.lender());
+    s = apply(s, InterlibraryRules.answer(s, answer("L2", IsoStatus.Unfilled), NOW));
+    assertEquals(IsoStatus.Unfilled, s.status());
+    assertEquals("ill-unfilled", s.outbox().get(0).templateKey());
+  }
+
+  @Test
+  void R29_onlyTheCurrentLenderAnswersAndItsTermsAreKept() {
+    InterlibraryRequest.State s = created("L1", "L2");
+    assertEquals(
+        Rejection.Code.NOT_THE_CURRENT_LENDER,
+        refusal(InterlibraryRules.answer(s, answer("L2", IsoStatus.WillSupply), NOW)));
+    s = apply(s, InterlibraryRules.answer(s, answer("L1", IsoStatus.WillSupply), NOW));
+    assertEquals(IsoStatus.WillSupply, s.status());
+    assertEquals(25, s.chargeDkk());
+    assertEquals(14, s.loanPeriodDays());
+    assertEquals("X1", s.barcode());
+  }
+
+  @Test
+  void R29_theStatusesFollowIso18626AndNothingFollowsAnEnd() {
+    InterlibraryRequest.State s = created("L1");
+    s = apply(s, InterlibraryRules.answer(s, answer("L1", IsoStatus.WillSupply), NOW));
+    assertEquals(
+        Rejection.Code.INTERLIBRARY_STATUS_NOT_ALLOWED,
+        refusal(
+            InterlibraryRules.advance(
+                s,
+                new InterlibraryRequest.Advance(IsoStatus.Recalled, "L1", null, null, null),
+                NOW)));
+    s =
+        apply(
+            s,
+            InterlibraryRules.advance(
+                s, new InterlibraryRequest.Advance(IsoStatus.Loaned, null, null, NOW, null), NOW));
+    s =
+        apply(
+            s,
+            InterlibraryRules.advance(
+                s,
+                new InterlibraryRequest.Advance(IsoStatus.Recalled, "L1", null, null, null),
+                NOW));
+    assertEquals("ill-recalled", s.outbox().get(0).templateKey());
+    s =
+        apply(
+            s,
+            InterlibraryRules.advance(
+                s,
+                new InterlibraryRequest.Advance(IsoStatus.LoanCompleted, null, null, null, null),
+                NOW));
+    assertEquals(
+        Rejection.Code.INTERLIBRARY_STATUS_NOT_ALLOWED,
+        refusal(
+            InterlibraryRules.advance(
+                s,
+                new InterlibraryRequest.Advance(IsoStatus.Cancelled, "B", null, null, null),
+                NOW)));
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        InterlibraryRules.advance(
+            s,
+            new InterlibraryRequest.Advance(IsoStatus.LoanCompleted, null, null, null, null),
+            NOW),
+        "a repeated return notice changes nothing");
+  }
+}
