@@ -28,9 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many patrons place and cancel holds while copies are returned and checked out, with the whole
- * node replaced mid-run. Throughout: no copy is held for two holds, no copy is lent to anyone but
- * the patron it is held for, no hold waits behind a later one that got a copy; at the end every
- * acknowledged hold is accounted for.
+ * node replaced mid-run. Throughout: no copy is held for two holds, no copy held for a patron is
+ * lent to anyone else (another patron tries every held copy), no hold waits behind a later one that
+ * got a copy; at the end every acknowledged hold is accounted for. (A copy between its return and
+ * its offer to the next hold is on the shelf, where a walk-in patron may take it; the next copy
+ * returned then goes to the hold.)
  */
 class HoldConcurrencyTest {
 
@@ -100,19 +102,30 @@ class HoldConcurrencyTest {
       while (collected < PATRONS - cancelled.size()) {
         Eventually.await(
             "a copy is ready for the next holder", WITHIN, () -> !ready(after).isEmpty());
-        List<Future<?>> work = new ArrayList<>();
-        for (JsonNode hold : ready(after)) {
+        // Every copy ready now is tried by another patron, all at once, while it is held...
+        List<JsonNode> readyNow = ready(after);
+        List<Future<?>> intruders = new ArrayList<>();
+        for (JsonNode hold : readyNow) {
           String holder = holderOf(hold.get("holdId").asText());
           String copy = hold.get("barcode").asText();
           String intruder = patrons.get((patrons.indexOf(holder) + 1) % PATRONS);
-          work.add(
+          intruders.add(
               pool.submit(
                   () -> {
                     Answer stolen = after.checkout(Api.unique("t"), intruder, copy, agency);
                     check(
                         stolen.status() != 201, intruder + " took " + copy + " held for " + holder);
                   }));
-          work.add(
+        }
+        for (Future<?> f : intruders) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+        // ...then the holders borrow and return them, all at once.
+        List<Future<?>> holders = new ArrayList<>();
+        for (JsonNode hold : readyNow) {
+          String holder = holderOf(hold.get("holdId").asText());
+          String copy = hold.get("barcode").asText();
+          holders.add(
               pool.submit(
                   () -> {
                     Answer lent = after.checkout(Api.unique("t"), holder, copy, agency);
@@ -123,7 +136,7 @@ class HoldConcurrencyTest {
                   }));
           collected++;
         }
-        for (Future<?> f : work) {
+        for (Future<?> f : holders) {
           f.get(60, TimeUnit.SECONDS);
         }
       }
