@@ -1,5 +1,6 @@
 package dk.library.circulation;
 
+import dk.library.circulation.metrics.EntityMetrics;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -7,7 +8,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
-/** Asking sharded entities from outside an actor. */
+/** Asking sharded entities from outside an actor; every ask is measured ({@link EntityMetrics}). */
 public final class Asks {
 
   private Asks() {}
@@ -21,13 +22,28 @@ public final class Asks {
   public static <M, R> CompletionStage<R> ask(
       EntityRef<M> entity, Function<ActorRef<R>, M> command, Duration timeout) {
     CompletableFuture<R> answer = new CompletableFuture<>();
+    long start = System.nanoTime();
+    String[] name = {"?"};
     entity
-        .ask(command::apply, timeout)
+        .ask(
+            (ActorRef<R> replyTo) -> {
+              M message = command.apply(replyTo);
+              name[0] = message.getClass().getSimpleName();
+              return message;
+            },
+            timeout)
         .whenCompleteAsync(
             (reply, failure) -> {
+              String type = entity.getTypeKey().name();
               if (failure != null) {
+                EntityMetrics.commandFailed(type, name[0]);
                 answer.completeExceptionally(failure);
               } else {
+                EntityMetrics.command(
+                    type,
+                    name[0],
+                    reply instanceof Refusal refusal ? refusal.rejection().code().name() : null,
+                    System.nanoTime() - start);
                 answer.complete(reply);
               }
             },

@@ -3,6 +3,7 @@ package dk.library.circulation.agency;
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.metrics.MeasuredEntity;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -10,12 +11,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /** One library authority (a municipality's libraries) and its branches. */
 public final class Agency
-    extends EventSourcedBehaviorWithEnforcedReplies<Agency.Command, Agency.Event, Agency.State> {
+    extends MeasuredEntity<Agency.Command, Agency.Event, Agency.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Agency");
@@ -31,7 +31,7 @@ public final class Agency
 
   public record Found(Details agency) implements Reply {}
 
-  public record Rejected(Rejection rejection) implements Reply {}
+  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -55,7 +55,7 @@ public final class Agency
   private final String agencyId;
 
   private Agency(String agencyId) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), agencyId));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), agencyId), ENTITY_TYPE_KEY.name());
     this.agencyId = agencyId;
   }
 

@@ -1,6 +1,7 @@
 package dk.library.circulation.audit;
 
 import dk.library.circulation.CborSerializable;
+import dk.library.circulation.metrics.MeasuredEntity;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
@@ -19,7 +19,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * enough to read whole, and the journal makes it as durable as the loans it describes.
  */
 public final class AuditTrail
-    extends EventSourcedBehaviorWithEnforcedReplies<
+    extends MeasuredEntity<
         AuditTrail.Command, AuditTrail.Event, AuditTrail.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
@@ -52,7 +52,7 @@ public final class AuditTrail
   private final LocalDate day;
 
   private AuditTrail(LocalDate day) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), day.toString()));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), day.toString()), ENTITY_TYPE_KEY.name());
     this.day = day;
   }
 

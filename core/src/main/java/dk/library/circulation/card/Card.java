@@ -3,6 +3,7 @@ package dk.library.circulation.card;
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.metrics.MeasuredEntity;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -11,14 +12,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 
 /**
  * One card number: whose card it is (the patron's key, the number the patron first registered with)
  * and whether it was reported lost or stolen (R12), after which it never borrows again.
  */
 public final class Card
-    extends EventSourcedBehaviorWithEnforcedReplies<Card.Command, Card.Event, Card.State> {
+    extends MeasuredEntity<Card.Command, Card.Event, Card.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Card");
@@ -39,7 +39,7 @@ public final class Card
   /** {@code lost} is set once the card was reported lost or stolen. */
   public record Found(String patronKey, Lost lost) implements Reply {}
 
-  public record Rejected(Rejection rejection) implements Reply {}
+  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   public record Lost(String replacement, String reportedBy, Instant at)
       implements CborSerializable {}
@@ -57,7 +57,7 @@ public final class Card
   private final Clock clock;
 
   private Card(String cardNumber, Clock clock) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
     this.cardNumber = cardNumber;
     this.clock = clock;
   }

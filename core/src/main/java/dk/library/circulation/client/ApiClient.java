@@ -4,6 +4,7 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.metrics.MeasuredEntity;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
@@ -23,7 +23,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * when issued, and never stored.
  */
 public final class ApiClient
-    extends EventSourcedBehaviorWithEnforcedReplies<
+    extends MeasuredEntity<
         ApiClient.Command, ApiClient.Event, ApiClient.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
@@ -51,7 +51,7 @@ public final class ApiClient
 
   public record Found(Details client) implements Reply {}
 
-  public record Rejected(Rejection rejection) implements Reply {}
+  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -110,7 +110,7 @@ public final class ApiClient
   private final Clock clock;
 
   private ApiClient(String clientId, Clock clock) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), clientId));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), clientId), ENTITY_TYPE_KEY.name());
     this.clientId = clientId;
     this.clock = clock;
   }

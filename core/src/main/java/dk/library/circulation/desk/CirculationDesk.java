@@ -17,6 +17,7 @@ import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.DeadlineKeeper;
 import dk.library.circulation.ill.InterlibraryRequest;
+import dk.library.circulation.metrics.LiveEntities;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.item.ReturnReceipt;
@@ -66,7 +67,8 @@ public final class CirculationDesk {
    */
   /**
    * {@code deadlines}: the durable deadline index (pickup deadlines, R26), worked every {@code
-   * deadlineInterval}; {@code noticeSender}: where patrons' notices go.
+   * deadlineInterval}; {@code noticeSender}: where patrons' notices go; {@code
+   * liveEntitiesInterval}: how often the live entities per type are counted for the metrics.
    */
   public record Settings(
       Clock clock,
@@ -77,7 +79,8 @@ public final class CirculationDesk {
       CprIndex cprIndex,
       DeadlineIndex deadlines,
       Duration deadlineInterval,
-      NoticeSender noticeSender) {}
+      NoticeSender noticeSender,
+      Duration liveEntitiesInterval) {}
 
   private final ClusterSharding sharding;
   private final Settings settings;
@@ -147,6 +150,17 @@ public final class CirculationDesk {
             ctx ->
                 InterlibraryRequest.create(
                     ctx.getEntityId(), settings.clock(), desk.holds::deliver)));
+    LiveEntities.start(
+        system,
+        List.of(
+            Agency.ENTITY_TYPE_KEY,
+            Policy.ENTITY_TYPE_KEY,
+            Card.ENTITY_TYPE_KEY,
+            Patron.ENTITY_TYPE_KEY,
+            Item.ENTITY_TYPE_KEY,
+            Title.ENTITY_TYPE_KEY,
+            InterlibraryRequest.ENTITY_TYPE_KEY),
+        settings.liveEntitiesInterval());
     DeadlineKeeper.start(
         system,
         settings.deadlines(),

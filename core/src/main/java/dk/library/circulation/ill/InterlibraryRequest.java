@@ -3,6 +3,7 @@ package dk.library.circulation.ill;
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Replies;
+import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.ill.RequestView.StatusChange;
 import dk.library.circulation.title.Dispatch;
 import dk.library.circulation.title.Title;
@@ -19,12 +20,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One interlibrary request (R29), from the patron's request to the copy's return: the single writer
@@ -32,7 +30,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * persisted with the status that causes them and handed over until the patron has them.
  */
 public final class InterlibraryRequest
-    extends EventSourcedBehaviorWithEnforcedReplies<
+    extends MeasuredEntity<
         InterlibraryRequest.Command, InterlibraryRequest.Event, InterlibraryRequest.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
@@ -99,7 +97,7 @@ public final class InterlibraryRequest
 
   public record ViewReply(RequestView request) implements Reply {}
 
-  public record Rejected(dk.library.circulation.Rejection rejection) implements Reply {}
+  public record Rejected(dk.library.circulation.Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   // Events
 
@@ -261,7 +259,7 @@ public final class InterlibraryRequest
 
   private InterlibraryRequest(
       String requestId, ActorContext<Command> context, Clock clock, Title.Patrons patrons) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), requestId));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), requestId), ENTITY_TYPE_KEY.name());
     this.requestId = requestId;
     this.context = context;
     this.clock = clock;
@@ -380,7 +378,7 @@ public final class InterlibraryRequest
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::deliver).build();
+  protected void recovered(State state) {
+    deliver(state);
   }
 }

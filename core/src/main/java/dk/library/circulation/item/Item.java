@@ -4,6 +4,7 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.title.Title;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,13 +20,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One physical copy, identified by barcode: the single writer of whether it is on loan and to whom.
@@ -33,7 +31,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * this class wires them to persistence and tells patrons of returns until they confirm.
  */
 public final class Item
-    extends EventSourcedBehaviorWithEnforcedReplies<Item.Command, Item.Event, Item.State> {
+    extends MeasuredEntity<Item.Command, Item.Event, Item.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Item");
@@ -134,7 +132,7 @@ public final class Item
 
   public record Returned(ReturnReceipt receipt) implements Reply {}
 
-  public record Rejected(Rejection rejection) implements Reply {}
+  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   /**
    * {@code loan} is null while the item is on the shelf; {@code heldFor} is the hold it is kept
@@ -335,7 +333,7 @@ public final class Item
 
   private Item(
       String barcode, ActorContext<Command> context, Clock clock, ReturnNotice returnNotice) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), barcode));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), barcode), ENTITY_TYPE_KEY.name());
     this.barcode = barcode;
     this.context = context;
     this.clock = clock;
@@ -502,13 +500,8 @@ public final class Item
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state ->
-                state.unsettledReturns().forEach(u -> context.getSelf().tell(new NotifyPatron(u))))
-        .build();
+  protected void recovered(State state) {
+    state.unsettledReturns().forEach(u -> context.getSelf().tell(new NotifyPatron(u)));
   }
 
   @Override

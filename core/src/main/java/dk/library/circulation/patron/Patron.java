@@ -4,6 +4,7 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.policy.AgencyPolicy;
@@ -26,13 +27,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * A registered patron, identified by card number: the single writer of their loans, pending
@@ -40,7 +38,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * persistence and finishes checkouts that a crash left half-done.
  */
 public final class Patron
-    extends EventSourcedBehaviorWithEnforcedReplies<Patron.Command, Patron.Event, Patron.State> {
+    extends MeasuredEntity<Patron.Command, Patron.Event, Patron.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Patron");
@@ -226,7 +224,7 @@ public final class Patron
 
   public record NoticesReply(List<Notice> notices) implements Reply {}
 
-  public record Rejected(Rejection rejection) implements Reply {}
+  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   // Events
 
@@ -655,7 +653,7 @@ public final class Patron
       LendSettlement lendSettlement,
       int pinLockoutAfter,
       NoticeSender noticeSender) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
     this.noticeSender = noticeSender;
     this.cardNumber = cardNumber;
     this.context = context;
@@ -1039,18 +1037,9 @@ public final class Patron
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              state
-                  .pending()
-                  .keySet()
-                  .forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id)));
-              sendUnsent(state);
-            })
-        .build();
+  protected void recovered(State state) {
+    state.pending().keySet().forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id)));
+    sendUnsent(state);
   }
 
   @Override

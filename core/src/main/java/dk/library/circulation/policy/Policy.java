@@ -3,6 +3,7 @@ package dk.library.circulation.policy;
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.metrics.MeasuredEntity;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
@@ -21,7 +21,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * decides new transactions; the history says what applied when.
  */
 public final class Policy
-    extends EventSourcedBehaviorWithEnforcedReplies<Policy.Command, Policy.Event, Policy.State> {
+    extends MeasuredEntity<Policy.Command, Policy.Event, Policy.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Policy");
@@ -41,7 +41,7 @@ public final class Policy
 
   public record Versions(List<PolicyVersion> versions) implements Reply {}
 
-  public record Rejected(Rejection rejection) implements Reply {}
+  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -67,7 +67,7 @@ public final class Policy
   private final Clock clock;
 
   private Policy(String agencyId, Clock clock) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), agencyId));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), agencyId), ENTITY_TYPE_KEY.name());
     this.agencyId = agencyId;
     this.clock = clock;
   }

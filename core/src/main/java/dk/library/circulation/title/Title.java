@@ -4,6 +4,7 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.deadline.DeadlineIndex;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,13 +29,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The hold queue of one title at one agency: the single writer of queue order and of which hold a
@@ -45,7 +43,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * again after a restart until done (see docs/architecture.md, "Hold allocation").
  */
 public final class Title
-    extends EventSourcedBehaviorWithEnforcedReplies<Title.Command, Title.Event, Title.State> {
+    extends MeasuredEntity<Title.Command, Title.Event, Title.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Title");
@@ -165,7 +163,7 @@ public final class Title
 
   public record Ack() implements Reply {}
 
-  public record Rejected(Rejection rejection) implements Reply {}
+  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   // Events
 
@@ -460,7 +458,7 @@ public final class Title
       Copies copies,
       Patrons patrons,
       DeadlineIndex deadlines) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), entityId));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), entityId), ENTITY_TYPE_KEY.name());
     this.entityId = entityId;
     this.context = context;
     this.clock = clock;
@@ -760,8 +758,8 @@ public final class Title
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::carryOn).build();
+  protected void recovered(State state) {
+    carryOn(state);
   }
 
   @Override

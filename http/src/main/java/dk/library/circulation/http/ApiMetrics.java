@@ -2,11 +2,13 @@ package dk.library.circulation.http;
 
 import dk.library.circulation.Rejection;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -15,20 +17,30 @@ import java.time.Duration;
 
 /**
  * The server's metrics in the Prometheus text format: HTTP requests by method, route template and
- * status class (with a latency histogram), refusals by rule code, and the JVM's own figures.
+ * status class (with a latency histogram), refusals by rule code, the JVM's and the process's own
+ * figures, and, through Micrometer's global registry, what the entities record ({@code
+ * EntityMetrics}) and the Cassandra driver's session and node metrics (the journal's requests).
  */
-public final class ApiMetrics {
+public final class ApiMetrics implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   public ApiMetrics() {
+    Metrics.globalRegistry.add(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /** Stops receiving the global registry's metrics (a test JVM runs several servers). */
+  @Override
+  public void close() {
+    Metrics.globalRegistry.remove(registry);
   }
 
   void request(String method, String route, int status, long nanos) {

@@ -47,18 +47,25 @@ public final class CirculationServer implements AutoCloseable {
   private final JournalCassandra cassandra;
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
+  private final ApiMetrics metrics;
 
   private CirculationServer(
-      JournalCassandra cassandra, ActorSystem<Void> system, ServerBinding binding) {
+      JournalCassandra cassandra,
+      ActorSystem<Void> system,
+      ServerBinding binding,
+      ApiMetrics metrics) {
     this.cassandra = cassandra;
     this.system = system;
     this.binding = binding;
+    this.metrics = metrics;
   }
 
   /** Starts Cassandra as configured, then the actor system and the HTTP server. */
   public static CirculationServer start(Config config, Clock clock) {
     JournalCassandra cassandra = JournalCassandra.start(config);
     Config resolved = cassandra.applyTo(config);
+    // Before the actor system, so the journal's driver session registers its meters with it.
+    ApiMetrics metrics = new ApiMetrics();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "circulation", resolved);
     try {
       Cluster cluster = Cluster.get(system);
@@ -79,7 +86,8 @@ public final class CirculationServer implements AutoCloseable {
                   new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security"))),
                   CassandraDeadlineIndex.create(system),
                   resolved.getDuration("library.deadlines.interval"),
-                  noticeSender(resolved.getConfig("library.notices"), system)));
+                  noticeSender(resolved.getConfig("library.notices"), system),
+                  resolved.getDuration("library.metrics.live-entities-interval")));
       Config security = resolved.getConfig("library.security");
       AccessControl access =
           AccessControl.create(
@@ -97,7 +105,7 @@ public final class CirculationServer implements AutoCloseable {
           https
               .map(server::enableHttps)
               .orElse(server)
-              .bind(new CirculationRoutes(desk, access, new ApiMetrics()).routes())
+              .bind(new CirculationRoutes(desk, access, metrics).routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       log.info(
@@ -105,9 +113,10 @@ public final class CirculationServer implements AutoCloseable {
           https.isPresent() ? "https" : "http",
           binding.localAddress().getHostString(),
           binding.localAddress().getPort());
-      return new CirculationServer(cassandra, system, binding);
+      return new CirculationServer(cassandra, system, binding, metrics);
     } catch (Exception e) {
       system.terminate();
+      metrics.close();
       cassandra.close();
       throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
     }
@@ -166,6 +175,7 @@ public final class CirculationServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Actor system did not stop within 30 s: {}", e.toString());
     }
+    metrics.close();
     cassandra.close();
   }
 }

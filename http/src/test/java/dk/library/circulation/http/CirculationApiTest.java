@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.Eventually;
 import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.Journal;
 import dk.library.circulation.testing.TestClock;
@@ -234,6 +235,35 @@ class CirculationApiTest {
     assertTrue(scrape.contains("circulation_refusals_total{code=\"WRONG_PIN\"}"));
     assertTrue(scrape.contains("http_server_requests_seconds_bucket{"), "a latency histogram");
     assertTrue(scrape.contains("jvm_memory_used_bytes"));
+  }
+
+  @Test
+  void metricsShowWhatTheEntitiesTheJournalAndTheDriverDo() {
+    assertEquals(201, api.checkout("t1", card, barcode, agency).status());
+    String other = Api.unique("X");
+    api.registerItem(other, agency);
+    assertEquals(401, checkout(card, "9999", other, "main").status());
+
+    Eventually.await(
+        "the live entities are counted",
+        Duration.ofSeconds(20),
+        () -> api.text("/metrics").contains("circulation_entity_live{entity=\"Patron\"}"));
+    String scrape = api.text("/metrics");
+    assertTrue(
+        scrape.contains(
+            "circulation_entity_commands_seconds_count{code=\"none\",command=\"BeginCheckout\",entity=\"Patron\",outcome=\"accepted\"}"),
+        scrape);
+    assertTrue(
+        scrape.contains(
+            "circulation_entity_commands_seconds_count{code=\"WRONG_PIN\",command=\"BeginCheckout\",entity=\"Patron\",outcome=\"rejected\"}"),
+        "rejections by entity, command and rule code");
+    assertTrue(
+        scrape.contains("circulation_entity_commands_seconds_bucket{"), "a latency histogram");
+    assertTrue(scrape.contains("circulation_entity_events_total{entity=\"Item\",event=\"Lent\"}"));
+    assertTrue(scrape.contains("circulation_entity_recovery_seconds_count{entity=\"Item\"}"));
+    assertTrue(scrape.contains("cql_requests_seconds"), "the journal's requests, from the driver");
+    assertTrue(scrape.contains("jvm_gc_"), "garbage collection");
+    assertTrue(scrape.contains("process_cpu_usage"), "the process");
   }
 
   /**

@@ -73,7 +73,8 @@ public final class CrashingCheckout {
                 new CprIndex(new byte[32]),
                 CassandraDeadlineIndex.create(system),
                 Duration.ofSeconds(1),
-                (patronKey, notice) -> CompletableFuture.completedFuture(Done.getInstance())));
+                (patronKey, notice) -> CompletableFuture.completedFuture(Done.getInstance()),
+                Duration.ofSeconds(10)));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(

@@ -32,6 +32,7 @@ library.cassandra.keyspace = %s
 library.cassandra.create-schema = off
 library.pin-hash-iterations = 1000
 library.deadlines.interval = 200ms
+library.metrics.live-entities-interval = 200ms
 library.notices.log-file = "target/notices-test.log"
 library.security {
   bootstrap-operator-key = "%s"

@@ -1,0 +1,88 @@
+package dk.library.circulation.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the entities do, for operators: commands by entity type, command and outcome (refusals by
+ * rule code) with their latency, events persisted, recovery times and live entities. Recorded in
+ * Micrometer's global registry, to which the server adds its Prometheus registry; without one
+ * (unit tests) nothing is kept.
+ */
+public final class EntityMetrics {
+
+  private static final Map<String, AtomicInteger> LIVE = new ConcurrentHashMap<>();
+
+  private EntityMetrics() {}
+
+  private static MeterRegistry registry() {
+    return Metrics.globalRegistry;
+  }
+
+  /** One command asked of an entity and its answer: {@code code} is the refusal's rule code. */
+  public static void command(String entityType, String command, String code, long nanos) {
+    Timer.builder("circulation.entity.commands")
+        .description("Commands asked of entities, by type, command and outcome, with latency")
+        .tag("entity", entityType)
+        .tag("command", command)
+        .tag("outcome", code == null ? "accepted" : "rejected")
+        .tag("code", code == null ? "none" : code)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry())
+        .record(Duration.ofNanos(nanos));
+  }
+
+  /** A command that got no answer in time (or failed). */
+  public static void commandFailed(String entityType, String command) {
+    Counter.builder("circulation.entity.command.failures")
+        .description("Commands asked of entities that timed out or failed")
+        .tag("entity", entityType)
+        .tag("command", command)
+        .register(registry())
+        .increment();
+  }
+
+  static void eventPersisted(String entityType, String event) {
+    Counter.builder("circulation.entity.events")
+        .description("Events persisted, by entity type and event")
+        .tag("entity", entityType)
+        .tag("event", event)
+        .register(registry())
+        .increment();
+  }
+
+  static void recovered(String entityType, long nanos) {
+    Timer.builder("circulation.entity.recovery")
+        .description("Time from an entity's start to the end of its recovery from the journal")
+        .tag("entity", entityType)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry())
+        .record(Duration.ofNanos(nanos));
+  }
+
+  /** The live entities of a type on this node, as the sharding region last reported them. */
+  static void live(String entityType, int count) {
+    LIVE.computeIfAbsent(
+            entityType,
+            type -> {
+              AtomicInteger value = new AtomicInteger();
+              Gauge.builder("circulation.entity.live", value, AtomicInteger::get)
+                  .description("Live (started, not passivated) entities on this node, by type")
+                  .tag("entity", type)
+                  .register(registry());
+              return value;
+            })
+        .set(count);
+  }
+}

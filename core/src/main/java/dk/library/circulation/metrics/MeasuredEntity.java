@@ -1,0 +1,60 @@
+package dk.library.circulation.metrics;
+
+import org.apache.pekko.persistence.typed.EventAdapter;
+import org.apache.pekko.persistence.typed.EventSeq;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * An event-sourced entity whose persisted events and recovery time are measured ({@link
+ * EntityMetrics}). Entities that must act when recovered override {@link #recovered}.
+ */
+public abstract class MeasuredEntity<C, E, S> extends EventSourcedBehaviorWithEnforcedReplies<C, E, S> {
+
+  private final String entityType;
+  private final long startedAt = System.nanoTime();
+
+  protected MeasuredEntity(PersistenceId persistenceId, String entityType) {
+    super(persistenceId);
+    this.entityType = entityType;
+  }
+
+  /** Runs once the entity has replayed its journal. */
+  protected void recovered(S state) {}
+
+  @Override
+  public final SignalHandler<S> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              EntityMetrics.recovered(entityType, System.nanoTime() - startedAt);
+              recovered(state);
+            })
+        .build();
+  }
+
+  /** Counts events on their way to the journal; they are stored unchanged. */
+  @Override
+  public final EventAdapter<E, ?> eventAdapter() {
+    return new EventAdapter<E, E>() {
+      @Override
+      public E toJournal(E event) {
+        EntityMetrics.eventPersisted(entityType, event.getClass().getSimpleName());
+        return event;
+      }
+
+      @Override
+      public String manifest(E event) {
+        return "";
+      }
+
+      @Override
+      public EventSeq<E> fromJournal(E event, String manifest) {
+        return EventSeq.single(event);
+      }
+    };
+  }
+}
