@@ -14,8 +14,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /** One library authority (a municipality's libraries) and its branches. */
-public final class Agency
-    extends MeasuredEntity<Agency.Command, Agency.Event, Agency.State> {
+public final class Agency extends MeasuredEntity<Agency.Command, Agency.Event, Agency.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Agency");

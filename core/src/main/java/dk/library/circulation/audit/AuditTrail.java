@@ -19,8 +19,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * enough to read whole, and the journal makes it as durable as the loans it describes.
  */
 public final class AuditTrail
-    extends MeasuredEntity<
-        AuditTrail.Command, AuditTrail.Event, AuditTrail.State> {
+    extends MeasuredEntity<AuditTrail.Command, AuditTrail.Event, AuditTrail.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "AuditTrail");

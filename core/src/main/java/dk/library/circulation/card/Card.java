@@ -17,8 +17,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
  * One card number: whose card it is (the patron's key, the number the patron first registered with)
  * and whether it was reported lost or stolen (R12), after which it never borrows again.
  */
-public final class Card
-    extends MeasuredEntity<Card.Command, Card.Event, Card.State> {
+public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Card");

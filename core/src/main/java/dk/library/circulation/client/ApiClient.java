@@ -23,8 +23,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * when issued, and never stored.
  */
 public final class ApiClient
-    extends MeasuredEntity<
-        ApiClient.Command, ApiClient.Event, ApiClient.State> {
+    extends MeasuredEntity<ApiClient.Command, ApiClient.Event, ApiClient.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "ApiClient");

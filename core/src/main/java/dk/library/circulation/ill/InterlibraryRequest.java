@@ -3,8 +3,8 @@ package dk.library.circulation.ill;
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Replies;
-import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.ill.RequestView.StatusChange;
+import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.title.Dispatch;
 import dk.library.circulation.title.Title;
 import java.time.Clock;
@@ -97,7 +97,8 @@ public final class InterlibraryRequest
 
   public record ViewReply(RequestView request) implements Reply {}
 
-  public record Rejected(dk.library.circulation.Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
+  public record Rejected(dk.library.circulation.Rejection rejection)
+      implements Reply, dk.library.circulation.Refusal {}
 
   // Events
 

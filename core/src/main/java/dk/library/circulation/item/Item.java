@@ -30,8 +30,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * Its {@code Lent} event is the commit point of a checkout. Decisions are in {@link ItemRules};
  * this class wires them to persistence and tells patrons of returns until they confirm.
  */
-public final class Item
-    extends MeasuredEntity<Item.Command, Item.Event, Item.State> {
+public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Item");

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the entities do, for operators: commands by entity type, command and outcome (refusals by
  * rule code) with their latency, events persisted, recovery times and live entities. Recorded in
- * Micrometer's global registry, to which the server adds its Prometheus registry; without one
- * (unit tests) nothing is kept.
+ * Micrometer's global registry, to which the server adds its Prometheus registry; without one (unit
+ * tests) nothing is kept.
  */
 public final class EntityMetrics {
 

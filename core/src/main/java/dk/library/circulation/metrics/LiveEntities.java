@@ -48,7 +48,9 @@ public final class LiveEntities {
                                   (ActorRef<ShardRegion.CurrentShardRegionState> replyTo) ->
                                       new GetShardRegionState(type, replyTo),
                                   (state, failure) ->
-                                      failure == null ? new Answer(type.name(), state) : new Poll());
+                                      failure == null
+                                          ? new Answer(type.name(), state)
+                                          : new Poll());
                             }
                             return Behaviors.same();
                           })

@@ -11,7 +11,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * An event-sourced entity whose persisted events and recovery time are measured ({@link
  * EntityMetrics}). Entities that must act when recovered override {@link #recovered}.
  */
-public abstract class MeasuredEntity<C, E, S> extends EventSourcedBehaviorWithEnforcedReplies<C, E, S> {
+public abstract class MeasuredEntity<C, E, S>
+    extends EventSourcedBehaviorWithEnforcedReplies<C, E, S> {
 
   private final String entityType;
   private final long startedAt = System.nanoTime();

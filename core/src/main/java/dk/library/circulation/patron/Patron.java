@@ -37,8 +37,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * checkouts and loan limit. The decisions are in {@link PatronRules}; this class wires them to
  * persistence and finishes checkouts that a crash left half-done.
  */
-public final class Patron
-    extends MeasuredEntity<Patron.Command, Patron.Event, Patron.State> {
+public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, Patron.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Patron");

@@ -20,8 +20,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * One agency's policy and every earlier version of it, keyed by agency id. Only the newest version
  * decides new transactions; the history says what applied when.
  */
-public final class Policy
-    extends MeasuredEntity<Policy.Command, Policy.Event, Policy.State> {
+public final class Policy extends MeasuredEntity<Policy.Command, Policy.Event, Policy.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Policy");

@@ -4,8 +4,8 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
-import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.deadline.DeadlineIndex;
+import dk.library.circulation.metrics.MeasuredEntity;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,8 +42,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * to hold itself, release copies of holds that ended, and hand patrons what they are owed, each
  * again after a restart until done (see docs/architecture.md, "Hold allocation").
  */
-public final class Title
-    extends MeasuredEntity<Title.Command, Title.Event, Title.State> {
+public final class Title extends MeasuredEntity<Title.Command, Title.Event, Title.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Title");

@@ -72,7 +72,14 @@ public enum Operation {
   READ_INTERLIBRARY(
       "read interlibrary requests",
       Map.of(STAFF, OWN_AGENCY, NETWORK, ANY_AGENCY, PATRON, OWN_RECORD)),
-  CANCEL_INTERLIBRARY("cancel interlibrary requests", Map.of(STAFF, OWN_AGENCY));
+  CANCEL_INTERLIBRARY("cancel interlibrary requests", Map.of(STAFF, OWN_AGENCY)),
+  /**
+   * A library's data arriving in bulk: agencies by the operator, patrons and items by staff of
+   * their agencies; each line is checked like its single-record route.
+   */
+  IMPORT(
+      "import agencies, patrons and items in bulk",
+      Map.of(OPERATOR, ANY_AGENCY, STAFF, OWN_AGENCY));
 
   /** Where a permitted role may act. */
   public enum Scope {

@@ -18,7 +18,6 @@ import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Caller;
 import dk.library.circulation.access.Operation;
-import dk.library.circulation.agency.Branch;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CheckoutRequest;
 import dk.library.circulation.desk.CirculationDesk;
@@ -26,12 +25,8 @@ import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.ReturnRequest;
 import dk.library.circulation.patron.Patron;
-import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.patron.PatronRules;
-import dk.library.circulation.policy.AgencyPolicy;
 import java.net.InetAddress;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +63,7 @@ public final class CirculationRoutes extends ApiDirectives {
   private final StaffRoutes staffRoutes;
   private final HoldRoutes holdRoutes;
   private final InterlibraryRoutes interlibraryRoutes;
+  private final ImportRoutes importRoutes;
 
   public CirculationRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
     super(access, metrics);
@@ -76,6 +72,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.staffRoutes = new StaffRoutes(desk, access, metrics);
     this.holdRoutes = new HoldRoutes(desk, access, metrics);
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
+    this.importRoutes = new ImportRoutes(desk, access, metrics);
   }
 
   public Route routes() {
@@ -131,7 +128,8 @@ public final class CirculationRoutes extends ApiDirectives {
         accessRoutes.routes(call),
         staffRoutes.routes(call),
         holdRoutes.routes(call),
-        interlibraryRoutes.routes(call));
+        interlibraryRoutes.routes(call),
+        importRoutes.routes(call));
   }
 
   private Route postBody(Call call, String name, Operation operation, BodyHandler handler) {
@@ -330,28 +328,19 @@ public final class CirculationRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> createAgency(Call call, RequestBody body)
       throws RequestBody.Invalid {
-    String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
-    String name = body.text("name", Forms.NAME, Forms.NAME_TEXT);
-    List<Branch> branches =
-        body.objects(
-            "branches",
-            1,
-            500,
-            b ->
-                new Branch(
-                    b.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT),
-                    b.text("name", Forms.NAME, Forms.NAME_TEXT)));
-    AgencyPolicy policy = body.object("policy", Policies::read);
-    if (branches.stream().map(Branch::branchId).distinct().count() < branches.size()) {
-      body.error("branches", "each branchId may appear only once");
-    }
+    Registrations.AgencyForm agency = Registrations.agency(body);
     body.finish();
     return audited(
         call,
         "CREATE_AGENCY",
-        "agency " + agencyId,
+        "agency " + agency.agencyId(),
         answer(
-            desk.createAgency(agencyId, name, branches, policy, call.caller().clientId()),
+            desk.createAgency(
+                agency.agencyId(),
+                agency.name(),
+                agency.branches(),
+                agency.policy(),
+                call.caller().clientId()),
             StatusCodes.CREATED));
   }
 
@@ -400,16 +389,7 @@ public final class CirculationRoutes extends ApiDirectives {
   private CompletionStage<HttpResponse> registerPatron(Call call, RequestBody body)
       throws RequestBody.Invalid {
     PatronRegistration registration =
-        new PatronRegistration(
-            body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT),
-            body.text("pin", Forms.PIN, Forms.PIN_TEXT),
-            body.text("name", Forms.NAME, Forms.NAME_TEXT),
-            body.optionalText("email", Forms.EMAIL, Forms.EMAIL_TEXT),
-            body.optionalText("mobile", Forms.MOBILE, Forms.MOBILE_TEXT),
-            body.text("homeAgencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT),
-            body.optionalText("category", AgencyPolicy.NAME, Forms.CATEGORY_TEXT),
-            facts(call, body),
-            body.optionalText("cpr", Forms.CPR, Forms.CPR_TEXT));
+        Registrations.patron(body, call.caller().clientId(), access.clock().instant());
     body.finish();
     return audited(
         call,
@@ -420,56 +400,6 @@ public final class CirculationRoutes extends ApiDirectives {
             REGISTER_PATRON,
             registration.homeAgencyId(),
             () -> answer(desk.registerPatron(registration), StatusCodes.CREATED)));
-  }
-
-  /**
-   * R1, R2, R3, R15: how the patron registered and what was shown. In person, the registering staff
-   * client saw ID; on the web, a digital signature proved it; by phone nothing did yet.
-   */
-  private PatronFacts facts(Call call, RequestBody body) {
-    String channel = body.optionalText("channel", Forms.CHANNEL, Forms.CHANNEL_TEXT);
-    channel = channel == null ? "in-person" : channel;
-    String document = body.optionalText("identityDocument", Forms.DOCUMENT, Forms.DOCUMENT_TEXT);
-    String signature = body.optionalText("digitalSignature", Forms.ID, Forms.ID_TEXT);
-    if (channel.equals("web") && signature == null) {
-      body.error("digitalSignature", "is required for a registration on the web (R1)");
-    }
-    if (!channel.equals("web") && signature != null) {
-      body.error("digitalSignature", "belongs only to a registration on the web");
-    }
-    String birth = body.optionalText("birthDate", Forms.DATE, Forms.DATE_TEXT);
-    LocalDate birthDate = null;
-    if (birth != null) {
-      try {
-        birthDate = LocalDate.parse(birth);
-      } catch (DateTimeParseException e) {
-        body.error("birthDate", "is not a date in the calendar");
-      }
-    }
-    String residence = body.optionalText("residence", Forms.COUNTRY, Forms.COUNTRY_TEXT);
-    PatronFacts.Verification verification =
-        switch (channel) {
-          case "phone" -> null;
-          case "web" ->
-              new PatronFacts.Verification(
-                  "digital-signature " + signature,
-                  call.caller().clientId(),
-                  access.clock().instant());
-          default ->
-              new PatronFacts.Verification(
-                  "id-seen", call.caller().clientId(), access.clock().instant());
-        };
-    return new PatronFacts(
-        channel,
-        document == null ? "cpr" : document,
-        verification,
-        birthDate,
-        residence == null ? "DK" : residence,
-        body.optionalText("municipality", Forms.MUNICIPALITY, Forms.MUNICIPALITY_TEXT),
-        body.optionalBoolean("permanentAddress", true),
-        body.optionalTextList("affiliations", AgencyPolicy.NAME, Forms.CATEGORY_TEXT, 20),
-        null,
-        body.optionalText("preferredChannel", Forms.NOTICE_CHANNEL, Forms.NOTICE_CHANNEL_TEXT));
   }
 
   private CompletionStage<HttpResponse> patronStatusWithPin(Call call, RequestBody body)
@@ -516,36 +446,29 @@ public final class CirculationRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> registerItem(Call call, RequestBody body)
       throws RequestBody.Invalid {
-    String barcode = body.text("barcode", Forms.BARCODE, Forms.BARCODE_TEXT);
-    String titleId = body.text("titleId", Forms.TITLE_ID, Forms.TITLE_ID_TEXT);
-    String title = body.text("title", Forms.NAME, Forms.NAME_TEXT);
-    String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
-    String materialType = body.text("materialType", Forms.MATERIAL_TYPE, Forms.MATERIAL_TYPE_TEXT);
-    Integer loanPeriodDays =
-        body.optionalNullableInteger("loanPeriodDays", 1, AgencyPolicy.MAX_LOAN_PERIOD_DAYS);
-    boolean notForHomeLoan = body.optionalBoolean("notForHomeLoan", false);
-    String branchId = body.optionalText("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT);
+    Registrations.ItemForm item = Registrations.item(body);
     body.finish();
     return audited(
         call,
         "REGISTER_ITEM",
-        "item " + barcode,
+        "item " + item.barcode(),
         scoped(
             call,
             REGISTER_ITEM,
-            agencyId,
-            () ->
-                answer(
-                    desk.registerItem(
-                        barcode,
-                        titleId,
-                        title,
-                        agencyId,
-                        materialType,
-                        loanPeriodDays,
-                        notForHomeLoan,
-                        branchId),
-                    StatusCodes.CREATED)));
+            item.agencyId(),
+            () -> answer(register(item), StatusCodes.CREATED)));
+  }
+
+  private CompletionStage<Result<ItemStatus>> register(Registrations.ItemForm item) {
+    return desk.registerItem(
+        item.barcode(),
+        item.titleId(),
+        item.title(),
+        item.agencyId(),
+        item.materialType(),
+        item.loanPeriodDays(),
+        item.notForHomeLoan(),
+        item.branchId());
   }
 
   // Circulation

@@ -76,6 +76,7 @@ POST ill-requests      | anon/anon | role/role     | ok/scope      | role/role |
 GET ill-request        | anon/anon | role/role     | ok/hidden     | ok/ok     | ok/hidden     | role/role
 DELETE ill-request     | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
 POST ill-answers       | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
+POST imports           | anon/anon | role/role     | ok/ok         | role/role | role/role     | ok/ok
 """;
 
   static final List<String> CALLERS =
@@ -438,6 +439,20 @@ POST ill-answers       | anon/anon | role/role     | ok/scope      | role/role |
               "/api/v1/interlibrary-requests/" + requestId + "/answers",
               "{\"agencyId\":\"%s\",\"status\":\"ExpectToSupply\"}".formatted(agency(isOwn)));
         });
+  }
+
+  static {
+    ROUTES.put(
+        "POST imports",
+        (api, isOwn) ->
+            api.send(
+                api.request("/api/v1/imports")
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"T1\",\"title\":\"T\",\"agencyId\":\"%s\",\"materialType\":\"book\"}\n"
+                                .formatted(Api.unique("X"), agency(isOwn))))
+                    .build()));
   }
 
   static String illJson(

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
-import dk.library.circulation.testing.Eventually;
 import dk.library.circulation.testing.Api.Answer;
+import dk.library.circulation.testing.Eventually;
 import dk.library.circulation.testing.Journal;
 import dk.library.circulation.testing.TestClock;
 import dk.library.circulation.testing.TestServers;

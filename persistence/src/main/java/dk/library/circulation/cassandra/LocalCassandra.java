@@ -99,7 +99,13 @@ public final class LocalCassandra implements AutoCloseable {
 
     /** Two free loopback ports, for a test node that must never collide with anything. */
     public static Settings onFreePorts(Path directory, String heap) {
-      return new Settings(directory, freePort(), freePort(), heap, Duration.ofMinutes(3));
+      int nativePort = freePort();
+      int storagePort = freePort();
+      // The system may hand out a port it just freed again.
+      while (storagePort == nativePort) {
+        storagePort = freePort();
+      }
+      return new Settings(directory, nativePort, storagePort, heap, Duration.ofMinutes(3));
     }
   }
 
