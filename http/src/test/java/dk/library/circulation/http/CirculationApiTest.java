@@ -261,7 +261,10 @@ class CirculationApiTest {
         scrape.contains("circulation_entity_commands_seconds_bucket{"), "a latency histogram");
     assertTrue(scrape.contains("circulation_entity_events_total{entity=\"Item\",event=\"Lent\"}"));
     assertTrue(scrape.contains("circulation_entity_recovery_seconds_count{entity=\"Item\"}"));
-    assertTrue(scrape.contains("cql_requests_seconds"), "the journal's requests, from the driver");
+    assertTrue(
+        scrape.contains("cassandra_session_cql_requests_seconds_bucket{"),
+        "the journal's requests, from the driver, with a latency histogram");
+    assertTrue(scrape.contains("cassandra_nodes_pool_open_connections{"), "per node, as a tag");
     assertTrue(scrape.contains("jvm_gc_"), "garbage collection");
     assertTrue(scrape.contains("process_cpu_usage"), "the process");
   }
