@@ -13,10 +13,5 @@ public enum IsoStatus {
   Recalled,
   Unfilled,
   LoanCompleted,
-  Cancelled;
-
-  /** No further change once a request has ended. */
-  public boolean ended() {
-    return this == Unfilled || this == LoanCompleted || this == Cancelled;
-  }
+  Cancelled
 }
