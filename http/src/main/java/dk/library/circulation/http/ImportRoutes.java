@@ -50,7 +50,10 @@ final class ImportRoutes extends ApiDirectives {
    * recovery queries and first write take ~50 ms each, measured by the entity metrics), so many are
    * in flight; still few enough that a large file is read only as fast as it is registered.
    */
-  static final int PARALLELISM = 128;
+  static final int PARALLELISM = 64;
+
+  /** Attempts per line when an entity does not answer in time. */
+  static final int ATTEMPTS = 3;
 
   static final int MAX_LINE_BYTES = 64 * 1024;
   static final int MAX_ERRORS_REPORTED = 1_000;
@@ -206,7 +209,23 @@ final class ImportRoutes extends ApiDirectives {
     }
   }
 
+  /** Tries a line again when an entity did not answer in time: registering twice is harmless. */
   private CompletionStage<Outcome> importLine(Call call, String text, long number) {
+    return importLine(call, text, number, ATTEMPTS);
+  }
+
+  private CompletionStage<Outcome> importLine(Call call, String text, long number, int attempts) {
+    return importOnce(call, text, number)
+        .thenCompose(
+            outcome ->
+                attempts > 1
+                        && outcome.problem() != null
+                        && outcome.problem().code().equals("SERVICE_UNAVAILABLE")
+                    ? importLine(call, text, number, attempts - 1)
+                    : CompletableFuture.completedFuture(outcome));
+  }
+
+  private CompletionStage<Outcome> importOnce(Call call, String text, long number) {
     try {
       RequestBody body = RequestBody.parse(json, text);
       String type = body.text("type", TYPE, "one of agency, patron, item");

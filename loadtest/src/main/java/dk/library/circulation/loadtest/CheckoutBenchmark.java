@@ -52,7 +52,10 @@ public final class CheckoutBenchmark {
       int rawWarmupSeconds,
       int rawSeconds,
       Path work,
-      String serverClasspath) {
+      String serverClasspath,
+      double peakStartRate,
+      int peakSteps,
+      int peakStepSeconds) {
 
     static Options parse(String[] args) {
       boolean quick = Arrays.asList(args).contains("--quick");
@@ -68,8 +71,8 @@ public final class CheckoutBenchmark {
       }
       Path work = Path.of("loadtest/target/benchmark");
       return quick
-          ? new Options(10, 15, 32, 200, 1_000, 20, 10, work, classpath)
-          : new Options(20, 40, 64, 500, 2_000, 60, 20, work, classpath);
+          ? new Options(10, 15, 32, 200, 1_000, 20, 10, work, classpath, 20, 2, 10)
+          : new Options(20, 40, 64, 500, 2_000, 60, 20, work, classpath, 20, 5, 20);
     }
   }
 
@@ -123,6 +126,7 @@ public final class CheckoutBenchmark {
         Duration setup = Duration.between(setupBegin, Instant.now());
         long serverRssIdle = rssKib(server.pid());
         Run checkouts = checkoutLoop(server.pid(), node.pid());
+        List<PeakStep> peak = nationalPeak();
         long serverRss = rssKib(server.pid());
         long cassandraRss = rssKib(node.pid());
         report(
@@ -134,7 +138,8 @@ public final class CheckoutBenchmark {
             checkouts,
             serverRssIdle,
             serverRss,
-            cassandraRss);
+            cassandraRss,
+            peak);
       } finally {
         server.destroy();
         server.waitFor(60, TimeUnit.SECONDS);
@@ -347,7 +352,8 @@ public final class CheckoutBenchmark {
     String done = answer[answer.length - 1];
     int expected = options.patrons() + options.items();
     if (!done.contains("\"imported\":" + expected) || !done.contains("\"failed\":0")) {
-      throw new IllegalStateException("the import did not register everything: " + done);
+      throw new IllegalStateException(
+          "the import did not register everything: " + done + "; first answer lines: " + answer[0]);
     }
   }
 
@@ -497,7 +503,8 @@ public final class CheckoutBenchmark {
       Run run,
       long serverRssIdle,
       long serverRss,
-      long cassandraRss)
+      long cassandraRss,
+      List<PeakStep> peak)
       throws IOException {
     // A checkout persists 3 events (CheckoutBegun, Lent, CheckoutCompleted), a return 3
     // (ItemReturned, LoanEnded, ReturnNoticeConfirmed).
@@ -569,6 +576,7 @@ public final class CheckoutBenchmark {
                 + " MiB |",
             "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
             "");
+    summary += "\n\n" + peakTable(peak);
     System.out.println();
     System.out.println(
         "checkouts/s to HTTP-limit requests/s: "
@@ -578,6 +586,130 @@ public final class CheckoutBenchmark {
     System.out.println(summary);
     Files.writeString(options.work().resolve("summary.md"), summary);
     System.out.println("Written to " + options.work().resolve("summary.md"));
+  }
+
+  /** One rate of the national-peak search and what Gatling measured at it. */
+  record PeakStep(
+      double rate, long requests, long failed, double p50, double p95, double p99, String report) {
+    boolean holds() {
+      return failed == 0 && p99 <= 50;
+    }
+  }
+
+  /**
+   * The Gatling simulation {@code NationalPeak} in its own JVM at rising arrival rates (x1.5 each
+   * step) until a step misses p99 <= 50 ms or has errors; each step writes its HTML report.
+   */
+  private List<PeakStep> nationalPeak() throws Exception {
+    List<PeakStep> steps = new ArrayList<>();
+    double rate = options.peakStartRate();
+    for (int i = 0; i < options.peakSteps(); i++) {
+      Path results = options.work().resolve("gatling").resolve("step-" + (i + 1));
+      Files.createDirectories(results);
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx1g",
+                  // Gatling's log writer reads String internals.
+                  "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                  "-DbaseUrl=" + base,
+                  "-Dagency=" + AGENCY,
+                  "-DterminalKey=" + terminalKey,
+                  "-DstaffKey=" + staffKey,
+                  "-Dpatrons=" + options.patrons(),
+                  "-Ditems=" + options.items(),
+                  "-Drate=" + rate,
+                  "-Dseconds=" + options.peakStepSeconds(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "io.gatling.app.Gatling",
+                  "-s",
+                  "dk.library.circulation.loadtest.gatling.NationalPeak",
+                  "-rf",
+                  results.toString()));
+      Process gatling =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(results.resolve("gatling.log").toFile())
+              .start();
+      gatling.waitFor(options.peakStepSeconds() + 300L, TimeUnit.SECONDS);
+      PeakStep step = peakStep(rate, results);
+      steps.add(step);
+      System.out.printf(
+          "national peak at %.0f/s: %d requests, %d failed, p99 %.0f ms%n",
+          rate, step.requests(), step.failed(), step.p99());
+      if (!step.holds()) {
+        break;
+      }
+      rate *= 1.5;
+    }
+    return steps;
+  }
+
+  /**
+   * Reads the step's figures from Gatling's own summary (the "Global Information" table it prints,
+   * Total column) and finds the step's HTML report.
+   */
+  private static PeakStep peakStep(double rate, Path results) throws IOException {
+    String log = Files.readString(results.resolve("gatling.log"));
+    Path report;
+    try (Stream<Path> files = Files.walk(results)) {
+      report =
+          files
+              .filter(p -> p.getFileName().toString().equals("index.html"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no Gatling report in " + results + "; see its gatling.log"));
+    }
+    return new PeakStep(
+        rate,
+        (long) total(log, "request count"),
+        (long) column(log, "request count", 3),
+        total(log, "response time 50th percentile (ms)"),
+        total(log, "response time 95th percentile (ms)"),
+        total(log, "response time 99th percentile (ms)"),
+        report.toString());
+  }
+
+  private static double total(String log, String figure) {
+    return column(log, figure, 1);
+  }
+
+  /** Column 1 is Total, 2 OK, 3 KO ("-" reads as 0). */
+  private static double column(String log, String figure, int column) {
+    Matcher line =
+        Pattern.compile("> " + Pattern.quote(figure) + "\\s*\\|([^|]*)\\|([^|]*)\\|([^\\n]*)")
+            .matcher(log);
+    if (!line.find()) {
+      throw new IllegalStateException("Gatling's summary has no '" + figure + "'");
+    }
+    String value = line.group(column).trim();
+    return value.equals("-") ? 0 : Double.parseDouble(value);
+  }
+
+  private static String peakTable(List<PeakStep> steps) {
+    StringBuilder table =
+        new StringBuilder(
+            "National peak (Gatling, open model, mix 45/30/10/10/5):\n\n"
+                + "| arrivals/s | requests | failed | p50 / p95 / p99 ms | p99 <= 50 ms, no errors"
+                + " |\n"
+                + "|---|---|---|---|---|\n");
+    for (PeakStep s : steps) {
+      table.append(
+          String.format(
+              "| %.0f | %d | %d | %.0f / %.0f / %.0f | %s |%n",
+              s.rate(),
+              s.requests(),
+              s.failed(),
+              s.p50(),
+              s.p95(),
+              s.p99(),
+              s.holds() ? "yes" : "no"));
+    }
+    return table.toString();
   }
 
   private static String fmt(double ms) {
