@@ -55,7 +55,8 @@ public final class CheckoutBenchmark {
       String serverClasspath,
       double peakStartRate,
       int peakSteps,
-      int peakStepSeconds) {
+      int peakStepSeconds,
+      int soakSeconds) {
 
     static Options parse(String[] args) {
       boolean quick = Arrays.asList(args).contains("--quick");
@@ -71,8 +72,8 @@ public final class CheckoutBenchmark {
       }
       Path work = Path.of("loadtest/target/benchmark");
       return quick
-          ? new Options(10, 15, 32, 200, 1_000, 20, 10, work, classpath, 20, 2, 10)
-          : new Options(20, 40, 64, 500, 2_000, 60, 20, work, classpath, 20, 5, 20);
+          ? new Options(10, 15, 32, 200, 1_000, 20, 10, work, classpath, 20, 2, 10, 30)
+          : new Options(20, 40, 64, 500, 2_000, 60, 20, work, classpath, 20, 5, 20, 300);
     }
   }
 
@@ -127,6 +128,14 @@ public final class CheckoutBenchmark {
         long serverRssIdle = rssKib(server.pid());
         Run checkouts = checkoutLoop(server.pid(), node.pid());
         List<PeakStep> peak = nationalPeak();
+        Soak soak =
+            soak(
+                server.pid(),
+                peak.stream()
+                    .filter(PeakStep::holds)
+                    .mapToDouble(PeakStep::rate)
+                    .max()
+                    .orElse(options.peakStartRate()));
         long serverRss = rssKib(server.pid());
         long cassandraRss = rssKib(node.pid());
         report(
@@ -139,7 +148,8 @@ public final class CheckoutBenchmark {
             serverRssIdle,
             serverRss,
             cassandraRss,
-            peak);
+            peak,
+            soak);
       } finally {
         server.destroy();
         server.waitFor(60, TimeUnit.SECONDS);
@@ -504,7 +514,8 @@ public final class CheckoutBenchmark {
       long serverRssIdle,
       long serverRss,
       long cassandraRss,
-      List<PeakStep> peak)
+      List<PeakStep> peak,
+      Soak soak)
       throws IOException {
     // A checkout persists 3 events (CheckoutBegun, Lent, CheckoutCompleted), a return 3
     // (ItemReturned, LoanEnded, ReturnNoticeConfirmed).
@@ -576,7 +587,21 @@ public final class CheckoutBenchmark {
                 + " MiB |",
             "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
             "");
-    summary += "\n\n" + peakTable(peak);
+    summary +=
+        "\n\n"
+            + peakTable(peak)
+            + String.format(
+                "%nSoak: %.0f arrivals/s for %d s: %d requests, %d failed, p50 / p95 / p99 %.0f /"
+                    + " %.0f / %.0f ms; server RSS %d -> %d MiB%n",
+                soak.step().rate(),
+                soak.seconds(),
+                soak.step().requests(),
+                soak.step().failed(),
+                soak.step().p50(),
+                soak.step().p95(),
+                soak.step().p99(),
+                soak.rssBeforeKib() / 1024,
+                soak.rssAfterKib() / 1024);
     System.out.println();
     System.out.println(
         "checkouts/s to HTTP-limit requests/s: "
@@ -601,40 +626,12 @@ public final class CheckoutBenchmark {
    * step) until a step misses p99 <= 50 ms or has errors; each step writes its HTML report.
    */
   private List<PeakStep> nationalPeak() throws Exception {
+    // Not counted: the mix's paths and entities warm up at the start rate first.
+    gatling("warm-up", options.peakStartRate(), options.peakStepSeconds());
     List<PeakStep> steps = new ArrayList<>();
     double rate = options.peakStartRate();
     for (int i = 0; i < options.peakSteps(); i++) {
-      Path results = options.work().resolve("gatling").resolve("step-" + (i + 1));
-      Files.createDirectories(results);
-      List<String> command =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx1g",
-                  // Gatling's log writer reads String internals.
-                  "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                  "-DbaseUrl=" + base,
-                  "-Dagency=" + AGENCY,
-                  "-DterminalKey=" + terminalKey,
-                  "-DstaffKey=" + staffKey,
-                  "-Dpatrons=" + options.patrons(),
-                  "-Ditems=" + options.items(),
-                  "-Drate=" + rate,
-                  "-Dseconds=" + options.peakStepSeconds(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "io.gatling.app.Gatling",
-                  "-s",
-                  "dk.library.circulation.loadtest.gatling.NationalPeak",
-                  "-rf",
-                  results.toString()));
-      Process gatling =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(results.resolve("gatling.log").toFile())
-              .start();
-      gatling.waitFor(options.peakStepSeconds() + 300L, TimeUnit.SECONDS);
-      PeakStep step = peakStep(rate, results);
+      PeakStep step = gatling("step-" + (i + 1), rate, options.peakStepSeconds());
       steps.add(step);
       System.out.printf(
           "national peak at %.0f/s: %d requests, %d failed, p99 %.0f ms%n",
@@ -645,6 +642,51 @@ public final class CheckoutBenchmark {
       rate *= 1.5;
     }
     return steps;
+  }
+
+  /**
+   * The soak: the same mix at a fixed rate for longer, with the server's memory before and after.
+   */
+  private Soak soak(long serverPid, double rate) throws Exception {
+    long before = rssKib(serverPid);
+    PeakStep step = gatling("soak", rate, options.soakSeconds());
+    return new Soak(step, options.soakSeconds(), before, rssKib(serverPid));
+  }
+
+  record Soak(PeakStep step, int seconds, long rssBeforeKib, long rssAfterKib) {}
+
+  /** One run of the NationalPeak simulation in its own JVM at {@code rate} arrivals/s. */
+  private PeakStep gatling(String name, double rate, int seconds) throws Exception {
+    Path results = options.work().resolve("gatling").resolve(name);
+    Files.createDirectories(results);
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g",
+            // Gatling's log writer reads String internals.
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "-DbaseUrl=" + base,
+            "-Dagency=" + AGENCY,
+            "-DterminalKey=" + terminalKey,
+            "-DstaffKey=" + staffKey,
+            "-Dpatrons=" + options.patrons(),
+            "-Ditems=" + options.items(),
+            "-Drate=" + rate,
+            "-Dseconds=" + seconds,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.gatling.app.Gatling",
+            "-s",
+            "dk.library.circulation.loadtest.gatling.NationalPeak",
+            "-rf",
+            results.toString());
+    Process gatling =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(results.resolve("gatling.log").toFile())
+            .start();
+    gatling.waitFor(seconds + 300L, TimeUnit.SECONDS);
+    return peakStep(rate, results);
   }
 
   /**
