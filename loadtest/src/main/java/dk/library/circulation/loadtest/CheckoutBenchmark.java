@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -56,7 +57,8 @@ public final class CheckoutBenchmark {
       double peakStartRate,
       int peakSteps,
       int peakStepSeconds,
-      int soakSeconds) {
+      int soakSeconds,
+      boolean quick) {
 
     static Options parse(String[] args) {
       boolean quick = Arrays.asList(args).contains("--quick");
@@ -72,8 +74,8 @@ public final class CheckoutBenchmark {
       }
       Path work = Path.of("loadtest/target/benchmark");
       return quick
-          ? new Options(10, 15, 32, 200, 1_000, 20, 10, work, classpath, 20, 2, 10, 30)
-          : new Options(20, 40, 64, 500, 2_000, 60, 20, work, classpath, 20, 5, 20, 300);
+          ? new Options(10, 15, 32, 200, 1_000, 20, 10, work, classpath, 20, 2, 10, 30, true)
+          : new Options(20, 40, 64, 500, 2_000, 60, 20, work, classpath, 20, 5, 20, 300, false);
     }
   }
 
@@ -611,6 +613,40 @@ public final class CheckoutBenchmark {
     System.out.println(summary);
     Files.writeString(options.work().resolve("summary.md"), summary);
     System.out.println("Written to " + options.work().resolve("summary.md"));
+    writeIntoDocs(summary);
+  }
+
+  private static final String LATEST_START = "<!-- latest run: written by bin/benchmark -->";
+  private static final String LATEST_END = "<!-- end of latest run -->";
+
+  /**
+   * Puts the summary into docs/benchmarks.md between its markers (appended the first time), so the
+   * figures of the last run are in the repository's docs; the sections above it keep the history.
+   */
+  private void writeIntoDocs(String summary) throws IOException {
+    Path docs = Path.of("docs", "benchmarks.md");
+    if (!Files.exists(docs)) {
+      return;
+    }
+    String text = Files.readString(docs);
+    String section =
+        LATEST_START
+            + "\n## Latest run ("
+            + LocalDate.now()
+            + ", "
+            + (options.quick() ? "quick" : "full")
+            + ")\n\n"
+            + summary
+            + "\n"
+            + LATEST_END;
+    int start = text.indexOf(LATEST_START);
+    int end = text.indexOf(LATEST_END);
+    String updated =
+        start >= 0 && end > start
+            ? text.substring(0, start) + section + text.substring(end + LATEST_END.length())
+            : text.stripTrailing() + "\n\n" + section + "\n";
+    Files.writeString(docs, updated);
+    System.out.println("Written into " + docs);
   }
 
   /** One rate of the national-peak search and what Gatling measured at it. */
