@@ -139,7 +139,7 @@ class PatronHoldsAndNoticesTest {
   }
 
   @Test
-  void R26_aNoticeIsRecordedByThePatronsChannelAndSentOnce() {
+  void R26_R43_aNoticeGoesByEmailByDefaultAndIsSentOnce() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), null);
     patron.<Patron.Reply>runCommand(
         r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
