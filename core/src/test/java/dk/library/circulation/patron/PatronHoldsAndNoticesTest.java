@@ -139,7 +139,7 @@ class PatronHoldsAndNoticesTest {
   }
 
   @Test
-  void R26_R43_aNoticeGoesByEmailByDefaultAndIsSentOnce() {
+  void R43_R26_aNoticeGoesByEmailByDefaultAndIsSentOnce() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), null);
     patron.<Patron.Reply>runCommand(
         r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
