@@ -105,24 +105,21 @@ public record Hold(
   Hold withProxy(String proxyKey) {
     List<String> next = new ArrayList<>(proxies);
     next.add(proxyKey);
-    return new Hold(
-        holdId,
-        patronKey,
-        pickupBranchId,
-        placedAt,
-        notInterestedAfter,
-        barcode,
-        pickupDays,
-        status,
-        copy,
-        pickupNumber,
-        pickupDeadline,
-        pickupToken,
-        next);
+    return with(status, copy, pickupNumber, pickupDeadline, pickupToken, next);
   }
 
   private Hold with(
       Status nextStatus, String nextCopy, Integer number, Instant deadline, String token) {
+    return with(nextStatus, nextCopy, number, deadline, token, proxies);
+  }
+
+  private Hold with(
+      Status nextStatus,
+      String nextCopy,
+      Integer number,
+      Instant deadline,
+      String token,
+      List<String> nextProxies) {
     return new Hold(
         holdId,
         patronKey,
@@ -136,6 +133,6 @@ public record Hold(
         number,
         deadline,
         token,
-        proxies);
+        nextProxies);
   }
 }
