@@ -303,7 +303,10 @@ public final class CirculationDesk {
                             + new TreeSet<>(policy.patronCategories().keySet())));
               }
               // Hashed here, so the patron entity and its journal never see the PIN itself.
-              PinHash pin = PinHash.of(registration.pin(), settings.pinIterations());
+              PinHash pin =
+                  registration.pinHash() != null
+                      ? registration.pinHash()
+                      : PinHash.of(registration.pin(), settings.pinIterations());
               String key = indexId(registration.cardNumber());
               // R12: the numbers are claimed first, so a lost or reissued number is never reused;
               // R14: a CPR given beside a library card finds the same patron at a terminal.

@@ -19,13 +19,24 @@ public record PinHash(int iterations, String salt, String hash) implements CborS
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
 
+  /**
+   * Bounds for a hash migrated from another system: below, a stolen journal would give PINs away
+   * too cheaply; above, every first check of the PIN would cost the server seconds.
+   */
+  public static final int MIN_ITERATIONS = 1_000;
+
+  public static final int MAX_ITERATIONS = 600_000;
+
+  public static final int MIN_SALT_BYTES = 16;
+  public static final int HASH_BYTES = 32;
+
   /** R4: a PIN is exactly four digits. */
   public static boolean isWellFormed(String pin) {
     return pin != null && FOUR_DIGITS.matcher(pin).matches();
   }
 
   public static PinHash of(String pin, int iterations) {
-    byte[] salt = new byte[16];
+    byte[] salt = new byte[MIN_SALT_BYTES];
     RANDOM.nextBytes(salt);
     return new PinHash(
         iterations,
@@ -49,7 +60,7 @@ public record PinHash(int iterations, String salt, String hash) implements CborS
 
   private static byte[] derive(String pin, byte[] salt, int iterations) {
     try {
-      PBEKeySpec spec = new PBEKeySpec(pin.toCharArray(), salt, iterations, 256);
+      PBEKeySpec spec = new PBEKeySpec(pin.toCharArray(), salt, iterations, HASH_BYTES * 8);
       try {
         return SecretKeyFactory.getInstance(ALGORITHM).generateSecret(spec).getEncoded();
       } finally {

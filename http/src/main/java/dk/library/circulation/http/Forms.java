@@ -16,6 +16,10 @@ final class Forms {
   static final String TRANSACTION_ID_TEXT = "1-64 letters, digits, '.', '_', ':' or '-'";
   static final Pattern PIN = Pattern.compile("[0-9]{4}");
   static final String PIN_TEXT = "exactly 4 digits";
+  // Standard Base64 with padding, whole 4-character groups, so decoding cannot fail.
+  static final Pattern BASE64 =
+      Pattern.compile("(?:[A-Za-z0-9+/]{4}){1,30}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
+  static final String BASE64_TEXT = "standard Base64 of at most 120 characters";
   static final Pattern NAME = Pattern.compile("(?U)\\S.{0,199}");
   static final String NAME_TEXT = "1-200 characters, not starting with a space";
   static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s]{1,63}");

@@ -3,10 +3,12 @@ package dk.library.circulation.http;
 import dk.library.circulation.agency.Branch;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.patron.PatronFacts;
+import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -50,9 +52,19 @@ final class Registrations {
 
   /** {@code verifiedBy}: the staff client registering (in person, it saw ID). */
   static PatronRegistration patron(RequestBody body, String verifiedBy, Instant now) {
+    String cardNumber = body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
+    String pin = body.optionalText("pin", Forms.PIN, Forms.PIN_TEXT);
+    PinHash pinHash = body.optionalObject("pinHash", null, Registrations::pinHash);
+    if (pin == null && pinHash == null) {
+      body.error("pin", "is required (or pinHash: a PIN migrated from another system as its hash)");
+    }
+    if (pin != null && pinHash != null) {
+      body.error("pinHash", "and pin exclude each other: give one of them");
+    }
     return new PatronRegistration(
-        body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT),
-        body.text("pin", Forms.PIN, Forms.PIN_TEXT),
+        cardNumber,
+        pin,
+        pinHash,
         body.text("name", Forms.NAME, Forms.NAME_TEXT),
         body.optionalText("email", Forms.EMAIL, Forms.EMAIL_TEXT),
         body.optionalText("mobile", Forms.MOBILE, Forms.MOBILE_TEXT),
@@ -60,6 +72,23 @@ final class Registrations {
         body.optionalText("category", AgencyPolicy.NAME, Forms.CATEGORY_TEXT),
         facts(body, verifiedBy, now),
         body.optionalText("cpr", Forms.CPR, Forms.CPR_TEXT));
+  }
+
+  /**
+   * A PIN migrated from another system as its salted PBKDF2-HMAC-SHA256 hash, so an import never
+   * carries PINs in the clear and the server does not hash every patron's PIN again.
+   */
+  private static PinHash pinHash(RequestBody body) {
+    int iterations = body.integer("iterations", PinHash.MIN_ITERATIONS, PinHash.MAX_ITERATIONS);
+    String salt = body.text("salt", Forms.BASE64, Forms.BASE64_TEXT);
+    String hash = body.text("hash", Forms.BASE64, Forms.BASE64_TEXT);
+    if (salt != null && Base64.getDecoder().decode(salt).length < PinHash.MIN_SALT_BYTES) {
+      body.error("salt", "must hold at least " + PinHash.MIN_SALT_BYTES + " bytes");
+    }
+    if (hash != null && Base64.getDecoder().decode(hash).length != PinHash.HASH_BYTES) {
+      body.error("hash", "must hold " + PinHash.HASH_BYTES + " bytes (PBKDF2-HMAC-SHA256)");
+    }
+    return new PinHash(iterations, salt, hash);
   }
 
   /**

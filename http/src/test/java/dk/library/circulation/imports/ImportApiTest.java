@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.TestClock;
@@ -120,6 +121,40 @@ class ImportApiTest {
   }
 
   @Test
+  void R4_aPatronMigratedWithTheHashOfTheirPinKeepsThePin_andBadHashesAreRefusedPerLine() {
+    String agency = Api.unique("DK-");
+    assertEquals(201, api.createAgency(agency, 10, 2).status());
+    String kept = Api.unique("C");
+    String other = Api.unique("C");
+    String barcode = Api.unique("B");
+    assertEquals(201, api.registerItem(barcode, agency).status());
+    PinHash hash = PinHash.of("1234", 2_000);
+    List<JsonNode> answer =
+        importLines(
+            api.staff(agency),
+            migrated(kept, agency, hashJson(hash)),
+            migrated(other, agency, hashJson(PinHash.of("9876", 2_000))),
+            migrated(Api.unique("C"), agency, hashJson(new PinHash(10, hash.salt(), hash.hash()))),
+            migrated(Api.unique("C"), agency, hashJson(new PinHash(2_000, "c2hvcnQ=", hash.hash()))),
+            migrated(Api.unique("C"), agency, hashJson(hash)).replace("{\"type\"", "{\"pin\":\"1234\",\"type\""),
+            migrated(Api.unique("C"), agency, "{\"iterations\":2000,\"salt\":\"not base64!\"}"));
+    JsonNode done = last(answer).get("done");
+    assertEquals(2, done.get("imported").asInt(), answer.toString());
+    assertEquals(4, done.get("failed").asInt());
+    List<String> fields =
+        problems(answer).stream()
+            .map(p -> p.at("/problem/errors/0/field").asText())
+            .sorted()
+            .toList();
+    assertEquals(
+        List.of("pinHash", "pinHash.iterations", "pinHash.salt", "pinHash.salt"), fields);
+
+    Api.Answer wrongPin = api.checkout(Api.unique("t"), other, barcode, agency);
+    assertEquals("WRONG_PIN", wrongPin.body().get("code").asText(), "the other hash is of 9876");
+    assertEquals(201, api.checkout(Api.unique("t"), kept, barcode, agency).status());
+  }
+
+  @Test
   void eachRoleImportsOnlyWhatItMayRegister() {
     String agency = Api.unique("DK-");
     assertEquals(201, api.createAgency(agency, 10, 2).status());
@@ -139,6 +174,16 @@ class ImportApiTest {
             + "\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
             + "\"policy\":{\"loanPeriodDays\":28}}")
         .formatted(agencyId, agencyId);
+  }
+
+  private static String migrated(String card, String agency, String pinHash) {
+    return "{\"type\":\"patron\",\"cardNumber\":\"%s\",\"pinHash\":%s,\"name\":\"M\",\"homeAgencyId\":\"%s\"}"
+        .formatted(card, pinHash, agency);
+  }
+
+  private static String hashJson(PinHash hash) {
+    return "{\"iterations\":%d,\"salt\":\"%s\",\"hash\":\"%s\"}"
+        .formatted(hash.iterations(), hash.salt(), hash.hash());
   }
 
   private static String barcodeOf(String line) {

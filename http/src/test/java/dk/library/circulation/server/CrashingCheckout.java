@@ -91,6 +91,7 @@ public final class CrashingCheckout {
                 new PatronRegistration(
                     card,
                     "1234",
+                    null,
                     "Crash Patron",
                     null,
                     null,
