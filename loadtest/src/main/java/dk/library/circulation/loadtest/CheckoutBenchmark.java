@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dk.library.circulation.cassandra.LocalCassandra;
 import dk.library.circulation.cassandra.Schema;
+import dk.library.circulation.loadtest.gatling.HttpLimit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -32,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -48,8 +51,7 @@ public final class CheckoutBenchmark {
       int warmupSeconds,
       int seconds,
       int clients,
-      int patrons,
-      int items,
+      Population population,
       int rawWarmupSeconds,
       int rawSeconds,
       Path work,
@@ -68,18 +70,38 @@ public final class CheckoutBenchmark {
           classpath = args[i + 1];
         }
       }
+      Population population = null;
+      for (int i = 0; i < args.length - 1; i++) {
+        if (args[i].equals("--population")) {
+          String[] sizes = args[i + 1].split(",");
+          if (sizes.length != 2 || !args[i + 1].matches("[0-9]+,[0-9]+")) {
+            throw new IllegalArgumentException(
+                "--population takes PATRONS,ITEMS, e.g. 200000,1000000; was " + args[i + 1]);
+          }
+          population =
+              new Population(AGENCIES, Integer.parseInt(sizes[0]), Integer.parseInt(sizes[1]));
+        }
+      }
+      if (population == null) {
+        population =
+            quick ? new Population(AGENCIES, 1_000, 4_000) : new Population(AGENCIES, 10_000, 50_000);
+      }
       if (classpath == null) {
         throw new IllegalArgumentException(
             "--server-classpath CLASSPATH is required (bin/benchmark passes it)");
       }
       Path work = Path.of("loadtest/target/benchmark");
       return quick
-          ? new Options(10, 15, 32, 200, 1_000, 20, 10, work, classpath, 20, 2, 10, 30, true)
-          : new Options(20, 40, 64, 500, 2_000, 60, 20, work, classpath, 20, 5, 20, 300, false);
+          ? new Options(10, 15, 32, population, 20, 10, work, classpath, 20, 2, 10, 30, true)
+          : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 5, 20, 300, false);
     }
   }
 
-  private static final String AGENCY = "DK-BENCH";
+  /** The issue's national population has at least ten agencies. */
+  static final int AGENCIES = 10;
+
+  /** The server's default PBKDF2 iterations (library.pin-hash-iterations). */
+  private static final int PIN_ITERATIONS = 10_000;
   private static final Pattern API_KEY = Pattern.compile("\"apiKey\"\\s*:\\s*\"([^\"]+)\"");
 
   /** A fresh operator key per run, handed to the server process in its environment. */
@@ -108,7 +130,7 @@ public final class CheckoutBenchmark {
             .stopOnExit()) {
       double rawInserts =
           rawInsertRate(node.nativePort(), options.rawWarmupSeconds(), options.rawSeconds());
-      double httpLimit = httpLimitRate();
+      HttpLimits httpLimit = httpLimits();
       try (CqlSession session = session(node.nativePort())) {
         Schema.create(session, Schema.Keyspaces.local("library"));
       }
@@ -124,20 +146,14 @@ public final class CheckoutBenchmark {
             200,
             "server.log");
         Duration serverStart = Duration.between(serverBegin, Instant.now());
-        Instant setupBegin = Instant.now();
-        setUpLibrary();
-        Duration setup = Duration.between(setupBegin, Instant.now());
+        Import setup = setUpLibrary();
         long serverRssIdle = rssKib(server.pid());
         Run checkouts = checkoutLoop(server.pid(), node.pid());
         List<PeakStep> peak = nationalPeak();
         Soak soak =
             soak(
                 server.pid(),
-                peak.stream()
-                    .filter(PeakStep::holds)
-                    .mapToDouble(PeakStep::rate)
-                    .max()
-                    .orElse(options.peakStartRate()));
+                highestHeld(peak, options.peakStartRate()));
         long serverRss = rssKib(server.pid());
         long cassandraRss = rssKib(node.pid());
         report(
@@ -214,7 +230,14 @@ public final class CheckoutBenchmark {
    * The HTTP limit: the same clients, two small JSON POSTs per iteration like a checkout and a
    * return, against {@link TrivialEndpoint} in its own JVM with the server's heap.
    */
-  private double httpLimitRate() throws Exception {
+  /** The HTTP limit twice: under the loop's clients and under the national peak's injection. */
+  record HttpLimits(double loop, List<PeakStep> gatling) {
+    double gatlingRate() {
+      return highestHeld(gatling, 0);
+    }
+  }
+
+  private HttpLimits httpLimits() throws Exception {
     int port = freePort();
     Process endpoint =
         new ProcessBuilder(
@@ -244,7 +267,7 @@ public final class CheckoutBenchmark {
       long end = measureFrom + TimeUnit.SECONDS.toNanos(options.seconds());
       String body =
           "{\"transactionId\":\"co-1\",\"cardNumber\":\"9000000001\",\"pin\":\"1234\","
-              + "\"barcode\":\"B1\",\"agencyId\":\"DK-BENCH\",\"branchId\":\"main\"}";
+              + "\"barcode\":\"B1\",\"agencyId\":\"DK-BENCH-01\",\"branchId\":\"main\"}";
       ExecutorService pool = Executors.newFixedThreadPool(options.clients());
       List<Future<?>> futures = new ArrayList<>();
       for (int c = 0; c < options.clients(); c++) {
@@ -268,7 +291,8 @@ public final class CheckoutBenchmark {
         f.get();
       }
       pool.shutdown();
-      return requests.get() / (double) options.seconds();
+      double loop = requests.get() / (double) options.seconds();
+      return new HttpLimits(loop, httpLimitLevels());
     } finally {
       base = savedBase;
       endpoint.destroy();
@@ -325,47 +349,66 @@ public final class CheckoutBenchmark {
             + options.work().resolve(log));
   }
 
-  private void setUpLibrary() throws Exception {
-    expect(
-        201,
-        post(
-            operatorKey,
-            "/api/v1/agencies",
-            "{\"agencyId\":\""
-                + AGENCY
-                + "\",\"name\":\"Benchmark"
-                + " Library\",\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
-                + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2}}"));
+  /** The population's size and how long its bulk import took. */
+  record Import(long records, Duration took) {
+    double rate() {
+      return records / (took.toMillis() / 1000.0);
+    }
+  }
+
+  /**
+   * The operator imports the agencies and registers a staff and a terminal client for all of them;
+   * the staff client then imports the patrons and items in one streamed {@code POST
+   * /api/v1/imports} from a file.
+   */
+  private Import setUpLibrary() throws Exception {
+    Population population = options.population();
+    importFile(operatorKey, HttpRequest.BodyPublishers.ofString(population.agencyLines()), population.agencies());
     staffKey = registerClient("staff");
     terminalKey = registerClient("terminal");
-    StringBuilder lines = new StringBuilder();
-    for (int i = 0; i < options.patrons(); i++) {
-      lines.append(
-          "{\"type\":\"patron\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"Patron %d\",\"homeAgencyId\":\"%s\"}\n"
-              .formatted(card(i), i, AGENCY));
-    }
-    for (int i = 0; i < options.items(); i++) {
-      lines.append(
-          ("{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"T%d\",\"title\":\"Title %d\","
-                  + "\"agencyId\":\"%s\",\"materialType\":\"book\",\"branchId\":\"main\"}\n")
-              .formatted(barcode(i), i % 5000, i, AGENCY));
-    }
-    HttpResponse<String> imported =
+    Path file = options.work().resolve("import.ndjson");
+    population.writeImport(file, PIN_ITERATIONS);
+    long records = (long) population.patrons() + population.items();
+    Instant begin = Instant.now();
+    importFile(staffKey, HttpRequest.BodyPublishers.ofFile(file), records);
+    Import done = new Import(records, Duration.between(begin, Instant.now()));
+    System.out.printf(
+        "imported %d patrons and %d items in %d s (%.0f records/s)%n",
+        population.patrons(), population.items(), done.took().toSeconds(), done.rate());
+    return done;
+  }
+
+  private void importFile(String credential, HttpRequest.BodyPublisher body, long expected)
+      throws Exception {
+    HttpResponse<Stream<String>> imported =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/api/v1/imports"))
                 .header("Content-Type", "application/x-ndjson")
-                .header("Authorization", "Bearer " + staffKey)
-                .timeout(Duration.ofMinutes(30))
-                .POST(HttpRequest.BodyPublishers.ofString(lines.toString()))
+                .header("Authorization", "Bearer " + credential)
+                .timeout(Duration.ofHours(12))
+                .POST(body)
                 .build(),
-            HttpResponse.BodyHandlers.ofString());
-    expect(200, imported);
-    String[] answer = imported.body().split("\n");
-    String done = answer[answer.length - 1];
-    int expected = options.patrons() + options.items();
-    if (!done.contains("\"imported\":" + expected) || !done.contains("\"failed\":0")) {
+            HttpResponse.BodyHandlers.ofLines());
+    if (imported.statusCode() != 200) {
+      throw new IllegalStateException("the import answered " + imported.statusCode());
+    }
+    String[] last = {""};
+    String[] firstProblem = {null};
+    try (Stream<String> lines = imported.body()) {
+      lines.forEach(
+          line -> {
+            last[0] = line;
+            if (firstProblem[0] == null && line.contains("\"problem\"")) {
+              firstProblem[0] = line;
+            }
+            if (line.startsWith("{\"progress\"")) {
+              System.out.println("import " + line);
+            }
+          });
+    }
+    if (!last[0].contains("\"imported\":" + expected) || !last[0].contains("\"failed\":0")) {
       throw new IllegalStateException(
-          "the import did not register everything: " + done + "; first answer lines: " + answer[0]);
+          "the import did not register everything: " + last[0] + "; first problem: " + firstProblem[0]);
     }
   }
 
@@ -401,7 +444,8 @@ public final class CheckoutBenchmark {
    */
   private Run checkoutLoop(long serverPid, long cassandraPid) throws Exception {
     ConcurrentLinkedQueue<Integer> shelf = new ConcurrentLinkedQueue<>();
-    for (int i = 0; i < options.items(); i++) {
+    Population population = options.population();
+    for (int i = 0; i < population.items(); i++) {
       shelf.add(i);
     }
     AtomicLong transactions = new AtomicLong();
@@ -431,11 +475,11 @@ public final class CheckoutBenchmark {
                       "{\"transactionId\":\"co-"
                           + tx
                           + "\",\"cardNumber\":\""
-                          + card(random.nextInt(options.patrons()))
+                          + population.borrowerFor(item, random)
                           + "\",\"pin\":\"1234\",\"barcode\":\""
-                          + barcode(item)
+                          + population.barcode(item)
                           + "\",\"agencyId\":\""
-                          + AGENCY
+                          + population.agencyOfItem(item)
                           + "\",\"branchId\":\"main\"}";
                   HttpResponse<String> out = post(terminalKey, "/api/v1/checkouts", checkout);
                   // As a self-service machine does: a 503 is retried with the same transaction id.
@@ -462,9 +506,9 @@ public final class CheckoutBenchmark {
                       "{\"transactionId\":\"re-"
                           + tx
                           + "\",\"barcode\":\""
-                          + barcode(item)
+                          + population.barcode(item)
                           + "\",\"agencyId\":\""
-                          + AGENCY
+                          + population.agencyOfItem(item)
                           + "\",\"branchId\":\"main\"}";
                   HttpResponse<String> back = post(terminalKey, "/api/v1/returns", giveBack);
                   for (int attempt = 1; back.statusCode() == 503 && attempt <= 3; attempt++) {
@@ -509,9 +553,9 @@ public final class CheckoutBenchmark {
   private void report(
       LocalCassandra node,
       Duration serverStart,
-      Duration setup,
+      Import setup,
       double rawInserts,
-      double httpLimit,
+      HttpLimits httpLimit,
       Run run,
       long serverRssIdle,
       long serverRss,
@@ -519,9 +563,17 @@ public final class CheckoutBenchmark {
       List<PeakStep> peak,
       Soak soak)
       throws IOException {
+    Population population = options.population();
     // A checkout persists 3 events (CheckoutBegun, Lent, CheckoutCompleted), a return 3
     // (ItemReturned, LoanEnded, ReturnNoticeConfirmed).
     double eventsPerSecond = run.checkoutRate() * 3 + run.returnRate() * 3;
+    double peakRate = highestHeld(peak, 0);
+    double peakCheckouts =
+        peak.stream()
+            .filter(PeakStep::holds)
+            .mapToDouble(s -> s.checkouts() / (double) options.peakStepSeconds())
+            .max()
+            .orElse(0);
     String summary =
         String.join(
             "\n",
@@ -529,14 +581,16 @@ public final class CheckoutBenchmark {
             "|---|---|",
             "| Cassandra start (to CQL answering) | " + node.startDuration().toMillis() + " ms |",
             "| server start (process start to /health) | " + serverStart.toMillis() + " ms |",
-            "| set-up: "
-                + options.patrons()
-                + " patrons + "
-                + options.items()
-                + " items by bulk import (POST /api/v1/imports) | "
-                + setup.toMillis()
-                + " ms ("
-                + Math.round((options.patrons() + options.items()) / (setup.toMillis() / 1000.0))
+            "| population: "
+                + population.agencies()
+                + " agencies, "
+                + population.patrons()
+                + " patrons, "
+                + population.items()
+                + " items, bulk import (POST /api/v1/imports) | "
+                + setup.took().toSeconds()
+                + " s ("
+                + Math.round(setup.rate())
                 + " records/s) |",
             "| raw Cassandra inserts (baseline, "
                 + options.rawSeconds()
@@ -545,8 +599,12 @@ public final class CheckoutBenchmark {
                 + " s warm-up) | "
                 + Math.round(rawInserts)
                 + " /s |",
-            "| HTTP limit: trivial Pekko HTTP endpoint, same clients (baseline) | "
-                + Math.round(httpLimit)
+            "| HTTP limit: trivial Pekko HTTP endpoint, the loop's clients (baseline) | "
+                + Math.round(httpLimit.loop())
+                + " requests/s |",
+            "| HTTP limit: the same endpoint under the national peak's Gatling injection"
+                + " (baseline; highest rate with p99 <= 50 ms, no errors) | "
+                + Math.round(httpLimit.gatlingRate())
                 + " requests/s |",
             "| checkouts over HTTP ("
                 + options.clients()
@@ -573,13 +631,10 @@ public final class CheckoutBenchmark {
             "| events persisted (3 per checkout, 3 per return) | "
                 + Math.round(eventsPerSecond)
                 + " /s |",
-            "| events persisted / raw inserts | "
-                + String.format("%.3f", eventsPerSecond / rawInserts)
+            "| national peak: highest arrival rate with p99 <= 50 ms and no errors | "
+                + (peakRate > 0 ? Math.round(peakRate) + " /s" : "none of the steps")
                 + " |",
-            "| (checkouts + returns)/s / HTTP-limit requests/s | "
-                + String.format("%.3f", (run.checkoutRate() + run.returnRate()) / httpLimit)
-                + " |",
-            "| CPU used while measuring: server / Cassandra | "
+            "| CPU used while measuring the loop: server / Cassandra | "
                 + String.format("%.2f / %.2f", run.serverCores(), run.cassandraCores())
                 + " cores (of 2) |",
             "| RSS server idle / after load | "
@@ -588,13 +643,35 @@ public final class CheckoutBenchmark {
                 + serverRss / 1024
                 + " MiB |",
             "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
+            "",
+            "Ratios to the baselines of this run:",
+            "",
+            "| ratio | value |",
+            "|---|---|",
+            "| events persisted/s (loop) / raw inserts/s | "
+                + String.format("%.3f", eventsPerSecond / rawInserts)
+                + " |",
+            "| checkouts/s (loop) / HTTP-limit requests/s (loop's clients) | "
+                + String.format("%.3f", run.checkoutRate() / httpLimit.loop())
+                + " |",
+            "| (checkouts + returns)/s (loop) / HTTP-limit requests/s (loop's clients) | "
+                + String.format("%.3f", (run.checkoutRate() + run.returnRate()) / httpLimit.loop())
+                + " |",
+            "| national-peak arrivals/s / HTTP-limit arrivals/s (both Gatling, p99 <= 50 ms) | "
+                + String.format("%.3f", peakRate / httpLimit.gatlingRate())
+                + " |",
+            "| national-peak checkouts/s / HTTP-limit requests/s (Gatling) | "
+                + String.format("%.3f", peakCheckouts / httpLimit.gatlingRate())
+                + " |",
             "");
     summary +=
         "\n\n"
-            + peakTable(peak)
+            + peakTable("National peak (Gatling, open model, mix 45/30/10/10/5)", peak)
+            + "\n"
+            + peakTable("HTTP limit (Gatling, the same injection, trivial endpoint)", httpLimit.gatling())
             + String.format(
-                "%nSoak: %.0f arrivals/s for %d s: %d requests, %d failed, p50 / p95 / p99 %.0f /"
-                    + " %.0f / %.0f ms; server RSS %d -> %d MiB%n",
+                "%nSoak (Gatling `Soak`): %.0f arrivals/s for %d s: %d requests, %d failed, p50 / p95"
+                    + " / p99 %.0f / %.0f / %.0f ms; server RSS %d -> %d MiB%n",
                 soak.step().rate(),
                 soak.seconds(),
                 soak.step().requests(),
@@ -604,12 +681,6 @@ public final class CheckoutBenchmark {
                 soak.step().p99(),
                 soak.rssBeforeKib() / 1024,
                 soak.rssAfterKib() / 1024);
-    System.out.println();
-    System.out.println(
-        "checkouts/s to HTTP-limit requests/s: "
-            + String.format("%.4f", run.checkoutRate() / httpLimit));
-    System.out.println(
-        "checkouts/s to raw inserts/s: " + String.format("%.4f", run.checkoutRate() / rawInserts));
     System.out.println(summary);
     Files.writeString(options.work().resolve("summary.md"), summary);
     System.out.println("Written to " + options.work().resolve("summary.md"));
@@ -651,23 +722,34 @@ public final class CheckoutBenchmark {
 
   /** One rate of the national-peak search and what Gatling measured at it. */
   record PeakStep(
-      double rate, long requests, long failed, double p50, double p95, double p99, String report) {
+      double rate,
+      long checkouts,
+      long requests,
+      long failed,
+      double p50,
+      double p95,
+      double p99,
+      String report) {
     boolean holds() {
-      return failed == 0 && p99 <= 50;
+      return requests > 0 && failed == 0 && p99 <= 50;
     }
   }
 
+  /** Where the HTTP limit's search starts: far below what the trivial endpoint carries. */
+  private static final double HTTP_LIMIT_START_RATE = 500;
+
   /**
    * The Gatling simulation {@code NationalPeak} in its own JVM at rising arrival rates (x1.5 each
-   * step) until a step misses p99 <= 50 ms or has errors; each step writes its HTML report.
+   * step) until a step misses p99 <= 50 ms or has errors; each step writes its HTML report. A
+   * warm-up run at the start rate comes first (not counted).
    */
   private List<PeakStep> nationalPeak() throws Exception {
-    // Not counted: the mix's paths and entities warm up at the start rate first.
-    gatling("warm-up", options.peakStartRate(), options.peakStepSeconds());
+    gatling("NationalPeak", base, "warm-up", options.peakStartRate(), options.peakStepSeconds());
     List<PeakStep> steps = new ArrayList<>();
     double rate = options.peakStartRate();
     for (int i = 0; i < options.peakSteps(); i++) {
-      PeakStep step = gatling("step-" + (i + 1), rate, options.peakStepSeconds());
+      PeakStep step =
+          gatling("NationalPeak", base, "step-" + (i + 1), rate, options.peakStepSeconds());
       steps.add(step);
       System.out.printf(
           "national peak at %.0f/s: %d requests, %d failed, p99 %.0f ms%n",
@@ -675,9 +757,51 @@ public final class CheckoutBenchmark {
       if (!step.holds()) {
         break;
       }
-      rate *= 1.5;
+      rate *= HttpLimit.FACTOR;
     }
     return steps;
+  }
+
+  /**
+   * The HttpLimit simulation: all its levels in one Gatling run (a JVM and a report per step would
+   * take minutes at these rates), each level read from the report by its requests' name, up to
+   * the first that misses p99 <= 50 ms or has errors.
+   */
+  private List<PeakStep> httpLimitLevels() throws Exception {
+    // 500/s x1.5^9 is about 19,000/s, beyond what one load generator sends on 2 cores.
+    int levels = 10;
+    // Shorter levels in the quick run: ten of them with Gatling's report take minutes otherwise.
+    int seconds = options.quick() ? 5 : options.peakStepSeconds();
+    Path results = options.work().resolve("gatling").resolve("HttpLimit");
+    Process gatling =
+        gatlingProcess(
+            "HttpLimit",
+            base,
+            results,
+            HTTP_LIMIT_START_RATE,
+            seconds,
+            List.of("-Dlevels=" + levels));
+    gatling.waitFor(levels * seconds + 600L, TimeUnit.SECONDS);
+    Path report = report(results);
+    String stats = Files.readString(report.resolveSibling("js").resolve("stats.js"));
+    List<PeakStep> steps = new ArrayList<>();
+    for (int k = 0; k < levels; k++) {
+      double rate = HTTP_LIMIT_START_RATE * Math.pow(HttpLimit.FACTOR, k);
+      PeakStep step = step(stats, HttpLimit.level(rate), rate, report);
+      steps.add(step);
+      System.out.printf(
+          "HttpLimit at %.0f/s: %d requests, %d failed, p99 %.0f ms%n",
+          rate, step.requests(), step.failed(), step.p99());
+      if (!step.holds()) {
+        break;
+      }
+    }
+    return steps;
+  }
+
+  /** The highest rate of a search that held, else {@code otherwise}. */
+  static double highestHeld(List<PeakStep> steps, double otherwise) {
+    return steps.stream().filter(PeakStep::holds).mapToDouble(PeakStep::rate).max().orElse(otherwise);
   }
 
   /**
@@ -685,93 +809,114 @@ public final class CheckoutBenchmark {
    */
   private Soak soak(long serverPid, double rate) throws Exception {
     long before = rssKib(serverPid);
-    PeakStep step = gatling("soak", rate, options.soakSeconds());
+    PeakStep step = gatling("Soak", base, "soak", rate, options.soakSeconds());
     return new Soak(step, options.soakSeconds(), before, rssKib(serverPid));
   }
 
   record Soak(PeakStep step, int seconds, long rssBeforeKib, long rssAfterKib) {}
 
-  /** One run of the NationalPeak simulation in its own JVM at {@code rate} arrivals/s. */
-  private PeakStep gatling(String name, double rate, int seconds) throws Exception {
-    Path results = options.work().resolve("gatling").resolve(name);
+  /** One run of a simulation in its own JVM at {@code rate} arrivals/s against {@code url}. */
+  private PeakStep gatling(String simulation, String url, String name, double rate, int seconds)
+      throws Exception {
+    Path results = options.work().resolve("gatling").resolve(simulation).resolve(name);
+    Process gatling = gatlingProcess(simulation, url, results, rate, seconds, List.of());
+    // The soak's simulation ramps up for 10 s before its fixed rate.
+    gatling.waitFor(seconds + 310L, TimeUnit.SECONDS);
+    Path report = report(results);
+    return step(
+        Files.readString(report.resolveSibling("js").resolve("stats.js")),
+        "All Requests",
+        rate,
+        report);
+  }
+
+  private Process gatlingProcess(
+      String simulation, String url, Path results, double rate, int seconds, List<String> extra)
+      throws IOException {
     Files.createDirectories(results);
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    // Gatling's log writer reads String internals.
+    command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+    command.add("-DbaseUrl=" + url);
+    command.add("-DterminalKey=" + (terminalKey == null ? operatorKey : terminalKey));
+    command.add("-DstaffKey=" + staffKey);
+    command.addAll(options.population().systemProperties());
+    command.add("-Drate=" + rate);
+    command.add("-Dseconds=" + seconds);
+    command.addAll(extra);
+    command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g",
-            // Gatling's log writer reads String internals.
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "-DbaseUrl=" + base,
-            "-Dagency=" + AGENCY,
-            "-DterminalKey=" + terminalKey,
-            "-DstaffKey=" + staffKey,
-            "-Dpatrons=" + options.patrons(),
-            "-Ditems=" + options.items(),
-            "-Drate=" + rate,
-            "-Dseconds=" + seconds,
             "-cp",
             System.getProperty("java.class.path"),
             "io.gatling.app.Gatling",
             "-s",
-            "dk.library.circulation.loadtest.gatling.NationalPeak",
+            "dk.library.circulation.loadtest.gatling." + simulation,
             "-rf",
-            results.toString());
-    Process gatling =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(results.resolve("gatling.log").toFile())
-            .start();
-    gatling.waitFor(seconds + 300L, TimeUnit.SECONDS);
-    return peakStep(rate, results);
+            results.toString()));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(results.resolve("gatling.log").toFile())
+        .start();
+  }
+
+  /** The HTML report a Gatling run wrote under {@code results}. */
+  private static Path report(Path results) throws IOException {
+    try (Stream<Path> files = Files.walk(results)) {
+      return files
+          .filter(p -> p.getFileName().toString().equals("index.html"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no Gatling report in " + results + "; see its gatling.log"));
+    }
   }
 
   /**
-   * Reads the step's figures from Gatling's own summary (the "Global Information" table it prints,
-   * Total column) and finds the step's HTML report.
+   * A step's figures from its Gatling report ({@code js/stats.js}), for the requests named {@code
+   * measured} ("All Requests": all of them).
    */
-  private static PeakStep peakStep(double rate, Path results) throws IOException {
-    String log = Files.readString(results.resolve("gatling.log"));
-    Path report;
-    try (Stream<Path> files = Files.walk(results)) {
-      report =
-          files
-              .filter(p -> p.getFileName().toString().equals("index.html"))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "no Gatling report in " + results + "; see its gatling.log"));
-    }
+  private static PeakStep step(String stats, String measured, double rate, Path report) {
     return new PeakStep(
         rate,
-        (long) total(log, "request count"),
-        (long) column(log, "request count", 3),
-        total(log, "response time 50th percentile (ms)"),
-        total(log, "response time 95th percentile (ms)"),
-        total(log, "response time 99th percentile (ms)"),
+        (long) figure(stats, "checkout", "numberOfRequests", "total"),
+        (long) figure(stats, measured, "numberOfRequests", "total"),
+        (long) figure(stats, measured, "numberOfRequests", "ko"),
+        figure(stats, measured, "percentiles1", "total"),
+        figure(stats, measured, "percentiles3", "total"),
+        figure(stats, measured, "percentiles4", "total"),
         report.toString());
   }
 
-  private static double total(String log, String figure) {
-    return column(log, figure, 1);
-  }
-
-  /** Column 1 is Total, 2 OK, 3 KO ("-" reads as 0). */
-  private static double column(String log, String figure, int column) {
-    Matcher line =
-        Pattern.compile("> " + Pattern.quote(figure) + "\\s*\\|([^|]*)\\|([^|]*)\\|([^\\n]*)")
-            .matcher(log);
-    if (!line.find()) {
-      throw new IllegalStateException("Gatling's summary has no '" + figure + "'");
+  /**
+   * One figure of one request name in Gatling's stats.js ({@code percentiles1/3/4} are its 50th,
+   * 95th and 99th percentiles); 0 when the name or the figure is absent ("-").
+   */
+  private static double figure(String stats, String name, String figure, String column) {
+    Matcher value =
+        Pattern.compile(
+                "\"name\": \""
+                    + Pattern.quote(name)
+                    + "\",[\\s\\S]*?\""
+                    + figure
+                    + "\": \\{[^}]*?\""
+                    + column
+                    + "\": \"([^\"]*)\"")
+            .matcher(stats);
+    if (!value.find()) {
+      return 0;
     }
-    String value = line.group(column).trim();
-    return value.equals("-") ? 0 : Double.parseDouble(value);
+    String text = value.group(1).replace(",", "").trim();
+    return text.equals("-") || text.isEmpty() ? 0 : Double.parseDouble(text);
   }
 
-  private static String peakTable(List<PeakStep> steps) {
+  private static String peakTable(String title, List<PeakStep> steps) {
     StringBuilder table =
         new StringBuilder(
-            "National peak (Gatling, open model, mix 45/30/10/10/5):\n\n"
+            title
+                + ":\n\n"
                 + "| arrivals/s | requests | failed | p50 / p95 / p99 ms | p99 <= 50 ms, no errors"
                 + " |\n"
                 + "|---|---|---|---|---|\n");
@@ -806,9 +951,11 @@ public final class CheckoutBenchmark {
                 + role
                 + "\",\"role\":\""
                 + role
-                + "\",\"agencies\":[\""
-                + AGENCY
-                + "\"],\"requestsPerSecond\":100000}");
+                + "\",\"agencies\":["
+                + IntStream.range(0, options.population().agencies())
+                    .mapToObj(a -> "\"" + options.population().agencyId(a) + "\"")
+                    .collect(Collectors.joining(","))
+                + "],\"requestsPerSecond\":100000}");
     expect(201, registered);
     Matcher key = API_KEY.matcher(registered.body());
     if (!key.find()) {
@@ -849,14 +996,6 @@ public final class CheckoutBenchmark {
       throw new IllegalStateException(
           "expected " + status + ", got " + response.statusCode() + ": " + response.body());
     }
-  }
-
-  private static String card(int i) {
-    return String.format("9%09d", i);
-  }
-
-  private static String barcode(int i) {
-    return "B" + i;
   }
 
   private static long rssKib(long pid) throws IOException {

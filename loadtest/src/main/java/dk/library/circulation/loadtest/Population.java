@@ -1,0 +1,114 @@
+package dk.library.circulation.loadtest;
+
+import dk.library.circulation.patron.PinHash;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The benchmark's library, the same for the set-up and every simulation: {@code agencies} agencies
+ * ({@code DK-BENCH-00}, ...), patron {@code i} (card {@code 9<i, 9 digits>}) at agency {@code i %
+ * agencies}, item {@code j} (barcode {@code B<j>}) at agency {@code j % agencies}, five copies per
+ * title at each agency. A patron borrows at their own agency, so every checkout is allowed by
+ * construction. Every patron's PIN is 1234.
+ */
+public record Population(int agencies, int patrons, int items) {
+
+  public static final String PIN = "1234";
+  static final int COPIES_PER_TITLE = 5;
+
+  public Population {
+    if (agencies < 1 || patrons < agencies || items < agencies) {
+      throw new IllegalArgumentException(
+          "a population needs at least one patron and one item per agency: " + this);
+    }
+  }
+
+  /** As the benchmark hands it to a simulation's JVM. */
+  public static Population fromSystemProperties() {
+    return new Population(
+        Integer.getInteger("agencies", 10),
+        Integer.getInteger("patrons", 1_000),
+        Integer.getInteger("items", 4_000));
+  }
+
+  public List<String> systemProperties() {
+    return List.of("-Dagencies=" + agencies, "-Dpatrons=" + patrons, "-Ditems=" + items);
+  }
+
+  public String agencyId(int agency) {
+    return String.format("DK-BENCH-%02d", agency);
+  }
+
+  public String card(int patron) {
+    return String.format("9%09d", patron);
+  }
+
+  public String barcode(int item) {
+    return "B" + item;
+  }
+
+  public int itemIndex(String barcode) {
+    return Integer.parseInt(barcode.substring(1));
+  }
+
+  public String agencyOfItem(int item) {
+    return agencyId(item % agencies);
+  }
+
+  public String titleOfItem(int item) {
+    return "T" + (item / agencies / COPIES_PER_TITLE);
+  }
+
+  /** A random patron of the agency that owns {@code item}. */
+  public String borrowerFor(int item, Random random) {
+    int agency = item % agencies;
+    int atAgency = (patrons - agency + agencies - 1) / agencies;
+    return card(agency + agencies * random.nextInt(atAgency));
+  }
+
+  public String anyCard(Random random) {
+    return card(random.nextInt(patrons));
+  }
+
+  /** The operator's import: the agencies with one branch and a generous policy. */
+  public String agencyLines() {
+    StringBuilder lines = new StringBuilder();
+    for (int a = 0; a < agencies; a++) {
+      lines.append(
+          ("{\"type\":\"agency\",\"agencyId\":\"%s\",\"name\":\"Benchmark library %d\","
+                  + "\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
+                  + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2}}\n")
+              .formatted(agencyId(a), a));
+    }
+    return lines.toString();
+  }
+
+  /**
+   * The staff's import file: patrons, then items. Patrons arrive as migrated patrons do, with their
+   * PIN's hash ({@code pinHash}); the synthetic patrons share one hash of {@link #PIN}, so writing
+   * the file costs one PBKDF2 derivation, not one per patron.
+   */
+  public void writeImport(Path file, int pinIterations) throws IOException {
+    PinHash hash = PinHash.of(PIN, pinIterations);
+    String pinHash =
+        "{\"iterations\":%d,\"salt\":\"%s\",\"hash\":\"%s\"}"
+            .formatted(hash.iterations(), hash.salt(), hash.hash());
+    try (BufferedWriter out = Files.newBufferedWriter(file)) {
+      for (int i = 0; i < patrons; i++) {
+        out.write(
+            "{\"type\":\"patron\",\"cardNumber\":\"%s\",\"pinHash\":%s,\"name\":\"Patron %d\",\"homeAgencyId\":\"%s\"}\n"
+                .formatted(card(i), pinHash, i, agencyId(i % agencies)));
+      }
+      for (int j = 0; j < items; j++) {
+        out.write(
+            ("{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"%s\",\"title\":\"Title %s\","
+                    + "\"agencyId\":\"%s\",\"materialType\":\"book\",\"branchId\":\"main\"}\n")
+                .formatted(barcode(j), titleOfItem(j), titleOfItem(j), agencyOfItem(j)));
+      }
+    }
+  }
+}
