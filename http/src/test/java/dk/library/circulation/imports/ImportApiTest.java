@@ -135,8 +135,10 @@ class ImportApiTest {
             migrated(kept, agency, hashJson(hash)),
             migrated(other, agency, hashJson(PinHash.of("9876", 2_000))),
             migrated(Api.unique("C"), agency, hashJson(new PinHash(10, hash.salt(), hash.hash()))),
-            migrated(Api.unique("C"), agency, hashJson(new PinHash(2_000, "c2hvcnQ=", hash.hash()))),
-            migrated(Api.unique("C"), agency, hashJson(hash)).replace("{\"type\"", "{\"pin\":\"1234\",\"type\""),
+            migrated(
+                Api.unique("C"), agency, hashJson(new PinHash(2_000, "c2hvcnQ=", hash.hash()))),
+            migrated(Api.unique("C"), agency, hashJson(hash))
+                .replace("{\"type\"", "{\"pin\":\"1234\",\"type\""),
             migrated(Api.unique("C"), agency, "{\"iterations\":2000,\"salt\":\"not base64!\"}"));
     JsonNode done = last(answer).get("done");
     assertEquals(2, done.get("imported").asInt(), answer.toString());
@@ -146,8 +148,7 @@ class ImportApiTest {
             .map(p -> p.at("/problem/errors/0/field").asText())
             .sorted()
             .toList();
-    assertEquals(
-        List.of("pinHash", "pinHash.iterations", "pinHash.salt", "pinHash.salt"), fields);
+    assertEquals(List.of("pinHash", "pinHash.iterations", "pinHash.salt", "pinHash.salt"), fields);
 
     Api.Answer wrongPin = api.checkout(Api.unique("t"), other, barcode, agency);
     assertEquals("WRONG_PIN", wrongPin.body().get("code").asText(), "the other hash is of 9876");

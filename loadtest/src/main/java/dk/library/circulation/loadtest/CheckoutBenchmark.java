@@ -84,7 +84,9 @@ public final class CheckoutBenchmark {
       }
       if (population == null) {
         population =
-            quick ? new Population(AGENCIES, 1_000, 4_000) : new Population(AGENCIES, 10_000, 50_000);
+            quick
+                ? new Population(AGENCIES, 1_000, 4_000)
+                : new Population(AGENCIES, 10_000, 50_000);
       }
       if (classpath == null) {
         throw new IllegalArgumentException(
@@ -102,6 +104,7 @@ public final class CheckoutBenchmark {
 
   /** The server's default PBKDF2 iterations (library.pin-hash-iterations). */
   private static final int PIN_ITERATIONS = 10_000;
+
   private static final Pattern API_KEY = Pattern.compile("\"apiKey\"\\s*:\\s*\"([^\"]+)\"");
 
   /** A fresh operator key per run, handed to the server process in its environment. */
@@ -150,10 +153,7 @@ public final class CheckoutBenchmark {
         long serverRssIdle = rssKib(server.pid());
         Run checkouts = checkoutLoop(server.pid(), node.pid());
         List<PeakStep> peak = nationalPeak();
-        Soak soak =
-            soak(
-                server.pid(),
-                highestHeld(peak, options.peakStartRate()));
+        Soak soak = soak(server.pid(), highestHeld(peak, options.peakStartRate()));
         long serverRss = rssKib(server.pid());
         long cassandraRss = rssKib(node.pid());
         report(
@@ -363,7 +363,10 @@ public final class CheckoutBenchmark {
    */
   private Import setUpLibrary() throws Exception {
     Population population = options.population();
-    importFile(operatorKey, HttpRequest.BodyPublishers.ofString(population.agencyLines()), population.agencies());
+    importFile(
+        operatorKey,
+        HttpRequest.BodyPublishers.ofString(population.agencyLines()),
+        population.agencies());
     staffKey = registerClient("staff");
     terminalKey = registerClient("terminal");
     Path file = options.work().resolve("import.ndjson");
@@ -408,7 +411,10 @@ public final class CheckoutBenchmark {
     }
     if (!last[0].contains("\"imported\":" + expected) || !last[0].contains("\"failed\":0")) {
       throw new IllegalStateException(
-          "the import did not register everything: " + last[0] + "; first problem: " + firstProblem[0]);
+          "the import did not register everything: "
+              + last[0]
+              + "; first problem: "
+              + firstProblem[0]);
     }
   }
 
@@ -668,10 +674,11 @@ public final class CheckoutBenchmark {
         "\n\n"
             + peakTable("National peak (Gatling, open model, mix 45/30/10/10/5)", peak)
             + "\n"
-            + peakTable("HTTP limit (Gatling, the same injection, trivial endpoint)", httpLimit.gatling())
+            + peakTable(
+                "HTTP limit (Gatling, the same injection, trivial endpoint)", httpLimit.gatling())
             + String.format(
-                "%nSoak (Gatling `Soak`): %.0f arrivals/s for %d s: %d requests, %d failed, p50 / p95"
-                    + " / p99 %.0f / %.0f / %.0f ms; server RSS %d -> %d MiB%n",
+                "%nSoak (Gatling `Soak`): %.0f arrivals/s for %d s: %d requests, %d failed, p50 /"
+                    + " p95 / p99 %.0f / %.0f / %.0f ms; server RSS %d -> %d MiB%n",
                 soak.step().rate(),
                 soak.seconds(),
                 soak.step().requests(),
@@ -764,8 +771,8 @@ public final class CheckoutBenchmark {
 
   /**
    * The HttpLimit simulation: all its levels in one Gatling run (a JVM and a report per step would
-   * take minutes at these rates), each level read from the report by its requests' name, up to
-   * the first that misses p99 <= 50 ms or has errors.
+   * take minutes at these rates), each level read from the report by its requests' name, up to the
+   * first that misses p99 <= 50 ms or has errors.
    */
   private List<PeakStep> httpLimitLevels() throws Exception {
     // 500/s x1.5^9 is about 19,000/s, beyond what one load generator sends on 2 cores.
@@ -801,7 +808,11 @@ public final class CheckoutBenchmark {
 
   /** The highest rate of a search that held, else {@code otherwise}. */
   static double highestHeld(List<PeakStep> steps, double otherwise) {
-    return steps.stream().filter(PeakStep::holds).mapToDouble(PeakStep::rate).max().orElse(otherwise);
+    return steps.stream()
+        .filter(PeakStep::holds)
+        .mapToDouble(PeakStep::rate)
+        .max()
+        .orElse(otherwise);
   }
 
   /**

@@ -210,7 +210,8 @@ public abstract class CirculationMix extends Simulation {
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         "{\"transactionId\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
-                            .formatted(UUID.randomUUID(), loan.barcode(), agencyOf(loan.barcode()))))
+                            .formatted(
+                                UUID.randomUUID(), loan.barcode(), agencyOf(loan.barcode()))))
                 .build(),
             HttpResponse.BodyHandlers.discarding());
       } catch (IOException e) {
