@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dk.library.circulation.cassandra.LocalCassandra;
 import dk.library.circulation.cassandra.Schema;
+import dk.library.circulation.loadtest.gatling.CirculationMix;
 import dk.library.circulation.loadtest.gatling.HttpLimit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -748,11 +749,10 @@ public final class CheckoutBenchmark {
 
   /**
    * The Gatling simulation {@code NationalPeak} in its own JVM at rising arrival rates (x1.5 each
-   * step) until a step misses p99 <= 50 ms or has errors; each step writes its HTML report. A
-   * warm-up run at the start rate comes first (not counted).
+   * step) until a step misses p99 <= 50 ms or has errors; each step writes its HTML report. Each
+   * run warms up at its rate before it measures (the simulation's warm-up group).
    */
   private List<PeakStep> nationalPeak() throws Exception {
-    gatling("NationalPeak", base, "warm-up", options.peakStartRate(), options.peakStepSeconds());
     List<PeakStep> steps = new ArrayList<>();
     double rate = options.peakStartRate();
     for (int i = 0; i < options.peakSteps(); i++) {
@@ -789,7 +789,9 @@ public final class CheckoutBenchmark {
             results,
             HTTP_LIMIT_START_RATE,
             seconds,
-            List.of("-Dlevels=" + levels));
+            // A level past the limit fails its requests after 5 s instead of queueing them for
+            // Gatling's default minute, so the run ends soon after it.
+            List.of("-Dlevels=" + levels, "-Dgatling.http.requestTimeout=5000"));
     gatling.waitFor(levels * seconds + 600L, TimeUnit.SECONDS);
     Path report = report(results);
     String stats = Files.readString(report.resolveSibling("js").resolve("stats.js"));
@@ -852,7 +854,7 @@ public final class CheckoutBenchmark {
     Path report = report(results);
     return step(
         Files.readString(report.resolveSibling("js").resolve("stats.js")),
-        "All Requests",
+        CirculationMix.MEASURED,
         rate,
         report);
   }
@@ -872,6 +874,7 @@ public final class CheckoutBenchmark {
     command.addAll(options.population().systemProperties());
     command.add("-Drate=" + rate);
     command.add("-Dseconds=" + seconds);
+    command.add("-DwarmUpSeconds=" + (options.quick() ? 5 : 10));
     command.addAll(extra);
     command.addAll(
         List.of(
@@ -902,13 +905,15 @@ public final class CheckoutBenchmark {
   }
 
   /**
-   * A step's figures from its Gatling report ({@code js/stats.js}), for the requests named {@code
-   * measured} ("All Requests": all of them).
+   * A step's figures from its Gatling report ({@code js/stats.js}), for the requests or the group
+   * (the mix's transactions) named {@code measured}; its checkouts are the requests named {@code
+   * checkout} in that group.
    */
   private static PeakStep step(String stats, String measured, double rate, Path report) {
+    int group = stats.indexOf("name: \"" + measured + "\"");
     return new PeakStep(
         rate,
-        (long) figure(stats, "checkout", "numberOfRequests", "total"),
+        group < 0 ? 0 : (long) figure(stats.substring(group), "checkout", "numberOfRequests", "total"),
         (long) figure(stats, measured, "numberOfRequests", "total"),
         (long) figure(stats, measured, "numberOfRequests", "ko"),
         figure(stats, measured, "percentiles1", "total"),
