@@ -29,6 +29,7 @@ import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
+import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
 import dk.library.circulation.title.Title;
@@ -62,8 +63,9 @@ public final class CirculationDesk {
 
   /** How the desk and its entities are set up. */
   /**
-   * {@code pinLockoutAfter}: wrong PINs in a row that lock a card until staff unlock it (R4);
-   * {@code cprIndex}: the keyed hash CPR-like numbers are stored under (R3, R14).
+   * {@code pinKey}: the server's key new PINs are hashed under; {@code pinLockoutAfter}: wrong PINs
+   * in a row that lock a card until staff unlock it (R4); {@code cprIndex}: the keyed hash CPR-like
+   * numbers are stored under (R3, R14).
    */
   /**
    * {@code deadlines}: the durable deadline index (pickup deadlines, R26), worked every {@code
@@ -74,7 +76,7 @@ public final class CirculationDesk {
       Clock clock,
       ZoneId zone,
       Duration askTimeout,
-      int pinIterations,
+      PinKey pinKey,
       int pinLockoutAfter,
       CprIndex cprIndex,
       DeadlineIndex deadlines,
@@ -128,6 +130,7 @@ public final class CirculationDesk {
                     settings.zone(),
                     desk::settleLend,
                     settings.pinLockoutAfter(),
+                    settings.pinKey(),
                     settings.noticeSender())));
     sharding.init(
         Entity.of(
@@ -306,7 +309,7 @@ public final class CirculationDesk {
               PinHash pin =
                   registration.pinHash() != null
                       ? registration.pinHash()
-                      : PinHash.of(registration.pin(), settings.pinIterations());
+                      : PinHash.keyed(registration.pin(), settings.pinKey());
               String key = indexId(registration.cardNumber());
               // R12: the numbers are claimed first, so a lost or reissued number is never reused;
               // R14: a CPR given beside a library card finds the same patron at a terminal.
@@ -1017,7 +1020,7 @@ public final class CirculationDesk {
   /** R4: a new PIN with the identity check recorded; hashed here, never seen by the entity. */
   public CompletionStage<Result<Patron.Status>> resetPin(
       String cardNumber, String pin, String identityCheck, String by) {
-    PinHash hash = PinHash.of(pin, settings.pinIterations());
+    PinHash hash = PinHash.keyed(pin, settings.pinKey());
     return patronAsk(cardNumber, r -> new Patron.ResetPin(hash, identityCheck, by, r));
   }
 

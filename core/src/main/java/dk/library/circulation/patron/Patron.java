@@ -637,7 +637,7 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
   /** Pending checkouts whose settlement is under way, so a second trigger does not ask twice. */
   private final Set<String> settling = new HashSet<>();
 
-  private final PinCheck pinCheck = new RememberedPin();
+  private final PinCheck pinCheck;
 
   /** Notices handed to the sender and not yet confirmed. */
   private final Set<String> sending = new HashSet<>();
@@ -651,8 +651,10 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
       ZoneId zone,
       LendSettlement lendSettlement,
       int pinLockoutAfter,
+      PinCheck pinCheck,
       NoticeSender noticeSender) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
+    this.pinCheck = pinCheck;
     this.noticeSender = noticeSender;
     this.cardNumber = cardNumber;
     this.context = context;
@@ -662,18 +664,29 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
     this.pinLockoutAfter = pinLockoutAfter;
   }
 
-  /** {@code pinLockoutAfter}: wrong PINs in a row that lock the card until staff unlock it (R4). */
+  /**
+   * {@code pinLockoutAfter}: wrong PINs in a row that lock the card until staff unlock it (R4);
+   * {@code pinKey}: the server's key PINs are hashed under.
+   */
   public static Behavior<Command> create(
       String cardNumber,
       Clock clock,
       ZoneId zone,
       LendSettlement lendSettlement,
       int pinLockoutAfter,
+      PinKey pinKey,
       NoticeSender noticeSender) {
     return Behaviors.setup(
         ctx ->
             new Patron(
-                cardNumber, ctx, clock, zone, lendSettlement, pinLockoutAfter, noticeSender));
+                cardNumber,
+                ctx,
+                clock,
+                zone,
+                lendSettlement,
+                pinLockoutAfter,
+                new RememberedPin(pinKey),
+                noticeSender));
   }
 
   @Override

@@ -6,6 +6,11 @@ public interface PinCheck {
 
   boolean matches(PinHash stored, String pin);
 
-  /** The slow check every time. */
+  /** The PBKDF2 check every time (hashes made with an iteration count only). */
   PinCheck SLOW = PinHash::matches;
+
+  /** Every kind of hash, keyed ones under {@code key}. */
+  static PinCheck with(PinKey key) {
+    return (stored, pin) -> stored.matches(pin, key);
+  }
 }

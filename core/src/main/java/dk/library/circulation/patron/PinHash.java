@@ -10,7 +10,9 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * A PIN kept only as a salted PBKDF2-HMAC-SHA256 hash (the JDK's own implementation). The PIN
+ * A PIN kept only as a salted hash: an HMAC-SHA256 under the server's {@link PinKey} ({@code
+ * iterations} {@value #KEYED}, every PIN set here), or a PBKDF2-HMAC-SHA256 hash with its iteration
+ * count (PINs migrated from another system as their hash, and PINs set before the key). The PIN
  * itself is never stored, logged or put into an event.
  */
 public record PinHash(int iterations, String salt, String hash) implements CborSerializable {
@@ -26,6 +28,9 @@ public record PinHash(int iterations, String salt, String hash) implements CborS
   public static final int MIN_ITERATIONS = 1_000;
 
   public static final int MAX_ITERATIONS = 600_000;
+
+  /** The iteration count that marks a keyed hash (HMAC-SHA256 under the server's PIN key). */
+  public static final int KEYED = 0;
 
   public static final int MIN_SALT_BYTES = 16;
   public static final int HASH_BYTES = 32;
@@ -44,7 +49,34 @@ public record PinHash(int iterations, String salt, String hash) implements CborS
         Base64.getEncoder().encodeToString(derive(pin, salt, iterations)));
   }
 
+  /** A new PIN's hash under the server's key. */
+  public static PinHash keyed(String pin, PinKey key) {
+    byte[] salt = new byte[MIN_SALT_BYTES];
+    RANDOM.nextBytes(salt);
+    return new PinHash(
+        KEYED,
+        Base64.getEncoder().encodeToString(salt),
+        Base64.getEncoder().encodeToString(key.mac(salt, pin)));
+  }
+
+  /** Whether {@code pin} is the PIN hashed here; {@code key} is the server's, for keyed hashes. */
+  public boolean matches(String pin, PinKey key) {
+    if (iterations != KEYED) {
+      return matches(pin);
+    }
+    if (!isWellFormed(pin)) {
+      return false;
+    }
+    byte[] expected = Base64.getDecoder().decode(hash);
+    byte[] actual = key.mac(Base64.getDecoder().decode(salt), pin);
+    return MessageDigest.isEqual(expected, actual);
+  }
+
+  /** Whether {@code pin} is the PIN of this PBKDF2 hash. */
   public boolean matches(String pin) {
+    if (iterations == KEYED) {
+      throw new IllegalStateException("a keyed PIN hash is checked with the server's PIN key");
+    }
     if (!isWellFormed(pin)) {
       return false;
     }

@@ -8,21 +8,32 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The PIN check of one live patron entity. A patron at a self-service machine checks out a stack of
- * books, each with the same PIN: after one slow PBKDF2 check succeeds, this remembers a keyed HMAC
- * of that PIN (key random per process, kept only in memory, never persisted), so the next checks of
- * the same PIN are fast. Any other PIN, every wrong one included, takes the slow check. The memory
- * is lost when the entity is passivated and never outlives a change of the PIN hash.
+ * The PIN check of one live patron entity. A keyed hash (under the server's {@link PinKey}) is fast
+ * and checked every time. A PBKDF2 hash (a PIN migrated from another system, or set before the key)
+ * is slow: a patron at a self-service machine checks out a stack of books, each with the same PIN,
+ * so after one PBKDF2 check succeeds this remembers a keyed HMAC of that PIN (key random per
+ * process, kept only in memory, never persisted), and the next checks of the same PIN are fast. Any
+ * other PIN, every wrong one included, takes the slow check. The memory is lost when the entity is
+ * passivated and never outlives a change of the PIN hash.
  */
 final class RememberedPin implements PinCheck {
 
   private static final SecretKeySpec KEY = randomKey();
 
+  private final PinKey pinKey;
+
   private PinHash rememberedFor;
   private byte[] remembered;
 
+  RememberedPin(PinKey pinKey) {
+    this.pinKey = pinKey;
+  }
+
   @Override
   public boolean matches(PinHash stored, String pin) {
+    if (stored.iterations() == PinHash.KEYED) {
+      return stored.matches(pin, pinKey);
+    }
     if (!PinHash.isWellFormed(pin)) {
       return false;
     }

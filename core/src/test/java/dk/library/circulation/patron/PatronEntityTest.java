@@ -55,6 +55,7 @@ class PatronEntityTest {
                   return CompletableFuture.completedFuture(itemSaysLent);
                 },
                 3,
+                new PinKey(new byte[32]),
                 (patronKey, notice) -> {
                   noticesSent.add(notice.noticeId());
                   return CompletableFuture.completedFuture(Done.getInstance());

@@ -57,6 +57,7 @@ class PatronHoldsAndNoticesTest {
                 ZoneId.of("Europe/Copenhagen"),
                 (barcode, checkoutId) -> CompletableFuture.completedFuture(false),
                 5,
+                new PinKey(new byte[32]),
                 (patronKey, notice) -> {
                   if (!senderWorks) {
                     return CompletableFuture.failedFuture(

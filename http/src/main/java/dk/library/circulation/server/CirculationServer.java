@@ -15,6 +15,7 @@ import dk.library.circulation.notice.ChannelRouter;
 import dk.library.circulation.notice.LogFileNoticeSender;
 import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.notice.SmtpNoticeSender;
+import dk.library.circulation.patron.PinKey;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -81,7 +82,7 @@ public final class CirculationServer implements AutoCloseable {
                   clock,
                   zone,
                   askTimeout,
-                  resolved.getInt("library.pin-hash-iterations"),
+                  new PinKey(Secrets.pinKey(resolved.getConfig("library.security"))),
                   resolved.getInt("library.pin-lockout-after"),
                   new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security"))),
                   CassandraDeadlineIndex.create(system),

@@ -24,16 +24,25 @@ final class Secrets {
 
   /** The CPR lookup key (R3, R14): configured, else read from or generated into its file. */
   static byte[] cprLookupKey(Config security) {
-    String configured = security.getString("cpr-lookup-key");
+    return key(security, "cpr-lookup-key", "LIBRARY_CPR_LOOKUP_KEY", "CPR lookup");
+  }
+
+  /** The key PINs are hashed under (R4): configured, else read from or generated into its file. */
+  static byte[] pinKey(Config security) {
+    return key(security, "pin-key", "LIBRARY_PIN_KEY", "PIN");
+  }
+
+  private static byte[] key(Config security, String name, String variable, String what) {
+    String configured = security.getString(name);
     if (!configured.isEmpty()) {
       return Base64.getDecoder().decode(configured);
     }
-    String file = security.getString("cpr-lookup-key-file");
+    String file = security.getString(name + "-file");
     if (file.isEmpty()) {
       throw new IllegalStateException(
-          "configure library.security.cpr-lookup-key (LIBRARY_CPR_LOOKUP_KEY) or its file");
+          "configure library.security." + name + " (" + variable + ") or its file");
     }
-    return Base64.getDecoder().decode(readOrCreate(Path.of(file).toAbsolutePath(), "CPR lookup"));
+    return Base64.getDecoder().decode(readOrCreate(Path.of(file).toAbsolutePath(), what));
   }
 
   /** The base64 secret in {@code path}, written once with 32 random bytes if it does not exist. */

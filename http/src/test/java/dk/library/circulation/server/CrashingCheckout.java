@@ -9,11 +9,13 @@ import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronFacts;
+import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.testing.TestServers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +70,10 @@ public final class CrashingCheckout {
                 Clock.systemUTC(),
                 ZoneId.of("Europe/Copenhagen"),
                 timeout,
-                1000,
+                // The test's server checks the PIN this process hashed: the same key.
+                new PinKey(
+                    Base64.getDecoder()
+                        .decode(TestServers.config(port).getString("library.security.pin-key"))),
                 5,
                 new CprIndex(new byte[32]),
                 CassandraDeadlineIndex.create(system),

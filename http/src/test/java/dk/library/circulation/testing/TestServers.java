@@ -30,7 +30,6 @@ library.cassandra.mode = external
 library.cassandra.contact-points = "127.0.0.1:%d"
 library.cassandra.keyspace = %s
 library.cassandra.create-schema = off
-library.pin-hash-iterations = 1000
 library.deadlines.interval = 200ms
 library.metrics.live-entities-interval = 200ms
 library.notices.log-file = "target/notices-test.log"
@@ -39,6 +38,8 @@ library.security {
   bootstrap-operator-key-file = ""
   cpr-lookup-key = "dGVzdC1jcHItbG9va3VwLWtleS0wMTIzNDU2Nzg5YWJjZGVm"
   cpr-lookup-key-file = ""
+  pin-key = "dGVzdC1waW4ta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5"
+  pin-key-file = ""
   requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000 }
 }
 """

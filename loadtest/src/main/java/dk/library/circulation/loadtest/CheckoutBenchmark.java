@@ -103,9 +103,6 @@ public final class CheckoutBenchmark {
   /** The issue's national population has at least ten agencies. */
   static final int AGENCIES = 10;
 
-  /** The server's default PBKDF2 iterations (library.pin-hash-iterations). */
-  private static final int PIN_ITERATIONS = 10_000;
-
   private static final Pattern API_KEY = Pattern.compile("\"apiKey\"\\s*:\\s*\"([^\"]+)\"");
 
   /** A fresh operator key per run, handed to the server process in its environment. */
@@ -372,7 +369,7 @@ public final class CheckoutBenchmark {
     staffKey = registerClient("staff");
     terminalKey = registerClient("terminal");
     Path file = options.work().resolve("import.ndjson");
-    population.writeImport(file, PIN_ITERATIONS);
+    population.writeImport(file);
     long records = (long) population.patrons() + population.items();
     Instant begin = Instant.now();
     importFile(staffKey, HttpRequest.BodyPublishers.ofFile(file), records);
@@ -913,7 +910,9 @@ public final class CheckoutBenchmark {
     int group = stats.indexOf("name: \"" + measured + "\"");
     return new PeakStep(
         rate,
-        group < 0 ? 0 : (long) figure(stats.substring(group), "checkout", "numberOfRequests", "total"),
+        group < 0
+            ? 0
+            : (long) figure(stats.substring(group), "checkout", "numberOfRequests", "total"),
         (long) figure(stats, measured, "numberOfRequests", "total"),
         (long) figure(stats, measured, "numberOfRequests", "ko"),
         figure(stats, measured, "percentiles1", "total"),

@@ -1,6 +1,5 @@
 package dk.library.circulation.loadtest;
 
-import dk.library.circulation.patron.PinHash;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,20 +87,15 @@ public record Population(int agencies, int patrons, int items) {
   }
 
   /**
-   * The staff's import file: patrons, then items. Patrons arrive as migrated patrons do, with their
-   * PIN's hash ({@code pinHash}); the synthetic patrons share one hash of {@link #PIN}, so writing
-   * the file costs one PBKDF2 derivation, not one per patron.
+   * The staff's import file: patrons (each with the PIN {@link #PIN}, which the server stores under
+   * its PIN key), then items.
    */
-  public void writeImport(Path file, int pinIterations) throws IOException {
-    PinHash hash = PinHash.of(PIN, pinIterations);
-    String pinHash =
-        "{\"iterations\":%d,\"salt\":\"%s\",\"hash\":\"%s\"}"
-            .formatted(hash.iterations(), hash.salt(), hash.hash());
+  public void writeImport(Path file) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file)) {
       for (int i = 0; i < patrons; i++) {
         out.write(
-            "{\"type\":\"patron\",\"cardNumber\":\"%s\",\"pinHash\":%s,\"name\":\"Patron %d\",\"homeAgencyId\":\"%s\"}\n"
-                .formatted(card(i), pinHash, i, agencyId(i % agencies)));
+            "{\"type\":\"patron\",\"cardNumber\":\"%s\",\"pin\":\"%s\",\"name\":\"Patron %d\",\"homeAgencyId\":\"%s\"}\n"
+                .formatted(card(i), PIN, i, agencyId(i % agencies)));
       }
       for (int j = 0; j < items; j++) {
         out.write(
