@@ -40,23 +40,27 @@ public record PinHash(int iterations, String salt, String hash) implements CborS
     return pin != null && FOUR_DIGITS.matcher(pin).matches();
   }
 
+  /** A PBKDF2 hash, as PINs were stored before the PIN key (tests and migrations make them). */
   public static PinHash of(String pin, int iterations) {
-    byte[] salt = new byte[MIN_SALT_BYTES];
-    RANDOM.nextBytes(salt);
-    return new PinHash(
-        iterations,
-        Base64.getEncoder().encodeToString(salt),
-        Base64.getEncoder().encodeToString(derive(pin, salt, iterations)));
+    byte[] salt = newSalt();
+    return encoded(iterations, salt, derive(pin, salt, iterations));
   }
 
   /** A new PIN's hash under the server's key. */
   public static PinHash keyed(String pin, PinKey key) {
+    byte[] salt = newSalt();
+    return encoded(KEYED, salt, key.mac(salt, pin));
+  }
+
+  private static byte[] newSalt() {
     byte[] salt = new byte[MIN_SALT_BYTES];
     RANDOM.nextBytes(salt);
-    return new PinHash(
-        KEYED,
-        Base64.getEncoder().encodeToString(salt),
-        Base64.getEncoder().encodeToString(key.mac(salt, pin)));
+    return salt;
+  }
+
+  private static PinHash encoded(int iterations, byte[] salt, byte[] hash) {
+    Base64.Encoder base64 = Base64.getEncoder();
+    return new PinHash(iterations, base64.encodeToString(salt), base64.encodeToString(hash));
   }
 
   /** Whether {@code pin} is the PIN hashed here; {@code key} is the server's, for keyed hashes. */
