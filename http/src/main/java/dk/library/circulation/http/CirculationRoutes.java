@@ -456,19 +456,7 @@ public final class CirculationRoutes extends ApiDirectives {
             call,
             REGISTER_ITEM,
             item.agencyId(),
-            () -> answer(register(item), StatusCodes.CREATED)));
-  }
-
-  private CompletionStage<Result<ItemStatus>> register(Registrations.ItemForm item) {
-    return desk.registerItem(
-        item.barcode(),
-        item.titleId(),
-        item.title(),
-        item.agencyId(),
-        item.materialType(),
-        item.loanPeriodDays(),
-        item.notForHomeLoan(),
-        item.branchId());
+            () -> answer(item.register(desk), StatusCodes.CREATED)));
   }
 
   // Circulation

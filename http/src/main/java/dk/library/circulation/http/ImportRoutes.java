@@ -284,16 +284,7 @@ final class ImportRoutes extends ApiDirectives {
     if (!REGISTER_ITEM.permits(call.caller(), item.agencyId())) {
       return done(refused(number, scopeProblem(call, item.agencyId())));
     }
-    return desk.registerItem(
-            item.barcode(),
-            item.titleId(),
-            item.title(),
-            item.agencyId(),
-            item.materialType(),
-            item.loanPeriodDays(),
-            item.notForHomeLoan(),
-            item.branchId())
-        .thenApply(result -> outcome(number, result));
+    return item.register(desk).thenApply(result -> outcome(number, result));
   }
 
   private static Outcome outcome(long number, Result<?> result) {

@@ -1,6 +1,9 @@
 package dk.library.circulation.http;
 
+import dk.library.circulation.Result;
 import dk.library.circulation.agency.Branch;
+import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.patron.PinHash;
@@ -10,6 +13,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The forms of agencies, patrons and items, read and checked field by field from a JSON body: the
@@ -29,7 +33,21 @@ final class Registrations {
       String materialType,
       Integer loanPeriodDays,
       boolean notForHomeLoan,
-      String branchId) {}
+      String branchId) {
+
+    /** The registration, the same from the single-record route and from an import line. */
+    CompletionStage<Result<ItemStatus>> register(CirculationDesk desk) {
+      return desk.registerItem(
+          barcode,
+          titleId,
+          title,
+          agencyId,
+          materialType,
+          loanPeriodDays,
+          notForHomeLoan,
+          branchId);
+    }
+  }
 
   static AgencyForm agency(RequestBody body) {
     String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
