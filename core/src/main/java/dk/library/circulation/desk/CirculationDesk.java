@@ -50,9 +50,11 @@ import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.StartEntity;
 
 /**
  * Where checkouts, returns and renewals are carried out across entities. The desk decides nothing
@@ -61,14 +63,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  */
 public final class CirculationDesk {
 
-  /** How the desk and its entities are set up. */
   /**
-   * {@code pinKey}: the server's key new PINs are hashed under; {@code pinLockoutAfter}: wrong PINs
-   * in a row that lock a card until staff unlock it (R4); {@code cprIndex}: the keyed hash CPR-like
-   * numbers are stored under (R3, R14).
-   */
-  /**
-   * {@code deadlines}: the durable deadline index (pickup deadlines, R26), worked every {@code
+   * How the desk and its entities are set up. {@code pinKey}: the server's key new PINs are hashed
+   * under; {@code pinLockoutAfter}: wrong PINs in a row that lock a card until staff unlock it
+   * (R4); {@code cprIndex}: the keyed hash CPR-like numbers are stored under (R3, R14); {@code
+   * deadlines}: the durable deadline index (pickup deadlines, R26), worked every {@code
    * deadlineInterval}; {@code noticeSender}: where patrons' notices go; {@code
    * liveEntitiesInterval}: how often the live entities per type are counted for the metrics.
    */
@@ -88,6 +87,11 @@ public final class CirculationDesk {
   private final Settings settings;
   private final HoldDesk holds;
   private final InterlibraryDesk interlibrary;
+
+  /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
+  private ActorRef<ShardingEnvelope<Patron.Command>> patronRegion;
+
+  private ActorRef<ShardingEnvelope<Title.Command>> titleRegion;
 
   private CirculationDesk(ClusterSharding sharding, Settings settings) {
     this.sharding = sharding;
@@ -120,33 +124,35 @@ public final class CirculationDesk {
             Policy.ENTITY_TYPE_KEY, ctx -> Policy.create(ctx.getEntityId(), settings.clock())));
     sharding.init(
         Entity.of(Card.ENTITY_TYPE_KEY, ctx -> Card.create(ctx.getEntityId(), settings.clock())));
-    sharding.init(
-        Entity.of(
-            Patron.ENTITY_TYPE_KEY,
-            ctx ->
-                Patron.create(
-                    ctx.getEntityId(),
-                    settings.clock(),
-                    settings.zone(),
-                    desk::settleLend,
-                    settings.pinLockoutAfter(),
-                    settings.pinKey(),
-                    settings.noticeSender())));
+    desk.patronRegion =
+        sharding.init(
+            Entity.of(
+                Patron.ENTITY_TYPE_KEY,
+                ctx ->
+                    Patron.create(
+                        ctx.getEntityId(),
+                        settings.clock(),
+                        settings.zone(),
+                        desk::settleLend,
+                        settings.pinLockoutAfter(),
+                        settings.pinKey(),
+                        settings.noticeSender())));
     sharding.init(
         Entity.of(
             Item.ENTITY_TYPE_KEY,
             ctx -> Item.create(ctx.getEntityId(), settings.clock(), desk::noticeLoanEnded)));
-    sharding.init(
-        Entity.of(
-            Title.ENTITY_TYPE_KEY,
-            ctx ->
-                Title.create(
-                    ctx.getEntityId(),
-                    settings.clock(),
-                    settings.zone(),
-                    desk.holds.copies(),
-                    desk.holds::deliver,
-                    settings.deadlines())));
+    desk.titleRegion =
+        sharding.init(
+            Entity.of(
+                Title.ENTITY_TYPE_KEY,
+                ctx ->
+                    Title.create(
+                        ctx.getEntityId(),
+                        settings.clock(),
+                        settings.zone(),
+                        desk.holds.copies(),
+                        desk.holds::deliver,
+                        settings.deadlines())));
     sharding.init(
         Entity.of(
             InterlibraryRequest.ENTITY_TYPE_KEY,
@@ -374,6 +380,9 @@ public final class CirculationDesk {
 
   /** The key of the patron a card number belongs to, unless the card was reported lost. */
   private CompletionStage<Result<String>> patronKey(String cardNumber) {
+    // A patron's key is almost always the card's own index id: wake that patron while the card
+    // answers, so the two recoveries from the journal overlap instead of adding up.
+    wake(patronRegion, Patron.Command.class, indexId(cardNumber));
     return ask(cardRef(cardNumber), Card.Get::new)
         .thenApply(
             reply -> {
@@ -384,6 +393,15 @@ public final class CirculationDesk {
               // Numbers registered before the card index are their patron's key.
               return Result.ok(card.patronKey() != null ? card.patronKey() : indexId(cardNumber));
             });
+  }
+
+  /**
+   * Starts an entity without a message, so its recovery from the journal runs while the desk waits
+   * for another entity; the step that needs it then finds it awake (or further on its way).
+   */
+  private static <M> void wake(
+      ActorRef<ShardingEnvelope<M>> region, Class<M> commands, String entityId) {
+    region.tell(StartEntity.create(commands, entityId));
   }
 
   /** Runs {@code action} with the patron's key, or answers the card's refusal. */
@@ -477,8 +495,46 @@ public final class CirculationDesk {
         : Result.refused(((Patron.Rejected) reply).rejection());
   }
 
-  /** The material type must be one the owning agency's policy lists (R16, R23). */
+  /**
+   * The item, then its copy in the title's record of copies, also on a repeated registration, so a
+   * retry finishes an interrupted one.
+   */
   public CompletionStage<Result<ItemStatus>> registerItem(
+      String barcode,
+      String titleId,
+      String title,
+      String agencyId,
+      String materialType,
+      Integer loanPeriodDays,
+      boolean notForHomeLoan,
+      String branchId) {
+    return registerItemAlone(
+            barcode,
+            titleId,
+            title,
+            agencyId,
+            materialType,
+            loanPeriodDays,
+            notForHomeLoan,
+            branchId)
+        .thenCompose(
+            registered ->
+                registered instanceof Result.Refused<ItemStatus>
+                    ? CompletableFuture.completedFuture(registered)
+                    : addCopies(
+                            agencyId,
+                            titleId,
+                            title,
+                            List.of(new Title.NewCopy(barcode, materialType)))
+                        .thenApply(added -> registered));
+  }
+
+  /**
+   * The item's own registration only: a bulk import adds the copies it registered to their titles
+   * together ({@link #addCopies}), one journal write per title instead of one per copy. The
+   * material type must be one the owning agency's policy lists (R16, R23).
+   */
+  public CompletionStage<Result<ItemStatus>> registerItemAlone(
       String barcode,
       String titleId,
       String title,
@@ -517,21 +573,17 @@ public final class CirculationDesk {
                               notForHomeLoan,
                               branchId,
                               r))
-                  .thenCompose(
-                      reply -> {
-                        ItemResult registered = itemResult(reply);
-                        if (registered.rejection() != null) {
-                          return done(registered.rejection());
-                        }
-                        // Also on a repeated registration, so a retry finishes an interrupted one.
-                        return ask(
-                                titleRef(agencyId, titleId),
-                                (ActorRef<Title.Reply> r) ->
-                                    new Title.AddCopy(
-                                        agencyId, titleId, title, barcode, materialType, r))
-                            .thenApply(added -> registered.map(CirculationDesk::shelved));
-                      });
+                  .thenApply(reply -> itemResult(reply).map(CirculationDesk::shelved));
             });
+  }
+
+  /** Copies of registered items in their title's record of copies; copies it has are skipped. */
+  public CompletionStage<Done> addCopies(
+      String agencyId, String titleId, String title, List<Title.NewCopy> copies) {
+    return ask(
+            titleRef(agencyId, titleId),
+            (ActorRef<Title.Reply> r) -> new Title.AddCopies(agencyId, titleId, title, copies, r))
+        .thenApply(added -> Done.getInstance());
   }
 
   private static ItemStatus shelved(Item.Status s) {
@@ -586,6 +638,9 @@ public final class CirculationDesk {
    * checks already refuse.
    */
   public CompletionStage<Result<CheckoutReceipt>> checkout(CheckoutRequest request) {
+    // Read-only, and needed whoever borrows: asked while the card is looked up, so the item wakes
+    // at the same time as the card and the patron.
+    CompletionStage<Item.Reply> item = ask(itemRef(request.barcode()), Item.GetStatus::new);
     return withPatronKey(
             request.cardNumber(),
             key ->
@@ -598,11 +653,13 @@ public final class CirculationDesk {
                         request.agencyId(),
                         request.branchId(),
                         request.damageNote(),
-                        request.pickupToken())))
+                        request.pickupToken()),
+                    item))
         .thenApply(r -> r.map(receipt -> receipt.withCardNumber(request.cardNumber())));
   }
 
-  private CompletionStage<Result<CheckoutReceipt>> checkoutByKey(CheckoutRequest request) {
+  private CompletionStage<Result<CheckoutReceipt>> checkoutByKey(
+      CheckoutRequest request, CompletionStage<Item.Reply> item) {
     return branch(request.agencyId(), request.branchId())
         .thenCompose(
             agency -> {
@@ -617,8 +674,8 @@ public final class CirculationDesk {
                 return done(refused.rejection());
               }
               AgencyPolicy current = ((Result.Ok<Policy.PolicyVersion>) policy).value().policy();
-              return ask(itemRef(request.barcode()), Item.GetStatus::new)
-                  .thenCompose(reply -> checkItemThenApprove(request, current, itemResult(reply)));
+              return item.thenCompose(
+                  reply -> checkItemThenApprove(request, current, itemResult(reply)));
             });
   }
 
@@ -793,6 +850,8 @@ public final class CirculationDesk {
       return done(rejected.rejection());
     }
     ReturnReceipt receipt = ((Item.Returned) reply).receipt();
+    // The title is told after the patron: woken now, its recovery overlaps the patron's step.
+    wake(titleRegion, Title.Command.class, titleOf(receipt));
     return noticeLoanEnded(
             receipt.cardNumber(),
             receipt.barcode(),

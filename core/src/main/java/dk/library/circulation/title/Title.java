@@ -76,14 +76,19 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
 
   public sealed interface Command extends CborSerializable {}
 
-  public record AddCopy(
-      String agencyId,
-      String titleId,
-      String name,
-      String barcode,
-      String materialType,
-      ActorRef<Reply> replyTo)
-      implements Command {}
+  /**
+   * Copies registered under this title: one from a single registration, many at once from a bulk
+   * import (one journal write for all of them).
+   */
+  public record AddCopies(
+      String agencyId, String titleId, String name, List<NewCopy> copies, ActorRef<Reply> replyTo)
+      implements Command {
+    public AddCopies {
+      copies = List.copyOf(copies);
+    }
+  }
+
+  public record NewCopy(String barcode, String materialType) implements CborSerializable {}
 
   /**
    * {@code reservableTypes}: the material types the agency lets be reserved (R23); {@code
@@ -493,8 +498,8 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(
-            AddCopy.class,
-            (state, cmd) -> decide(TitleRules.addCopy(state, cmd), cmd.replyTo(), s -> new Ack()))
+            AddCopies.class,
+            (state, cmd) -> decide(TitleRules.addCopies(state, cmd), cmd.replyTo(), s -> new Ack()))
         .onCommand(
             PlaceHold.class,
             (state, cmd) ->

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,16 +26,22 @@ public final class TitleRules {
   private TitleRules() {}
 
   /** The first copy makes the title known; registering a copy again changes nothing. */
-  public static Decision<Title.Event> addCopy(Title.State state, Title.AddCopy cmd) {
-    if (state.copies().containsKey(cmd.barcode())) {
-      return Decision.unchanged();
+  public static Decision<Title.Event> addCopies(Title.State state, Title.AddCopies cmd) {
+    Map<String, Title.Event> added = new LinkedHashMap<>();
+    for (Title.NewCopy copy : cmd.copies()) {
+      if (!state.copies().containsKey(copy.barcode())) {
+        added.putIfAbsent(
+            copy.barcode(),
+            new Title.CopyAdded(
+                cmd.agencyId(),
+                cmd.titleId(),
+                cmd.name(),
+                new Copy(copy.barcode(), copy.materialType(), true, null)));
+      }
     }
-    return Decision.persist(
-        new Title.CopyAdded(
-            cmd.agencyId(),
-            cmd.titleId(),
-            cmd.name(),
-            new Copy(cmd.barcode(), cmd.materialType(), true, null)));
+    return added.isEmpty()
+        ? Decision.unchanged()
+        : new Decision.Persist<>(List.copyOf(added.values()));
   }
 
   /**

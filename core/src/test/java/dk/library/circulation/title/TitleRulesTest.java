@@ -36,8 +36,14 @@ class TitleRulesTest {
       s =
           apply(
               s,
-              TitleRules.addCopy(
-                  s, new Title.AddCopy("A1", "T1", "Kongens Fald", "X" + (++n), type, null)));
+              TitleRules.addCopies(
+                  s,
+                  new Title.AddCopies(
+                      "A1",
+                      "T1",
+                      "Kongens Fald",
+                      List.of(new Title.NewCopy("X" + (++n), type)),
+                      null)));
     }
     return s;
   }
@@ -191,6 +197,37 @@ class TitleRulesTest {
     Title.State s = placed(withCopies("book"), "h1", "P1");
     assertTrue(TitleRules.reservedByOthers(s, "P2", "X1"));
     assertTrue(!TitleRules.reservedByOthers(s, "P1", "X1"), "one's own hold does not count");
+  }
+
+  @Test
+  void copiesAddedTogetherAreOneDecision_andACopyAddedAgainChangesNothing() {
+    Title.State s = withCopies("book");
+    Decision<Title.Event> batch =
+        TitleRules.addCopies(
+            s,
+            new Title.AddCopies(
+                "A1",
+                "T1",
+                "Kongens Fald",
+                List.of(
+                    new Title.NewCopy("X1", "book"),
+                    new Title.NewCopy("X2", "book"),
+                    new Title.NewCopy("X2", "book"),
+                    new Title.NewCopy("X3", "dvd")),
+                null));
+    assertEquals(
+        List.of("X2", "X3"),
+        ((Decision.Persist<Title.Event>) batch)
+            .events().stream().map(e -> ((Title.CopyAdded) e).copy().barcode()).toList(),
+        "only copies the title does not hold yet, each once");
+    s = apply(s, batch);
+    assertEquals(List.of("X1", "X2", "X3"), List.copyOf(s.copies().keySet()));
+    assertTrue(
+        TitleRules.addCopies(
+                s,
+                new Title.AddCopies(
+                    "A1", "T1", "Kongens Fald", List.of(new Title.NewCopy("X3", "dvd")), null))
+            instanceof Decision.Unchanged<Title.Event>);
   }
 
   @Test

@@ -12,6 +12,7 @@ import dk.library.circulation.audit.AuditRecord;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.PatronRegistration;
+import dk.library.circulation.title.Title;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +56,15 @@ final class ImportRoutes extends ApiDirectives {
   /** Attempts per line when an entity does not answer in time. */
   static final int ATTEMPTS = 3;
 
+  /**
+   * Registered items whose copies are added to their titles together: a file lists a title's copies
+   * near each other, so one title write stands for several copies (measured in docs/benchmarks.md,
+   * "Population and import speed").
+   */
+  static final int COPIES_PER_BATCH = 512;
+
+  static final Duration COPIES_WAIT = Duration.ofMillis(300);
+
   static final int MAX_LINE_BYTES = 64 * 1024;
   static final int MAX_ERRORS_REPORTED = 1_000;
 
@@ -92,6 +102,17 @@ final class ImportRoutes extends ApiDirectives {
 
   /** One line's outcome: imported, already there, or refused with its problem. */
   private record Outcome(long line, String kind, Problem problem) {}
+
+  /** A line's outcome so far, and the item whose copy its title still has to add. */
+  private record Registered(Outcome outcome, Registrations.ItemForm item) {
+
+    static Registered done(Outcome outcome) {
+      return new Registered(outcome, null);
+    }
+  }
+
+  /** The copies one title adds together. */
+  private record TitleKey(String agencyId, String titleId, String title) {}
 
   /** The counts so far and the refusals of the latest batch, as the response reports them. */
   private record Progress(
@@ -136,6 +157,9 @@ final class ImportRoutes extends ApiDirectives {
             .zipWithIndex()
             .filter(line -> !line.first().isBlank())
             .mapAsync(PARALLELISM, line -> importLine(call, line.first(), line.second() + 1))
+            .groupedWithin(COPIES_PER_BATCH, COPIES_WAIT)
+            .mapAsync(2, this::addCopies)
+            .mapConcat(outcomes -> outcomes)
             .groupedWithin(10_000, Duration.ofSeconds(1))
             .scan(Progress.start(), Progress::add)
             .drop(1)
@@ -210,37 +234,100 @@ final class ImportRoutes extends ApiDirectives {
   }
 
   /** Tries a line again when an entity did not answer in time: registering twice is harmless. */
-  private CompletionStage<Outcome> importLine(Call call, String text, long number) {
+  private CompletionStage<Registered> importLine(Call call, String text, long number) {
     return importLine(call, text, number, ATTEMPTS);
   }
 
-  private CompletionStage<Outcome> importLine(Call call, String text, long number, int attempts) {
+  private CompletionStage<Registered> importLine(
+      Call call, String text, long number, int attempts) {
     return importOnce(call, text, number)
         .thenCompose(
-            outcome ->
-                attempts > 1
-                        && outcome.problem() != null
-                        && outcome.problem().code().equals("SERVICE_UNAVAILABLE")
+            registered ->
+                attempts > 1 && unavailable(registered.outcome())
                     ? importLine(call, text, number, attempts - 1)
-                    : CompletableFuture.completedFuture(outcome));
+                    : CompletableFuture.completedFuture(registered));
   }
 
-  private CompletionStage<Outcome> importOnce(Call call, String text, long number) {
+  private static boolean unavailable(Outcome outcome) {
+    return outcome.problem() != null && outcome.problem().code().equals("SERVICE_UNAVAILABLE");
+  }
+
+  /**
+   * Adds the copies of the batch's registered items to their titles, one command per title; a line
+   * is imported once its copy is in its title's record. The title commands are retried like lines:
+   * adding a copy twice is harmless.
+   */
+  private CompletionStage<List<Outcome>> addCopies(List<Registered> batch) {
+    Map<TitleKey, List<Registrations.ItemForm>> byTitle = new LinkedHashMap<>();
+    for (Registered r : batch) {
+      if (r.item() != null) {
+        byTitle
+            .computeIfAbsent(
+                new TitleKey(r.item().agencyId(), r.item().titleId(), r.item().title()),
+                k -> new ArrayList<>())
+            .add(r.item());
+      }
+    }
+    Map<TitleKey, CompletableFuture<Boolean>> added = new LinkedHashMap<>();
+    byTitle.forEach(
+        (title, items) ->
+            added.put(
+                title,
+                addCopies(
+                        title,
+                        items.stream()
+                            .map(i -> new Title.NewCopy(i.barcode(), i.materialType()))
+                            .toList(),
+                        ATTEMPTS)
+                    .toCompletableFuture()));
+    return CompletableFuture.allOf(added.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            all ->
+                batch.stream()
+                    .map(
+                        r ->
+                            r.item() == null
+                                    || added
+                                        .get(
+                                            new TitleKey(
+                                                r.item().agencyId(),
+                                                r.item().titleId(),
+                                                r.item().title()))
+                                        .join()
+                                ? r.outcome()
+                                : refused(r.outcome().line(), unavailableProblem()))
+                    .toList());
+  }
+
+  private CompletionStage<Boolean> addCopies(
+      TitleKey title, List<Title.NewCopy> copies, int attempts) {
+    return desk.addCopies(title.agencyId(), title.titleId(), title.title(), copies)
+        .handle((done, failure) -> failure == null)
+        .thenCompose(
+            added ->
+                added || attempts <= 1
+                    ? CompletableFuture.completedFuture(added)
+                    : addCopies(title, copies, attempts - 1));
+  }
+
+  private CompletionStage<Registered> importOnce(Call call, String text, long number) {
     try {
       RequestBody body = RequestBody.parse(json, text);
       String type = body.text("type", TYPE, "one of agency, patron, item");
       if (type == null) {
         body.finish();
       }
-      CompletionStage<Outcome> outcome =
+      CompletionStage<Registered> registered =
           switch (type) {
-            case "agency" -> agency(call, body, number);
-            case "patron" -> patron(call, body, number);
+            case "agency" -> agency(call, body, number).thenApply(Registered::done);
+            case "patron" -> patron(call, body, number).thenApply(Registered::done);
             default -> item(call, body, number);
           };
-      return outcome.exceptionally(failure -> refused(number, unavailableProblem()));
+      return registered.exceptionally(
+          failure -> Registered.done(refused(number, unavailableProblem())));
     } catch (RequestBody.Invalid invalid) {
-      return CompletableFuture.completedFuture(new Outcome(number, "failed", invalid.problem));
+      return CompletableFuture.completedFuture(
+          Registered.done(new Outcome(number, "failed", invalid.problem)));
     }
   }
 
@@ -274,17 +361,22 @@ final class ImportRoutes extends ApiDirectives {
     return desk.registerPatron(registration).thenApply(result -> outcome(number, result));
   }
 
-  private CompletionStage<Outcome> item(Call call, RequestBody body, long number)
+  private CompletionStage<Registered> item(Call call, RequestBody body, long number)
       throws RequestBody.Invalid {
     Registrations.ItemForm item = Registrations.item(body);
     body.finish();
     if (call.caller().role() != Role.STAFF) {
-      return done(refused(number, roleProblem(call, "register items")));
+      return done(refused(number, roleProblem(call, "register items"))).thenApply(Registered::done);
     }
     if (!REGISTER_ITEM.permits(call.caller(), item.agencyId())) {
-      return done(refused(number, scopeProblem(call, item.agencyId())));
+      return done(refused(number, scopeProblem(call, item.agencyId()))).thenApply(Registered::done);
     }
-    return item.register(desk).thenApply(result -> outcome(number, result));
+    return item.registerAlone(desk)
+        .thenApply(
+            result ->
+                result instanceof Result.Ok<?>
+                    ? new Registered(outcome(number, result), item)
+                    : Registered.done(outcome(number, result)));
   }
 
   private static Outcome outcome(long number, Result<?> result) {

@@ -35,9 +35,22 @@ final class Registrations {
       boolean notForHomeLoan,
       String branchId) {
 
-    /** The registration, the same from the single-record route and from an import line. */
+    /** The item and its copy in the title's record (the single-record route). */
     CompletionStage<Result<ItemStatus>> register(CirculationDesk desk) {
       return desk.registerItem(
+          barcode,
+          titleId,
+          title,
+          agencyId,
+          materialType,
+          loanPeriodDays,
+          notForHomeLoan,
+          branchId);
+    }
+
+    /** The item alone: an import adds its copies to their titles together afterwards. */
+    CompletionStage<Result<ItemStatus>> registerAlone(CirculationDesk desk) {
+      return desk.registerItemAlone(
           barcode,
           titleId,
           title,

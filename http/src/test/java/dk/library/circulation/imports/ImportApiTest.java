@@ -109,15 +109,42 @@ class ImportApiTest {
     assertEquals(
         201,
         api.checkout(Api.unique("t"), cards.get(0), barcodeOf(lines.get(40)), agency).status());
+    for (int title : List.of(0, 17, 49)) {
+      assertEquals(
+          copiesOf(lines, title),
+          copiesOnRecord(agency, title),
+          "title T-" + title + " lists each of its six copies once, though added in batches");
+    }
 
     JsonNode again = last(importLines(api.staff(agency), lines.toArray(String[]::new))).get("done");
     assertEquals(40, again.get("existing").asInt(), again.toString());
     assertEquals(300, again.get("imported").asInt(), "items registered again are unchanged");
     assertEquals(3, again.get("failed").asInt());
+    assertEquals(copiesOf(lines, 0), copiesOnRecord(agency, 0), "no copy added twice");
     assertEquals(
         1,
         api.staff(agency).get("/api/v1/patrons/" + cards.get(0)).body().get("loans").size(),
         "the second run did not touch the patron's loan");
+  }
+
+  /** The barcodes of title {@code T-n} in the lines (items from line 40 on), sorted. */
+  static List<String> copiesOf(List<String> lines, int title) {
+    List<String> barcodes = new ArrayList<>();
+    for (int i = title; i < 300; i += 50) {
+      barcodes.add(barcodeOf(lines.get(40 + i)));
+    }
+    return barcodes.stream().sorted().toList();
+  }
+
+  static List<String> copiesOnRecord(String agency, int title) {
+    JsonNode copies =
+        api.staff(agency)
+            .get("/api/v1/agencies/" + agency + "/titles/T-" + title + "/holds")
+            .body()
+            .get("copies");
+    List<String> barcodes = new ArrayList<>();
+    copies.forEach(c -> barcodes.add(c.get("barcode").asText()));
+    return barcodes.stream().sorted().toList();
   }
 
   @Test
