@@ -404,6 +404,11 @@ public final class CirculationDesk {
     region.tell(StartEntity.create(commands, entityId));
   }
 
+  /** Starts a title entity ahead of the step that asks it (see {@link #wake}). */
+  void wakeTitle(String titleEntityId) {
+    wake(titleRegion, Title.Command.class, titleEntityId);
+  }
+
   /** Runs {@code action} with the patron's key, or answers the card's refusal. */
   <T> CompletionStage<Result<T>> withPatronKey(
       String cardNumber, Function<String, CompletionStage<Result<T>>> action) {
@@ -851,7 +856,7 @@ public final class CirculationDesk {
     }
     ReturnReceipt receipt = ((Item.Returned) reply).receipt();
     // The title is told after the patron: woken now, its recovery overlaps the patron's step.
-    wake(titleRegion, Title.Command.class, titleOf(receipt));
+    wakeTitle(titleOf(receipt));
     return noticeLoanEnded(
             receipt.cardNumber(),
             receipt.barcode(),

@@ -46,6 +46,8 @@ public final class HoldDesk {
    */
   public CompletionStage<Result<HoldView>> place(HoldRequest request) {
     String titleEntityId = Title.entityId(request.agencyId(), request.titleId());
+    // Asked after the patron: woken now, its recovery overlaps the card's and the patron's.
+    desk.wakeTitle(titleEntityId);
     return desk.withPatronKey(
         request.cardNumber(),
         key ->
