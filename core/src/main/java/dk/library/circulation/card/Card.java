@@ -1,6 +1,7 @@
 package dk.library.circulation.card;
 
 import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -23,6 +25,12 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
       EntityTypeKey.create(Command.class, "Card");
 
   public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Leave memory now instead of after the idle timeout: a bulk import is done with this entity and
+   * is not coming back, so its registrations do not pile up in the heap (no reply).
+   */
+  public record Rest() implements Command {}
 
   /** Issues this number to the patron; the same patron again changes nothing. */
   public record Issue(String patronKey, ActorRef<Reply> replyTo) implements Command {}
@@ -54,15 +62,19 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
 
   private final String cardNumber;
   private final Clock clock;
+  private final ActorRef<Command> self;
+  private final Passivation passivation;
 
-  private Card(String cardNumber, Clock clock) {
+  private Card(String cardNumber, Clock clock, ActorRef<Command> self, Passivation passivation) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
     this.cardNumber = cardNumber;
     this.clock = clock;
+    this.self = self;
+    this.passivation = passivation;
   }
 
-  public static Behavior<Command> create(String cardNumber, Clock clock) {
-    return new Card(cardNumber, clock);
+  public static Behavior<Command> create(String cardNumber, Clock clock, Passivation passivation) {
+    return Behaviors.setup(ctx -> new Card(cardNumber, clock, ctx.getSelf(), passivation));
   }
 
   @Override
@@ -74,6 +86,9 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
+        .onCommand(
+            Rest.class,
+            (state, cmd) -> Effect().none().thenRun(s -> passivation.passivate(self)).thenNoReply())
         .onCommand(
             Issue.class,
             (state, cmd) ->

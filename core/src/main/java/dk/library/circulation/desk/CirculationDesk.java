@@ -7,6 +7,7 @@ import static dk.library.circulation.Rejection.Code.UNKNOWN_MATERIAL_TYPE;
 import static dk.library.circulation.Rejection.Code.UNKNOWN_PATRON_CATEGORY;
 
 import dk.library.circulation.Asks;
+import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
@@ -123,7 +124,10 @@ public final class CirculationDesk {
         Entity.of(
             Policy.ENTITY_TYPE_KEY, ctx -> Policy.create(ctx.getEntityId(), settings.clock())));
     sharding.init(
-        Entity.of(Card.ENTITY_TYPE_KEY, ctx -> Card.create(ctx.getEntityId(), settings.clock())));
+        Entity.of(
+            Card.ENTITY_TYPE_KEY,
+            ctx ->
+                Card.create(ctx.getEntityId(), settings.clock(), new Passivation(ctx.getShard()))));
     desk.patronRegion =
         sharding.init(
             Entity.of(
@@ -136,11 +140,17 @@ public final class CirculationDesk {
                         desk::settleLend,
                         settings.pinLockoutAfter(),
                         settings.pinKey(),
-                        settings.noticeSender())));
+                        settings.noticeSender(),
+                        new Passivation(ctx.getShard()))));
     sharding.init(
         Entity.of(
             Item.ENTITY_TYPE_KEY,
-            ctx -> Item.create(ctx.getEntityId(), settings.clock(), desk::noticeLoanEnded)));
+            ctx ->
+                Item.create(
+                    ctx.getEntityId(),
+                    settings.clock(),
+                    desk::noticeLoanEnded,
+                    new Passivation(ctx.getShard()))));
     desk.titleRegion =
         sharding.init(
             Entity.of(
@@ -580,6 +590,25 @@ public final class CirculationDesk {
                               r))
                   .thenApply(reply -> itemResult(reply).map(CirculationDesk::shelved));
             });
+  }
+
+  /**
+   * After a bulk import registered a patron: their card(s) and record leave memory at once rather
+   * than after the idle timeout, since an import touches each record once. Only for a registration
+   * that succeeded, when these entities are in memory (a rest sent to one that is not would wake
+   * it).
+   */
+  public void rest(PatronRegistration registration) {
+    cardRef(registration.cardNumber()).tell(new Card.Rest());
+    if (registration.cpr() != null) {
+      cardRef(registration.cpr()).tell(new Card.Rest());
+    }
+    patronRef(indexId(registration.cardNumber())).tell(new Patron.Rest());
+  }
+
+  /** After a bulk import registered an item: as {@link #rest(PatronRegistration)}. */
+  public void restItem(String barcode) {
+    itemRef(barcode).tell(new Item.Rest());
   }
 
   /** Copies of registered items in their title's record of copies; copies it has are skipped. */

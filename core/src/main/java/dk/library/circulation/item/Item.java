@@ -2,6 +2,7 @@ package dk.library.circulation.item;
 
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
+import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
@@ -50,6 +51,12 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   // Commands
 
   public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Leave memory now instead of after the idle timeout: a bulk import is done with this entity and
+   * is not coming back, so its registrations do not pile up in the heap (no reply).
+   */
+  public record Rest() implements Command {}
 
   /**
    * {@code loanPeriodDays} (R16) and {@code notForHomeLoan} (R23) are the item's own terms; {@code
@@ -324,6 +331,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
 
   private final String barcode;
   private final ActorContext<Command> context;
+  private final Passivation passivation;
   private final Clock clock;
   private final ReturnNotice returnNotice;
 
@@ -331,16 +339,22 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   private final Set<String> notifying = new HashSet<>();
 
   private Item(
-      String barcode, ActorContext<Command> context, Clock clock, ReturnNotice returnNotice) {
+      String barcode,
+      ActorContext<Command> context,
+      Clock clock,
+      ReturnNotice returnNotice,
+      Passivation passivation) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), barcode), ENTITY_TYPE_KEY.name());
     this.barcode = barcode;
     this.context = context;
     this.clock = clock;
     this.returnNotice = returnNotice;
+    this.passivation = passivation;
   }
 
-  public static Behavior<Command> create(String barcode, Clock clock, ReturnNotice returnNotice) {
-    return Behaviors.setup(ctx -> new Item(barcode, ctx, clock, returnNotice));
+  public static Behavior<Command> create(
+      String barcode, Clock clock, ReturnNotice returnNotice, Passivation passivation) {
+    return Behaviors.setup(ctx -> new Item(barcode, ctx, clock, returnNotice, passivation));
   }
 
   @Override
@@ -352,6 +366,13 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
+        .onCommand(
+            Rest.class,
+            (state, cmd) ->
+                Effect()
+                    .none()
+                    .thenRun(s -> passivation.passivate(context.getSelf()))
+                    .thenNoReply())
         .onCommand(
             Register.class,
             (state, cmd) ->

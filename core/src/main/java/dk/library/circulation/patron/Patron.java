@@ -2,6 +2,7 @@ package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
+import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
@@ -53,6 +54,12 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
   // Commands
 
   public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Leave memory now instead of after the idle timeout: a bulk import is done with this entity and
+   * is not coming back, so its registrations do not pile up in the heap (no reply).
+   */
+  public record Rest() implements Command {}
 
   /** {@code category} (R21) may be null: the agency's default limits apply. */
   public record Register(
@@ -644,6 +651,8 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
 
   private final NoticeSender noticeSender;
 
+  private final Passivation passivation;
+
   private Patron(
       String cardNumber,
       ActorContext<Command> context,
@@ -652,8 +661,10 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
       LendSettlement lendSettlement,
       int pinLockoutAfter,
       PinCheck pinCheck,
-      NoticeSender noticeSender) {
+      NoticeSender noticeSender,
+      Passivation passivation) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
+    this.passivation = passivation;
     this.pinCheck = pinCheck;
     this.noticeSender = noticeSender;
     this.cardNumber = cardNumber;
@@ -675,7 +686,8 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
       LendSettlement lendSettlement,
       int pinLockoutAfter,
       PinKey pinKey,
-      NoticeSender noticeSender) {
+      NoticeSender noticeSender,
+      Passivation passivation) {
     return Behaviors.setup(
         ctx ->
             new Patron(
@@ -686,7 +698,8 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
                 lendSettlement,
                 pinLockoutAfter,
                 new RememberedPin(pinKey),
-                noticeSender));
+                noticeSender,
+                passivation));
   }
 
   @Override
@@ -698,6 +711,13 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
+        .onCommand(
+            Rest.class,
+            (state, cmd) ->
+                Effect()
+                    .none()
+                    .thenRun(s -> passivation.passivate(context.getSelf()))
+                    .thenNoReply())
         .onCommand(
             Register.class,
             (state, cmd) ->

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,8 @@ class ItemEntityTest {
                       ? CompletableFuture.completedFuture(null)
                       : CompletableFuture.failedFuture(
                           new IllegalStateException("patron unreachable"));
-                }));
+                },
+                Passivation.NONE));
     item.clear();
     item.<Item.Reply>runCommand(
         r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", null, false, "B1", r));

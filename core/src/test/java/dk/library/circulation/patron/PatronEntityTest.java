@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
@@ -59,7 +60,8 @@ class PatronEntityTest {
                 (patronKey, notice) -> {
                   noticesSent.add(notice.noticeId());
                   return CompletableFuture.completedFuture(Done.getInstance());
-                }));
+                },
+                Passivation.NONE));
     patron.clear();
   }
 

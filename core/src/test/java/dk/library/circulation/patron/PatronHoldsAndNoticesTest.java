@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.typesafe.config.ConfigFactory;
+import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
@@ -65,7 +66,8 @@ class PatronHoldsAndNoticesTest {
                   }
                   sent.add(notice.noticeId());
                   return CompletableFuture.completedFuture(Done.getInstance());
-                }));
+                },
+                Passivation.NONE));
     patron.clear();
   }
 

@@ -358,7 +358,14 @@ final class ImportRoutes extends ApiDirectives {
     if (!REGISTER_PATRON.permits(call.caller(), registration.homeAgencyId())) {
       return done(refused(number, scopeProblem(call, registration.homeAgencyId())));
     }
-    return desk.registerPatron(registration).thenApply(result -> outcome(number, result));
+    return desk.registerPatron(registration)
+        .thenApply(
+            result -> {
+              if (result instanceof Result.Ok<?>) {
+                desk.rest(registration);
+              }
+              return outcome(number, result);
+            });
   }
 
   private CompletionStage<Registered> item(Call call, RequestBody body, long number)
@@ -373,10 +380,13 @@ final class ImportRoutes extends ApiDirectives {
     }
     return item.registerAlone(desk)
         .thenApply(
-            result ->
-                result instanceof Result.Ok<?>
-                    ? new Registered(outcome(number, result), item)
-                    : Registered.done(outcome(number, result)));
+            result -> {
+              if (result instanceof Result.Ok<?>) {
+                desk.restItem(item.barcode());
+                return new Registered(outcome(number, result), item);
+              }
+              return Registered.done(outcome(number, result));
+            });
   }
 
   private static Outcome outcome(long number, Result<?> result) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.Eventually;
 import dk.library.circulation.testing.TestClock;
 import dk.library.circulation.testing.TestServers;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +147,50 @@ class ImportApiTest {
     List<String> barcodes = new ArrayList<>();
     copies.forEach(c -> barcodes.add(c.get("barcode").asText()));
     return barcodes.stream().sorted().toList();
+  }
+
+  @Test
+  void theRecordsAnImportRegisteredLeaveMemoryAtOnce_andAnswerWhenNextAsked() {
+    String agency = Api.unique("DK-");
+    assertEquals(201, api.createAgency(agency, 10, 2).status());
+    double itemsBefore = live("Item");
+    double patronsBefore = live("Patron");
+    List<String> lines = new ArrayList<>();
+    List<String> cards = new ArrayList<>();
+    List<String> barcodes = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      cards.add(Api.unique("C"));
+      lines.add(
+          "{\"type\":\"patron\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"Imported %d\",\"homeAgencyId\":\"%s\"}"
+              .formatted(cards.get(i), i, agency));
+    }
+    for (int i = 0; i < 200; i++) {
+      barcodes.add(Api.unique("B"));
+      lines.add(
+          "{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"T-%d\",\"title\":\"T\",\"agencyId\":\"%s\",\"materialType\":\"book\"}"
+              .formatted(barcodes.get(i), i / 5, agency));
+    }
+    JsonNode done = last(importLines(api.staff(agency), lines.toArray(String[]::new))).get("done");
+    assertEquals(220, done.get("imported").asInt(), done.toString());
+
+    // Left to the idle timeout (2 minutes) they would stay in memory far longer than this waits.
+    Eventually.await(
+        "the imported items and patrons are no longer in memory",
+        Duration.ofSeconds(30),
+        () -> live("Item") < itemsBefore + 20 && live("Patron") < patronsBefore + 5);
+    assertEquals(
+        201, api.checkout(Api.unique("t"), cards.get(7), barcodes.get(123), agency).status());
+  }
+
+  /** The live entities of a type as the metrics count them. */
+  static double live(String entity) {
+    String prefix = "circulation_entity_live{entity=\"" + entity + "\"} ";
+    return api.text("/metrics")
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+        .findFirst()
+        .orElse(0);
   }
 
   @Test

@@ -59,6 +59,7 @@ public final class CheckoutBenchmark {
       String serverClasspath,
       double peakStartRate,
       int peakSteps,
+      int peakStepsDown,
       int peakStepSeconds,
       int soakSeconds,
       boolean quick) {
@@ -95,8 +96,8 @@ public final class CheckoutBenchmark {
       }
       Path work = Path.of("loadtest/target/benchmark");
       return quick
-          ? new Options(5, 10, 32, population, 10, 5, work, classpath, 20, 2, 10, 30, true)
-          : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 5, 20, 300, false);
+          ? new Options(5, 10, 32, population, 10, 5, work, classpath, 20, 2, 1, 10, 20, true)
+          : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 5, 2, 20, 300, false);
     }
   }
 
@@ -639,7 +640,7 @@ public final class CheckoutBenchmark {
                 + Math.round(eventsPerSecond)
                 + " /s |",
             "| national peak: highest arrival rate with p99 <= 50 ms and no errors | "
-                + (peakRate > 0 ? Math.round(peakRate) + " /s" : "none of the steps")
+                + (peakRate > 0 ? rate(peakRate) + " /s" : "none of the steps")
                 + " |",
             "| CPU used while measuring the loop: server / Cassandra | "
                 + String.format("%.2f / %.2f", run.serverCores(), run.cassandraCores())
@@ -678,9 +679,9 @@ public final class CheckoutBenchmark {
             + peakTable(
                 "HTTP limit (Gatling, the same injection, trivial endpoint)", httpLimit.gatling())
             + String.format(
-                "%nSoak (Gatling `Soak`): %.0f arrivals/s for %d s: %d requests, %d failed, p50 /"
+                "%nSoak (Gatling `Soak`): %s arrivals/s for %d s: %d requests, %d failed, p50 /"
                     + " p95 / p99 %.0f / %.0f / %.0f ms; server RSS %d -> %d MiB%n",
-                soak.step().rate(),
+                rate(soak.step().rate()),
                 soak.seconds(),
                 soak.step().requests(),
                 soak.step().failed(),
@@ -748,25 +749,37 @@ public final class CheckoutBenchmark {
 
   /**
    * The Gatling simulation {@code NationalPeak} in its own JVM at rising arrival rates (x1.5 each
-   * step) until a step misses p99 <= 50 ms or has errors; each step writes its HTML report. Each
-   * run warms up at its rate before it measures (the simulation's warm-up group).
+   * step) until a step misses p99 <= 50 ms or has errors; if the start rate already misses, at
+   * falling rates (/1.5 each) until one holds, so the run still finds the rate that does. Each step
+   * writes its HTML report and warms up at its rate before it measures (the simulation's warm-up
+   * group).
    */
   private List<PeakStep> nationalPeak() throws Exception {
     List<PeakStep> steps = new ArrayList<>();
     double rate = options.peakStartRate();
     for (int i = 0; i < options.peakSteps(); i++) {
-      PeakStep step =
-          gatling("NationalPeak", base, "step-" + (i + 1), rate, options.peakStepSeconds());
+      PeakStep step = peakStep(steps.size() + 1, rate);
       steps.add(step);
-      System.out.printf(
-          "national peak at %.0f/s: %d requests, %d failed, p99 %.0f ms%n",
-          rate, step.requests(), step.failed(), step.p99());
       if (!step.holds()) {
         break;
       }
       rate *= HttpLimit.FACTOR;
     }
+    rate = options.peakStartRate();
+    for (int i = 0; i < options.peakStepsDown() && highestHeld(steps, 0) == 0; i++) {
+      rate /= HttpLimit.FACTOR;
+      steps.add(peakStep(steps.size() + 1, rate));
+    }
     return steps;
+  }
+
+  private PeakStep peakStep(int number, double rate) throws Exception {
+    PeakStep step =
+        gatling("NationalPeak", base, "step-" + number, rate, options.peakStepSeconds());
+    System.out.printf(
+        "national peak at %.1f/s: %d requests, %d failed, p99 %.0f ms%n",
+        rate, step.requests(), step.failed(), step.p99());
+    return step;
   }
 
   /**
@@ -956,8 +969,8 @@ public final class CheckoutBenchmark {
     for (PeakStep s : steps) {
       table.append(
           String.format(
-              "| %.0f | %d | %d | %.0f / %.0f / %.0f | %s |%n",
-              s.rate(),
+              "| %s | %d | %d | %.0f / %.0f / %.0f | %s |%n",
+              rate(s.rate()),
               s.requests(),
               s.failed(),
               s.p50(),
@@ -966,6 +979,13 @@ public final class CheckoutBenchmark {
               s.holds() ? "yes" : "no"));
     }
     return table.toString();
+  }
+
+  /** An arrival rate as the tables show it: whole above 100/s, else to a tenth (13.3/s). */
+  static String rate(double perSecond) {
+    return perSecond >= 100 || perSecond == Math.rint(perSecond)
+        ? String.format("%.0f", perSecond)
+        : String.format("%.1f", perSecond);
   }
 
   private static String fmt(double ms) {
