@@ -514,33 +514,17 @@ public final class CirculationDesk {
    * The item, then its copy in the title's record of copies, also on a repeated registration, so a
    * retry finishes an interrupted one.
    */
-  public CompletionStage<Result<ItemStatus>> registerItem(
-      String barcode,
-      String titleId,
-      String title,
-      String agencyId,
-      String materialType,
-      Integer loanPeriodDays,
-      boolean notForHomeLoan,
-      String branchId) {
-    return registerItemAlone(
-            barcode,
-            titleId,
-            title,
-            agencyId,
-            materialType,
-            loanPeriodDays,
-            notForHomeLoan,
-            branchId)
+  public CompletionStage<Result<ItemStatus>> registerItem(ItemRegistration item) {
+    return registerItemAlone(item)
         .thenCompose(
             registered ->
                 registered instanceof Result.Refused<ItemStatus>
                     ? CompletableFuture.completedFuture(registered)
                     : addCopies(
-                            agencyId,
-                            titleId,
-                            title,
-                            List.of(new Title.NewCopy(barcode, materialType)))
+                            item.agencyId(),
+                            item.titleId(),
+                            item.title(),
+                            List.of(new Title.NewCopy(item.barcode(), item.materialType())))
                         .thenApply(added -> registered));
   }
 
@@ -549,44 +533,36 @@ public final class CirculationDesk {
    * together ({@link #addCopies}), one journal write per title instead of one per copy. The
    * material type must be one the owning agency's policy lists (R16, R23).
    */
-  public CompletionStage<Result<ItemStatus>> registerItemAlone(
-      String barcode,
-      String titleId,
-      String title,
-      String agencyId,
-      String materialType,
-      Integer loanPeriodDays,
-      boolean notForHomeLoan,
-      String branchId) {
-    return policy(agencyId)
+  public CompletionStage<Result<ItemStatus>> registerItemAlone(ItemRegistration item) {
+    return policy(item.agencyId())
         .thenCompose(
             owner -> {
               if (owner instanceof Result.Refused<Policy.PolicyVersion> refused) {
                 return done(refused.rejection());
               }
               AgencyPolicy policy = ((Result.Ok<Policy.PolicyVersion>) owner).value().policy();
-              if (policy.material(materialType) == null) {
+              if (policy.material(item.materialType()) == null) {
                 return done(
                     Rejection.of(
                         UNKNOWN_MATERIAL_TYPE,
                         "agency "
-                            + agencyId
+                            + item.agencyId()
                             + " lends no material type '"
-                            + materialType
+                            + item.materialType()
                             + "'; its types are "
                             + new TreeSet<>(policy.materialTypes().keySet())));
               }
               return ask(
-                      itemRef(barcode),
+                      itemRef(item.barcode()),
                       (ActorRef<Item.Reply> r) ->
                           new Item.Register(
-                              titleId,
-                              title,
-                              agencyId,
-                              materialType,
-                              loanPeriodDays,
-                              notForHomeLoan,
-                              branchId,
+                              item.titleId(),
+                              item.title(),
+                              item.agencyId(),
+                              item.materialType(),
+                              item.loanPeriodDays(),
+                              item.notForHomeLoan(),
+                              item.branchId(),
                               r))
                   .thenApply(reply -> itemResult(reply).map(CirculationDesk::shelved));
             });

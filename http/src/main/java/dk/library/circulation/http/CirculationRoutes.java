@@ -21,6 +21,7 @@ import dk.library.circulation.access.Operation;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CheckoutRequest;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.ReturnRequest;
@@ -446,7 +447,7 @@ public final class CirculationRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> registerItem(Call call, RequestBody body)
       throws RequestBody.Invalid {
-    Registrations.ItemForm item = Registrations.item(body);
+    ItemRegistration item = Registrations.item(body);
     body.finish();
     return audited(
         call,
@@ -456,7 +457,7 @@ public final class CirculationRoutes extends ApiDirectives {
             call,
             REGISTER_ITEM,
             item.agencyId(),
-            () -> answer(item.register(desk), StatusCodes.CREATED)));
+            () -> answer(desk.registerItem(item), StatusCodes.CREATED)));
   }
 
   // Circulation

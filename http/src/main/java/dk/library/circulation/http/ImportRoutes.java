@@ -11,6 +11,7 @@ import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.audit.AuditRecord;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.title.Title;
 import java.time.Duration;
@@ -104,7 +105,7 @@ final class ImportRoutes extends ApiDirectives {
   private record Outcome(long line, String kind, Problem problem) {}
 
   /** A line's outcome so far, and the item whose copy its title still has to add. */
-  private record Registered(Outcome outcome, Registrations.ItemForm item) {
+  private record Registered(Outcome outcome, ItemRegistration item) {
 
     static Registered done(Outcome outcome) {
       return new Registered(outcome, null);
@@ -112,7 +113,12 @@ final class ImportRoutes extends ApiDirectives {
   }
 
   /** The copies one title adds together. */
-  private record TitleKey(String agencyId, String titleId, String title) {}
+  private record TitleKey(String agencyId, String titleId, String title) {
+
+    static TitleKey of(ItemRegistration item) {
+      return new TitleKey(item.agencyId(), item.titleId(), item.title());
+    }
+  }
 
   /** The counts so far and the refusals of the latest batch, as the response reports them. */
   private record Progress(
@@ -258,14 +264,10 @@ final class ImportRoutes extends ApiDirectives {
    * adding a copy twice is harmless.
    */
   private CompletionStage<List<Outcome>> addCopies(List<Registered> batch) {
-    Map<TitleKey, List<Registrations.ItemForm>> byTitle = new LinkedHashMap<>();
+    Map<TitleKey, List<ItemRegistration>> byTitle = new LinkedHashMap<>();
     for (Registered r : batch) {
       if (r.item() != null) {
-        byTitle
-            .computeIfAbsent(
-                new TitleKey(r.item().agencyId(), r.item().titleId(), r.item().title()),
-                k -> new ArrayList<>())
-            .add(r.item());
+        byTitle.computeIfAbsent(TitleKey.of(r.item()), k -> new ArrayList<>()).add(r.item());
       }
     }
     Map<TitleKey, CompletableFuture<Boolean>> added = new LinkedHashMap<>();
@@ -286,14 +288,7 @@ final class ImportRoutes extends ApiDirectives {
                 batch.stream()
                     .map(
                         r ->
-                            r.item() == null
-                                    || added
-                                        .get(
-                                            new TitleKey(
-                                                r.item().agencyId(),
-                                                r.item().titleId(),
-                                                r.item().title()))
-                                        .join()
+                            r.item() == null || added.get(TitleKey.of(r.item())).join()
                                 ? r.outcome()
                                 : refused(r.outcome().line(), unavailableProblem()))
                     .toList());
@@ -370,7 +365,7 @@ final class ImportRoutes extends ApiDirectives {
 
   private CompletionStage<Registered> item(Call call, RequestBody body, long number)
       throws RequestBody.Invalid {
-    Registrations.ItemForm item = Registrations.item(body);
+    ItemRegistration item = Registrations.item(body);
     body.finish();
     if (call.caller().role() != Role.STAFF) {
       return done(refused(number, roleProblem(call, "register items"))).thenApply(Registered::done);
@@ -378,7 +373,7 @@ final class ImportRoutes extends ApiDirectives {
     if (!REGISTER_ITEM.permits(call.caller(), item.agencyId())) {
       return done(refused(number, scopeProblem(call, item.agencyId()))).thenApply(Registered::done);
     }
-    return item.registerAlone(desk)
+    return desk.registerItemAlone(item)
         .thenApply(
             result -> {
               if (result instanceof Result.Ok<?>) {

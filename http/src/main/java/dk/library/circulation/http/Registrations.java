@@ -1,9 +1,7 @@
 package dk.library.circulation.http;
 
-import dk.library.circulation.Result;
 import dk.library.circulation.agency.Branch;
-import dk.library.circulation.desk.CirculationDesk;
-import dk.library.circulation.desk.ItemStatus;
+import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.patron.PinHash;
@@ -13,7 +11,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The forms of agencies, patrons and items, read and checked field by field from a JSON body: the
@@ -24,43 +21,6 @@ final class Registrations {
   private Registrations() {}
 
   record AgencyForm(String agencyId, String name, List<Branch> branches, AgencyPolicy policy) {}
-
-  record ItemForm(
-      String barcode,
-      String titleId,
-      String title,
-      String agencyId,
-      String materialType,
-      Integer loanPeriodDays,
-      boolean notForHomeLoan,
-      String branchId) {
-
-    /** The item and its copy in the title's record (the single-record route). */
-    CompletionStage<Result<ItemStatus>> register(CirculationDesk desk) {
-      return desk.registerItem(
-          barcode,
-          titleId,
-          title,
-          agencyId,
-          materialType,
-          loanPeriodDays,
-          notForHomeLoan,
-          branchId);
-    }
-
-    /** The item alone: an import adds its copies to their titles together afterwards. */
-    CompletionStage<Result<ItemStatus>> registerAlone(CirculationDesk desk) {
-      return desk.registerItemAlone(
-          barcode,
-          titleId,
-          title,
-          agencyId,
-          materialType,
-          loanPeriodDays,
-          notForHomeLoan,
-          branchId);
-    }
-  }
 
   static AgencyForm agency(RequestBody body) {
     String agencyId = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
@@ -167,8 +127,8 @@ final class Registrations {
         body.optionalText("preferredChannel", Forms.NOTICE_CHANNEL, Forms.NOTICE_CHANNEL_TEXT));
   }
 
-  static ItemForm item(RequestBody body) {
-    return new ItemForm(
+  static ItemRegistration item(RequestBody body) {
+    return new ItemRegistration(
         body.text("barcode", Forms.BARCODE, Forms.BARCODE_TEXT),
         body.text("titleId", Forms.TITLE_ID, Forms.TITLE_ID_TEXT),
         body.text("title", Forms.NAME, Forms.NAME_TEXT),

@@ -5,6 +5,7 @@ import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Patron;
@@ -106,7 +107,9 @@ public final class CrashingCheckout {
                     null)));
     retry(
         () ->
-            desk.registerItem(barcode, "T1", "Crash Title", agencyId, "book", null, false, "main"));
+            desk.registerItem(
+                new ItemRegistration(
+                    barcode, "T1", "Crash Title", agencyId, "book", null, false, "main")));
 
     ClusterSharding sharding = ClusterSharding.get(system);
     Patron.Reply approved =

@@ -97,7 +97,7 @@ public final class CheckoutBenchmark {
       Path work = Path.of("loadtest/target/benchmark");
       return quick
           ? new Options(5, 10, 32, population, 10, 5, work, classpath, 20, 2, 1, 10, 20, true)
-          : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 5, 2, 20, 300, false);
+          : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 8, 2, 20, 300, false);
     }
   }
 
