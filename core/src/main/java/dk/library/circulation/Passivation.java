@@ -2,6 +2,8 @@ package dk.library.circulation;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * How an entity leaves memory before its idle timeout: it asks its shard to stop it, and the shard
@@ -12,9 +14,16 @@ public record Passivation(ActorRef<ClusterSharding.ShardCommand> shard) {
   /** Outside sharding (the entity tests), where there is no shard to ask. */
   public static final Passivation NONE = new Passivation(null);
 
-  public <M> void passivate(ActorRef<M> self) {
-    if (shard != null) {
-      shard.tell(new ClusterSharding.Passivate<>(self));
-    }
+  /** The effect of a rest command: nothing persisted, the shard asked to stop it, no reply. */
+  public <E, S, M> ReplyEffect<E, S> rest(EffectFactories<E, S> effect, ActorRef<M> self) {
+    return effect
+        .none()
+        .thenRun(
+            state -> {
+              if (shard != null) {
+                shard.tell(new ClusterSharding.Passivate<>(self));
+              }
+            })
+        .thenNoReply();
   }
 }

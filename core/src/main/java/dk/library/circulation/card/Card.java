@@ -86,9 +86,7 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(
-            Rest.class,
-            (state, cmd) -> Effect().none().thenRun(s -> passivation.passivate(self)).thenNoReply())
+        .onCommand(Rest.class, (state, cmd) -> passivation.rest(Effect(), self))
         .onCommand(
             Issue.class,
             (state, cmd) ->

@@ -366,13 +366,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(
-            Rest.class,
-            (state, cmd) ->
-                Effect()
-                    .none()
-                    .thenRun(s -> passivation.passivate(context.getSelf()))
-                    .thenNoReply())
+        .onCommand(Rest.class, (state, cmd) -> passivation.rest(Effect(), context.getSelf()))
         .onCommand(
             Register.class,
             (state, cmd) ->

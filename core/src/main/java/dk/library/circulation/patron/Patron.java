@@ -711,13 +711,7 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(
-            Rest.class,
-            (state, cmd) ->
-                Effect()
-                    .none()
-                    .thenRun(s -> passivation.passivate(context.getSelf()))
-                    .thenNoReply())
+        .onCommand(Rest.class, (state, cmd) -> passivation.rest(Effect(), context.getSelf()))
         .onCommand(
             Register.class,
             (state, cmd) ->
