@@ -96,7 +96,7 @@ public final class CheckoutBenchmark {
       }
       Path work = Path.of("loadtest/target/benchmark");
       return quick
-          ? new Options(5, 10, 32, population, 10, 5, work, classpath, 20, 2, 1, 10, 20, true)
+          ? new Options(5, 10, 32, population, 10, 5, work, classpath, 20, 2, 0, 10, 20, true)
           : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 8, 2, 20, 300, false);
     }
   }
@@ -792,7 +792,7 @@ public final class CheckoutBenchmark {
     // above it; levels past the first miss would only queue behind it, for minutes.
     int levels = 9;
     // Shorter levels in the quick run: ten of them with Gatling's report take minutes otherwise.
-    int seconds = options.quick() ? 4 : options.peakStepSeconds();
+    int seconds = options.quick() ? 3 : options.peakStepSeconds();
     Path results = options.work().resolve("gatling").resolve("HttpLimit");
     Process gatling =
         gatlingProcess(
