@@ -58,7 +58,22 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
   public record ReportedLost(Lost lost) implements Event {}
 
   /** {@code patronKey} is null until the number is issued. */
-  public record State(String patronKey, Lost lost) implements CborSerializable {}
+  public record State(String patronKey, Lost lost) implements CborSerializable {
+
+    public static State empty() {
+      return new State(null, null);
+    }
+
+    /** The state after one more event: the entity's event handler, and an initial load's fold. */
+    public State apply(Event event) {
+      if (event instanceof Issued e) {
+        return new State(e.patronKey(), null);
+      } else if (event instanceof ReportedLost e) {
+        return new State(patronKey, e.lost());
+      }
+      throw new IllegalArgumentException("unknown card event " + event);
+    }
+}
 
   private final String cardNumber;
   private final Clock clock;
@@ -79,7 +94,7 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
 
   @Override
   public State emptyState() {
-    return new State(null, null);
+    return State.empty();
   }
 
   @Override
@@ -114,10 +129,7 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(Issued.class, (state, e) -> new State(e.patronKey(), null))
-        .onEvent(ReportedLost.class, (state, e) -> new State(state.patronKey(), e.lost()))
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
+
 }

@@ -32,6 +32,14 @@ public final class CprIndex {
   }
 
   /** The id a CPR number is indexed and keyed under. */
+  /**
+   * R3, R14: the id a card number is indexed under. CPR-like numbers (ten digits) are stored only
+   * as a keyed hash; a health-insurance card's number is the CPR itself.
+   */
+  public String indexId(String number) {
+    return looksLikeCpr(number) ? idOf(number) : number;
+  }
+
   public String idOf(String cpr) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -117,12 +117,8 @@ public final class CirculationDesk {
 
   /** Starts sharding for agencies, patrons and items on this node and returns the desk. */
   public static CirculationDesk start(ActorSystem<?> system, Settings settings) {
-    ClusterSharding sharding = ClusterSharding.get(system);
-    CirculationDesk desk = new CirculationDesk(sharding, settings);
-    sharding.init(Entity.of(Agency.ENTITY_TYPE_KEY, ctx -> Agency.create(ctx.getEntityId())));
-    sharding.init(
-        Entity.of(
-            Policy.ENTITY_TYPE_KEY, ctx -> Policy.create(ctx.getEntityId(), settings.clock())));
+    CirculationDesk desk = withAgencies(system, settings);
+    ClusterSharding sharding = desk.sharding;
     sharding.init(
         Entity.of(
             Card.ENTITY_TYPE_KEY,
@@ -186,6 +182,30 @@ public final class CirculationDesk {
         desk.holds::wake,
         settings.clock(),
         settings.deadlineInterval());
+    return desk;
+  }
+
+  /**
+   * For a server in initial-load mode: agencies and their policies only. No card, patron, item,
+   * title or interlibrary entity starts on this node, and no deadline is worked, so the initial
+   * load is the only writer of those journals while it runs.
+   */
+  public static CirculationDesk startForInitialLoad(ActorSystem<?> system, Settings settings) {
+    CirculationDesk desk = withAgencies(system, settings);
+    LiveEntities.start(
+        system,
+        List.of(Agency.ENTITY_TYPE_KEY, Policy.ENTITY_TYPE_KEY),
+        settings.liveEntitiesInterval());
+    return desk;
+  }
+
+  private static CirculationDesk withAgencies(ActorSystem<?> system, Settings settings) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    CirculationDesk desk = new CirculationDesk(sharding, settings);
+    sharding.init(Entity.of(Agency.ENTITY_TYPE_KEY, ctx -> Agency.create(ctx.getEntityId())));
+    sharding.init(
+        Entity.of(
+            Policy.ENTITY_TYPE_KEY, ctx -> Policy.create(ctx.getEntityId(), settings.clock())));
     return desk;
   }
 
@@ -300,32 +320,15 @@ public final class CirculationDesk {
               if (home instanceof Result.Refused<Policy.PolicyVersion> refused) {
                 return done(refused.rejection());
               }
-              AgencyPolicy policy = ((Result.Ok<Policy.PolicyVersion>) home).value().policy();
-              Rejection ineligible =
-                  PatronRules.eligibilityRefusal(
-                      policy,
-                      registration.facts(),
+              Rejection refusal =
+                  registration.refusal(
+                      ((Result.Ok<Policy.PolicyVersion>) home).value().policy(),
                       LocalDate.ofInstant(settings.clock().instant(), settings.zone()));
-              if (ineligible != null) {
-                return done(ineligible);
-              }
-              if (registration.category() != null
-                  && !policy.patronCategories().containsKey(registration.category())) {
-                return done(
-                    Rejection.of(
-                        UNKNOWN_PATRON_CATEGORY,
-                        "agency "
-                            + registration.homeAgencyId()
-                            + " has no patron category '"
-                            + registration.category()
-                            + "'; its categories are "
-                            + new TreeSet<>(policy.patronCategories().keySet())));
+              if (refusal != null) {
+                return done(refusal);
               }
               // Hashed here, so the patron entity and its journal never see the PIN itself.
-              PinHash pin =
-                  registration.pinHash() != null
-                      ? registration.pinHash()
-                      : PinHash.keyed(registration.pin(), settings.pinKey());
+              PinHash pin = registration.pinHashUnder(settings.pinKey());
               String key = indexId(registration.cardNumber());
               // R12: the numbers are claimed first, so a lost or reissued number is never reused;
               // R14: a CPR given beside a library card finds the same patron at a terminal.
@@ -352,12 +355,8 @@ public final class CirculationDesk {
         .thenApply(reply -> reply instanceof Card.Rejected rejected ? rejected.rejection() : null);
   }
 
-  /**
-   * R3, R14: the id a number is indexed under. CPR-like numbers (ten digits) are stored only as a
-   * keyed hash; a health-insurance card's number is the CPR itself.
-   */
   private String indexId(String number) {
-    return CprIndex.looksLikeCpr(number) ? settings.cprIndex().idOf(number) : number;
+    return settings.cprIndex().indexId(number);
   }
 
   private CompletionStage<Result<Patron.Status>> register(
@@ -540,30 +539,14 @@ public final class CirculationDesk {
               if (owner instanceof Result.Refused<Policy.PolicyVersion> refused) {
                 return done(refused.rejection());
               }
-              AgencyPolicy policy = ((Result.Ok<Policy.PolicyVersion>) owner).value().policy();
-              if (policy.material(item.materialType()) == null) {
-                return done(
-                    Rejection.of(
-                        UNKNOWN_MATERIAL_TYPE,
-                        "agency "
-                            + item.agencyId()
-                            + " lends no material type '"
-                            + item.materialType()
-                            + "'; its types are "
-                            + new TreeSet<>(policy.materialTypes().keySet())));
+              Rejection refusal =
+                  item.refusal(((Result.Ok<Policy.PolicyVersion>) owner).value().policy());
+              if (refusal != null) {
+                return done(refusal);
               }
               return ask(
                       itemRef(item.barcode()),
-                      (ActorRef<Item.Reply> r) ->
-                          new Item.Register(
-                              item.titleId(),
-                              item.title(),
-                              item.agencyId(),
-                              item.materialType(),
-                              item.loanPeriodDays(),
-                              item.notForHomeLoan(),
-                              item.branchId(),
-                              r))
+                      (ActorRef<Item.Reply> r) -> item.command(r))
                   .thenApply(reply -> itemResult(reply).map(CirculationDesk::shelved));
             });
   }

@@ -1,5 +1,13 @@
 package dk.library.circulation.desk;
 
+import static dk.library.circulation.Rejection.Code.UNKNOWN_MATERIAL_TYPE;
+
+import dk.library.circulation.Rejection;
+import dk.library.circulation.item.Item;
+import dk.library.circulation.policy.AgencyPolicy;
+import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorRef;
+
 /**
  * A copy as registered by staff or an import: its barcode, its title at the owning agency, its
  * material type (one the agency's policy lists, R16, R23), an optional loan period of its own
@@ -13,4 +21,26 @@ public record ItemRegistration(
     String materialType,
     Integer loanPeriodDays,
     boolean notForHomeLoan,
-    String branchId) {}
+    String branchId) {
+
+  /** R16, R23: the material type must be one the owning agency's policy lists; else why not. */
+  public Rejection refusal(AgencyPolicy policy) {
+    if (policy.material(materialType) != null) {
+      return null;
+    }
+    return Rejection.of(
+        UNKNOWN_MATERIAL_TYPE,
+        "agency "
+            + agencyId
+            + " lends no material type '"
+            + materialType
+            + "'; its types are "
+            + new TreeSet<>(policy.materialTypes().keySet()));
+  }
+
+  /** The item's own registration command. */
+  public Item.Register command(ActorRef<Item.Reply> replyTo) {
+    return new Item.Register(
+        titleId, title, agencyId, materialType, loanPeriodDays, notForHomeLoan, branchId, replyTo);
+  }
+}

@@ -1,5 +1,14 @@
 package dk.library.circulation.desk;
 
+import static dk.library.circulation.Rejection.Code.UNKNOWN_PATRON_CATEGORY;
+
+import dk.library.circulation.Rejection;
+import dk.library.circulation.patron.PatronRules;
+import dk.library.circulation.patron.PinKey;
+import dk.library.circulation.policy.AgencyPolicy;
+import java.time.LocalDate;
+import java.util.TreeSet;
+
 import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.patron.PinHash;
 
@@ -20,6 +29,33 @@ public record PatronRegistration(
     String category,
     PatronFacts facts,
     String cpr) {
+  /**
+   * Why the home agency's policy refuses this registration, or null: R21 eligibility, and a
+   * category, when given, must be one the policy lists.
+   */
+  public Rejection refusal(AgencyPolicy policy, LocalDate today) {
+    Rejection ineligible = PatronRules.eligibilityRefusal(policy, facts, today);
+    if (ineligible != null) {
+      return ineligible;
+    }
+    if (category != null && !policy.patronCategories().containsKey(category)) {
+      return Rejection.of(
+          UNKNOWN_PATRON_CATEGORY,
+          "agency "
+              + homeAgencyId
+              + " has no patron category '"
+              + category
+              + "'; its categories are "
+              + new TreeSet<>(policy.patronCategories().keySet()));
+    }
+    return null;
+  }
+
+  /** The PIN's hash under the server's key, or the hash a migrated patron brought along. */
+  public PinHash pinHashUnder(PinKey key) {
+    return pinHash != null ? pinHash : PinHash.keyed(pin, key);
+  }
+
   @Override
   public String toString() {
     // Card and CPR numbers stay out of logs: only the last four characters.

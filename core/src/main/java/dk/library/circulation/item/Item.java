@@ -222,6 +222,30 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
       return new State(null, null, List.of(), null, List.of(), List.of(), null, null);
     }
 
+    /** The state after one more event: the entity's event handler, and an initial load's fold. */
+    public State apply(Event event) {
+      if (event instanceof ItemRegistered e) {
+        return registered(e.details()).arrived(e.branchId());
+      } else if (event instanceof CopyHeld e) {
+        return held(e.heldFor());
+      } else if (event instanceof CopyFreed) {
+        return freed();
+      } else if (event instanceof ItemArrived e) {
+        return arrived(e.branchId());
+      } else if (event instanceof Lent e) {
+        return lent(e);
+      } else if (event instanceof LendCancelled e) {
+        return cancelled(e.checkoutId());
+      } else if (event instanceof DamageNoted e) {
+        return damaged(e.note());
+      } else if (event instanceof ItemReturned e) {
+        return returned(e.receipt());
+      } else if (event instanceof ReturnNoticeConfirmed e) {
+        return noticeConfirmed(e.checkoutId());
+      }
+      throw new IllegalArgumentException("unknown item event " + event);
+    }
+
     State copy(HeldCopy nextHeldFor, String nextLocation) {
       return new State(
           details,
@@ -498,20 +522,9 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            ItemRegistered.class, (state, e) -> state.registered(e.details()).arrived(e.branchId()))
-        .onEvent(CopyHeld.class, (state, e) -> state.held(e.heldFor()))
-        .onEvent(CopyFreed.class, (state, e) -> state.freed())
-        .onEvent(ItemArrived.class, (state, e) -> state.arrived(e.branchId()))
-        .onEvent(Lent.class, State::lent)
-        .onEvent(LendCancelled.class, (state, e) -> state.cancelled(e.checkoutId()))
-        .onEvent(DamageNoted.class, (state, e) -> state.damaged(e.note()))
-        .onEvent(ItemReturned.class, (state, e) -> state.returned(e.receipt()))
-        .onEvent(ReturnNoticeConfirmed.class, (state, e) -> state.noticeConfirmed(e.checkoutId()))
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
+
 
   @Override
   protected void recovered(State state) {

@@ -468,6 +468,68 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
       return notices.stream().filter(n -> n.noticeId().equals(noticeId)).findFirst();
     }
 
+    /** The state after one more event: the entity's event handler, and an initial load's fold. */
+    public State apply(Event event) {
+      if (event instanceof Registered e) {
+        return withProfile(
+            new Profile(
+                e.cardNumber(),
+                e.pin(),
+                e.name(),
+                e.email(),
+                e.mobile(),
+                e.homeAgencyId(),
+                e.category(),
+                e.facts(),
+                e.registeredAt()));
+      } else if (event instanceof IdentityVerified e) {
+        return withProfile(profile().withFacts(profile().facts().verified(e.verification())));
+      } else if (event instanceof GuardianConsentRecorded e) {
+        return withProfile(profile().withFacts(profile().facts().consented(e.consent())));
+      } else if (event instanceof FeeCharged e) {
+        return withLedger(ledger().charged(e.fee(), e.feeBlockThresholdDkk()));
+      } else if (event instanceof PaymentReceived e) {
+        return withLedger(ledger().paid(e.payment()));
+      } else if (event instanceof DepositReceived e) {
+        return withLedger(ledger().deposited(e.amountDkk()));
+      } else if (event instanceof Suspended e) {
+        return withSuspension(e.suspension());
+      } else if (event instanceof ContactUpdated e) {
+        return withProfile(profile().withContact(e.email(), e.mobile(), e.preferredChannel()));
+      } else if (event instanceof WrongPinEntered) {
+        return withPinGuard(pinGuard().wrong());
+      } else if (event instanceof WrongPinsCleared) {
+        return withPinGuard(PinGuard.open());
+      } else if (event instanceof PinLocked) {
+        return withPinGuard(pinGuard().lock());
+      } else if (event instanceof PinUnlocked) {
+        return withPinGuard(PinGuard.open());
+      } else if (event instanceof PinReset e) {
+        return withProfile(profile().withPin(e.pin())).withPinGuard(PinGuard.open());
+      } else if (event instanceof SuspensionLifted) {
+        return withSuspension(null);
+      } else if (event instanceof CheckoutBegun e) {
+        return withPending(e.pending());
+      } else if (event instanceof CheckoutCompleted e) {
+        return completed(e.checkoutId());
+      } else if (event instanceof CheckoutAbandoned e) {
+        return abandoned(e.checkoutId(), e.reason());
+      } else if (event instanceof LoanRenewed e) {
+        return renewed(e.barcode(), e.dueDate());
+      } else if (event instanceof LoanEnded e) {
+        return loanEnded(e.barcode(), e.checkoutId());
+      } else if (event instanceof HoldReserved e) {
+        return withHold(e.holdId(), e.titleEntityId());
+      } else if (event instanceof HoldReleased e) {
+        return withoutHold(e.holdId());
+      } else if (event instanceof NoticeRecorded e) {
+        return withNotice(e.notice());
+      } else if (event instanceof NoticeSent e) {
+        return notice(e.noticeId()).map(n -> withNotice(n.sent(e.at()))).orElse(this);
+      }
+      throw new IllegalArgumentException("unknown patron event " + event);
+    }
+
     public static State empty() {
       return new State(
           null,
@@ -997,70 +1059,9 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(
-            Registered.class,
-            (state, e) ->
-                state.withProfile(
-                    new Profile(
-                        e.cardNumber(),
-                        e.pin(),
-                        e.name(),
-                        e.email(),
-                        e.mobile(),
-                        e.homeAgencyId(),
-                        e.category(),
-                        e.facts(),
-                        e.registeredAt())))
-        .onEvent(
-            IdentityVerified.class,
-            (state, e) ->
-                state.withProfile(
-                    state.profile().withFacts(state.profile().facts().verified(e.verification()))))
-        .onEvent(
-            GuardianConsentRecorded.class,
-            (state, e) ->
-                state.withProfile(
-                    state.profile().withFacts(state.profile().facts().consented(e.consent()))))
-        .onEvent(
-            FeeCharged.class,
-            (state, e) ->
-                state.withLedger(state.ledger().charged(e.fee(), e.feeBlockThresholdDkk())))
-        .onEvent(
-            PaymentReceived.class, (state, e) -> state.withLedger(state.ledger().paid(e.payment())))
-        .onEvent(
-            DepositReceived.class,
-            (state, e) -> state.withLedger(state.ledger().deposited(e.amountDkk())))
-        .onEvent(Suspended.class, (state, e) -> state.withSuspension(e.suspension()))
-        .onEvent(
-            ContactUpdated.class,
-            (state, e) ->
-                state.withProfile(
-                    state.profile().withContact(e.email(), e.mobile(), e.preferredChannel())))
-        .onEvent(WrongPinEntered.class, (state, e) -> state.withPinGuard(state.pinGuard().wrong()))
-        .onEvent(WrongPinsCleared.class, (state, e) -> state.withPinGuard(PinGuard.open()))
-        .onEvent(PinLocked.class, (state, e) -> state.withPinGuard(state.pinGuard().lock()))
-        .onEvent(PinUnlocked.class, (state, e) -> state.withPinGuard(PinGuard.open()))
-        .onEvent(
-            PinReset.class,
-            (state, e) ->
-                state.withProfile(state.profile().withPin(e.pin())).withPinGuard(PinGuard.open()))
-        .onEvent(SuspensionLifted.class, (state, e) -> state.withSuspension(null))
-        .onEvent(CheckoutBegun.class, (state, e) -> state.withPending(e.pending()))
-        .onEvent(CheckoutCompleted.class, (state, e) -> state.completed(e.checkoutId()))
-        .onEvent(CheckoutAbandoned.class, (state, e) -> state.abandoned(e.checkoutId(), e.reason()))
-        .onEvent(LoanRenewed.class, (state, e) -> state.renewed(e.barcode(), e.dueDate()))
-        .onEvent(LoanEnded.class, (state, e) -> state.loanEnded(e.barcode(), e.checkoutId()))
-        .onEvent(HoldReserved.class, (state, e) -> state.withHold(e.holdId(), e.titleEntityId()))
-        .onEvent(HoldReleased.class, (state, e) -> state.withoutHold(e.holdId()))
-        .onEvent(NoticeRecorded.class, (state, e) -> state.withNotice(e.notice()))
-        .onEvent(
-            NoticeSent.class,
-            (state, e) ->
-                state.notice(e.noticeId()).map(n -> state.withNotice(n.sent(e.at()))).orElse(state))
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
+
 
   @Override
   protected void recovered(State state) {

@@ -21,6 +21,7 @@ import dk.library.circulation.access.Operation;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CheckoutRequest;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
@@ -65,15 +66,36 @@ public final class CirculationRoutes extends ApiDirectives {
   private final HoldRoutes holdRoutes;
   private final InterlibraryRoutes interlibraryRoutes;
   private final ImportRoutes importRoutes;
+  private final boolean loading;
 
+  /** Serving: every route. */
   public CirculationRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
+    this(desk, access, metrics, Registrar.through(desk), false);
+  }
+
+  /**
+   * Initial-load mode: agencies, clients and imports only, the imports registering through {@code
+   * load}; everything else is refused until the server is started again in serving mode.
+   */
+  public static CirculationRoutes forInitialLoad(
+      CirculationDesk desk, AccessControl access, ApiMetrics metrics, Registrar load) {
+    return new CirculationRoutes(desk, access, metrics, load, true);
+  }
+
+  private CirculationRoutes(
+      CirculationDesk desk,
+      AccessControl access,
+      ApiMetrics metrics,
+      Registrar registrar,
+      boolean loading) {
     super(access, metrics);
     this.desk = desk;
+    this.loading = loading;
     this.accessRoutes = new AccessRoutes(desk, access, metrics);
     this.staffRoutes = new StaffRoutes(desk, access, metrics);
     this.holdRoutes = new HoldRoutes(desk, access, metrics);
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
-    this.importRoutes = new ImportRoutes(desk, access, metrics);
+    this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
   }
 
   public Route routes() {
@@ -118,6 +140,19 @@ public final class CirculationRoutes extends ApiDirectives {
   }
 
   private Route api(Call call) {
+    if (loading) {
+      return concat(
+          agencies(call),
+          accessRoutes.routes(call),
+          importRoutes.routes(call),
+          complete(
+              problem(
+                  Problem.of(
+                      StatusCodes.SERVICE_UNAVAILABLE,
+                      "INITIAL_LOAD_UNDER_WAY",
+                      "this server runs an initial load: it serves agencies, clients and imports"
+                          + " only; circulation starts when it is started again in serving mode"))));
+    }
     return concat(
         agencies(call),
         patrons(call),

@@ -13,6 +13,7 @@ import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
+import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.title.Title;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,10 +75,12 @@ final class ImportRoutes extends ApiDirectives {
       ContentTypes.create(MediaTypes.applicationWithFixedCharset("x-ndjson", HttpCharsets.UTF_8));
 
   private final CirculationDesk desk;
+  private final Registrar registrar;
 
-  ImportRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
+  ImportRoutes(CirculationDesk desk, Registrar registrar, AccessControl access, ApiMetrics metrics) {
     super(access, metrics);
     this.desk = desk;
+    this.registrar = registrar;
   }
 
   Route routes(Call call) {
@@ -296,7 +299,8 @@ final class ImportRoutes extends ApiDirectives {
 
   private CompletionStage<Boolean> addCopies(
       TitleKey title, List<Title.NewCopy> copies, int attempts) {
-    return desk.addCopies(title.agencyId(), title.titleId(), title.title(), copies)
+    return registrar
+        .addCopies(title.agencyId(), title.titleId(), title.title(), copies)
         .handle((done, failure) -> failure == null)
         .thenCompose(
             added ->
@@ -353,14 +357,7 @@ final class ImportRoutes extends ApiDirectives {
     if (!REGISTER_PATRON.permits(call.caller(), registration.homeAgencyId())) {
       return done(refused(number, scopeProblem(call, registration.homeAgencyId())));
     }
-    return desk.registerPatron(registration)
-        .thenApply(
-            result -> {
-              if (result instanceof Result.Ok<?>) {
-                desk.rest(registration);
-              }
-              return outcome(number, result);
-            });
+    return registrar.registerPatron(registration).thenApply(result -> outcome(number, result));
   }
 
   private CompletionStage<Registered> item(Call call, RequestBody body, long number)
@@ -373,15 +370,13 @@ final class ImportRoutes extends ApiDirectives {
     if (!REGISTER_ITEM.permits(call.caller(), item.agencyId())) {
       return done(refused(number, scopeProblem(call, item.agencyId()))).thenApply(Registered::done);
     }
-    return desk.registerItemAlone(item)
+    return registrar
+        .registerItem(item)
         .thenApply(
-            result -> {
-              if (result instanceof Result.Ok<?>) {
-                desk.restItem(item.barcode());
-                return new Registered(outcome(number, result), item);
-              }
-              return Registered.done(outcome(number, result));
-            });
+            result ->
+                result instanceof Result.Ok<?>
+                    ? new Registered(outcome(number, result), item)
+                    : Registered.done(outcome(number, result)));
   }
 
   private static Outcome outcome(long number, Result<?> result) {

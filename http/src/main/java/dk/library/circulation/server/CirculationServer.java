@@ -6,11 +6,13 @@ import dk.library.circulation.access.PatronTokens;
 import dk.library.circulation.audit.AuditLog;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
+import dk.library.circulation.cassandra.CassandraSeedJournal;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
+import dk.library.circulation.load.InitialLoad;
 import dk.library.circulation.notice.ChannelRouter;
 import dk.library.circulation.notice.LogFileNoticeSender;
 import dk.library.circulation.notice.NoticeSender;
@@ -75,20 +77,23 @@ public final class CirculationServer implements AutoCloseable {
       }
       ZoneId zone = ZoneId.of(resolved.getString("library.time-zone"));
       Duration askTimeout = resolved.getDuration("library.http.ask-timeout");
+      CirculationDesk.Settings settings =
+          new CirculationDesk.Settings(
+              clock,
+              zone,
+              askTimeout,
+              new PinKey(Secrets.pinKey(resolved.getConfig("library.security"))),
+              resolved.getInt("library.pin-lockout-after"),
+              new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security"))),
+              CassandraDeadlineIndex.create(system),
+              resolved.getDuration("library.deadlines.interval"),
+              noticeSender(resolved.getConfig("library.notices"), system),
+              resolved.getDuration("library.metrics.live-entities-interval"));
+      boolean initialLoad = initialLoad(resolved);
       CirculationDesk desk =
-          CirculationDesk.start(
-              system,
-              new CirculationDesk.Settings(
-                  clock,
-                  zone,
-                  askTimeout,
-                  new PinKey(Secrets.pinKey(resolved.getConfig("library.security"))),
-                  resolved.getInt("library.pin-lockout-after"),
-                  new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security"))),
-                  CassandraDeadlineIndex.create(system),
-                  resolved.getDuration("library.deadlines.interval"),
-                  noticeSender(resolved.getConfig("library.notices"), system),
-                  resolved.getDuration("library.metrics.live-entities-interval")));
+          initialLoad
+              ? CirculationDesk.startForInitialLoad(system, settings)
+              : CirculationDesk.start(system, settings);
       Config security = resolved.getConfig("library.security");
       AccessControl access =
           AccessControl.create(
@@ -106,11 +111,20 @@ public final class CirculationServer implements AutoCloseable {
           https
               .map(server::enableHttps)
               .orElse(server)
-              .bind(new CirculationRoutes(desk, access, metrics).routes())
+              .bind(
+                  (initialLoad
+                          ? CirculationRoutes.forInitialLoad(
+                              desk,
+                              access,
+                              metrics,
+                              new InitialLoad(desk, settings, CassandraSeedJournal.create(system)))
+                          : new CirculationRoutes(desk, access, metrics))
+                      .routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       log.info(
-          "Circulation API listening on {}://{}:{}/api/v1",
+          "Circulation API {}listening on {}://{}:{}/api/v1",
+          initialLoad ? "(initial-load mode: agencies, clients and imports only) " : "",
           https.isPresent() ? "https" : "http",
           binding.localAddress().getHostString(),
           binding.localAddress().getPort());
@@ -121,6 +135,18 @@ public final class CirculationServer implements AutoCloseable {
       cassandra.close();
       throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** library.mode: serving (the default) or initial-load (docs/architecture.md, "Initial load"). */
+  private static boolean initialLoad(Config config) {
+    String mode = config.getString("library.mode");
+    return switch (mode) {
+      case "serving" -> false;
+      case "initial-load" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "library.mode (LIBRARY_MODE) is '" + mode + "'; use serving or initial-load");
+    };
   }
 
   /** Email by SMTP when a host is configured, else everything to the notice log file. */

@@ -139,6 +139,10 @@ class ImportApiTest {
   }
 
   static List<String> copiesOnRecord(String agency, int title) {
+    return copiesOnRecord(api, agency, title);
+  }
+
+  static List<String> copiesOnRecord(Api api, String agency, int title) {
     JsonNode copies =
         api.staff(agency)
             .get("/api/v1/agencies/" + agency + "/titles/T-" + title + "/holds")
@@ -268,7 +272,7 @@ class ImportApiTest {
     }
   }
 
-  private static HttpResponse<String> importRaw(Api caller, String... lines) {
+  static HttpResponse<String> importRaw(Api caller, String... lines) {
     try {
       return HTTP.send(
           caller
@@ -286,7 +290,7 @@ class ImportApiTest {
   }
 
   /** The answer's lines (NDJSON), each parsed. */
-  private static List<JsonNode> importLines(Api caller, String... lines) {
+  static List<JsonNode> importLines(Api caller, String... lines) {
     HttpResponse<String> answer = importRaw(caller, lines);
     assertEquals(200, answer.statusCode(), answer.body());
     assertEquals("application/x-ndjson", answer.headers().firstValue("Content-Type").orElse(""));
@@ -301,11 +305,11 @@ class ImportApiTest {
     return parsed;
   }
 
-  private static JsonNode last(List<JsonNode> lines) {
+  static JsonNode last(List<JsonNode> lines) {
     return lines.get(lines.size() - 1);
   }
 
-  private static List<JsonNode> problems(List<JsonNode> lines) {
+  static List<JsonNode> problems(List<JsonNode> lines) {
     return lines.stream().filter(l -> l.has("line")).toList();
   }
 }

@@ -52,4 +52,10 @@ library.security {
   public static CirculationServer start(Clock clock) {
     return CirculationServer.start(config(), clock);
   }
+
+  /** A server in initial-load mode (agencies, clients and imports only) on the shared node. */
+  public static CirculationServer startInitialLoad(Clock clock) {
+    return CirculationServer.start(
+        ConfigFactory.parseString("library.mode = initial-load").withFallback(config()), clock);
+  }
 }

@@ -139,8 +139,21 @@ public final class CheckoutBenchmark {
 
       int httpPort = freePort();
       base = "http://127.0.0.1:" + httpPort;
+      // The population arrives as a library's data does: an initial load, then the server serves.
+      Process loader = startServer(node.nativePort(), httpPort, "initial-load");
+      Import setup;
+      try {
+        awaitAnswer(
+            loader,
+            HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+            200,
+            "server.log");
+        setup = setUpLibrary();
+      } finally {
+        stop(loader);
+      }
       Instant serverBegin = Instant.now();
-      Process server = startServer(node.nativePort(), httpPort);
+      Process server = startServer(node.nativePort(), httpPort, "serving");
       try {
         awaitAnswer(
             server,
@@ -148,7 +161,6 @@ public final class CheckoutBenchmark {
             200,
             "server.log");
         Duration serverStart = Duration.between(serverBegin, Instant.now());
-        Import setup = setUpLibrary();
         long serverRssIdle = rssKib(server.pid());
         Run checkouts = checkoutLoop(server.pid(), node.pid());
         List<PeakStep> peak = nationalPeak();
@@ -169,9 +181,15 @@ public final class CheckoutBenchmark {
             peak,
             soak);
       } finally {
-        server.destroy();
-        server.waitFor(60, TimeUnit.SECONDS);
+        stop(server);
       }
+    }
+  }
+
+  private static void stop(Process server) throws InterruptedException {
+    server.destroy();
+    if (!server.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the server did not stop within 60 s");
     }
   }
 
@@ -300,7 +318,8 @@ public final class CheckoutBenchmark {
     }
   }
 
-  private Process startServer(int cassandraPort, int httpPort) throws IOException {
+  /** The real server in its own process; {@code mode}: serving or initial-load. */
+  private Process startServer(int cassandraPort, int httpPort, String mode) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xms1g");
@@ -316,7 +335,8 @@ public final class CheckoutBenchmark {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(options.work().resolve("server.log").toFile());
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(options.work().resolve("server.log").toFile()));
+    builder.environment().put("LIBRARY_MODE", mode);
     builder.environment().put("LIBRARY_CASSANDRA_MODE", "external");
     builder.environment().put("LIBRARY_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + cassandraPort);
     builder.environment().put("LIBRARY_CASSANDRA_CREATE_SCHEMA", "off");

@@ -1,0 +1,118 @@
+package dk.library.circulation.imports;
+
+import static dk.library.circulation.imports.ImportApiTest.importLines;
+import static dk.library.circulation.imports.ImportApiTest.last;
+import static dk.library.circulation.imports.ImportApiTest.problems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dk.library.circulation.server.CirculationServer;
+import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.TestClock;
+import dk.library.circulation.testing.TestServers;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An initial load: a server in initial-load mode writes the imported records straight into the
+ * journals of entities that do not run; a server in serving mode then recovers them as their own.
+ */
+class InitialLoadTest {
+
+  static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
+
+  @Test
+  void R12_aLoadWritesWhatTheEntitiesThenServe_takenNumbersAreRefused_andASecondRunChangesNothing() {
+    String agency = Api.unique("DK-");
+    String takenBarcode = Api.unique("B");
+    String takenCard = Api.unique("C");
+    Api api;
+    // Registered while serving, before the load: the load must see them as their entities would.
+    try (CirculationServer serving = TestServers.start(clock)) {
+      api = new Api(serving.port());
+      assertEquals(201, api.createAgency(agency, 10, 2).status());
+      assertEquals(201, api.registerItem(takenBarcode, agency).status());
+      assertEquals(201, api.registerPatron(takenCard, agency).status());
+    }
+    List<String> cards = new ArrayList<>();
+    List<String> barcodes = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      cards.add(Api.unique("C"));
+      lines.add(patronLine(cards.get(i), agency));
+    }
+    for (int i = 0; i < 30; i++) {
+      barcodes.add(Api.unique("B"));
+      lines.add(itemLine(barcodes.get(i), "T-" + (i % 6), agency));
+    }
+    // The same copy as registered before: harmless; the same barcode for another title: refused.
+    lines.add(itemLine(takenBarcode, "T-" + takenBarcode, agency));
+    lines.add(itemLine(takenBarcode, "T-other", agency));
+    // The same card number twice in one file: the second is the existing patron.
+    lines.add(patronLine(cards.get(3), agency));
+    lines.add(patronLine(takenCard, agency));
+    lines.add(patronLine(Api.unique("C"), Api.unique("DK-")));
+
+    try (CirculationServer loading = TestServers.startInitialLoad(clock)) {
+      api = api.at(loading.port());
+      List<JsonNode> first = importLines(api.staff(agency), lines.toArray(String[]::new));
+      JsonNode done = last(first).get("done");
+      assertEquals(41, done.get("imported").asInt(), first.toString());
+      assertEquals(2, done.get("existing").asInt(), first.toString());
+      assertEquals(2, done.get("failed").asInt(), first.toString());
+      assertEquals(
+          List.of("ITEM_ALREADY_REGISTERED", "OUTSIDE_AGENCY_SCOPE"),
+          problems(first).stream().map(p -> p.at("/problem/code").asText()).sorted().toList());
+
+      List<JsonNode> second = importLines(api.staff(agency), lines.toArray(String[]::new));
+      JsonNode again = last(second).get("done");
+      assertEquals(31, again.get("imported").asInt(), "the items again, unchanged: " + second);
+      assertEquals(12, again.get("existing").asInt(), "every patron now exists: " + second);
+      assertEquals(2, again.get("failed").asInt(), second.toString());
+
+      Api.Answer refused = api.staff(agency).get("/api/v1/items/" + barcodes.get(0));
+      assertEquals(503, refused.status());
+      assertEquals("INITIAL_LOAD_UNDER_WAY", refused.code());
+    }
+
+    try (CirculationServer serving = TestServers.start(clock)) {
+      api = api.at(serving.port());
+      JsonNode item = api.staff(agency).get("/api/v1/items/" + barcodes.get(7)).body();
+      assertEquals("T-1", item.at("/item/titleId").asText(), item.toString());
+      for (int t = 0; t < 6; t++) {
+        List<String> expected = new ArrayList<>();
+        for (int i = t; i < 30; i += 6) {
+          expected.add(barcodes.get(i));
+        }
+        assertEquals(
+            expected.stream().sorted().toList(),
+            ImportApiTest.copiesOnRecord(api, agency, t),
+            "title T-" + t + " lists each of its copies once, after two runs");
+      }
+      assertEquals(
+          201, api.checkout(Api.unique("t"), cards.get(3), barcodes.get(12), agency).status());
+      assertEquals(
+          "WRONG_PIN",
+          api.terminal(agency)
+              .post(
+                  "/api/v1/patron-status",
+                  "{\"cardNumber\":\"%s\",\"pin\":\"9999\"}".formatted(cards.get(4)))
+              .code());
+      assertEquals(
+          "T-" + takenBarcode,
+          api.staff(agency).get("/api/v1/items/" + takenBarcode).body().at("/item/titleId").asText());
+    }
+  }
+
+  private static String patronLine(String card, String agency) {
+    return "{\"type\":\"patron\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"Loaded %s\",\"homeAgencyId\":\"%s\"}"
+        .formatted(card, card, agency);
+  }
+
+  private static String itemLine(String barcode, String titleId, String agency) {
+    return "{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"%s\",\"title\":\"Title %s\",\"agencyId\":\"%s\",\"materialType\":\"book\"}"
+        .formatted(barcode, titleId, barcode, agency);
+  }
+}
