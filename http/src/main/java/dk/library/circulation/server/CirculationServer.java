@@ -8,6 +8,7 @@ import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.CassandraSeedJournal;
 import dk.library.circulation.cassandra.JournalCassandra;
+import dk.library.circulation.cassandra.RunningServers;
 import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.http.ApiMetrics;
@@ -49,16 +50,19 @@ public final class CirculationServer implements AutoCloseable {
 
   private final JournalCassandra cassandra;
   private final ActorSystem<Void> system;
+  private final RunningServers running;
   private final ServerBinding binding;
   private final ApiMetrics metrics;
 
   private CirculationServer(
       JournalCassandra cassandra,
       ActorSystem<Void> system,
+      RunningServers running,
       ServerBinding binding,
       ApiMetrics metrics) {
     this.cassandra = cassandra;
     this.system = system;
+    this.running = running;
     this.binding = binding;
     this.metrics = metrics;
   }
@@ -69,6 +73,20 @@ public final class CirculationServer implements AutoCloseable {
     Config resolved = cassandra.applyTo(config);
     // Before the actor system, so the journal's driver session registers its meters with it.
     ApiMetrics metrics = new ApiMetrics();
+    boolean initialLoad = initialLoad(resolved);
+    RunningServers running;
+    try {
+      // For the whole life of the actor system: an initial load and serving never overlap.
+      running =
+          cassandra.announce(
+              resolved,
+              initialLoad ? "initial-load" : "serving",
+              resolved.getDuration("library.running-servers-patience"));
+    } catch (RuntimeException e) {
+      metrics.close();
+      cassandra.close();
+      throw e;
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "circulation", resolved);
     try {
       Cluster cluster = Cluster.get(system);
@@ -89,7 +107,6 @@ public final class CirculationServer implements AutoCloseable {
               resolved.getDuration("library.deadlines.interval"),
               noticeSender(resolved.getConfig("library.notices"), system),
               resolved.getDuration("library.metrics.live-entities-interval"));
-      boolean initialLoad = initialLoad(resolved);
       CirculationDesk desk =
           initialLoad
               ? CirculationDesk.startForInitialLoad(system, settings)
@@ -128,9 +145,15 @@ public final class CirculationServer implements AutoCloseable {
           https.isPresent() ? "https" : "http",
           binding.localAddress().getHostString(),
           binding.localAddress().getPort());
-      return new CirculationServer(cassandra, system, binding, metrics);
+      return new CirculationServer(cassandra, system, running, binding, metrics);
     } catch (Exception e) {
       system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        running.close();
+      } catch (Exception stopping) {
+        log.warn("Actor system did not stop within 30 s: {}", stopping.toString());
+      }
       metrics.close();
       cassandra.close();
       throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
@@ -199,7 +222,9 @@ public final class CirculationServer implements AutoCloseable {
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      running.close();
     } catch (Exception e) {
+      // Then the entry expires by itself (RunningServers.TTL) rather than end while entities run.
       log.warn("Actor system did not stop within 30 s: {}", e.toString());
     }
     metrics.close();

@@ -4,12 +4,15 @@ import static dk.library.circulation.imports.ImportApiTest.importLines;
 import static dk.library.circulation.imports.ImportApiTest.last;
 import static dk.library.circulation.imports.ImportApiTest.problems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.TestClock;
 import dk.library.circulation.testing.TestServers;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +106,31 @@ class InitialLoadTest {
       assertEquals(
           "T-" + takenBarcode,
           api.staff(agency).get("/api/v1/items/" + takenBarcode).body().at("/item/titleId").asText());
+    }
+  }
+
+  @Test
+  void aLoadRunsOnlyWhenNoOtherServerDoes_andNoServerServesWhileItRuns() {
+    try (CirculationServer serving = TestServers.start(clock)) {
+      IllegalStateException refused =
+          assertThrows(
+              IllegalStateException.class,
+              () -> TestServers.start("initial-load", Duration.ofSeconds(1), clock));
+      assertTrue(refused.getMessage().contains("must be the only server"), refused.getMessage());
+      // The serving server is unharmed by the load that stepped back.
+      assertEquals(200, new Api(serving.port()).get("/health").status());
+    }
+    try (CirculationServer loading = TestServers.startInitialLoad(clock)) {
+      IllegalStateException refused =
+          assertThrows(
+              IllegalStateException.class,
+              () -> TestServers.start("serving", Duration.ofSeconds(1), clock));
+      assertTrue(
+          refused.getMessage().contains("while an initial load runs"), refused.getMessage());
+    }
+    // Each stopped server took its entry with it: the next one starts at once.
+    try (CirculationServer serving = TestServers.start("serving", Duration.ZERO, clock)) {
+      assertEquals(200, new Api(serving.port()).get("/health").status());
     }
   }
 

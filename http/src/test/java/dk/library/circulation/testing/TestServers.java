@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.server.CirculationServer;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Real servers for tests: the application's own configuration, on free ports, on the shared node.
@@ -55,7 +56,16 @@ library.security {
 
   /** A server in initial-load mode (agencies, clients and imports only) on the shared node. */
   public static CirculationServer startInitialLoad(Clock clock) {
+    return start("initial-load", Duration.ofSeconds(35), clock);
+  }
+
+  /** A server in {@code mode} that waits at most {@code patience} for servers it must not join. */
+  public static CirculationServer start(String mode, Duration patience, Clock clock) {
     return CirculationServer.start(
-        ConfigFactory.parseString("library.mode = initial-load").withFallback(config()), clock);
+        ConfigFactory.parseString(
+                "library.mode = %s\nlibrary.running-servers-patience = %d ms"
+                    .formatted(mode, patience.toMillis()))
+            .withFallback(config()),
+        clock);
   }
 }

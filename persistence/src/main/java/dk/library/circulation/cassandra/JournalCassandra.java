@@ -98,6 +98,16 @@ public final class JournalCassandra implements AutoCloseable {
     return builder.build();
   }
 
+  /**
+   * Announces a server in {@code mode} in the journal's keyspace before its actor system starts
+   * (see {@link RunningServers}); close it after the actor system has stopped.
+   */
+  public RunningServers announce(Config config, String mode, Duration patience) {
+    Config c = config.getConfig("library.cassandra");
+    return RunningServers.announce(
+        session(c.getString("local-datacenter")), c.getString("keyspace"), mode, patience);
+  }
+
   /** The given config with the driver pointed at this Cassandra. */
   public Config applyTo(Config config) {
     return ConfigFactory.empty()

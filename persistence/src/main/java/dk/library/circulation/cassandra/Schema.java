@@ -17,7 +17,11 @@ import java.util.regex.Pattern;
 public final class Schema {
 
   static final List<String> FILES =
-      List.of("schema/journal.cql", "schema/snapshot.cql", "schema/deadlines.cql");
+      List.of(
+          "schema/journal.cql",
+          "schema/snapshot.cql",
+          "schema/deadlines.cql",
+          "schema/servers.cql");
   private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
   /** The journal keyspace; snapshots go to {@code <journal>_snapshot}. */
