@@ -73,7 +73,7 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
       }
       throw new IllegalArgumentException("unknown card event " + event);
     }
-}
+  }
 
   private final String cardNumber;
   private final Clock clock;
@@ -131,5 +131,4 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
-
 }

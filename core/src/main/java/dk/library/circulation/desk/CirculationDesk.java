@@ -3,8 +3,6 @@ package dk.library.circulation.desk;
 import static dk.library.circulation.Rejection.Code.BRANCH_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
-import static dk.library.circulation.Rejection.Code.UNKNOWN_MATERIAL_TYPE;
-import static dk.library.circulation.Rejection.Code.UNKNOWN_PATRON_CATEGORY;
 
 import dk.library.circulation.Asks;
 import dk.library.circulation.Passivation;
@@ -44,7 +42,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -544,9 +541,7 @@ public final class CirculationDesk {
               if (refusal != null) {
                 return done(refusal);
               }
-              return ask(
-                      itemRef(item.barcode()),
-                      (ActorRef<Item.Reply> r) -> item.command(r))
+              return ask(itemRef(item.barcode()), (ActorRef<Item.Reply> r) -> item.command(r))
                   .thenApply(reply -> itemResult(reply).map(CirculationDesk::shelved));
             });
   }

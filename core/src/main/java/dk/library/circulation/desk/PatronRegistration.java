@@ -3,14 +3,13 @@ package dk.library.circulation.desk;
 import static dk.library.circulation.Rejection.Code.UNKNOWN_PATRON_CATEGORY;
 
 import dk.library.circulation.Rejection;
+import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.patron.PatronRules;
+import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.LocalDate;
 import java.util.TreeSet;
-
-import dk.library.circulation.patron.PatronFacts;
-import dk.library.circulation.patron.PinHash;
 
 /**
  * A new patron as registered by staff; the PIN is hashed before it reaches any entity. A patron

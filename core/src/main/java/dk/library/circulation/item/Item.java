@@ -525,7 +525,6 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
     return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
 
-
   @Override
   protected void recovered(State state) {
     state.unsettledReturns().forEach(u -> context.getSelf().tell(new NotifyPatron(u)));

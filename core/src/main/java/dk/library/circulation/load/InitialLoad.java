@@ -32,12 +32,12 @@ import org.apache.pekko.Done;
 import org.apache.pekko.persistence.typed.PersistenceId;
 
 /**
- * An initial load: a library's patrons and items written straight into the journals of their
- * cards, patrons, items and titles, without starting those entities. Only a server in initial-load
- * mode does this; no such entity runs anywhere then (see docs/architecture.md, "Initial load"), so
- * the load is the only writer of those journals. Each record is decided by the rule its entity
- * applies, on the state folded from the entity's events, so a record already there is recognised
- * exactly as the entity would: a second run changes nothing, a conflicting one is refused.
+ * An initial load: a library's patrons and items written straight into the journals of their cards,
+ * patrons, items and titles, without starting those entities. Only a server in initial-load mode
+ * does this; no such entity runs anywhere then (see docs/architecture.md, "Initial load"), so the
+ * load is the only writer of those journals. Each record is decided by the rule its entity applies,
+ * on the state folded from the entity's events, so a record already there is recognised exactly as
+ * the entity would: a second run changes nothing, a conflicting one is refused.
  */
 public final class InitialLoad implements Registrar {
 
@@ -46,8 +46,8 @@ public final class InitialLoad implements Registrar {
   private final SeedJournal journal;
 
   /**
-   * The decision under way per persistence id: two lines of one file for the same card or title
-   * are decided one after the other, the second on what the first wrote.
+   * The decision under way per persistence id: two lines of one file for the same card or title are
+   * decided one after the other, the second on what the first wrote.
    */
   private final Map<String, CompletableFuture<Result<Done>>> underWay = new ConcurrentHashMap<>();
 
@@ -57,13 +57,23 @@ public final class InitialLoad implements Registrar {
     this.journal = journal;
   }
 
+  /**
+   * Many lines at once, so that the journal's reads and writes of many entities go out together and
+   * several such requests are under way (each is worked by one Cassandra thread).
+   */
+  @Override
+  public int linesAtOnce() {
+    return 1024;
+  }
+
   @Override
   public CompletionStage<Result<Done>> registerPatron(PatronRegistration registration) {
     return withPolicy(
         registration.homeAgencyId(),
         policy -> {
           Instant now = settings.clock().instant();
-          Rejection refusal = registration.refusal(policy, LocalDate.ofInstant(now, settings.zone()));
+          Rejection refusal =
+              registration.refusal(policy, LocalDate.ofInstant(now, settings.zone()));
           if (refusal != null) {
             return CompletableFuture.completedFuture(Result.refused(refusal));
           }
@@ -76,11 +86,11 @@ public final class InitialLoad implements Registrar {
                       card instanceof Result.Refused<Done> || registration.cpr() == null
                           ? CompletableFuture.completedFuture(card)
                           : issue(registration.cpr(), key, now))
-                  .thenCompose(
-                      cards ->
-                          cards instanceof Result.Refused<Done>
-                              ? CompletableFuture.completedFuture(cards)
-                              : register(registration, pin, key, now));
+              .thenCompose(
+                  cards ->
+                      cards instanceof Result.Refused<Done>
+                          ? CompletableFuture.completedFuture(cards)
+                          : register(registration, pin, key, now));
         });
   }
 
@@ -142,15 +152,15 @@ public final class InitialLoad implements Registrar {
   }
 
   private CompletionStage<Result<Done>> withPolicy(
-      String agencyId,
-      Function<AgencyPolicy, CompletionStage<Result<Done>>> next) {
+      String agencyId, Function<AgencyPolicy, CompletionStage<Result<Done>>> next) {
     return desk.policy(agencyId)
         .thenCompose(
             found ->
                 found instanceof Result.Ok<Policy.PolicyVersion> ok
                     ? next.apply(ok.value().policy())
                     : CompletableFuture.completedFuture(
-                        Result.refused(((Result.Refused<Policy.PolicyVersion>) found).rejection())));
+                        Result.refused(
+                            ((Result.Refused<Policy.PolicyVersion>) found).rejection())));
   }
 
   /**

@@ -1062,7 +1062,6 @@ public final class Patron extends MeasuredEntity<Patron.Command, Patron.Event, P
     return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
 
-
   @Override
   protected void recovered(State state) {
     state.pending().keySet().forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id)));

@@ -21,10 +21,10 @@ import dk.library.circulation.access.Operation;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CheckoutRequest;
 import dk.library.circulation.desk.CirculationDesk;
-import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
+import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.desk.ReturnRequest;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronRules;
@@ -151,7 +151,8 @@ public final class CirculationRoutes extends ApiDirectives {
                       StatusCodes.SERVICE_UNAVAILABLE,
                       "INITIAL_LOAD_UNDER_WAY",
                       "this server runs an initial load: it serves agencies, clients and imports"
-                          + " only; circulation starts when it is started again in serving mode"))));
+                          + " only; circulation starts when it is started again in serving"
+                          + " mode"))));
     }
     return concat(
         agencies(call),

@@ -39,21 +39,14 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * {@code POST /api/v1/imports}: agencies, patrons and items in bulk, one JSON object per line
- * (NDJSON). Lines are read as they arrive and registered {@value #PARALLELISM} at a time, so a slow
- * server slows the sender (back-pressure over TCP); the answer streams back while the import runs:
- * each refused line with its problem, a progress line about every second, and a summary. A line is
- * checked and registered exactly as its single-record route would, and registrations are
- * idempotent, so the same file imported twice changes nothing the second time (patrons already
- * registered count as existing). See docs/api.md, "Bulk import".
+ * (NDJSON). Lines are read as they arrive and registered many at a time ({@link
+ * Registrar#linesAtOnce}), so a slow server slows the sender (back-pressure over TCP); the answer
+ * streams back while the import runs: each refused line with its problem, a progress line about
+ * every second, and a summary. A line is checked and registered exactly as its single-record route
+ * would, and registrations are idempotent, so the same file imported twice changes nothing the
+ * second time (patrons already registered count as existing). See docs/api.md, "Bulk import".
  */
 final class ImportRoutes extends ApiDirectives {
-
-  /**
-   * Registrations under way at once. Registering a record is mostly waiting (a new entity's
-   * recovery queries and first write take ~50 ms each, measured by the entity metrics), so many are
-   * in flight; still few enough that a large file is read only as fast as it is registered.
-   */
-  static final int PARALLELISM = 64;
 
   /** Attempts per line when an entity does not answer in time. */
   static final int ATTEMPTS = 3;
@@ -77,7 +70,8 @@ final class ImportRoutes extends ApiDirectives {
   private final CirculationDesk desk;
   private final Registrar registrar;
 
-  ImportRoutes(CirculationDesk desk, Registrar registrar, AccessControl access, ApiMetrics metrics) {
+  ImportRoutes(
+      CirculationDesk desk, Registrar registrar, AccessControl access, ApiMetrics metrics) {
     super(access, metrics);
     this.desk = desk;
     this.registrar = registrar;
@@ -165,7 +159,8 @@ final class ImportRoutes extends ApiDirectives {
             .map(ByteString::utf8String)
             .zipWithIndex()
             .filter(line -> !line.first().isBlank())
-            .mapAsync(PARALLELISM, line -> importLine(call, line.first(), line.second() + 1))
+            .mapAsync(
+                registrar.linesAtOnce(), line -> importLine(call, line.first(), line.second() + 1))
             .groupedWithin(COPIES_PER_BATCH, COPIES_WAIT)
             .mapAsync(2, this::addCopies)
             .mapConcat(outcomes -> outcomes)

@@ -27,7 +27,8 @@ class InitialLoadTest {
   static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
 
   @Test
-  void R12_aLoadWritesWhatTheEntitiesThenServe_takenNumbersAreRefused_andASecondRunChangesNothing() {
+  void
+      R12_aLoadWritesWhatTheEntitiesThenServe_takenNumbersAreRefused_andASecondRunChangesNothing() {
     String agency = Api.unique("DK-");
     String takenBarcode = Api.unique("B");
     String takenCard = Api.unique("C");
@@ -105,7 +106,11 @@ class InitialLoadTest {
               .code());
       assertEquals(
           "T-" + takenBarcode,
-          api.staff(agency).get("/api/v1/items/" + takenBarcode).body().at("/item/titleId").asText());
+          api.staff(agency)
+              .get("/api/v1/items/" + takenBarcode)
+              .body()
+              .at("/item/titleId")
+              .asText());
     }
   }
 
@@ -125,8 +130,7 @@ class InitialLoadTest {
           assertThrows(
               IllegalStateException.class,
               () -> TestServers.start("serving", Duration.ofSeconds(1), clock));
-      assertTrue(
-          refused.getMessage().contains("while an initial load runs"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("while an initial load runs"), refused.getMessage());
     }
     // Each stopped server took its entry with it: the next one starts at once.
     try (CirculationServer serving = TestServers.start("serving", Duration.ZERO, clock)) {

@@ -88,7 +88,7 @@ public final class CheckoutBenchmark {
         population =
             quick
                 ? new Population(AGENCIES, 1_000, 4_000)
-                : new Population(AGENCIES, 10_000, 50_000);
+                : new Population(AGENCIES, 200_000, 1_000_000);
       }
       if (classpath == null) {
         throw new IllegalArgumentException(
@@ -97,7 +97,7 @@ public final class CheckoutBenchmark {
       Path work = Path.of("loadtest/target/benchmark");
       return quick
           ? new Options(5, 10, 32, population, 10, 5, work, classpath, 20, 2, 0, 10, 20, true)
-          : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 8, 2, 20, 300, false);
+          : new Options(20, 40, 64, population, 30, 20, work, classpath, 20, 8, 2, 20, 180, false);
     }
   }
 
@@ -335,7 +335,8 @@ public final class CheckoutBenchmark {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(options.work().resolve("server.log").toFile()));
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(options.work().resolve("server.log").toFile()));
     builder.environment().put("LIBRARY_MODE", mode);
     builder.environment().put("LIBRARY_CASSANDRA_MODE", "external");
     builder.environment().put("LIBRARY_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + cassandraPort);
@@ -812,7 +813,7 @@ public final class CheckoutBenchmark {
     // above it; levels past the first miss would only queue behind it, for minutes.
     int levels = 9;
     // Shorter levels in the quick run: ten of them with Gatling's report take minutes otherwise.
-    int seconds = options.quick() ? 3 : options.peakStepSeconds();
+    int seconds = options.quick() ? 3 : 10;
     Path results = options.work().resolve("gatling").resolve("HttpLimit");
     Process gatling =
         gatlingProcess(

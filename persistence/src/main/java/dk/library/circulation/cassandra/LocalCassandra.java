@@ -341,6 +341,10 @@ public final class LocalCassandra implements AutoCloseable {
         "write_request_timeout: 5000ms",
         "request_timeout: 10000ms",
         "auto_snapshot: false",
+        // An initial load writes many entities' first events in one unlogged batch (each entity's
+        // events one partition's mutation): not worth a warning per batch on a single node.
+        "batch_size_warn_threshold: 48KiB",
+        "unlogged_batch_across_partitions_warn_threshold: 100",
         "dynamic_snitch: false",
         "");
   }

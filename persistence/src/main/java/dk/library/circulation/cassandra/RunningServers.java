@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every server announces itself in the journal's keyspace (schema/servers.cql) and keeps its row
  * alive while it runs. An initial load writes journals without their entities, so it must be the
- * only server: it starts only when no other server is announced, and no server starts serving
- * while a load is announced. Each side writes its row before it reads the others', so of two
- * servers starting at once at least one sees the other (and steps back).
+ * only server: it starts only when no other server is announced, and no server starts serving while
+ * a load is announced. Each side writes its row before it reads the others', so of two servers
+ * starting at once at least one sees the other (and steps back).
  */
 public final class RunningServers implements AutoCloseable {
 
