@@ -58,12 +58,17 @@ class InitialLoadTest {
     lines.add(patronLine(cards.get(3), agency));
     lines.add(patronLine(takenCard, agency));
     lines.add(patronLine(Api.unique("C"), Api.unique("DK-")));
+    // R14: a CPR given beside the card finds the same patron, as through the entities.
+    String withCpr = Api.unique("C");
+    String cpr = String.valueOf(1_000_000_000L + Math.floorMod(System.nanoTime(), 8_999_999_999L));
+    lines.add(
+        patronLine(withCpr, agency).replace("{\"type\"", "{\"cpr\":\"" + cpr + "\",\"type\""));
 
     try (CirculationServer loading = TestServers.startInitialLoad(clock)) {
       api = api.at(loading.port());
       List<JsonNode> first = importLines(api.staff(agency), lines.toArray(String[]::new));
       JsonNode done = last(first).get("done");
-      assertEquals(41, done.get("imported").asInt(), first.toString());
+      assertEquals(42, done.get("imported").asInt(), first.toString());
       assertEquals(2, done.get("existing").asInt(), first.toString());
       assertEquals(2, done.get("failed").asInt(), first.toString());
       assertEquals(
@@ -73,7 +78,7 @@ class InitialLoadTest {
       List<JsonNode> second = importLines(api.staff(agency), lines.toArray(String[]::new));
       JsonNode again = last(second).get("done");
       assertEquals(31, again.get("imported").asInt(), "the items again, unchanged: " + second);
-      assertEquals(12, again.get("existing").asInt(), "every patron now exists: " + second);
+      assertEquals(13, again.get("existing").asInt(), "every patron now exists: " + second);
       assertEquals(2, again.get("failed").asInt(), second.toString());
 
       Api.Answer refused = api.staff(agency).get("/api/v1/items/" + barcodes.get(0));
@@ -97,6 +102,12 @@ class InitialLoadTest {
       }
       assertEquals(
           201, api.checkout(Api.unique("t"), cards.get(3), barcodes.get(12), agency).status());
+      Api.Answer byCpr = api.checkout(Api.unique("t"), cpr, barcodes.get(13), agency);
+      assertEquals(201, byCpr.status(), byCpr.body().toString());
+      assertEquals(
+          1,
+          api.staff(agency).get("/api/v1/patrons/" + withCpr).body().get("loans").size(),
+          "the loan by CPR is the card holder's");
       assertEquals(
           "WRONG_PIN",
           api.terminal(agency)
