@@ -358,18 +358,7 @@ public final class CirculationDesk {
 
   private CompletionStage<Result<Patron.Status>> register(
       PatronRegistration registration, PinHash pin, String key) {
-    return ask(
-            patronRef(key),
-            (ActorRef<Patron.Reply> r) ->
-                new Patron.Register(
-                    pin,
-                    registration.name(),
-                    registration.email(),
-                    registration.mobile(),
-                    registration.homeAgencyId(),
-                    registration.category(),
-                    registration.facts(),
-                    r))
+    return ask(patronRef(key), (ActorRef<Patron.Reply> r) -> registration.command(pin, r))
         .thenApply(CirculationDesk::patronStatus);
   }
 

@@ -3,6 +3,7 @@ package dk.library.circulation.desk;
 import static dk.library.circulation.Rejection.Code.UNKNOWN_PATRON_CATEGORY;
 
 import dk.library.circulation.Rejection;
+import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
@@ -10,6 +11,7 @@ import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.LocalDate;
 import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * A new patron as registered by staff; the PIN is hashed before it reaches any entity. A patron
@@ -48,6 +50,11 @@ public record PatronRegistration(
               + new TreeSet<>(policy.patronCategories().keySet()));
     }
     return null;
+  }
+
+  /** The patron entity's registration command, with the PIN already hashed. */
+  public Patron.Register command(PinHash pin, ActorRef<Patron.Reply> replyTo) {
+    return new Patron.Register(pin, name, email, mobile, homeAgencyId, category, facts, replyTo);
   }
 
   /** The PIN's hash under the server's key, or the hash a migrated patron brought along. */

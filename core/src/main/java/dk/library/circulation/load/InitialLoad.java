@@ -104,16 +104,7 @@ public final class InitialLoad implements Registrar {
 
   private CompletionStage<Result<Done>> register(
       PatronRegistration registration, PinHash pin, String key, Instant now) {
-    Patron.Register command =
-        new Patron.Register(
-            pin,
-            registration.name(),
-            registration.email(),
-            registration.mobile(),
-            registration.homeAgencyId(),
-            registration.category(),
-            registration.facts(),
-            null);
+    Patron.Register command = registration.command(pin, null);
     return decide(
         PersistenceId.of(Patron.ENTITY_TYPE_KEY.name(), key),
         Patron.State.empty(),
