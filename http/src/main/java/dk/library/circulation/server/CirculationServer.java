@@ -69,11 +69,11 @@ public final class CirculationServer implements AutoCloseable {
 
   /** Starts Cassandra as configured, then the actor system and the HTTP server. */
   public static CirculationServer start(Config config, Clock clock) {
+    boolean initialLoad = initialLoad(config);
     JournalCassandra cassandra = JournalCassandra.start(config);
     Config resolved = cassandra.applyTo(config);
     // Before the actor system, so the journal's driver session registers its meters with it.
     ApiMetrics metrics = new ApiMetrics();
-    boolean initialLoad = initialLoad(resolved);
     RunningServers running;
     try {
       // For the whole life of the actor system: an initial load and serving never overlap.

@@ -110,7 +110,7 @@ public final class CassandraSeedJournal implements SeedJournal {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   }
 
-  /** Over the journal's own driver session. */
+  /** Over the journal's own driver session, for as long as the actor system runs. */
   public static CassandraSeedJournal create(ActorSystem<?> system) {
     var config = system.settings().config().getConfig("pekko.persistence.cassandra.journal");
     try {
@@ -120,11 +120,14 @@ public final class CassandraSeedJournal implements SeedJournal {
               .underlying()
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-      return new CassandraSeedJournal(
-          session,
-          SerializationExtension.get(Adapter.toClassic(system)),
-          config.getLong("target-partition-size"),
-          config.getString("keyspace"));
+      CassandraSeedJournal journal =
+          new CassandraSeedJournal(
+              session,
+              SerializationExtension.get(Adapter.toClassic(system)),
+              config.getLong("target-partition-size"),
+              config.getString("keyspace"));
+      system.getWhenTerminated().thenRun(journal.timer::shutdownNow);
+      return journal;
     } catch (Exception e) {
       throw new IllegalStateException("no Cassandra session for the initial load", e);
     }
