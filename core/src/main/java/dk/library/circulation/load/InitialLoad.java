@@ -11,6 +11,7 @@ import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
+import dk.library.circulation.metrics.EntityMetrics;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
@@ -180,7 +181,17 @@ public final class InitialLoad implements Registrar {
                       if (decision instanceof Decision.Persist<E> persist) {
                         return journal
                             .append(id, events.size() + 1L, persist.events())
-                            .thenApply(done -> Result.ok(Done.getInstance()));
+                            .thenApply(
+                                done -> {
+                                  persist
+                                      .events()
+                                      .forEach(
+                                          e ->
+                                              EntityMetrics.eventLoaded(
+                                                  persistenceId.entityTypeHint(),
+                                                  e.getClass().getSimpleName()));
+                                  return Result.ok(Done.getInstance());
+                                });
                       }
                       if (decision instanceof Decision.Refuse<E> refuse) {
                         return CompletableFuture.completedFuture(

@@ -60,6 +60,16 @@ public final class EntityMetrics {
         .increment();
   }
 
+  /** An event an initial load wrote into a journal for the entity (docs/architecture.md). */
+  public static void eventLoaded(String entityType, String event) {
+    Counter.builder("circulation.initial.load.events")
+        .description("Events an initial load wrote into journals, by entity type and event")
+        .tag("entity", entityType)
+        .tag("event", event)
+        .register(registry())
+        .increment();
+  }
+
   static void recovered(String entityType, long nanos) {
     Timer.builder("circulation.entity.recovery")
         .description("Time from an entity's start to the end of its recovery from the journal")

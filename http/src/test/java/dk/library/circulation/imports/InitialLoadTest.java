@@ -81,6 +81,11 @@ class InitialLoadTest {
       assertEquals(13, again.get("existing").asInt(), "every patron now exists: " + second);
       assertEquals(2, again.get("failed").asInt(), second.toString());
 
+      String scrape = api.text("/metrics");
+      assertTrue(
+          scrape.contains(
+              "circulation_initial_load_events_total{entity=\"Item\",event=\"ItemRegistered\"}"),
+          "the events a load writes are counted");
       Api.Answer refused = api.staff(agency).get("/api/v1/items/" + barcodes.get(0));
       assertEquals(503, refused.status());
       assertEquals("INITIAL_LOAD_UNDER_WAY", refused.code());
