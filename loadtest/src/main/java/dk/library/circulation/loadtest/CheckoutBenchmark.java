@@ -143,11 +143,7 @@ public final class CheckoutBenchmark {
       Process loader = startServer(node.nativePort(), httpPort, "initial-load");
       Import setup;
       try {
-        awaitAnswer(
-            loader,
-            HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-            200,
-            "server.log");
+        awaitHealthy(loader);
         setup = setUpLibrary();
       } finally {
         stop(loader);
@@ -156,11 +152,7 @@ public final class CheckoutBenchmark {
       Instant serverBegin = Instant.now();
       Process server = startServer(node.nativePort(), httpPort, "serving");
       try {
-        awaitAnswer(
-            server,
-            HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-            200,
-            "server.log");
+        awaitHealthy(server);
         Duration serverStart = Duration.between(serverBegin, Instant.now());
         long serverRssIdle = rssKib(server.pid());
         Run checkouts = checkoutLoop(server.pid(), node.pid());
@@ -346,6 +338,12 @@ public final class CheckoutBenchmark {
     builder.environment().put("LIBRARY_CLUSTER_PORT", String.valueOf(freePort()));
     builder.environment().put("LIBRARY_BOOTSTRAP_OPERATOR_KEY", operatorKey);
     return builder.start();
+  }
+
+  /** Until the server process answers its health check. */
+  private void awaitHealthy(Process server) throws Exception {
+    awaitAnswer(
+        server, HttpRequest.newBuilder(URI.create(base + "/health")).build(), 200, "server.log");
   }
 
   /** Polls a process's HTTP port until the request gets {@code status}, for at most 2 minutes. */
