@@ -1,16 +1,9 @@
 package dk.library.circulation.cassandra;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchType;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.uuid.Uuids;
 import dk.library.circulation.load.SeedJournal;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,30 +19,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
-import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
- * The journal's messages table read and written as pekko-persistence-cassandra 1.1 does
- * (schema/journal.cql): the same columns, partitions of {@code target-partition-size} sequence
- * numbers, events serialized by Pekko serialization, the journal's consistency profile. An entity
- * recovers what this wrote exactly as its own events.
+ * The journal's messages table read and written in the journal's own format ({@link
+ * MessagesTable}): an entity recovers what this wrote exactly as its own events.
  */
 public final class CassandraSeedJournal implements SeedJournal {
 
-  private static final String PROFILE = "pekko-persistence-cassandra-profile";
-  private static final long HOUR_MILLIS = 3_600_000L;
-
   /**
-   * Reads and writes of many entities go out together: one request for up to {@value
-   * #READS_TOGETHER} entities' events, one unlogged batch for up to {@value #ROWS_TOGETHER} events
-   * of many entities (each entity's events are one partition's mutation, so each stays atomic). A
-   * request costs Cassandra far more than the rows in it (measured in docs/benchmarks.md, "Initial
-   * load"); what waits goes out after at most {@link #WAIT}.
+   * Reads of many entities go out together: one request for up to {@value #READS_TOGETHER}
+   * entities' events; what waits goes out after at most {@link #WAIT}. Writes go through a {@link
+   * WriteBatcher} of up to {@value #ROWS_TOGETHER} rows. A request costs Cassandra far more than
+   * the rows in it (measured in docs/benchmarks.md, "Initial load").
    */
   static final int READS_TOGETHER = 50;
 
@@ -58,14 +39,13 @@ public final class CassandraSeedJournal implements SeedJournal {
   /** Below Cassandra's batch_size_fail_threshold (50 KiB). */
   static final int BYTES_TOGETHER = 40 * 1024;
 
+  static final int BATCHES_AT_ONCE = 16;
+
   static final Duration WAIT = Duration.ofMillis(2);
 
-  private final CqlSession session;
-  private final Serialization serialization;
-  private final long partitionSize;
-  private final PreparedStatement select;
+  private final MessagesTable table;
+  private final WriteBatcher batcher;
   private final PreparedStatement selectMany;
-  private final PreparedStatement insert;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           task -> {
@@ -75,57 +55,37 @@ public final class CassandraSeedJournal implements SeedJournal {
           });
   private final Object lock = new Object();
   private List<PendingRead> reads = new ArrayList<>();
-  private List<PendingWrite> writes = new ArrayList<>();
-  private int writeRows;
-  private int writeBytes;
 
   private record PendingRead(String persistenceId, CompletableFuture<List<Object>> events) {}
-
-  private record PendingWrite(List<BoundStatement> rows, int bytes, CompletableFuture<Done> done) {}
 
   /** One writer id for this load, as each incarnation of an entity has its own. */
   private final String writerUuid = UUID.randomUUID().toString();
 
-  private CassandraSeedJournal(
-      CqlSession session, Serialization serialization, long partitionSize, String keyspace) {
-    this.session = session;
-    this.serialization = serialization;
-    this.partitionSize = partitionSize;
-    this.select =
-        session.prepare(
-            "SELECT sequence_nr, ser_id, ser_manifest, event FROM "
-                + keyspace
-                + ".messages WHERE persistence_id = ? AND partition_nr = ?");
+  private CassandraSeedJournal(MessagesTable table, String keyspace) {
+    this.table = table;
+    this.batcher =
+        new WriteBatcher(table::execute, BATCHES_AT_ONCE, ROWS_TOGETHER, BYTES_TOGETHER);
     this.selectMany =
-        session.prepare(
-            "SELECT persistence_id, sequence_nr, ser_id, ser_manifest, event FROM "
-                + keyspace
-                + ".messages WHERE persistence_id IN ? AND partition_nr = 0");
-    this.insert =
-        session.prepare(
-            "INSERT INTO "
-                + keyspace
-                + ".messages (persistence_id, partition_nr, sequence_nr, timestamp, timebucket,"
-                + " writer_uuid, ser_id, ser_manifest, event_manifest, event, tags)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        table
+            .session()
+            .prepare(
+                "SELECT persistence_id, sequence_nr, partition_nr, timestamp, writer_uuid, ser_id,"
+                    + " ser_manifest, event_manifest, event, meta_ser_id, meta_ser_manifest, meta"
+                    + " FROM "
+                    + keyspace
+                    + ".messages WHERE persistence_id IN ? AND partition_nr = 0");
   }
 
   /** Over the journal's own driver session, for as long as the actor system runs. */
   public static CassandraSeedJournal create(ActorSystem<?> system) {
-    var config = system.settings().config().getConfig("pekko.persistence.cassandra.journal");
     try {
-      CqlSession session =
-          CassandraSessionRegistry.get(system)
-              .sessionFor("pekko.persistence.cassandra")
-              .underlying()
-              .toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
       CassandraSeedJournal journal =
           new CassandraSeedJournal(
-              session,
-              SerializationExtension.get(Adapter.toClassic(system)),
-              config.getLong("target-partition-size"),
-              config.getString("keyspace"));
+              MessagesTable.of(system).toCompletableFuture().get(30, TimeUnit.SECONDS),
+              system
+                  .settings()
+                  .config()
+                  .getString("pekko.persistence.cassandra.journal.keyspace"));
       system.getWhenTerminated().thenRun(journal.timer::shutdownNow);
       return journal;
     } catch (Exception e) {
@@ -167,7 +127,8 @@ public final class CassandraSeedJournal implements SeedJournal {
   private void readTogether(List<PendingRead> waiting) {
     List<String> ids = waiting.stream().map(PendingRead::persistenceId).distinct().toList();
     Map<String, List<Row>> byId = new HashMap<>();
-    execute(selectMany.bind(ids))
+    table
+        .execute(selectMany.bind(ids))
         .thenCompose(rows -> collectRows(rows, byId))
         .whenComplete(
             (done, failure) -> {
@@ -178,22 +139,27 @@ public final class CassandraSeedJournal implements SeedJournal {
                 }
                 List<Row> rows = byId.getOrDefault(read.persistenceId(), List.of());
                 try {
-                  if (rows.size() >= partitionSize) {
-                    readFrom(read.persistenceId(), 0, new ArrayList<>())
+                  if (rows.size() >= table.partitionSize()) {
+                    table
+                        .eventsFrom(read.persistenceId(), 1)
                         .whenComplete(
                             (all, error) -> {
                               if (error != null) {
                                 read.events().completeExceptionally(error);
                               } else {
-                                read.events().complete(all);
+                                read.events()
+                                    .complete(
+                                        all.stream().map(MessagesTable.Stored::event).toList());
                               }
                             });
                   } else {
-                    List<Object> events = new ArrayList<>();
-                    rows.stream()
-                        .sorted(Comparator.comparingLong(row -> row.getLong("sequence_nr")))
-                        .forEach(row -> events.add(event(row)));
-                    read.events().complete(events);
+                    read.events()
+                        .complete(
+                            rows.stream()
+                                .map(table::stored)
+                                .sorted(Comparator.comparingLong(MessagesTable.Stored::sequenceNr))
+                                .map(MessagesTable.Stored::event)
+                                .toList());
                   }
                 } catch (RuntimeException e) {
                   read.events().completeExceptionally(e);
@@ -211,130 +177,17 @@ public final class CassandraSeedJournal implements SeedJournal {
         : CompletableFuture.completedFuture(Done.getInstance());
   }
 
-  private Object event(Row row) {
-    ByteBuffer bytes = row.getByteBuffer("event");
-    byte[] event = new byte[bytes.remaining()];
-    bytes.get(event);
-    return serialization
-        .deserialize(event, row.getInt("ser_id"), row.getString("ser_manifest"))
-        .get();
-  }
-
-  /** Partition after partition until one is empty, as the journal's replay does. */
-  private CompletionStage<List<Object>> readFrom(
-      String persistenceId, long partition, List<Object> events) {
-    return execute(select.bind(persistenceId, partition))
-        .thenCompose(rows -> collect(rows, events))
-        .thenCompose(
-            found ->
-                found == 0
-                    ? CompletableFuture.completedFuture(events)
-                    : readFrom(persistenceId, partition + 1, events));
-  }
-
-  private CompletionStage<Integer> collect(AsyncResultSet rows, List<Object> events) {
-    int found = 0;
-    for (Row row : rows.currentPage()) {
-      events.add(event(row));
-      found++;
-    }
-    if (rows.hasMorePages()) {
-      int soFar = found;
-      return rows.fetchNextPage()
-          .thenCompose(next -> collect(next, events))
-          .thenApply(n -> n + soFar);
-    }
-    return CompletableFuture.completedFuture(found);
-  }
-
   @Override
   public CompletionStage<Done> append(String persistenceId, long from, List<?> events) {
-    List<BoundStatement> rows = new ArrayList<>();
-    int bytes = 0;
+    // One atomic write goes whole into the partition of its last event, as the journal writes it.
+    long partition = table.partitionOf(from + events.size() - 1);
+    List<MessagesTable.Encoded> rows = new ArrayList<>();
     long sequenceNr = from;
     for (Object event : events) {
-      Serializer serializer = serialization.findSerializerFor(event);
-      byte[] binary = serializer.toBinary(event);
-      UUID timestamp = Uuids.timeBased();
-      long millis = Uuids.unixTimestamp(timestamp);
       rows.add(
-          insert.bind(
-              persistenceId,
-              (sequenceNr - 1) / partitionSize,
-              sequenceNr,
-              timestamp,
-              Long.toString(millis - millis % HOUR_MILLIS),
-              writerUuid,
-              serializer.identifier(),
-              Serializers.manifestFor(serializer, event),
-              "",
-              ByteBuffer.wrap(binary),
-              Set.<String>of()));
-      bytes += binary.length + persistenceId.length() + 100;
-      sequenceNr++;
+          table.encode(
+              persistenceId, partition, sequenceNr++, event, "", writerUuid, Set.of(), null));
     }
-    CompletableFuture<Done> done = new CompletableFuture<>();
-    if ((from - 1) / partitionSize != (sequenceNr - 2) / partitionSize) {
-      // Across a partition boundary (rare): a logged batch of its own keeps it atomic.
-      writeTogether(List.of(new PendingWrite(rows, bytes, done)), BatchType.LOGGED);
-      return done;
-    }
-    List<PendingWrite> full = null;
-    synchronized (lock) {
-      writes.add(new PendingWrite(rows, bytes, done));
-      writeRows += rows.size();
-      writeBytes += bytes;
-      if (writeRows >= ROWS_TOGETHER || writeBytes >= BYTES_TOGETHER) {
-        full = takeWrites();
-      } else if (writes.size() == 1) {
-        timer.schedule(this::flushWrites, WAIT.toNanos(), TimeUnit.NANOSECONDS);
-      }
-    }
-    if (full != null) {
-      writeTogether(full, BatchType.UNLOGGED);
-    }
-    return done;
-  }
-
-  private List<PendingWrite> takeWrites() {
-    List<PendingWrite> taken = writes;
-    writes = new ArrayList<>();
-    writeRows = 0;
-    writeBytes = 0;
-    return taken;
-  }
-
-  private void flushWrites() {
-    List<PendingWrite> waiting;
-    synchronized (lock) {
-      waiting = takeWrites();
-    }
-    if (!waiting.isEmpty()) {
-      writeTogether(waiting, BatchType.UNLOGGED);
-    }
-  }
-
-  private void writeTogether(List<PendingWrite> waiting, BatchType type) {
-    List<BoundStatement> rows = new ArrayList<>();
-    waiting.forEach(write -> rows.addAll(write.rows()));
-    Statement<?> statement =
-        rows.size() == 1
-            ? rows.get(0)
-            : BatchStatement.newInstance(type, rows.toArray(BoundStatement[]::new));
-    execute(statement)
-        .whenComplete(
-            (result, failure) ->
-                waiting.forEach(
-                    write -> {
-                      if (failure != null) {
-                        write.done().completeExceptionally(failure);
-                      } else {
-                        write.done().complete(Done.getInstance());
-                      }
-                    }));
-  }
-
-  private CompletionStage<AsyncResultSet> execute(Statement<?> statement) {
-    return session.executeAsync(statement.setExecutionProfileName(PROFILE));
+    return batcher.write(rows).thenApply(done -> Done.getInstance());
   }
 }
