@@ -1,5 +1,8 @@
 package dk.library.circulation.client;
 
+import dk.library.circulation.cache.CacheInvalidations;
+import dk.library.circulation.cache.NodeCache;
+import dk.library.circulation.cache.NodeCaches;
 import dk.library.circulation.Asks;
 import dk.library.circulation.Result;
 import java.time.Clock;
@@ -18,16 +21,21 @@ public final class ClientRegistry {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
 
-  private ClientRegistry(ClusterSharding sharding, Duration askTimeout) {
+  /** Every authenticated request reads its client: kept on each node (see {@link NodeCache}). */
+  private final NodeCache<ApiClient.Details> clients;
+
+  private ClientRegistry(
+      ClusterSharding sharding, Duration askTimeout, CacheInvalidations invalidations) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.clients = new NodeCache<>("api-clients", NodeCaches.TIME_TO_LIVE, 100_000, invalidations);
   }
 
   public static ClientRegistry start(ActorSystem<?> system, Clock clock, Duration askTimeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(ApiClient.ENTITY_TYPE_KEY, ctx -> ApiClient.create(ctx.getEntityId(), clock)));
-    return new ClientRegistry(sharding, askTimeout);
+    return new ClientRegistry(sharding, askTimeout, CacheInvalidations.get(system));
   }
 
   public CompletionStage<Result<ApiClient.Details>> register(
@@ -38,23 +46,25 @@ public final class ClientRegistry {
       int requestsPerSecond,
       String keyHash,
       String registeredBy) {
-    return ask(
+    return clients.changed(
         clientId,
-        r ->
-            new ApiClient.Register(
-                name, role, agencies, requestsPerSecond, keyHash, registeredBy, r));
+        ask(
+            clientId,
+            r ->
+                new ApiClient.Register(
+                    name, role, agencies, requestsPerSecond, keyHash, registeredBy, r)));
   }
 
   public CompletionStage<Result<ApiClient.Details>> rotateKey(String clientId, String keyHash) {
-    return ask(clientId, r -> new ApiClient.RotateKey(keyHash, r));
+    return clients.changed(clientId, ask(clientId, r -> new ApiClient.RotateKey(keyHash, r)));
   }
 
   public CompletionStage<Result<ApiClient.Details>> revoke(String clientId, String revokedBy) {
-    return ask(clientId, r -> new ApiClient.Revoke(revokedBy, r));
+    return clients.changed(clientId, ask(clientId, r -> new ApiClient.Revoke(revokedBy, r)));
   }
 
   public CompletionStage<Result<ApiClient.Details>> client(String clientId) {
-    return ask(clientId, ApiClient.Get::new);
+    return clients.get(clientId, () -> ask(clientId, ApiClient.Get::new));
   }
 
   private CompletionStage<Result<ApiClient.Details>> ask(

@@ -15,6 +15,13 @@ public record CheckoutRequest(
     String branchId,
     String damageNote,
     String pickupToken) {
+
+  /** The same checkout addressed to the patron's key (the card index's answer). */
+  CheckoutRequest forPatron(String patronKey) {
+    return new CheckoutRequest(
+        checkoutId, patronKey, pin, barcode, agencyId, branchId, damageNote, pickupToken);
+  }
+
   @Override
   public String toString() {
     return "CheckoutRequest["

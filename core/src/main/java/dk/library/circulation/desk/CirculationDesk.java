@@ -1,14 +1,15 @@
 package dk.library.circulation.desk;
 
 import static dk.library.circulation.Rejection.Code.BRANCH_NOT_FOUND;
-import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
-import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
 
 import dk.library.circulation.Asks;
 import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
+import dk.library.circulation.cache.CacheInvalidations;
+import dk.library.circulation.cache.NodeCache;
+import dk.library.circulation.cache.NodeCaches;
 import dk.library.circulation.agency.Branch;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.card.CardRules;
@@ -21,7 +22,6 @@ import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.item.ReturnReceipt;
 import dk.library.circulation.metrics.LiveEntities;
 import dk.library.circulation.notice.NoticeSender;
-import dk.library.circulation.patron.CheckoutOutcome;
 import dk.library.circulation.patron.CheckoutReceipt;
 import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.Loan;
@@ -37,11 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -81,9 +77,13 @@ public final class CirculationDesk {
       NoticeSender noticeSender,
       Duration liveEntitiesInterval) {}
 
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Settings settings;
   private final HoldDesk holds;
+  private final Checkout checkout;
+  private final Return returns;
+  private final Renewal renewals;
   private final InterlibraryDesk interlibrary;
 
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
@@ -91,10 +91,25 @@ public final class CirculationDesk {
 
   private ActorRef<ShardingEnvelope<Title.Command>> titleRegion;
 
-  private CirculationDesk(ClusterSharding sharding, Settings settings) {
+  /** Every transaction reads its agency and policy: kept on each node (see {@link NodeCache}). */
+  private final NodeCache<Agency.Details> agencies;
+
+  private final NodeCache<Policy.PolicyVersion> policies;
+
+  private CirculationDesk(
+      ActorSystem<?> system,
+      ClusterSharding sharding,
+      Settings settings,
+      CacheInvalidations invalidations) {
+    this.system = system;
     this.sharding = sharding;
     this.settings = settings;
+    this.agencies = new NodeCache<>("agencies", NodeCaches.TIME_TO_LIVE, 10_000, invalidations);
+    this.policies = new NodeCache<>("policies", NodeCaches.TIME_TO_LIVE, 10_000, invalidations);
     this.holds = new HoldDesk(this);
+    this.checkout = new Checkout(this);
+    this.returns = new Return(this);
+    this.renewals = new Renewal(this);
     this.interlibrary = new InterlibraryDesk(this);
   }
 
@@ -198,7 +213,8 @@ public final class CirculationDesk {
 
   private static CirculationDesk withAgencies(ActorSystem<?> system, Settings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    CirculationDesk desk = new CirculationDesk(sharding, settings);
+    CirculationDesk desk =
+        new CirculationDesk(system, sharding, settings, CacheInvalidations.get(system));
     sharding.init(Entity.of(Agency.ENTITY_TYPE_KEY, ctx -> Agency.create(ctx.getEntityId())));
     sharding.init(
         Entity.of(
@@ -214,7 +230,8 @@ public final class CirculationDesk {
    */
   public CompletionStage<Result<AgencyView>> createAgency(
       String agencyId, String name, List<Branch> branches, AgencyPolicy policy, String createdBy) {
-    return agencyAsk(agencyId, r -> new Agency.Create(name, branches, r))
+    return agencies
+        .changed(agencyId, agencyAsk(agencyId, r -> new Agency.Create(name, branches, r)))
         .thenCompose(
             created -> {
               if (created instanceof Result.Refused<Agency.Details> refused) {
@@ -226,10 +243,12 @@ public final class CirculationDesk {
                       existing ->
                           existing instanceof Result.Ok<Policy.PolicyVersion>
                               ? CompletableFuture.completedFuture(existing)
-                              : policyAsk(
+                              : policies.changed(
                                   agencyId,
-                                  (ActorRef<Policy.Reply> r) ->
-                                      new Policy.Change(policy, createdBy, r)))
+                                  policyAsk(
+                                      agencyId,
+                                      (ActorRef<Policy.Reply> r) ->
+                                          new Policy.Change(policy, createdBy, r))))
                   .thenApply(version -> version.map(v -> view(agency, v)));
             });
   }
@@ -248,7 +267,7 @@ public final class CirculationDesk {
 
   /** The current policy version of an agency. */
   public CompletionStage<Result<Policy.PolicyVersion>> policy(String agencyId) {
-    return policyAsk(agencyId, Policy.Get::new);
+    return policies.get(agencyId, () -> policyAsk(agencyId, Policy.Get::new));
   }
 
   /** A new policy version for an existing agency; it applies to transactions from now on. */
@@ -257,8 +276,11 @@ public final class CirculationDesk {
     return whenOk(
         agency(agencyId),
         agency ->
-            policyAsk(
-                agencyId, (ActorRef<Policy.Reply> r) -> new Policy.Change(policy, changedBy, r)));
+            policies.changed(
+                agencyId,
+                policyAsk(
+                    agencyId,
+                    (ActorRef<Policy.Reply> r) -> new Policy.Change(policy, changedBy, r))));
   }
 
   public CompletionStage<Result<List<Policy.PolicyVersion>>> policyVersions(String agencyId) {
@@ -280,7 +302,7 @@ public final class CirculationDesk {
   }
 
   public CompletionStage<Result<Agency.Details>> agency(String agencyId) {
-    return agencyAsk(agencyId, Agency.Get::new);
+    return agencies.get(agencyId, () -> agencyAsk(agencyId, Agency.Get::new));
   }
 
   private CompletionStage<Result<Agency.Details>> agencyAsk(
@@ -531,7 +553,7 @@ public final class CirculationDesk {
                 return done(refusal);
               }
               return ask(itemRef(item.barcode()), (ActorRef<Item.Reply> r) -> item.command(r))
-                  .thenApply(reply -> itemResult(reply).map(CirculationDesk::shelved));
+                  .thenApply(reply -> ItemResult.of(reply).map(CirculationDesk::shelved));
             });
   }
 
@@ -572,7 +594,7 @@ public final class CirculationDesk {
     return ask(itemRef(barcode), Item.GetStatus::new)
         .thenCompose(
             reply -> {
-              ItemResult item = itemResult(reply);
+              ItemResult item = ItemResult.of(reply);
               if (item.rejection() != null) {
                 return done(item.rejection());
               }
@@ -608,189 +630,9 @@ public final class CirculationDesk {
 
   // Checkout
 
-  /**
-   * Checkout in three steps: the patron approves (PIN, limit) and records a pending checkout; the
-   * item lends itself, which is the commit point; the patron turns the pending checkout into a
-   * loan, or abandons it if the item refused. Nothing is persisted for a request that the read-only
-   * checks already refuse.
-   */
+  /** A patron borrows an item: see {@link Checkout} for the protocol. */
   public CompletionStage<Result<CheckoutReceipt>> checkout(CheckoutRequest request) {
-    // Read-only, and needed whoever borrows: asked while the card is looked up, so the item wakes
-    // at the same time as the card and the patron.
-    CompletionStage<Item.Reply> item = ask(itemRef(request.barcode()), Item.GetStatus::new);
-    return withPatronKey(
-            request.cardNumber(),
-            key ->
-                checkoutByKey(
-                    new CheckoutRequest(
-                        request.checkoutId(),
-                        key,
-                        request.pin(),
-                        request.barcode(),
-                        request.agencyId(),
-                        request.branchId(),
-                        request.damageNote(),
-                        request.pickupToken()),
-                    item))
-        .thenApply(r -> r.map(receipt -> receipt.withCardNumber(request.cardNumber())));
-  }
-
-  private CompletionStage<Result<CheckoutReceipt>> checkoutByKey(
-      CheckoutRequest request, CompletionStage<Item.Reply> item) {
-    return branch(request.agencyId(), request.branchId())
-        .thenCompose(
-            agency -> {
-              if (agency instanceof Result.Refused<Agency.Details> refused) {
-                return done(refused.rejection());
-              }
-              return policy(request.agencyId());
-            })
-        .thenCompose(
-            policy -> {
-              if (policy instanceof Result.Refused<Policy.PolicyVersion> refused) {
-                return done(refused.rejection());
-              }
-              AgencyPolicy current = ((Result.Ok<Policy.PolicyVersion>) policy).value().policy();
-              return item.thenCompose(
-                  reply -> checkItemThenApprove(request, current, itemResult(reply)));
-            });
-  }
-
-  private CompletionStage<Result<CheckoutReceipt>> checkItemThenApprove(
-      CheckoutRequest request, AgencyPolicy policy, ItemResult item) {
-    if (item.rejection() != null) {
-      return done(item.rejection());
-    }
-    Item.Status status = item.status();
-    Item.HeldCopy held = status.heldFor();
-    if (held != null && request.agencyId().equals(held.pickupAgencyId())) {
-      // R29: an interlibrary copy is lent at the borrowing branch on the lender's terms.
-      return whenOk(
-          policy(status.item().agencyId()),
-          lender -> checkHeldThenApprove(request, lender.policy(), status, held));
-    }
-    if (!status.item().agencyId().equals(request.agencyId())) {
-      return done(
-          Rejection.of(
-              ITEM_NOT_OWNED_BY_AGENCY,
-              "item "
-                  + request.barcode()
-                  + " belongs to agency "
-                  + status.item().agencyId()
-                  + "; it can be checked out only at that agency's branches"));
-    }
-    if (status.loan() != null && !status.loan().checkoutId().equals(request.checkoutId())) {
-      return done(Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
-    }
-    return checkHeldThenApprove(request, policy, status, status.heldFor());
-  }
-
-  private CompletionStage<Result<CheckoutReceipt>> checkHeldThenApprove(
-      CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
-    Rejection notLendable = ItemRules.homeLoanRefusal(status.item(), policy);
-    if (notLendable != null) {
-      return done(notLendable);
-    }
-    if (held == null || held.patronKey().equals(request.cardNumber())) {
-      return approve(request, policy, status, held);
-    }
-    // R28: a copy held for someone else goes only to their proxy or the notice's bearer.
-    return holds
-        .checkCollector(held, request.cardNumber(), request.pickupToken(), policy, status)
-        .thenCompose(
-            refusal -> refusal != null ? done(refusal) : approve(request, policy, status, held));
-  }
-
-  private CompletionStage<Result<CheckoutReceipt>> approve(
-      CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
-    return ask(
-            patronRef(request.cardNumber()),
-            (ActorRef<Patron.Reply> r) ->
-                new Patron.BeginCheckout(
-                    request.checkoutId(),
-                    request.pin(),
-                    request.barcode(),
-                    request.agencyId(),
-                    request.branchId(),
-                    policy,
-                    status.item().materialType(),
-                    status.item().loanPeriodDays(),
-                    r))
-        .thenCompose(
-            reply -> {
-              if (reply instanceof Patron.CheckoutApproved) {
-                return lend(request, held)
-                    .thenApply(
-                        result -> {
-                          if (held != null && result instanceof Result.Ok<CheckoutReceipt> ok) {
-                            holds.collected(held, request.barcode(), ok.value().dueDate());
-                          }
-                          return result;
-                        });
-              }
-              return CompletableFuture.completedFuture(checkoutResult(reply));
-            });
-  }
-
-  private CompletionStage<Result<CheckoutReceipt>> lend(
-      CheckoutRequest request, Item.HeldCopy held) {
-    return ask(
-            itemRef(request.barcode()),
-            (ActorRef<Item.Reply> r) ->
-                new Item.Lend(
-                    request.checkoutId(),
-                    request.cardNumber(),
-                    request.agencyId(),
-                    request.branchId(),
-                    request.damageNote(),
-                    held != null ? held.holdId() : null,
-                    r))
-        .handle(
-            (reply, failure) -> {
-              if (failure != null) {
-                // The item's answer was lost: ask it to settle, then finish accordingly.
-                return settleLend(request.barcode(), request.checkoutId())
-                    .thenCompose(
-                        lent ->
-                            lent
-                                ? complete(request)
-                                : abandon(request, PatronRules.interrupted(request.checkoutId())));
-              }
-              if (reply instanceof Item.Rejected rejected) {
-                return abandon(request, rejected.rejection());
-              }
-              return complete(request);
-            })
-        .thenCompose(Function.identity());
-  }
-
-  private CompletionStage<Result<CheckoutReceipt>> complete(CheckoutRequest request) {
-    return ask(
-            patronRef(request.cardNumber()),
-            (ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(request.checkoutId(), r))
-        .thenApply(CirculationDesk::checkoutResult);
-  }
-
-  private CompletionStage<Result<CheckoutReceipt>> abandon(
-      CheckoutRequest request, Rejection reason) {
-    return ask(
-            patronRef(request.cardNumber()),
-            (ActorRef<Patron.Reply> r) ->
-                new Patron.AbandonCheckout(request.checkoutId(), reason, r))
-        .thenApply(CirculationDesk::checkoutResult);
-  }
-
-  private static Result<CheckoutReceipt> checkoutResult(Patron.Reply reply) {
-    if (reply instanceof Patron.CheckoutFinished finished) {
-      CheckoutOutcome outcome = finished.outcome();
-      return outcome.receipt() != null
-          ? Result.ok(outcome.receipt())
-          : Result.refused(outcome.rejection());
-    }
-    if (reply instanceof Patron.Rejected rejected) {
-      return Result.refused(rejected.rejection());
-    }
-    throw new IllegalStateException("unexpected reply to a checkout step: " + reply);
+    return checkout.run(request);
   }
 
   /** Used by patrons recovering a pending checkout, and by the desk when a lend reply was lost. */
@@ -801,51 +643,15 @@ public final class CirculationDesk {
 
   // Return
 
-  /**
-   * Return in two steps: the item registers the return (the fact the patron's responsibility ends
-   * on, R22), then the patron's loan is ended. If the second step fails, the item keeps telling the
-   * patron until the patron confirms.
-   */
+  /** A copy comes back: see {@link Return} for the protocol. */
   public CompletionStage<Result<ReturnReceipt>> returnItem(ReturnRequest request) {
-    return branch(request.agencyId(), request.branchId())
-        .thenCompose(
-            agency -> {
-              if (agency instanceof Result.Refused<Agency.Details> refused) {
-                return done(refused.rejection());
-              }
-              return ask(
-                      itemRef(request.barcode()),
-                      (ActorRef<Item.Reply> r) ->
-                          new Item.Return(
-                              request.returnId(), request.agencyId(), request.branchId(), r))
-                  .thenCompose(this::endLoan);
-            });
-  }
-
-  private CompletionStage<Result<ReturnReceipt>> endLoan(Item.Reply reply) {
-    if (reply instanceof Item.Rejected rejected) {
-      return done(rejected.rejection());
-    }
-    ReturnReceipt receipt = ((Item.Returned) reply).receipt();
-    // The title is told after the patron: woken now, its recovery overlaps the patron's step.
-    wakeTitle(titleOf(receipt));
-    return noticeLoanEnded(
-            receipt.cardNumber(),
-            receipt.barcode(),
-            receipt.checkoutId(),
-            receipt.returnedAt(),
-            titleOf(receipt),
-            receipt.holdId())
-        .thenApply(
-            confirmed -> {
-              itemRef(receipt.barcode()).tell(new Item.ReturnSettled(receipt.checkoutId()));
-              return Result.ok(receipt);
-            });
+    return returns.run(request);
   }
 
   /**
-   * Ends the patron's loan, then tells the copy's title that the copy is back, which offers it to
-   * the first in the hold queue (R26). The item repeats this until it completes.
+   * Ends the patron's loan, then, when the copy's title must hear of it ({@code titleEntityId} not
+   * null), tells the title that the copy is back, which offers it to the first in the hold queue
+   * (R26). The item repeats this until it completes.
    */
   CompletionStage<Void> noticeLoanEnded(
       String cardNumber,
@@ -854,94 +660,19 @@ public final class CirculationDesk {
       Instant returnedAt,
       String titleEntityId,
       String holdId) {
-    return ask(
-            patronRef(cardNumber),
-            (ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r))
-        .thenCompose(
-            ended ->
-                ask(
-                    sharding.entityRefFor(Title.ENTITY_TYPE_KEY, titleEntityId),
-                    (ActorRef<Title.Reply> r) -> new Title.CopyMoved(barcode, true, null, r)))
-        .thenCompose(
-            moved ->
-                InterlibraryDesk.isInterlibrary(holdId)
-                    ? interlibrary.returned(holdId)
-                    : CompletableFuture.completedFuture(Done.getInstance()))
-        .thenApply(reply -> null);
-  }
-
-  /**
-   * The owner's title: an interlibrary copy returned at the borrowing agency is still the lender's.
-   */
-  private static String titleOf(ReturnReceipt receipt) {
-    return Title.entityId(
-        receipt.ownerAgencyId() != null ? receipt.ownerAgencyId() : receipt.agencyId(),
-        receipt.titleId());
+    return returns.noticeLoanEnded(
+        cardNumber, barcode, checkoutId, returnedAt, titleEntityId, holdId);
   }
 
   // Renewal
 
   /**
-   * Renews the named loans, or all loans when {@code barcodes} is empty, by each owner's policy.
+   * Renews the named loans, or all loans when {@code barcodes} is empty, by each owner's policy:
+   * see {@link Renewal}.
    */
   public CompletionStage<Result<List<Patron.RenewalResult>>> renew(
       String cardNumber, String pin, List<String> barcodes) {
-    return withPatronKey(cardNumber, key -> renewByKey(key, pin, barcodes));
-  }
-
-  private CompletionStage<Result<List<Patron.RenewalResult>>> renewByKey(
-      String cardNumber, String pin, List<String> barcodes) {
-    return patronStatus(cardNumber)
-        .thenCompose(
-            status -> {
-              if (status instanceof Result.Refused<Patron.Status> refused) {
-                return done(refused.rejection());
-              }
-              Patron.Status patron = ((Result.Ok<Patron.Status>) status).value();
-              Set<String> agencies = new HashSet<>();
-              agencies.add(patron.homeAgencyId());
-              patron.loans().forEach(loan -> agencies.add(loan.agencyId()));
-              return policies(agencies)
-                  .thenCombine(
-                      holds.reservedByOthers(cardNumber, patron.loans()),
-                      (policies, reserved) ->
-                          (Function<ActorRef<Patron.Reply>, Patron.Command>)
-                              r ->
-                                  new Patron.Renew(
-                                      pin,
-                                      barcodes,
-                                      policies,
-                                      reserved,
-                                      policies.containsKey(patron.homeAgencyId())
-                                          ? policies
-                                              .get(patron.homeAgencyId())
-                                              .feeBlockThresholdDkk()
-                                          : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK,
-                                      r))
-                  .thenCompose(renew -> ask(patronRef(cardNumber), renew))
-                  .thenApply(
-                      reply ->
-                          reply instanceof Patron.Renewals renewals
-                              ? Result.ok(renewals.results())
-                              : Result.refused(((Patron.Rejected) reply).rejection()));
-            });
-  }
-
-  private CompletionStage<Map<String, AgencyPolicy>> policies(Set<String> agencyIds) {
-    CompletableFuture<Map<String, AgencyPolicy>> all =
-        CompletableFuture.completedFuture(new HashMap<>());
-    for (String agencyId : agencyIds) {
-      all =
-          all.thenCombine(
-              policy(agencyId).toCompletableFuture(),
-              (map, result) -> {
-                if (result instanceof Result.Ok<Policy.PolicyVersion> ok) {
-                  map.put(agencyId, ok.value().policy());
-                }
-                return map;
-              });
-    }
-    return all;
+    return renewals.run(cardNumber, pin, barcodes);
   }
 
   // Fees and blocks
@@ -978,7 +709,7 @@ public final class CirculationDesk {
             ask(itemRef(barcode), Item.GetStatus::new)
                 .thenCompose(
                     reply -> {
-                      ItemResult item = itemResult(reply);
+                      ItemResult item = ItemResult.of(reply);
                       if (item.rejection() != null) {
                         return done(item.rejection());
                       }
@@ -1079,25 +810,17 @@ public final class CirculationDesk {
 
   // Plumbing
 
-  private record ItemResult(Item.Status status, Rejection rejection) {
-    <T> Result<T> map(Function<Item.Status, T> f) {
-      return rejection != null ? Result.refused(rejection) : Result.ok(f.apply(status));
-    }
-  }
-
-  private static ItemResult itemResult(Item.Reply reply) {
-    if (reply instanceof Item.StatusReply s) {
-      return new ItemResult(s.status(), null);
-    }
-    return new ItemResult(null, ((Item.Rejected) reply).rejection());
-  }
-
   static <T> CompletionStage<Result<T>> done(Rejection rejection) {
     return CompletableFuture.completedFuture(Result.refused(rejection));
   }
 
   private static <T> CompletionStage<Result<T>> ok(T value) {
     return CompletableFuture.completedFuture(Result.ok(value));
+  }
+
+  /** Where replies go that nobody waits for. */
+  <T> ActorRef<T> ignoreReplies() {
+    return system.ignoreRef();
   }
 
   <M, R> CompletionStage<R> ask(EntityRef<M> entity, Function<ActorRef<R>, M> command) {

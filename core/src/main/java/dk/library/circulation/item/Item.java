@@ -136,7 +136,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   /** {@code onShelf} false: the copy was collected under the hold, so there is nothing to free. */
   public record ReleaseAnswer(boolean onShelf) implements Reply {}
 
-  public record Returned(ReturnReceipt receipt) implements Reply {}
+  /** {@code tellTitle}: the copy's title must hear of the return (a hold may wait for it). */
+  public record Returned(ReturnReceipt receipt, boolean tellTitle) implements Reply {}
 
   public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
@@ -175,14 +176,22 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
    * {@code holdId}: the hold the copy was kept for and is now collected under, if any; {@code
    * agencyId}: where it was lent (null in events written before it was recorded: the owner).
    */
+  /**
+   * {@code holdWaiting} is false in every new loan (null in loans made before it was recorded: the
+   * title is then told of the return, as it always was).
+   */
   public record Lent(
       String checkoutId,
       String cardNumber,
       String branchId,
       Instant lentAt,
       String holdId,
-      String agencyId)
+      String agencyId,
+      Boolean holdWaiting)
       implements Event {}
+
+  /** A hold asked for this copy while it was lent: its title is told when it comes back. */
+  public record HoldWaiting(String holdId) implements Event {}
 
   public record CopyHeld(HeldCopy heldFor) implements Event {}
 
@@ -234,6 +243,16 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
         return arrived(e.branchId());
       } else if (event instanceof Lent e) {
         return lent(e);
+      } else if (event instanceof HoldWaiting) {
+        return new State(
+            details,
+            loan.withHoldWaiting(),
+            cancelledCheckouts,
+            lastReturn,
+            unsettledReturns,
+            damage,
+            heldFor,
+            location);
       } else if (event instanceof LendCancelled e) {
         return cancelled(e.checkoutId());
       } else if (event instanceof DamageNoted e) {
@@ -283,7 +302,13 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
       return new State(
           details,
           new CurrentLoan(
-              e.checkoutId(), e.cardNumber(), e.branchId(), e.lentAt(), e.agencyId(), e.holdId()),
+              e.checkoutId(),
+              e.cardNumber(),
+              e.branchId(),
+              e.lentAt(),
+              e.agencyId(),
+              e.holdId(),
+              e.holdWaiting()),
           cancelledCheckouts,
           lastReturn,
           unsettledReturns,
@@ -313,7 +338,11 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
       List<UnsettledReturn> next = new ArrayList<>(unsettledReturns);
       next.add(
           new UnsettledReturn(
-              receipt.checkoutId(), receipt.cardNumber(), receipt.returnedAt(), receipt.holdId()));
+              receipt.checkoutId(),
+              receipt.cardNumber(),
+              receipt.returnedAt(),
+              receipt.holdId(),
+              loan == null || loan.titleWantsReturn()));
       return new State(
           details,
           null,
@@ -488,7 +517,14 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
         Effect(),
         ItemRules.returnItem(state, barcode, cmd, clock.instant()),
         cmd.replyTo(),
-        s -> new Returned(s.lastReturn()),
+        s ->
+            new Returned(
+                s.lastReturn(),
+                s.unsettledReturns().stream()
+                    .filter(u -> u.checkoutId().equals(s.lastReturn().checkoutId()))
+                    .findFirst()
+                    .map(UnsettledReturn::titleToBeTold)
+                    .orElse(false)),
         Rejected::new);
   }
 
@@ -502,7 +538,9 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
               barcode,
               u.checkoutId(),
               u.returnedAt(),
-              Title.entityId(state.details().agencyId(), state.details().titleId()),
+              u.titleToBeTold()
+                  ? Title.entityId(state.details().agencyId(), state.details().titleId())
+                  : null,
               u.holdId()),
           (done, failure) ->
               failure == null

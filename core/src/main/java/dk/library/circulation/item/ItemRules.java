@@ -80,7 +80,8 @@ public final class ItemRules {
             cmd.branchId(),
             now,
             held != null ? held.holdId() : null,
-            cmd.agencyId());
+            cmd.agencyId(),
+            false);
     if (cmd.damageNote() == null) {
       return Decision.persist(lent);
     }
@@ -133,6 +134,10 @@ public final class ItemRules {
    * to the same hold, it answers the same.
    */
   public static Decision<Item.Event> holdFor(Item.State state, Item.HoldForHold cmd) {
+    if (state.loan() != null && Boolean.FALSE.equals(state.loan().holdWaiting())) {
+      // The title now counts this copy as off the shelf: it must hear when the copy is back.
+      return Decision.persist(new Item.HoldWaiting(cmd.holdId()));
+    }
     if (!state.registered() || state.loan() != null || state.heldFor() != null) {
       return Decision.unchanged();
     }

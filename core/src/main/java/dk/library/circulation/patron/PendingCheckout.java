@@ -18,7 +18,7 @@ public record PendingCheckout(
     LoanTerms terms)
     implements CborSerializable {
 
-  CheckoutReceipt receipt(String cardNumber) {
+  public CheckoutReceipt receipt(String cardNumber) {
     return new CheckoutReceipt(
         checkoutId, cardNumber, barcode, agencyId, branchId, approvedAt, dueDate);
   }

@@ -1,0 +1,240 @@
+package dk.library.circulation.desk;
+
+import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
+import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
+import static dk.library.circulation.desk.CirculationDesk.done;
+import static dk.library.circulation.desk.CirculationDesk.whenOk;
+
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Result;
+import dk.library.circulation.agency.Agency;
+import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemRules;
+import dk.library.circulation.patron.CheckoutOutcome;
+import dk.library.circulation.patron.CheckoutReceipt;
+import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronRules;
+import dk.library.circulation.patron.PendingCheckout;
+import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.policy.Policy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * A patron borrows an item. Two entities change, the patron and the item, with no distributed
+ * transaction; each decides its own part, in an order in which every half-done state is finished
+ * or undone by the entity that sees it (docs/architecture.md, "Checkout protocol"):
+ *
+ * <ol>
+ *   <li>read-only checks: the card (not lost), agency and branch, policy (node caches), the item
+ *       (owned by the agency, not on loan, lendable, held for this patron or their proxy);
+ *   <li>the patron approves (PIN, limits, blocks) and persists {@code CheckoutBegun}: a pending
+ *       checkout that counts against the limit;
+ *   <li>the item lends itself and persists {@code Lent}: <b>the commit point</b>. The receipt goes
+ *       out now, after two journal writes in series;
+ *   <li>the patron is told to turn the pending checkout into a loan ({@code CheckoutCompleted}),
+ *       after the reply. Should that be lost, the patron settles the pending checkout with the
+ *       item when it next starts, or every few seconds while it lives, and finds it lent.
+ * </ol>
+ *
+ * If the item refuses in step 3, the patron abandons the pending checkout before the refusal is
+ * answered, so a refused checkout never holds a place under the loan limit afterwards.
+ */
+final class Checkout {
+
+  private final CirculationDesk desk;
+
+  Checkout(CirculationDesk desk) {
+    this.desk = desk;
+  }
+
+  CompletionStage<Result<CheckoutReceipt>> run(CheckoutRequest request) {
+    // Read-only, and needed whoever borrows: asked while the card is looked up, so the item wakes
+    // at the same time as the card and the patron.
+    CompletionStage<Item.Reply> item =
+        desk.ask(desk.itemRef(request.barcode()), Item.GetStatus::new);
+    return desk.withPatronKey(
+            request.cardNumber(),
+            key -> checkAgency(request.forPatron(key), item))
+        .thenApply(r -> r.map(receipt -> receipt.withCardNumber(request.cardNumber())));
+  }
+
+  // Step 1: read-only checks
+
+  private CompletionStage<Result<CheckoutReceipt>> checkAgency(
+      CheckoutRequest request, CompletionStage<Item.Reply> item) {
+    return desk.branch(request.agencyId(), request.branchId())
+        .thenCompose(
+            agency -> {
+              if (agency instanceof Result.Refused<Agency.Details> refused) {
+                return done(refused.rejection());
+              }
+              return desk.policy(request.agencyId());
+            })
+        .thenCompose(
+            policy -> {
+              if (policy instanceof Result.Refused<Policy.PolicyVersion> refused) {
+                return done(refused.rejection());
+              }
+              AgencyPolicy current = ((Result.Ok<Policy.PolicyVersion>) policy).value().policy();
+              return item.thenCompose(reply -> checkItem(request, current, ItemResult.of(reply)));
+            });
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> checkItem(
+      CheckoutRequest request, AgencyPolicy policy, ItemResult item) {
+    if (item.rejection() != null) {
+      return done(item.rejection());
+    }
+    Item.Status status = item.status();
+    Item.HeldCopy held = status.heldFor();
+    if (held != null && request.agencyId().equals(held.pickupAgencyId())) {
+      // R29: an interlibrary copy is lent at the borrowing branch on the lender's terms.
+      return whenOk(
+          desk.policy(status.item().agencyId()),
+          lender -> checkHeld(request, lender.policy(), status, held));
+    }
+    if (!status.item().agencyId().equals(request.agencyId())) {
+      return done(
+          Rejection.of(
+              ITEM_NOT_OWNED_BY_AGENCY,
+              "item "
+                  + request.barcode()
+                  + " belongs to agency "
+                  + status.item().agencyId()
+                  + "; it can be checked out only at that agency's branches"));
+    }
+    if (status.loan() != null && !status.loan().checkoutId().equals(request.checkoutId())) {
+      return done(Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
+    }
+    return checkHeld(request, policy, status, status.heldFor());
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> checkHeld(
+      CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
+    Rejection notLendable = ItemRules.homeLoanRefusal(status.item(), policy);
+    if (notLendable != null) {
+      return done(notLendable);
+    }
+    if (held == null || held.patronKey().equals(request.cardNumber())) {
+      return approve(request, policy, status, held);
+    }
+    // R28: a copy held for someone else goes only to their proxy or the notice's bearer.
+    return desk.holds()
+        .checkCollector(held, request.cardNumber(), request.pickupToken(), policy, status)
+        .thenCompose(
+            refusal -> refusal != null ? done(refusal) : approve(request, policy, status, held));
+  }
+
+  // Step 2: the patron approves and records a pending checkout
+
+  private CompletionStage<Result<CheckoutReceipt>> approve(
+      CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
+    return desk.ask(
+            desk.patronRef(request.cardNumber()),
+            (ActorRef<Patron.Reply> r) ->
+                new Patron.BeginCheckout(
+                    request.checkoutId(),
+                    request.pin(),
+                    request.barcode(),
+                    request.agencyId(),
+                    request.branchId(),
+                    policy,
+                    status.item().materialType(),
+                    status.item().loanPeriodDays(),
+                    r))
+        .thenCompose(
+            reply -> {
+              if (reply instanceof Patron.CheckoutApproved approved) {
+                return lend(request, approved.pending(), held)
+                    .thenApply(
+                        result -> {
+                          if (held != null && result instanceof Result.Ok<CheckoutReceipt> ok) {
+                            desk.holds().collected(held, request.barcode(), ok.value().dueDate());
+                          }
+                          return result;
+                        });
+              }
+              return CompletableFuture.completedFuture(result(reply));
+            });
+  }
+
+  // Step 3: the item lends itself (the commit point); the receipt goes out
+
+  private CompletionStage<Result<CheckoutReceipt>> lend(
+      CheckoutRequest request, PendingCheckout pending, Item.HeldCopy held) {
+    return desk.ask(
+            desk.itemRef(request.barcode()),
+            (ActorRef<Item.Reply> r) ->
+                new Item.Lend(
+                    request.checkoutId(),
+                    request.cardNumber(),
+                    request.agencyId(),
+                    request.branchId(),
+                    request.damageNote(),
+                    held != null ? held.holdId() : null,
+                    r))
+        .handle(
+            (reply, failure) -> {
+              if (failure != null) {
+                // The item's answer was lost: ask it to settle, then finish accordingly.
+                return desk.settleLend(request.barcode(), request.checkoutId())
+                    .thenCompose(
+                        lent ->
+                            lent
+                                ? complete(request)
+                                : abandon(request, PatronRules.interrupted(request.checkoutId())));
+              }
+              if (reply instanceof Item.Rejected rejected) {
+                return abandon(request, rejected.rejection());
+              }
+              completeAfterReply(request);
+              return CompletableFuture.completedFuture(
+                  Result.ok(pending.receipt(request.cardNumber())));
+            })
+        .thenCompose(Function.identity());
+  }
+
+  // Step 4: the patron turns the pending checkout into a loan
+
+  /**
+   * Told, not asked: the loan exists from the item's {@code Lent} on, and a patron that does not
+   * record it now settles it with the item when it next starts (see {@link Patron}).
+   */
+  private void completeAfterReply(CheckoutRequest request) {
+    desk.patronRef(request.cardNumber())
+        .tell(new Patron.CompleteCheckout(request.checkoutId(), desk.ignoreReplies()));
+  }
+
+  /** After a lost item reply, the desk waits for the patron's record before it answers. */
+  private CompletionStage<Result<CheckoutReceipt>> complete(CheckoutRequest request) {
+    return desk.ask(
+            desk.patronRef(request.cardNumber()),
+            (ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(request.checkoutId(), r))
+        .thenApply(Checkout::result);
+  }
+
+  private CompletionStage<Result<CheckoutReceipt>> abandon(
+      CheckoutRequest request, Rejection reason) {
+    return desk.ask(
+            desk.patronRef(request.cardNumber()),
+            (ActorRef<Patron.Reply> r) ->
+                new Patron.AbandonCheckout(request.checkoutId(), reason, r))
+        .thenApply(Checkout::result);
+  }
+
+  private static Result<CheckoutReceipt> result(Patron.Reply reply) {
+    if (reply instanceof Patron.CheckoutFinished finished) {
+      CheckoutOutcome outcome = finished.outcome();
+      return outcome.receipt() != null
+          ? Result.ok(outcome.receipt())
+          : Result.refused(outcome.rejection());
+    }
+    if (reply instanceof Patron.Rejected rejected) {
+      return Result.refused(rejected.rejection());
+    }
+    throw new IllegalStateException("unexpected reply to a checkout step: " + reply);
+  }
+}
