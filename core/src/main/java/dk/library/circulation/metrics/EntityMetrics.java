@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,19 +28,32 @@ public final class EntityMetrics {
     return Metrics.globalRegistry;
   }
 
+  /**
+   * Meters by name and tags, built once: building a meter and finding it in the global registry on
+   * every command cost more than recording into it.
+   */
+  private static final Map<List<String>, Timer> TIMERS = new ConcurrentHashMap<>();
+
+  private static final Map<List<String>, Counter> COUNTERS = new ConcurrentHashMap<>();
+
   /** One command asked of an entity and its answer: {@code code} is the refusal's rule code. */
   public static void command(String entityType, String command, String code, long nanos) {
-    Timer.builder("circulation.entity.commands")
-        .description("Commands asked of entities, by type, command and outcome, with latency")
-        .tag("entity", entityType)
-        .tag("command", command)
-        .tag("outcome", code == null ? "accepted" : "rejected")
-        .tag("code", code == null ? "none" : code)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry())
-        .record(Duration.ofNanos(nanos));
+    TIMERS
+        .computeIfAbsent(
+            List.of("commands", entityType, command, code == null ? "" : code),
+            key ->
+                Timer.builder("circulation.entity.commands")
+                    .description(
+                        "Commands asked of entities, by type, command and outcome, with latency")
+                    .tag("entity", entityType)
+                    .tag("command", command)
+                    .tag("outcome", code == null ? "accepted" : "rejected")
+                    .tag("code", code == null ? "none" : code)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry()))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A command that got no answer in time (or failed). */
@@ -52,11 +67,15 @@ public final class EntityMetrics {
   }
 
   static void eventPersisted(String entityType, String event) {
-    Counter.builder("circulation.entity.events")
-        .description("Events persisted, by entity type and event")
-        .tag("entity", entityType)
-        .tag("event", event)
-        .register(registry())
+    COUNTERS
+        .computeIfAbsent(
+            List.of("events", entityType, event),
+            key ->
+                Counter.builder("circulation.entity.events")
+                    .description("Events persisted, by entity type and event")
+                    .tag("entity", entityType)
+                    .tag("event", event)
+                    .register(registry()))
         .increment();
   }
 
@@ -71,14 +90,47 @@ public final class EntityMetrics {
   }
 
   static void recovered(String entityType, long nanos) {
-    Timer.builder("circulation.entity.recovery")
-        .description("Time from an entity's start to the end of its recovery from the journal")
-        .tag("entity", entityType)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry())
-        .record(Duration.ofNanos(nanos));
+    TIMERS
+        .computeIfAbsent(
+            List.of("recovery", entityType),
+            key ->
+                Timer.builder("circulation.entity.recovery")
+                    .description(
+                        "Time from an entity's start to the end of its recovery from the journal")
+                    .tag("entity", entityType)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry()))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * One request the journal or snapshot store sent to Cassandra, by kind: a recovery's event read
+   * ({@code replay}), a snapshot load, a write batch and its rows. Cassandra requests per entity
+   * woken are (replay + snapshot-load) / the recovery timer's count.
+   */
+  public static void journalRequest(String kind, int rows) {
+    COUNTERS
+        .computeIfAbsent(
+            List.of("journal", kind),
+            key ->
+                Counter.builder("circulation.journal.requests")
+                    .description("Cassandra requests of the journal and snapshot store, by kind")
+                    .tag("kind", kind)
+                    .register(registry()))
+        .increment();
+    if (rows > 0) {
+      COUNTERS
+          .computeIfAbsent(
+              List.of("journal-rows", kind),
+              key ->
+                  Counter.builder("circulation.journal.rows")
+                      .description("Rows the journal's requests carried, by kind")
+                      .tag("kind", kind)
+                      .register(registry()))
+          .increment(rows);
+    }
   }
 
   /** The live entities of a type on this node, as the sharding region last reported them. */

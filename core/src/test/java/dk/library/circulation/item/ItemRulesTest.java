@@ -1,6 +1,7 @@
 package dk.library.circulation.item;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,8 +147,34 @@ class ItemRulesTest {
     assertInstanceOf(Decision.Unchanged.class, ItemRules.holdFor(s, offer("h2", "P2")));
     assertEquals("h1", s.heldFor().holdId(), "a second hold never takes a held copy");
     Item.State onLoan = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P9"), NOW));
-    assertInstanceOf(Decision.Unchanged.class, ItemRules.holdFor(onLoan, offer("h1", "P1")));
+    assertInstanceOf(Decision.Persist.class, ItemRules.holdFor(onLoan, offer("h1", "P1")));
     assertEquals(null, onLoan.heldFor(), "a copy on loan is not held");
+  }
+
+  @Test
+  void R26_aReturnTellsTheTitleOnlyWhenAHoldAskedForTheCopyWhileItWasLent() {
+    Item.State onLoan = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P9"), NOW));
+    assertFalse(onLoan.loan().titleWantsReturn(), "nobody waits for a copy lent off the shelf");
+    assertFalse(titleToldOnReturn(onLoan), "its return wakes no title");
+
+    Decision<Item.Event> asked = ItemRules.holdFor(onLoan, offer("h1", "P1"));
+    Item.State waited = onLoan.apply(((Decision.Persist<Item.Event>) asked).events().get(0));
+    assertTrue(waited.loan().titleWantsReturn());
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        ItemRules.holdFor(waited, offer("h2", "P2")),
+        "recorded once, however many holds ask");
+    assertTrue(titleToldOnReturn(waited), "the title hears the copy is back and offers it");
+  }
+
+  private static boolean titleToldOnReturn(Item.State onLoan) {
+    Decision<Item.Event> returned =
+        ItemRules.returnItem(onLoan, "X1", new Item.Return("r1", "A1", "main", null), NOW);
+    Item.State after = onLoan;
+    for (Item.Event event : ((Decision.Persist<Item.Event>) returned).events()) {
+      after = after.apply(event);
+    }
+    return after.unsettledReturns().get(0).titleToBeTold();
   }
 
   @Test

@@ -14,6 +14,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server's metrics in the Prometheus text format: HTTP requests by method, route template and
@@ -43,17 +47,25 @@ public final class ApiMetrics implements AutoCloseable {
     Metrics.globalRegistry.remove(registry);
   }
 
+  /** One timer per method, route and status class, built once (not on every request). */
+  private final Map<List<String>, Timer> requests = new ConcurrentHashMap<>();
+
   void request(String method, String route, int status, long nanos) {
-    Timer.builder("http.server.requests")
-        .description("HTTP requests by method, route template and status class")
-        .tag("method", method)
-        .tag("route", route)
-        .tag("status", (status / 100) + "xx")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)
-        .record(Duration.ofNanos(nanos));
+    String statusClass = (status / 100) + "xx";
+    requests
+        .computeIfAbsent(
+            List.of(method, route, statusClass),
+            key ->
+                Timer.builder("http.server.requests")
+                    .description("HTTP requests by method, route template and status class")
+                    .tag("method", method)
+                    .tag("route", route)
+                    .tag("status", statusClass)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void refused(Rejection.Code code) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +127,46 @@ class CrashBetweenStepsTest {
     Answer retry = api.checkout(crash.checkoutId(), crash.card(), crash.barcode(), crash.agency());
     assertEquals(201, retry.status(), retry.body().toString());
     assertEquals(1, patron(crash).get("loans").size());
+  }
+
+  /**
+   * Batched journal writes and the receipt sent before the patron records the loan: a JVM halted
+   * while checkouts' batches were on their way and right after a receipt went out loses no
+   * acknowledged checkout and leaves no half loan.
+   */
+  @Test
+  void killedAmidBatchedWritesRightAfterAReceipt_everyAcknowledgedLoanStands_noneIsHalf()
+      throws Exception {
+    Crash crash = crashAt("amid-batches");
+    String log = Files.readString(Path.of("target", "crash-amid-batches.log"));
+    List<Integer> acknowledged =
+        log.lines()
+            .filter(line -> line.startsWith("ACKNOWLEDGED "))
+            .map(line -> Integer.parseInt(line.substring("ACKNOWLEDGED ".length()).trim()))
+            .toList();
+    assertEquals(1, acknowledged.size(), log);
+    for (int i = 0; i < CrashingCheckout.AT_ONCE; i++) {
+      Crash one =
+          new Crash(
+              crash.agency(),
+              crash.card() + i,
+              crash.barcode() + i,
+              crash.checkoutId() + "-" + i);
+      Eventually.await(
+          "patron " + i + "'s pending checkout is settled",
+          Duration.ofSeconds(30),
+          () -> patron(one).get("pendingCheckouts").isEmpty());
+      JsonNode loans = patron(one).get("loans");
+      boolean itemLent = item(one).get("onLoan").asBoolean();
+      assertEquals(itemLent, loans.size() == 1, "checkout " + i + " is whole or none: " + loans);
+      if (itemLent) {
+        assertEquals(one.checkoutId(), loans.get(0).get("checkoutId").asText());
+        assertEquals(one.card(), item(one).get("loan").get("cardNumber").asText());
+      }
+      if (acknowledged.contains(i)) {
+        assertTrue(itemLent, "the acknowledged checkout " + i + " stands");
+      }
+    }
   }
 
   @Test

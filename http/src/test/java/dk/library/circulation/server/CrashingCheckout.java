@@ -34,9 +34,15 @@ import org.apache.pekko.cluster.typed.Join;
  *
  * <p>Arguments: cassandraPort agencyId card barcode checkoutId crashPoint, where crashPoint is
  * {@code after-patron} (pending checkout persisted, item untouched), {@code after-item} (item lent,
- * patron not told) or {@code after-return} (loan made, item returned, patron not told).
+ * patron not told), {@code after-return} (loan made, item returned, patron not told) or {@code
+ * amid-batches} ({@value #AT_ONCE} whole checkouts through the desk at once, halted the moment the
+ * first receipt is acknowledged: the others' journal batches are on their way, unacknowledged, and
+ * the acknowledged one's patron has most likely not yet recorded the loan).
  */
 public final class CrashingCheckout {
+
+  /** Checkouts under way together at the {@code amid-batches} crash. */
+  static final int AT_ONCE = 8;
 
   public static void main(String[] args) {
     try {
@@ -111,6 +117,9 @@ public final class CrashingCheckout {
                 new ItemRegistration(
                     barcode, "T1", "Crash Title", agencyId, "book", null, false, "main")));
 
+    if (crashPoint.equals("amid-batches")) {
+      amidBatches(desk, agencyId, card, barcode, checkoutId);
+    }
     ClusterSharding sharding = ClusterSharding.get(system);
     Patron.Reply approved =
         sharding
@@ -158,6 +167,61 @@ public final class CrashingCheckout {
     System.out.println("CRASHING " + crashPoint);
     System.out.flush();
     Runtime.getRuntime().halt(137);
+  }
+
+  /** Patron i borrows item i, all at once; the JVM halts inside the first acknowledgement. */
+  private static void amidBatches(
+      CirculationDesk desk, String agencyId, String card, String barcode, String checkoutId)
+      throws Exception {
+    for (int i = 0; i < AT_ONCE; i++) {
+      String patron = card + i;
+      String copy = barcode + i;
+      retry(
+          () ->
+              desk.registerPatron(
+                  new PatronRegistration(
+                      patron,
+                      "1234",
+                      null,
+                      "Crash Patron " + patron,
+                      null,
+                      null,
+                      agencyId,
+                      null,
+                      PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
+                      null)));
+      retry(
+          () ->
+              desk.registerItem(
+                  new ItemRegistration(
+                      copy, "T1", "Crash Title", agencyId, "book", null, false, "main")));
+    }
+    for (int i = 0; i < AT_ONCE; i++) {
+      int n = i;
+      desk.checkout(
+              new dk.library.circulation.desk.CheckoutRequest(
+                  checkoutId + "-" + n,
+                  card + n,
+                  "1234",
+                  barcode + n,
+                  agencyId,
+                  "main",
+                  null,
+                  null))
+          .whenComplete(
+              (result, failure) -> {
+                if (result instanceof dk.library.circulation.Result.Ok<?>) {
+                  synchronized (CrashingCheckout.class) {
+                    System.out.println("ACKNOWLEDGED " + n);
+                    System.out.println("CRASHING amid-batches");
+                    System.out.flush();
+                    Runtime.getRuntime().halt(137);
+                  }
+                }
+              });
+    }
+    Thread.sleep(TimeUnit.MINUTES.toMillis(2));
+    throw new IllegalStateException("no checkout was acknowledged within two minutes");
   }
 
   private static void retry(

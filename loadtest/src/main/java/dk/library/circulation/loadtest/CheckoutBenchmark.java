@@ -97,7 +97,7 @@ public final class CheckoutBenchmark {
       Path work = Path.of("loadtest/target/benchmark");
       return quick
           ? new Options(5, 10, 32, population, 10, 5, work, classpath, 20, 2, 0, 10, 20, true)
-          : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 8, 2, 20, 180, false);
+          : new Options(20, 40, 64, population, 60, 20, work, classpath, 20, 11, 2, 20, 180, false);
     }
   }
 
@@ -115,6 +115,9 @@ public final class CheckoutBenchmark {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Options options;
   private String base;
+
+  /** The serving server's costs, read from its /metrics and /proc (set once it serves). */
+  private Costs.Meter meter;
 
   private CheckoutBenchmark(Options options) {
     this.options = options;
@@ -155,9 +158,11 @@ public final class CheckoutBenchmark {
         awaitHealthy(server);
         Duration serverStart = Duration.between(serverBegin, Instant.now());
         long serverRssIdle = rssKib(server.pid());
+        meter = new Costs.Meter(http, base, operatorKey, server.pid(), node.pid());
         Run checkouts = checkoutLoop(server.pid(), node.pid());
         List<PeakStep> peak = nationalPeak();
         Soak soak = soak(server.pid(), highestHeld(peak, options.peakStartRate()));
+        HeapPerEntity heap = heapPerEntity(server.pid());
         long serverRss = rssKib(server.pid());
         saveMetrics();
         long cassandraRss = rssKib(node.pid());
@@ -172,7 +177,8 @@ public final class CheckoutBenchmark {
             serverRss,
             cassandraRss,
             peak,
-            soak);
+            soak,
+            heap);
       } finally {
         stop(server);
       }
@@ -315,8 +321,10 @@ public final class CheckoutBenchmark {
   private Process startServer(int cassandraPort, int httpPort, String mode) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms1g");
-    command.add("-Xmx1g");
+    // BENCHMARK_SERVER_HEAP=4g for the run that keeps a million entities live (docs/benchmarks.md)
+    String heap = System.getenv().getOrDefault("BENCHMARK_SERVER_HEAP", "2g");
+    command.add("-Xms" + heap);
+    command.add("-Xmx" + heap);
     // As bin/server: G1 aims at 25 ms pauses (young pauses up to 138 ms with its default 200 ms).
     command.add("-XX:MaxGCPauseMillis=25");
     // e.g. BENCHMARK_SERVER_OPTS=-XX:StartFlightRecording=filename=server.jfr to profile the server
@@ -478,7 +486,8 @@ public final class CheckoutBenchmark {
       double seconds,
       long[] latenciesNanos,
       double serverCores,
-      double cassandraCores) {
+      double cassandraCores,
+      Costs costs) {
     double checkoutRate() {
       return checkouts / seconds;
     }
@@ -589,10 +598,12 @@ public final class CheckoutBenchmark {
     }
     long serverTicks = cpuTicks(serverPid);
     long cassandraTicks = cpuTicks(cassandraPid);
+    Costs.Sample before = meter.sample();
     List<long[]> all = new ArrayList<>();
     for (Future<long[]> f : futures) {
       all.add(f.get());
     }
+    Costs costs = before.until(meter.sample());
     double serverCores = (cpuTicks(serverPid) - serverTicks) / 100.0 / options.seconds();
     double cassandraCores = (cpuTicks(cassandraPid) - cassandraTicks) / 100.0 / options.seconds();
     pool.shutdown();
@@ -605,7 +616,8 @@ public final class CheckoutBenchmark {
         options.seconds(),
         latencies,
         serverCores,
-        cassandraCores);
+        cassandraCores,
+        costs);
   }
 
   private void report(
@@ -619,12 +631,12 @@ public final class CheckoutBenchmark {
       long serverRss,
       long cassandraRss,
       List<PeakStep> peak,
-      Soak soak)
+      Soak soak,
+      HeapPerEntity heap)
       throws IOException {
     Population population = options.population();
-    // A checkout persists 3 events (CheckoutBegun, Lent, CheckoutCompleted), a return 3
-    // (ItemReturned, LoanEnded, ReturnNoticeConfirmed).
-    double eventsPerSecond = run.checkoutRate() * 3 + run.returnRate() * 3;
+    // Counted by the server while the loop was measured (all events, of every entity).
+    double eventsPerSecond = run.costs().events() / run.seconds();
     double peakRate = highestHeld(peak, 0);
     double peakCheckouts =
         peak.stream()
@@ -689,7 +701,7 @@ public final class CheckoutBenchmark {
                 + " / "
                 + run.retries()
                 + " |",
-            "| events persisted (3 per checkout, 3 per return) | "
+            "| events persisted (counted by the server) | "
                 + Math.round(eventsPerSecond)
                 + " /s |",
             "| national peak: highest arrival rate with p99 <= 50 ms and no errors | "
@@ -704,6 +716,9 @@ public final class CheckoutBenchmark {
                 + serverRss / 1024
                 + " MiB |",
             "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
+            "| heap per live entity after the soak (after a full GC: heap used / live entities) | "
+                + heap.row()
+                + " |",
             "",
             "Ratios to the baselines of this run:",
             "",
@@ -726,7 +741,16 @@ public final class CheckoutBenchmark {
                 + " |",
             "");
     summary +=
-        "\n\n"
+        "\n\nCost per transaction (one API request) from the server's /metrics and /proc:\n\n"
+            + Costs.header()
+            + "\n"
+            + run.costs().row("checkout + return loop")
+            + "\n"
+            + peak.stream()
+                .filter(s -> s.costs() != null)
+                .map(s -> s.costs().row("national peak at " + rate(s.rate()) + "/s"))
+                .collect(java.util.stream.Collectors.joining("\n"))
+            + "\n\n"
             + peakTable("National peak (Gatling, open model, mix 45/30/10/10/5)", peak)
             + "\n"
             + peakTable(
@@ -746,7 +770,10 @@ public final class CheckoutBenchmark {
     System.out.println(summary);
     Files.writeString(options.work().resolve("summary.md"), summary);
     System.out.println("Written to " + options.work().resolve("summary.md"));
-    writeIntoDocs(summary);
+    // A quick run is a smoke test: its figures stay under target/, the docs keep the full run's.
+    if (!options.quick()) {
+      writeIntoDocs(summary);
+    }
   }
 
   private static final String LATEST_START = "<!-- latest run: written by bin/benchmark -->";
@@ -791,9 +818,14 @@ public final class CheckoutBenchmark {
       double p50,
       double p95,
       double p99,
-      String report) {
+      String report,
+      Costs costs) {
     boolean holds() {
       return requests > 0 && failed == 0 && p99 <= 50;
+    }
+
+    PeakStep withCosts(Costs measured) {
+      return new PeakStep(rate, checkouts, requests, failed, p50, p95, p99, report, measured);
     }
   }
 
@@ -827,8 +859,10 @@ public final class CheckoutBenchmark {
   }
 
   private PeakStep peakStep(int number, double rate) throws Exception {
+    Costs.Sample before = meter.sample();
     PeakStep step =
-        gatling("NationalPeak", base, "step-" + number, rate, options.peakStepSeconds());
+        gatling("NationalPeak", base, "step-" + number, rate, options.peakStepSeconds())
+            .withCosts(before.until(meter.sample()));
     System.out.printf(
         "national peak at %.1f/s: %d requests, %d failed, p99 %.0f ms%n",
         rate, step.requests(), step.failed(), step.p99());
@@ -873,6 +907,31 @@ public final class CheckoutBenchmark {
       }
     }
     return steps;
+  }
+
+  /** Heap used after a full GC, divided by the entities live on the server at that moment. */
+  record HeapPerEntity(double heapUsedBytes, double liveEntities) {
+    String row() {
+      return String.format(
+          "%.0f MiB / %.0f entities = %s",
+          heapUsedBytes / (1024 * 1024),
+          liveEntities,
+          liveEntities > 0 ? String.format("%.2f KiB", heapUsedBytes / liveEntities / 1024) : "-");
+    }
+  }
+
+  private HeapPerEntity heapPerEntity(long serverPid) throws Exception {
+    Process gc =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(serverPid),
+                "GC.run")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    gc.waitFor(60, TimeUnit.SECONDS);
+    Costs.Sample sample = meter.sample();
+    return new HeapPerEntity(sample.heapUsedBytes(), sample.liveEntities());
   }
 
   /**
@@ -986,7 +1045,8 @@ public final class CheckoutBenchmark {
         figure(stats, measured, "percentiles1", "total"),
         figure(stats, measured, "percentiles3", "total"),
         figure(stats, measured, "percentiles4", "total"),
-        report.toString());
+        report.toString(),
+        null);
   }
 
   /**

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.typesafe.config.Config;
+import dk.library.circulation.metrics.EntityMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class CassandraSnapshotStore extends SnapshotStore {
     return FutureConverters.asScala(
         statements.thenCompose(
             s ->
-                execute(s, s.newest().bind(persistenceId, criteria.maxSequenceNr()))
+                execute(s, s.newest().bind(persistenceId, criteria.maxSequenceNr()), "snapshot-load")
                     .thenCompose(
                         rows -> {
                           Row newest = rows.one();
@@ -169,7 +170,8 @@ public final class CassandraSnapshotStore extends SnapshotStore {
                                 metadata.timestamp(),
                                 serializer.identifier(),
                                 Serializers.manifestFor(serializer, snapshot),
-                                ByteBuffer.wrap(bytes)))
+                                ByteBuffer.wrap(bytes)),
+                        "snapshot-save")
                     .thenApply(done -> (Void) null)));
   }
 
@@ -178,7 +180,10 @@ public final class CassandraSnapshotStore extends SnapshotStore {
     return FutureConverters.asScala(
         statements.thenCompose(
             s ->
-                execute(s, s.deleteOne().bind(metadata.persistenceId(), metadata.sequenceNr()))
+                execute(
+                        s,
+                        s.deleteOne().bind(metadata.persistenceId(), metadata.sequenceNr()),
+                        "snapshot-delete")
                     .thenApply(done -> (Void) null)));
   }
 
@@ -196,7 +201,8 @@ public final class CassandraSnapshotStore extends SnapshotStore {
                             .bind(
                                 persistenceId,
                                 criteria.maxSequenceNr(),
-                                criteria.minSequenceNr()))
+                                criteria.minSequenceNr()),
+                        "snapshot-delete")
                     .thenApply(done -> (Void) null);
               }
               return rows(
@@ -220,7 +226,8 @@ public final class CassandraSnapshotStore extends SnapshotStore {
                                                 s.deleteOne()
                                                     .bind(
                                                         persistenceId,
-                                                        row.getLong("sequence_nr")))
+                                                        row.getLong("sequence_nr")),
+                                                "snapshot-delete")
                                             .toCompletableFuture())
                                 .toArray(CompletableFuture[]::new);
                         return CompletableFuture.allOf(deletes).thenApply(done -> (Void) null);
@@ -230,7 +237,7 @@ public final class CassandraSnapshotStore extends SnapshotStore {
 
   private static CompletionStage<List<Row>> rows(
       Statements s, Statement<?> statement, List<Row> rows) {
-    return execute(s, statement).thenCompose(result -> collect(result, rows));
+    return execute(s, statement, "snapshot-load").thenCompose(result -> collect(result, rows));
   }
 
   private static CompletionStage<List<Row>> collect(AsyncResultSet result, List<Row> rows) {
@@ -240,7 +247,9 @@ public final class CassandraSnapshotStore extends SnapshotStore {
         : CompletableFuture.completedFuture(rows);
   }
 
-  private static CompletionStage<AsyncResultSet> execute(Statements s, Statement<?> statement) {
+  private static CompletionStage<AsyncResultSet> execute(
+      Statements s, Statement<?> statement, String kind) {
+    EntityMetrics.journalRequest(kind, 0);
     return s.session().executeAsync(statement.setExecutionProfileName(MessagesTable.PROFILE));
   }
 }

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import com.typesafe.config.Config;
+import dk.library.circulation.metrics.EntityMetrics;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -137,6 +138,7 @@ public final class MessagesTable {
 
   private CompletionStage<List<Stored>> readPairs(
       String persistenceId, long partition, long from, List<Stored> rows) {
+    EntityMetrics.journalRequest("replay", 0);
     return execute(selectTwoPartitions.bind(persistenceId, List.of(partition, partition + 1), from))
         .thenCompose(result -> collect(result, partition + 1, rows, false))
         .thenCompose(

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dk.library.circulation.metrics.EntityMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -99,6 +100,7 @@ final class WriteBatcher {
         rows.size() == 1
             ? rows.get(0)
             : BatchStatement.newInstance(BatchType.UNLOGGED, rows.toArray(BoundStatement[]::new));
+    EntityMetrics.journalRequest("write", rows.size());
     CompletionStage<?> sent;
     try {
       sent = execute.apply(statement);

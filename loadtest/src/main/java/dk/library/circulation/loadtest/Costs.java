@@ -1,0 +1,144 @@
+package dk.library.circulation.loadtest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What a window of the run cost, per transaction: server and Cassandra CPU (from /proc), and from
+ * the server's {@code /metrics} the Cassandra requests its driver sent, the entities it woke from
+ * the journal, and the events it persisted. A transaction is one API request (the mix's requests,
+ * not {@code /metrics} or {@code /health}).
+ */
+record Costs(
+    double transactions,
+    double serverCpuMs,
+    double cassandraCpuMs,
+    double cassandraRequests,
+    double wakes,
+    double events) {
+
+  double serverCpuMsPerTransaction() {
+    return serverCpuMs / transactions;
+  }
+
+  double cassandraCpuMsPerTransaction() {
+    return cassandraCpuMs / transactions;
+  }
+
+  double cassandraRequestsPerTransaction() {
+    return cassandraRequests / transactions;
+  }
+
+  double wakesPerTransaction() {
+    return wakes / transactions;
+  }
+
+  double eventsPerTransaction() {
+    return events / transactions;
+  }
+
+  /** Cassandra requests per entity woken: a cold wake is at most two (snapshot and events). */
+  double cassandraRequestsPerWake() {
+    return wakes == 0 ? 0 : cassandraRequests / wakes;
+  }
+
+  /** The counters at one moment. */
+  record Sample(
+      long serverTicks,
+      long cassandraTicks,
+      double transactions,
+      double cassandraRequests,
+      double wakes,
+      double events,
+      double heapUsedBytes,
+      double liveEntities) {
+
+    Costs until(Sample later) {
+      return new Costs(
+          later.transactions - transactions,
+          (later.serverTicks - serverTicks) * 10.0,
+          (later.cassandraTicks - cassandraTicks) * 10.0,
+          later.cassandraRequests - cassandraRequests,
+          later.wakes - wakes,
+          later.events - events);
+    }
+  }
+
+  /** Reads samples of one server (and its Cassandra) over HTTP and /proc. */
+  record Meter(
+      HttpClient http, String base, String operatorKey, long serverPid, long cassandraPid) {
+
+    Sample sample() throws IOException, InterruptedException {
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                      .header("Authorization", "Bearer " + operatorKey)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return new Sample(
+          cpuTicks(serverPid),
+          cpuTicks(cassandraPid),
+          sum(metrics, "http_server_requests_seconds_count", "route=\"/metrics\"", "/health"),
+          sum(metrics, "cassandra_session_cql_requests_seconds_count"),
+          sum(metrics, "circulation_entity_recovery_seconds_count"),
+          sum(metrics, "circulation_entity_events_total"),
+          sum(metrics, "jvm_memory_used_bytes{area=\"heap\""),
+          sum(metrics, "circulation_entity_live"));
+    }
+
+    /** The sum of every series of a metric, leaving out series that contain any of {@code not}. */
+    static double sum(String metrics, String name, String... not) {
+      double total = 0;
+      lines:
+      for (String line : metrics.split("\n")) {
+        if (!line.startsWith(name) || line.startsWith("#")) {
+          continue;
+        }
+        char next = line.length() > name.length() ? line.charAt(name.length()) : ' ';
+        if (next != '{' && next != ' ' && !name.endsWith("\"")) {
+          continue;
+        }
+        for (String skip : not) {
+          if (line.contains(skip)) {
+            continue lines;
+          }
+        }
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+      return total;
+    }
+
+    /** User + system CPU time of a process, in clock ticks (100 per second on Linux). */
+    static long cpuTicks(long pid) throws IOException {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+  }
+
+  /** One row of the cost table. */
+  String row(String window) {
+    return String.format(
+        "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |",
+        window,
+        transactions,
+        serverCpuMsPerTransaction(),
+        cassandraCpuMsPerTransaction(),
+        cassandraRequestsPerTransaction(),
+        wakesPerTransaction(),
+        cassandraRequestsPerWake(),
+        eventsPerTransaction());
+  }
+
+  static String header() {
+    return "| window | transactions | server CPU ms/tx | Cassandra CPU ms/tx | Cassandra requests/tx"
+        + " | entity wakes/tx | Cassandra requests/wake | events persisted/tx |\n"
+        + "|---|---|---|---|---|---|---|---|";
+  }
+}
