@@ -1,0 +1,85 @@
+package dk.library.circulation.loadtest;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code bin/benchmark --memory}: wakes every entity of the population and keeps it live (the
+ * server runs with a 4 GiB heap, an active-entity limit above the population and a long idle
+ * timeout), so heap per live entity is measured with the national population in memory at once:
+ * a staff read of every item (its item entity) and every patron (card and patron entities).
+ */
+final class EveryEntityAwake {
+
+  /** Settings for the server of a memory run: nothing leaves memory while the phase runs. */
+  static final String SERVER_HEAP = "4g";
+
+  static final String ACTIVE_ENTITY_LIMIT = "2000000";
+
+  static final String IDLE_TIMEOUT_PROPERTY =
+      "-Dpekko.cluster.sharding.passivation.library-strategy.idle-entity.timeout=60m";
+
+  private final Harness h;
+
+  EveryEntityAwake(Harness h) {
+    this.h = h;
+  }
+
+  /** Reads every item and every patron with the run's clients; answers how many were read. */
+  long wakeAll() throws Exception {
+    Population population = h.options.population();
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong failed = new AtomicLong();
+    int total = population.items() + population.patrons();
+    ExecutorService pool = Executors.newFixedThreadPool(h.options.clients());
+    List<Future<?>> futures = new ArrayList<>();
+    long begin = System.nanoTime();
+    for (int c = 0; c < h.options.clients(); c++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                  String path =
+                      i < population.items()
+                          ? "/api/v1/items/" + population.barcode(i)
+                          : "/api/v1/patrons/" + population.card(i - population.items());
+                  if (get(path).statusCode() != 200) {
+                    failed.incrementAndGet();
+                  }
+                  if (i % 100_000 == 0) {
+                    System.out.printf(
+                        "woken %d of %d in %d s%n",
+                        i, total, Duration.ofNanos(System.nanoTime() - begin).toSeconds());
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " reads failed; see server.log");
+    }
+    return total;
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return h.http.send(
+        HttpRequest.newBuilder(URI.create(h.base + path))
+            .header("Authorization", "Bearer " + h.staffKey)
+            .timeout(Duration.ofSeconds(60))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

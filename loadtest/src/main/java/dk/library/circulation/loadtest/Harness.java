@@ -1,0 +1,224 @@
+package dk.library.circulation.loadtest;
+
+import static dk.library.circulation.loadtest.Summary.rate;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dk.library.circulation.loadtest.CheckoutBenchmark.Options;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The benchmark's hold on what it measures: the server process (started as {@code bin/server}
+ * starts it, stopped, its RSS and CPU), its HTTP API with the run's operator, staff and terminal
+ * keys, and the cost meter on its {@code /metrics}.
+ */
+final class Harness {
+
+  private static final Pattern API_KEY = Pattern.compile("\"apiKey\"\\s*:\\s*\"([^\"]+)\"");
+
+  /** A fresh operator key per run, handed to the server process in its environment. */
+  final String operatorKey = "benchmark-operator-" + UUID.randomUUID();
+
+  String staffKey;
+
+  String terminalKey;
+
+  final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final Options options;
+
+  Harness(Options options) {
+    this.options = options;
+  }
+
+  String base;
+
+  /** The serving server's costs, read from its /metrics and /proc (set once it serves). */
+  Costs.Meter meter;
+
+  /** The server's heap: 2 GiB, or {@code BENCHMARK_SERVER_HEAP}. */
+  String serverHeap = System.getenv().getOrDefault("BENCHMARK_SERVER_HEAP", "2g");
+
+  /** JVM options and environment a phase needs the server to run with (the memory run's). */
+  final List<String> serverOptions = new ArrayList<>();
+
+  final Map<String, String> serverEnvironment = new HashMap<>();
+
+  static void stop(Process server) throws InterruptedException {
+    server.destroy();
+    if (!server.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the server did not stop within 60 s");
+    }
+  }
+
+  /** The real server in its own process; {@code mode}: serving or initial-load. */
+  Process startServer(int cassandraPort, int httpPort, String mode) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms" + serverHeap);
+    command.add("-Xmx" + serverHeap);
+    command.addAll(serverOptions);
+    // As bin/server: G1 aims at 25 ms pauses (young pauses up to 138 ms with its default 200 ms).
+    command.add("-XX:MaxGCPauseMillis=25");
+    // e.g. BENCHMARK_SERVER_OPTS=-XX:StartFlightRecording=filename=server.jfr to profile the server
+    String extra = System.getenv().getOrDefault("BENCHMARK_SERVER_OPTS", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(Arrays.asList(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", options.serverClasspath(), "dk.library.circulation.server.Main"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(options.work().resolve("server.log").toFile()));
+    builder.environment().put("LIBRARY_MODE", mode);
+    builder.environment().put("LIBRARY_CASSANDRA_MODE", "external");
+    builder.environment().put("LIBRARY_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + cassandraPort);
+    builder.environment().put("LIBRARY_CASSANDRA_CREATE_SCHEMA", "off");
+    builder.environment().put("LIBRARY_HTTP_PORT", String.valueOf(httpPort));
+    builder.environment().put("LIBRARY_CLUSTER_PORT", String.valueOf(freePort()));
+    builder.environment().put("LIBRARY_BOOTSTRAP_OPERATOR_KEY", operatorKey);
+    builder.environment().putAll(serverEnvironment);
+    return builder.start();
+  }
+
+  /** Until the server process answers its health check. */
+  void awaitHealthy(Process server) throws Exception {
+    awaitAnswer(
+        server, HttpRequest.newBuilder(URI.create(base + "/health")).build(), 200, "server.log");
+  }
+
+  /** Polls a process's HTTP port until the request gets {@code status}, for at most 2 minutes. */
+  void awaitAnswer(Process process, HttpRequest request, int status, String log)
+      throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the process exited; see " + options.work().resolve(log));
+      }
+      try {
+        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100); // polling another process's port
+    }
+    throw new IllegalStateException(
+        request.uri()
+            + " did not answer "
+            + status
+            + " within 2 minutes; see "
+            + options.work().resolve(log));
+  }
+
+  /** Registers a client of the benchmark agency with no practical rate limit; returns its key. */
+  String registerClient(String role) {
+    HttpResponse<String> registered =
+        post(
+            operatorKey,
+            "/api/v1/clients",
+            "{\"clientId\":\"benchmark-"
+                + role
+                + "\",\"name\":\"Benchmark "
+                + role
+                + "\",\"role\":\""
+                + role
+                + "\",\"agencies\":["
+                + IntStream.range(0, options.population().agencies())
+                    .mapToObj(a -> "\"" + options.population().agencyId(a) + "\"")
+                    .collect(Collectors.joining(","))
+                + "],\"requestsPerSecond\":100000}");
+    expect(201, registered);
+    Matcher key = API_KEY.matcher(registered.body());
+    if (!key.find()) {
+      throw new IllegalStateException("no apiKey in " + registered.body());
+    }
+    return key.group(1);
+  }
+
+  /**
+   * One POST. A pooled connection the server closed while idle fails before any byte arrives; such
+   * a request is sent once more (every request here is idempotent: checkouts and returns by their
+   * transaction ids).
+   */
+  HttpResponse<String> post(String credential, String path, String json) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + credential)
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    try {
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException closedWhileIdle) {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void expect(int status, HttpResponse<?> response) {
+    if (response.statusCode() != status) {
+      throw new IllegalStateException(
+          "expected " + status + ", got " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  static long rssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  /** User + system CPU time of a process, in clock ticks (100 per second on Linux). */
+  static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  static CqlSession session(int port) {
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress("127.0.0.1", port))
+        .withLocalDatacenter("datacenter1")
+        .build();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

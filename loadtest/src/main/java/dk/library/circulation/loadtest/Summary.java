@@ -1,0 +1,310 @@
+package dk.library.circulation.loadtest;
+
+import static dk.library.circulation.loadtest.GatlingSteps.highestHeld;
+
+import dk.library.circulation.cassandra.LocalCassandra;
+import dk.library.circulation.loadtest.Baselines.HttpLimits;
+import dk.library.circulation.loadtest.CheckoutLoop.Run;
+import dk.library.circulation.loadtest.GatlingSteps.PeakStep;
+import dk.library.circulation.loadtest.GatlingSteps.Soak;
+import dk.library.circulation.loadtest.LibraryLoad.Import;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The run's summary: the figures, ratios to the baselines, cost per transaction, the peak tables;
+ * written under {@code loadtest/target/benchmark} and, for a full run, into docs/benchmarks.md.
+ */
+final class Summary {
+
+  private final Harness h;
+
+  Summary(Harness h) {
+    this.h = h;
+  }
+
+  void write(
+      LocalCassandra node,
+      Duration serverStart,
+      Import setup,
+      double rawInserts,
+      HttpLimits httpLimit,
+      Run run,
+      long serverRssIdle,
+      long serverRss,
+      long cassandraRss,
+      List<PeakStep> peak,
+      Soak soak,
+      HeapPerEntity heap)
+      throws IOException {
+    Population population = h.options.population();
+    // Counted by the server while the loop was measured (all events, of every entity).
+    double eventsPerSecond = run.costs().events() / run.seconds();
+    double peakRate = highestHeld(peak, 0);
+    double peakCheckouts =
+        peak.stream()
+            .filter(PeakStep::holds)
+            .mapToDouble(s -> s.checkouts() / (double) h.options.peakStepSeconds())
+            .max()
+            .orElse(0);
+    String summary =
+        String.join(
+            "\n",
+            "| figure | value |",
+            "|---|---|",
+            "| Cassandra start (to CQL answering) | " + node.startDuration().toMillis() + " ms |",
+            "| server start (process start to /health) | " + serverStart.toMillis() + " ms |",
+            "| population: "
+                + population.agencies()
+                + " agencies, "
+                + population.patrons()
+                + " patrons, "
+                + population.items()
+                + " items, bulk import (POST /api/v1/imports) | "
+                + setup.took().toSeconds()
+                + " s ("
+                + Math.round(setup.rate())
+                + " records/s) |",
+            "| compaction settling after the load, before serving (no task for 5 s) | "
+                + setup.compaction().toSeconds()
+                + " s |",
+            "| raw Cassandra inserts (baseline, "
+                + h.options.rawSeconds()
+                + " s after "
+                + h.options.rawWarmupSeconds()
+                + " s warm-up) | "
+                + Math.round(rawInserts)
+                + " /s |",
+            "| HTTP limit: trivial Pekko HTTP endpoint, the loop's clients (baseline) | "
+                + Math.round(httpLimit.loop())
+                + " requests/s |",
+            "| HTTP limit: the same endpoint under the national peak's Gatling injection"
+                + " (baseline; highest rate with p99 <= 50 ms, no errors) | "
+                + Math.round(httpLimit.gatlingRate())
+                + " requests/s |",
+            "| checkouts over HTTP ("
+                + h.options.clients()
+                + " clients, checkout + return loop, "
+                + h.options.seconds()
+                + " s after "
+                + h.options.warmupSeconds()
+                + " s warm-up) | "
+                + Math.round(run.checkoutRate())
+                + " /s |",
+            "| returns in the same loop | " + Math.round(run.returnRate()) + " /s |",
+            "| checkout latency p50 / p95 / p99 | "
+                + fmt(run.percentileMs(50))
+                + " / "
+                + fmt(run.percentileMs(95))
+                + " / "
+                + fmt(run.percentileMs(99))
+                + " ms |",
+            "| errors (after retries) / 503s retried with the same transaction id | "
+                + run.errors()
+                + " / "
+                + run.retries()
+                + " |",
+            "| events persisted (counted by the server) | "
+                + Math.round(eventsPerSecond)
+                + " /s |",
+            "| national peak: highest arrival rate with p99 <= 50 ms and no errors | "
+                + (peakRate > 0 ? rate(peakRate) + " /s" : "none of the steps")
+                + " |",
+            "| CPU used while measuring the loop: server / Cassandra | "
+                + String.format("%.2f / %.2f", run.serverCores(), run.cassandraCores())
+                + " cores (of 2) |",
+            "| RSS server idle / after load | "
+                + serverRssIdle / 1024
+                + " / "
+                + serverRss / 1024
+                + " MiB |",
+            "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
+            "| heap per live entity after the soak (after a full GC, against the idle server) | "
+                + heap.row()
+                + " |",
+            "",
+            "Ratios to the baselines of this run:",
+            "",
+            "| ratio | value |",
+            "|---|---|",
+            "| events persisted/s (loop) / raw inserts/s | "
+                + String.format("%.3f", eventsPerSecond / rawInserts)
+                + " |",
+            "| checkouts/s (loop) / HTTP-limit requests/s (loop's clients) | "
+                + String.format("%.3f", run.checkoutRate() / httpLimit.loop())
+                + " |",
+            "| (checkouts + returns)/s (loop) / HTTP-limit requests/s (loop's clients) | "
+                + String.format("%.3f", (run.checkoutRate() + run.returnRate()) / httpLimit.loop())
+                + " |",
+            "| national-peak arrivals/s / HTTP-limit arrivals/s (both Gatling, p99 <= 50 ms) | "
+                + String.format("%.3f", peakRate / httpLimit.gatlingRate())
+                + " |",
+            "| national-peak checkouts/s / HTTP-limit requests/s (Gatling) | "
+                + String.format("%.3f", peakCheckouts / httpLimit.gatlingRate())
+                + " |",
+            "");
+    summary +=
+        "\n\nCost per transaction (one API request) from the server's /metrics and /proc:\n\n"
+            + Costs.header()
+            + "\n"
+            + run.costs().row("checkout + return loop")
+            + "\n"
+            + peak.stream()
+                .filter(s -> s.costs() != null)
+                .map(s -> s.costs().row("national peak at " + rate(s.rate()) + "/s"))
+                .collect(java.util.stream.Collectors.joining("\n"))
+            + "\n\n"
+            + peakTable("National peak (Gatling, open model, mix 45/30/10/10/5)", peak)
+            + "\n"
+            + peakTable(
+                "HTTP limit (Gatling, the same injection, trivial endpoint)", httpLimit.gatling())
+            + String.format(
+                "%nSoak (Gatling `Soak`): %s arrivals/s for %d s: %d requests, %d failed, p50 /"
+                    + " p95 / p99 %.0f / %.0f / %.0f ms; server RSS %d -> %d MiB%n",
+                rate(soak.step().rate()),
+                soak.seconds(),
+                soak.step().requests(),
+                soak.step().failed(),
+                soak.step().p50(),
+                soak.step().p95(),
+                soak.step().p99(),
+                soak.rssBeforeKib() / 1024,
+                soak.rssAfterKib() / 1024);
+    System.out.println(summary);
+    Files.writeString(h.options.work().resolve("summary.md"), summary);
+    System.out.println("Written to " + h.options.work().resolve("summary.md"));
+    // A quick run is a smoke test: its figures stay under target/, the docs keep the full run's.
+    if (!h.options.quick()) {
+      writeIntoDocs(summary);
+    }
+  }
+
+  private static final String LATEST_START = "<!-- latest run: written by bin/benchmark -->";
+
+  private static final String LATEST_END = "<!-- end of latest run -->";
+
+  /**
+   * Puts the summary into docs/benchmarks.md between its markers (appended the first time), so the
+   * figures of the last run are in the repository's docs; the sections above it keep the history.
+   */
+  private void writeIntoDocs(String summary) throws IOException {
+    Path docs = Path.of("docs", "benchmarks.md");
+    if (!Files.exists(docs)) {
+      return;
+    }
+    String text = Files.readString(docs);
+    String section =
+        LATEST_START
+            + "\n## Latest run ("
+            + LocalDate.now()
+            + ", "
+            + (h.options.quick() ? "quick" : "full")
+            + ")\n\n"
+            + summary
+            + "\n"
+            + LATEST_END;
+    int start = text.indexOf(LATEST_START);
+    int end = text.indexOf(LATEST_END);
+    String updated =
+        start >= 0 && end > start
+            ? text.substring(0, start) + section + text.substring(end + LATEST_END.length())
+            : text.stripTrailing() + "\n\n" + section + "\n";
+    Files.writeString(docs, updated);
+    System.out.println("Written into " + docs);
+  }
+
+  /** Heap used after a full GC, divided by the entities live on the server at that moment. */
+  /**
+   * Heap after a full GC and the live entities, against the same taken when the server had just
+   * started ({@code idle}): the entities' share of the heap is the difference, per entity the
+   * difference divided by the entities that became live.
+   */
+  record HeapPerEntity(double heapUsedBytes, double liveEntities, HeapPerEntity idle) {
+    double bytesPerEntity() {
+      double entities = liveEntities - (idle == null ? 0 : idle.liveEntities());
+      double heap = heapUsedBytes - (idle == null ? 0 : idle.heapUsedBytes());
+      return entities > 0 ? heap / entities : Double.NaN;
+    }
+
+    String row() {
+      return String.format(
+          "%.0f MiB with %.0f entities live, %.0f MiB at start with %.0f: %.2f KiB per entity",
+          heapUsedBytes / (1024 * 1024),
+          liveEntities,
+          idle == null ? 0 : idle.heapUsedBytes() / (1024 * 1024),
+          idle == null ? 0 : idle.liveEntities(),
+          bytesPerEntity() / 1024);
+    }
+  }
+
+  HeapPerEntity heapPerEntity(long serverPid, HeapPerEntity idle) throws Exception {
+    Process gc =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(serverPid),
+                "GC.run")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    gc.waitFor(60, TimeUnit.SECONDS);
+    Costs.Sample sample = h.meter.sample();
+    return new HeapPerEntity(sample.heapUsedBytes(), sample.liveEntities(), idle);
+  }
+
+  /**
+   * Keeps the server's {@code /metrics} at the end of the run beside the summary: where the time
+   * went (entity recovery and command latency, journal requests, GC) for whoever reads the figures.
+   */
+  void saveMetrics() throws Exception {
+    HttpResponse<Path> metrics =
+        h.http.send(
+            HttpRequest.newBuilder(URI.create(h.base + "/metrics"))
+                .header("Authorization", "Bearer " + h.operatorKey)
+                .build(),
+            HttpResponse.BodyHandlers.ofFile(h.options.work().resolve("metrics.txt")));
+    Harness.expect(200, metrics);
+  }
+
+  private static String peakTable(String title, List<PeakStep> steps) {
+    StringBuilder table =
+        new StringBuilder(
+            title
+                + ":\n\n"
+                + "| arrivals/s | requests | failed | p50 / p95 / p99 ms | p99 <= 50 ms, no errors"
+                + " |\n"
+                + "|---|---|---|---|---|\n");
+    for (PeakStep s : steps) {
+      table.append(
+          String.format(
+              "| %s | %d | %d | %.0f / %.0f / %.0f | %s |%n",
+              rate(s.rate()),
+              s.requests(),
+              s.failed(),
+              s.p50(),
+              s.p95(),
+              s.p99(),
+              s.holds() ? "yes" : "no"));
+    }
+    return table.toString();
+  }
+
+  /** An arrival rate as the tables show it: whole above 100/s, else to a tenth (13.3/s). */
+  static String rate(double perSecond) {
+    return perSecond >= 100 || perSecond == Math.rint(perSecond)
+        ? String.format("%.0f", perSecond)
+        : String.format("%.1f", perSecond);
+  }
+
+  private static String fmt(double ms) {
+    return String.format("%.1f", ms);
+  }
+}
