@@ -210,7 +210,7 @@ public final class CheckoutBenchmark {
       HeapPerEntity heap = summary.heapPerEntity(server.pid(), idle);
       String result =
           String.format(
-              "Memory run: %d items and patrons read in %d s (%.0f/s); server heap %s;"
+              "Memory run: %d items read in %d s (%.0f/s); server heap %s;"
                   + " %s%n",
               read,
               took.toSeconds(),
