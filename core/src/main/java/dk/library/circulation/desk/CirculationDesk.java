@@ -34,7 +34,6 @@ import dk.library.circulation.policy.Policy;
 import dk.library.circulation.title.Title;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -157,7 +156,7 @@ public final class CirculationDesk {
                 Item.create(
                     ctx.getEntityId(),
                     settings.clock(),
-                    desk::noticeLoanEnded,
+                    desk.returns::noticeLoanEnded,
                     new Passivation(ctx.getShard()))));
     desk.titleRegion =
         sharding.init(
@@ -646,22 +645,6 @@ public final class CirculationDesk {
   /** A copy comes back: see {@link Return} for the protocol. */
   public CompletionStage<Result<ReturnReceipt>> returnItem(ReturnRequest request) {
     return returns.run(request);
-  }
-
-  /**
-   * Ends the patron's loan, then, when the copy's title must hear of it ({@code titleEntityId} not
-   * null), tells the title that the copy is back, which offers it to the first in the hold queue
-   * (R26). The item repeats this until it completes.
-   */
-  CompletionStage<Void> noticeLoanEnded(
-      String cardNumber,
-      String barcode,
-      String checkoutId,
-      Instant returnedAt,
-      String titleEntityId,
-      String holdId) {
-    return returns.noticeLoanEnded(
-        cardNumber, barcode, checkoutId, returnedAt, titleEntityId, holdId);
   }
 
   // Renewal

@@ -81,7 +81,11 @@ final class Return {
             });
   }
 
-  /** Steps 3 and 4; also what the item repeats until they complete. */
+  /**
+   * Steps 3 and 4: ends the patron's loan, then, when {@code titleEntityId} is given, tells the
+   * title the copy is back. Also what the item repeats until they complete (its {@code
+   * ReturnNotice}).
+   */
   CompletionStage<Void> noticeLoanEnded(
       String cardNumber,
       String barcode,

@@ -97,26 +97,7 @@ public final class CrashingCheckout {
                 List.of(new Branch("main", "Main")),
                 policy,
                 "crash-test"));
-    retry(
-        () ->
-            desk.registerPatron(
-                new PatronRegistration(
-                    card,
-                    "1234",
-                    null,
-                    "Crash Patron",
-                    null,
-                    null,
-                    agencyId,
-                    null,
-                    PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
-                    null)));
-    retry(
-        () ->
-            desk.registerItem(
-                new ItemRegistration(
-                    barcode, "T1", "Crash Title", agencyId, "book", null, false, "main")));
-
+    registerPatronAndItem(desk, agencyId, card, barcode);
     if (crashPoint.equals("amid-batches")) {
       amidBatches(desk, agencyId, card, barcode, checkoutId);
     }
@@ -174,27 +155,7 @@ public final class CrashingCheckout {
       CirculationDesk desk, String agencyId, String card, String barcode, String checkoutId)
       throws Exception {
     for (int i = 0; i < AT_ONCE; i++) {
-      String patron = card + i;
-      String copy = barcode + i;
-      retry(
-          () ->
-              desk.registerPatron(
-                  new PatronRegistration(
-                      patron,
-                      "1234",
-                      null,
-                      "Crash Patron " + patron,
-                      null,
-                      null,
-                      agencyId,
-                      null,
-                      PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
-                      null)));
-      retry(
-          () ->
-              desk.registerItem(
-                  new ItemRegistration(
-                      copy, "T1", "Crash Title", agencyId, "book", null, false, "main")));
+      registerPatronAndItem(desk, agencyId, card + i, barcode + i);
     }
     for (int i = 0; i < AT_ONCE; i++) {
       int n = i;
@@ -222,6 +183,29 @@ public final class CrashingCheckout {
     }
     Thread.sleep(TimeUnit.MINUTES.toMillis(2));
     throw new IllegalStateException("no checkout was acknowledged within two minutes");
+  }
+
+  private static void registerPatronAndItem(
+      CirculationDesk desk, String agencyId, String card, String barcode) throws Exception {
+    retry(
+        () ->
+            desk.registerPatron(
+                new PatronRegistration(
+                    card,
+                    "1234",
+                    null,
+                    "Crash Patron",
+                    null,
+                    null,
+                    agencyId,
+                    null,
+                    PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
+                    null)));
+    retry(
+        () ->
+            desk.registerItem(
+                new ItemRegistration(
+                    barcode, "T1", "Crash Title", agencyId, "book", null, false, "main")));
   }
 
   private static void retry(

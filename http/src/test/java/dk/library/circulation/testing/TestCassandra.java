@@ -28,17 +28,27 @@ public final class TestCassandra {
     if (node == null) {
       Path dir = Path.of("target", "test-cassandra").toAbsolutePath();
       deleteRecursively(dir);
-      node = LocalCassandra.start(LocalCassandra.Settings.onFreePorts(dir, "512m")).stopOnExit();
-      try (CqlSession session = session()) {
+      LocalCassandra started =
+          LocalCassandra.start(LocalCassandra.Settings.onFreePorts(dir, "512m")).stopOnExit();
+      try (CqlSession session = session(started.nativePort())) {
         Schema.create(session, Schema.Keyspaces.local(KEYSPACE));
+      } catch (RuntimeException e) {
+        // Only a node with its schema is the run's node: the next test starts afresh.
+        started.close();
+        throw e;
       }
+      node = started;
     }
     return node;
   }
 
   public static CqlSession session() {
+    return session(node().nativePort());
+  }
+
+  private static CqlSession session(int port) {
     return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress("127.0.0.1", node().nativePort()))
+        .addContactPoint(new InetSocketAddress("127.0.0.1", port))
         .withLocalDatacenter("datacenter1")
         .build();
   }

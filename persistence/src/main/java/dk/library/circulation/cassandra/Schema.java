@@ -1,10 +1,12 @@
 package dk.library.circulation.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -49,9 +51,15 @@ public final class Schema {
 
   private Schema() {}
 
+  /**
+   * Schema changes wait for the node to agree on the new schema, which on a busy machine takes
+   * longer than the driver's 2-second default for requests.
+   */
+  static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
+
   public static void create(CqlSession session, Keyspaces keyspaces) {
     for (String statement : statements(keyspaces)) {
-      session.execute(statement);
+      session.execute(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT));
     }
   }
 
