@@ -68,11 +68,17 @@ public final class ApiMetrics implements AutoCloseable {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  private final Map<Rejection.Code, Counter> refusals = new ConcurrentHashMap<>();
+
   void refused(Rejection.Code code) {
-    Counter.builder("circulation.refusals")
-        .description("Requests a library rule refused, by the rule's code")
-        .tag("code", code.name())
-        .register(registry)
+    refusals
+        .computeIfAbsent(
+            code,
+            key ->
+                Counter.builder("circulation.refusals")
+                    .description("Requests a library rule refused, by the rule's code")
+                    .tag("code", code.name())
+                    .register(registry))
         .increment();
   }
 
