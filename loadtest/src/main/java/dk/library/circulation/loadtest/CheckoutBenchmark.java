@@ -219,6 +219,15 @@ public final class CheckoutBenchmark {
               heap.row());
       System.out.print(result);
       Files.writeString(options.work().resolve("memory.md"), result);
+      // What the live entities are made of, class by class, for whoever makes them smaller.
+      new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+              String.valueOf(server.pid()),
+              "GC.class_histogram")
+          .redirectErrorStream(true)
+          .redirectOutput(options.work().resolve("histogram.txt").toFile())
+          .start()
+          .waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
     } finally {
       Harness.stop(server);
     }
