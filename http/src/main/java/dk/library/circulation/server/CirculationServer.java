@@ -71,7 +71,7 @@ public final class CirculationServer implements AutoCloseable {
   public static CirculationServer start(Config config, Clock clock) {
     boolean initialLoad = initialLoad(config);
     JournalCassandra cassandra = JournalCassandra.start(config);
-    Config resolved = cassandra.applyTo(config);
+    Config resolved = EntityLimit.applyTo(cassandra.applyTo(config), Runtime.getRuntime().maxMemory());
     // Before the actor system, so the journal's driver session registers its meters with it.
     ApiMetrics metrics = new ApiMetrics();
     RunningServers running;
