@@ -157,32 +157,38 @@ public final class CrashingCheckout {
     for (int i = 0; i < AT_ONCE; i++) {
       registerPatronAndItem(desk, agencyId, card + i, barcode + i);
     }
+    List<CompletableFuture<?>> checkouts = new java.util.ArrayList<>();
     for (int i = 0; i < AT_ONCE; i++) {
       int n = i;
-      desk.checkout(
-              new dk.library.circulation.desk.CheckoutRequest(
-                  checkoutId + "-" + n,
-                  card + n,
-                  "1234",
-                  barcode + n,
-                  agencyId,
-                  "main",
-                  null,
-                  null))
-          .whenComplete(
-              (result, failure) -> {
-                if (result instanceof dk.library.circulation.Result.Ok<?>) {
-                  synchronized (CrashingCheckout.class) {
-                    System.out.println("ACKNOWLEDGED " + n);
-                    System.out.println("CRASHING amid-batches");
-                    System.out.flush();
-                    Runtime.getRuntime().halt(137);
-                  }
-                }
-              });
+      checkouts.add(
+          desk.checkout(
+                  new dk.library.circulation.desk.CheckoutRequest(
+                      checkoutId + "-" + n,
+                      card + n,
+                      "1234",
+                      barcode + n,
+                      agencyId,
+                      "main",
+                      null,
+                      null))
+              .whenComplete(
+                  (result, failure) -> {
+                    if (result instanceof dk.library.circulation.Result.Ok<?>) {
+                      synchronized (CrashingCheckout.class) {
+                        System.out.println("ACKNOWLEDGED " + n);
+                        System.out.println("CRASHING amid-batches");
+                        System.out.flush();
+                        Runtime.getRuntime().halt(137);
+                      }
+                    }
+                  })
+              .toCompletableFuture());
     }
-    Thread.sleep(TimeUnit.MINUTES.toMillis(2));
-    throw new IllegalStateException("no checkout was acknowledged within two minutes");
+    // The first acknowledgement halts the JVM; past this, none came.
+    CompletableFuture.allOf(checkouts.toArray(CompletableFuture[]::new))
+        .handle((all, failure) -> null)
+        .get(2, TimeUnit.MINUTES);
+    throw new IllegalStateException("no checkout was acknowledged");
   }
 
   private static void registerPatronAndItem(
