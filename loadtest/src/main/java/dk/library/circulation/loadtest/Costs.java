@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * What a window of the run cost, per transaction: server and Cassandra CPU (from /proc), and from
@@ -82,8 +80,8 @@ record Costs(
                   HttpResponse.BodyHandlers.ofString())
               .body();
       return new Sample(
-          cpuTicks(serverPid),
-          cpuTicks(cassandraPid),
+          Harness.cpuTicks(serverPid),
+          Harness.cpuTicks(cassandraPid),
           sum(metrics, "http_server_requests_seconds_count", "route=\"/metrics\"", "/health"),
           sum(metrics, "cassandra_session_cql_requests_seconds_count"),
           sum(metrics, "circulation_entity_recovery_seconds_count"),
@@ -112,13 +110,6 @@ record Costs(
         total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
       return total;
-    }
-
-    /** User + system CPU time of a process, in clock ticks (100 per second on Linux). */
-    static long cpuTicks(long pid) throws IOException {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
   }
 
