@@ -154,14 +154,32 @@ public final class CirculationRoutes extends ApiDirectives {
                           + " only; circulation starts when it is started again in serving"
                           + " mode"))));
     }
+    // The route tree closes over the caller, so it is built per request: the self-service
+    // transactions, most of the traffic, build only their own route instead of every route's.
+    return extractUnmatchedPath(
+        rest ->
+            switch (firstSegment(rest)) {
+              case "checkouts" -> postBody(call, "checkouts", CHECKOUT, this::checkout);
+              case "returns" -> postBody(call, "returns", RETURN, this::returnItem);
+              case "renewals" -> postBody(call, "renewals", RENEW, this::renew);
+              case "patron-status" ->
+                  postBody(call, "patron-status", CHECK_PATRON_PIN, this::patronStatusWithPin);
+              default -> everyRoute(call);
+            });
+  }
+
+  /** "checkouts" of "/checkouts" or "/checkouts/x"; empty for "/" or "". */
+  static String firstSegment(String unmatchedPath) {
+    int from = unmatchedPath.startsWith("/") ? 1 : 0;
+    int end = unmatchedPath.indexOf('/', from);
+    return unmatchedPath.substring(from, end < 0 ? unmatchedPath.length() : end);
+  }
+
+  private Route everyRoute(Call call) {
     return concat(
         agencies(call),
         patrons(call),
         items(call),
-        postBody(call, "checkouts", CHECKOUT, this::checkout),
-        postBody(call, "returns", RETURN, this::returnItem),
-        postBody(call, "renewals", RENEW, this::renew),
-        postBody(call, "patron-status", CHECK_PATRON_PIN, this::patronStatusWithPin),
         accessRoutes.routes(call),
         staffRoutes.routes(call),
         holdRoutes.routes(call),

@@ -146,6 +146,8 @@ public final class CheckoutBenchmark {
         h.meter = new Costs.Meter(h.http, h.base, h.operatorKey, server.pid(), node.pid());
         HeapPerEntity idle = summary.heapPerEntity(server.pid(), null);
         Run checkouts = new CheckoutLoop(h).checkoutLoop(server.pid(), node.pid());
+        Duration settling = Harness.awaitQuiet(server.pid());
+        System.out.printf("server quiet %d s after the loop%n", settling.toSeconds());
         List<PeakStep> peak = gatling.nationalPeak();
         Soak soak =
             gatling.soak(server.pid(), GatlingSteps.highestHeld(peak, options.peakStartRate()));
@@ -160,6 +162,7 @@ public final class CheckoutBenchmark {
             rawInserts,
             httpLimit,
             checkouts,
+            settling,
             serverRssIdle,
             serverRss,
             cassandraRss,

@@ -209,6 +209,25 @@ final class Harness {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
+  /**
+   * Waits until a process uses under a tenth of a core for 5 seconds in a row (at most 5 minutes):
+   * a server that has just served its first minutes is still compiling its hot code (C2 took one
+   * of the two cores for about 90 s in a profiled run), work a long-running server has done.
+   */
+  static Duration awaitQuiet(long pid) throws IOException, InterruptedException {
+    Instant begin = Instant.now();
+    Instant deadline = begin.plus(Duration.ofMinutes(5));
+    int quiet = 0;
+    long ticks = cpuTicks(pid);
+    while (quiet < 5 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(1_000); // sampling CPU time; there is nothing to await
+      long now = cpuTicks(pid);
+      quiet = now - ticks < 10 ? quiet + 1 : 0;
+      ticks = now;
+    }
+    return Duration.between(begin, Instant.now());
+  }
+
   static CqlSession session(int port) {
     return CqlSession.builder()
         .addContactPoint(new InetSocketAddress("127.0.0.1", port))

@@ -39,6 +39,7 @@ final class Summary {
       double rawInserts,
       HttpLimits httpLimit,
       Run run,
+      Duration settling,
       long serverRssIdle,
       long serverRss,
       long cassandraRss,
@@ -116,6 +117,9 @@ final class Summary {
             "| events persisted (counted by the server) | "
                 + Math.round(eventsPerSecond)
                 + " /s |",
+            "| server settling after the loop, before the national peak (under 0.1 core for 5 s) | "
+                + settling.toSeconds()
+                + " s |",
             "| national peak: highest arrival rate with p99 <= 50 ms and no errors | "
                 + (peakRate > 0 ? rate(peakRate) + " /s" : "none of the steps")
                 + " |",
