@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -385,6 +386,25 @@ public final class CirculationDesk {
 
   public CompletionStage<Result<Patron.Status>> patronStatus(String cardNumber) {
     return patronAsk(cardNumber, Patron.GetStatus::new);
+  }
+
+  /**
+   * The home agency of the patron a card number belongs to, also when the card was reported lost;
+   * empty for an unknown card. Lets the API answer a lost card of another agency as unknown.
+   */
+  public CompletionStage<Optional<String>> homeAgencyOfCard(String cardNumber) {
+    return ask(cardRef(cardNumber), Card.Get::new)
+        .thenCompose(
+            reply -> {
+              Card.Found card = (Card.Found) reply;
+              String key = card.patronKey() != null ? card.patronKey() : indexId(cardNumber);
+              return ask(patronRef(key), Patron.GetStatus::new);
+            })
+        .thenApply(
+            reply ->
+                patronStatus(reply) instanceof Result.Ok<Patron.Status> ok
+                    ? Optional.ofNullable(ok.value().homeAgencyId())
+                    : Optional.empty());
   }
 
   /** The patron's status if the PIN matches the card (R4). */

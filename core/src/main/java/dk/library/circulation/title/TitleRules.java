@@ -208,12 +208,17 @@ public final class TitleRules {
    * line. Cancelling a hold that has already left the queue changes nothing.
    */
   public static Decision<Title.Event> cancel(Title.State state, String holdId, String patronKey) {
-    if (state.ended().containsKey(holdId)) {
-      return Decision.unchanged();
-    }
+    // Whose hold it is comes first, whatever its state: another patron's hold, active or ended,
+    // answers as unknown.
+    HoldView ended = state.ended().get(holdId);
     Optional<Hold> found = state.hold(holdId);
-    if (found.isEmpty() || (patronKey != null && !found.get().patronKey().equals(patronKey))) {
+    String holder =
+        ended != null ? ended.patronKey() : found.map(Hold::patronKey).orElse(null);
+    if (holder == null || (patronKey != null && !holder.equals(patronKey))) {
       return Decision.refuse(HOLD_NOT_FOUND, "no hold " + holdId + " of this patron");
+    }
+    if (ended != null) {
+      return Decision.unchanged();
     }
     return Decision.persist(ended(found.get(), Hold.Outcome.CANCELLED, List.of()));
   }

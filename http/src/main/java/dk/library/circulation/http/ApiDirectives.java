@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -15,8 +17,12 @@ import dk.library.circulation.access.Masking;
 import dk.library.circulation.access.Operation;
 import dk.library.circulation.audit.AuditRecord;
 import dk.library.circulation.client.Role;
+import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.patron.PatronRules;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -33,9 +39,10 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Rejections;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +81,10 @@ abstract class ApiDirectives extends AllDirectives {
                 JsonFactory.builder()
                     .streamReadConstraints(
                         StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
+                    // A key given twice or content after the object is malformed, not "last wins"
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -257,19 +267,60 @@ abstract class ApiDirectives extends AllDirectives {
                         "send the body as application/json, not "
                             + entity.getContentType().mediaType())));
           }
-          return entity(
-              Unmarshaller.entityToString(),
-              text -> {
-                try {
-                  return completeWithFuture(
-                      recover(handler.handle(call, RequestBody.parse(json, text))));
-                } catch (RequestBody.Invalid invalid) {
-                  return complete(problem(invalid.problem));
-                } catch (TooManyAttempts tooMany) {
-                  return complete(tooManyWrongPins(tooMany.retryAfterSeconds));
-                }
-              });
+          // Read with the request timeout as a deadline of its own: a sender that promised a body
+          // and stalls is answered then, not left holding the connection until the idle timeout.
+          return extractActorSystem(
+              system ->
+                  extractMaterializer(
+                      materializer ->
+                          onComplete(
+                              entity.toStrict(bodyDeadlineMillis(system), materializer),
+                              read -> {
+                                if (read.isFailure()) {
+                                  Throwable cause = unwrapped(read.failed().get());
+                                  return cause instanceof TimeoutException
+                                      ? complete(timedOut())
+                                      : reject(
+                                          Rejections.malformedRequestContent(
+                                              String.valueOf(cause.getMessage()), cause));
+                                }
+                                String text =
+                                    read.get().getData().decodeString(StandardCharsets.UTF_8);
+                                try {
+                                  return completeWithFuture(
+                                      recover(handler.handle(call, RequestBody.parse(json, text))));
+                                } catch (RequestBody.Invalid invalid) {
+                                  return complete(problem(invalid.problem));
+                                } catch (TooManyAttempts tooMany) {
+                                  return complete(tooManyWrongPins(tooMany.retryAfterSeconds));
+                                }
+                              })));
         });
+  }
+
+  private static long bodyDeadlineMillis(ActorSystem system) {
+    return system
+        .settings()
+        .config()
+        .getDuration("pekko.http.server.request-timeout")
+        .toMillis();
+  }
+
+  private static Throwable unwrapped(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** A request that outlived pekko.http.server.request-timeout, e.g. a body that never ends. */
+  HttpResponse timedOut() {
+    return problem(
+        Problem.of(
+            StatusCodes.SERVICE_UNAVAILABLE,
+            "REQUEST_TIMEOUT",
+            "the request was not completed within the server's request timeout; retry"));
   }
 
   /** Checks a path segment's form before anything is asked. */
@@ -285,6 +336,26 @@ abstract class ApiDirectives extends AllDirectives {
 
   <T> CompletionStage<HttpResponse> answer(CompletionStage<Result<T>> result, StatusCode success) {
     return result.thenApply(r -> answer(r, success));
+  }
+
+  /**
+   * R12's lost-card refusal names the card and when it was reported: it answers only a caller
+   * whose scope holds the card's patron (the patron themselves, or staff of the patron's agency);
+   * anyone else gets the unknown card's answer, as for every record outside their scope.
+   */
+  <T> CompletionStage<HttpResponse> answerInScope(
+      CirculationDesk desk, Call call, Operation operation, String card, Result<T> result) {
+    if (!(result instanceof Result.Refused<T> refused)
+        || refused.rejection().code() != Rejection.Code.CARD_REPORTED_LOST
+        || call.caller().role() == Role.PATRON) {
+      return CompletableFuture.completedFuture(answer(result, StatusCodes.OK));
+    }
+    return desk.homeAgencyOfCard(card)
+        .thenApply(
+            agency ->
+                agency.isPresent() && operation.permits(call.caller(), agency.get())
+                    ? answer(result, StatusCodes.OK)
+                    : answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
   }
 
   <T> HttpResponse answer(Result<T> r, StatusCode success) {

@@ -106,15 +106,6 @@ public final class CirculationRoutes extends ApiDirectives {
                 () -> handleRejections(problemRejections(), this::allRoutes)));
   }
 
-  /** A request that outlived pekko.http.server.request-timeout, e.g. a body that never ends. */
-  private HttpResponse timedOut() {
-    return problem(
-        Problem.of(
-            StatusCodes.SERVICE_UNAVAILABLE,
-            "REQUEST_TIMEOUT",
-            "the request was not completed within the server's request timeout; retry"));
-  }
-
   private Route allRoutes() {
     return concat(
         path(
@@ -426,14 +417,15 @@ public final class CirculationRoutes extends ApiDirectives {
           answer(Result.refused(patronNotFound(card)), StatusCodes.OK));
     }
     return desk.patronStatus(card)
-        .thenApply(
+        .thenCompose(
             result -> {
               if (caller.role() != Role.PATRON
                   && result instanceof Result.Ok<Patron.Status> ok
                   && !READ_PATRON.permits(caller, ok.value().homeAgencyId())) {
-                return answer(Result.refused(patronNotFound(card)), StatusCodes.OK);
+                return CompletableFuture.completedFuture(
+                    answer(Result.refused(patronNotFound(card)), StatusCodes.OK));
               }
-              return answer(result, StatusCodes.OK);
+              return answerInScope(desk, call, READ_PATRON, card, result);
             });
   }
 

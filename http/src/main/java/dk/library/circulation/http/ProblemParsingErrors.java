@@ -23,18 +23,27 @@ public final class ProblemParsingErrors extends ParsingErrorHandler {
   @Override
   public HttpResponse handle(
       StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
+    // Pekko answers too many headers (or a header name too long) with 400; RFC 6585 and
+    // docs/api.md say 431, as for a header value too long.
+    String summary = info.summary() == null ? "" : info.summary();
+    int answer =
+        status.intValue() == 400
+                && summary.contains("configured limit")
+                && (summary.contains("headers") || summary.startsWith("HTTP header"))
+            ? 431
+            : status.intValue();
     String code =
-        switch (status.intValue()) {
+        switch (answer) {
           case 413 -> "REQUEST_TOO_LARGE";
           case 414 -> "URI_TOO_LONG";
           case 431 -> "HEADERS_TOO_LARGE";
           default -> "BAD_REQUEST";
         };
     Problem problem =
-        Problem.of(StatusCodes.get(status.intValue()), code, info.formatPretty().strip());
+        Problem.of(StatusCodes.get(answer), code, info.formatPretty().strip());
     try {
       return HttpResponse.create()
-          .withStatus(status.intValue())
+          .withStatus(answer)
           .withEntity(
               HttpEntities.create(ApiDirectives.PROBLEM_JSON, JSON.writeValueAsBytes(problem)));
     } catch (JsonProcessingException e) {

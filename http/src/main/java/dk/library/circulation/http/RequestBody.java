@@ -259,10 +259,32 @@ final class RequestBody {
       error(field, "must be a string");
       return null;
     }
+    if (hasUnpairedSurrogate(value.textValue())) {
+      error(
+          field,
+          "holds a character that is not valid Unicode (an unpaired surrogate such as \\ud800);"
+              + " send the text as UTF-8");
+      return null;
+    }
     if (!form.matcher(value.textValue()).matches()) {
       error(field, "must be " + formDescription);
       return null;
     }
     return value.textValue();
+  }
+
+  /** JSON's escapes can carry half of a UTF-16 pair, which no event or UTF-8 text can store. */
+  static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -529,7 +529,7 @@ final class StaffRoutes extends ApiDirectives {
                     answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
               }
               if (status instanceof Result.Refused<Patron.Status>) {
-                return CompletableFuture.completedFuture(answer(status, StatusCodes.OK));
+                return answerInScope(desk, call, operation, card, status);
               }
               return answer(action.get(), StatusCodes.OK);
             });

@@ -1,6 +1,7 @@
 package dk.library.circulation.holds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -281,6 +282,26 @@ class HoldsApiTest {
     assertEquals(
         200, web.delete("/api/v1/agencies/" + agency + "/titles/" + title + "/holds/w1").status());
     assertEquals(0, web.get("/api/v1/patrons/" + first + "/holds").body().size());
+  }
+
+  @Test
+  void R25_anotherPatronsHoldAnswersAsUnknownWhetherActiveOrEnded() {
+    assertEquals(201, hold("o1", first, title, "main").status());
+    Answer session =
+        api.terminal(agency)
+            .post(
+                "/api/v1/patron-sessions",
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(second));
+    Api other = api.as(session.body().get("token").asText());
+    String path = "/api/v1/agencies/" + agency + "/titles/" + title + "/holds/o1";
+    Answer whileActive = other.delete(path);
+    assertEquals(404, whileActive.status(), whileActive.body().toString());
+    assertEquals("HOLD_NOT_FOUND", whileActive.body().get("code").asText());
+    assertEquals(200, api.staff(agency).delete(path).status(), "staff cancel it: it has ended");
+    Answer onceEnded = other.delete(path);
+    assertEquals(404, onceEnded.status(), onceEnded.body().toString());
+    assertEquals("HOLD_NOT_FOUND", onceEnded.body().get("code").asText());
+    assertFalse(onceEnded.body().toString().contains("CANCELLED"), "nothing of the hold shown");
   }
 
   @Test

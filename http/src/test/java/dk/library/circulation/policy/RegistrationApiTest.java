@@ -1,6 +1,7 @@
 package dk.library.circulation.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +156,36 @@ class RegistrationApiTest {
     String other = Api.unique("C");
     register(other, "\"channel\":\"in-person\"");
     assertEquals(404, contact(patron, other, "{\"mobile\":\"+45 87654321\"}").status());
+  }
+
+  @Test
+  void R12_anotherAgencysLostCardAnswersAsUnknownToStaffOutsideIt() {
+    String card = Api.unique("C");
+    register(card, "\"channel\":\"in-person\"");
+    Answer reported =
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons/" + card + "/lost-card-report",
+                "{\"replacementCardNumber\":\"%s\"}".formatted(Api.unique("C")));
+    assertEquals(200, reported.status(), reported.body().toString());
+    String other = Api.unique("DK-");
+    assertEquals(201, api.createAgency(other, 30, 2).status());
+    Api outside = api.staff(other);
+    for (Answer answer :
+        List.of(
+            outside.get("/api/v1/patrons/" + card),
+            outside.post(
+                "/api/v1/patrons/" + card + "/fees",
+                "{\"feeId\":\"f1\",\"amountDkk\":25,\"reason\":\"Card\",\"agencyId\":\"%s\"}"
+                    .formatted(other)),
+            outside.post(
+                "/api/v1/patrons/" + card + "/identity-verification",
+                "{\"method\":\"passport seen\"}"))) {
+      assertEquals(404, answer.status(), answer.body().toString());
+      assertEquals("PATRON_NOT_FOUND", answer.code());
+      assertFalse(answer.body().toString().contains("lost"), answer.body().toString());
+    }
+    assertEquals("CARD_REPORTED_LOST", api.staff(agency).get("/api/v1/patrons/" + card).code());
   }
 
   @Test
