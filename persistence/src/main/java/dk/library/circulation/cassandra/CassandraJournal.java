@@ -25,11 +25,13 @@ import scala.jdk.javaapi.FutureConverters;
  * initial load's rows stay readable), written and read with the fewest requests the layout allows.
  *
  * <ul>
- *   <li><b>Recovery in one request.</b> Pekko asks for the highest sequence number before it
- *       replays; that one read fetches the events themselves (the partition of the first wanted
- *       event and the next, {@link MessagesTable#eventsFrom}), and the replay that follows hands
- *       them over from memory. The plugin took five requests in series for the same (three
- *       highest-sequence reads, the deleted-to read, the event select) plus a stream per wake.
+ *   <li><b>Recovery in one request.</b> An entity of few events was read whole by the snapshot
+ *       store's load ({@link CassandraSnapshotStore}, {@link Wakes}): its replay costs nothing
+ *       more. Otherwise Pekko asks for the highest sequence number before it replays; that one
+ *       read fetches the events themselves (the partition of the first wanted event and the next,
+ *       {@link MessagesTable#eventsFrom}), and the replay that follows hands them over from memory.
+ *       The plugin took five requests in series for the same (three highest-sequence reads, the
+ *       deleted-to read, the event select) plus a stream per wake.
  *   <li><b>Writes of many entities in one request</b> ({@link WriteBatcher}): each entity's atomic
  *       write stays one partition's mutation, acknowledged only when durable.
  *   <li><b>Events are never deleted</b> (snapshots only thin out older snapshots): a delete is
@@ -43,8 +45,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
   /** Events read by the highest-sequence query, waiting for the replay that follows it. */
   private final Map<String, ReadAhead> readAhead = new ConcurrentHashMap<>();
 
-  /** A recovery waits for a write of the same entity still on its way (a restarted entity). */
-  private final Map<String, CompletableFuture<Void>> writing = new ConcurrentHashMap<>();
+  private final Wakes wakes = Wakes.of(context().system());
 
   private record Tables(MessagesTable messages, WriteBatcher batcher) {}
 
@@ -82,9 +83,7 @@ public final class CassandraJournal extends AsyncWriteJournal {
         continue;
       }
       CompletableFuture<Void> done = tables.batcher().write(rows).toCompletableFuture();
-      String persistenceId = write.persistenceId();
-      writing.put(persistenceId, done);
-      done.whenComplete((ok, failure) -> writing.remove(persistenceId, done));
+      wakes.writeStarted(write.persistenceId(), done);
       results.add(done.thenApply(ok -> Optional.empty()));
     }
     return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
@@ -123,13 +122,19 @@ public final class CassandraJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    CompletableFuture<Void> inFlight = writing.get(persistenceId);
-    CompletionStage<?> before =
-        inFlight == null
-            ? CompletableFuture.completedFuture(null)
-            : inFlight.exceptionally(failure -> null);
+    List<MessagesTable.Stored> whole = wakes.takeWholeHistory(persistenceId);
+    if (whole != null && !wakes.writing(persistenceId)) {
+      long highest = whole.isEmpty() ? 0 : whole.get(whole.size() - 1).sequenceNr();
+      if (highest > fromSequenceNr) {
+        readAhead.put(persistenceId, new ReadAhead(1, whole));
+      } else {
+        readAhead.remove(persistenceId);
+      }
+      return scala.concurrent.Future$.MODULE$.successful(Math.max(highest, fromSequenceNr));
+    }
     return FutureConverters.asScala(
-        before
+        wakes
+            .afterWrites(persistenceId)
             .thenCompose(ready -> tables)
             .thenCompose(t -> t.messages().eventsFrom(persistenceId, fromSequenceNr + 1))
             .thenApply(

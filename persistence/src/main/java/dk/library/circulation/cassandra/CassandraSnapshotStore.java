@@ -25,15 +25,22 @@ import scala.concurrent.Future;
 import scala.jdk.javaapi.FutureConverters;
 
 /**
- * Snapshots in pekko-persistence-cassandra 1.1's snapshots table (schema/snapshot.cql). Loading
- * the newest snapshot is one request, the row with its data (the plugin read the metadata first,
- * then the snapshot). Older snapshots, or ones that no longer deserialize, are looked for only
- * when the newest does not fit the criteria.
+ * Snapshots in pekko-persistence-cassandra 1.1's snapshots table (schema/snapshot.cql).
+ *
+ * <p>A load first reads the entity's events, at most {@code whole-history-below} of them: most
+ * entities have fewer, no snapshot worth reading, and then that one request is their whole wake
+ * (the journal replays what it read, {@link Wakes}). Only a longer history reads the newest
+ * snapshot: one request, the row with its data (the plugin read the metadata first, then the
+ * snapshot). Older snapshots, or ones that no longer deserialize, are looked for only when the
+ * newest does not fit the criteria.
  */
 public final class CassandraSnapshotStore extends SnapshotStore {
 
   private final CompletionStage<Statements> statements;
+  private final CompletionStage<MessagesTable> messages;
   private final Serialization serialization;
+  private final Wakes wakes = Wakes.of(context().system());
+  private final int wholeHistoryBelow;
 
   private record Statements(
       CqlSession session,
@@ -45,6 +52,8 @@ public final class CassandraSnapshotStore extends SnapshotStore {
 
   public CassandraSnapshotStore(Config config, String configPath) {
     this.serialization = SerializationExtension.get(context().system());
+    this.messages = MessagesTable.of(context().system());
+    this.wholeHistoryBelow = config.getInt("whole-history-below");
     String table =
         context()
                 .system()
@@ -92,21 +101,42 @@ public final class CassandraSnapshotStore extends SnapshotStore {
   public Future<Optional<SelectedSnapshot>> doLoadAsync(
       String persistenceId, SnapshotSelectionCriteria criteria) {
     return FutureConverters.asScala(
-        statements.thenCompose(
-            s ->
-                execute(s, s.newest().bind(persistenceId, criteria.maxSequenceNr()), "snapshot-load")
-                    .thenCompose(
-                        rows -> {
-                          Row newest = rows.one();
-                          if (newest == null) {
-                            return CompletableFuture.completedFuture(Optional.empty());
-                          }
-                          Optional<SelectedSnapshot> selected =
-                              select(persistenceId, newest, criteria);
-                          return selected.isPresent()
-                              ? CompletableFuture.completedFuture(selected)
-                              : searchOlder(s, persistenceId, criteria);
-                        })));
+        wakes
+            .afterWrites(persistenceId)
+            .thenCompose(ready -> messages)
+            .thenCompose(
+                table ->
+                    table.wholeHistoryBelow(
+                        persistenceId, (int) Math.min(wholeHistoryBelow, table.partitionSize())))
+            .thenCompose(
+                whole -> {
+                  if (whole.isPresent()) {
+                    // Events are never deleted, so replaying all of them gives the state any
+                    // snapshot holds: the journal replays them from memory (Wakes).
+                    wakes.wholeHistory(persistenceId, whole.get());
+                    return CompletableFuture.completedFuture(Optional.<SelectedSnapshot>empty());
+                  }
+                  wakes.forgetHistory(persistenceId);
+                  return newest(persistenceId, criteria);
+                }));
+  }
+
+  private CompletionStage<Optional<SelectedSnapshot>> newest(
+      String persistenceId, SnapshotSelectionCriteria criteria) {
+    return statements.thenCompose(
+        s ->
+            execute(s, s.newest().bind(persistenceId, criteria.maxSequenceNr()), "snapshot-load")
+                .thenCompose(
+                    rows -> {
+                      Row newest = rows.one();
+                      if (newest == null) {
+                        return CompletableFuture.completedFuture(Optional.empty());
+                      }
+                      Optional<SelectedSnapshot> selected = select(persistenceId, newest, criteria);
+                      return selected.isPresent()
+                          ? CompletableFuture.completedFuture(selected)
+                          : searchOlder(s, persistenceId, criteria);
+                    }));
   }
 
   /** The newest snapshot that fits the criteria and deserializes, by reading them all. */

@@ -324,9 +324,11 @@ public final class LocalCassandra implements AutoCloseable {
         "hints_directory: " + data.resolve("hints"),
         "saved_caches_directory: " + data.resolve("saved_caches"),
         "cdc_raw_directory: " + data.resolve("cdc_raw"),
-        // Group commit: a write is acknowledged only after its commit log segment is on disk.
+        // Group commit: a write is acknowledged only after its commit log segment is on disk. A
+        // checkout waits on two writes in series, each on average half a window plus the sync
+        // (about 0.3 ms here): 2 ms instead of 5 saves it 3 ms for at most 500 syncs a second.
         "commitlog_sync: group",
-        "commitlog_sync_group_window: 5ms",
+        "commitlog_sync_group_window: 2ms",
         "commitlog_segment_size: 32MiB",
         "disk_failure_policy: stop",
         "commit_failure_policy: stop",

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,7 @@ public final class MessagesTable {
   private final Serialization serialization;
   private final long partitionSize;
   private final PreparedStatement selectTwoPartitions;
+  private final PreparedStatement selectFirstTwoPartitions;
   private final PreparedStatement insert;
   private final PreparedStatement insertWithMeta;
 
@@ -70,6 +72,12 @@ public final class MessagesTable {
                 + " event_manifest, event, meta_ser_id, meta_ser_manifest, meta FROM "
                 + keyspace
                 + ".messages WHERE persistence_id = ? AND partition_nr IN ? AND sequence_nr >= ?");
+    this.selectFirstTwoPartitions =
+        session.prepare(
+            "SELECT sequence_nr, partition_nr, timestamp, writer_uuid, ser_id, ser_manifest,"
+                + " event_manifest, event, meta_ser_id, meta_ser_manifest, meta FROM "
+                + keyspace
+                + ".messages WHERE persistence_id = ? AND partition_nr IN (0, 1) LIMIT ?");
     String columns =
         "persistence_id, partition_nr, sequence_nr, timestamp, timebucket, writer_uuid, ser_id,"
             + " ser_manifest, event_manifest, event, tags";
@@ -107,7 +115,7 @@ public final class MessagesTable {
                     journal.getString("keyspace")));
   }
 
-  static CompletionStage<CqlSession> session(ClassicActorSystemProvider system) {
+  public static CompletionStage<CqlSession> session(ClassicActorSystemProvider system) {
     return CassandraSessionRegistry.get(system)
         .sessionFor("pekko.persistence.cassandra")
         .underlying();
@@ -133,6 +141,38 @@ public final class MessagesTable {
             rows -> {
               rows.sort(Comparator.comparingLong(Stored::sequenceNr));
               return rows;
+            });
+  }
+
+  /**
+   * An entity's whole history in one request when it has fewer than {@code limit} events, limit at
+   * most the partition size; empty when it may have more, or its first events were deleted (a
+   * journal the plugin wrote). Fewer than {@code limit} rows numbered 1 to n in the first two
+   * partitions are all there is: event n + 1 would be numbered at most {@code limit}, so in the
+   * first partition, or the second when its atomic write crossed the boundary.
+   */
+  public CompletionStage<Optional<List<Stored>>> wholeHistoryBelow(
+      String persistenceId, int limit) {
+    if (limit > partitionSize) {
+      throw new IllegalArgumentException(
+          "a whole history is known only below the partition size " + partitionSize);
+    }
+    EntityMetrics.journalRequest("wake", 0);
+    return execute(selectFirstTwoPartitions.bind(persistenceId, limit))
+        .thenApply(
+            result -> {
+              List<Row> rows = new ArrayList<>();
+              result.currentPage().forEach(rows::add);
+              if (rows.size() >= limit || result.hasMorePages()) {
+                return Optional.empty();
+              }
+              rows.sort(Comparator.comparingLong(row -> row.getLong("sequence_nr")));
+              for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).getLong("sequence_nr") != i + 1) {
+                  return Optional.empty();
+                }
+              }
+              return Optional.of(rows.stream().map(this::stored).toList());
             });
   }
 
