@@ -13,6 +13,8 @@ import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.patron.CheckoutOutcome;
 import dk.library.circulation.patron.CheckoutReceipt;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PendingCheckout;
 import dk.library.circulation.policy.AgencyPolicy;
@@ -134,8 +136,8 @@ final class Checkout {
       CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
     return desk.ask(
             desk.patronRef(request.cardNumber()),
-            (ActorRef<Patron.Reply> r) ->
-                new Patron.BeginCheckout(
+            (ActorRef<PatronReply> r) ->
+                new PatronCommand.BeginCheckout(
                     request.checkoutId(),
                     request.pin(),
                     request.barcode(),
@@ -147,7 +149,7 @@ final class Checkout {
                     r))
         .thenCompose(
             reply -> {
-              if (reply instanceof Patron.CheckoutApproved approved) {
+              if (reply instanceof PatronReply.CheckoutApproved approved) {
                 return lend(request, approved.pending(), held)
                     .thenApply(
                         result -> {
@@ -205,14 +207,14 @@ final class Checkout {
    */
   private void completeAfterReply(CheckoutRequest request) {
     desk.patronRef(request.cardNumber())
-        .tell(new Patron.CompleteCheckout(request.checkoutId(), desk.ignoreReplies()));
+        .tell(new PatronCommand.CompleteCheckout(request.checkoutId(), desk.ignoreReplies()));
   }
 
   /** After a lost item reply, the desk waits for the patron's record before it answers. */
   private CompletionStage<Result<CheckoutReceipt>> complete(CheckoutRequest request) {
     return desk.ask(
             desk.patronRef(request.cardNumber()),
-            (ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(request.checkoutId(), r))
+            (ActorRef<PatronReply> r) -> new PatronCommand.CompleteCheckout(request.checkoutId(), r))
         .thenApply(Checkout::result);
   }
 
@@ -220,19 +222,19 @@ final class Checkout {
       CheckoutRequest request, Rejection reason) {
     return desk.ask(
             desk.patronRef(request.cardNumber()),
-            (ActorRef<Patron.Reply> r) ->
-                new Patron.AbandonCheckout(request.checkoutId(), reason, r))
+            (ActorRef<PatronReply> r) ->
+                new PatronCommand.AbandonCheckout(request.checkoutId(), reason, r))
         .thenApply(Checkout::result);
   }
 
-  private static Result<CheckoutReceipt> result(Patron.Reply reply) {
-    if (reply instanceof Patron.CheckoutFinished finished) {
+  private static Result<CheckoutReceipt> result(PatronReply reply) {
+    if (reply instanceof PatronReply.CheckoutFinished finished) {
       CheckoutOutcome outcome = finished.outcome();
       return outcome.receipt() != null
           ? Result.ok(outcome.receipt())
           : Result.refused(outcome.rejection());
     }
-    if (reply instanceof Patron.Rejected rejected) {
+    if (reply instanceof PatronReply.Rejected rejected) {
       return Result.refused(rejected.rejection());
     }
     throw new IllegalStateException("unexpected reply to a checkout step: " + reply);

@@ -7,10 +7,10 @@ import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
+import dk.library.circulation.agency.Branch;
 import dk.library.circulation.cache.CacheInvalidations;
 import dk.library.circulation.cache.NodeCache;
 import dk.library.circulation.cache.NodeCaches;
-import dk.library.circulation.agency.Branch;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.card.CardRules;
 import dk.library.circulation.card.CprIndex;
@@ -26,6 +26,8 @@ import dk.library.circulation.patron.CheckoutReceipt;
 import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.patron.PinKey;
@@ -87,7 +89,7 @@ public final class CirculationDesk {
   private final InterlibraryDesk interlibrary;
 
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
-  private ActorRef<ShardingEnvelope<Patron.Command>> patronRegion;
+  private ActorRef<ShardingEnvelope<PatronCommand>> patronRegion;
 
   private ActorRef<ShardingEnvelope<Title.Command>> titleRegion;
 
@@ -332,7 +334,7 @@ public final class CirculationDesk {
   // Patrons and items
 
   /** R21: a category, when given, must be one the home agency's policy lists. */
-  public CompletionStage<Result<Patron.Status>> registerPatron(PatronRegistration registration) {
+  public CompletionStage<Result<PatronReply.Status>> registerPatron(PatronRegistration registration) {
     return policy(registration.homeAgencyId())
         .thenCompose(
             home -> {
@@ -378,14 +380,14 @@ public final class CirculationDesk {
     return settings.cprIndex().indexId(number);
   }
 
-  private CompletionStage<Result<Patron.Status>> register(
+  private CompletionStage<Result<PatronReply.Status>> register(
       PatronRegistration registration, PinHash pin, String key) {
-    return ask(patronRef(key), (ActorRef<Patron.Reply> r) -> registration.command(pin, r))
+    return ask(patronRef(key), (ActorRef<PatronReply> r) -> registration.command(pin, r))
         .thenApply(CirculationDesk::patronStatus);
   }
 
-  public CompletionStage<Result<Patron.Status>> patronStatus(String cardNumber) {
-    return patronAsk(cardNumber, Patron.GetStatus::new);
+  public CompletionStage<Result<PatronReply.Status>> patronStatus(String cardNumber) {
+    return patronAsk(cardNumber, PatronCommand.GetStatus::new);
   }
 
   /**
@@ -398,18 +400,18 @@ public final class CirculationDesk {
             reply -> {
               Card.Found card = (Card.Found) reply;
               String key = card.patronKey() != null ? card.patronKey() : indexId(cardNumber);
-              return ask(patronRef(key), Patron.GetStatus::new);
+              return ask(patronRef(key), PatronCommand.GetStatus::new);
             })
         .thenApply(
             reply ->
-                patronStatus(reply) instanceof Result.Ok<Patron.Status> ok
+                patronStatus(reply) instanceof Result.Ok<PatronReply.Status> ok
                     ? Optional.ofNullable(ok.value().homeAgencyId())
                     : Optional.empty());
   }
 
   /** The patron's status if the PIN matches the card (R4). */
-  public CompletionStage<Result<Patron.Status>> checkPin(String cardNumber, String pin) {
-    return patronAsk(cardNumber, r -> new Patron.CheckPin(pin, r));
+  public CompletionStage<Result<PatronReply.Status>> checkPin(String cardNumber, String pin) {
+    return patronAsk(cardNumber, r -> new PatronCommand.CheckPin(pin, r));
   }
 
   // Cards (R12)
@@ -418,7 +420,7 @@ public final class CirculationDesk {
   private CompletionStage<Result<String>> patronKey(String cardNumber) {
     // A patron's key is almost always the card's own index id: wake that patron while the card
     // answers, so the two recoveries from the journal overlap instead of adding up.
-    wake(patronRegion, Patron.Command.class, indexId(cardNumber));
+    wake(patronRegion, PatronCommand.class, indexId(cardNumber));
     return ask(cardRef(cardNumber), Card.Get::new)
         .thenApply(
             reply -> {
@@ -466,7 +468,7 @@ public final class CirculationDesk {
    * same patron. The replacement is claimed first; each step is idempotent, so a retry after a
    * crash finishes the report.
    */
-  public CompletionStage<Result<Patron.Status>> reportLostCard(
+  public CompletionStage<Result<PatronReply.Status>> reportLostCard(
       String cardNumber, String replacement, String reportedBy) {
     return ask(cardRef(cardNumber), Card.Get::new)
         .thenCompose(
@@ -476,32 +478,32 @@ public final class CirculationDesk {
                 return done(CardRules.lost(cardNumber, card.lost()));
               }
               String key = card.patronKey() != null ? card.patronKey() : indexId(cardNumber);
-              return ask(patronRef(key), Patron.GetStatus::new)
+              return ask(patronRef(key), PatronCommand.GetStatus::new)
                   .thenApply(CirculationDesk::patronStatus)
                   .thenCompose(
                       patron ->
-                          patron instanceof Result.Refused<Patron.Status> refused
+                          patron instanceof Result.Refused<PatronReply.Status> refused
                               ? done(refused.rejection())
                               : replaceCard(cardNumber, replacement, reportedBy, key));
             });
   }
 
   /** R9: another card for an institution account; its loans are the institution's. */
-  public CompletionStage<Result<Patron.Status>> addInstitutionCard(
+  public CompletionStage<Result<PatronReply.Status>> addInstitutionCard(
       String cardNumber, String newCard) {
     return withPatronKey(
         cardNumber,
         key ->
-            ask(patronRef(key), Patron.GetStatus::new)
+            ask(patronRef(key), PatronCommand.GetStatus::new)
                 .thenApply(CirculationDesk::patronStatus)
                 .thenCompose(
                     status -> {
-                      if (status instanceof Result.Refused<Patron.Status> refused) {
+                      if (status instanceof Result.Refused<PatronReply.Status> refused) {
                         return done(refused.rejection());
                       }
                       Rejection notInstitution =
                           PatronRules.additionalCardRefusal(
-                              ((Result.Ok<Patron.Status>) status).value().facts());
+                              ((Result.Ok<PatronReply.Status>) status).value().facts());
                       if (notInstitution != null) {
                         return done(notInstitution);
                       }
@@ -515,7 +517,7 @@ public final class CirculationDesk {
                     }));
   }
 
-  private CompletionStage<Result<Patron.Status>> replaceCard(
+  private CompletionStage<Result<PatronReply.Status>> replaceCard(
       String cardNumber, String replacement, String reportedBy, String key) {
     return ask(cardRef(replacement), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
         .thenCompose(
@@ -530,10 +532,10 @@ public final class CirculationDesk {
             });
   }
 
-  private static Result<Patron.Status> patronStatus(Patron.Reply reply) {
-    return reply instanceof Patron.StatusReply status
+  private static Result<PatronReply.Status> patronStatus(PatronReply reply) {
+    return reply instanceof PatronReply.StatusReply status
         ? Result.ok(status.status())
-        : Result.refused(((Patron.Rejected) reply).rejection());
+        : Result.refused(((PatronReply.Rejected) reply).rejection());
   }
 
   /**
@@ -587,7 +589,7 @@ public final class CirculationDesk {
     if (registration.cpr() != null) {
       cardRef(registration.cpr()).tell(new Card.Rest());
     }
-    patronRef(indexId(registration.cardNumber())).tell(new Patron.Rest());
+    patronRef(indexId(registration.cardNumber())).tell(new PatronCommand.Rest());
   }
 
   /** After a bulk import registered an item: as {@link #rest(PatronRegistration)}. */
@@ -622,12 +624,12 @@ public final class CirculationDesk {
                 return ok(shelved(status));
               }
               // The loan names the patron's key, not a card number: ask the patron directly.
-              return ask(patronRef(status.loan().cardNumber()), Patron.GetStatus::new)
+              return ask(patronRef(status.loan().cardNumber()), PatronCommand.GetStatus::new)
                   .thenApply(CirculationDesk::patronStatus)
                   .thenApply(
                       patron -> {
                         LocalDate due =
-                            patron instanceof Result.Ok<Patron.Status> p
+                            patron instanceof Result.Ok<PatronReply.Status> p
                                 ? p.value().loans().stream()
                                     .filter(l -> l.checkoutId().equals(status.loan().checkoutId()))
                                     .map(Loan::dueDate)
@@ -673,7 +675,7 @@ public final class CirculationDesk {
    * Renews the named loans, or all loans when {@code barcodes} is empty, by each owner's policy:
    * see {@link Renewal}.
    */
-  public CompletionStage<Result<List<Patron.RenewalResult>>> renew(
+  public CompletionStage<Result<List<PatronReply.RenewalResult>>> renew(
       String cardNumber, String pin, List<String> barcodes) {
     return renewals.run(cardNumber, pin, barcodes);
   }
@@ -681,7 +683,7 @@ public final class CirculationDesk {
   // Fees and blocks
 
   /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
-  public CompletionStage<Result<Patron.Status>> chargeFee(
+  public CompletionStage<Result<PatronReply.Status>> chargeFee(
       String cardNumber, String feeId, int amountDkk, String reason, String agencyId) {
     return whenOk(
         policy(agencyId),
@@ -689,7 +691,7 @@ public final class CirculationDesk {
             patronAsk(
                 cardNumber,
                 r ->
-                    new Patron.ChargeFee(
+                    new PatronCommand.ChargeFee(
                         feeId,
                         Fees.Kind.MANUAL,
                         amountDkk,
@@ -704,7 +706,7 @@ public final class CirculationDesk {
    * licence cost and the administration fee of its material type. R24: damage recorded at the
    * checkout is not charged to that borrower.
    */
-  public CompletionStage<Result<Patron.Status>> chargeLostOrDamaged(
+  public CompletionStage<Result<PatronReply.Status>> chargeLostOrDamaged(
       String cardNumber, String barcode, boolean damaged) {
     return withPatronKey(
         cardNumber,
@@ -736,7 +738,7 @@ public final class CirculationDesk {
                                 return patronAsk(
                                     cardNumber,
                                     r ->
-                                        new Patron.ChargeFee(
+                                        new PatronCommand.ChargeFee(
                                             what + "-" + status.loan().checkoutId(),
                                             Fees.Kind.LOST_OR_DAMAGED,
                                             amount,
@@ -748,61 +750,61 @@ public final class CirculationDesk {
                     }));
   }
 
-  public CompletionStage<Result<Patron.Status>> pay(
+  public CompletionStage<Result<PatronReply.Status>> pay(
       String cardNumber, String paymentId, int amountDkk) {
-    return patronAsk(cardNumber, r -> new Patron.Pay(paymentId, amountDkk, r));
+    return patronAsk(cardNumber, r -> new PatronCommand.Pay(paymentId, amountDkk, r));
   }
 
   /** R7: a deposit left by a non-resident or a patron without a permanent address. */
-  public CompletionStage<Result<Patron.Status>> deposit(
+  public CompletionStage<Result<PatronReply.Status>> deposit(
       String cardNumber, int amountDkk, String by) {
-    return patronAsk(cardNumber, r -> new Patron.Deposit(amountDkk, by, r));
+    return patronAsk(cardNumber, r -> new PatronCommand.Deposit(amountDkk, by, r));
   }
 
   /** R46. */
-  public CompletionStage<Result<Patron.Status>> suspend(
+  public CompletionStage<Result<PatronReply.Status>> suspend(
       String cardNumber, LocalDate until, String reason, String by) {
-    return patronAsk(cardNumber, r -> new Patron.Suspend(until, reason, by, r));
+    return patronAsk(cardNumber, r -> new PatronCommand.Suspend(until, reason, by, r));
   }
 
-  public CompletionStage<Result<Patron.Status>> liftSuspension(String cardNumber, String by) {
-    return patronAsk(cardNumber, r -> new Patron.LiftSuspension(by, r));
+  public CompletionStage<Result<PatronReply.Status>> liftSuspension(String cardNumber, String by) {
+    return patronAsk(cardNumber, r -> new PatronCommand.LiftSuspension(by, r));
   }
 
   /** R2, R15: staff saw the patron's ID. */
-  public CompletionStage<Result<Patron.Status>> verifyIdentity(
+  public CompletionStage<Result<PatronReply.Status>> verifyIdentity(
       String cardNumber, String method, String by) {
-    return patronAsk(cardNumber, r -> new Patron.VerifyIdentity(method, by, r));
+    return patronAsk(cardNumber, r -> new PatronCommand.VerifyIdentity(method, by, r));
   }
 
   /** R5, R11. */
-  public CompletionStage<Result<Patron.Status>> updateContact(
+  public CompletionStage<Result<PatronReply.Status>> updateContact(
       String cardNumber, String email, String mobile, String preferredChannel, String by) {
     return patronAsk(
-        cardNumber, r -> new Patron.UpdateContact(email, mobile, preferredChannel, by, r));
+        cardNumber, r -> new PatronCommand.UpdateContact(email, mobile, preferredChannel, by, r));
   }
 
   /** R4: staff lift a PIN lockout. */
-  public CompletionStage<Result<Patron.Status>> unlockPin(String cardNumber, String by) {
-    return patronAsk(cardNumber, r -> new Patron.UnlockPin(by, r));
+  public CompletionStage<Result<PatronReply.Status>> unlockPin(String cardNumber, String by) {
+    return patronAsk(cardNumber, r -> new PatronCommand.UnlockPin(by, r));
   }
 
   /** R4: a new PIN with the identity check recorded; hashed here, never seen by the entity. */
-  public CompletionStage<Result<Patron.Status>> resetPin(
+  public CompletionStage<Result<PatronReply.Status>> resetPin(
       String cardNumber, String pin, String identityCheck, String by) {
     PinHash hash = PinHash.keyed(pin, settings.pinKey());
-    return patronAsk(cardNumber, r -> new Patron.ResetPin(hash, identityCheck, by, r));
+    return patronAsk(cardNumber, r -> new PatronCommand.ResetPin(hash, identityCheck, by, r));
   }
 
   /** R6. */
-  public CompletionStage<Result<Patron.Status>> recordGuardianConsent(
+  public CompletionStage<Result<PatronReply.Status>> recordGuardianConsent(
       String cardNumber, String guardian, String by) {
-    return patronAsk(cardNumber, r -> new Patron.RecordGuardianConsent(guardian, by, r));
+    return patronAsk(cardNumber, r -> new PatronCommand.RecordGuardianConsent(guardian, by, r));
   }
 
   /** Asks the patron behind a card number (R12); the status shows that card number. */
-  private CompletionStage<Result<Patron.Status>> patronAsk(
-      String cardNumber, Function<ActorRef<Patron.Reply>, Patron.Command> command) {
+  private CompletionStage<Result<PatronReply.Status>> patronAsk(
+      String cardNumber, Function<ActorRef<PatronReply>, PatronCommand> command) {
     return withPatronKey(
         cardNumber,
         key ->
@@ -842,7 +844,7 @@ public final class CirculationDesk {
     return sharding.entityRefFor(Card.ENTITY_TYPE_KEY, indexId(cardNumber));
   }
 
-  EntityRef<Patron.Command> patronRef(String cardNumber) {
+  EntityRef<PatronCommand> patronRef(String cardNumber) {
     return sharding.entityRefFor(Patron.ENTITY_TYPE_KEY, cardNumber);
   }
 

@@ -10,6 +10,8 @@ import dk.library.circulation.item.Item;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.title.Dispatch;
 import dk.library.circulation.title.HoldView;
@@ -63,10 +65,10 @@ public final class HoldDesk {
 
   private CompletionStage<Result<HoldView>> reserve(
       String key, HoldRequest request, String titleEntityId, AgencyPolicy policy) {
-    CompletionStage<Result<Patron.Status>> counted =
-        desk.<Patron.Command, Patron.Reply>ask(
+    CompletionStage<Result<PatronReply.Status>> counted =
+        desk.<PatronCommand, PatronReply>ask(
                 desk.patronRef(key),
-                r -> new Patron.ReserveHold(request.holdId(), titleEntityId, policy, r))
+                r -> new PatronCommand.ReserveHold(request.holdId(), titleEntityId, policy, r))
             .thenApply(HoldDesk::patronResult);
     return whenOk(
         counted,
@@ -127,9 +129,9 @@ public final class HoldDesk {
                 .thenApply(HoldDesk::anonymous));
   }
 
-  private CompletionStage<Patron.Reply> releaseCount(String patronKey, String holdId) {
-    return desk.<Patron.Command, Patron.Reply>ask(
-        desk.patronRef(patronKey), r -> new Patron.ReleaseHold(holdId, r));
+  private CompletionStage<PatronReply> releaseCount(String patronKey, String holdId) {
+    return desk.<PatronCommand, PatronReply>ask(
+        desk.patronRef(patronKey), r -> new PatronCommand.ReleaseHold(holdId, r));
   }
 
   /** One hold, active or ended. */
@@ -235,12 +237,12 @@ public final class HoldDesk {
     return desk.withPatronKey(
         cardNumber,
         key ->
-            desk.<Patron.Command, Patron.Reply>ask(desk.patronRef(key), Patron.GetNotices::new)
+            desk.<PatronCommand, PatronReply>ask(desk.patronRef(key), PatronCommand.GetNotices::new)
                 .thenApply(
                     reply ->
-                        reply instanceof Patron.NoticesReply notices
+                        reply instanceof PatronReply.NoticesReply notices
                             ? Result.ok(notices.notices())
-                            : Result.refused(((Patron.Rejected) reply).rejection())));
+                            : Result.refused(((PatronReply.Rejected) reply).rejection())));
   }
 
   // Used by the checkout and renewal paths of the desk
@@ -352,13 +354,13 @@ public final class HoldDesk {
 
   /** Hands a title's dispatch to its patron: a notice for their outbox, or a hold that ended. */
   CompletionStage<Done> deliver(Dispatch dispatch) {
-    CompletionStage<Patron.Reply> delivered =
+    CompletionStage<PatronReply> delivered =
         switch (dispatch.kind()) {
           case NOTICE ->
-              desk.<Patron.Command, Patron.Reply>ask(
+              desk.<PatronCommand, PatronReply>ask(
                   desk.patronRef(dispatch.patronKey()),
                   r ->
-                      new Patron.Notify(
+                      new PatronCommand.Notify(
                           dispatch.dispatchId(), dispatch.templateKey(), dispatch.data(), r));
           case HOLD_ENDED -> releaseCount(dispatch.patronKey(), dispatch.holdId());
         };
@@ -395,10 +397,10 @@ public final class HoldDesk {
                     : Result.refused(((Title.Rejected) reply).rejection()));
   }
 
-  private static Result<Patron.Status> patronResult(Patron.Reply reply) {
-    return reply instanceof Patron.StatusReply status
+  private static Result<PatronReply.Status> patronResult(PatronReply reply) {
+    return reply instanceof PatronReply.StatusReply status
         ? Result.ok(status.status())
-        : Result.refused(((Patron.Rejected) reply).rejection());
+        : Result.refused(((PatronReply.Rejected) reply).rejection());
   }
 
   private static Result<HoldView> anonymous(Result<HoldView> result) {

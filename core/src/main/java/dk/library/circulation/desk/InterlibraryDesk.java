@@ -10,7 +10,8 @@ import dk.library.circulation.ill.IsoStatus;
 import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Fees;
-import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.title.Copy;
 import dk.library.circulation.title.Title;
@@ -87,14 +88,14 @@ public final class InterlibraryDesk {
   }
 
   /** R2 and blocks: the same conditions as for a hold. */
-  private CompletionStage<Result<Patron.Status>> patronMayRequest(String key) {
-    return desk.<Patron.Command, Patron.Reply>ask(desk.patronRef(key), Patron.GetStatus::new)
+  private CompletionStage<Result<PatronReply.Status>> patronMayRequest(String key) {
+    return desk.<PatronCommand, PatronReply>ask(desk.patronRef(key), PatronCommand.GetStatus::new)
         .thenApply(
             reply -> {
-              if (!(reply instanceof Patron.StatusReply status)) {
-                return Result.refused(((Patron.Rejected) reply).rejection());
+              if (!(reply instanceof PatronReply.StatusReply status)) {
+                return Result.refused(((PatronReply.Rejected) reply).rejection());
               }
-              Patron.Status s = status.status();
+              PatronReply.Status s = status.status();
               if (!s.facts().identityVerified()) {
                 return Result.refused(
                     Rejection.of(
@@ -408,10 +409,10 @@ public final class InterlibraryDesk {
               return desk.policy(request.borrowingAgencyId())
                   .thenCompose(
                       policy ->
-                          desk.<Patron.Command, Patron.Reply>ask(
+                          desk.<PatronCommand, PatronReply>ask(
                               desk.patronRef(patronKey),
                               r ->
-                                  new Patron.ChargeFee(
+                                  new PatronCommand.ChargeFee(
                                       holdId,
                                       Fees.Kind.INTERLIBRARY_LOAN,
                                       request.chargeDkk(),

@@ -3,8 +3,9 @@ package dk.library.circulation.desk;
 import static dk.library.circulation.Rejection.Code.UNKNOWN_PATRON_CATEGORY;
 
 import dk.library.circulation.Rejection;
-import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronFacts;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.patron.PinKey;
@@ -53,8 +54,8 @@ public record PatronRegistration(
   }
 
   /** The patron entity's registration command, with the PIN already hashed. */
-  public Patron.Register command(PinHash pin, ActorRef<Patron.Reply> replyTo) {
-    return new Patron.Register(pin, name, email, mobile, homeAgencyId, category, facts, replyTo);
+  public PatronCommand.Register command(PinHash pin, ActorRef<PatronReply> replyTo) {
+    return new PatronCommand.Register(pin, name, email, mobile, homeAgencyId, category, facts, replyTo);
   }
 
   /** The PIN's hash under the server's key, or the hash a migrated patron brought along. */

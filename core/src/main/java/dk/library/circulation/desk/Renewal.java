@@ -4,7 +4,8 @@ import static dk.library.circulation.desk.CirculationDesk.done;
 
 import dk.library.circulation.Result;
 import dk.library.circulation.patron.Loan;
-import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
 import java.util.HashMap;
@@ -37,20 +38,20 @@ final class Renewal {
     this.desk = desk;
   }
 
-  CompletionStage<Result<List<Patron.RenewalResult>>> run(
+  CompletionStage<Result<List<PatronReply.RenewalResult>>> run(
       String cardNumber, String pin, List<String> barcodes) {
     return desk.withPatronKey(cardNumber, key -> renewByKey(key, pin, barcodes));
   }
 
-  private CompletionStage<Result<List<Patron.RenewalResult>>> renewByKey(
+  private CompletionStage<Result<List<PatronReply.RenewalResult>>> renewByKey(
       String patronKey, String pin, List<String> barcodes) {
-    return desk.<Patron.Command, Patron.Reply>ask(desk.patronRef(patronKey), Patron.GetStatus::new)
+    return desk.<PatronCommand, PatronReply>ask(desk.patronRef(patronKey), PatronCommand.GetStatus::new)
         .thenCompose(
             reply -> {
-              if (reply instanceof Patron.Rejected rejected) {
+              if (reply instanceof PatronReply.Rejected rejected) {
                 return done(rejected.rejection());
               }
-              Patron.Status patron = ((Patron.StatusReply) reply).status();
+              PatronReply.Status patron = ((PatronReply.StatusReply) reply).status();
               List<Loan> renewing =
                   barcodes.isEmpty()
                       ? patron.loans()
@@ -72,13 +73,13 @@ final class Renewal {
                                   : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK))
                   .thenCompose(
                       renew ->
-                          desk.<Patron.Command, Patron.Reply>ask(
+                          desk.<PatronCommand, PatronReply>ask(
                               desk.patronRef(patronKey), renew::command))
                   .thenApply(
                       answer ->
-                          answer instanceof Patron.Renewals renewals
+                          answer instanceof PatronReply.Renewals renewals
                               ? Result.ok(renewals.results())
-                              : Result.refused(((Patron.Rejected) answer).rejection()));
+                              : Result.refused(((PatronReply.Rejected) answer).rejection()));
             });
   }
 
@@ -88,8 +89,8 @@ final class Renewal {
       Map<String, AgencyPolicy> policies,
       Set<String> reserved,
       int feeBlockThresholdDkk) {
-    Patron.Command command(ActorRef<Patron.Reply> replyTo) {
-      return new Patron.Renew(pin, barcodes, policies, reserved, feeBlockThresholdDkk, replyTo);
+    PatronCommand command(ActorRef<PatronReply> replyTo) {
+      return new PatronCommand.Renew(pin, barcodes, policies, reserved, feeBlockThresholdDkk, replyTo);
     }
   }
 

@@ -6,7 +6,8 @@ import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ReturnReceipt;
-import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.title.Title;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -95,7 +96,7 @@ final class Return {
       String holdId) {
     return desk.ask(
             desk.patronRef(cardNumber),
-            (ActorRef<Patron.Reply> r) -> new Patron.EndLoan(barcode, checkoutId, returnedAt, r))
+            (ActorRef<PatronReply> r) -> new PatronCommand.EndLoan(barcode, checkoutId, returnedAt, r))
         .thenCompose(
             ended ->
                 titleEntityId == null

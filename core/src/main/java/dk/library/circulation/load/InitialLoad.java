@@ -13,7 +13,9 @@ import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.metrics.EntityMetrics;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronRules;
+import dk.library.circulation.patron.PatronState;
 import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
@@ -105,11 +107,11 @@ public final class InitialLoad implements Registrar {
 
   private CompletionStage<Result<Done>> register(
       PatronRegistration registration, PinHash pin, String key, Instant now) {
-    Patron.Register command = registration.command(pin, null);
+    PatronCommand.Register command = registration.command(pin, null);
     return decide(
         PersistenceId.of(Patron.ENTITY_TYPE_KEY.name(), key),
-        Patron.State.empty(),
-        Patron.State::apply,
+        PatronState.empty(),
+        PatronState::apply,
         state -> PatronRules.register(state, registration.cardNumber(), command, now));
   }
 

@@ -43,14 +43,14 @@ public final class PatronRules {
   private PatronRules() {}
 
   /** R1: only registered patrons borrow. A card number is registered once. */
-  public static Decision<Patron.Event> register(
-      Patron.State state, String cardNumber, Patron.Register cmd, Instant now) {
+  public static Decision<PatronEvent> register(
+      PatronState state, String cardNumber, PatronCommand.Register cmd, Instant now) {
     if (state.registered()) {
       return Decision.refuse(
           PATRON_ALREADY_REGISTERED, "card " + cardNumber + " is already registered to a patron");
     }
     return Decision.persist(
-        new Patron.Registered(
+        new PatronEvent.Registered(
             cardNumber,
             cmd.pin(),
             cmd.name(),
@@ -67,10 +67,10 @@ public final class PatronRules {
    * R21 loan limit of the patron's category). A retry with the same checkout id changes nothing:
    * the reply repeats the approval or the final outcome.
    */
-  public static Decision<Patron.Event> beginCheckout(
-      Patron.State state,
+  public static Decision<PatronEvent> beginCheckout(
+      PatronState state,
       String cardNumber,
-      Patron.BeginCheckout cmd,
+      PatronCommand.BeginCheckout cmd,
       PinCheck pinCheck,
       int pinLockoutAfter,
       Instant now,
@@ -85,8 +85,8 @@ public final class PatronRules {
     return withPinEvents(attempt.events(), approveCheckout(state, cmd, now, zone));
   }
 
-  private static Decision<Patron.Event> approveCheckout(
-      Patron.State state, Patron.BeginCheckout cmd, Instant now, ZoneId zone) {
+  private static Decision<PatronEvent> approveCheckout(
+      PatronState state, PatronCommand.BeginCheckout cmd, Instant now, ZoneId zone) {
     CheckoutOutcome earlier = state.outcomes().get(cmd.checkoutId());
     PendingCheckout pending = state.pending().get(cmd.checkoutId());
     String earlierBarcode =
@@ -152,7 +152,7 @@ public final class PatronRules {
     }
     int loanPeriod = cmd.policy().loanPeriodFor(cmd.materialType(), cmd.itemLoanPeriodDays());
     return Decision.persist(
-        new Patron.CheckoutBegun(
+        new PatronEvent.CheckoutBegun(
             new PendingCheckout(
                 cmd.checkoutId(),
                 cmd.barcode(),
@@ -176,7 +176,7 @@ public final class PatronRules {
    * R32 fees at or over the threshold, or any balance left once the block started (it lasts until
    * the whole amount is paid).
    */
-  public static Rejection block(Patron.State state, LocalDate today, int feeBlockThresholdDkk) {
+  public static Rejection block(PatronState state, LocalDate today, int feeBlockThresholdDkk) {
     Fees.Suspension suspension = state.suspension();
     if (suspension != null && suspension.activeOn(today)) {
       return Rejection.of(
@@ -194,22 +194,22 @@ public final class PatronRules {
     return null;
   }
 
-  public static Decision<Patron.Event> complete(Patron.State state, String checkoutId) {
+  public static Decision<PatronEvent> complete(PatronState state, String checkoutId) {
     if (state.pending().containsKey(checkoutId)) {
-      return Decision.persist(new Patron.CheckoutCompleted(checkoutId));
+      return Decision.persist(new PatronEvent.CheckoutCompleted(checkoutId));
     }
     return finishedOrUnknown(state, checkoutId);
   }
 
-  public static Decision<Patron.Event> abandon(
-      Patron.State state, String checkoutId, Rejection reason) {
+  public static Decision<PatronEvent> abandon(
+      PatronState state, String checkoutId, Rejection reason) {
     if (state.pending().containsKey(checkoutId)) {
-      return Decision.persist(new Patron.CheckoutAbandoned(checkoutId, reason));
+      return Decision.persist(new PatronEvent.CheckoutAbandoned(checkoutId, reason));
     }
     return finishedOrUnknown(state, checkoutId);
   }
 
-  private static Decision<Patron.Event> finishedOrUnknown(Patron.State state, String checkoutId) {
+  private static Decision<PatronEvent> finishedOrUnknown(PatronState state, String checkoutId) {
     return state.outcomes().containsKey(checkoutId)
         ? Decision.unchanged()
         : Decision.refuse(
@@ -228,7 +228,7 @@ public final class PatronRules {
 
   /** The events of a renewal and the answer for each loan it covered. */
   public record RenewalDecision(
-      List<Patron.Event> events, List<Patron.RenewalResult> results, Rejection refusal) {}
+      List<PatronEvent> events, List<PatronReply.RenewalResult> results, Rejection refusal) {}
 
   /**
    * R19: a loan is renewed while it has had fewer renewals than its agency allows and, where the
@@ -239,9 +239,9 @@ public final class PatronRules {
    * per loan.
    */
   public static RenewalDecision renew(
-      Patron.State state,
+      PatronState state,
       String cardNumber,
-      Patron.Renew cmd,
+      PatronCommand.Renew cmd,
       PinCheck pinCheck,
       int pinLockoutAfter,
       Instant now,
@@ -254,13 +254,13 @@ public final class PatronRules {
         attempt.refusal() != null
             ? new RenewalDecision(List.of(), List.of(), attempt.refusal())
             : renewLoans(state, cmd, now, zone);
-    List<Patron.Event> events = new ArrayList<>(attempt.events());
+    List<PatronEvent> events = new ArrayList<>(attempt.events());
     events.addAll(decision.events());
     return new RenewalDecision(events, decision.results(), decision.refusal());
   }
 
   private static RenewalDecision renewLoans(
-      Patron.State state, Patron.Renew cmd, Instant now, ZoneId zone) {
+      PatronState state, PatronCommand.Renew cmd, Instant now, ZoneId zone) {
     LocalDate today = LocalDate.ofInstant(now, zone);
     Rejection blocked = block(state, today, cmd.feeBlockThresholdDkk());
     if (blocked != null) {
@@ -268,8 +268,8 @@ public final class PatronRules {
     }
     List<String> barcodes =
         cmd.barcodes().isEmpty() ? List.copyOf(state.loans().keySet()) : cmd.barcodes();
-    List<Patron.Event> events = new ArrayList<>();
-    List<Patron.RenewalResult> results = new ArrayList<>();
+    List<PatronEvent> events = new ArrayList<>();
+    List<PatronReply.RenewalResult> results = new ArrayList<>();
     for (String barcode : barcodes) {
       Loan loan = state.loans().get(barcode);
       Rejection refusal =
@@ -281,7 +281,7 @@ public final class PatronRules {
           return new RenewalDecision(List.of(), List.of(), refusal);
         }
         results.add(
-            new Patron.RenewalResult(
+            new PatronReply.RenewalResult(
                 barcode,
                 false,
                 loan == null ? null : loan.dueDate(),
@@ -297,14 +297,14 @@ public final class PatronRules {
       if (cap != null && newDue.isAfter(cap)) {
         newDue = cap;
       }
-      events.add(new Patron.LoanRenewed(barcode, newDue, now));
-      results.add(new Patron.RenewalResult(barcode, true, newDue, loan.renewals() + 1, null));
+      events.add(new PatronEvent.LoanRenewed(barcode, newDue, now));
+      results.add(new PatronReply.RenewalResult(barcode, true, newDue, loan.renewals() + 1, null));
     }
     return new RenewalDecision(events, results, null);
   }
 
   private static Rejection renewalRefusal(
-      Loan loan, AgencyPolicy policy, Patron.Renew cmd, ZoneId zone, LocalDate today) {
+      Loan loan, AgencyPolicy policy, PatronCommand.Renew cmd, ZoneId zone, LocalDate today) {
     String barcode = loan.barcode();
     if (loan.terms().express()) {
       return Rejection.of(
@@ -362,14 +362,14 @@ public final class PatronRules {
    * R30: a return after the due date is charged by the rate the loan was given, per day late in the
    * library's time zone, up to the cap.
    */
-  public static Decision<Patron.Event> endLoan(
-      Patron.State state, Patron.EndLoan cmd, ZoneId zone) {
+  public static Decision<PatronEvent> endLoan(
+      PatronState state, PatronCommand.EndLoan cmd, ZoneId zone) {
     Loan loan = state.loans().get(cmd.barcode());
     if (loan == null || !loan.checkoutId().equals(cmd.checkoutId())) {
       return Decision.unchanged();
     }
-    Patron.LoanEnded ended =
-        new Patron.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt());
+    PatronEvent.LoanEnded ended =
+        new PatronEvent.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt());
     AgencyPolicy.OverdueRate rate = loan.terms().overdueRate();
     long daysLate =
         ChronoUnit.DAYS.between(loan.dueDate(), LocalDate.ofInstant(cmd.returnedAt(), zone));
@@ -386,14 +386,14 @@ public final class PatronRules {
             daysLate + " days late (due " + loan.dueDate() + ")",
             cmd.returnedAt());
     return new Decision.Persist<>(
-        List.of(ended, new Patron.FeeCharged(overdue, loan.terms().feeBlockThresholdDkk())));
+        List.of(ended, new PatronEvent.FeeCharged(overdue, loan.terms().feeBlockThresholdDkk())));
   }
 
   /**
    * R7: where the agency asks it, a patron not resident in its municipality or without a permanent
    * address borrows only against a deposit of the value of what they borrow, never more.
    */
-  static Rejection depositRefusal(Patron.State state, Patron.BeginCheckout cmd, PatronFacts facts) {
+  static Rejection depositRefusal(PatronState state, PatronCommand.BeginCheckout cmd, PatronFacts facts) {
     AgencyPolicy.Eligibility e = cmd.policy().eligibility();
     boolean nonResident =
         e.municipality() != null && !e.municipality().equals(facts.municipality());
@@ -419,17 +419,17 @@ public final class PatronRules {
   }
 
   /** R7: a deposit received. */
-  public static Decision<Patron.Event> deposit(
-      Patron.State state, String cardNumber, Patron.Deposit cmd, Instant now) {
+  public static Decision<PatronEvent> deposit(
+      PatronState state, String cardNumber, PatronCommand.Deposit cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
-    return Decision.persist(new Patron.DepositReceived(cmd.amountDkk(), cmd.receivedBy(), now));
+    return Decision.persist(new PatronEvent.DepositReceived(cmd.amountDkk(), cmd.receivedBy(), now));
   }
 
   /** A manual charge; the same fee id again changes nothing. */
-  public static Decision<Patron.Event> chargeFee(
-      Patron.State state, String cardNumber, Patron.ChargeFee cmd, Instant now) {
+  public static Decision<PatronEvent> chargeFee(
+      PatronState state, String cardNumber, PatronCommand.ChargeFee cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
@@ -437,7 +437,7 @@ public final class PatronRules {
       return Decision.unchanged();
     }
     return Decision.persist(
-        new Patron.FeeCharged(
+        new PatronEvent.FeeCharged(
             new Fees.Fee(
                 cmd.feeId(), cmd.kind(), cmd.amountDkk(), cmd.barcode(), cmd.reason(), now),
             cmd.feeBlockThresholdDkk()));
@@ -446,8 +446,8 @@ public final class PatronRules {
   /**
    * A payment towards the balance, never more than is owed; the same payment id again is harmless.
    */
-  public static Decision<Patron.Event> pay(
-      Patron.State state, String cardNumber, Patron.Pay cmd, Instant now) {
+  public static Decision<PatronEvent> pay(
+      PatronState state, String cardNumber, PatronCommand.Pay cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
@@ -461,28 +461,28 @@ public final class PatronRules {
           "the patron owes " + balance + " DKK; a payment of " + cmd.amountDkk() + " DKK is more");
     }
     return Decision.persist(
-        new Patron.PaymentReceived(new Fees.Payment(cmd.paymentId(), cmd.amountDkk(), now)));
+        new PatronEvent.PaymentReceived(new Fees.Payment(cmd.paymentId(), cmd.amountDkk(), now)));
   }
 
   /** R46: a suspension replaces any earlier one. */
-  public static Decision<Patron.Event> suspend(
-      Patron.State state, String cardNumber, Patron.Suspend cmd, Instant now) {
+  public static Decision<PatronEvent> suspend(
+      PatronState state, String cardNumber, PatronCommand.Suspend cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
     return Decision.persist(
-        new Patron.Suspended(
+        new PatronEvent.Suspended(
             new Fees.Suspension(cmd.until(), cmd.reason(), cmd.suspendedBy(), now)));
   }
 
-  public static Decision<Patron.Event> liftSuspension(
-      Patron.State state, String cardNumber, Patron.LiftSuspension cmd, Instant now) {
+  public static Decision<PatronEvent> liftSuspension(
+      PatronState state, String cardNumber, PatronCommand.LiftSuspension cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
     return state.suspension() == null
         ? Decision.unchanged()
-        : Decision.persist(new Patron.SuspensionLifted(cmd.liftedBy(), now));
+        : Decision.persist(new PatronEvent.SuspensionLifted(cmd.liftedBy(), now));
   }
 
   /**
@@ -524,8 +524,8 @@ public final class PatronRules {
    * R21 at most the agency's number of reservations for the patron's category. The same hold id
    * again changes nothing.
    */
-  public static Decision<Patron.Event> reserveHold(
-      Patron.State state, String cardNumber, Patron.ReserveHold cmd, Instant now, ZoneId zone) {
+  public static Decision<PatronEvent> reserveHold(
+      PatronState state, String cardNumber, PatronCommand.ReserveHold cmd, Instant now, ZoneId zone) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
@@ -551,11 +551,11 @@ public final class PatronRules {
               + maxReservations
               + ")");
     }
-    return Decision.persist(new Patron.HoldReserved(cmd.holdId(), cmd.titleEntityId()));
+    return Decision.persist(new PatronEvent.HoldReserved(cmd.holdId(), cmd.titleEntityId()));
   }
 
   /** R2: a patron whose identity is not verified (registered by phone) may not reserve. */
-  public static Rejection reservationRefusal(Patron.State state) {
+  public static Rejection reservationRefusal(PatronState state) {
     return state.profile().facts().identityVerified()
         ? null
         : Rejection.of(
@@ -565,8 +565,8 @@ public final class PatronRules {
   }
 
   /** R2, R15: staff saw ID; verifying again changes nothing. */
-  public static Decision<Patron.Event> verifyIdentity(
-      Patron.State state, String cardNumber, Patron.VerifyIdentity cmd, Instant now) {
+  public static Decision<PatronEvent> verifyIdentity(
+      PatronState state, String cardNumber, PatronCommand.VerifyIdentity cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
@@ -574,13 +574,13 @@ public final class PatronRules {
       return Decision.unchanged();
     }
     return Decision.persist(
-        new Patron.IdentityVerified(
+        new PatronEvent.IdentityVerified(
             new PatronFacts.Verification(cmd.method(), cmd.verifiedBy(), now)));
   }
 
   /** R6: the guardian's consent lifts a minor's temporary-card limit. */
-  public static Decision<Patron.Event> recordGuardianConsent(
-      Patron.State state, String cardNumber, Patron.RecordGuardianConsent cmd, Instant now) {
+  public static Decision<PatronEvent> recordGuardianConsent(
+      PatronState state, String cardNumber, PatronCommand.RecordGuardianConsent cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
@@ -588,13 +588,13 @@ public final class PatronRules {
       return Decision.unchanged();
     }
     return Decision.persist(
-        new Patron.GuardianConsentRecorded(
+        new PatronEvent.GuardianConsentRecorded(
             new PatronFacts.GuardianConsent(cmd.guardian(), cmd.recordedBy(), now)));
   }
 
   /** R4: the card's PIN proves the patron (a status check, a login). */
-  public static Decision<Patron.Event> checkPin(
-      Patron.State state,
+  public static Decision<PatronEvent> checkPin(
+      PatronState state,
       String cardNumber,
       String pin,
       PinCheck pinCheck,
@@ -610,8 +610,8 @@ public final class PatronRules {
   }
 
   /** The events and, for a wrong or locked PIN, the refusal of one PIN check. */
-  record PinAttempt(List<Patron.Event> events, Rejection refusal) {
-    Decision<Patron.Event> refused() {
+  record PinAttempt(List<PatronEvent> events, Rejection refusal) {
+    Decision<PatronEvent> refused() {
       return events.isEmpty()
           ? new Decision.Refuse<>(refusal)
           : new Decision.RefuseAfter<>(events, refusal);
@@ -624,7 +624,7 @@ public final class PatronRules {
    * a right PIN clears the count.
    */
   static PinAttempt pinAttempt(
-      Patron.State state, String pin, PinCheck pinCheck, int pinLockoutAfter, Instant now) {
+      PatronState state, String pin, PinCheck pinCheck, int pinLockoutAfter, Instant now) {
     PinGuard guard = state.pinGuard();
     if (guard.locked()) {
       return new PinAttempt(
@@ -637,11 +637,11 @@ public final class PatronRules {
     }
     if (pinCheck.matches(state.profile().pin(), pin)) {
       return new PinAttempt(
-          guard.wrongPins() > 0 ? List.of(new Patron.WrongPinsCleared()) : List.of(), null);
+          guard.wrongPins() > 0 ? List.of(new PatronEvent.WrongPinsCleared()) : List.of(), null);
     }
     if (guard.wrongPins() + 1 >= pinLockoutAfter) {
       return new PinAttempt(
-          List.of(new Patron.WrongPinEntered(now), new Patron.PinLocked(now)),
+          List.of(new PatronEvent.WrongPinEntered(now), new PatronEvent.PinLocked(now)),
           Rejection.of(
               PIN_LOCKED,
               "the PIN does not match, and after "
@@ -649,24 +649,24 @@ public final class PatronRules {
                   + " wrong PINs in a row the card is locked; staff must unlock it"));
     }
     return new PinAttempt(
-        List.of(new Patron.WrongPinEntered(now)),
+        List.of(new PatronEvent.WrongPinEntered(now)),
         Rejection.of(WRONG_PIN, "the PIN does not match this card"));
   }
 
-  private static Decision<Patron.Event> withPinEvents(
-      List<Patron.Event> pinEvents, Decision<Patron.Event> decision) {
+  private static Decision<PatronEvent> withPinEvents(
+      List<PatronEvent> pinEvents, Decision<PatronEvent> decision) {
     if (pinEvents.isEmpty()) {
       return decision;
     }
-    List<Patron.Event> events = new ArrayList<>(pinEvents);
-    if (decision instanceof Decision.Persist<Patron.Event> persist) {
+    List<PatronEvent> events = new ArrayList<>(pinEvents);
+    if (decision instanceof Decision.Persist<PatronEvent> persist) {
       events.addAll(persist.events());
       return new Decision.Persist<>(events);
     }
-    if (decision instanceof Decision.Refuse<Patron.Event> refuse) {
+    if (decision instanceof Decision.Refuse<PatronEvent> refuse) {
       return new Decision.RefuseAfter<>(events, refuse.rejection());
     }
-    if (decision instanceof Decision.RefuseAfter<Patron.Event> refuse) {
+    if (decision instanceof Decision.RefuseAfter<PatronEvent> refuse) {
       events.addAll(refuse.events());
       return new Decision.RefuseAfter<>(events, refuse.rejection());
     }
@@ -677,8 +677,8 @@ public final class PatronRules {
    * R5, R11: contact data is optional and the patron's own to keep current; a preferred channel
    * needs the address it sends to (email needs an email address, sms a mobile number).
    */
-  public static Decision<Patron.Event> updateContact(
-      Patron.State state, String cardNumber, Patron.UpdateContact cmd, Instant now) {
+  public static Decision<PatronEvent> updateContact(
+      PatronState state, String cardNumber, PatronCommand.UpdateContact cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
@@ -692,7 +692,7 @@ public final class PatronRules {
               + (cmd.email() == null ? "email address" : "mobile number"));
     }
     return Decision.persist(
-        new Patron.ContactUpdated(
+        new PatronEvent.ContactUpdated(
             cmd.email(), cmd.mobile(), cmd.preferredChannel(), cmd.by(), now));
   }
 
@@ -709,14 +709,14 @@ public final class PatronRules {
   }
 
   /** R4: staff lift a lockout; an open card stays as it is. */
-  public static Decision<Patron.Event> unlockPin(
-      Patron.State state, String cardNumber, Patron.UnlockPin cmd, Instant now) {
+  public static Decision<PatronEvent> unlockPin(
+      PatronState state, String cardNumber, PatronCommand.UnlockPin cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
     PinGuard guard = state.pinGuard();
     return guard.locked() || guard.wrongPins() > 0
-        ? Decision.persist(new Patron.PinUnlocked(cmd.unlockedBy(), now))
+        ? Decision.persist(new PatronEvent.PinUnlocked(cmd.unlockedBy(), now))
         : Decision.unchanged();
   }
 
@@ -724,13 +724,13 @@ public final class PatronRules {
    * R4: a forgotten PIN is replaced only with the identity check that allowed it recorded (ID,
    * digital signature, or for children ID without a photo); it also unlocks the card.
    */
-  public static Decision<Patron.Event> resetPin(
-      Patron.State state, String cardNumber, Patron.ResetPin cmd, Instant now) {
+  public static Decision<PatronEvent> resetPin(
+      PatronState state, String cardNumber, PatronCommand.ResetPin cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
     return Decision.persist(
-        new Patron.PinReset(
+        new PatronEvent.PinReset(
             cmd.pin(), new PatronFacts.Verification(cmd.identityCheck(), cmd.resetBy(), now)));
   }
 

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 /** R5, R11, R43: contact data is optional, the patron's to update, and decides the notices. */
 class PatronContactTest {
 
-  static Patron.State update(Patron.State s, String email, String mobile, String channel) {
-    Decision<Patron.Event> d =
+  static PatronState update(PatronState s, String email, String mobile, String channel) {
+    Decision<PatronEvent> d =
         PatronRules.updateContact(
-            s, CARD, new Patron.UpdateContact(email, mobile, channel, "patron", null), NOW);
-    Patron.ContactUpdated e =
-        (Patron.ContactUpdated) ((Decision.Persist<Patron.Event>) d).events().get(0);
+            s, CARD, new PatronCommand.UpdateContact(email, mobile, channel, "patron", null), NOW);
+    PatronEvent.ContactUpdated e =
+        (PatronEvent.ContactUpdated) ((Decision.Persist<PatronEvent>) d).events().get(0);
     return s.withProfile(s.profile().withContact(e.email(), e.mobile(), e.preferredChannel()));
   }
 
@@ -32,13 +32,13 @@ class PatronContactTest {
 
   @Test
   void R11_R43_thePatronUpdatesContactDataAndMayChooseTheChannel() {
-    Patron.State s = update(registered(), "k@example.dk", "+4512345678", "sms");
+    PatronState s = update(registered(), "k@example.dk", "+4512345678", "sms");
     assertEquals("sms", s.profile().noticeChannel());
     assertEquals("k@example.dk", s.profile().email());
     assertEquals(
         Code.CONTACT_CHANNEL_WITHOUT_ADDRESS,
         refusal(
             PatronRules.updateContact(
-                s, CARD, new Patron.UpdateContact(null, null, "email", "patron", null), NOW)));
+                s, CARD, new PatronCommand.UpdateContact(null, null, "email", "patron", null), NOW)));
   }
 }

@@ -57,28 +57,28 @@ class PatronEligibilityTest {
         null);
   }
 
-  static Patron.State with(PatronFacts facts) {
-    Patron.Profile p = registered().profile();
+  static PatronState with(PatronFacts facts) {
+    PatronState.Profile p = registered().profile();
     return registered()
         .withProfile(
-            new Patron.Profile(
+            new PatronState.Profile(
                 CARD, p.pin(), p.name(), null, null, "A1", null, facts, p.registeredAt()));
   }
 
   /** Checks out books until refused; the number lent. */
-  static int borrowable(Patron.State s, AgencyPolicy policy) {
+  static int borrowable(PatronState s, AgencyPolicy policy) {
     for (int i = 0; i < 40; i++) {
       String id = "t" + i;
-      Decision<Patron.Event> d =
+      Decision<PatronEvent> d =
           PatronRules.beginCheckout(
               s,
               CARD,
-              new Patron.BeginCheckout(id, "1234", "X" + i, "A1", "B1", policy, "book", null, null),
+              new PatronCommand.BeginCheckout(id, "1234", "X" + i, "A1", "B1", policy, "book", null, null),
               PinCheck.SLOW,
               5,
               NOW,
               COPENHAGEN);
-      if (d instanceof Decision.Refuse<Patron.Event> r) {
+      if (d instanceof Decision.Refuse<PatronEvent> r) {
         assertEquals(Code.LOAN_LIMIT_REACHED, r.rejection().code());
         return i;
       }
@@ -90,14 +90,14 @@ class PatronEligibilityTest {
 
   @Test
   void R2_R15_aPhoneRegistrationMayNotReserveUntilStaffSawIdAndThatIsRecorded() {
-    Patron.State s = with(facts("phone", "cpr", null, null, true));
+    PatronState s = with(facts("phone", "cpr", null, null, true));
     assertEquals(Code.IDENTITY_NOT_VERIFIED, PatronRules.reservationRefusal(s).code());
     assertEquals(30, borrowable(s, OPEN), "may borrow as policy allows");
     s =
         apply(
             s,
             PatronRules.verifyIdentity(
-                s, CARD, new Patron.VerifyIdentity("passport-seen", "staff-7", null), NOW));
+                s, CARD, new PatronCommand.VerifyIdentity("passport-seen", "staff-7", null), NOW));
     assertNull(PatronRules.reservationRefusal(s));
     PatronFacts.Verification v = s.profile().facts().verification();
     assertEquals("staff-7", v.verifiedBy());
@@ -107,13 +107,13 @@ class PatronEligibilityTest {
 
   @Test
   void R6_aMinorWithoutGuardianConsentHasATemporaryCardWithThreeLoans() {
-    Patron.State s = with(facts("in-person", "cpr", TODAY.minusYears(12), null, true));
+    PatronState s = with(facts("in-person", "cpr", TODAY.minusYears(12), null, true));
     assertEquals(3, borrowable(s, OPEN));
     s =
         apply(
             s,
             PatronRules.recordGuardianConsent(
-                s, CARD, new Patron.RecordGuardianConsent("Mother", "staff-1", null), NOW));
+                s, CARD, new PatronCommand.RecordGuardianConsent("Mother", "staff-1", null), NOW));
     assertEquals("Mother", s.profile().facts().guardianConsent().guardian());
     assertEquals(30, borrowable(s, OPEN));
   }
@@ -177,25 +177,25 @@ class PatronEligibilityTest {
     AgencyPolicy gentofte =
         policy(new Eligibility(0, List.of(), List.of(), "0157", List.of("e-reader"), 3, false));
     assertTrue(gentofte.problems().isEmpty(), gentofte.problems().toString());
-    Patron.State outsider = with(facts("in-person", "cpr", null, "0101", true));
-    Decision<Patron.Event> refused =
+    PatronState outsider = with(facts("in-person", "cpr", null, "0101", true));
+    Decision<PatronEvent> refused =
         PatronRules.beginCheckout(
             outsider,
             CARD,
-            new Patron.BeginCheckout(
+            new PatronCommand.BeginCheckout(
                 "t1", "1234", "R1", "A1", "B1", gentofte, "e-reader", null, null),
             PinCheck.SLOW,
             5,
             NOW,
             COPENHAGEN);
     assertEquals(Code.RESIDENTS_ONLY, refusal(refused));
-    Patron.State resident = with(facts("in-person", "cpr", null, "0157", true));
+    PatronState resident = with(facts("in-person", "cpr", null, "0157", true));
     assertInstanceOf(
         Decision.Persist.class,
         PatronRules.beginCheckout(
             resident,
             CARD,
-            new Patron.BeginCheckout(
+            new PatronCommand.BeginCheckout(
                 "t1", "1234", "R1", "A1", "B1", gentofte, "e-reader", null, null),
             PinCheck.SLOW,
             5,
@@ -229,21 +229,21 @@ class PatronEligibilityTest {
             Map.of(),
             200,
             new Eligibility(0, List.of(), List.of(), "0157", List.of(), 3, true));
-    Patron.State visitor = with(facts("in-person", "cpr", null, "0101", true));
-    Patron.BeginCheckout book =
-        new Patron.BeginCheckout("t1", "1234", "X1", "A1", "B1", policy, "book", null, null);
+    PatronState visitor = with(facts("in-person", "cpr", null, "0101", true));
+    PatronCommand.BeginCheckout book =
+        new PatronCommand.BeginCheckout("t1", "1234", "X1", "A1", "B1", policy, "book", null, null);
     assertEquals(
         Code.DEPOSIT_REQUIRED,
         refusal(PatronRules.beginCheckout(visitor, CARD, book, PinCheck.SLOW, 5, NOW, COPENHAGEN)));
-    Patron.State paid =
+    PatronState paid =
         apply(
             visitor,
-            PatronRules.deposit(visitor, CARD, new Patron.Deposit(300, "staff-1", null), NOW));
+            PatronRules.deposit(visitor, CARD, new PatronCommand.Deposit(300, "staff-1", null), NOW));
     assertEquals(300, paid.ledger().depositDkk());
     assertInstanceOf(
         Decision.Persist.class,
         PatronRules.beginCheckout(paid, CARD, book, PinCheck.SLOW, 5, NOW, COPENHAGEN));
-    Patron.State resident = with(facts("in-person", "cpr", null, "0157", true));
+    PatronState resident = with(facts("in-person", "cpr", null, "0157", true));
     assertInstanceOf(
         Decision.Persist.class,
         PatronRules.beginCheckout(resident, CARD, book, PinCheck.SLOW, 5, NOW, COPENHAGEN));

@@ -40,7 +40,7 @@ class PatronEntityTest {
 
   final ConcurrentLinkedQueue<String> noticesSent = new ConcurrentLinkedQueue<>();
 
-  EventSourcedBehaviorTestKit<Patron.Command, Patron.Event, Patron.State> patron;
+  EventSourcedBehaviorTestKit<PatronCommand, PatronEvent, PatronState> patron;
 
   @BeforeEach
   void setUp() {
@@ -72,9 +72,9 @@ class PatronEntityTest {
 
   private void register() {
     var result =
-        patron.<Patron.Reply>runCommand(
+        patron.<PatronReply>runCommand(
             r ->
-                new Patron.Register(
+                new PatronCommand.Register(
                     PinHash.of("1234", 1000),
                     "Inger Christensen",
                     "ic@example.dk",
@@ -83,14 +83,14 @@ class PatronEntityTest {
                     null,
                     PatronFacts.inPerson("staff-1", java.time.Instant.EPOCH),
                     r));
-    assertInstanceOf(Patron.StatusReply.class, result.reply());
+    assertInstanceOf(PatronReply.StatusReply.class, result.reply());
   }
 
-  private Patron.Reply begin(String checkoutId, String barcode) {
+  private PatronReply begin(String checkoutId, String barcode) {
     return patron
-        .<Patron.Reply>runCommand(
+        .<PatronReply>runCommand(
             r ->
-                new Patron.BeginCheckout(
+                new PatronCommand.BeginCheckout(
                     checkoutId, "1234", barcode, "A1", "B1", POLICY, "book", null, r))
         .reply();
   }
@@ -105,15 +105,15 @@ class PatronEntityTest {
   @Test
   void R17_checkoutBeginsThenCompletesIntoALoanWithAReceipt() {
     register();
-    assertInstanceOf(Patron.CheckoutApproved.class, begin("t1", "X1"));
-    var done = patron.<Patron.Reply>runCommand(r -> new Patron.CompleteCheckout("t1", r));
-    Patron.CheckoutFinished finished =
-        assertInstanceOf(Patron.CheckoutFinished.class, done.reply());
+    assertInstanceOf(PatronReply.CheckoutApproved.class, begin("t1", "X1"));
+    var done = patron.<PatronReply>runCommand(r -> new PatronCommand.CompleteCheckout("t1", r));
+    PatronReply.CheckoutFinished finished =
+        assertInstanceOf(PatronReply.CheckoutFinished.class, done.reply());
     assertEquals("2026-12-20", finished.outcome().receipt().dueDate().toString());
     assertEquals(1, done.state().loans().size());
     // A lost reply: the same transaction again answers the same receipt and adds nothing.
-    Patron.CheckoutFinished again =
-        assertInstanceOf(Patron.CheckoutFinished.class, begin("t1", "X1"));
+    PatronReply.CheckoutFinished again =
+        assertInstanceOf(PatronReply.CheckoutFinished.class, begin("t1", "X1"));
     assertEquals(finished.outcome(), again.outcome());
     assertEquals(1, patron.getState().loans().size());
   }
@@ -122,12 +122,12 @@ class PatronEntityTest {
   void R4_aWrongPinIsCountedAndNothingElseChanges() {
     register();
     var result =
-        patron.<Patron.Reply>runCommand(
-            r -> new Patron.BeginCheckout("t1", "9999", "X1", "A1", "B1", POLICY, "book", null, r));
+        patron.<PatronReply>runCommand(
+            r -> new PatronCommand.BeginCheckout("t1", "9999", "X1", "A1", "B1", POLICY, "book", null, r));
     assertEquals(
         Rejection.Code.WRONG_PIN,
-        assertInstanceOf(Patron.Rejected.class, result.reply()).rejection().code());
-    assertInstanceOf(Patron.WrongPinEntered.class, result.event());
+        assertInstanceOf(PatronReply.Rejected.class, result.reply()).rejection().code());
+    assertInstanceOf(PatronEvent.WrongPinEntered.class, result.event());
     assertTrue(patron.getState().pending().isEmpty());
     assertEquals(1, patron.getState().pinGuard().wrongPins());
   }
@@ -136,38 +136,38 @@ class PatronEntityTest {
   void R4_threeWrongPinsInARowLockTheCardAcrossRestartsUntilStaffUnlockIt() {
     register();
     for (int i = 0; i < 3; i++) {
-      patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("9999", r));
+      patron.<PatronReply>runCommand(r -> new PatronCommand.CheckPin("9999", r));
     }
     patron.restart();
-    var rightPin = patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("1234", r));
+    var rightPin = patron.<PatronReply>runCommand(r -> new PatronCommand.CheckPin("1234", r));
     assertEquals(
         Rejection.Code.PIN_LOCKED,
-        assertInstanceOf(Patron.Rejected.class, rightPin.reply()).rejection().code());
-    patron.<Patron.Reply>runCommand(r -> new Patron.UnlockPin("staff-1", r));
+        assertInstanceOf(PatronReply.Rejected.class, rightPin.reply()).rejection().code());
+    patron.<PatronReply>runCommand(r -> new PatronCommand.UnlockPin("staff-1", r));
     assertInstanceOf(
-        Patron.StatusReply.class,
-        patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("1234", r)).reply());
+        PatronReply.StatusReply.class,
+        patron.<PatronReply>runCommand(r -> new PatronCommand.CheckPin("1234", r)).reply());
   }
 
   @Test
   void R4_aRightPinClearsTheCountAndAResetPinRecordsTheIdentityCheck() {
     register();
-    patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("9999", r));
-    patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("9999", r));
-    patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("1234", r));
+    patron.<PatronReply>runCommand(r -> new PatronCommand.CheckPin("9999", r));
+    patron.<PatronReply>runCommand(r -> new PatronCommand.CheckPin("9999", r));
+    patron.<PatronReply>runCommand(r -> new PatronCommand.CheckPin("1234", r));
     assertEquals(0, patron.getState().pinGuard().wrongPins());
     var reset =
-        patron.<Patron.Reply>runCommand(
-            r -> new Patron.ResetPin(PinHash.of("4321", 1000), "passport seen", "staff-2", r));
-    Patron.PinReset event = assertInstanceOf(Patron.PinReset.class, reset.event());
+        patron.<PatronReply>runCommand(
+            r -> new PatronCommand.ResetPin(PinHash.of("4321", 1000), "passport seen", "staff-2", r));
+    PatronEvent.PinReset event = assertInstanceOf(PatronEvent.PinReset.class, reset.event());
     assertEquals("passport seen", event.identityCheck().method());
     assertEquals("staff-2", event.identityCheck().verifiedBy());
     assertInstanceOf(
-        Patron.Rejected.class,
-        patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("1234", r)).reply());
+        PatronReply.Rejected.class,
+        patron.<PatronReply>runCommand(r -> new PatronCommand.CheckPin("1234", r)).reply());
     assertInstanceOf(
-        Patron.StatusReply.class,
-        patron.<Patron.Reply>runCommand(r -> new Patron.CheckPin("4321", r)).reply());
+        PatronReply.StatusReply.class,
+        patron.<PatronReply>runCommand(r -> new PatronCommand.CheckPin("4321", r)).reply());
   }
 
   @Test
@@ -198,13 +198,13 @@ class PatronEntityTest {
   void R19_renewalIsPersistedWithItsCount() {
     register();
     begin("t1", "X1");
-    patron.<Patron.Reply>runCommand(r -> new Patron.CompleteCheckout("t1", r));
+    patron.<PatronReply>runCommand(r -> new PatronCommand.CompleteCheckout("t1", r));
     var result =
-        patron.<Patron.Reply>runCommand(
+        patron.<PatronReply>runCommand(
             r ->
-                new Patron.Renew(
+                new PatronCommand.Renew(
                     "1234", List.of("X1"), Map.of("A1", POLICY), java.util.Set.of(), 200, r));
-    assertInstanceOf(Patron.Renewals.class, result.reply());
+    assertInstanceOf(PatronReply.Renewals.class, result.reply());
     assertEquals(1, result.state().loans().get("X1").renewals());
     patron.restart();
     assertEquals(1, patron.getState().loans().get("X1").renewals());
@@ -224,11 +224,11 @@ class PatronEntityTest {
   void R5_R11_contactDataUpdatedByThePatronSurvivesARestart() {
     register();
     var updated =
-        patron.<Patron.Reply>runCommand(
-            r -> new Patron.UpdateContact(null, "+45 12345678", "sms", "patron", r));
+        patron.<PatronReply>runCommand(
+            r -> new PatronCommand.UpdateContact(null, "+45 12345678", "sms", "patron", r));
     assertEquals(
         "sms",
-        assertInstanceOf(Patron.StatusReply.class, updated.reply()).status().noticeChannel());
+        assertInstanceOf(PatronReply.StatusReply.class, updated.reply()).status().noticeChannel());
     patron.restart();
     assertEquals("+45 12345678", patron.getState().profile().mobile());
     assertEquals("sms", patron.getState().profile().noticeChannel());

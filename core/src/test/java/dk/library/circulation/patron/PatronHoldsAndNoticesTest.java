@@ -45,7 +45,7 @@ class PatronHoldsAndNoticesTest {
 
   final ConcurrentLinkedQueue<String> sent = new ConcurrentLinkedQueue<>();
   volatile boolean senderWorks = true;
-  EventSourcedBehaviorTestKit<Patron.Command, Patron.Event, Patron.State> patron;
+  EventSourcedBehaviorTestKit<PatronCommand, PatronEvent, PatronState> patron;
 
   @BeforeEach
   void setUp() {
@@ -78,9 +78,9 @@ class PatronHoldsAndNoticesTest {
 
   private void register(PatronFacts facts, String category) {
     var result =
-        patron.<Patron.Reply>runCommand(
+        patron.<PatronReply>runCommand(
             r ->
-                new Patron.Register(
+                new PatronCommand.Register(
                     PinHash.of("1234", 1000),
                     "Tove Ditlevsen",
                     "td@example.dk",
@@ -89,28 +89,28 @@ class PatronHoldsAndNoticesTest {
                     category,
                     facts,
                     r));
-    assertInstanceOf(Patron.StatusReply.class, result.reply());
+    assertInstanceOf(PatronReply.StatusReply.class, result.reply());
   }
 
-  private Patron.Reply reserve(String holdId) {
+  private PatronReply reserve(String holdId) {
     return patron
-        .<Patron.Reply>runCommand(r -> new Patron.ReserveHold(holdId, "A1~T" + holdId, POLICY, r))
+        .<PatronReply>runCommand(r -> new PatronCommand.ReserveHold(holdId, "A1~T" + holdId, POLICY, r))
         .reply();
   }
 
-  private static Rejection.Code code(Patron.Reply reply) {
-    return ((Patron.Rejected) reply).rejection().code();
+  private static Rejection.Code code(PatronReply reply) {
+    return ((PatronReply.Rejected) reply).rejection().code();
   }
 
   @Test
   void R21_reservationsCountUpToTheCategoryLimitAndAnEndedHoldFreesItsPlace() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), null);
-    assertInstanceOf(Patron.StatusReply.class, reserve("h1"));
-    assertInstanceOf(Patron.StatusReply.class, reserve("h1"), "the same hold again");
-    assertInstanceOf(Patron.StatusReply.class, reserve("h2"));
+    assertInstanceOf(PatronReply.StatusReply.class, reserve("h1"));
+    assertInstanceOf(PatronReply.StatusReply.class, reserve("h1"), "the same hold again");
+    assertInstanceOf(PatronReply.StatusReply.class, reserve("h2"));
     assertEquals(Rejection.Code.RESERVATION_LIMIT_REACHED, code(reserve("h3")));
-    patron.<Patron.Reply>runCommand(r -> new Patron.ReleaseHold("h1", r));
-    assertInstanceOf(Patron.StatusReply.class, reserve("h3"));
+    patron.<PatronReply>runCommand(r -> new PatronCommand.ReleaseHold("h1", r));
+    assertInstanceOf(PatronReply.StatusReply.class, reserve("h3"));
     patron.restart();
     assertEquals(2, patron.getState().holds().size());
   }
@@ -118,7 +118,7 @@ class PatronHoldsAndNoticesTest {
   @Test
   void R21_aCategoryHasItsOwnReservationLimit() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), "child");
-    assertInstanceOf(Patron.StatusReply.class, reserve("h1"));
+    assertInstanceOf(PatronReply.StatusReply.class, reserve("h1"));
     assertEquals(Rejection.Code.RESERVATION_LIMIT_REACHED, code(reserve("h2")));
   }
 
@@ -129,27 +129,27 @@ class PatronHoldsAndNoticesTest {
             "phone", "cpr", null, null, "DK", null, true, java.util.List.of(), null, null),
         null);
     assertEquals(Rejection.Code.IDENTITY_NOT_VERIFIED, code(reserve("h1")));
-    patron.<Patron.Reply>runCommand(r -> new Patron.VerifyIdentity("passport seen", "staff-1", r));
-    assertInstanceOf(Patron.StatusReply.class, reserve("h1"));
+    patron.<PatronReply>runCommand(r -> new PatronCommand.VerifyIdentity("passport seen", "staff-1", r));
+    assertInstanceOf(PatronReply.StatusReply.class, reserve("h1"));
   }
 
   @Test
   void R46_aSuspendedPatronMayNotReserve() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), null);
-    patron.<Patron.Reply>runCommand(
-        r -> new Patron.Suspend(LocalDate.parse("2026-12-31"), "House rules", "staff-1", r));
+    patron.<PatronReply>runCommand(
+        r -> new PatronCommand.Suspend(LocalDate.parse("2026-12-31"), "House rules", "staff-1", r));
     assertEquals(Rejection.Code.PATRON_SUSPENDED, code(reserve("h1")));
   }
 
   @Test
   void R43_R26_aNoticeGoesByEmailByDefaultAndIsSentOnce() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), null);
-    patron.<Patron.Reply>runCommand(
-        r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
-    patron.<Patron.Reply>runCommand(
-        r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
+    patron.<PatronReply>runCommand(
+        r -> new PatronCommand.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
+    patron.<PatronReply>runCommand(
+        r -> new PatronCommand.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
     var notices =
-        (Patron.NoticesReply) patron.<Patron.Reply>runCommand(Patron.GetNotices::new).reply();
+        (PatronReply.NoticesReply) patron.<PatronReply>runCommand(PatronCommand.GetNotices::new).reply();
     assertEquals(1, notices.notices().size());
     assertEquals("email", notices.notices().get(0).channel());
     assertEquals("td@example.dk", notices.notices().get(0).address());
@@ -167,8 +167,8 @@ class PatronHoldsAndNoticesTest {
   void aNoticeTheSenderFailedIsSentAgainAfterARestart() {
     register(PatronFacts.inPerson("staff-1", Instant.EPOCH), null);
     senderWorks = false;
-    patron.<Patron.Reply>runCommand(
-        r -> new Patron.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
+    patron.<PatronReply>runCommand(
+        r -> new PatronCommand.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
     assertNull(patron.getState().notices().get(0).sentAt());
     senderWorks = true;
     patron.restart();

@@ -46,39 +46,39 @@ class PatronPolicyRulesTest {
           200,
           dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
 
-  static Decision<Patron.Event> begin(Patron.State s, String id, String type, Instant now) {
+  static Decision<PatronEvent> begin(PatronState s, String id, String type, Instant now) {
     return PatronRules.beginCheckout(
         s,
         CARD,
-        new Patron.BeginCheckout(id, "1234", "X-" + id, "A1", "B1", POLICY, type, null, null),
+        new PatronCommand.BeginCheckout(id, "1234", "X-" + id, "A1", "B1", POLICY, type, null, null),
         PinCheck.SLOW,
         5,
         now,
         COPENHAGEN);
   }
 
-  static Patron.State lent(Patron.State s, String id, String type, Instant now) {
-    Patron.State begun = apply(s, begin(s, id, type, now));
+  static PatronState lent(PatronState s, String id, String type, Instant now) {
+    PatronState begun = apply(s, begin(s, id, type, now));
     return apply(begun, PatronRules.complete(begun, id));
   }
 
   static PatronRules.RenewalDecision renew(
-      Patron.State s, AgencyPolicy policy, Set<String> reserved, Instant now) {
+      PatronState s, AgencyPolicy policy, Set<String> reserved, Instant now) {
     return PatronRules.renew(
         s,
         CARD,
-        new Patron.Renew("1234", List.of(), Map.of("A1", policy), reserved, 200, null),
+        new PatronCommand.Renew("1234", List.of(), Map.of("A1", policy), reserved, 200, null),
         PinCheck.SLOW,
         5,
         now,
         COPENHAGEN);
   }
 
-  static Patron.State child() {
-    Patron.Profile p = registered().profile();
+  static PatronState child() {
+    PatronState.Profile p = registered().profile();
     return registered()
         .withProfile(
-            new Patron.Profile(
+            new PatronState.Profile(
                 p.cardNumber(),
                 p.pin(),
                 p.name(),
@@ -92,21 +92,21 @@ class PatronPolicyRulesTest {
 
   @Test
   void R16_theMaterialTypesLoanPeriodGivesTheDueDate() {
-    Patron.State s = lent(registered(), "t1", "dvd", NOW);
+    PatronState s = lent(registered(), "t1", "dvd", NOW);
     assertEquals(LocalDate.of(2026, 11, 29), s.loans().get("X-t1").dueDate());
   }
 
   @Test
   void R21_aChildsCategoryLimitAppliesInsteadOfTheAgencyDefault() {
-    Patron.State s = lent(child(), "t1", "book", NOW);
+    PatronState s = lent(child(), "t1", "book", NOW);
     assertEquals(Code.LOAN_LIMIT_REACHED, refusal(begin(s, "t2", "book", NOW)));
-    Patron.State adult = lent(lent(registered(), "t1", "book", NOW), "t2", "book", NOW);
+    PatronState adult = lent(lent(registered(), "t1", "book", NOW), "t2", "book", NOW);
     assertInstanceOf(Decision.Persist.class, begin(adult, "t3", "book", NOW));
   }
 
   @Test
   void R20_anExpressLoanIsNeverRenewed() {
-    Patron.State s = lent(registered(), "t1", "dvd", NOW);
+    PatronState s = lent(registered(), "t1", "dvd", NOW);
     PatronRules.RenewalDecision d = renew(s, POLICY, Set.of(), NOW.plus(Duration.ofDays(5)));
     assertFalse(d.results().get(0).renewed());
     assertEquals(Code.EXPRESS_LOAN_NOT_RENEWABLE, d.results().get(0).refusal().code());
@@ -115,7 +115,7 @@ class PatronPolicyRulesTest {
 
   @Test
   void R18_aLoanWhoseTitleAnotherPatronReservedIsNotRenewed() {
-    Patron.State s = lent(registered(), "t1", "book", NOW);
+    PatronState s = lent(registered(), "t1", "book", NOW);
     PatronRules.RenewalDecision d = renew(s, POLICY, Set.of("X-t1"), NOW);
     assertEquals(Code.TITLE_RESERVED, d.results().get(0).refusal().code());
     assertTrue(renew(s, POLICY, Set.of(), NOW).results().get(0).renewed());
@@ -135,7 +135,7 @@ class PatronPolicyRulesTest {
             POLICY.overdueFees(),
             200,
             dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
-    Patron.State s = lent(registered(), "t1", "book", NOW);
+    PatronState s = lent(registered(), "t1", "book", NOW);
     PatronRules.RenewalDecision first = renew(s, one, Set.of(), NOW.plus(Duration.ofDays(20)));
     assertTrue(first.results().get(0).renewed());
     s = apply(s, new Decision.Persist<>(first.events()));
@@ -157,7 +157,7 @@ class PatronPolicyRulesTest {
             POLICY.overdueFees(),
             200,
             dk.library.circulation.policy.AgencyPolicy.Eligibility.open());
-    Patron.State s = lent(registered(), "t1", "book", NOW);
+    PatronState s = lent(registered(), "t1", "book", NOW);
     LocalDate cap = LocalDate.ofInstant(NOW, COPENHAGEN).plusDays(183);
     Instant day = NOW;
     for (int i = 0; i < 5; i++) {
@@ -177,34 +177,34 @@ class PatronPolicyRulesTest {
 
   @Test
   void R30_aLateReturnIsChargedByTheRateTheLoanWasGivenFromTheDueDate() {
-    Patron.State s = lent(registered(), "t1", "book", NOW);
+    PatronState s = lent(registered(), "t1", "book", NOW);
     LocalDate due = s.loans().get("X-t1").dueDate();
     Instant threeDaysLate = due.plusDays(3).atTime(12, 0).atZone(COPENHAGEN).toInstant();
-    Patron.State returned =
+    PatronState returned =
         apply(
             s,
             PatronRules.endLoan(
-                s, new Patron.EndLoan("X-t1", "t1", threeDaysLate, null), COPENHAGEN));
+                s, new PatronCommand.EndLoan("X-t1", "t1", threeDaysLate, null), COPENHAGEN));
     assertEquals(15, returned.ledger().balanceDkk());
     assertEquals(Fees.Kind.OVERDUE, returned.ledger().fees().get(0).kind());
     Instant onTime = due.atTime(20, 0).atZone(COPENHAGEN).toInstant();
     assertEquals(
         0,
-        apply(s, PatronRules.endLoan(s, new Patron.EndLoan("X-t1", "t1", onTime, null), COPENHAGEN))
+        apply(s, PatronRules.endLoan(s, new PatronCommand.EndLoan("X-t1", "t1", onTime, null), COPENHAGEN))
             .ledger()
             .balanceDkk());
   }
 
   @Test
   void R32_owing200DkkBlocksBorrowingAndRenewingUntilEverythingIsPaid() {
-    Patron.State s = lent(registered(), "t1", "book", NOW);
+    PatronState s = lent(registered(), "t1", "book", NOW);
     s =
         apply(
             s,
             PatronRules.chargeFee(
                 s,
                 CARD,
-                new Patron.ChargeFee("f1", Fees.Kind.MANUAL, 150, "lost", null, 200, null),
+                new PatronCommand.ChargeFee("f1", Fees.Kind.MANUAL, 150, "lost", null, 200, null),
                 NOW));
     assertInstanceOf(Decision.Persist.class, begin(s, "t2", "book", NOW), "150 DKK: not blocked");
     s =
@@ -213,44 +213,44 @@ class PatronPolicyRulesTest {
             PatronRules.chargeFee(
                 s,
                 CARD,
-                new Patron.ChargeFee("f2", Fees.Kind.MANUAL, 60, "damage", null, 200, null),
+                new PatronCommand.ChargeFee("f2", Fees.Kind.MANUAL, 60, "damage", null, 200, null),
                 NOW));
     assertEquals(Code.FEES_OWED, refusal(begin(s, "t2", "book", NOW)));
     assertEquals(Code.FEES_OWED, renew(s, POLICY, Set.of(), NOW).refusal().code());
-    s = apply(s, PatronRules.pay(s, CARD, new Patron.Pay("p1", 100, null), NOW));
+    s = apply(s, PatronRules.pay(s, CARD, new PatronCommand.Pay("p1", 100, null), NOW));
     assertEquals(110, s.ledger().balanceDkk());
     assertEquals(
         Code.FEES_OWED, refusal(begin(s, "t2", "book", NOW)), "below 200, but not paid in full");
     assertEquals(
         Code.PAYMENT_EXCEEDS_BALANCE,
-        refusal(PatronRules.pay(s, CARD, new Patron.Pay("p2", 111, null), NOW)));
-    s = apply(s, PatronRules.pay(s, CARD, new Patron.Pay("p2", 110, null), NOW));
+        refusal(PatronRules.pay(s, CARD, new PatronCommand.Pay("p2", 111, null), NOW)));
+    s = apply(s, PatronRules.pay(s, CARD, new PatronCommand.Pay("p2", 110, null), NOW));
     assertInstanceOf(Decision.Persist.class, begin(s, "t2", "book", NOW));
     assertInstanceOf(
         Decision.Unchanged.class,
-        PatronRules.pay(s, CARD, new Patron.Pay("p2", 110, null), NOW),
+        PatronRules.pay(s, CARD, new PatronCommand.Pay("p2", 110, null), NOW),
         "the same payment again changes nothing");
   }
 
   @Test
   void R46_aSuspendedPatronBorrowsNothingUntilTheEndDateOrUntilLifted() {
     LocalDate today = LocalDate.ofInstant(NOW, COPENHAGEN);
-    Patron.State s =
+    PatronState s =
         apply(
             registered(),
             PatronRules.suspend(
                 registered(),
                 CARD,
-                new Patron.Suspend(today.plusDays(7), "house rules", "staff-1", null),
+                new PatronCommand.Suspend(today.plusDays(7), "house rules", "staff-1", null),
                 NOW));
     assertEquals(Code.PATRON_SUSPENDED, refusal(begin(s, "t1", "book", NOW)));
     assertEquals(
         Code.PATRON_SUSPENDED, refusal(begin(s, "t1", "book", NOW.plus(Duration.ofDays(7)))));
     assertInstanceOf(Decision.Persist.class, begin(s, "t1", "book", NOW.plus(Duration.ofDays(8))));
-    Patron.State lifted =
+    PatronState lifted =
         apply(
             s,
-            PatronRules.liftSuspension(s, CARD, new Patron.LiftSuspension("staff-1", null), NOW));
+            PatronRules.liftSuspension(s, CARD, new PatronCommand.LiftSuspension("staff-1", null), NOW));
     assertNull(lifted.suspension());
     assertInstanceOf(Decision.Persist.class, begin(lifted, "t1", "book", NOW));
   }

@@ -25,68 +25,68 @@ class PatronRulesTest {
   static final String CARD = "1000001";
   static final PatronFacts FACTS = PatronFacts.inPerson("staff-1", NOW);
 
-  static Patron.State registered() {
-    return Patron.State.empty()
+  static PatronState registered() {
+    return PatronState.empty()
         .withProfile(
-            new Patron.Profile(CARD, PIN, "Karen Blixen", null, null, "A1", null, FACTS, NOW));
+            new PatronState.Profile(CARD, PIN, "Karen Blixen", null, null, "A1", null, FACTS, NOW));
   }
 
-  static Patron.BeginCheckout begin(String checkoutId, String barcode, String pin) {
-    return new Patron.BeginCheckout(
+  static PatronCommand.BeginCheckout begin(String checkoutId, String barcode, String pin) {
+    return new PatronCommand.BeginCheckout(
         checkoutId, pin, barcode, "A1", "B1", POLICY, "book", null, null);
   }
 
-  static Patron.Renew renew(List<String> barcodes, Map<String, AgencyPolicy> policies) {
-    return new Patron.Renew("1234", barcodes, policies, java.util.Set.of(), 200, null);
+  static PatronCommand.Renew renew(List<String> barcodes, Map<String, AgencyPolicy> policies) {
+    return new PatronCommand.Renew("1234", barcodes, policies, java.util.Set.of(), 200, null);
   }
 
-  static Patron.State apply(Patron.State state, Decision<Patron.Event> decision) {
-    Patron.State s = state;
-    List<Patron.Event> events =
-        decision instanceof Decision.RefuseAfter<Patron.Event> after
+  static PatronState apply(PatronState state, Decision<PatronEvent> decision) {
+    PatronState s = state;
+    List<PatronEvent> events =
+        decision instanceof Decision.RefuseAfter<PatronEvent> after
             ? after.events()
-            : ((Decision.Persist<Patron.Event>) decision).events();
-    for (Patron.Event e : events) {
-      if (e instanceof Patron.CheckoutBegun b) {
+            : ((Decision.Persist<PatronEvent>) decision).events();
+    for (PatronEvent e : events) {
+      if (e instanceof PatronEvent.CheckoutBegun b) {
         s = s.withPending(b.pending());
-      } else if (e instanceof Patron.CheckoutCompleted c) {
+      } else if (e instanceof PatronEvent.CheckoutCompleted c) {
         s = s.completed(c.checkoutId());
-      } else if (e instanceof Patron.CheckoutAbandoned a) {
+      } else if (e instanceof PatronEvent.CheckoutAbandoned a) {
         s = s.abandoned(a.checkoutId(), a.reason());
-      } else if (e instanceof Patron.LoanRenewed r) {
+      } else if (e instanceof PatronEvent.LoanRenewed r) {
         s = s.renewed(r.barcode(), r.dueDate());
-      } else if (e instanceof Patron.LoanEnded l) {
+      } else if (e instanceof PatronEvent.LoanEnded l) {
         s = s.loanEnded(l.barcode(), l.checkoutId());
-      } else if (e instanceof Patron.FeeCharged f) {
+      } else if (e instanceof PatronEvent.FeeCharged f) {
         s = s.withLedger(s.ledger().charged(f.fee(), f.feeBlockThresholdDkk()));
-      } else if (e instanceof Patron.PaymentReceived p) {
+      } else if (e instanceof PatronEvent.PaymentReceived p) {
         s = s.withLedger(s.ledger().paid(p.payment()));
-      } else if (e instanceof Patron.Suspended u) {
+      } else if (e instanceof PatronEvent.Suspended u) {
         s = s.withSuspension(u.suspension());
-      } else if (e instanceof Patron.SuspensionLifted) {
+      } else if (e instanceof PatronEvent.SuspensionLifted) {
         s = s.withSuspension(null);
-      } else if (e instanceof Patron.DepositReceived d) {
+      } else if (e instanceof PatronEvent.DepositReceived d) {
         s = s.withLedger(s.ledger().deposited(d.amountDkk()));
-      } else if (e instanceof Patron.WrongPinEntered) {
+      } else if (e instanceof PatronEvent.WrongPinEntered) {
         s = s.withPinGuard(s.pinGuard().wrong());
-      } else if (e instanceof Patron.IdentityVerified v) {
+      } else if (e instanceof PatronEvent.IdentityVerified v) {
         s = s.withProfile(s.profile().withFacts(s.profile().facts().verified(v.verification())));
-      } else if (e instanceof Patron.GuardianConsentRecorded g) {
+      } else if (e instanceof PatronEvent.GuardianConsentRecorded g) {
         s = s.withProfile(s.profile().withFacts(s.profile().facts().consented(g.consent())));
       }
     }
     return s;
   }
 
-  static Code refusal(Decision<Patron.Event> decision) {
-    if (decision instanceof Decision.RefuseAfter<Patron.Event> after) {
+  static Code refusal(Decision<PatronEvent> decision) {
+    if (decision instanceof Decision.RefuseAfter<PatronEvent> after) {
       return after.rejection().code();
     }
     return assertInstanceOf(Decision.Refuse.class, decision).rejection().code();
   }
 
-  static Patron.State withLoan(String checkoutId, String barcode) {
-    Patron.State s =
+  static PatronState withLoan(String checkoutId, String barcode) {
+    PatronState s =
         apply(
             registered(),
             PatronRules.beginCheckout(
@@ -106,7 +106,7 @@ class PatronRulesTest {
         Code.PATRON_NOT_FOUND,
         refusal(
             PatronRules.beginCheckout(
-                Patron.State.empty(),
+                PatronState.empty(),
                 CARD,
                 begin("t1", "X1", "1234"),
                 PinCheck.SLOW,
@@ -117,8 +117,8 @@ class PatronRulesTest {
 
   @Test
   void R1_aCardIsRegisteredOnlyOnce() {
-    Patron.Register again =
-        new Patron.Register(PIN, "Someone Else", null, null, "A1", null, FACTS, null);
+    PatronCommand.Register again =
+        new PatronCommand.Register(PIN, "Someone Else", null, null, "A1", null, FACTS, null);
     assertEquals(
         Code.PATRON_ALREADY_REGISTERED,
         refusal(PatronRules.register(registered(), CARD, again, NOW)));
@@ -158,7 +158,7 @@ class PatronRulesTest {
 
   @Test
   void R16_theDueDateIsTheAgencysLoanPeriodAfterTheDayOfCheckout() {
-    Patron.State s =
+    PatronState s =
         apply(
             registered(),
             PatronRules.beginCheckout(
@@ -171,7 +171,7 @@ class PatronRulesTest {
 
   @Test
   void R17_aCompletedCheckoutYieldsAReceiptWithTheDueDate() {
-    Patron.State s = withLoan("t1", "X1");
+    PatronState s = withLoan("t1", "X1");
     CheckoutReceipt receipt = s.outcomes().get("t1").receipt();
     assertEquals("X1", receipt.barcode());
     assertEquals(LocalDate.of(2026, 12, 20), receipt.dueDate());
@@ -181,7 +181,7 @@ class PatronRulesTest {
 
   @Test
   void R21_pendingCheckoutsCountAgainstTheLoanLimit() {
-    Patron.State s = withLoan("t1", "X1");
+    PatronState s = withLoan("t1", "X1");
     s =
         apply(
             s,
@@ -196,7 +196,7 @@ class PatronRulesTest {
 
   @Test
   void aRetryWithTheSameTransactionIdChangesNothing() {
-    Patron.State s = withLoan("t1", "X1");
+    PatronState s = withLoan("t1", "X1");
     assertInstanceOf(
         Decision.Unchanged.class,
         PatronRules.beginCheckout(
@@ -206,7 +206,7 @@ class PatronRulesTest {
 
   @Test
   void aTransactionIdCannotBeReusedForAnotherItem() {
-    Patron.State s = withLoan("t1", "X1");
+    PatronState s = withLoan("t1", "X1");
     assertEquals(
         Code.TRANSACTION_ID_REUSED,
         refusal(
@@ -216,7 +216,7 @@ class PatronRulesTest {
 
   @Test
   void anAbandonedCheckoutFreesItsPlaceAndRemembersWhy() {
-    Patron.State s =
+    PatronState s =
         apply(
             registered(),
             PatronRules.beginCheckout(
@@ -229,15 +229,15 @@ class PatronRulesTest {
 
   @Test
   void R19_aLoanIsRenewedUpToTheAgencysLimit() {
-    Patron.State s = withLoan("t1", "X1");
+    PatronState s = withLoan("t1", "X1");
     Instant later = NOW.plusSeconds(20 * 86400);
-    Patron.Renew renewOne = renew(List.of("X1"), Map.of("A1", POLICY));
+    PatronCommand.Renew renewOne = renew(List.of("X1"), Map.of("A1", POLICY));
     PatronRules.RenewalDecision first =
         PatronRules.renew(s, CARD, renewOne, PinCheck.SLOW, 5, later, COPENHAGEN);
     assertNull(first.refusal());
     assertEquals(LocalDate.of(2027, 1, 9), first.results().get(0).dueDate());
-    for (Patron.Event e : first.events()) {
-      Patron.LoanRenewed r = (Patron.LoanRenewed) e;
+    for (PatronEvent e : first.events()) {
+      PatronEvent.LoanRenewed r = (PatronEvent.LoanRenewed) e;
       s = s.renewed(r.barcode(), r.dueDate());
     }
     assertEquals(1, s.loans().get("X1").renewals());
@@ -249,8 +249,8 @@ class PatronRulesTest {
 
   @Test
   void R19_renewingAllAnswersPerLoan() {
-    Patron.State s = withLoan("t1", "X1");
-    Patron.Renew all = renew(List.of(), Map.of("A1", AgencyPolicy.simple(28, 2, 0)));
+    PatronState s = withLoan("t1", "X1");
+    PatronCommand.Renew all = renew(List.of(), Map.of("A1", AgencyPolicy.simple(28, 2, 0)));
     PatronRules.RenewalDecision d =
         PatronRules.renew(s, CARD, all, PinCheck.SLOW, 5, NOW, COPENHAGEN);
     assertNull(d.refusal());
@@ -259,8 +259,8 @@ class PatronRulesTest {
 
   @Test
   void R22_theLoanEndsWhenTheReturnIsRegisteredAndARepeatChangesNothing() {
-    Patron.State s = withLoan("t1", "X1");
-    Patron.EndLoan end = new Patron.EndLoan("X1", "t1", NOW, null);
+    PatronState s = withLoan("t1", "X1");
+    PatronCommand.EndLoan end = new PatronCommand.EndLoan("X1", "t1", NOW, null);
     s = apply(s, PatronRules.endLoan(s, end, COPENHAGEN));
     assertTrue(s.loans().isEmpty());
     assertInstanceOf(Decision.Unchanged.class, PatronRules.endLoan(s, end, COPENHAGEN));

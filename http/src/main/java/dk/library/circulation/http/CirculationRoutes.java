@@ -26,7 +26,7 @@ import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.desk.ReturnRequest;
-import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import java.net.InetAddress;
 import java.util.List;
@@ -420,7 +420,7 @@ public final class CirculationRoutes extends ApiDirectives {
         .thenCompose(
             result -> {
               if (caller.role() != Role.PATRON
-                  && result instanceof Result.Ok<Patron.Status> ok
+                  && result instanceof Result.Ok<PatronReply.Status> ok
                   && !READ_PATRON.permits(caller, ok.value().homeAgencyId())) {
                 return CompletableFuture.completedFuture(
                     answer(Result.refused(patronNotFound(card)), StatusCodes.OK));

@@ -15,7 +15,7 @@ import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.HoldDesk;
 import dk.library.circulation.desk.HoldRequest;
-import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -389,13 +389,13 @@ final class HoldRoutes extends ApiDirectives {
     return desk.patronStatus(card)
         .thenCompose(
             status -> {
-              if (status instanceof Result.Ok<Patron.Status> ok
+              if (status instanceof Result.Ok<PatronReply.Status> ok
                   && READ_PATRON.permits(call.caller(), ok.value().homeAgencyId())) {
                 return action.get();
               }
               return CompletableFuture.completedFuture(
                   answer(
-                      status instanceof Result.Ok<Patron.Status>
+                      status instanceof Result.Ok<PatronReply.Status>
                           ? Result.refused(PatronRules.notFound(card))
                           : status,
                       StatusCodes.OK));

@@ -19,7 +19,7 @@ import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Operation;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
-import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Duration;
@@ -265,7 +265,7 @@ final class StaffRoutes extends ApiDirectives {
       HttpMethod method,
       Operation operation,
       String auditAction,
-      Function<String, CompletionStage<Result<Patron.Status>>> action) {
+      Function<String, CompletionStage<Result<PatronReply.Status>>> action) {
     return accountRoute(
         call,
         name,
@@ -519,16 +519,16 @@ final class StaffRoutes extends ApiDirectives {
       Call call,
       Operation operation,
       String card,
-      Supplier<CompletionStage<Result<Patron.Status>>> action) {
+      Supplier<CompletionStage<Result<PatronReply.Status>>> action) {
     return desk.patronStatus(card)
         .thenCompose(
             status -> {
-              if (status instanceof Result.Ok<Patron.Status> ok
+              if (status instanceof Result.Ok<PatronReply.Status> ok
                   && !operation.permits(call.caller(), ok.value().homeAgencyId())) {
                 return CompletableFuture.completedFuture(
                     answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
               }
-              if (status instanceof Result.Refused<Patron.Status>) {
+              if (status instanceof Result.Refused<PatronReply.Status>) {
                 return answerInScope(desk, call, operation, card, status);
               }
               return answer(action.get(), StatusCodes.OK);

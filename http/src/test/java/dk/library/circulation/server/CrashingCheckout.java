@@ -9,7 +9,9 @@ import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronFacts;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.testing.TestServers;
@@ -102,17 +104,17 @@ public final class CrashingCheckout {
       amidBatches(desk, agencyId, card, barcode, checkoutId);
     }
     ClusterSharding sharding = ClusterSharding.get(system);
-    Patron.Reply approved =
+    PatronReply approved =
         sharding
             .entityRefFor(Patron.ENTITY_TYPE_KEY, card)
             .ask(
-                (ActorRef<Patron.Reply> r) ->
-                    new Patron.BeginCheckout(
+                (ActorRef<PatronReply> r) ->
+                    new PatronCommand.BeginCheckout(
                         checkoutId, "1234", barcode, agencyId, "main", policy, "book", null, r),
                 timeout)
             .toCompletableFuture()
             .get();
-    check(approved instanceof Patron.CheckoutApproved, approved);
+    check(approved instanceof PatronReply.CheckoutApproved, approved);
     if (!crashPoint.equals("after-patron")) {
       Item.Reply lent =
           sharding
@@ -126,14 +128,14 @@ public final class CrashingCheckout {
       check(lent instanceof Item.StatusReply, lent);
     }
     if (crashPoint.equals("after-return")) {
-      Patron.Reply completed =
+      PatronReply completed =
           sharding
               .entityRefFor(Patron.ENTITY_TYPE_KEY, card)
               .ask(
-                  (ActorRef<Patron.Reply> r) -> new Patron.CompleteCheckout(checkoutId, r), timeout)
+                  (ActorRef<PatronReply> r) -> new PatronCommand.CompleteCheckout(checkoutId, r), timeout)
               .toCompletableFuture()
               .get();
-      check(completed instanceof Patron.CheckoutFinished, completed);
+      check(completed instanceof PatronReply.CheckoutFinished, completed);
       Item.Reply returned =
           sharding
               .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)

@@ -9,7 +9,8 @@ import java.net.http.HttpResponse;
 /**
  * What a window of the run cost, per transaction: server and Cassandra CPU (from /proc), and from
  * the server's {@code /metrics} the Cassandra requests its driver sent, the entities it woke from
- * the journal, and the events it persisted. A transaction is one API request (the mix's requests,
+ * the journal and the requests their wakes took, the events it persisted and the write requests
+ * that carried them. A transaction is one API request (the mix's requests,
  * not {@code /metrics} or {@code /health}).
  */
 record Costs(
@@ -18,7 +19,9 @@ record Costs(
     double cassandraCpuMs,
     double cassandraRequests,
     double wakes,
-    double events) {
+    double wakeRequests,
+    double events,
+    double writeRequests) {
 
   double serverCpuMsPerTransaction() {
     return serverCpuMs / transactions;
@@ -40,9 +43,13 @@ record Costs(
     return events / transactions;
   }
 
-  /** Cassandra requests per entity woken: a cold wake is at most two (snapshot and events). */
-  double cassandraRequestsPerWake() {
-    return wakes == 0 ? 0 : cassandraRequests / wakes;
+  /** The journal's and snapshot store's reads per entity woken. */
+  double requestsPerWake() {
+    return wakes == 0 ? 0 : wakeRequests / wakes;
+  }
+
+  double writeRequestsPerTransaction() {
+    return writeRequests / transactions;
   }
 
   /** The counters at one moment. */
@@ -52,7 +59,9 @@ record Costs(
       double transactions,
       double cassandraRequests,
       double wakes,
+      double wakeRequests,
       double events,
+      double writeRequests,
       double heapUsedBytes,
       double liveEntities) {
 
@@ -63,9 +72,13 @@ record Costs(
           (later.cassandraTicks - cassandraTicks) * 10.0,
           later.cassandraRequests - cassandraRequests,
           later.wakes - wakes,
-          later.events - events);
+          later.wakeRequests - wakeRequests,
+          later.events - events,
+          later.writeRequests - writeRequests);
     }
   }
+
+  static final String JOURNAL_REQUESTS = "circulation_journal_requests_total";
 
   /** Reads samples of one server (and its Cassandra) over HTTP and /proc. */
   record Meter(
@@ -85,7 +98,11 @@ record Costs(
           sum(metrics, "http_server_requests_seconds_count", "route=\"/metrics\"", "/health"),
           sum(metrics, "cassandra_session_cql_requests_seconds_count"),
           sum(metrics, "circulation_entity_recovery_seconds_count"),
+          sum(metrics, JOURNAL_REQUESTS + "{kind=\"wake\"")
+              + sum(metrics, JOURNAL_REQUESTS + "{kind=\"replay\"")
+              + sum(metrics, JOURNAL_REQUESTS + "{kind=\"snapshot-load\""),
           sum(metrics, "circulation_entity_events_total"),
+          sum(metrics, JOURNAL_REQUESTS + "{kind=\"write\""),
           sum(metrics, "jvm_memory_used_bytes{area=\"heap\""),
           sum(metrics, "circulation_entity_live"));
     }
@@ -116,20 +133,21 @@ record Costs(
   /** One row of the cost table. */
   String row(String window) {
     return String.format(
-        "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |",
+        "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |",
         window,
         transactions,
         serverCpuMsPerTransaction(),
         cassandraCpuMsPerTransaction(),
         cassandraRequestsPerTransaction(),
         wakesPerTransaction(),
-        cassandraRequestsPerWake(),
-        eventsPerTransaction());
+        requestsPerWake(),
+        eventsPerTransaction(),
+        writeRequestsPerTransaction());
   }
 
   static String header() {
     return "| window | transactions | server CPU ms/tx | Cassandra CPU ms/tx | Cassandra requests/tx"
-        + " | entity wakes/tx | Cassandra requests/wake | events persisted/tx |\n"
-        + "|---|---|---|---|---|---|---|---|";
+        + " | entity wakes/tx | Cassandra reads/wake | events persisted/tx | journal writes/tx |\n"
+        + "|---|---|---|---|---|---|---|---|---|";
   }
 }

@@ -1,0 +1,174 @@
+package dk.library.circulation.patron;
+
+import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.policy.AgencyPolicy;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What a patron entity is asked to do ({@link Patron}); some only the entity sends itself. */
+public sealed interface PatronCommand extends CborSerializable {
+
+  /**
+   * Leave memory now instead of after the idle timeout: a bulk import is done with this entity and
+   * is not coming back, so its registrations do not pile up in the heap (no reply).
+   */
+  public record Rest() implements PatronCommand {}
+
+  /** {@code category} (R21) may be null: the agency's default limits apply. */
+  public record Register(
+      PinHash pin,
+      String name,
+      String email,
+      String mobile,
+      String homeAgencyId,
+      String category,
+      PatronFacts facts,
+      ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /**
+   * The lending agency's current policy and the item's material type and own loan period decide the
+   * loan's terms (R16, R20, R21, R30, R32).
+   */
+  public record BeginCheckout(
+      String checkoutId,
+      String pin,
+      String barcode,
+      String agencyId,
+      String branchId,
+      AgencyPolicy policy,
+      String materialType,
+      Integer itemLoanPeriodDays,
+      ActorRef<PatronReply> replyTo)
+      implements PatronCommand {
+    @Override
+    public String toString() {
+      return "BeginCheckout[" + checkoutId + ", " + barcode + "]";
+    }
+  }
+
+  public record CompleteCheckout(String checkoutId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  public record AbandonCheckout(String checkoutId, Rejection reason, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /**
+   * Renews the named loans, or every loan when {@code barcodes} is empty, each by its agency's
+   * current policy; {@code reservedBarcodes} are loans whose title another patron has reserved
+   * (R18). {@code feeBlockThresholdDkk} is the home agency's (R32).
+   */
+  public record Renew(
+      String pin,
+      List<String> barcodes,
+      Map<String, AgencyPolicy> policyByAgency,
+      Set<String> reservedBarcodes,
+      int feeBlockThresholdDkk,
+      ActorRef<PatronReply> replyTo)
+      implements PatronCommand {
+    @Override
+    public String toString() {
+      return "Renew[" + barcodes + "]";
+    }
+  }
+
+  public record EndLoan(
+      String barcode, String checkoutId, Instant returnedAt, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  public record GetStatus(ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /**
+   * Counts a hold against the patron's reservations before the title queues it: R2 identity
+   * verified, no block, R21 the reservation limit.
+   */
+  public record ReserveHold(
+      String holdId, String titleEntityId, AgencyPolicy policy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /** The hold has left its queue (or was never queued): it no longer counts (R21). */
+  public record ReleaseHold(String holdId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /** Records a notice in the patron's outbox, by the patron's channel, and sends it. */
+  public record Notify(
+      String noticeId, String templateKey, Map<String, String> data, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  public record GetNotices(ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  record NoticeDelivered(String noticeId) implements PatronCommand {}
+
+  record NoticeFailed(String noticeId) implements PatronCommand {}
+
+  record ResendNotices() implements PatronCommand {}
+
+  /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
+  public record ChargeFee(
+      String feeId,
+      Fees.Kind kind,
+      int amountDkk,
+      String reason,
+      String barcode,
+      int feeBlockThresholdDkk,
+      ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  public record Pay(String paymentId, int amountDkk, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /** R7: a deposit left with the library. */
+  public record Deposit(int amountDkk, String receivedBy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /** R46: suspension for breaking the house rules, through {@code until}. */
+  public record Suspend(LocalDate until, String reason, String suspendedBy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  public record LiftSuspension(String liftedBy, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /** R2, R15: staff saw the patron's ID in person. */
+  public record VerifyIdentity(String method, String verifiedBy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /**
+   * R5, R11: the patron (or staff) updates contact data; {@code preferredChannel} is email, sms,
+   * post or digital-mailbox, null to follow the default.
+   */
+  public record UpdateContact(
+      String email, String mobile, String preferredChannel, String by, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /** R4: staff lift a PIN lockout. */
+  public record UnlockPin(String unlockedBy, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /** R4: a new PIN, only with the identity check that allowed it recorded. */
+  public record ResetPin(PinHash pin, String identityCheck, String resetBy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {
+    @Override
+    public String toString() {
+      return "ResetPin";
+    }
+  }
+
+  /** R6: a guardian consented for a minor. */
+  public record RecordGuardianConsent(String guardian, String recordedBy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /** The patron's status, if the PIN matches (R4): a terminal's status check, a patron login. */
+  public record CheckPin(String pin, ActorRef<PatronReply> replyTo) implements PatronCommand {
+    @Override
+    public String toString() {
+      return "CheckPin";
+    }
+  }
+
+  /** Sent to itself after recovery for every checkout a crash left pending. */
+  record ResolvePendingCheckout(String checkoutId) implements PatronCommand {}
+
+  record LendSettled(String checkoutId, boolean lent) implements PatronCommand {}
+
+  record SettlementFailed(String checkoutId) implements PatronCommand {}
+}

@@ -1,0 +1,74 @@
+package dk.library.circulation.patron;
+
+import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.notice.Notice;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * What a patron entity persisted ({@link Patron}). Events persisted before these moved out of
+ * {@code Patron} are read under their new names ({@link PatronRenames}).
+ */
+public sealed interface PatronEvent extends CborSerializable {
+
+  public record Registered(
+      String cardNumber,
+      PinHash pin,
+      String name,
+      String email,
+      String mobile,
+      String homeAgencyId,
+      String category,
+      PatronFacts facts,
+      Instant registeredAt)
+      implements PatronEvent {}
+
+  public record CheckoutBegun(PendingCheckout pending) implements PatronEvent {}
+
+  public record CheckoutCompleted(String checkoutId) implements PatronEvent {}
+
+  public record CheckoutAbandoned(String checkoutId, Rejection reason) implements PatronEvent {}
+
+  public record LoanRenewed(String barcode, LocalDate dueDate, Instant renewedAt)
+      implements PatronEvent {}
+
+  public record LoanEnded(String barcode, String checkoutId, Instant returnedAt) implements PatronEvent {}
+
+  public record FeeCharged(Fees.Fee fee, int feeBlockThresholdDkk) implements PatronEvent {}
+
+  public record PaymentReceived(Fees.Payment payment) implements PatronEvent {}
+
+  public record DepositReceived(int amountDkk, String receivedBy, Instant at) implements PatronEvent {}
+
+  public record Suspended(Fees.Suspension suspension) implements PatronEvent {}
+
+  public record SuspensionLifted(String liftedBy, Instant at) implements PatronEvent {}
+
+  public record IdentityVerified(PatronFacts.Verification verification) implements PatronEvent {}
+
+  public record ContactUpdated(
+      String email, String mobile, String preferredChannel, String by, Instant at)
+      implements PatronEvent {}
+
+  /** R4: a wrong PIN counts towards the lockout; a right one clears the count. */
+  public record WrongPinEntered(Instant at) implements PatronEvent {}
+
+  public record WrongPinsCleared() implements PatronEvent {}
+
+  public record PinLocked(Instant at) implements PatronEvent {}
+
+  public record PinUnlocked(String unlockedBy, Instant at) implements PatronEvent {}
+
+  public record PinReset(PinHash pin, PatronFacts.Verification identityCheck) implements PatronEvent {}
+
+  public record GuardianConsentRecorded(PatronFacts.GuardianConsent consent) implements PatronEvent {}
+
+  public record HoldReserved(String holdId, String titleEntityId) implements PatronEvent {}
+
+  public record HoldReleased(String holdId) implements PatronEvent {}
+
+  public record NoticeRecorded(Notice notice) implements PatronEvent {}
+
+  public record NoticeSent(String noticeId, Instant at) implements PatronEvent {}
+}

@@ -1,0 +1,76 @@
+package dk.library.circulation.patron;
+
+import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.notice.Notice;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/** What a patron entity answers ({@link Patron}). */
+public sealed interface PatronReply extends CborSerializable {
+
+  public record StatusReply(Status status) implements PatronReply {}
+
+  public record CheckoutApproved(PendingCheckout pending) implements PatronReply {}
+
+  public record CheckoutFinished(CheckoutOutcome outcome) implements PatronReply {}
+
+  public record Renewals(List<RenewalResult> results) implements PatronReply {}
+
+  public record LoanEndedReply(String barcode) implements PatronReply {}
+
+  public record NoticesReply(List<Notice> notices) implements PatronReply {}
+
+  public record Rejected(Rejection rejection) implements PatronReply, dk.library.circulation.Refusal {}
+
+  /** What a patron or staff sees: loans with due dates and renewal counts. */
+  public record Status(
+      String cardNumber,
+      String name,
+      String email,
+      String mobile,
+      String homeAgencyId,
+      String category,
+      PatronFacts facts,
+      String noticeChannel,
+      List<Loan> loans,
+      List<PendingCheckout> pendingCheckouts,
+      int balanceDkk,
+      int depositDkk,
+      List<Fees.Fee> fees,
+      List<Fees.Payment> payments,
+      Fees.Suspension suspension,
+      List<Fees.Block> blocks,
+      boolean pinLocked,
+      Map<String, String> holds)
+      implements CborSerializable {
+
+    /** The same status, shown under the card number the request used (R12: a replacement). */
+    public Status withCardNumber(String card) {
+      return new Status(
+          card,
+          name,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          facts,
+          noticeChannel,
+          loans,
+          pendingCheckouts,
+          balanceDkk,
+          depositDkk,
+          fees,
+          payments,
+          suspension,
+          blocks,
+          pinLocked,
+          holds);
+    }
+  }
+
+  public record RenewalResult(
+      String barcode, boolean renewed, LocalDate dueDate, int renewals, Rejection refusal)
+      implements CborSerializable {}
+}

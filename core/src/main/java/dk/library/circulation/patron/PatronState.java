@@ -1,0 +1,382 @@
+package dk.library.circulation.patron;
+
+import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.notice.Notice;
+import dk.library.circulation.patron.PatronEvent.CheckoutAbandoned;
+import dk.library.circulation.patron.PatronEvent.CheckoutBegun;
+import dk.library.circulation.patron.PatronEvent.CheckoutCompleted;
+import dk.library.circulation.patron.PatronEvent.ContactUpdated;
+import dk.library.circulation.patron.PatronEvent.DepositReceived;
+import dk.library.circulation.patron.PatronEvent.FeeCharged;
+import dk.library.circulation.patron.PatronEvent.GuardianConsentRecorded;
+import dk.library.circulation.patron.PatronEvent.HoldReleased;
+import dk.library.circulation.patron.PatronEvent.HoldReserved;
+import dk.library.circulation.patron.PatronEvent.IdentityVerified;
+import dk.library.circulation.patron.PatronEvent.LoanEnded;
+import dk.library.circulation.patron.PatronEvent.LoanRenewed;
+import dk.library.circulation.patron.PatronEvent.NoticeRecorded;
+import dk.library.circulation.patron.PatronEvent.NoticeSent;
+import dk.library.circulation.patron.PatronEvent.PaymentReceived;
+import dk.library.circulation.patron.PatronEvent.PinLocked;
+import dk.library.circulation.patron.PatronEvent.PinReset;
+import dk.library.circulation.patron.PatronEvent.PinUnlocked;
+import dk.library.circulation.patron.PatronEvent.Registered;
+import dk.library.circulation.patron.PatronEvent.Suspended;
+import dk.library.circulation.patron.PatronEvent.SuspensionLifted;
+import dk.library.circulation.patron.PatronEvent.WrongPinEntered;
+import dk.library.circulation.patron.PatronEvent.WrongPinsCleared;
+import dk.library.circulation.patron.PatronReply.Status;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code profile} is null until registration. Loans are keyed by barcode, pending checkouts and
+ * remembered outcomes by checkout id; outcomes keep insertion order and are bounded.
+ */
+public record PatronState(
+    Profile profile,
+    Map<String, Loan> loans,
+    Map<String, PendingCheckout> pending,
+    Map<String, CheckoutOutcome> outcomes,
+    Fees.Ledger ledger,
+    Fees.Suspension suspension,
+    PinGuard pinGuard,
+    Map<String, String> holds,
+    List<Notice> notices)
+    implements CborSerializable {
+
+  static final int REMEMBERED_OUTCOMES = 100;
+  static final int REMEMBERED_NOTICES = 50;
+
+  /** Snapshots taken before holds and notices existed have neither. */
+  public PatronState {
+    holds = holds == null ? Map.of() : holds;
+    notices = notices == null ? List.of() : notices;
+  }
+
+  PatronState withHold(String holdId, String titleEntityId) {
+    Map<String, String> next = new LinkedHashMap<>(holds);
+    next.put(holdId, titleEntityId);
+    return new PatronState(
+        profile, loans, pending, outcomes, ledger, suspension, pinGuard, next, notices);
+  }
+
+  PatronState withoutHold(String holdId) {
+    return new PatronState(
+        profile,
+        loans,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        without(holds, holdId),
+        notices);
+  }
+
+  /** Keeps every notice not yet sent and the last sent ones. */
+  PatronState withNotice(Notice notice) {
+    List<Notice> next =
+        new ArrayList<>(
+            notices.stream().filter(n -> !n.noticeId().equals(notice.noticeId())).toList());
+    next.add(notice);
+    long sent = next.stream().filter(n -> n.sentAt() != null).count();
+    for (int i = 0; i < next.size() && sent > REMEMBERED_NOTICES; ) {
+      if (next.get(i).sentAt() != null) {
+        next.remove(i);
+        sent--;
+      } else {
+        i++;
+      }
+    }
+    return new PatronState(
+        profile,
+        loans,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        List.copyOf(next));
+  }
+
+  Optional<Notice> notice(String noticeId) {
+    return notices.stream().filter(n -> n.noticeId().equals(noticeId)).findFirst();
+  }
+
+  /** The state after one more event: the entity's event handler, and an initial load's fold. */
+  public PatronState apply(PatronEvent event) {
+    if (event instanceof Registered e) {
+      return withProfile(
+          new Profile(
+              e.cardNumber(),
+              e.pin(),
+              e.name(),
+              e.email(),
+              e.mobile(),
+              e.homeAgencyId(),
+              e.category(),
+              e.facts(),
+              e.registeredAt()));
+    } else if (event instanceof IdentityVerified e) {
+      return withProfile(profile().withFacts(profile().facts().verified(e.verification())));
+    } else if (event instanceof GuardianConsentRecorded e) {
+      return withProfile(profile().withFacts(profile().facts().consented(e.consent())));
+    } else if (event instanceof FeeCharged e) {
+      return withLedger(ledger().charged(e.fee(), e.feeBlockThresholdDkk()));
+    } else if (event instanceof PaymentReceived e) {
+      return withLedger(ledger().paid(e.payment()));
+    } else if (event instanceof DepositReceived e) {
+      return withLedger(ledger().deposited(e.amountDkk()));
+    } else if (event instanceof Suspended e) {
+      return withSuspension(e.suspension());
+    } else if (event instanceof ContactUpdated e) {
+      return withProfile(profile().withContact(e.email(), e.mobile(), e.preferredChannel()));
+    } else if (event instanceof WrongPinEntered) {
+      return withPinGuard(pinGuard().wrong());
+    } else if (event instanceof WrongPinsCleared) {
+      return withPinGuard(PinGuard.open());
+    } else if (event instanceof PinLocked) {
+      return withPinGuard(pinGuard().lock());
+    } else if (event instanceof PinUnlocked) {
+      return withPinGuard(PinGuard.open());
+    } else if (event instanceof PinReset e) {
+      return withProfile(profile().withPin(e.pin())).withPinGuard(PinGuard.open());
+    } else if (event instanceof SuspensionLifted) {
+      return withSuspension(null);
+    } else if (event instanceof CheckoutBegun e) {
+      return withPending(e.pending());
+    } else if (event instanceof CheckoutCompleted e) {
+      return completed(e.checkoutId());
+    } else if (event instanceof CheckoutAbandoned e) {
+      return abandoned(e.checkoutId(), e.reason());
+    } else if (event instanceof LoanRenewed e) {
+      return renewed(e.barcode(), e.dueDate());
+    } else if (event instanceof LoanEnded e) {
+      return loanEnded(e.barcode(), e.checkoutId());
+    } else if (event instanceof HoldReserved e) {
+      return withHold(e.holdId(), e.titleEntityId());
+    } else if (event instanceof HoldReleased e) {
+      return withoutHold(e.holdId());
+    } else if (event instanceof NoticeRecorded e) {
+      return withNotice(e.notice());
+    } else if (event instanceof NoticeSent e) {
+      return notice(e.noticeId()).map(n -> withNotice(n.sent(e.at()))).orElse(this);
+    }
+    throw new IllegalArgumentException("unknown patron event " + event);
+  }
+
+  public static PatronState empty() {
+    return new PatronState(
+        null,
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Fees.Ledger.empty(),
+        null,
+        PinGuard.open(),
+        Map.of(),
+        List.of());
+  }
+
+  public boolean registered() {
+    return profile != null;
+  }
+
+  /** The patron as staff and the patron see them, with the blocks in force on {@code today}. */
+  public Status status(LocalDate today) {
+    return new Status(
+        profile.cardNumber(),
+        profile.name(),
+        profile.email(),
+        profile.mobile(),
+        profile.homeAgencyId(),
+        profile.category(),
+        profile.facts(),
+        profile.noticeChannel(),
+        List.copyOf(loans.values()),
+        List.copyOf(pending.values()),
+        ledger.balanceDkk(),
+        ledger.depositDkk(),
+        ledger.fees(),
+        ledger.payments(),
+        suspension,
+        blocks(today),
+        pinGuard.locked(),
+        holds);
+  }
+
+  /** R46 a running suspension, R32 a fee block not yet paid off. */
+  List<Fees.Block> blocks(LocalDate today) {
+    List<Fees.Block> blocks = new ArrayList<>();
+    if (suspension != null && suspension.activeOn(today)) {
+      blocks.add(
+          new Fees.Block(
+              "PATRON_SUSPENDED",
+              "suspended until " + suspension.until() + ": " + suspension.reason()));
+    }
+    if (ledger.blocked() && ledger.balanceDkk() > 0) {
+      blocks.add(
+          new Fees.Block(
+              "FEES_OWED",
+              "owes "
+                  + ledger.balanceDkk()
+                  + " DKK; borrowing and renewing are blocked until it is all paid"));
+    }
+    return blocks;
+  }
+
+  PatronState withProfile(Profile p) {
+    return new PatronState(p, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
+  }
+
+  PatronState withPending(PendingCheckout p) {
+    Map<String, PendingCheckout> next = new LinkedHashMap<>(pending);
+    next.put(p.checkoutId(), p);
+    return new PatronState(
+        profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard, holds, notices);
+  }
+
+  PatronState completed(String checkoutId) {
+    PendingCheckout p = pending.get(checkoutId);
+    if (p == null) {
+      return this;
+    }
+    Map<String, Loan> nextLoans = new LinkedHashMap<>(loans);
+    nextLoans.put(p.barcode(), p.toLoan());
+    return new PatronState(
+        profile,
+        nextLoans,
+        without(pending, checkoutId),
+        remember(checkoutId, CheckoutOutcome.lent(p.receipt(profile.cardNumber()))),
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices);
+  }
+
+  PatronState abandoned(String checkoutId, Rejection reason) {
+    PendingCheckout p = pending.get(checkoutId);
+    if (p == null) {
+      return this;
+    }
+    return new PatronState(
+        profile,
+        loans,
+        without(pending, checkoutId),
+        remember(checkoutId, CheckoutOutcome.refused(p.barcode(), reason)),
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices);
+  }
+
+  PatronState renewed(String barcode, LocalDate dueDate) {
+    Loan loan = loans.get(barcode);
+    if (loan == null) {
+      return this;
+    }
+    Map<String, Loan> next = new LinkedHashMap<>(loans);
+    next.put(barcode, loan.renewedUntil(dueDate));
+    return new PatronState(
+        profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
+  }
+
+  PatronState loanEnded(String barcode, String checkoutId) {
+    Loan loan = loans.get(barcode);
+    if (loan == null || !loan.checkoutId().equals(checkoutId)) {
+      return this;
+    }
+    return new PatronState(
+        profile,
+        without(loans, barcode),
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices);
+  }
+
+  PatronState withLedger(Fees.Ledger next) {
+    return new PatronState(
+        profile, loans, pending, outcomes, next, suspension, pinGuard, holds, notices);
+  }
+
+  PatronState withPinGuard(PinGuard next) {
+    return new PatronState(profile, loans, pending, outcomes, ledger, suspension, next, holds, notices);
+  }
+
+  PatronState withSuspension(Fees.Suspension next) {
+    return new PatronState(profile, loans, pending, outcomes, ledger, next, pinGuard, holds, notices);
+  }
+
+  private Map<String, CheckoutOutcome> remember(String checkoutId, CheckoutOutcome outcome) {
+    LinkedHashMap<String, CheckoutOutcome> next = new LinkedHashMap<>(outcomes);
+    next.put(checkoutId, outcome);
+    while (next.size() > REMEMBERED_OUTCOMES) {
+      next.remove(next.keySet().iterator().next());
+    }
+    return next;
+  }
+
+  private static <V> Map<String, V> without(Map<String, V> map, String key) {
+    Map<String, V> next = new LinkedHashMap<>(map);
+    next.remove(key);
+    return next;
+  }
+
+  public record Profile(
+      String cardNumber,
+      PinHash pin,
+      String name,
+      String email,
+      String mobile,
+      String homeAgencyId,
+      String category,
+      PatronFacts facts,
+      Instant registeredAt)
+      implements CborSerializable {
+
+    Profile withContact(String newEmail, String newMobile, String channel) {
+      return new Profile(
+          cardNumber,
+          pin,
+          name,
+          newEmail,
+          newMobile,
+          homeAgencyId,
+          category,
+          facts.withPreferredChannel(channel),
+          registeredAt);
+    }
+
+    /** R5, R43: the patron's choice, else email, else SMS, else the digital mailbox. */
+    public String noticeChannel() {
+      if (facts.preferredChannel() != null) {
+        return facts.preferredChannel();
+      }
+      return email != null ? "email" : mobile != null ? "sms" : "digital-mailbox";
+    }
+
+    Profile withPin(PinHash next) {
+      return new Profile(
+          cardNumber, next, name, email, mobile, homeAgencyId, category, facts, registeredAt);
+    }
+
+    Profile withFacts(PatronFacts next) {
+      return new Profile(
+          cardNumber, pin, name, email, mobile, homeAgencyId, category, next, registeredAt);
+    }
+  }
+}

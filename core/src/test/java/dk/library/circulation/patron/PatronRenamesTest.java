@@ -1,0 +1,43 @@
+package dk.library.circulation.patron;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Journals written while the patron's events and state were nested in Patron stay readable. */
+class PatronRenamesTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.load());
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  static Object readUnder(String manifest, Object value) {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    Serializer serializer = serialization.findSerializerFor(value);
+    assertEquals(value.getClass().getName(), Serializers.manifestFor(serializer, value));
+    byte[] bytes = serializer.toBinary(value);
+    return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+  }
+
+  @Test
+  void anEventPersistedUnderItsNestedNameIsReadAsTheSameEvent() {
+    PatronEvent event = new PatronEvent.HoldReleased("hold-1");
+    assertEquals(event, readUnder("dk.library.circulation.patron.Patron$HoldReleased", event));
+  }
+
+  @Test
+  void aSnapshotTakenUnderTheNestedStateNameIsReadAsTheSameState() {
+    PatronState state = PatronState.empty().withHold("hold-1", "title-1");
+    assertEquals(state, readUnder("dk.library.circulation.patron.Patron$State", state));
+  }
+}
