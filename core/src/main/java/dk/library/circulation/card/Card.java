@@ -14,6 +14,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * One card number: whose card it is (the patron's key, the number the patron first registered with)
@@ -99,36 +100,41 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(Rest.class, (state, cmd) -> passivation.rest(Effect(), self))
-        .onCommand(
-            Issue.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    CardRules.issue(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo(),
-                    s -> new Found(s.patronKey(), s.lost()),
-                    Rejected::new))
-        .onCommand(
-            ReportLost.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    CardRules.reportLost(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo(),
-                    s -> new Found(s.patronKey(), s.lost()),
-                    Rejected::new))
-        .onCommand(
-            Get.class,
-            (state, cmd) ->
-                Effect().reply(cmd.replyTo(), new Found(state.patronKey(), state.lost())))
-        .build();
+    return this::handle;
+  }
+
+  /**
+   * A method rather than Pekko's handler builder, whose cases would be built for every live
+   * entity: about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
+   */
+  private ReplyEffect<Event, State> handle(State state, Command command) {
+    if (command instanceof Rest) {
+      return passivation.rest(Effect(), self);
+    }
+    if (command instanceof Issue cmd) {
+      return Replies.decide(
+          Effect(),
+          CardRules.issue(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo(),
+          s -> new Found(s.patronKey(), s.lost()),
+          Rejected::new);
+    }
+    if (command instanceof ReportLost cmd) {
+      return Replies.decide(
+          Effect(),
+          CardRules.reportLost(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo(),
+          s -> new Found(s.patronKey(), s.lost()),
+          Rejected::new);
+    }
+    if (command instanceof Get cmd) {
+      return Effect().reply(cmd.replyTo(), new Found(state.patronKey(), state.lost()));
+    }
+    throw new IllegalArgumentException("no handler for " + command.getClass().getName());
   }
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+    return State::apply;
   }
 }

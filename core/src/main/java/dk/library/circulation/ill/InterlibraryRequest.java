@@ -375,7 +375,7 @@ public final class InterlibraryRequest
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+    return State::apply;
   }
 
   @Override

@@ -417,99 +417,100 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(Rest.class, (state, cmd) -> passivation.rest(Effect(), context.getSelf()))
-        .onCommand(
-            Register.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ItemRules.register(state, barcode, cmd),
-                    cmd.replyTo(),
-                    s -> new StatusReply(s.status()),
-                    Rejected::new))
-        .onCommand(
-            Lend.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ItemRules.lend(state, barcode, cmd, clock.instant()),
-                    cmd.replyTo(),
-                    s -> new StatusReply(s.status()),
-                    Rejected::new))
-        .onCommand(
-            SettleLend.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ItemRules.settleLend(state, cmd.checkoutId()),
-                    cmd.replyTo(),
-                    s ->
-                        new LendSettlement(
-                            cmd.checkoutId(), ItemRules.isLentUnder(s, cmd.checkoutId())),
-                    Rejected::new))
-        .onCommand(Return.class, this::onReturn)
-        .onCommand(
-            HoldForHold.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ItemRules.holdFor(state, cmd),
-                    cmd.replyTo(),
-                    s ->
-                        new HoldAnswer(
-                            s.heldFor() != null && s.heldFor().holdId().equals(cmd.holdId()),
-                            s.location()),
-                    Rejected::new))
-        .onCommand(
-            ReleaseHold.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ItemRules.release(state, cmd.holdId()),
-                    cmd.replyTo(),
-                    s -> new ReleaseAnswer(s.loan() == null && s.heldFor() == null),
-                    Rejected::new))
-        .onCommand(
-            Arrive.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    ItemRules.arrive(state, barcode, cmd),
-                    cmd.replyTo(),
-                    s -> new StatusReply(s.status()),
-                    Rejected::new))
-        .onCommand(
-            GetStatus.class,
-            (state, cmd) ->
-                Effect()
-                    .reply(
-                        cmd.replyTo(),
-                        state.registered()
-                            ? new StatusReply(state.status())
-                            : new Rejected(ItemRules.notFound(barcode))))
-        .onCommand(
-            ReturnSettled.class,
-            (state, cmd) -> {
-              notifying.remove(cmd.checkoutId());
-              return decideQuietly(ItemRules.confirmNotice(state, cmd.checkoutId()));
-            })
-        .onCommand(NotifyPatron.class, this::onNotifyPatron)
-        .onCommand(
-            NoticeFailed.class,
-            (state, cmd) -> {
-              notifying.remove(cmd.checkoutId());
-              state.unsettledReturns().stream()
-                  .filter(u -> u.checkoutId().equals(cmd.checkoutId()))
-                  .findFirst()
-                  .ifPresent(
-                      u ->
-                          context.scheduleOnce(
-                              NOTICE_RETRY, context.getSelf(), new NotifyPatron(u)));
-              return Effect().none().thenNoReply();
-            })
-        .build();
+    return this::handle;
+  }
+
+  /**
+   * A method rather than Pekko's handler builder, whose cases would be built for every live
+   * entity: about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
+   */
+  private ReplyEffect<Event, State> handle(State state, Command command) {
+    if (command instanceof Rest) {
+      return passivation.rest(Effect(), context.getSelf());
+    }
+    if (command instanceof Register cmd) {
+      return Replies.decide(
+          Effect(),
+          ItemRules.register(state, barcode, cmd),
+          cmd.replyTo(),
+          s -> new StatusReply(s.status()),
+          Rejected::new);
+    }
+    if (command instanceof Lend cmd) {
+      return Replies.decide(
+          Effect(),
+          ItemRules.lend(state, barcode, cmd, clock.instant()),
+          cmd.replyTo(),
+          s -> new StatusReply(s.status()),
+          Rejected::new);
+    }
+    if (command instanceof SettleLend cmd) {
+      return Replies.decide(
+          Effect(),
+          ItemRules.settleLend(state, cmd.checkoutId()),
+          cmd.replyTo(),
+          s ->
+              new LendSettlement(
+                  cmd.checkoutId(), ItemRules.isLentUnder(s, cmd.checkoutId())),
+          Rejected::new);
+    }
+    if (command instanceof Return cmd) {
+      return onReturn(state, cmd);
+    }
+    if (command instanceof HoldForHold cmd) {
+      return Replies.decide(
+          Effect(),
+          ItemRules.holdFor(state, cmd),
+          cmd.replyTo(),
+          s ->
+              new HoldAnswer(
+                  s.heldFor() != null && s.heldFor().holdId().equals(cmd.holdId()),
+                  s.location()),
+          Rejected::new);
+    }
+    if (command instanceof ReleaseHold cmd) {
+      return Replies.decide(
+          Effect(),
+          ItemRules.release(state, cmd.holdId()),
+          cmd.replyTo(),
+          s -> new ReleaseAnswer(s.loan() == null && s.heldFor() == null),
+          Rejected::new);
+    }
+    if (command instanceof Arrive cmd) {
+      return Replies.decide(
+          Effect(),
+          ItemRules.arrive(state, barcode, cmd),
+          cmd.replyTo(),
+          s -> new StatusReply(s.status()),
+          Rejected::new);
+    }
+    if (command instanceof GetStatus cmd) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              state.registered()
+                  ? new StatusReply(state.status())
+                  : new Rejected(ItemRules.notFound(barcode)));
+    }
+    if (command instanceof ReturnSettled cmd) {
+      notifying.remove(cmd.checkoutId());
+      return decideQuietly(ItemRules.confirmNotice(state, cmd.checkoutId()));
+    }
+    if (command instanceof NotifyPatron cmd) {
+      return onNotifyPatron(state, cmd);
+    }
+    if (command instanceof NoticeFailed cmd) {
+      notifying.remove(cmd.checkoutId());
+      state.unsettledReturns().stream()
+          .filter(u -> u.checkoutId().equals(cmd.checkoutId()))
+          .findFirst()
+          .ifPresent(
+              u ->
+                  context.scheduleOnce(
+                      NOTICE_RETRY, context.getSelf(), new NotifyPatron(u)));
+      return Effect().none().thenNoReply();
+    }
+    throw new IllegalArgumentException("no handler for " + command.getClass().getName());
   }
 
   private ReplyEffect<Event, State> onReturn(State state, Return cmd) {
@@ -560,7 +561,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+    return State::apply;
   }
 
   @Override

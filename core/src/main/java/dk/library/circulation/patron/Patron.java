@@ -162,194 +162,185 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   @Override
   public CommandHandlerWithReply<PatronCommand, PatronEvent, PatronState> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(Rest.class, (state, cmd) -> passivation.rest(Effect(), context.getSelf()))
-        .onCommand(
-            Register.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    PatronRules.register(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo(),
-                    s -> new StatusReply(s.status(today())),
-                    Rejected::new))
-        .onCommand(
-            BeginCheckout.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    PatronRules.beginCheckout(
-                        state, cardNumber, cmd, pinCheck, pinLockoutAfter, clock.instant(), zone),
-                    cmd.replyTo(),
-                    s -> checkoutReply(s, cmd.checkoutId()),
-                    Rejected::new))
-        .onCommand(
-            CompleteCheckout.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    PatronRules.complete(state, cmd.checkoutId()),
-                    cmd.replyTo(),
-                    s -> checkoutReply(s, cmd.checkoutId()),
-                    Rejected::new))
-        .onCommand(
-            AbandonCheckout.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    PatronRules.abandon(state, cmd.checkoutId(), cmd.reason()),
-                    cmd.replyTo(),
-                    s -> checkoutReply(s, cmd.checkoutId()),
-                    Rejected::new))
-        .onCommand(Renew.class, this::onRenew)
-        .onCommand(
-            EndLoan.class,
-            (state, cmd) ->
-                Replies.decide(
-                    Effect(),
-                    PatronRules.endLoan(state, cmd, zone),
-                    cmd.replyTo(),
-                    s -> new LoanEndedReply(cmd.barcode()),
-                    Rejected::new))
-        .onCommand(
-            GetStatus.class,
-            (state, cmd) ->
-                Effect()
-                    .reply(
-                        cmd.replyTo(),
-                        state.registered()
-                            ? new StatusReply(state.status(today()))
-                            : new Rejected(PatronRules.notFound(cardNumber))))
-        .onCommand(
-            CheckPin.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.checkPin(
-                        state, cardNumber, cmd.pin(), pinCheck, pinLockoutAfter, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            Deposit.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.deposit(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            UpdateContact.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.updateContact(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            UnlockPin.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.unlockPin(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            ResetPin.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.resetPin(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            ChargeFee.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.chargeFee(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            Pay.class,
-            (state, cmd) ->
-                status(
-                    state, PatronRules.pay(state, cardNumber, cmd, clock.instant()), cmd.replyTo()))
-        .onCommand(
-            Suspend.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.suspend(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            LiftSuspension.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.liftSuspension(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            VerifyIdentity.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.verifyIdentity(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            RecordGuardianConsent.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.recordGuardianConsent(state, cardNumber, cmd, clock.instant()),
-                    cmd.replyTo()))
-        .onCommand(
-            ReserveHold.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    PatronRules.reserveHold(state, cardNumber, cmd, clock.instant(), zone),
-                    cmd.replyTo()))
-        .onCommand(
-            ReleaseHold.class,
-            (state, cmd) ->
-                status(
-                    state,
-                    state.holds().containsKey(cmd.holdId())
-                        ? Decision.persist(new HoldReleased(cmd.holdId()))
-                        : Decision.unchanged(),
-                    cmd.replyTo()))
-        .onCommand(Notify.class, this::onNotify)
-        .onCommand(
-            GetNotices.class,
-            (state, cmd) -> Effect().reply(cmd.replyTo(), new NoticesReply(state.notices())))
-        .onCommand(
-            NoticeDelivered.class,
-            (state, cmd) -> {
-              sending.remove(cmd.noticeId());
-              boolean unsent =
-                  state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
-              return unsent
-                  ? Effect().persist(new NoticeSent(cmd.noticeId(), clock.instant())).thenNoReply()
-                  : Effect().none().thenNoReply();
-            })
-        .onCommand(
-            NoticeFailed.class,
-            (state, cmd) -> {
-              sending.remove(cmd.noticeId());
-              context.scheduleOnce(SETTLEMENT_RETRY, context.getSelf(), new ResendNotices());
-              return Effect().none().thenNoReply();
-            })
-        .onCommand(
-            ResendNotices.class,
-            (state, cmd) -> Effect().none().thenRun(this::sendUnsent).thenNoReply())
-        .onCommand(ResolvePendingCheckout.class, this::onResolvePending)
-        .onCommand(LendSettled.class, this::onLendSettled)
-        .onCommand(
-            SettlementFailed.class,
-            (state, cmd) -> {
-              settling.remove(cmd.checkoutId());
-              context.scheduleOnce(
-                  SETTLEMENT_RETRY,
-                  context.getSelf(),
-                  new ResolvePendingCheckout(cmd.checkoutId()));
-              return Effect().none().thenNoReply();
-            })
-        .build();
+    return this::handle;
+  }
+
+  /**
+   * A method rather than Pekko's handler builder, whose cases would be built for every live
+   * entity: about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
+   */
+  private ReplyEffect<PatronEvent, PatronState> handle(PatronState state, PatronCommand command) {
+    if (command instanceof Rest) {
+      return passivation.rest(Effect(), context.getSelf());
+    }
+    if (command instanceof Register cmd) {
+      return Replies.decide(
+          Effect(),
+          PatronRules.register(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo(),
+          s -> new StatusReply(s.status(today())),
+          Rejected::new);
+    }
+    if (command instanceof BeginCheckout cmd) {
+      return Replies.decide(
+          Effect(),
+          PatronRules.beginCheckout(
+              state, cardNumber, cmd, pinCheck, pinLockoutAfter, clock.instant(), zone),
+          cmd.replyTo(),
+          s -> checkoutReply(s, cmd.checkoutId()),
+          Rejected::new);
+    }
+    if (command instanceof CompleteCheckout cmd) {
+      return Replies.decide(
+          Effect(),
+          PatronRules.complete(state, cmd.checkoutId()),
+          cmd.replyTo(),
+          s -> checkoutReply(s, cmd.checkoutId()),
+          Rejected::new);
+    }
+    if (command instanceof AbandonCheckout cmd) {
+      return Replies.decide(
+          Effect(),
+          PatronRules.abandon(state, cmd.checkoutId(), cmd.reason()),
+          cmd.replyTo(),
+          s -> checkoutReply(s, cmd.checkoutId()),
+          Rejected::new);
+    }
+    if (command instanceof Renew cmd) {
+      return onRenew(state, cmd);
+    }
+    if (command instanceof EndLoan cmd) {
+      return Replies.decide(
+          Effect(),
+          PatronRules.endLoan(state, cmd, zone),
+          cmd.replyTo(),
+          s -> new LoanEndedReply(cmd.barcode()),
+          Rejected::new);
+    }
+    if (command instanceof GetStatus cmd) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              state.registered()
+                  ? new StatusReply(state.status(today()))
+                  : new Rejected(PatronRules.notFound(cardNumber)));
+    }
+    if (command instanceof CheckPin cmd) {
+      return status(
+          state,
+          PatronRules.checkPin(
+              state, cardNumber, cmd.pin(), pinCheck, pinLockoutAfter, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof Deposit cmd) {
+      return status(
+          state,
+          PatronRules.deposit(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof UpdateContact cmd) {
+      return status(
+          state,
+          PatronRules.updateContact(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof UnlockPin cmd) {
+      return status(
+          state,
+          PatronRules.unlockPin(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof ResetPin cmd) {
+      return status(
+          state,
+          PatronRules.resetPin(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof ChargeFee cmd) {
+      return status(
+          state,
+          PatronRules.chargeFee(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof Pay cmd) {
+      return status(
+          state, PatronRules.pay(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+    }
+    if (command instanceof Suspend cmd) {
+      return status(
+          state,
+          PatronRules.suspend(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof LiftSuspension cmd) {
+      return status(
+          state,
+          PatronRules.liftSuspension(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof VerifyIdentity cmd) {
+      return status(
+          state,
+          PatronRules.verifyIdentity(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof RecordGuardianConsent cmd) {
+      return status(
+          state,
+          PatronRules.recordGuardianConsent(state, cardNumber, cmd, clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof ReserveHold cmd) {
+      return status(
+          state,
+          PatronRules.reserveHold(state, cardNumber, cmd, clock.instant(), zone),
+          cmd.replyTo());
+    }
+    if (command instanceof ReleaseHold cmd) {
+      return status(
+          state,
+          state.holds().containsKey(cmd.holdId())
+              ? Decision.persist(new HoldReleased(cmd.holdId()))
+              : Decision.unchanged(),
+          cmd.replyTo());
+    }
+    if (command instanceof Notify cmd) {
+      return onNotify(state, cmd);
+    }
+    if (command instanceof GetNotices cmd) {
+      return Effect().reply(cmd.replyTo(), new NoticesReply(state.notices()));
+    }
+    if (command instanceof NoticeDelivered cmd) {
+      sending.remove(cmd.noticeId());
+      boolean unsent =
+          state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
+      return unsent
+          ? Effect().persist(new NoticeSent(cmd.noticeId(), clock.instant())).thenNoReply()
+          : Effect().none().thenNoReply();
+    }
+    if (command instanceof NoticeFailed cmd) {
+      sending.remove(cmd.noticeId());
+      context.scheduleOnce(SETTLEMENT_RETRY, context.getSelf(), new ResendNotices());
+      return Effect().none().thenNoReply();
+    }
+    if (command instanceof ResendNotices) {
+      return Effect().none().thenRun(this::sendUnsent).thenNoReply();
+    }
+    if (command instanceof ResolvePendingCheckout cmd) {
+      return onResolvePending(state, cmd);
+    }
+    if (command instanceof LendSettled cmd) {
+      return onLendSettled(state, cmd);
+    }
+    if (command instanceof SettlementFailed cmd) {
+      settling.remove(cmd.checkoutId());
+      context.scheduleOnce(
+          SETTLEMENT_RETRY,
+          context.getSelf(),
+          new ResolvePendingCheckout(cmd.checkoutId()));
+      return Effect().none().thenNoReply();
+    }
+    throw new IllegalArgumentException("no handler for " + command.getClass().getName());
   }
 
   private LocalDate today() {
@@ -450,7 +441,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   @Override
   public EventHandler<PatronState, PatronEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(PatronState::apply);
+    return PatronState::apply;
   }
 
   @Override

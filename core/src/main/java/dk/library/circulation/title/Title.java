@@ -495,114 +495,111 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(
-            AddCopies.class,
-            (state, cmd) -> decide(TitleRules.addCopies(state, cmd), cmd.replyTo(), s -> new Ack()))
-        .onCommand(
-            PlaceHold.class,
-            (state, cmd) ->
-                decide(
-                    TitleRules.placeHold(state, cmd, clock.instant()),
-                    cmd.replyTo(),
-                    s -> holdReply(s, cmd.holdId())))
-        .onCommand(
-            CancelHold.class,
-            (state, cmd) ->
-                decide(
-                    TitleRules.cancel(state, cmd.holdId(), cmd.patronKey()),
-                    cmd.replyTo(),
-                    s -> holdReply(s, cmd.holdId())))
-        .onCommand(
-            GetHold.class,
-            (state, cmd) -> Effect().reply(cmd.replyTo(), holdReply(state, cmd.holdId())))
-        .onCommand(
-            GetQueue.class,
-            (state, cmd) ->
-                Effect()
-                    .reply(
-                        cmd.replyTo(),
-                        new QueueReply(
-                            state.holds().stream().map(state::view).toList(),
-                            List.copyOf(state.copies().values()))))
-        .onCommand(
-            AuthoriseProxy.class,
-            (state, cmd) ->
-                decide(
-                    TitleRules.authoriseProxy(state, cmd.holdId(), cmd.holderKey(), cmd.proxyKey()),
-                    cmd.replyTo(),
-                    s -> holdReply(s, cmd.holdId())))
-        .onCommand(
-            CheckCollector.class,
-            (state, cmd) -> {
-              Rejection refusal =
-                  TitleRules.collectRefusal(
-                      state, cmd.holdId(), cmd.collectorKey(), cmd.pickupToken(), cmd.noProxy());
-              return Effect()
-                  .reply(cmd.replyTo(), refusal == null ? new Ack() : new Rejected(refusal));
-            })
-        .onCommand(CopyMoved.class, this::onCopyMoved)
-        .onCommand(CopyArrived.class, this::onCopyArrived)
-        .onCommand(
-            ArrivalIndexed.class,
-            (state, cmd) ->
-                decide(
-                    TitleRules.arrive(
-                        state,
-                        cmd.arrival().holdId(),
-                        cmd.arrival().barcode(),
-                        cmd.arrival().branchId(),
-                        cmd.deadline(),
-                        newToken()),
-                    cmd.arrival().replyTo(),
-                    s -> holdReply(s, cmd.arrival().holdId())))
-        .onCommand(
-            DeadlineReached.class,
-            (state, cmd) ->
-                decide(
-                    TitleRules.lapsedAndExpired(state, clock.instant(), today()),
-                    cmd.replyTo(),
-                    s -> new Ack()))
-        .onCommand(OfferNext.class, this::onOfferNext)
-        .onCommand(
-            OfferAnswered.class,
-            (state, cmd) -> {
-              inFlight.remove("offer:" + cmd.holdId());
-              return quietly(TitleRules.answerOffer(state, cmd, newToken()));
-            })
-        .onCommand(
-            CopyReleaseAnswered.class,
-            (state, cmd) -> {
-              inFlight.remove("release:" + cmd.holdId());
-              boolean pending = state.releases().contains(new Release(cmd.holdId(), cmd.barcode()));
-              return quietly(
-                  pending
-                      ? Decision.persist(
-                          new CopyReleased(cmd.holdId(), cmd.barcode(), cmd.onShelf()))
-                      : Decision.unchanged());
-            })
-        .onCommand(
-            Delivered.class,
-            (state, cmd) -> {
-              inFlight.remove("dispatch:" + cmd.dispatchId());
-              boolean pending =
-                  state.outbox().stream().anyMatch(d -> d.dispatchId().equals(cmd.dispatchId()));
-              return quietly(
-                  pending
-                      ? Decision.persist(new DispatchDelivered(cmd.dispatchId()))
-                      : Decision.unchanged());
-            })
-        .onCommand(
-            Failed.class,
-            (state, cmd) -> {
-              inFlight.remove(cmd.what() + ":" + cmd.key());
-              context.scheduleOnce(RETRY, context.getSelf(), new Resume());
-              return Effect().none().thenNoReply();
-            })
-        .onCommand(
-            Resume.class, (state, cmd) -> Effect().none().thenRun(this::carryOn).thenNoReply())
-        .build();
+    return this::handle;
+  }
+
+  /**
+   * A method rather than Pekko's handler builder, whose cases would be built for every live
+   * entity: about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
+   */
+  private ReplyEffect<Event, State> handle(State state, Command command) {
+    if (command instanceof AddCopies cmd) {
+      return decide(TitleRules.addCopies(state, cmd), cmd.replyTo(), s -> new Ack());
+    }
+    if (command instanceof PlaceHold cmd) {
+      return decide(
+          TitleRules.placeHold(state, cmd, clock.instant()),
+          cmd.replyTo(),
+          s -> holdReply(s, cmd.holdId()));
+    }
+    if (command instanceof CancelHold cmd) {
+      return decide(
+          TitleRules.cancel(state, cmd.holdId(), cmd.patronKey()),
+          cmd.replyTo(),
+          s -> holdReply(s, cmd.holdId()));
+    }
+    if (command instanceof GetHold cmd) {
+      return Effect().reply(cmd.replyTo(), holdReply(state, cmd.holdId()));
+    }
+    if (command instanceof GetQueue cmd) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              new QueueReply(
+                  state.holds().stream().map(state::view).toList(),
+                  List.copyOf(state.copies().values())));
+    }
+    if (command instanceof AuthoriseProxy cmd) {
+      return decide(
+          TitleRules.authoriseProxy(state, cmd.holdId(), cmd.holderKey(), cmd.proxyKey()),
+          cmd.replyTo(),
+          s -> holdReply(s, cmd.holdId()));
+    }
+    if (command instanceof CheckCollector cmd) {
+      Rejection refusal =
+          TitleRules.collectRefusal(
+              state, cmd.holdId(), cmd.collectorKey(), cmd.pickupToken(), cmd.noProxy());
+      return Effect()
+          .reply(cmd.replyTo(), refusal == null ? new Ack() : new Rejected(refusal));
+    }
+    if (command instanceof CopyMoved cmd) {
+      return onCopyMoved(state, cmd);
+    }
+    if (command instanceof CopyArrived cmd) {
+      return onCopyArrived(state, cmd);
+    }
+    if (command instanceof ArrivalIndexed cmd) {
+      return decide(
+          TitleRules.arrive(
+              state,
+              cmd.arrival().holdId(),
+              cmd.arrival().barcode(),
+              cmd.arrival().branchId(),
+              cmd.deadline(),
+              newToken()),
+          cmd.arrival().replyTo(),
+          s -> holdReply(s, cmd.arrival().holdId()));
+    }
+    if (command instanceof DeadlineReached cmd) {
+      return decide(
+          TitleRules.lapsedAndExpired(state, clock.instant(), today()),
+          cmd.replyTo(),
+          s -> new Ack());
+    }
+    if (command instanceof OfferNext cmd) {
+      return onOfferNext(state, cmd);
+    }
+    if (command instanceof OfferAnswered cmd) {
+      inFlight.remove("offer:" + cmd.holdId());
+      return quietly(TitleRules.answerOffer(state, cmd, newToken()));
+    }
+    if (command instanceof CopyReleaseAnswered cmd) {
+      inFlight.remove("release:" + cmd.holdId());
+      boolean pending = state.releases().contains(new Release(cmd.holdId(), cmd.barcode()));
+      return quietly(
+          pending
+              ? Decision.persist(
+                  new CopyReleased(cmd.holdId(), cmd.barcode(), cmd.onShelf()))
+              : Decision.unchanged());
+    }
+    if (command instanceof Delivered cmd) {
+      inFlight.remove("dispatch:" + cmd.dispatchId());
+      boolean pending =
+          state.outbox().stream().anyMatch(d -> d.dispatchId().equals(cmd.dispatchId()));
+      return quietly(
+          pending
+              ? Decision.persist(new DispatchDelivered(cmd.dispatchId()))
+              : Decision.unchanged());
+    }
+    if (command instanceof Failed cmd) {
+      inFlight.remove(cmd.what() + ":" + cmd.key());
+      context.scheduleOnce(RETRY, context.getSelf(), new Resume());
+      return Effect().none().thenNoReply();
+    }
+    if (command instanceof Resume) {
+      return Effect().none().thenRun(this::carryOn).thenNoReply();
+    }
+    throw new IllegalArgumentException("no handler for " + command.getClass().getName());
   }
 
   private ReplyEffect<Event, State> onCopyMoved(State state, CopyMoved cmd) {
@@ -758,7 +755,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+    return State::apply;
   }
 
   @Override
