@@ -26,8 +26,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * A patron borrows an item. Two entities change, the patron and the item, with no distributed
- * transaction; each decides its own part, in an order in which every half-done state is finished
- * or undone by the entity that sees it (docs/architecture.md, "Checkout protocol"):
+ * transaction; each decides its own part, in an order in which every half-done state is finished or
+ * undone by the entity that sees it (docs/architecture.md, "Checkout protocol"):
  *
  * <ol>
  *   <li>read-only checks: the card (not lost), agency and branch, policy (node caches), the item
@@ -37,8 +37,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  *   <li>the item lends itself and persists {@code Lent}: <b>the commit point</b>. The receipt goes
  *       out now, after two journal writes in series;
  *   <li>the patron is told to turn the pending checkout into a loan ({@code CheckoutCompleted}),
- *       after the reply. Should that be lost, the patron settles the pending checkout with the
- *       item when it next starts, or every few seconds while it lives, and finds it lent.
+ *       after the reply. Should that be lost, the patron settles the pending checkout with the item
+ *       when it next starts, or every few seconds while it lives, and finds it lent.
  * </ol>
  *
  * If the item refuses in step 3, the patron abandons the pending checkout before the refusal is
@@ -58,8 +58,7 @@ final class Checkout {
     CompletionStage<Item.Reply> item =
         desk.ask(desk.itemRef(request.barcode()), Item.GetStatus::new);
     return desk.withPatronKey(
-            request.cardNumber(),
-            key -> checkAgency(request.forPatron(key), item))
+            request.cardNumber(), key -> checkAgency(request.forPatron(key), item))
         .thenApply(r -> r.map(receipt -> receipt.withCardNumber(request.cardNumber())));
   }
 
@@ -214,7 +213,8 @@ final class Checkout {
   private CompletionStage<Result<CheckoutReceipt>> complete(CheckoutRequest request) {
     return desk.ask(
             desk.patronRef(request.cardNumber()),
-            (ActorRef<PatronReply> r) -> new PatronCommand.CompleteCheckout(request.checkoutId(), r))
+            (ActorRef<PatronReply> r) ->
+                new PatronCommand.CompleteCheckout(request.checkoutId(), r))
         .thenApply(Checkout::result);
   }
 

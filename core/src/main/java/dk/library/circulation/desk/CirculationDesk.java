@@ -334,7 +334,8 @@ public final class CirculationDesk {
   // Patrons and items
 
   /** R21: a category, when given, must be one the home agency's policy lists. */
-  public CompletionStage<Result<PatronReply.Status>> registerPatron(PatronRegistration registration) {
+  public CompletionStage<Result<PatronReply.Status>> registerPatron(
+      PatronRegistration registration) {
     return policy(registration.homeAgencyId())
         .thenCompose(
             home -> {

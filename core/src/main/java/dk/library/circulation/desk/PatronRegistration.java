@@ -55,7 +55,8 @@ public record PatronRegistration(
 
   /** The patron entity's registration command, with the PIN already hashed. */
   public PatronCommand.Register command(PinHash pin, ActorRef<PatronReply> replyTo) {
-    return new PatronCommand.Register(pin, name, email, mobile, homeAgencyId, category, facts, replyTo);
+    return new PatronCommand.Register(
+        pin, name, email, mobile, homeAgencyId, category, facts, replyTo);
   }
 
   /** The PIN's hash under the server's key, or the hash a migrated patron brought along. */

@@ -18,16 +18,16 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * A patron renews named loans, or all of them (R19). Renewal changes only the patron: the due
- * date and renewal count live in the patron's loans.
+ * A patron renews named loans, or all of them (R19). Renewal changes only the patron: the due date
+ * and renewal count live in the patron's loans.
  *
  * <ol>
  *   <li>the card gives the patron's key (refused if lost, R12);
  *   <li>the patron's loans, read directly by that key;
  *   <li>the policies of the agencies that own them (node cache), and for each loan being renewed
  *       only, whether another patron waits for its title (R19: a reserved loan is not renewed);
- *   <li>the patron decides per loan ({@code PatronRules.renew}: PIN, blocks, renewal count, new
- *       due date) and persists the renewals.
+ *   <li>the patron decides per loan ({@code PatronRules.renew}: PIN, blocks, renewal count, new due
+ *       date) and persists the renewals.
  * </ol>
  */
 final class Renewal {
@@ -45,7 +45,8 @@ final class Renewal {
 
   private CompletionStage<Result<List<PatronReply.RenewalResult>>> renewByKey(
       String patronKey, String pin, List<String> barcodes) {
-    return desk.<PatronCommand, PatronReply>ask(desk.patronRef(patronKey), PatronCommand.GetStatus::new)
+    return desk.<PatronCommand, PatronReply>ask(
+            desk.patronRef(patronKey), PatronCommand.GetStatus::new)
         .thenCompose(
             reply -> {
               if (reply instanceof PatronReply.Rejected rejected) {
@@ -55,7 +56,9 @@ final class Renewal {
               List<Loan> renewing =
                   barcodes.isEmpty()
                       ? patron.loans()
-                      : patron.loans().stream().filter(l -> barcodes.contains(l.barcode())).toList();
+                      : patron.loans().stream()
+                          .filter(l -> barcodes.contains(l.barcode()))
+                          .toList();
               Set<String> agencies = new HashSet<>();
               agencies.add(patron.homeAgencyId());
               renewing.forEach(loan -> agencies.add(loan.agencyId()));
@@ -90,7 +93,8 @@ final class Renewal {
       Set<String> reserved,
       int feeBlockThresholdDkk) {
     PatronCommand command(ActorRef<PatronReply> replyTo) {
-      return new PatronCommand.Renew(pin, barcodes, policies, reserved, feeBlockThresholdDkk, replyTo);
+      return new PatronCommand.Renew(
+          pin, barcodes, policies, reserved, feeBlockThresholdDkk, replyTo);
     }
   }
 

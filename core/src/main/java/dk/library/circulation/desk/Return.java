@@ -96,7 +96,8 @@ final class Return {
       String holdId) {
     return desk.ask(
             desk.patronRef(cardNumber),
-            (ActorRef<PatronReply> r) -> new PatronCommand.EndLoan(barcode, checkoutId, returnedAt, r))
+            (ActorRef<PatronReply> r) ->
+                new PatronCommand.EndLoan(barcode, checkoutId, returnedAt, r))
         .thenCompose(
             ended ->
                 titleEntityId == null

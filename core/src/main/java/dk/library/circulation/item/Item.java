@@ -421,8 +421,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   }
 
   /**
-   * A method rather than Pekko's handler builder, whose cases would be built for every live
-   * entity: about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
+   * A method rather than Pekko's handler builder, whose cases would be built for every live entity:
+   * about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
    */
   private ReplyEffect<Event, State> handle(State state, Command command) {
     if (command instanceof Rest) {
@@ -449,9 +449,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           Effect(),
           ItemRules.settleLend(state, cmd.checkoutId()),
           cmd.replyTo(),
-          s ->
-              new LendSettlement(
-                  cmd.checkoutId(), ItemRules.isLentUnder(s, cmd.checkoutId())),
+          s -> new LendSettlement(cmd.checkoutId(), ItemRules.isLentUnder(s, cmd.checkoutId())),
           Rejected::new);
     }
     if (command instanceof Return cmd) {
@@ -464,8 +462,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           cmd.replyTo(),
           s ->
               new HoldAnswer(
-                  s.heldFor() != null && s.heldFor().holdId().equals(cmd.holdId()),
-                  s.location()),
+                  s.heldFor() != null && s.heldFor().holdId().equals(cmd.holdId()), s.location()),
           Rejected::new);
     }
     if (command instanceof ReleaseHold cmd) {
@@ -505,9 +502,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           .filter(u -> u.checkoutId().equals(cmd.checkoutId()))
           .findFirst()
           .ifPresent(
-              u ->
-                  context.scheduleOnce(
-                      NOTICE_RETRY, context.getSelf(), new NotifyPatron(u)));
+              u -> context.scheduleOnce(NOTICE_RETRY, context.getSelf(), new NotifyPatron(u)));
       return Effect().none().thenNoReply();
     }
     throw new IllegalArgumentException("no handler for " + command.getClass().getName());

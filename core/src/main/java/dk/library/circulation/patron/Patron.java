@@ -166,8 +166,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
   }
 
   /**
-   * A method rather than Pekko's handler builder, whose cases would be built for every live
-   * entity: about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
+   * A method rather than Pekko's handler builder, whose cases would be built for every live entity:
+   * about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
    */
   private ReplyEffect<PatronEvent, PatronState> handle(PatronState state, PatronCommand command) {
     if (command instanceof Rest) {
@@ -234,43 +234,30 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     }
     if (command instanceof Deposit cmd) {
       return status(
-          state,
-          PatronRules.deposit(state, cardNumber, cmd, clock.instant()),
-          cmd.replyTo());
+          state, PatronRules.deposit(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
     }
     if (command instanceof UpdateContact cmd) {
       return status(
-          state,
-          PatronRules.updateContact(state, cardNumber, cmd, clock.instant()),
-          cmd.replyTo());
+          state, PatronRules.updateContact(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
     }
     if (command instanceof UnlockPin cmd) {
       return status(
-          state,
-          PatronRules.unlockPin(state, cardNumber, cmd, clock.instant()),
-          cmd.replyTo());
+          state, PatronRules.unlockPin(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
     }
     if (command instanceof ResetPin cmd) {
       return status(
-          state,
-          PatronRules.resetPin(state, cardNumber, cmd, clock.instant()),
-          cmd.replyTo());
+          state, PatronRules.resetPin(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
     }
     if (command instanceof ChargeFee cmd) {
       return status(
-          state,
-          PatronRules.chargeFee(state, cardNumber, cmd, clock.instant()),
-          cmd.replyTo());
+          state, PatronRules.chargeFee(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
     }
     if (command instanceof Pay cmd) {
-      return status(
-          state, PatronRules.pay(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+      return status(state, PatronRules.pay(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
     }
     if (command instanceof Suspend cmd) {
       return status(
-          state,
-          PatronRules.suspend(state, cardNumber, cmd, clock.instant()),
-          cmd.replyTo());
+          state, PatronRules.suspend(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
     }
     if (command instanceof LiftSuspension cmd) {
       return status(
@@ -312,8 +299,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     }
     if (command instanceof NoticeDelivered cmd) {
       sending.remove(cmd.noticeId());
-      boolean unsent =
-          state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
+      boolean unsent = state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
       return unsent
           ? Effect().persist(new NoticeSent(cmd.noticeId(), clock.instant())).thenNoReply()
           : Effect().none().thenNoReply();
@@ -335,9 +321,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     if (command instanceof SettlementFailed cmd) {
       settling.remove(cmd.checkoutId());
       context.scheduleOnce(
-          SETTLEMENT_RETRY,
-          context.getSelf(),
-          new ResolvePendingCheckout(cmd.checkoutId()));
+          SETTLEMENT_RETRY, context.getSelf(), new ResolvePendingCheckout(cmd.checkoutId()));
       return Effect().none().thenNoReply();
     }
     throw new IllegalArgumentException("no handler for " + command.getClass().getName());
@@ -414,7 +398,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     }
   }
 
-  private ReplyEffect<PatronEvent, PatronState> onResolvePending(PatronState state, ResolvePendingCheckout cmd) {
+  private ReplyEffect<PatronEvent, PatronState> onResolvePending(
+      PatronState state, ResolvePendingCheckout cmd) {
     PendingCheckout pending = state.pending().get(cmd.checkoutId());
     if (pending != null && settling.add(cmd.checkoutId())) {
       context.pipeToSelf(

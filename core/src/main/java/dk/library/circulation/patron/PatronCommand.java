@@ -52,7 +52,8 @@ public sealed interface PatronCommand extends CborSerializable {
     }
   }
 
-  public record CompleteCheckout(String checkoutId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+  public record CompleteCheckout(String checkoutId, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
 
   public record AbandonCheckout(String checkoutId, Rejection reason, ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
@@ -91,7 +92,8 @@ public sealed interface PatronCommand extends CborSerializable {
       implements PatronCommand {}
 
   /** The hold has left its queue (or was never queued): it no longer counts (R21). */
-  public record ReleaseHold(String holdId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+  public record ReleaseHold(String holdId, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
 
   /** Records a notice in the patron's outbox, by the patron's channel, and sends it. */
   public record Notify(
@@ -117,17 +119,20 @@ public sealed interface PatronCommand extends CborSerializable {
       ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
 
-  public record Pay(String paymentId, int amountDkk, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+  public record Pay(String paymentId, int amountDkk, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
 
   /** R7: a deposit left with the library. */
   public record Deposit(int amountDkk, String receivedBy, ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
 
   /** R46: suspension for breaking the house rules, through {@code until}. */
-  public record Suspend(LocalDate until, String reason, String suspendedBy, ActorRef<PatronReply> replyTo)
+  public record Suspend(
+      LocalDate until, String reason, String suspendedBy, ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
 
-  public record LiftSuspension(String liftedBy, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+  public record LiftSuspension(String liftedBy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
 
   /** R2, R15: staff saw the patron's ID in person. */
   public record VerifyIdentity(String method, String verifiedBy, ActorRef<PatronReply> replyTo)
@@ -138,14 +143,20 @@ public sealed interface PatronCommand extends CborSerializable {
    * post or digital-mailbox, null to follow the default.
    */
   public record UpdateContact(
-      String email, String mobile, String preferredChannel, String by, ActorRef<PatronReply> replyTo)
+      String email,
+      String mobile,
+      String preferredChannel,
+      String by,
+      ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
 
   /** R4: staff lift a PIN lockout. */
-  public record UnlockPin(String unlockedBy, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+  public record UnlockPin(String unlockedBy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
 
   /** R4: a new PIN, only with the identity check that allowed it recorded. */
-  public record ResetPin(PinHash pin, String identityCheck, String resetBy, ActorRef<PatronReply> replyTo)
+  public record ResetPin(
+      PinHash pin, String identityCheck, String resetBy, ActorRef<PatronReply> replyTo)
       implements PatronCommand {
     @Override
     public String toString() {
@@ -154,8 +165,8 @@ public sealed interface PatronCommand extends CborSerializable {
   }
 
   /** R6: a guardian consented for a minor. */
-  public record RecordGuardianConsent(String guardian, String recordedBy, ActorRef<PatronReply> replyTo)
-      implements PatronCommand {}
+  public record RecordGuardianConsent(
+      String guardian, String recordedBy, ActorRef<PatronReply> replyTo) implements PatronCommand {}
 
   /** The patron's status, if the PIN matches (R4): a terminal's status check, a patron login. */
   public record CheckPin(String pin, ActorRef<PatronReply> replyTo) implements PatronCommand {

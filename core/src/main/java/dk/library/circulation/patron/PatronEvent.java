@@ -33,13 +33,15 @@ public sealed interface PatronEvent extends CborSerializable {
   public record LoanRenewed(String barcode, LocalDate dueDate, Instant renewedAt)
       implements PatronEvent {}
 
-  public record LoanEnded(String barcode, String checkoutId, Instant returnedAt) implements PatronEvent {}
+  public record LoanEnded(String barcode, String checkoutId, Instant returnedAt)
+      implements PatronEvent {}
 
   public record FeeCharged(Fees.Fee fee, int feeBlockThresholdDkk) implements PatronEvent {}
 
   public record PaymentReceived(Fees.Payment payment) implements PatronEvent {}
 
-  public record DepositReceived(int amountDkk, String receivedBy, Instant at) implements PatronEvent {}
+  public record DepositReceived(int amountDkk, String receivedBy, Instant at)
+      implements PatronEvent {}
 
   public record Suspended(Fees.Suspension suspension) implements PatronEvent {}
 
@@ -60,9 +62,11 @@ public sealed interface PatronEvent extends CborSerializable {
 
   public record PinUnlocked(String unlockedBy, Instant at) implements PatronEvent {}
 
-  public record PinReset(PinHash pin, PatronFacts.Verification identityCheck) implements PatronEvent {}
+  public record PinReset(PinHash pin, PatronFacts.Verification identityCheck)
+      implements PatronEvent {}
 
-  public record GuardianConsentRecorded(PatronFacts.GuardianConsent consent) implements PatronEvent {}
+  public record GuardianConsentRecorded(PatronFacts.GuardianConsent consent)
+      implements PatronEvent {}
 
   public record HoldReserved(String holdId, String titleEntityId) implements PatronEvent {}
 

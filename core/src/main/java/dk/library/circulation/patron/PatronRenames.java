@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.pekko.serialization.jackson.JacksonMigration;
 
 /**
- * Events and snapshots persisted while the patron's events and state were nested in {@link
- * Patron} ({@code Patron$Registered}, {@code Patron$State}) are read as {@link PatronEvent} and
- * {@link PatronState}: the same fields under a new class name (serialization.conf lists the old
- * names).
+ * Events and snapshots persisted while the patron's events and state were nested in {@link Patron}
+ * ({@code Patron$Registered}, {@code Patron$State}) are read as {@link PatronEvent} and {@link
+ * PatronState}: the same fields under a new class name (serialization.conf lists the old names).
  */
 public final class PatronRenames extends JacksonMigration {
 

@@ -22,7 +22,8 @@ public sealed interface PatronReply extends CborSerializable {
 
   public record NoticesReply(List<Notice> notices) implements PatronReply {}
 
-  public record Rejected(Rejection rejection) implements PatronReply, dk.library.circulation.Refusal {}
+  public record Rejected(Rejection rejection)
+      implements PatronReply, dk.library.circulation.Refusal {}
 
   /** What a patron or staff sees: loans with due dates and renewal counts. */
   public record Status(

@@ -393,7 +393,8 @@ public final class PatronRules {
    * R7: where the agency asks it, a patron not resident in its municipality or without a permanent
    * address borrows only against a deposit of the value of what they borrow, never more.
    */
-  static Rejection depositRefusal(PatronState state, PatronCommand.BeginCheckout cmd, PatronFacts facts) {
+  static Rejection depositRefusal(
+      PatronState state, PatronCommand.BeginCheckout cmd, PatronFacts facts) {
     AgencyPolicy.Eligibility e = cmd.policy().eligibility();
     boolean nonResident =
         e.municipality() != null && !e.municipality().equals(facts.municipality());
@@ -424,7 +425,8 @@ public final class PatronRules {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
-    return Decision.persist(new PatronEvent.DepositReceived(cmd.amountDkk(), cmd.receivedBy(), now));
+    return Decision.persist(
+        new PatronEvent.DepositReceived(cmd.amountDkk(), cmd.receivedBy(), now));
   }
 
   /** A manual charge; the same fee id again changes nothing. */
@@ -525,7 +527,11 @@ public final class PatronRules {
    * again changes nothing.
    */
   public static Decision<PatronEvent> reserveHold(
-      PatronState state, String cardNumber, PatronCommand.ReserveHold cmd, Instant now, ZoneId zone) {
+      PatronState state,
+      String cardNumber,
+      PatronCommand.ReserveHold cmd,
+      Instant now,
+      ZoneId zone) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }

@@ -36,8 +36,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code profile} is null until registration. Loans are keyed by barcode, pending checkouts and
- * remembered outcomes by checkout id; outcomes keep insertion order and are bounded.
+ * What a patron entity remembers ({@link Patron}); {@code apply} is its event handler. {@code
+ * profile} is null until registration. Loans are keyed by barcode, pending checkouts and remembered
+ * outcomes by checkout id; outcomes keep insertion order and are bounded.
  */
 public record PatronState(
     Profile profile,
@@ -96,15 +97,7 @@ public record PatronState(
       }
     }
     return new PatronState(
-        profile,
-        loans,
-        pending,
-        outcomes,
-        ledger,
-        suspension,
-        pinGuard,
-        holds,
-        List.copyOf(next));
+        profile, loans, pending, outcomes, ledger, suspension, pinGuard, holds, List.copyOf(next));
   }
 
   Optional<Notice> notice(String noticeId) {
@@ -234,7 +227,8 @@ public record PatronState(
   }
 
   PatronState withProfile(Profile p) {
-    return new PatronState(p, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
+    return new PatronState(
+        p, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
   }
 
   PatronState withPending(PendingCheckout p) {
@@ -314,11 +308,13 @@ public record PatronState(
   }
 
   PatronState withPinGuard(PinGuard next) {
-    return new PatronState(profile, loans, pending, outcomes, ledger, suspension, next, holds, notices);
+    return new PatronState(
+        profile, loans, pending, outcomes, ledger, suspension, next, holds, notices);
   }
 
   PatronState withSuspension(Fees.Suspension next) {
-    return new PatronState(profile, loans, pending, outcomes, ledger, next, pinGuard, holds, notices);
+    return new PatronState(
+        profile, loans, pending, outcomes, ledger, next, pinGuard, holds, notices);
   }
 
   private Map<String, CheckoutOutcome> remember(String checkoutId, CheckoutOutcome outcome) {

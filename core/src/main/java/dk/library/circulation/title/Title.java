@@ -499,8 +499,8 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   }
 
   /**
-   * A method rather than Pekko's handler builder, whose cases would be built for every live
-   * entity: about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
+   * A method rather than Pekko's handler builder, whose cases would be built for every live entity:
+   * about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
    */
   private ReplyEffect<Event, State> handle(State state, Command command) {
     if (command instanceof AddCopies cmd) {
@@ -539,8 +539,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
       Rejection refusal =
           TitleRules.collectRefusal(
               state, cmd.holdId(), cmd.collectorKey(), cmd.pickupToken(), cmd.noProxy());
-      return Effect()
-          .reply(cmd.replyTo(), refusal == null ? new Ack() : new Rejected(refusal));
+      return Effect().reply(cmd.replyTo(), refusal == null ? new Ack() : new Rejected(refusal));
     }
     if (command instanceof CopyMoved cmd) {
       return onCopyMoved(state, cmd);
@@ -578,8 +577,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
       boolean pending = state.releases().contains(new Release(cmd.holdId(), cmd.barcode()));
       return quietly(
           pending
-              ? Decision.persist(
-                  new CopyReleased(cmd.holdId(), cmd.barcode(), cmd.onShelf()))
+              ? Decision.persist(new CopyReleased(cmd.holdId(), cmd.barcode(), cmd.onShelf()))
               : Decision.unchanged());
     }
     if (command instanceof Delivered cmd) {

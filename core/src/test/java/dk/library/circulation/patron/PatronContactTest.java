@@ -39,6 +39,9 @@ class PatronContactTest {
         Code.CONTACT_CHANNEL_WITHOUT_ADDRESS,
         refusal(
             PatronRules.updateContact(
-                s, CARD, new PatronCommand.UpdateContact(null, null, "email", "patron", null), NOW)));
+                s,
+                CARD,
+                new PatronCommand.UpdateContact(null, null, "email", "patron", null),
+                NOW)));
   }
 }

@@ -73,7 +73,8 @@ class PatronEligibilityTest {
           PatronRules.beginCheckout(
               s,
               CARD,
-              new PatronCommand.BeginCheckout(id, "1234", "X" + i, "A1", "B1", policy, "book", null, null),
+              new PatronCommand.BeginCheckout(
+                  id, "1234", "X" + i, "A1", "B1", policy, "book", null, null),
               PinCheck.SLOW,
               5,
               NOW,
@@ -238,7 +239,8 @@ class PatronEligibilityTest {
     PatronState paid =
         apply(
             visitor,
-            PatronRules.deposit(visitor, CARD, new PatronCommand.Deposit(300, "staff-1", null), NOW));
+            PatronRules.deposit(
+                visitor, CARD, new PatronCommand.Deposit(300, "staff-1", null), NOW));
     assertEquals(300, paid.ledger().depositDkk());
     assertInstanceOf(
         Decision.Persist.class,

@@ -123,7 +123,9 @@ class PatronEntityTest {
     register();
     var result =
         patron.<PatronReply>runCommand(
-            r -> new PatronCommand.BeginCheckout("t1", "9999", "X1", "A1", "B1", POLICY, "book", null, r));
+            r ->
+                new PatronCommand.BeginCheckout(
+                    "t1", "9999", "X1", "A1", "B1", POLICY, "book", null, r));
     assertEquals(
         Rejection.Code.WRONG_PIN,
         assertInstanceOf(PatronReply.Rejected.class, result.reply()).rejection().code());
@@ -158,7 +160,9 @@ class PatronEntityTest {
     assertEquals(0, patron.getState().pinGuard().wrongPins());
     var reset =
         patron.<PatronReply>runCommand(
-            r -> new PatronCommand.ResetPin(PinHash.of("4321", 1000), "passport seen", "staff-2", r));
+            r ->
+                new PatronCommand.ResetPin(
+                    PinHash.of("4321", 1000), "passport seen", "staff-2", r));
     PatronEvent.PinReset event = assertInstanceOf(PatronEvent.PinReset.class, reset.event());
     assertEquals("passport seen", event.identityCheck().method());
     assertEquals("staff-2", event.identityCheck().verifiedBy());

@@ -94,7 +94,8 @@ class PatronHoldsAndNoticesTest {
 
   private PatronReply reserve(String holdId) {
     return patron
-        .<PatronReply>runCommand(r -> new PatronCommand.ReserveHold(holdId, "A1~T" + holdId, POLICY, r))
+        .<PatronReply>runCommand(
+            r -> new PatronCommand.ReserveHold(holdId, "A1~T" + holdId, POLICY, r))
         .reply();
   }
 
@@ -129,7 +130,8 @@ class PatronHoldsAndNoticesTest {
             "phone", "cpr", null, null, "DK", null, true, java.util.List.of(), null, null),
         null);
     assertEquals(Rejection.Code.IDENTITY_NOT_VERIFIED, code(reserve("h1")));
-    patron.<PatronReply>runCommand(r -> new PatronCommand.VerifyIdentity("passport seen", "staff-1", r));
+    patron.<PatronReply>runCommand(
+        r -> new PatronCommand.VerifyIdentity("passport seen", "staff-1", r));
     assertInstanceOf(PatronReply.StatusReply.class, reserve("h1"));
   }
 
@@ -149,7 +151,8 @@ class PatronHoldsAndNoticesTest {
     patron.<PatronReply>runCommand(
         r -> new PatronCommand.Notify("n1", "hold-ready", Map.of("title", "Vejen"), r));
     var notices =
-        (PatronReply.NoticesReply) patron.<PatronReply>runCommand(PatronCommand.GetNotices::new).reply();
+        (PatronReply.NoticesReply)
+            patron.<PatronReply>runCommand(PatronCommand.GetNotices::new).reply();
     assertEquals(1, notices.notices().size());
     assertEquals("email", notices.notices().get(0).channel());
     assertEquals("td@example.dk", notices.notices().get(0).address());

@@ -50,7 +50,8 @@ class PatronPolicyRulesTest {
     return PatronRules.beginCheckout(
         s,
         CARD,
-        new PatronCommand.BeginCheckout(id, "1234", "X-" + id, "A1", "B1", POLICY, type, null, null),
+        new PatronCommand.BeginCheckout(
+            id, "1234", "X-" + id, "A1", "B1", POLICY, type, null, null),
         PinCheck.SLOW,
         5,
         now,
@@ -190,7 +191,10 @@ class PatronPolicyRulesTest {
     Instant onTime = due.atTime(20, 0).atZone(COPENHAGEN).toInstant();
     assertEquals(
         0,
-        apply(s, PatronRules.endLoan(s, new PatronCommand.EndLoan("X-t1", "t1", onTime, null), COPENHAGEN))
+        apply(
+                s,
+                PatronRules.endLoan(
+                    s, new PatronCommand.EndLoan("X-t1", "t1", onTime, null), COPENHAGEN))
             .ledger()
             .balanceDkk());
   }
@@ -250,7 +254,8 @@ class PatronPolicyRulesTest {
     PatronState lifted =
         apply(
             s,
-            PatronRules.liftSuspension(s, CARD, new PatronCommand.LiftSuspension("staff-1", null), NOW));
+            PatronRules.liftSuspension(
+                s, CARD, new PatronCommand.LiftSuspension("staff-1", null), NOW));
     assertNull(lifted.suspension());
     assertInstanceOf(Decision.Persist.class, begin(lifted, "t1", "book", NOW));
   }

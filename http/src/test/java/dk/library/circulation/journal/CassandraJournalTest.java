@@ -61,9 +61,7 @@ class CassandraJournalTest {
             .withFallback(TestServers.config());
     system =
         ActorSystem.create(
-            Behaviors.empty(),
-            "journal-test",
-            JournalCassandra.start(config).applyTo(config));
+            Behaviors.empty(), "journal-test", JournalCassandra.start(config).applyTo(config));
   }
 
   @AfterAll
@@ -180,8 +178,7 @@ class CassandraJournalTest {
     assertEquals(texts(1, 17), ask(again, (ActorRef<Seen> r) -> new Read(r)).texts());
     ask(again, (ActorRef<Done> r) -> new Note(texts(18, 18), r));
     again.tell(new Stop());
-    assertEquals(
-        texts(1, 18), ask(spawn(id, 0), (ActorRef<Seen> r) -> new Read(r)).texts());
+    assertEquals(texts(1, 18), ask(spawn(id, 0), (ActorRef<Seen> r) -> new Read(r)).texts());
   }
 
   static double wakeRequests() {
@@ -232,11 +229,10 @@ class CassandraJournalTest {
         Duration.ofSeconds(10),
         () ->
             session
-                    .execute(
-                        "SELECT sequence_nr FROM " + snapshots + " WHERE persistence_id = ?", id)
-                    .all()
-                    .stream()
-                    .anyMatch(row -> row.getLong(0) == 8));
+                .execute("SELECT sequence_nr FROM " + snapshots + " WHERE persistence_id = ?", id)
+                .all()
+                .stream()
+                .anyMatch(row -> row.getLong(0) == 8));
 
     double before = wakeRequests();
     double snapshotLoads = count("circulation.journal.requests", "snapshot-load");
@@ -246,13 +242,11 @@ class CassandraJournalTest {
     assertEquals(3, wakeRequests() - before);
     ask(woken, (ActorRef<Done> r) -> new Note(texts(11, 11), r));
     woken.tell(new Stop());
-    assertEquals(
-        texts(1, 11), ask(spawn(id, 4), (ActorRef<Seen> r) -> new Read(r)).texts());
+    assertEquals(texts(1, 11), ask(spawn(id, 4), (ActorRef<Seen> r) -> new Read(r)).texts());
   }
 
   @Test
-  void writesOfManyEntitiesAtOnceShareRequests_andEachIsDurableWhenAcknowledged()
-      throws Exception {
+  void writesOfManyEntitiesAtOnceShareRequests_andEachIsDurableWhenAcknowledged() throws Exception {
     double requestsBefore = count("circulation.journal.requests", "write");
     double rowsBefore = count("circulation.journal.rows", "write");
     List<String> ids = new ArrayList<>();
@@ -269,7 +263,9 @@ class CassandraJournalTest {
               system.scheduler()));
     }
     CompletableFuture.allOf(
-            written.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
+            written.stream()
+                .map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new))
         .get(30, TimeUnit.SECONDS);
     double requests = count("circulation.journal.requests", "write") - requestsBefore;
     double rows = count("circulation.journal.rows", "write") - rowsBefore;

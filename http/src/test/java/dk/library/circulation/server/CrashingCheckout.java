@@ -132,7 +132,8 @@ public final class CrashingCheckout {
           sharding
               .entityRefFor(Patron.ENTITY_TYPE_KEY, card)
               .ask(
-                  (ActorRef<PatronReply> r) -> new PatronCommand.CompleteCheckout(checkoutId, r), timeout)
+                  (ActorRef<PatronReply> r) -> new PatronCommand.CompleteCheckout(checkoutId, r),
+                  timeout)
               .toCompletableFuture()
               .get();
       check(completed instanceof PatronReply.CheckoutFinished, completed);

@@ -195,6 +195,7 @@ public final class CheckoutBenchmark {
     }
     LibraryLoad.awaitCompaction(node.nativePort());
     h.serverHeap = EveryEntityAwake.SERVER_HEAP;
+    h.serverCollector = EveryEntityAwake.SERVER_COLLECTOR;
     h.serverOptions.add(EveryEntityAwake.IDLE_TIMEOUT_PROPERTY);
     h.serverEnvironment.put("LIBRARY_ACTIVE_ENTITY_LIMIT", EveryEntityAwake.ACTIVE_ENTITY_LIMIT);
     Process server = h.startServer(node.nativePort(), httpPort, "serving");
@@ -213,12 +214,13 @@ public final class CheckoutBenchmark {
       HeapPerEntity heap = summary.heapPerEntity(server.pid(), idle);
       String result =
           String.format(
-              "Memory run: %d items read in %d s (%.0f/s); server heap %s;"
+              "Memory run: %d items read in %d s (%.0f/s); server heap %s (%s);"
                   + " %s%n",
               read,
               took.toSeconds(),
               read / (took.toMillis() / 1000.0),
               h.serverHeap,
+              h.serverCollector,
               heap.row());
       System.out.print(result);
       Files.writeString(options.work().resolve("memory.md"), result);

@@ -10,8 +10,8 @@ import java.net.http.HttpResponse;
  * What a window of the run cost, per transaction: server and Cassandra CPU (from /proc), and from
  * the server's {@code /metrics} the Cassandra requests its driver sent, the entities it woke from
  * the journal and the requests their wakes took, the events it persisted and the write requests
- * that carried them. A transaction is one API request (the mix's requests,
- * not {@code /metrics} or {@code /health}).
+ * that carried them. A transaction is one API request (the mix's requests, not {@code /metrics} or
+ * {@code /health}).
  */
 record Costs(
     double transactions,
@@ -146,8 +146,9 @@ record Costs(
   }
 
   static String header() {
-    return "| window | transactions | server CPU ms/tx | Cassandra CPU ms/tx | Cassandra requests/tx"
-        + " | entity wakes/tx | Cassandra reads/wake | events persisted/tx | journal writes/tx |\n"
-        + "|---|---|---|---|---|---|---|---|---|";
+    return "| window | transactions | server CPU ms/tx | Cassandra CPU ms/tx | Cassandra"
+               + " requests/tx | entity wakes/tx | Cassandra reads/wake | events persisted/tx |"
+               + " journal writes/tx |\n"
+               + "|---|---|---|---|---|---|---|---|---|";
   }
 }

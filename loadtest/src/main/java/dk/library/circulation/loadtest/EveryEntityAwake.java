@@ -25,6 +25,9 @@ final class EveryEntityAwake {
   /** Settings for the server of a memory run: nothing leaves memory while the phase runs. */
   static final String SERVER_HEAP = "4g";
 
+  /** G1, with compressed pointers (ZGC on Java 17 has none): see {@link Harness#serverCollector}. */
+  static final String SERVER_COLLECTOR = "-XX:+UseG1GC";
+
   static final String ACTIVE_ENTITY_LIMIT = "2000000";
 
   static final String IDLE_TIMEOUT_PROPERTY =

@@ -63,6 +63,13 @@ final class Harness {
   /** JVM options and environment a phase needs the server to run with (the memory run's). */
   final List<String> serverOptions = new ArrayList<>();
 
+  /**
+   * As bin/server: ZGC, since G1's young pauses (51 ms on average in run 11) were the national
+   * peak's p99. The memory run uses G1: ZGC on Java 17 has no compressed pointers, so every entity
+   * takes about a third more heap (docs/benchmarks.md, "Memory run").
+   */
+  String serverCollector = "-XX:+UseZGC";
+
   final Map<String, String> serverEnvironment = new HashMap<>();
 
   static void stop(Process server) throws InterruptedException {
@@ -79,9 +86,7 @@ final class Harness {
     command.add("-Xms" + serverHeap);
     command.add("-Xmx" + serverHeap);
     command.addAll(serverOptions);
-    // As bin/server: G1 aims at 25 ms pauses (young pauses up to 138 ms with its default 200 ms).
-    // ZGC: G1 young pauses (51 ms on average in run 11) were the national peak's p99
-    command.add("-XX:+UseZGC");
+    command.add(serverCollector);
     // e.g. BENCHMARK_SERVER_OPTS=-XX:StartFlightRecording=filename=server.jfr to profile the server
     String extra = System.getenv().getOrDefault("BENCHMARK_SERVER_OPTS", "").trim();
     if (!extra.isEmpty()) {

@@ -27,10 +27,10 @@ import scala.jdk.javaapi.FutureConverters;
  * <ul>
  *   <li><b>Recovery in one request.</b> An entity of few events was read whole by the snapshot
  *       store's load ({@link CassandraSnapshotStore}, {@link Wakes}): its replay costs nothing
- *       more. Otherwise Pekko asks for the highest sequence number before it replays; that one
- *       read fetches the events themselves (the partition of the first wanted event and the next,
- *       {@link MessagesTable#eventsFrom}), and the replay that follows hands them over from memory.
- *       The plugin took five requests in series for the same (three highest-sequence reads, the
+ *       more. Otherwise Pekko asks for the highest sequence number before it replays; that one read
+ *       fetches the events themselves (the partition of the first wanted event and the next, {@link
+ *       MessagesTable#eventsFrom}), and the replay that follows hands them over from memory. The
+ *       plugin took five requests in series for the same (three highest-sequence reads, the
  *       deleted-to read, the event select) plus a stream per wake.
  *   <li><b>Writes of many entities in one request</b> ({@link WriteBatcher}): each entity's atomic
  *       write stays one partition's mutation, acknowledged only when durable.

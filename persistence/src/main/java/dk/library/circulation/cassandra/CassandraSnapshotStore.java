@@ -169,13 +169,16 @@ public final class CassandraSnapshotStore extends SnapshotStore {
     data.duplicate().get(bytes);
     try {
       Object snapshot =
-          serialization.deserialize(bytes, row.getInt("ser_id"), row.getString("ser_manifest")).get();
+          serialization
+              .deserialize(bytes, row.getInt("ser_id"), row.getString("ser_manifest"))
+              .get();
       return Optional.of(
           SelectedSnapshot.create(
               new SnapshotMetadata(persistenceId, sequenceNr, timestamp), snapshot));
     } catch (RuntimeException e) {
       // An older snapshot may still be readable; failing that, the events are replayed.
-      log().warning(
+      log()
+          .warning(
               "snapshot {} of {} does not deserialize: {}",
               sequenceNr,
               persistenceId,
@@ -229,9 +232,7 @@ public final class CassandraSnapshotStore extends SnapshotStore {
                         s,
                         s.deleteRange()
                             .bind(
-                                persistenceId,
-                                criteria.maxSequenceNr(),
-                                criteria.minSequenceNr()),
+                                persistenceId, criteria.maxSequenceNr(), criteria.minSequenceNr()),
                         "snapshot-delete")
                     .thenApply(done -> (Void) null);
               }
@@ -247,16 +248,14 @@ public final class CassandraSnapshotStore extends SnapshotStore {
                                 .filter(
                                     row ->
                                         row.getLong("timestamp") <= criteria.maxTimestamp()
-                                            && row.getLong("timestamp")
-                                                >= criteria.minTimestamp())
+                                            && row.getLong("timestamp") >= criteria.minTimestamp())
                                 .map(
                                     row ->
                                         execute(
                                                 s,
                                                 s.deleteOne()
                                                     .bind(
-                                                        persistenceId,
-                                                        row.getLong("sequence_nr")),
+                                                        persistenceId, row.getLong("sequence_nr")),
                                                 "snapshot-delete")
                                             .toCompletableFuture())
                                 .toArray(CompletableFuture[]::new);

@@ -325,10 +325,9 @@ public final class LocalCassandra implements AutoCloseable {
         "saved_caches_directory: " + data.resolve("saved_caches"),
         "cdc_raw_directory: " + data.resolve("cdc_raw"),
         // Group commit: a write is acknowledged only after its commit log segment is on disk. A
-        // checkout waits on two writes in series, each on average half a window plus the sync
-        // (about 0.3 ms here): 2 ms instead of 5 saves it 3 ms for at most 500 syncs a second.
+        // 2 ms window (run 13, docs/benchmarks.md) went with a worse peak tail than 5 ms.
         "commitlog_sync: group",
-        "commitlog_sync_group_window: 2ms",
+        "commitlog_sync_group_window: 5ms",
         "commitlog_segment_size: 32MiB",
         "disk_failure_policy: stop",
         "commit_failure_policy: stop",

@@ -7,6 +7,8 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import com.typesafe.config.Config;
+import dk.library.circulation.metrics.EntityMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,8 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import com.typesafe.config.Config;
-import dk.library.circulation.metrics.EntityMetrics;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -210,7 +210,8 @@ public final class MessagesTable {
         timestamp != null ? Uuids.unixTimestamp(timestamp) : 0L,
         row.getString("writer_uuid"),
         row.getString("event_manifest"),
-        deserialize(row.getByteBuffer("event"), row.getInt("ser_id"), row.getString("ser_manifest")),
+        deserialize(
+            row.getByteBuffer("event"), row.getInt("ser_id"), row.getString("ser_manifest")),
         meta == null
             ? null
             : deserialize(meta, row.getInt("meta_ser_id"), row.getString("meta_ser_manifest")));

@@ -11,10 +11,10 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 
 /**
- * What the snapshot store and the journal of one actor system share about entities waking: a
- * waking entity's whole history, when the snapshot store's one read found it (the journal then
- * replays it from memory), and the writes still on their way (a restarted entity's recovery reads
- * only after them).
+ * What the snapshot store and the journal of one actor system share about entities waking: a waking
+ * entity's whole history, when the snapshot store's one read found it (the journal then replays it
+ * from memory), and the writes still on their way (a restarted entity's recovery reads only after
+ * them).
  */
 final class Wakes implements Extension {
 
