@@ -103,10 +103,6 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
     return this::handle;
   }
 
-  /**
-   * A method rather than Pekko's handler builder, whose cases would be built for every live entity:
-   * about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
-   */
   private ReplyEffect<Event, State> handle(State state, Command command) {
     if (command instanceof Rest) {
       return passivation.rest(Effect(), self);

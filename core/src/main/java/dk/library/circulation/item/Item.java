@@ -420,10 +420,6 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
     return this::handle;
   }
 
-  /**
-   * A method rather than Pekko's handler builder, whose cases would be built for every live entity:
-   * about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
-   */
   private ReplyEffect<Event, State> handle(State state, Command command) {
     if (command instanceof Rest) {
       return passivation.rest(Effect(), context.getSelf());

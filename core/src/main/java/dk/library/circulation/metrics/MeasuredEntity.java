@@ -10,6 +10,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * An event-sourced entity whose persisted events and recovery time are measured ({@link
  * EntityMetrics}). Entities that must act when recovered override {@link #recovered}.
+ *
+ * <p>The entities that grow with the population (card, patron, item, title) answer {@code
+ * commandHandler()} with a method of their own rather than Pekko's handler builder: the builder's
+ * cases close over the entity, so they would be built for every live entity, about 1 KiB of heap
+ * each (docs/benchmarks.md, "Memory run").
  */
 public abstract class MeasuredEntity<C, E, S>
     extends EventSourcedBehaviorWithEnforcedReplies<C, E, S> {

@@ -165,10 +165,6 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     return this::handle;
   }
 
-  /**
-   * A method rather than Pekko's handler builder, whose cases would be built for every live entity:
-   * about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
-   */
   private ReplyEffect<PatronEvent, PatronState> handle(PatronState state, PatronCommand command) {
     if (command instanceof Rest) {
       return passivation.rest(Effect(), context.getSelf());

@@ -498,10 +498,6 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     return this::handle;
   }
 
-  /**
-   * A method rather than Pekko's handler builder, whose cases would be built for every live entity:
-   * about 1 KiB of heap each (docs/benchmarks.md, "Memory run").
-   */
   private ReplyEffect<Event, State> handle(State state, Command command) {
     if (command instanceof AddCopies cmd) {
       return decide(TitleRules.addCopies(state, cmd), cmd.replyTo(), s -> new Ack());
