@@ -2,6 +2,7 @@ package dk.library.circulation;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -16,14 +17,16 @@ public record Passivation(ActorRef<ClusterSharding.ShardCommand> shard) {
 
   /** The effect of a rest command: nothing persisted, the shard asked to stop it, no reply. */
   public <E, S, M> ReplyEffect<E, S> rest(EffectFactories<E, S> effect, ActorRef<M> self) {
-    return effect
-        .none()
-        .thenRun(
-            state -> {
-              if (shard != null) {
-                shard.tell(new ClusterSharding.Passivate<>(self));
-              }
-            })
-        .thenNoReply();
+    return thenRest(effect.none(), self).thenNoReply();
+  }
+
+  /** {@code effect}, then the shard asked to stop the entity. */
+  public <E, S, M> EffectBuilder<E, S> thenRest(EffectBuilder<E, S> effect, ActorRef<M> self) {
+    return effect.thenRun(
+        state -> {
+          if (shard != null) {
+            shard.tell(new ClusterSharding.Passivate<>(self));
+          }
+        });
   }
 }

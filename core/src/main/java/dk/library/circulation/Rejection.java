@@ -21,6 +21,7 @@ public record Rejection(Code code, String message) implements CborSerializable {
     LOAN_LIMIT_REACHED,
     LOAN_NOT_FOUND,
     RENEWAL_LIMIT_REACHED,
+    RENEWAL_WOULD_NOT_EXTEND,
     TRANSACTION_ID_REUSED,
     CHECKOUT_CANCELLED,
     CLIENT_NOT_FOUND,

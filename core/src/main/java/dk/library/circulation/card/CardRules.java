@@ -22,7 +22,10 @@ public final class CardRules {
       return state.patronKey().equals(cmd.patronKey())
           ? Decision.unchanged()
           : Decision.refuse(
-              CARD_IN_USE, "card number " + cardNumber + " is already issued to another patron");
+              CARD_IN_USE,
+              "card number "
+                  + CardHint.ofPatronKey(cardNumber)
+                  + " is already issued to another patron");
     }
     return Decision.persist(new Card.Issued(cmd.patronKey(), now));
   }

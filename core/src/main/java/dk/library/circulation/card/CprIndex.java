@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class CprIndex {
 
   private static final Pattern CPR = Pattern.compile("[0-9]{10}");
-  private static final String PREFIX = "cpr-";
+  static final String PREFIX = "cpr-";
 
   private final SecretKeySpec key;
 
@@ -31,7 +31,6 @@ public final class CprIndex {
     return number != null && CPR.matcher(number).matches();
   }
 
-  /** The id a CPR number is indexed and keyed under. */
   /**
    * R3, R14: the id a card number is indexed under. CPR-like numbers (ten digits) are stored only
    * as a keyed hash; a health-insurance card's number is the CPR itself.
@@ -41,11 +40,16 @@ public final class CprIndex {
   }
 
   public String idOf(String cpr) {
+    return PREFIX + keyedHash(cpr);
+  }
+
+  /** A keyed hash of {@code text}: names a datum without telling it to a reader of the journal. */
+  public String keyedHash(String text) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      byte[] digest = mac.doFinal(cpr.getBytes(StandardCharsets.US_ASCII));
-      return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+      byte[] digest = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every Java runtime has HmacSHA256", e);
     }

@@ -22,6 +22,7 @@ import dk.library.circulation.policy.Policy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -31,11 +32,14 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <ol>
  *   <li>read-only checks: the card (not lost), agency and branch, policy (node caches), the item
- *       (owned by the agency, not on loan, lendable, held for this patron or their proxy);
+ *       (owned by the agency, not on loan, lendable, held for this patron or their proxy); an item
+ *       that cannot be lent is named only to a patron whose PIN matches. Meanwhile the client's
+ *       transaction id is claimed for this checkout ({@code TransactionClaim});
  *   <li>the patron approves (PIN, limits, blocks) and persists {@code CheckoutBegun}: a pending
  *       checkout that counts against the limit;
- *   <li>the item lends itself and persists {@code Lent}: <b>the commit point</b>. The receipt goes
- *       out now, after two journal writes in series;
+ *   <li>once the claim is granted, the item lends itself and persists {@code Lent}: <b>the commit
+ *       point</b>. The receipt goes out now, after two journal writes in series (the claim's runs
+ *       beside the patron's);
  *   <li>the patron is told to turn the pending checkout into a loan ({@code CheckoutCompleted}),
  *       after the reply. Should that be lost, the patron settles the pending checkout with the item
  *       when it next starts, or every few seconds while it lives, and finds it lent.
@@ -57,15 +61,20 @@ final class Checkout {
     // at the same time as the card and the patron.
     CompletionStage<Item.Reply> item =
         desk.ask(desk.itemRef(request.barcode()), Item.GetStatus::new);
+    // The transaction id is claimed meanwhile; only the item's Lent waits for the claim, so the
+    // checkout still waits on two journal writes in series.
+    CompletionStage<Rejection> claim =
+        desk.claimTransaction(
+            request.clientId(), request.checkoutId(), request.cardNumber(), request.barcode());
     return desk.withPatronKey(
-            request.cardNumber(), key -> checkAgency(request.forPatron(key), item))
+            request.cardNumber(), key -> checkAgency(request.forPatron(key), item, claim))
         .thenApply(r -> r.map(receipt -> receipt.withCardNumber(request.cardNumber())));
   }
 
   // Step 1: read-only checks
 
   private CompletionStage<Result<CheckoutReceipt>> checkAgency(
-      CheckoutRequest request, CompletionStage<Item.Reply> item) {
+      CheckoutRequest request, CompletionStage<Item.Reply> item, CompletionStage<Rejection> claim) {
     return desk.branch(request.agencyId(), request.branchId())
         .thenCompose(
             agency -> {
@@ -80,14 +89,18 @@ final class Checkout {
                 return done(refused.rejection());
               }
               AgencyPolicy current = ((Result.Ok<Policy.PolicyVersion>) policy).value().policy();
-              return item.thenCompose(reply -> checkItem(request, current, ItemResult.of(reply)));
+              return item.thenCompose(
+                  reply -> checkItem(request, current, ItemResult.of(reply), claim));
             });
   }
 
   private CompletionStage<Result<CheckoutReceipt>> checkItem(
-      CheckoutRequest request, AgencyPolicy policy, ItemResult item) {
+      CheckoutRequest request,
+      AgencyPolicy policy,
+      ItemResult item,
+      CompletionStage<Rejection> claim) {
     if (item.rejection() != null) {
-      return done(item.rejection());
+      return patronFirst(request, item.rejection());
     }
     Item.Status status = item.status();
     Item.HeldCopy held = status.heldFor();
@@ -95,10 +108,11 @@ final class Checkout {
       // R29: an interlibrary copy is lent at the borrowing branch on the lender's terms.
       return whenOk(
           desk.policy(status.item().agencyId()),
-          lender -> checkHeld(request, lender.policy(), status, held));
+          lender -> checkHeld(request, lender.policy(), status, held, claim));
     }
     if (!status.item().agencyId().equals(request.agencyId())) {
-      return done(
+      return patronFirst(
+          request,
           Rejection.of(
               ITEM_NOT_OWNED_BY_AGENCY,
               "item "
@@ -107,32 +121,64 @@ final class Checkout {
                   + status.item().agencyId()
                   + "; it can be checked out only at that agency's branches"));
     }
-    if (status.loan() != null && !status.loan().checkoutId().equals(request.checkoutId())) {
-      return done(Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
+    if (status.loan() != null
+        && !(status.loan().checkoutId().equals(request.checkoutId())
+            && status.loan().cardNumber().equals(request.cardNumber()))) {
+      return patronFirst(
+          request, Rejection.of(ITEM_ON_LOAN, "item " + request.barcode() + " is already on loan"));
     }
-    return checkHeld(request, policy, status, status.heldFor());
+    return checkHeld(request, policy, status, status.heldFor(), claim);
   }
 
   private CompletionStage<Result<CheckoutReceipt>> checkHeld(
-      CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
+      CheckoutRequest request,
+      AgencyPolicy policy,
+      Item.Status status,
+      Item.HeldCopy held,
+      CompletionStage<Rejection> claim) {
     Rejection notLendable = ItemRules.homeLoanRefusal(status.item(), policy);
     if (notLendable != null) {
-      return done(notLendable);
+      return patronFirst(request, notLendable);
     }
     if (held == null || held.patronKey().equals(request.cardNumber())) {
-      return approve(request, policy, status, held);
+      return approve(request, policy, status, held, claim);
     }
     // R28: a copy held for someone else goes only to their proxy or the notice's bearer.
     return desk.holds()
         .checkCollector(held, request.cardNumber(), request.pickupToken(), policy, status)
         .thenCompose(
-            refusal -> refusal != null ? done(refusal) : approve(request, policy, status, held));
+            refusal ->
+                refusal != null
+                    ? patronFirst(request, refusal)
+                    : approve(request, policy, status, held, claim));
+  }
+
+  /**
+   * An item's refusal goes only to a patron who proved the card: an unknown card or a wrong PIN is
+   * answered as such (and counts towards the PIN lockout, R4), so the item's state is told to
+   * nobody who cannot borrow.
+   */
+  private CompletionStage<Result<CheckoutReceipt>> patronFirst(
+      CheckoutRequest request, Rejection itemRefusal) {
+    return desk.ask(
+            desk.patronRef(request.cardNumber()),
+            (ActorRef<PatronReply> r) -> new PatronCommand.CheckPin(request.pin(), r))
+        .thenApply(
+            reply ->
+                Result.refused(
+                    reply instanceof PatronReply.Rejected rejected
+                        ? rejected.rejection()
+                        : itemRefusal));
   }
 
   // Step 2: the patron approves and records a pending checkout
 
   private CompletionStage<Result<CheckoutReceipt>> approve(
-      CheckoutRequest request, AgencyPolicy policy, Item.Status status, Item.HeldCopy held) {
+      CheckoutRequest request,
+      AgencyPolicy policy,
+      Item.Status status,
+      Item.HeldCopy held,
+      CompletionStage<Rejection> claim) {
     return desk.ask(
             desk.patronRef(request.cardNumber()),
             (ActorRef<PatronReply> r) ->
@@ -149,7 +195,7 @@ final class Checkout {
         .thenCompose(
             reply -> {
               if (reply instanceof PatronReply.CheckoutApproved approved) {
-                return lend(request, approved.pending(), held)
+                return whenClaimed(request, claim, () -> lend(request, approved.pending(), held))
                     .thenApply(
                         result -> {
                           if (held != null && result instanceof Result.Ok<CheckoutReceipt> ok) {
@@ -160,6 +206,22 @@ final class Checkout {
               }
               return CompletableFuture.completedFuture(result(reply));
             });
+  }
+
+  /** The transaction id is this checkout's, or the pending checkout is abandoned. */
+  private CompletionStage<Result<CheckoutReceipt>> whenClaimed(
+      CheckoutRequest request,
+      CompletionStage<Rejection> claim,
+      Supplier<CompletionStage<Result<CheckoutReceipt>>> lend) {
+    return claim
+        .handle(
+            (refusal, failure) -> {
+              if (failure != null) {
+                return abandon(request, PatronRules.interrupted(request.checkoutId()));
+              }
+              return refusal != null ? abandon(request, refusal) : lend.get();
+            })
+        .thenCompose(Function.identity());
   }
 
   // Step 3: the item lends itself (the commit point); the receipt goes out

@@ -1,6 +1,7 @@
 package dk.library.circulation.desk;
 
 import static dk.library.circulation.Rejection.Code.BRANCH_NOT_FOUND;
+import static dk.library.circulation.Rejection.Code.TRANSACTION_ID_REUSED;
 
 import dk.library.circulation.Asks;
 import dk.library.circulation.Passivation;
@@ -19,7 +20,6 @@ import dk.library.circulation.deadline.DeadlineKeeper;
 import dk.library.circulation.ill.InterlibraryRequest;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
-import dk.library.circulation.item.ReturnReceipt;
 import dk.library.circulation.metrics.LiveEntities;
 import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.patron.CheckoutReceipt;
@@ -34,6 +34,7 @@ import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
 import dk.library.circulation.title.Title;
+import dk.library.circulation.transaction.TransactionClaim;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -175,6 +176,12 @@ public final class CirculationDesk {
                         settings.deadlines())));
     sharding.init(
         Entity.of(
+            TransactionClaim.ENTITY_TYPE_KEY,
+            ctx ->
+                TransactionClaim.create(
+                    ctx.getEntityId(), settings.clock(), new Passivation(ctx.getShard()))));
+    sharding.init(
+        Entity.of(
             InterlibraryRequest.ENTITY_TYPE_KEY,
             ctx ->
                 InterlibraryRequest.create(
@@ -188,7 +195,8 @@ public final class CirculationDesk {
             Patron.ENTITY_TYPE_KEY,
             Item.ENTITY_TYPE_KEY,
             Title.ENTITY_TYPE_KEY,
-            InterlibraryRequest.ENTITY_TYPE_KEY),
+            InterlibraryRequest.ENTITY_TYPE_KEY,
+            TransactionClaim.ENTITY_TYPE_KEY),
         settings.liveEntitiesInterval());
     DeadlineKeeper.start(
         system,
@@ -608,7 +616,8 @@ public final class CirculationDesk {
   }
 
   private static ItemStatus shelved(Item.Status s) {
-    return new ItemStatus(s.item(), false, null, null, s.damage(), s.heldFor(), s.location());
+    return new ItemStatus(
+        s.item(), false, null, null, s.damage(), ItemStatus.Held.of(s.heldFor()), s.location());
   }
 
   /** The item, and while it is on loan the due date the borrower's record holds. */
@@ -641,7 +650,7 @@ public final class CirculationDesk {
                             new ItemStatus(
                                 status.item(),
                                 true,
-                                status.loan(),
+                                ItemStatus.Lent.of(status.loan()),
                                 due,
                                 status.damage(),
                                 null,
@@ -666,8 +675,8 @@ public final class CirculationDesk {
   // Return
 
   /** A copy comes back: see {@link Return} for the protocol. */
-  public CompletionStage<Result<ReturnReceipt>> returnItem(ReturnRequest request) {
-    return returns.run(request);
+  public CompletionStage<Result<ReturnSlip>> returnItem(ReturnRequest request) {
+    return returns.run(request).thenApply(result -> result.map(ReturnSlip::of));
   }
 
   // Renewal
@@ -859,6 +868,31 @@ public final class CirculationDesk {
 
   EntityRef<InterlibraryRequest.Command> requestRef(String requestId) {
     return sharding.entityRefFor(InterlibraryRequest.ENTITY_TYPE_KEY, requestId);
+  }
+
+  /**
+   * Claims a client's transaction id for one checkout (see {@link TransactionClaim}): null when
+   * granted, else the refusal.
+   */
+  CompletionStage<Rejection> claimTransaction(
+      String clientId, String transactionId, String cardNumber, String barcode) {
+    String fingerprint = settings.cprIndex().keyedHash("checkout|" + cardNumber + "|" + barcode);
+    return ask(
+            sharding.entityRefFor(
+                TransactionClaim.ENTITY_TYPE_KEY,
+                TransactionClaim.entityId(clientId, transactionId)),
+            (ActorRef<TransactionClaim.Reply> r) -> new TransactionClaim.Claim(fingerprint, r))
+        .thenApply(
+            reply ->
+                reply instanceof TransactionClaim.Taken taken
+                    ? Rejection.of(
+                        TRANSACTION_ID_REUSED,
+                        "transaction id "
+                            + transactionId
+                            + " was used by this client for another checkout at "
+                            + taken.claimedAt()
+                            + "; give each checkout a new transaction id")
+                    : null);
   }
 
   EntityRef<Title.Command> titleRef(String titleEntityId) {

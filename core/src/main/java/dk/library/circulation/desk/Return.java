@@ -87,7 +87,7 @@ final class Return {
    * title the copy is back. Also what the item repeats until they complete (its {@code
    * ReturnNotice}).
    */
-  CompletionStage<Void> noticeLoanEnded(
+  CompletionStage<Done> noticeLoanEnded(
       String cardNumber,
       String barcode,
       String checkoutId,
@@ -109,8 +109,7 @@ final class Return {
             moved ->
                 InterlibraryDesk.isInterlibrary(holdId)
                     ? desk.interlibrary().returned(holdId)
-                    : CompletableFuture.completedFuture(Done.getInstance()))
-        .thenApply(done -> null);
+                    : CompletableFuture.completedFuture(Done.getInstance()));
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -36,10 +37,14 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Item");
 
-  /** Tells the patron that a loan ended; completes once the patron has recorded it. */
+  /**
+   * Tells the patron that a loan ended; completes once the patron has recorded it. Completes with a
+   * value, never null: the item pipes it to itself, and a null there breaks Pekko's dead-letter
+   * logging should the item have stopped meanwhile.
+   */
   @FunctionalInterface
   public interface ReturnNotice {
-    CompletionStage<Void> loanEnded(
+    CompletionStage<Done> loanEnded(
         String cardNumber,
         String barcode,
         String checkoutId,

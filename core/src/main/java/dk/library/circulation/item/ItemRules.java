@@ -10,6 +10,7 @@ import static dk.library.circulation.Rejection.Code.ITEM_NOT_OWNED_BY_AGENCY;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
 import static dk.library.circulation.Rejection.Code.LOAN_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.NOT_FOR_HOME_LOAN;
+import static dk.library.circulation.Rejection.Code.TRANSACTION_ID_REUSED;
 
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
@@ -56,9 +57,15 @@ public final class ItemRules {
       return new Decision.Refuse<>(notOwnedBy(state, cmd.agencyId()));
     }
     if (state.loan() != null) {
-      return state.loan().checkoutId().equals(cmd.checkoutId())
+      if (!state.loan().checkoutId().equals(cmd.checkoutId())) {
+        return Decision.refuse(ITEM_ON_LOAN, "item " + barcode + " is already on loan");
+      }
+      // The same transaction id from another patron is not a retry of this loan.
+      return state.loan().cardNumber().equals(cmd.cardNumber())
           ? Decision.unchanged()
-          : Decision.refuse(ITEM_ON_LOAN, "item " + barcode + " is already on loan");
+          : Decision.refuse(
+              TRANSACTION_ID_REUSED,
+              "transaction id " + cmd.checkoutId() + " was used for another checkout");
     }
     if (state.cancelledCheckouts().contains(cmd.checkoutId())) {
       return Decision.refuse(

@@ -17,6 +17,7 @@ import static dk.library.circulation.Rejection.Code.PATRON_SUSPENDED;
 import static dk.library.circulation.Rejection.Code.PAYMENT_EXCEEDS_BALANCE;
 import static dk.library.circulation.Rejection.Code.PIN_LOCKED;
 import static dk.library.circulation.Rejection.Code.RENEWAL_LIMIT_REACHED;
+import static dk.library.circulation.Rejection.Code.RENEWAL_WOULD_NOT_EXTEND;
 import static dk.library.circulation.Rejection.Code.RESERVATION_LIMIT_REACHED;
 import static dk.library.circulation.Rejection.Code.RESIDENTS_ONLY;
 import static dk.library.circulation.Rejection.Code.TITLE_RESERVED;
@@ -25,6 +26,7 @@ import static dk.library.circulation.Rejection.Code.WRONG_PIN;
 
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.card.CardHint;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -47,7 +49,8 @@ public final class PatronRules {
       PatronState state, String cardNumber, PatronCommand.Register cmd, Instant now) {
     if (state.registered()) {
       return Decision.refuse(
-          PATRON_ALREADY_REGISTERED, "card " + cardNumber + " is already registered to a patron");
+          PATRON_ALREADY_REGISTERED,
+          "card " + CardHint.ofPatronKey(cardNumber) + " is already registered to a patron");
     }
     return Decision.persist(
         new PatronEvent.Registered(
@@ -272,10 +275,15 @@ public final class PatronRules {
     List<PatronReply.RenewalResult> results = new ArrayList<>();
     for (String barcode : barcodes) {
       Loan loan = state.loans().get(barcode);
+      AgencyPolicy policy = loan == null ? null : cmd.policyByAgency().get(loan.agencyId());
       Rejection refusal =
           loan == null
               ? Rejection.of(LOAN_NOT_FOUND, "item " + barcode + " is not on loan to this patron")
-              : renewalRefusal(loan, cmd.policyByAgency().get(loan.agencyId()), cmd, zone, today);
+              : renewalRefusal(loan, policy, cmd, zone, today);
+      LocalDate newDue = refusal == null ? renewedDue(loan, policy, now, zone) : null;
+      if (refusal == null && !newDue.isAfter(loan.dueDate())) {
+        refusal = notExtended(loan, newDue.equals(totalCap(loan, policy, zone)));
+      }
       if (refusal != null) {
         if (cmd.barcodes().size() == 1) {
           return new RenewalDecision(List.of(), List.of(), refusal);
@@ -289,18 +297,35 @@ public final class PatronRules {
                 refusal));
         continue;
       }
-      AgencyPolicy policy = cmd.policyByAgency().get(loan.agencyId());
-      LocalDate fromToday =
-          dueDate(now, zone, policy.loanPeriodFor(loan.terms().materialType(), null));
-      LocalDate newDue = fromToday.isAfter(loan.dueDate()) ? fromToday : loan.dueDate();
-      LocalDate cap = totalCap(loan, policy, zone);
-      if (cap != null && newDue.isAfter(cap)) {
-        newDue = cap;
-      }
       events.add(new PatronEvent.LoanRenewed(barcode, newDue, now));
       results.add(new PatronReply.RenewalResult(barcode, true, newDue, loan.renewals() + 1, null));
     }
     return new RenewalDecision(events, results, null);
+  }
+
+  /**
+   * R19: one loan period from today, never earlier than the current due date nor later than the
+   * agency's cap on the total loan period.
+   */
+  private static LocalDate renewedDue(Loan loan, AgencyPolicy policy, Instant now, ZoneId zone) {
+    LocalDate fromToday =
+        dueDate(now, zone, policy.loanPeriodFor(loan.terms().materialType(), null));
+    LocalDate newDue = fromToday.isAfter(loan.dueDate()) ? fromToday : loan.dueDate();
+    LocalDate cap = totalCap(loan, policy, zone);
+    return cap != null && newDue.isAfter(cap) ? cap : newDue;
+  }
+
+  /** A renewal that would not move the due date uses up none of the patron's renewals. */
+  private static Rejection notExtended(Loan loan, boolean capReached) {
+    return Rejection.of(
+        RENEWAL_WOULD_NOT_EXTEND,
+        "renewing item "
+            + loan.barcode()
+            + " now would not move its due date "
+            + loan.dueDate()
+            + (capReached
+                ? ": the loan has reached the agency's longest total loan period; return it by then"
+                : "; renew it closer to the due date"));
   }
 
   private static Rejection renewalRefusal(
@@ -741,6 +766,10 @@ public final class PatronRules {
   }
 
   public static Rejection notFound(String cardNumber) {
-    return Rejection.of(PATRON_NOT_FOUND, "no patron is registered with card " + cardNumber);
+    return Rejection.of(
+        PATRON_NOT_FOUND,
+        "no patron is registered with card "
+            + CardHint.ofPatronKey(cardNumber)
+            + "; check the number, or register the patron");
   }
 }

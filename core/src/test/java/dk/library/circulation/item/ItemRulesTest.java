@@ -38,6 +38,9 @@ class ItemRulesTest {
     Item.State s = lent(shelved(), ItemRules.lend(shelved(), "X1", lend("t1", "P1"), NOW));
     assertEquals(Code.ITEM_ON_LOAN, refusal(ItemRules.lend(s, "X1", lend("t2", "P2"), NOW)));
     assertInstanceOf(Decision.Unchanged.class, ItemRules.lend(s, "X1", lend("t1", "P1"), NOW));
+    // The loan's transaction id from another patron is not a retry of this loan.
+    assertEquals(
+        Code.TRANSACTION_ID_REUSED, refusal(ItemRules.lend(s, "X1", lend("t1", "P2"), NOW)));
   }
 
   @Test

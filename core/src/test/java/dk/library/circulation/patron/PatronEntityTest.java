@@ -207,7 +207,13 @@ class PatronEntityTest {
         patron.<PatronReply>runCommand(
             r ->
                 new PatronCommand.Renew(
-                    "1234", List.of("X1"), Map.of("A1", POLICY), java.util.Set.of(), 200, r));
+                    "1234",
+                    List.of("X1"),
+                    // The agency lengthened its loan period since: the renewal moves the due date.
+                    Map.of("A1", AgencyPolicy.simple(35, 5, 2)),
+                    java.util.Set.of(),
+                    200,
+                    r));
     assertInstanceOf(PatronReply.Renewals.class, result.reply());
     assertEquals(1, result.state().loans().get("X1").renewals());
     patron.restart();

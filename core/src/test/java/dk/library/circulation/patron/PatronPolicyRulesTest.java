@@ -119,7 +119,20 @@ class PatronPolicyRulesTest {
     PatronState s = lent(registered(), "t1", "book", NOW);
     PatronRules.RenewalDecision d = renew(s, POLICY, Set.of("X-t1"), NOW);
     assertEquals(Code.TITLE_RESERVED, d.results().get(0).refusal().code());
-    assertTrue(renew(s, POLICY, Set.of(), NOW).results().get(0).renewed());
+    assertTrue(renew(s, POLICY, Set.of(), NOW.plus(Duration.ofDays(5))).results().get(0).renewed());
+  }
+
+  @Test
+  void R19_aRenewalThatWouldNotMoveTheDueDateIsRefusedAndUsesNoRenewal() {
+    PatronState s = lent(registered(), "t1", "book", NOW);
+    PatronRules.RenewalDecision sameDay = renew(s, POLICY, Set.of(), NOW);
+    assertFalse(sameDay.results().get(0).renewed());
+    assertEquals(Code.RENEWAL_WOULD_NOT_EXTEND, sameDay.results().get(0).refusal().code());
+    assertEquals(0, sameDay.results().get(0).renewals());
+    assertTrue(sameDay.events().isEmpty());
+    PatronRules.RenewalDecision nextDay = renew(s, POLICY, Set.of(), NOW.plus(Duration.ofDays(1)));
+    assertTrue(nextDay.results().get(0).renewed());
+    assertEquals(1, nextDay.results().get(0).renewals());
   }
 
   @Test

@@ -512,6 +512,7 @@ public final class CirculationRoutes extends ApiDirectives {
       throws RequestBody.Invalid {
     CheckoutRequest request =
         new CheckoutRequest(
+            call.caller().clientId(),
             body.text("transactionId", Forms.TRANSACTION_ID, Forms.TRANSACTION_ID_TEXT),
             body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT),
             body.text("pin", Forms.PIN, Forms.PIN_TEXT),

@@ -70,6 +70,7 @@ public record Problem(
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED,
               RENEWAL_LIMIT_REACHED,
+              RENEWAL_WOULD_NOT_EXTEND,
               ITEM_NOT_OWNED_BY_AGENCY,
               INVALID_POLICY,
               UNKNOWN_MATERIAL_TYPE,

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -31,9 +35,25 @@ public final class LogFileNoticeSender implements NoticeSender {
       if (parent != null) {
         Files.createDirectories(parent);
       }
+      ownerOnly(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the directory of notice log " + file, e);
+      throw new UncheckedIOException("cannot create notice log " + file, e);
     }
+  }
+
+  /**
+   * Notices hold addresses and pickup codes: the log is readable by its owner only, also when an
+   * earlier version left it open to others.
+   */
+  private static void ownerOnly(Path file) throws IOException {
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+    if (Files.notExists(file)) {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+    }
+    Files.setPosixFilePermissions(file, ownerOnly);
   }
 
   @Override

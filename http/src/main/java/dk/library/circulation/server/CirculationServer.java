@@ -71,7 +71,8 @@ public final class CirculationServer implements AutoCloseable {
   public static CirculationServer start(Config config, Clock clock) {
     boolean initialLoad = initialLoad(config);
     JournalCassandra cassandra = JournalCassandra.start(config);
-    Config resolved = EntityLimit.applyTo(cassandra.applyTo(config), Runtime.getRuntime().maxMemory());
+    Config resolved =
+        EntityLimit.applyTo(cassandra.applyTo(config), Runtime.getRuntime().maxMemory());
     // Before the actor system, so the journal's driver session registers its meters with it.
     ApiMetrics metrics = new ApiMetrics();
     RunningServers running;
@@ -140,7 +141,7 @@ public final class CirculationServer implements AutoCloseable {
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       log.info(
-          "Circulation API {}listening on {}://{}:{}/api/v1",
+          "Circulation API {}ready on {}://{}:{}/api/v1 (Ctrl-C or SIGTERM stops it)",
           initialLoad ? "(initial-load mode: agencies, clients and imports only) " : "",
           https.isPresent() ? "https" : "http",
           binding.localAddress().getHostString(),

@@ -1,6 +1,7 @@
 package dk.library.circulation.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.library.circulation.server.CirculationServer;
@@ -83,23 +84,12 @@ class CheckoutConsistencyTest {
 
       assertEquals(1, count(answers, 201), answers.toString());
       assertEquals(1, count(answers, 409), answers.toString());
-      String winner =
-          answers.stream()
-              .filter(a -> a.status() == 201)
-              .findFirst()
-              .orElseThrow()
-              .body()
-              .get("cardNumber")
-              .asText();
+      Answer won = answers.stream().filter(a -> a.status() == 201).findFirst().orElseThrow();
+      String winner = won.body().get("cardNumber").asText();
       String loser = winner.equals(first) ? second : first;
       assertEquals(
-          winner,
-          api.staff(agency)
-              .get("/api/v1/items/" + barcode)
-              .body()
-              .get("loan")
-              .get("cardNumber")
-              .asText());
+          won.body().get("checkoutId"),
+          api.staff(agency).get("/api/v1/items/" + barcode).body().get("loan").get("checkoutId"));
       Answer winnerStatus = api.staff(agency).get("/api/v1/patrons/" + winner);
       Answer loserStatus = api.staff(agency).get("/api/v1/patrons/" + loser);
       assertEquals(1, winnerStatus.body().get("loans").size());
@@ -176,5 +166,103 @@ class CheckoutConsistencyTest {
     assertEquals(409, reused.status(), reused.body().toString());
     assertEquals("TRANSACTION_ID_REUSED", reused.code());
     assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
+  }
+
+  /**
+   * Nothing of the refused checkout is left: no loan, no pending checkout, the item on the shelf.
+   */
+  static void assertNothingChanged(String agency, String card, String barcode) {
+    Answer patron = api.staff(agency).get("/api/v1/patrons/" + card);
+    assertEquals(0, patron.body().get("loans").size(), patron.body().toString());
+    assertEquals(0, patron.body().get("pendingCheckouts").size(), patron.body().toString());
+    assertFalse(api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
+  }
+
+  @Test
+  void aTransactionIdUsedForAnotherPatronsCheckoutIsRefusedAndChangesNothing() {
+    String agency = Api.unique("DK-");
+    api.createAgency(agency, 10, 1);
+    String first = Api.unique("C");
+    String second = Api.unique("C");
+    String firstItem = Api.unique("X");
+    String secondItem = Api.unique("X");
+    api.registerPatron(first, agency);
+    api.registerPatron(second, agency);
+    api.registerItem(firstItem, agency);
+    api.registerItem(secondItem, agency);
+    String transaction = Api.unique("sst-");
+    Answer original = api.checkout(transaction, first, firstItem, agency);
+    assertEquals(201, original.status(), original.body().toString());
+
+    Answer anotherItem = api.checkout(transaction, second, secondItem, agency);
+    Answer sameItem = api.checkout(transaction, second, firstItem, agency);
+
+    assertEquals(409, anotherItem.status(), anotherItem.body().toString());
+    assertEquals("TRANSACTION_ID_REUSED", anotherItem.code());
+    assertEquals(409, sameItem.status(), sameItem.body().toString());
+    assertEquals("ITEM_ON_LOAN", sameItem.code());
+    assertNothingChanged(agency, second, secondItem);
+    assertEquals(
+        original.body().get("dueDate"),
+        api.staff(agency).get("/api/v1/items/" + firstItem).body().get("dueDate"));
+    Answer retried = api.checkout(transaction, first, firstItem, agency);
+    assertEquals(201, retried.status(), retried.body().toString());
+    assertEquals(original.body(), retried.body());
+  }
+
+  @Test
+  void twoPatronsUsingOneNewTransactionIdAtOnceGetOneLoanBetweenThem() throws Exception {
+    String agency = Api.unique("DK-");
+    api.createAgency(agency, 10, 1);
+    for (int round = 0; round < ROUNDS; round++) {
+      String first = Api.unique("C");
+      String second = Api.unique("C");
+      String firstItem = Api.unique("X");
+      String secondItem = Api.unique("X");
+      api.registerPatron(first, agency);
+      api.registerPatron(second, agency);
+      api.registerItem(firstItem, agency);
+      api.registerItem(secondItem, agency);
+      String transaction = Api.unique("sst-");
+
+      List<Answer> answers =
+          atOnce(
+              List.of(
+                  () -> api.checkout(transaction, first, firstItem, agency),
+                  () -> api.checkout(transaction, second, secondItem, agency)));
+
+      assertEquals(1, count(answers, 201), answers.toString());
+      Answer refused = answers.stream().filter(a -> a.status() != 201).findFirst().orElseThrow();
+      assertEquals("TRANSACTION_ID_REUSED", refused.code(), answers.toString());
+      boolean firstWon = answers.get(0).status() == 201;
+      assertNothingChanged(agency, firstWon ? second : first, firstWon ? secondItem : firstItem);
+    }
+  }
+
+  @Test
+  void anotherClientMayUseTheSameTransactionId() {
+    String agency = Api.unique("DK-");
+    api.createAgency(agency, 10, 1);
+    String first = Api.unique("C");
+    String second = Api.unique("C");
+    String firstItem = Api.unique("X");
+    String secondItem = Api.unique("X");
+    api.registerPatron(first, agency);
+    api.registerPatron(second, agency);
+    api.registerItem(firstItem, agency);
+    api.registerItem(secondItem, agency);
+    String transaction = Api.unique("sst-");
+    Api otherMachine = api.as(api.registerClient("terminal", agency));
+
+    assertEquals(201, api.checkout(transaction, first, firstItem, agency).status());
+    Answer other =
+        otherMachine.post(
+            "/api/v1/checkouts",
+            """
+{"transactionId":"%s","cardNumber":"%s","pin":"1234","barcode":"%s","agencyId":"%s","branchId":"main"}
+"""
+                .formatted(transaction, second, secondItem, agency));
+
+    assertEquals(201, other.status(), other.body().toString());
   }
 }

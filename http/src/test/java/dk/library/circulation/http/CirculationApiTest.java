@@ -65,13 +65,16 @@ class CirculationApiTest {
 
     Answer item = api.staff(agency).get("/api/v1/items/" + barcode);
     assertTrue(item.body().get("onLoan").asBoolean());
-    assertEquals(card, item.body().get("loan").get("cardNumber").asText());
+    String hint = "*".repeat(card.length() - 4) + card.substring(card.length() - 4);
+    assertEquals(hint, item.body().get("loan").get("card").asText());
+    assertFalse(item.body().toString().contains(card), "the item names no patron: " + item.body());
     assertEquals(today().plusDays(28).toString(), item.body().get("dueDate").asText());
 
     Answer returned = api.returnItem("r1", barcode, agency, "north");
     assertEquals(200, returned.status(), returned.body().toString());
     assertEquals("north", returned.body().get("branchId").asText());
-    assertEquals(card, returned.body().get("cardNumber").asText());
+    assertEquals(hint, returned.body().get("card").asText());
+    assertFalse(returned.body().toString().contains(card), "a receipt names no patron");
 
     assertEquals(0, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
     assertFalse(api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
@@ -180,13 +183,35 @@ class CirculationApiTest {
         "INVALID_REQUEST");
 
     assertEquals(patronEvents, journal.events("Patron", card));
-    // The wrong PIN is the one thing recorded: it counts towards the lockout (R4).
-    assertEquals(otherEvents + 1, journal.events("Patron", otherCard));
+    // The PIN is all that is recorded (R4): the wrong one counts towards the lockout, and the right
+    // one, proven before the refusal of an item on loan, clears the count.
+    assertEquals(otherEvents + 2, journal.events("Patron", otherCard));
     assertEquals(itemEvents, journal.events("Item", barcode));
     assertEquals(freeItemEvents, journal.events("Item", freeItem));
     assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
     assertEquals(
         0, api.staff(agency).get("/api/v1/patrons/" + otherCard).body().get("loans").size());
+  }
+
+  @Test
+  void thePatronsProofComesBeforeTheItemsState() {
+    assertEquals(201, api.checkout("t1", card, barcode, agency).status());
+    String other = Api.unique("C");
+    assertEquals(201, api.registerPatron(other, agency).status());
+    String elsewhere = Api.unique("DK-");
+    api.createAgency(elsewhere, 2, 1);
+    String foreignItem = Api.unique("X");
+    api.registerItem(foreignItem, elsewhere);
+    long otherEvents = journal.events("Patron", other);
+
+    expectProblem(checkout(other, "9999", barcode, "main"), 401, "WRONG_PIN");
+    expectProblem(checkout(Api.unique("C"), "1234", barcode, "main"), 404, "PATRON_NOT_FOUND");
+    expectProblem(checkout(other, "9999", foreignItem, "main"), 401, "WRONG_PIN");
+    expectProblem(checkout(other, "9999", Api.unique("X"), "main"), 401, "WRONG_PIN");
+    assertEquals(otherEvents + 3, journal.events("Patron", other), "each wrong PIN counts (R4)");
+
+    expectProblem(checkout(other, "1234", barcode, "main"), 409, "ITEM_ON_LOAN");
+    expectProblem(checkout(other, "1234", foreignItem, "main"), 422, "ITEM_NOT_OWNED_BY_AGENCY");
   }
 
   @Test
@@ -276,8 +301,8 @@ class CirculationApiTest {
     return api.terminal(agency)
         .post(
             "/api/v1/checkouts",
-            "{\"transactionId\":\"t2\",\"cardNumber\":\"%s\",\"pin\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
-                .formatted(card, pin, barcode, agency, branch));
+            "{\"transactionId\":\"%s\",\"cardNumber\":\"%s\",\"pin\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"%s\"}"
+                .formatted(Api.unique("t"), card, pin, barcode, agency, branch));
   }
 
   private Answer checkoutWithNumericPin(String card, String barcode, String branch) {

@@ -166,6 +166,7 @@ public final class CrashingCheckout {
       checkouts.add(
           desk.checkout(
                   new dk.library.circulation.desk.CheckoutRequest(
+                      "crash-test",
                       checkoutId + "-" + n,
                       card + n,
                       "1234",

@@ -2,6 +2,7 @@ package dk.library.circulation.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dk.library.circulation.card.CardHint;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.TestServers;
@@ -34,10 +35,18 @@ class RestartTest {
       assertEquals(1, patron.body().get("loans").size());
       assertEquals(receipt.body().get("dueDate"), patron.body().get("loans").get(0).get("dueDate"));
       Answer item = api.staff(agency).get("/api/v1/items/" + barcode);
-      assertEquals(card, item.body().get("loan").get("cardNumber").asText());
+      assertEquals(CardHint.ofPatronKey(card), item.body().get("loan").get("card").asText());
       assertEquals("before-restart", item.body().get("loan").get("checkoutId").asText());
       // And the restarted node keeps the rules: the retry is still recognised.
       assertEquals(receipt.body(), api.checkout("before-restart", card, barcode, agency).body());
+      // The transaction id is still this checkout's: another patron's checkout may not reuse it.
+      String other = Api.unique("C");
+      String otherItem = Api.unique("X");
+      api.registerPatron(other, agency);
+      api.registerItem(otherItem, agency);
+      Answer reused = api.checkout("before-restart", other, otherItem, agency);
+      assertEquals(409, reused.status(), reused.body().toString());
+      assertEquals("TRANSACTION_ID_REUSED", reused.code());
     }
   }
 }

@@ -37,18 +37,27 @@ public final class JournalCassandra implements AutoCloseable {
     switch (mode) {
       case "local" -> {
         int port = c.getInt("local.port");
+        LocalCassandra.Settings local =
+            new LocalCassandra.Settings(
+                Path.of(c.getString("local.directory")),
+                port,
+                port + 1,
+                c.getString("local.heap"),
+                Duration.ofMinutes(3));
         LocalCassandra node = null;
         if (LocalCassandra.answersCql(port)) {
-          log.info("A Cassandra node already answers on 127.0.0.1:{}; using it", port);
+          node = LocalCassandra.adopt(local).orElse(null);
+          if (node != null) {
+            log.info(
+                "Cassandra left running by an earlier server (pid {}) answers on 127.0.0.1:{};"
+                    + " adopted, and stopped with this server",
+                node.pid(),
+                port);
+          } else {
+            log.info("A Cassandra node already answers on 127.0.0.1:{}; using it", port);
+          }
         } else {
-          node =
-              LocalCassandra.start(
-                  new LocalCassandra.Settings(
-                      Path.of(c.getString("local.directory")),
-                      port,
-                      port + 1,
-                      c.getString("local.heap"),
-                      Duration.ofMinutes(3)));
+          node = LocalCassandra.start(local);
         }
         journal = new JournalCassandra(List.of("127.0.0.1:" + port), node);
         createSchema = !c.getString("create-schema").equals("off");

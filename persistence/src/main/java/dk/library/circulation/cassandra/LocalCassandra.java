@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,14 +111,51 @@ public final class LocalCassandra implements AutoCloseable {
     }
   }
 
+  /** Names the node a server started under its directory, so a later server can adopt it. */
+  static final String PID_FILE = "cassandra.pid";
+
   private final Settings settings;
-  private final Process process;
+  private final ProcessHandle process;
   private final Duration startDuration;
 
-  private LocalCassandra(Settings settings, Process process, Duration took) {
+  private LocalCassandra(Settings settings, ProcessHandle process, Duration took) {
     this.settings = settings;
     this.process = process;
     this.startDuration = took;
+  }
+
+  /**
+   * The node an earlier server started under {@code settings.directory()} and left running (its JVM
+   * was killed), if it still runs: the process its pid file names, recognised by the storage
+   * directory on its command line. Adopted, it is stopped by {@link #close} like a node started
+   * here; a node started by anything else is never adopted.
+   */
+  public static Optional<LocalCassandra> adopt(Settings settings) {
+    Path dir = settings.directory().toAbsolutePath();
+    try {
+      Path pidFile = dir.resolve(PID_FILE);
+      if (!Files.exists(pidFile)) {
+        return Optional.empty();
+      }
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      String storage = storageDirOption(dir);
+      return ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(
+              p ->
+                  p.info()
+                      .arguments()
+                      .map(args -> Arrays.asList(args).contains(storage))
+                      .orElse(false))
+          .map(p -> new LocalCassandra(settings, p, Duration.ZERO));
+    } catch (IOException | NumberFormatException e) {
+      log.warn("Ignoring the Cassandra pid file in {}: {}", dir, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private static String storageDirOption(Path dir) {
+    return "-Dcassandra.storagedir=" + dir.resolve("data");
   }
 
   /** Starts the node and returns once it answers CQL. */
@@ -145,7 +184,7 @@ public final class LocalCassandra implements AutoCloseable {
       command.addAll(JAVA17_OPTIONS);
       command.add("-javaagent:" + jamm);
       command.add("-Dcassandra.config=" + yaml.toUri());
-      command.add("-Dcassandra.storagedir=" + dir.resolve("data"));
+      command.add(storageDirOption(dir));
       command.add("-Dcassandra-foreground=yes");
       command.add("-Dcassandra.ring_delay_ms=0");
       command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
@@ -161,6 +200,7 @@ public final class LocalCassandra implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("logs").resolve("stdout.log").toFile())
               .start();
+      Files.writeString(dir.resolve(PID_FILE), process.pid() + "\n");
       log.info(
           "Starting Cassandra (pid {}) on 127.0.0.1:{}, data in {}",
           process.pid(),
@@ -172,7 +212,7 @@ public final class LocalCassandra implements AutoCloseable {
           "Cassandra answers CQL on 127.0.0.1:{} after {} ms",
           settings.nativePort(),
           took.toMillis());
-      return new LocalCassandra(settings, process, took);
+      return new LocalCassandra(settings, process.toHandle(), took);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the local Cassandra node", e);
     }
@@ -224,10 +264,12 @@ public final class LocalCassandra implements AutoCloseable {
     }
     process.destroy();
     try {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        log.warn("Cassandra did not stop within 60 s; killing it");
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      process.onExit().get(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Cassandra did not stop within 60 s; killing it");
+      process.destroyForcibly();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("waiting for Cassandra to stop", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
