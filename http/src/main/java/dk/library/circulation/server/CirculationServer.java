@@ -70,11 +70,11 @@ public final class CirculationServer implements AutoCloseable {
   /** Starts Cassandra as configured, then the actor system and the HTTP server. */
   public static CirculationServer start(Config config, Clock clock) {
     boolean initialLoad = initialLoad(config);
+    // Before any driver session (the schema's, the journal's), so their meters register with it.
+    ApiMetrics metrics = new ApiMetrics();
     JournalCassandra cassandra = JournalCassandra.start(config);
     Config resolved =
         EntityLimit.applyTo(cassandra.applyTo(config), Runtime.getRuntime().maxMemory());
-    // Before the actor system, so the journal's driver session registers its meters with it.
-    ApiMetrics metrics = new ApiMetrics();
     RunningServers running;
     try {
       // For the whole life of the actor system: an initial load and serving never overlap.

@@ -81,6 +81,7 @@ public final class JournalCassandra implements AutoCloseable {
               "library.cassandra.mode must be 'local' or 'external', was '" + mode + "'");
     }
     if (createSchema) {
+      log.info("Creating the schema where it is missing ...");
       journal.createSchema(c);
     }
     return journal;

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,17 +142,28 @@ public final class LocalCassandra implements AutoCloseable {
       String storage = storageDirOption(dir);
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
-          .filter(
-              p ->
-                  p.info()
-                      .arguments()
-                      .map(args -> Arrays.asList(args).contains(storage))
-                      .orElse(false))
+          .filter(p -> arguments(p).contains(storage))
           .map(p -> new LocalCassandra(settings, p, Duration.ZERO));
     } catch (IOException | NumberFormatException e) {
       log.warn("Ignoring the Cassandra pid file in {}: {}", dir, e.toString());
       return Optional.empty();
     }
+  }
+
+  /**
+   * A process's arguments. The node's command line (its classpath alone is over 100 KB) is too long
+   * for {@code ProcessHandle.Info} on Linux, so it is read from /proc where there is one.
+   */
+  private static List<String> arguments(ProcessHandle process) {
+    Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+    try {
+      if (Files.isReadable(cmdline)) {
+        return Arrays.asList(Files.readString(cmdline, StandardCharsets.UTF_8).split("\0"));
+      }
+    } catch (IOException e) {
+      return List.of(); // the process ended meanwhile
+    }
+    return process.info().arguments().map(Arrays::asList).orElse(List.of());
   }
 
   private static String storageDirOption(Path dir) {
