@@ -23,7 +23,15 @@ public final class CardHint {
     if (patronKey.startsWith(CprIndex.PREFIX) || CprIndex.looksLikeCpr(patronKey)) {
       return CPR_CARD;
     }
-    int shown = Math.min(4, patronKey.length() / 2);
-    return "*".repeat(patronKey.length() - shown) + patronKey.substring(patronKey.length() - shown);
+    return masked(patronKey);
+  }
+
+  /** The last four characters of a number, the rest masked (at most half of a short one shown). */
+  public static String masked(String number) {
+    if (number == null) {
+      return null;
+    }
+    int shown = Math.min(4, number.length() / 2);
+    return "*".repeat(number.length() - shown) + number.substring(number.length() - shown);
   }
 }

@@ -32,6 +32,21 @@ class MaskingTest {
   }
 
   @Test
+  void alphanumericCardNumbersInLibrariesLogLinesAreMasked() {
+    String line =
+        "Sending an 2xx 'early' response before end of request for"
+            + " http://127.0.0.1:8080/api/v1/patrons/LIB-ABCD9XYZ/fees received; Failed to persist"
+            + " event for persistenceId [Patron|LIB-ABCD9XYZ], card [Card|INST-QW12ER] at"
+            + " pekko://circulation/system/sharding/Patron/42/LIB-ABCD9XYZ";
+    String masked = Masking.text(line);
+    assertFalse(masked.contains("ABCD9"), masked);
+    assertFalse(masked.contains("INST-Q"), masked);
+    assertTrue(masked.contains("/patrons/********9XYZ/fees"), masked);
+    assertTrue(masked.contains("[Patron|********9XYZ]"), masked);
+    assertTrue(masked.contains("/sharding/Patron/42/********9XYZ"), masked);
+  }
+
+  @Test
   void shortNumbersAndOrdinaryTextAreLeftAlone() {
     String line = "took 12345 ms at port 9042 on 2026-11-22";
     assertEquals(line, Masking.text(line));

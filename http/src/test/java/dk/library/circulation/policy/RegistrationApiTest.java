@@ -186,6 +186,12 @@ class RegistrationApiTest {
       assertFalse(answer.body().toString().contains("lost"), answer.body().toString());
     }
     assertEquals("CARD_REPORTED_LOST", api.staff(agency).get("/api/v1/patrons/" + card).code());
+    // Presented at another agency's machine, the card is refused as lost: R12 holds everywhere.
+    String book = Api.unique("X");
+    api.registerItem(book, other);
+    Answer elsewhere = api.checkout(Api.unique("t"), card, book, other);
+    assertEquals(422, elsewhere.status(), elsewhere.body().toString());
+    assertEquals("CARD_REPORTED_LOST", elsewhere.code());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dk.library.circulation.loadtest;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import dk.library.circulation.cassandra.LocalCassandra;
 import dk.library.circulation.cassandra.Schema;
 import dk.library.circulation.loadtest.Baselines.HttpLimits;
@@ -8,7 +9,6 @@ import dk.library.circulation.loadtest.GatlingSteps.PeakStep;
 import dk.library.circulation.loadtest.GatlingSteps.Soak;
 import dk.library.circulation.loadtest.LibraryLoad.Import;
 import dk.library.circulation.loadtest.Summary.HeapPerEntity;
-import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +48,21 @@ public final class CheckoutBenchmark {
       int peakStepSeconds,
       int soakSeconds,
       boolean quick,
-      boolean memory) {
+      boolean memory,
+      long hostileRequests) {
 
     static Options parse(String[] args) {
       boolean quick = Arrays.asList(args).contains("--quick");
       boolean memory = Arrays.asList(args).contains("--memory");
+      long hostile = 0;
+      for (int i = 0; i < args.length; i++) {
+        if (args[i].equals("--hostile")) {
+          hostile =
+              i + 1 < args.length && args[i + 1].matches("[0-9]+")
+                  ? Long.parseLong(args[i + 1])
+                  : 100_000;
+        }
+      }
       String classpath = null;
       for (int i = 0; i < args.length - 1; i++) {
         if (args[i].equals("--server-classpath")) {
@@ -84,9 +94,39 @@ public final class CheckoutBenchmark {
       Path work = Path.of("loadtest/target/benchmark");
       return quick
           ? new Options(
-              5, 10, 32, population, 10, 5, work, classpath, 20, 2, 0, 10, 20, true, memory)
+              5,
+              10,
+              32,
+              population,
+              10,
+              5,
+              work,
+              classpath,
+              20,
+              2,
+              0,
+              10,
+              20,
+              true,
+              memory,
+              hostile)
           : new Options(
-              20, 40, 64, population, 60, 20, work, classpath, 20, 11, 2, 20, 180, false, memory);
+              20,
+              40,
+              64,
+              population,
+              60,
+              20,
+              work,
+              classpath,
+              20,
+              11,
+              2,
+              20,
+              180,
+              false,
+              memory,
+              hostile);
     }
   }
 
@@ -114,6 +154,10 @@ public final class CheckoutBenchmark {
             .stopOnExit()) {
       if (options.memory()) {
         memory(node, h, summary);
+        return;
+      }
+      if (options.hostileRequests() > 0) {
+        hostile(node, h);
         return;
       }
       Baselines baselines = new Baselines(h, gatling);
@@ -214,8 +258,7 @@ public final class CheckoutBenchmark {
       HeapPerEntity heap = summary.heapPerEntity(server.pid(), idle);
       String result =
           String.format(
-              "Memory run: %d items read in %d s (%.0f/s); server heap %s (%s);"
-                  + " %s%n",
+              "Memory run: %d items read in %d s (%.0f/s); server heap %s (%s);" + " %s%n",
               read,
               took.toSeconds(),
               read / (took.toMillis() / 1000.0),
@@ -233,6 +276,35 @@ public final class CheckoutBenchmark {
           .redirectOutput(options.work().resolve("histogram.txt").toFile())
           .start()
           .waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      Harness.stop(server);
+    }
+  }
+
+  /**
+   * {@code --hostile [N]}: the hostile-input campaign ({@link HostileCampaign}), N requests
+   * (100,000 unless given) against a serving server with an empty library; its figures go to {@code
+   * hostile.md} under the work directory.
+   */
+  private void hostile(LocalCassandra node, Harness h) throws Exception {
+    try (CqlSession session = Harness.session(node.nativePort())) {
+      Schema.create(session, Schema.Keyspaces.local("library"));
+    }
+    int httpPort = Harness.freePort();
+    h.base = "http://127.0.0.1:" + httpPort;
+    h.serverOptions.addAll(HostileCampaign.serverOptions());
+    Process server = h.startServer(node.nativePort(), httpPort, "serving");
+    try {
+      h.awaitHealthy(server);
+      HostileCampaign.Figures figures =
+          new HostileCampaign(h, 20261128L)
+              .run(options.hostileRequests(), options.work().resolve("server.log"));
+      String report = figures.report();
+      System.out.print(report);
+      Files.writeString(options.work().resolve("hostile.md"), report);
+      if (!figures.findings().isEmpty() || !figures.fixturesUnchanged()) {
+        throw new IllegalStateException("the hostile campaign has findings; see above");
+      }
     } finally {
       Harness.stop(server);
     }
