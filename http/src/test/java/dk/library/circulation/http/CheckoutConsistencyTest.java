@@ -168,6 +168,19 @@ class CheckoutConsistencyTest {
     assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
   }
 
+  /** Two patrons and two items of the agency, for checkouts that share a transaction id. */
+  record TwoOfEach(String first, String second, String firstItem, String secondItem) {
+    static TwoOfEach registeredAt(String agency) {
+      TwoOfEach two =
+          new TwoOfEach(Api.unique("C"), Api.unique("C"), Api.unique("X"), Api.unique("X"));
+      api.registerPatron(two.first(), agency);
+      api.registerPatron(two.second(), agency);
+      api.registerItem(two.firstItem(), agency);
+      api.registerItem(two.secondItem(), agency);
+      return two;
+    }
+  }
+
   /**
    * Nothing of the refused checkout is left: no loan, no pending checkout, the item on the shelf.
    */
@@ -182,14 +195,11 @@ class CheckoutConsistencyTest {
   void aTransactionIdUsedForAnotherPatronsCheckoutIsRefusedAndChangesNothing() {
     String agency = Api.unique("DK-");
     api.createAgency(agency, 10, 1);
-    String first = Api.unique("C");
-    String second = Api.unique("C");
-    String firstItem = Api.unique("X");
-    String secondItem = Api.unique("X");
-    api.registerPatron(first, agency);
-    api.registerPatron(second, agency);
-    api.registerItem(firstItem, agency);
-    api.registerItem(secondItem, agency);
+    TwoOfEach two = TwoOfEach.registeredAt(agency);
+    String first = two.first();
+    String second = two.second();
+    String firstItem = two.firstItem();
+    String secondItem = two.secondItem();
     String transaction = Api.unique("sst-");
     Answer original = api.checkout(transaction, first, firstItem, agency);
     assertEquals(201, original.status(), original.body().toString());
@@ -215,14 +225,11 @@ class CheckoutConsistencyTest {
     String agency = Api.unique("DK-");
     api.createAgency(agency, 10, 1);
     for (int round = 0; round < ROUNDS; round++) {
-      String first = Api.unique("C");
-      String second = Api.unique("C");
-      String firstItem = Api.unique("X");
-      String secondItem = Api.unique("X");
-      api.registerPatron(first, agency);
-      api.registerPatron(second, agency);
-      api.registerItem(firstItem, agency);
-      api.registerItem(secondItem, agency);
+      TwoOfEach two = TwoOfEach.registeredAt(agency);
+      String first = two.first();
+      String second = two.second();
+      String firstItem = two.firstItem();
+      String secondItem = two.secondItem();
       String transaction = Api.unique("sst-");
 
       List<Answer> answers =
@@ -243,14 +250,11 @@ class CheckoutConsistencyTest {
   void anotherClientMayUseTheSameTransactionId() {
     String agency = Api.unique("DK-");
     api.createAgency(agency, 10, 1);
-    String first = Api.unique("C");
-    String second = Api.unique("C");
-    String firstItem = Api.unique("X");
-    String secondItem = Api.unique("X");
-    api.registerPatron(first, agency);
-    api.registerPatron(second, agency);
-    api.registerItem(firstItem, agency);
-    api.registerItem(secondItem, agency);
+    TwoOfEach two = TwoOfEach.registeredAt(agency);
+    String first = two.first();
+    String second = two.second();
+    String firstItem = two.firstItem();
+    String secondItem = two.secondItem();
     String transaction = Api.unique("sst-");
     Api otherMachine = api.as(api.registerClient("terminal", agency));
 
