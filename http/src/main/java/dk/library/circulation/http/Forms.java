@@ -3,19 +3,19 @@ package dk.library.circulation.http;
 import java.util.regex.Pattern;
 
 /** The accepted form of every identifier and value in the API, with the words that describe it. */
-final class Forms {
+public final class Forms {
   static final Pattern AGENCY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
   static final String AGENCY_ID_TEXT = "1-40 letters, digits, '.', '_' or '-'";
   static final Pattern BRANCH_ID = AGENCY_ID;
   static final String BRANCH_ID_TEXT = AGENCY_ID_TEXT;
-  static final Pattern CARD_NUMBER = Pattern.compile("[A-Za-z0-9]{4,20}");
-  static final String CARD_NUMBER_TEXT = "4-20 letters or digits";
-  static final Pattern BARCODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
-  static final String BARCODE_TEXT = "1-40 letters, digits, '.', '_' or '-'";
+  public static final Pattern CARD_NUMBER = Pattern.compile("[A-Za-z0-9]{4,20}");
+  public static final String CARD_NUMBER_TEXT = "4-20 letters or digits";
+  public static final Pattern BARCODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
+  public static final String BARCODE_TEXT = "1-40 letters, digits, '.', '_' or '-'";
   static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
   static final String TRANSACTION_ID_TEXT = "1-64 letters, digits, '.', '_', ':' or '-'";
-  static final Pattern PIN = Pattern.compile("[0-9]{4}");
-  static final String PIN_TEXT = "exactly 4 digits";
+  public static final Pattern PIN = Pattern.compile("[0-9]{4}");
+  public static final String PIN_TEXT = "exactly 4 digits";
   // Standard Base64 with padding, whole 4-character groups, so decoding cannot fail.
   static final Pattern BASE64 =
       Pattern.compile("(?:[A-Za-z0-9+/]{4}){1,30}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");

@@ -19,6 +19,7 @@ import dk.library.circulation.notice.LogFileNoticeSender;
 import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.notice.SmtpNoticeSender;
 import dk.library.circulation.patron.PinKey;
+import dk.library.circulation.sip2.SipServer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -54,17 +55,22 @@ public final class CirculationServer implements AutoCloseable {
   private final ServerBinding binding;
   private final ApiMetrics metrics;
 
+  /** Null in initial-load mode, or when SIP2 is switched off. */
+  private final SipServer sip;
+
   private CirculationServer(
       JournalCassandra cassandra,
       ActorSystem<Void> system,
       RunningServers running,
       ServerBinding binding,
-      ApiMetrics metrics) {
+      ApiMetrics metrics,
+      SipServer sip) {
     this.cassandra = cassandra;
     this.system = system;
     this.running = running;
     this.binding = binding;
     this.metrics = metrics;
+    this.sip = sip;
   }
 
   /** Starts Cassandra as configured, then the actor system and the HTTP server. */
@@ -146,7 +152,24 @@ public final class CirculationServer implements AutoCloseable {
           https.isPresent() ? "https" : "http",
           binding.localAddress().getHostString(),
           binding.localAddress().getPort());
-      return new CirculationServer(cassandra, system, running, binding, metrics);
+      Config sipConfig = resolved.getConfig("library.sip2");
+      boolean sipOn = !initialLoad && sipConfig.getBoolean("enabled");
+      // SIP2 carries PINs in plain text: off loopback only where plain HTTP would be allowed too.
+      if (sipOn
+          && !Transport.isLoopback(sipConfig.getString("host"))
+          && !http.getBoolean("allow-plain-http-off-loopback")) {
+        throw new IllegalStateException(
+            "refusing plain SIP2 on "
+                + sipConfig.getString("host")
+                + ", which is not a loopback address: set"
+                + " library.http.allow-plain-http-off-loopback = on behind a TLS-terminating proxy,"
+                + " or LIBRARY_SIP2_ENABLED=off");
+      }
+      SipServer sip = sipOn ? SipServer.start(system, sipConfig, desk, access, clock, zone) : null;
+      if (sip != null) {
+        log.info("SIP2 ready on {}:{}", sipConfig.getString("host"), sip.port());
+      }
+      return new CirculationServer(cassandra, system, running, binding, metrics, sip);
     } catch (Exception e) {
       system.terminate();
       try {
@@ -212,9 +235,17 @@ public final class CirculationServer implements AutoCloseable {
     return binding.localAddress().getPort();
   }
 
+  /** The SIP2 port, or -1 when SIP2 is not served. */
+  public int sipPort() {
+    return sip == null ? -1 : sip.port();
+  }
+
   /** Stops taking requests, lets those under way finish, then stops the node and its Cassandra. */
   @Override
   public void close() {
+    if (sip != null) {
+      sip.close();
+    }
     try {
       binding.terminate(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,6 +1,5 @@
 package dk.library.circulation.loadtest;
 
-import static dk.library.circulation.loadtest.Summary.rate;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dk.library.circulation.loadtest.CheckoutBenchmark.Options;
@@ -43,8 +42,7 @@ final class Harness {
 
   String terminalKey;
 
-  final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final Options options;
 
@@ -103,6 +101,7 @@ final class Harness {
     builder.environment().put("LIBRARY_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + cassandraPort);
     builder.environment().put("LIBRARY_CASSANDRA_CREATE_SCHEMA", "off");
     builder.environment().put("LIBRARY_HTTP_PORT", String.valueOf(httpPort));
+    builder.environment().put("LIBRARY_SIP2_PORT", "0");
     builder.environment().put("LIBRARY_CLUSTER_PORT", String.valueOf(freePort()));
     builder.environment().put("LIBRARY_BOOTSTRAP_OPERATOR_KEY", operatorKey);
     builder.environment().putAll(serverEnvironment);
@@ -116,8 +115,7 @@ final class Harness {
   }
 
   /** Polls a process's HTTP port until the request gets {@code status}, for at most 2 minutes. */
-  void awaitAnswer(Process process, HttpRequest request, int status, String log)
-      throws Exception {
+  void awaitAnswer(Process process, HttpRequest request, int status, String log) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
@@ -217,8 +215,8 @@ final class Harness {
 
   /**
    * Waits until a process uses under a tenth of a core for 5 seconds in a row (at most 5 minutes):
-   * a server that has just served its first minutes is still compiling its hot code (C2 took one
-   * of the two cores for about 90 s in a profiled run), work a long-running server has done.
+   * a server that has just served its first minutes is still compiling its hot code (C2 took one of
+   * the two cores for about 90 s in a profiled run), work a long-running server has done.
    */
   static Duration awaitQuiet(long pid) throws IOException, InterruptedException {
     Instant begin = Instant.now();
