@@ -1,6 +1,8 @@
 package dk.library.circulation.access;
 
 import com.typesafe.config.Config;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Result;
 import dk.library.circulation.audit.AuditLog;
 import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.client.Role;
@@ -56,5 +58,24 @@ public record AccessControl(
             security.getInt("failed-logins.per-address"),
             security.getDuration("failed-logins.window")),
         clock);
+  }
+
+  /** Seconds until a PIN may be tried again for this card or from this client (0: now; R4). */
+  public long pinWait(String cardNumber, String clientId) {
+    return Math.max(
+        wrongPinsPerCard.blockedFor(cardNumber), wrongPinsPerClient.blockedFor(clientId));
+  }
+
+  /** Counts a PIN check's outcome towards the guessing limits, and passes it on. */
+  public <T> Result<T> countPin(String cardNumber, String clientId, Result<T> result) {
+    if (result instanceof Result.Refused<T> refused
+        && (refused.rejection().code() == Rejection.Code.WRONG_PIN
+            || refused.rejection().code() == Rejection.Code.PIN_LOCKED)) {
+      wrongPinsPerCard.failed(cardNumber);
+      wrongPinsPerClient.failed(clientId);
+    } else if (result instanceof Result.Ok<T>) {
+      wrongPinsPerCard.succeeded(cardNumber);
+    }
+    return result;
   }
 }

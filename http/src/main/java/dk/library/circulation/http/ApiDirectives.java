@@ -152,27 +152,11 @@ abstract class ApiDirectives extends AllDirectives {
   <T> CompletionStage<Result<T>> pinGuarded(
       Call call, String cardNumber, Supplier<CompletionStage<Result<T>>> action) {
     String client = call.caller().clientId();
-    long wait =
-        Math.max(
-            access.wrongPinsPerCard().blockedFor(cardNumber),
-            access.wrongPinsPerClient().blockedFor(client));
+    long wait = access.pinWait(cardNumber, client);
     if (wait > 0) {
       throw new TooManyAttempts(wait);
     }
-    return action
-        .get()
-        .thenApply(
-            result -> {
-              if (result instanceof Result.Refused<T> refused
-                  && (refused.rejection().code() == Rejection.Code.WRONG_PIN
-                      || refused.rejection().code() == Rejection.Code.PIN_LOCKED)) {
-                access.wrongPinsPerCard().failed(cardNumber);
-                access.wrongPinsPerClient().failed(client);
-              } else if (result instanceof Result.Ok<T>) {
-                access.wrongPinsPerCard().succeeded(cardNumber);
-              }
-              return result;
-            });
+    return action.get().thenApply(result -> access.countPin(cardNumber, client, result));
   }
 
   /** Thrown before a PIN check that the guessing limits refuse. */
@@ -299,11 +283,7 @@ abstract class ApiDirectives extends AllDirectives {
   }
 
   private static long bodyDeadlineMillis(ActorSystem system) {
-    return system
-        .settings()
-        .config()
-        .getDuration("pekko.http.server.request-timeout")
-        .toMillis();
+    return system.settings().config().getDuration("pekko.http.server.request-timeout").toMillis();
   }
 
   private static Throwable unwrapped(Throwable failure) {
@@ -339,9 +319,9 @@ abstract class ApiDirectives extends AllDirectives {
   }
 
   /**
-   * R12's lost-card refusal names the card and when it was reported: it answers only a caller
-   * whose scope holds the card's patron (the patron themselves, or staff of the patron's agency);
-   * anyone else gets the unknown card's answer, as for every record outside their scope.
+   * R12's lost-card refusal names the card and when it was reported: it answers only a caller whose
+   * scope holds the card's patron (the patron themselves, or staff of the patron's agency); anyone
+   * else gets the unknown card's answer, as for every record outside their scope.
    */
   <T> CompletionStage<HttpResponse> answerInScope(
       CirculationDesk desk, Call call, Operation operation, String card, Result<T> result) {

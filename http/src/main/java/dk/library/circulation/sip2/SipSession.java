@@ -225,13 +225,8 @@ final class SipSession {
                     + field("AJ", "")
                     + field("AH", SipMessage.date(ok.value().dueDate(), zone));
               }
-              return "120NNN"
-                  + date
-                  + field("AO", agencyId)
-                  + field("AA", card)
-                  + field("AB", item)
-                  + field("AJ", "")
-                  + screen(((Result.Refused<CheckoutReceipt>) result).rejection());
+              return negative(
+                  "11", card, item, screen(((Result.Refused<CheckoutReceipt>) result).rejection()));
             });
   }
 
@@ -254,12 +249,8 @@ final class SipSession {
                     + field("AQ", ok.value().ownerAgencyId())
                     + field("AJ", ok.value().title());
               }
-              return "100NNN"
-                  + date
-                  + field("AO", agencyId)
-                  + field("AB", item)
-                  + field("AQ", "")
-                  + screen(((Result.Refused<ReturnSlip>) result).rejection());
+              return negative(
+                  "09", "", item, screen(((Result.Refused<ReturnSlip>) result).rejection()));
             });
   }
 
@@ -290,13 +281,7 @@ final class SipSession {
                           .value()
                           .get(0)
                           .refusal();
-              return "300NNN"
-                  + date
-                  + field("AO", agencyId)
-                  + field("AA", card)
-                  + field("AB", item)
-                  + field("AJ", "")
-                  + screen(refusal);
+              return negative("29", card, item, screen(refusal));
             });
   }
 
@@ -308,28 +293,14 @@ final class SipSession {
    */
   private <T> CompletionStage<Result<T>> pinGuarded(
       String card, Supplier<CompletionStage<Result<T>>> action) {
-    if (access.wrongPinsPerCard().blockedFor(card) > 0
-        || access.wrongPinsPerClient().blockedFor(caller.clientId()) > 0) {
+    if (access.pinWait(card, caller.clientId()) > 0) {
       return CompletableFuture.completedFuture(
           Result.refused(
               Rejection.of(
                   Rejection.Code.PIN_LOCKED,
                   "too many wrong PINs; wait a while, or ask the staff to help")));
     }
-    return action
-        .get()
-        .thenApply(
-            result -> {
-              if (result instanceof Result.Refused<T> refused
-                  && (refused.rejection().code() == Rejection.Code.WRONG_PIN
-                      || refused.rejection().code() == Rejection.Code.PIN_LOCKED)) {
-                access.wrongPinsPerCard().failed(card);
-                access.wrongPinsPerClient().failed(caller.clientId());
-              } else if (result instanceof Result.Ok<T>) {
-                access.wrongPinsPerCard().succeeded(card);
-              }
-              return result;
-            });
+    return action.get().thenApply(result -> access.countPin(card, caller.clientId(), result));
   }
 
   /** The API's forms hold here too: a field that is not one is refused before anything is asked. */
@@ -360,38 +331,29 @@ final class SipSession {
     return field("AF", refusal.message()) + field("AG", refusal.code().name());
   }
 
-  /** The right response to a message that cannot be served yet, with the reason on screen. */
+  /** The right response to a message that cannot be served, with the reason on screen. */
   private String refusal(SipMessage m, String why) {
-    String date = SipMessage.date(now());
-    String screen = field("AF", why);
-    return switch (m.command()) {
+    return negative(m.command(), m.field("AA"), m.field("AB"), field("AF", why));
+  }
+
+  /** The negative response to a command about a card and an item, with its screen fields. */
+  private String negative(String command, String card, String item, String screen) {
+    String head = SipMessage.date(now()) + field("AO", agencyId == null ? "" : agencyId);
+    return switch (command) {
       case "11" ->
-          "120NNN"
-              + date
-              + field("AO", "")
-              + field("AA", m.field("AA"))
-              + field("AB", m.field("AB"))
-              + field("AJ", "")
-              + screen;
-      case "09" ->
-          "100NNN" + date + field("AO", "") + field("AB", m.field("AB")) + field("AQ", "") + screen;
+          "120NNN" + head + field("AA", card) + field("AB", item) + field("AJ", "") + screen;
+      case "09" -> "100NNN" + head + field("AB", item) + field("AQ", "") + screen;
       case "29" ->
-          "300NNN"
-              + date
-              + field("AO", "")
-              + field("AA", m.field("AA"))
-              + field("AB", m.field("AB"))
-              + field("AJ", "")
-              + screen;
+          "300NNN" + head + field("AA", card) + field("AB", item) + field("AJ", "") + screen;
       case "23" ->
           "24YYYY"
               + " ".repeat(10)
               + "000"
-              + date
-              + field("AO", "")
-              + field("AA", m.field("AA"))
+              + head
+              + field("AA", card)
               + field("AE", "")
               + field("BL", "N")
+              + field("CQ", "N")
               + screen;
       default -> "96";
     };

@@ -105,6 +105,17 @@ class SipTest {
     }
   }
 
+  /** An 11 checkout of {@code item} by the test's patron with {@code pin}. */
+  String checkout(String item, String pin) {
+    return "11YN" + DATE + DATE + "AO" + agency + "|AA" + card + "|AB" + item + "|AC|AD" + pin
+        + "|";
+  }
+
+  /** A 09 checkin of the test's item at the main branch. */
+  String checkin() {
+    return "09N" + DATE + DATE + "APmain|AO" + agency + "|AB" + barcode + "|AC|";
+  }
+
   String login(Machine machine) throws IOException {
     return machine.send("9300CN" + clientId + "|CO" + key + "|CPmain|");
   }
@@ -112,18 +123,7 @@ class SipTest {
   @Test
   void nothingIsServedBeforeALoginAndAWrongKeyLogsNobodyIn() throws Exception {
     try (Machine machine = new Machine()) {
-      String before =
-          machine.send(
-              "11YN"
-                  + DATE
-                  + DATE
-                  + "AO"
-                  + agency
-                  + "|AA"
-                  + card
-                  + "|AB"
-                  + barcode
-                  + "|AC|AD1234|");
+      String before = machine.send(checkout(barcode, "1234"));
       assertTrue(before.startsWith("120"), before);
       assertTrue(before.contains("AFLog in first"), before);
       assertEquals("940", machine.send("9300CN" + clientId + "|CO" + key + "x|CPmain|"));
@@ -146,36 +146,14 @@ class SipTest {
       assertTrue(patron.startsWith("24"), patron);
       assertTrue(patron.contains("BLY|") && patron.contains("CQY|"), patron);
 
-      String out =
-          machine.send(
-              "11YN"
-                  + DATE
-                  + DATE
-                  + "AO"
-                  + agency
-                  + "|AA"
-                  + card
-                  + "|AB"
-                  + barcode
-                  + "|AC|AD1234|");
+      String out = machine.send(checkout(barcode, "1234"));
       assertTrue(out.startsWith("121"), out);
       assertTrue(out.contains("AH"), out);
       assertTrue(
           api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
 
       // The same request again (the machine lost the answer): the same loan, not a second one.
-      String again =
-          machine.send(
-              "11YN"
-                  + DATE
-                  + DATE
-                  + "AO"
-                  + agency
-                  + "|AA"
-                  + card
-                  + "|AB"
-                  + barcode
-                  + "|AC|AD1234|");
+      String again = machine.send(checkout(barcode, "1234"));
       assertTrue(again.startsWith("121"), again);
       assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
 
@@ -185,8 +163,7 @@ class SipTest {
               "29NN" + DATE + DATE + "AO" + agency + "|AA" + card + "|AD1234|AB" + barcode + "|");
       assertTrue(renewed.startsWith("301"), renewed);
 
-      String in =
-          machine.send("09N" + DATE + DATE + "APmain|AO" + agency + "|AB" + barcode + "|AC|");
+      String in = machine.send(checkin());
       assertTrue(in.startsWith("101"), in);
       assertFalse(
           api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
@@ -197,35 +174,12 @@ class SipTest {
   void R4_R21_refusalsNameTheRuleOnScreenAndChangeNothing() throws Exception {
     try (Machine machine = new Machine()) {
       assertEquals("941", login(machine));
-      String wrongPin =
-          machine.send(
-              "11YN"
-                  + DATE
-                  + DATE
-                  + "AO"
-                  + agency
-                  + "|AA"
-                  + card
-                  + "|AB"
-                  + barcode
-                  + "|AC|AD9999|");
+      String wrongPin = machine.send(checkout(barcode, "9999"));
       assertTrue(wrongPin.startsWith("120"), wrongPin);
       assertTrue(wrongPin.contains("AGWRONG_PIN|"), wrongPin);
-      String unknownItem =
-          machine.send(
-              "11YN"
-                  + DATE
-                  + DATE
-                  + "AO"
-                  + agency
-                  + "|AA"
-                  + card
-                  + "|AB"
-                  + Api.unique("X")
-                  + "|AC|AD1234|");
+      String unknownItem = machine.send(checkout(Api.unique("X"), "1234"));
       assertTrue(unknownItem.contains("AGITEM_NOT_FOUND|"), unknownItem);
-      String notLent =
-          machine.send("09N" + DATE + DATE + "APmain|AO" + agency + "|AB" + barcode + "|AC|");
+      String notLent = machine.send(checkin());
       assertTrue(notLent.startsWith("100"), notLent);
       assertTrue(notLent.contains("AGITEM_NOT_ON_LOAN|"), notLent);
     }
@@ -245,8 +199,7 @@ class SipTest {
       assertEquals("96", machine.send("XX garbage"));
       assertEquals("96", machine.send("1"));
 
-      String request =
-          "11YN" + DATE + DATE + "AO" + agency + "|AA" + card + "|AB" + barcode + "|AC|AD1234|";
+      String request = checkout(barcode, "1234");
       String first = machine.sendChecked(request, 2);
       String repeated = machine.sendChecked(request, 2);
       assertEquals(first, repeated, "the same sequence number gets the same response");
