@@ -28,7 +28,7 @@ public final class SipServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SipServer.class);
 
-  /** Longer than any message the standard describes; a longer line is cut off and answered 96. */
+  /** Longer than any message the standard describes; a longer line still ends the connection. */
   static final int MAX_MESSAGE = 4096;
 
   private final Tcp.ServerBinding binding;
