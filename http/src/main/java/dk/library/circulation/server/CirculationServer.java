@@ -154,20 +154,17 @@ public final class CirculationServer implements AutoCloseable {
           binding.localAddress().getPort());
       Config sipConfig = resolved.getConfig("library.sip2");
       boolean sipOn = !initialLoad && sipConfig.getBoolean("enabled");
-      // SIP2 carries PINs in plain text: off loopback only where plain HTTP would be allowed too.
-      if (sipOn
-          && !Transport.isLoopback(sipConfig.getString("host"))
-          && !http.getBoolean("allow-plain-http-off-loopback")) {
-        throw new IllegalStateException(
-            "refusing plain SIP2 on "
-                + sipConfig.getString("host")
-                + ", which is not a loopback address: set"
-                + " library.http.allow-plain-http-off-loopback = on behind a TLS-terminating proxy,"
-                + " or LIBRARY_SIP2_ENABLED=off");
-      }
-      SipServer sip = sipOn ? SipServer.start(system, sipConfig, desk, access, clock, zone) : null;
+      SipServer sip =
+          sipOn
+              ? SipServer.start(
+                  system, sipConfig, Transport.sipTls(sipConfig, http), desk, access, clock, zone)
+              : null;
       if (sip != null) {
-        log.info("SIP2 ready on {}:{}", sipConfig.getString("host"), sip.port());
+        log.info(
+            "SIP2 ready on {}:{}{}",
+            sipConfig.getString("host"),
+            sip.port(),
+            sip.tls() ? " (TLS)" : "");
       }
       return new CirculationServer(cassandra, system, running, binding, metrics, sip);
     } catch (Exception e) {

@@ -25,6 +25,14 @@ final class Transport {
 
   /** The HTTPS context, or empty for plain HTTP; refuses plain HTTP off loopback by default. */
   static Optional<HttpsConnectionContext> https(Config http) {
+    return tls(http).map(ConnectionContext::httpsServer);
+  }
+
+  /**
+   * The TLS context of {@code library.http.tls}, or empty when no keystore is set, which is allowed
+   * only on a loopback address unless explicitly permitted.
+   */
+  static Optional<SSLContext> tls(Config http) {
     String keystore = http.getString("tls.keystore");
     if (keystore.isEmpty()) {
       String host = http.getString("host");
@@ -47,10 +55,35 @@ final class Transport {
       keys.init(store, password);
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(keys.getKeyManagers(), null, null);
-      return Optional.of(ConnectionContext.httpsServer(tls));
+      return Optional.of(tls);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("the TLS keystore " + keystore + " cannot be used: " + e, e);
     }
+  }
+
+  /**
+   * The TLS context of the SIP2 port: the API's when {@code library.sip2.tls = auto}, none when
+   * {@code off}. Plain SIP2 carries PINs as plain text, so off loopback it needs the same
+   * permission as plain HTTP.
+   */
+  static Optional<SSLContext> sipTls(Config sip, Config http) {
+    String mode = sip.getString("tls");
+    if (!mode.equals("auto") && !mode.equals("off")) {
+      throw new IllegalStateException("library.sip2.tls must be auto or off, not " + mode);
+    }
+    Optional<SSLContext> tls = mode.equals("off") ? Optional.empty() : tls(http);
+    if (tls.isEmpty()
+        && !isLoopback(sip.getString("host"))
+        && !http.getBoolean("allow-plain-http-off-loopback")) {
+      throw new IllegalStateException(
+          "refusing plain SIP2 on "
+              + sip.getString("host")
+              + ", which is not a loopback address: configure library.http.tls.keystore"
+              + " (LIBRARY_TLS_KEYSTORE) with library.sip2.tls = auto, or set"
+              + " library.http.allow-plain-http-off-loopback = on behind a TLS-terminating proxy,"
+              + " or LIBRARY_SIP2_ENABLED=off");
+    }
+    return tls;
   }
 
   static boolean isLoopback(String host) {

@@ -102,6 +102,11 @@ record SipMessage(String command, String fixed, Map<String, String> fields, Stri
     return code + (value == null ? "" : value.replace("|", " ")) + "|";
   }
 
+  /** A four-digit count, as the standard's item counts are. */
+  static String count(int n) {
+    return String.format("%04d", Math.min(n, 9999));
+  }
+
   static String yesNo(boolean yes) {
     return yes ? "Y" : "N";
   }

@@ -2,65 +2,94 @@ package dk.library.circulation.sip2;
 
 import static dk.library.circulation.sip2.SipMessage.field;
 import static dk.library.circulation.sip2.SipMessage.yesNo;
+import static java.util.Map.entry;
 
-import dk.library.circulation.Rejection;
-import dk.library.circulation.Result;
-import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Caller;
 import dk.library.circulation.client.Role;
-import dk.library.circulation.desk.CheckoutRequest;
-import dk.library.circulation.desk.CirculationDesk;
-import dk.library.circulation.desk.ReturnRequest;
-import dk.library.circulation.desk.ReturnSlip;
 import dk.library.circulation.http.Forms;
-import dk.library.circulation.patron.CheckoutReceipt;
-import dk.library.circulation.patron.PatronReply;
-import java.time.Clock;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.util.List;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One machine's connection: nothing is served before a 93 login names a registered terminal client
- * (CN its client id, CO its API key, CP the branch); then checkouts, checkins, renewals and patron
- * status go to the same desk as the HTTP API, under the same rules and PIN limits. A request
- * repeated with the sequence number of the previous one gets the previous response (the machine
- * lost it), and 97 resends it.
+ * One machine's connection: nothing but 93, 99 and 97 is served before a 93 login names a
+ * registered terminal client (CN its client id, CO its API key, CP the branch); then each request
+ * goes to its handler, which calls the same desk as the HTTP API. A request repeated with the
+ * sequence number of the previous one gets the previous response (the machine lost it), and 97
+ * resends it.
  */
 final class SipSession {
 
+  /** The length of each request's fixed fields after its command, as the standard lays them out. */
   static final Map<String, Integer> FIXED_LENGTH =
-      Map.of("93", 2, "99", 8, "23", 21, "11", 38, "09", 37, "29", 38, "97", 0);
+      Map.ofEntries(
+          entry("93", 2),
+          entry("99", 8),
+          entry("23", 21),
+          entry("63", 31),
+          entry("11", 38),
+          entry("09", 37),
+          entry("29", 38),
+          entry("65", 18),
+          entry("17", 18),
+          entry("19", 18),
+          entry("15", 19),
+          entry("35", 18),
+          entry("37", 25),
+          entry("01", 19),
+          entry("25", 18),
+          entry("97", 0));
 
-  private final CirculationDesk desk;
-  private final AccessControl access;
-  private final Clock clock;
-  private final ZoneId zone;
+  private final SipServices services;
+  private final SipCirculation circulation;
+  private final SipPatrons patrons;
+  private final SipItems items;
 
-  private Caller caller;
-  private String agencyId;
-  private String branchId;
+  /** The login's language until a 93 succeeds, then the terminal's. */
+  private SipTexts texts;
+
+  private SipTerminal terminal;
   private String lastRequest;
   private String lastResponse = "96";
 
-  SipSession(CirculationDesk desk, AccessControl access, Clock clock, ZoneId zone) {
-    this.desk = desk;
-    this.access = access;
-    this.clock = clock;
-    this.zone = zone;
+  SipSession(SipServices services, SipTexts language) {
+    this.services = services;
+    this.circulation = new SipCirculation(services);
+    this.patrons = new SipPatrons(services);
+    this.items = new SipItems(services);
+    this.texts = language;
+  }
+
+  /**
+   * Requests answered, by command, with the time to answer: {@code circulation_sip2_requests}.
+   * Built once per command; anything else is counted as {@code unreadable}.
+   */
+  private static final Map<String, Timer> TIMERS = new ConcurrentHashMap<>();
+
+  static Timer timer(String command) {
+    String tag = FIXED_LENGTH.containsKey(command) ? command : "unreadable";
+    return TIMERS.computeIfAbsent(
+        tag,
+        c ->
+            Timer.builder("circulation.sip2.requests")
+                .description("SIP2 requests answered, by command")
+                .tag("command", c)
+                .register(Metrics.globalRegistry));
   }
 
   /** The response to one request line; never fails, a request it cannot read is answered 96. */
   CompletionStage<String> handle(String line) {
+    long start = System.nanoTime();
     SipMessage message;
     try {
       message = SipMessage.parse(line, FIXED_LENGTH);
     } catch (SipMessage.Unreadable e) {
+      timer("").record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       return CompletableFuture.completedFuture("96");
     }
     if (message.command().equals("97")) {
@@ -78,12 +107,13 @@ final class SipSession {
     }
     // A failure is answered too: the connection outlives any one request.
     return answer
-        .exceptionally(failure -> unavailable(message))
+        .exceptionally(failure -> refusal(message, texts.busy()))
         .thenApply(
             body -> {
               String response = SipMessage.respond(body, sequence);
               lastRequest = line.strip();
               lastResponse = response;
+              timer(message.command()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
               return response;
             });
   }
@@ -95,18 +125,35 @@ final class SipSession {
     if (m.command().equals("99")) {
       return done(status());
     }
-    if (caller == null) {
-      return done(refusal(m, "Log in first (SIP 93)"));
+    if (!FIXED_LENGTH.containsKey(m.command())) {
+      return done("96");
+    }
+    if (terminal == null) {
+      return done(refusal(m, texts.logInFirst()));
+    }
+    if (m.command().equals("23") || m.command().equals("63")) {
+      terminal = terminal.speaking(SipTexts.of(m.fixed().substring(0, 3), terminal.texts()));
+      texts = terminal.texts();
     }
     String invalid = invalidField(m);
     if (invalid != null) {
       return done(refusal(m, invalid));
     }
+    SipTerminal t = terminal;
     return switch (m.command()) {
-      case "23" -> patronStatus(m);
-      case "11" -> checkout(m);
-      case "09" -> checkin(m);
-      case "29" -> renew(m);
+      case "23" -> patrons.status(m, t);
+      case "63" -> patrons.information(m, t);
+      case "35" -> patrons.endSession(m, t);
+      case "37" -> patrons.feePaid(m, t);
+      case "01" -> patrons.block(m, t);
+      case "25" -> patrons.enable(m, t);
+      case "11" -> circulation.checkout(m, t);
+      case "09" -> circulation.checkin(m, t);
+      case "29" -> circulation.renew(m, t);
+      case "65" -> circulation.renewAll(m, t);
+      case "17" -> items.information(m, t);
+      case "19" -> items.statusUpdate(m, t);
+      case "15" -> items.hold(m, t);
       default -> done("96");
     };
   }
@@ -116,19 +163,19 @@ final class SipSession {
   private CompletionStage<String> login(SipMessage m) {
     String clientId = m.field("CN");
     String key = m.field("CO");
-    return access
+    return services
+        .access()
         .authenticator()
         .authenticate(key)
         .thenApply(
             found -> {
-              Optional<Caller> terminal =
+              Optional<Caller> client =
                   found.filter(c -> c.role() == Role.TERMINAL && c.clientId().equals(clientId));
-              if (terminal.isEmpty() || terminal.get().agencies().size() != 1) {
+              if (client.isEmpty() || client.get().agencies().size() != 1) {
                 return "940";
               }
-              caller = terminal.get();
-              agencyId = caller.agencies().iterator().next();
-              branchId = m.field("CP");
+              String agency = client.get().agencies().iterator().next();
+              terminal = new SipTerminal(client.get(), agency, m.field("CP"), texts);
               return "941";
             });
   }
@@ -136,7 +183,7 @@ final class SipSession {
   // 99/98 status
 
   private String status() {
-    boolean online = caller != null;
+    boolean online = terminal != null;
     return "98"
         + yesNo(online)
         + yesNo(online)
@@ -146,226 +193,64 @@ final class SipSession {
         + "N"
         + "030"
         + "003"
-        + SipMessage.date(now())
+        + services.date()
         + "2.00"
-        + field("AO", agencyId == null ? "" : agencyId)
+        + field("AO", online ? terminal.agencyId() : "")
         + field("AM", "Circulation core")
-        + field("BX", "YYYNYNNNYNNNNNNN")
-        + field("AN", branchId == null ? "" : branchId);
-  }
-
-  // 23/24 patron status
-
-  private CompletionStage<String> patronStatus(SipMessage m) {
-    String card = m.field("AA");
-    String pin = m.field("AD");
-    return pinGuarded(card, () -> desk.checkPin(card, pin))
-        .thenApply(
-            result -> {
-              String language = m.fixed().substring(0, 3);
-              if (result instanceof Result.Ok<PatronReply.Status> ok) {
-                PatronReply.Status s = ok.value();
-                boolean blocked = !s.blocks().isEmpty();
-                return "24"
-                    + (blocked ? "YY" : "  ")
-                    + " ".repeat(12)
-                    + language
-                    + SipMessage.date(now())
-                    + field("AO", agencyId)
-                    + field("AA", card)
-                    + field("AE", s.name())
-                    + field("BL", "Y")
-                    + field("CQ", "Y")
-                    + field("BH", "DKK")
-                    + field("BV", Integer.toString(s.balanceDkk()))
-                    + (blocked ? field("AF", s.blocks().get(0).detail()) : "");
-              }
-              Rejection refusal = ((Result.Refused<PatronReply.Status>) result).rejection();
-              boolean unknown = refusal.code() == Rejection.Code.PATRON_NOT_FOUND;
-              return "24"
-                  + "YYYY"
-                  + " ".repeat(10)
-                  + language
-                  + SipMessage.date(now())
-                  + field("AO", agencyId)
-                  + field("AA", card)
-                  + field("AE", "")
-                  + field("BL", yesNo(!unknown))
-                  + field("CQ", "N")
-                  + screen(refusal);
-            });
-  }
-
-  // 11/12 checkout
-
-  private CompletionStage<String> checkout(SipMessage m) {
-    String card = m.field("AA");
-    String item = m.field("AB");
-    CheckoutRequest request =
-        new CheckoutRequest(
-            caller.clientId(),
-            transactionId("out", m.fixed().substring(2, 20), item),
-            card,
-            m.field("AD"),
-            item,
-            agencyId,
-            branchId,
-            null,
-            null);
-    return pinGuarded(card, () -> desk.checkout(request))
-        .thenApply(
-            result -> {
-              String date = SipMessage.date(now());
-              if (result instanceof Result.Ok<CheckoutReceipt> ok) {
-                return "121NNY"
-                    + date
-                    + field("AO", agencyId)
-                    + field("AA", card)
-                    + field("AB", item)
-                    + field("AJ", "")
-                    + field("AH", SipMessage.date(ok.value().dueDate(), zone));
-              }
-              return negative(
-                  "11", card, item, screen(((Result.Refused<CheckoutReceipt>) result).rejection()));
-            });
-  }
-
-  // 09/10 checkin
-
-  private CompletionStage<String> checkin(SipMessage m) {
-    String item = m.field("AB");
-    ReturnRequest request =
-        new ReturnRequest(
-            transactionId("in", m.fixed().substring(1, 19), item), item, agencyId, branchId);
-    return desk.returnItem(request)
-        .thenApply(
-            result -> {
-              String date = SipMessage.date(now());
-              if (result instanceof Result.Ok<ReturnSlip> ok) {
-                return "101YNN"
-                    + date
-                    + field("AO", agencyId)
-                    + field("AB", item)
-                    + field("AQ", ok.value().ownerAgencyId())
-                    + field("AJ", ok.value().title());
-              }
-              return negative(
-                  "09", "", item, screen(((Result.Refused<ReturnSlip>) result).rejection()));
-            });
-  }
-
-  // 29/30 renew
-
-  private CompletionStage<String> renew(SipMessage m) {
-    String card = m.field("AA");
-    String item = m.field("AB");
-    return pinGuarded(card, () -> desk.renew(card, m.field("AD"), List.of(item)))
-        .thenApply(
-            result -> {
-              String date = SipMessage.date(now());
-              if (result instanceof Result.Ok<List<PatronReply.RenewalResult>> ok
-                  && !ok.value().isEmpty()
-                  && ok.value().get(0).renewed()) {
-                return "301YNN"
-                    + date
-                    + field("AO", agencyId)
-                    + field("AA", card)
-                    + field("AB", item)
-                    + field("AJ", "")
-                    + field("AH", SipMessage.date(ok.value().get(0).dueDate(), zone));
-              }
-              Rejection refusal =
-                  result instanceof Result.Refused<List<PatronReply.RenewalResult>> refused
-                      ? refused.rejection()
-                      : ((Result.Ok<List<PatronReply.RenewalResult>>) result)
-                          .value()
-                          .get(0)
-                          .refusal();
-              return negative("29", card, item, screen(refusal));
-            });
+        + field("BX", "YYYYYYYYYYYYYYYY")
+        + field("AN", online ? terminal.branchId() : "");
   }
 
   // Shared
 
-  /**
-   * The HTTP terminal's PIN-guessing limits, per card and per client (R4): a card or machine past
-   * its limit is refused before its PIN is looked at.
-   */
-  private <T> CompletionStage<Result<T>> pinGuarded(
-      String card, Supplier<CompletionStage<Result<T>>> action) {
-    if (access.pinWait(card, caller.clientId()) > 0) {
-      return CompletableFuture.completedFuture(
-          Result.refused(
-              Rejection.of(
-                  Rejection.Code.PIN_LOCKED,
-                  "too many wrong PINs; wait a while, or ask the staff to help")));
-    }
-    return action.get().thenApply(result -> access.countPin(card, caller.clientId(), result));
-  }
+  /** The fields each request cannot be served without. */
+  private static final Map<String, String> REQUIRED =
+      Map.ofEntries(
+          entry("23", "AA AD"),
+          entry("63", "AA AD"),
+          entry("11", "AA AB AD"),
+          entry("09", "AB"),
+          entry("29", "AA AB AD"),
+          entry("65", "AA AD"),
+          entry("17", "AB"),
+          entry("19", "AB"),
+          entry("15", "AA AD"),
+          entry("35", "AA"),
+          entry("37", "AA AD BV"),
+          entry("01", "AA"),
+          entry("25", "AA AD"));
 
-  /** The API's forms hold here too: a field that is not one is refused before anything is asked. */
-  private static String invalidField(SipMessage m) {
-    if (m.fields().containsKey("AA") && !Forms.CARD_NUMBER.matcher(m.field("AA")).matches()) {
-      return "The patron identifier (AA) must be " + Forms.CARD_NUMBER_TEXT;
+  /**
+   * The API's forms hold here too: a missing or malformed field is refused with its form on screen
+   * before anything is asked.
+   */
+  private String invalidField(SipMessage m) {
+    for (String code : REQUIRED.getOrDefault(m.command(), "").split(" ")) {
+      if (m.field(code).isEmpty()) {
+        return code.equals("AD") ? texts.pinRequired() : texts.field(code, "given");
+      }
     }
-    if (m.fields().containsKey("AB") && !Forms.BARCODE.matcher(m.field("AB")).matches()) {
-      return "The item identifier (AB) must be " + Forms.BARCODE_TEXT;
+    if (!m.field("AA").isEmpty() && !Forms.CARD_NUMBER.matcher(m.field("AA")).matches()) {
+      return texts.field("AA", Forms.CARD_NUMBER_TEXT);
     }
-    if (m.fields().containsKey("AD") && !Forms.PIN.matcher(m.field("AD")).matches()) {
-      return "The patron password (AD) must be " + Forms.PIN_TEXT;
+    if (!m.field("AB").isEmpty() && !Forms.BARCODE.matcher(m.field("AB")).matches()) {
+      return texts.field("AB", Forms.BARCODE_TEXT);
+    }
+    if (!m.field("AD").isEmpty() && !Forms.PIN.matcher(m.field("AD")).matches()) {
+      return texts.field("AD", Forms.PIN_TEXT);
     }
     return null;
   }
 
-  /**
-   * A machine sends no transaction id; its transaction date and the item name the transaction, so a
-   * machine that sends the same request again after losing the answer gets the same receipt.
-   */
-  private static String transactionId(String kind, String transactionDate, String item) {
-    String id = "sip-" + kind + "-" + transactionDate.replaceAll("[^0-9]", "") + "-" + item;
-    return id.replaceAll("[^A-Za-z0-9._:-]", "_").substring(0, Math.min(64, id.length()));
-  }
-
-  /** Screen message naming the rule that refused (AF) and the rule code for the print line (AG). */
-  private static String screen(Rejection refusal) {
-    return field("AF", refusal.message()) + field("AG", refusal.code().name());
-  }
-
-  /** The right response to a message that cannot be served, with the reason on screen. */
+  /** The negative response to {@code m} with {@code why} on screen. */
   private String refusal(SipMessage m, String why) {
-    return negative(m.command(), m.field("AA"), m.field("AB"), field("AF", why));
-  }
-
-  /** The negative response to a command about a card and an item, with its screen fields. */
-  private String negative(String command, String card, String item, String screen) {
-    String head = SipMessage.date(now()) + field("AO", agencyId == null ? "" : agencyId);
-    return switch (command) {
-      case "11" ->
-          "120NNN" + head + field("AA", card) + field("AB", item) + field("AJ", "") + screen;
-      case "09" -> "100NNN" + head + field("AB", item) + field("AQ", "") + screen;
-      case "29" ->
-          "300NNN" + head + field("AA", card) + field("AB", item) + field("AJ", "") + screen;
-      case "23" ->
-          "24YYYY"
-              + " ".repeat(10)
-              + "000"
-              + head
-              + field("AA", card)
-              + field("AE", "")
-              + field("BL", "N")
-              + field("CQ", "N")
-              + screen;
-      default -> "96";
-    };
-  }
-
-  /** An entity did not answer in time: the refusal says to try again. */
-  private String unavailable(SipMessage m) {
-    return refusal(m, "The library system is busy; please try again");
-  }
-
-  private ZonedDateTime now() {
-    return ZonedDateTime.ofInstant(clock.instant(), zone);
+    return SipResponses.negative(
+        m,
+        terminal == null ? "" : terminal.agencyId(),
+        services.date(),
+        texts.code(),
+        false,
+        SipResponses.screen(why));
   }
 
   private static CompletionStage<String> done(String response) {

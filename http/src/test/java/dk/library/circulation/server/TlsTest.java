@@ -9,10 +9,12 @@ import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.testing.TestServers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -65,6 +67,36 @@ class TlsTest {
                           .build(),
                       HttpResponse.BodyHandlers.ofString()),
           "plain HTTP is not served beside HTTPS");
+
+      // SIP2 speaks TLS with the same key (library.sip2.tls = auto).
+      try (Socket sip =
+          trusting(keystore).getSocketFactory().createSocket("localhost", server.sipPort())) {
+        sip.setSoTimeout(15_000);
+        sip.getOutputStream()
+            .write("9300CNnobody|COwrong|CPmain|\r".getBytes(StandardCharsets.US_ASCII));
+        sip.getOutputStream().flush();
+        byte[] answer = new byte[4];
+        assertEquals(4, sip.getInputStream().readNBytes(answer, 0, 4));
+        assertEquals("940\r", new String(answer, StandardCharsets.US_ASCII));
+      }
+      try (Socket plain = new Socket("localhost", server.sipPort())) {
+        plain.setSoTimeout(15_000);
+        plain
+            .getOutputStream()
+            .write("9300CNnobody|COwrong|CPmain|\r".getBytes(StandardCharsets.US_ASCII));
+        plain.getOutputStream().flush();
+        InputStream in = plain.getInputStream();
+        byte[] first = new byte[3];
+        int read;
+        try {
+          read = in.readNBytes(first, 0, 3);
+        } catch (IOException closed) {
+          read = 0;
+        }
+        assertTrue(
+            read < 3 || !new String(first, StandardCharsets.US_ASCII).equals("940"),
+            "plain SIP2 is not served beside TLS");
+      }
     }
   }
 
@@ -82,6 +114,14 @@ class TlsTest {
             .isEmpty());
     assertTrue(
         Transport.https(TestServers.config().getConfig("library.http")).isEmpty(), "loopback");
+
+    Config sip =
+        ConfigFactory.parseString("host = \"0.0.0.0\"")
+            .withFallback(TestServers.config().getConfig("library.sip2"));
+    Config loopbackHttp = TestServers.config().getConfig("library.http");
+    IllegalStateException plainSip =
+        assertThrows(IllegalStateException.class, () -> Transport.sipTls(sip, loopbackHttp));
+    assertTrue(plainSip.getMessage().contains("plain SIP2"), plainSip.getMessage());
   }
 
   /** A PKCS12 keystore with a self-signed certificate for localhost, made by the JDK's keytool. */

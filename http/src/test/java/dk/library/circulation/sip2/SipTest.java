@@ -9,11 +9,6 @@ import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.TestClock;
 import dk.library.circulation.testing.TestServers;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -21,17 +16,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A self-service machine speaking SIP2 to the real server over a socket. */
+/**
+ * The protocol as machines use it, and the circulation messages, over a socket to the real server.
+ */
 class SipTest {
 
   static final TestClock clock = new TestClock(Instant.parse("2026-11-23T09:00:00Z"));
-  static final String DATE = "20261123    100000";
+  static final String DATE = SipLibrary.DATE;
   static CirculationServer server;
   static Api api;
 
+  SipLibrary library;
   String agency;
-  String clientId;
-  String key;
   String card;
   String barcode;
 
@@ -48,114 +44,50 @@ class SipTest {
 
   @BeforeEach
   void library() {
-    agency = Api.unique("DK-");
-    assertEquals(201, api.createAgency(agency, 2, 1).status());
-    clientId = Api.clientId("sip");
-    var registered =
-        api.post(
-            "/api/v1/clients",
-            """
-            {"clientId":"%s","name":"SIP machine","role":"terminal","agencies":["%s"]}
-            """
-                .formatted(clientId, agency));
-    assertEquals(201, registered.status(), registered.body().toString());
-    key = registered.body().get("apiKey").asText();
-    card = Api.unique("C");
-    barcode = Api.unique("X");
-    assertEquals(201, api.registerPatron(card, agency).status());
-    assertEquals(201, api.registerItem(barcode, agency).status());
+    library = SipLibrary.create(api);
+    agency = library.agency();
+    card = library.card();
+    barcode = library.barcode();
   }
 
-  /** One machine's connection: sends a message, reads the response up to its carriage return. */
-  static final class Machine implements AutoCloseable {
-    final Socket socket;
-    final OutputStream out;
-    final InputStream in;
-
-    Machine() throws IOException {
-      socket = new Socket("127.0.0.1", server.sipPort());
-      socket.setSoTimeout(15_000);
-      out = socket.getOutputStream();
-      in = socket.getInputStream();
-    }
-
-    String send(String message) throws IOException {
-      out.write((message + "\r").getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      ByteArrayOutputStream response = new ByteArrayOutputStream();
-      int b;
-      while ((b = in.read()) != '\r') {
-        if (b < 0) {
-          throw new IOException("connection closed; read " + response);
-        }
-        response.write(b);
-      }
-      return response.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    /** With error detection: sequence number and checksum. */
-    String sendChecked(String message, int sequence) throws IOException {
-      String body = message + "AY" + sequence + "AZ";
-      return send(body + SipMessage.checksum(body));
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
-  }
-
-  /** An 11 checkout of {@code item} by the test's patron with {@code pin}. */
-  String checkout(String item, String pin) {
-    return "11YN" + DATE + DATE + "AO" + agency + "|AA" + card + "|AB" + item + "|AC|AD" + pin
-        + "|";
-  }
-
-  /** A 09 checkin of the test's item at the main branch. */
-  String checkin() {
-    return "09N" + DATE + DATE + "APmain|AO" + agency + "|AB" + barcode + "|AC|";
-  }
-
-  String login(Machine machine) throws IOException {
-    return machine.send("9300CN" + clientId + "|CO" + key + "|CPmain|");
+  SipMachine machine() throws Exception {
+    return new SipMachine(server.sipPort());
   }
 
   @Test
   void nothingIsServedBeforeALoginAndAWrongKeyLogsNobodyIn() throws Exception {
-    try (Machine machine = new Machine()) {
-      String before = machine.send(checkout(barcode, "1234"));
+    try (SipMachine machine = machine()) {
+      String before = machine.send(library.checkout(barcode, "1234"));
       assertTrue(before.startsWith("120"), before);
-      assertTrue(before.contains("AFLog in first"), before);
-      assertEquals("940", machine.send("9300CN" + clientId + "|CO" + key + "x|CPmain|"));
-      assertEquals("941", login(machine));
+      assertTrue(before.contains("AFAutomaten er ikke logget på"), "Danish by default: " + before);
+      assertEquals(
+          "940", machine.send("9300CN" + library.clientId() + "|CO" + library.key() + "x|CPmain|"));
+      assertEquals("941", library.login(machine));
     }
-    assertFalse(
-        api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean(),
-        "the refused checkout lent nothing");
+    assertFalse(library.onLoan(barcode), "the refused checkout lent nothing");
   }
 
   @Test
   void R17_R22_checkoutRenewAndCheckinOverSip() throws Exception {
     clock.advance(Duration.ofDays(1));
-    try (Machine machine = new Machine()) {
-      assertEquals("941", login(machine));
+    try (SipMachine machine = machine()) {
+      assertEquals("941", library.login(machine));
       String status = machine.send("9900302.00");
       assertTrue(status.startsWith("98YYYY"), status);
 
-      String patron = machine.send("23009" + DATE + "AO" + agency + "|AA" + card + "|AC|AD1234|");
+      String patron = machine.send(library.patronStatus("009", "1234"));
       assertTrue(patron.startsWith("24"), patron);
       assertTrue(patron.contains("BLY|") && patron.contains("CQY|"), patron);
 
-      String out = machine.send(checkout(barcode, "1234"));
+      String out = machine.send(library.checkout(barcode, "1234"));
       assertTrue(out.startsWith("121"), out);
       assertTrue(out.contains("AH"), out);
-      assertTrue(
-          api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
+      assertTrue(library.onLoan(barcode));
 
       // The same request again (the machine lost the answer): the same loan, not a second one.
-      String again = machine.send(checkout(barcode, "1234"));
+      String again = machine.send(library.checkout(barcode, "1234"));
       assertTrue(again.startsWith("121"), again);
-      assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
+      assertEquals(1, library.loans());
 
       clock.advance(Duration.ofDays(3));
       String renewed =
@@ -163,33 +95,46 @@ class SipTest {
               "29NN" + DATE + DATE + "AO" + agency + "|AA" + card + "|AD1234|AB" + barcode + "|");
       assertTrue(renewed.startsWith("301"), renewed);
 
-      String in = machine.send(checkin());
+      String in = machine.send(library.checkin(barcode));
       assertTrue(in.startsWith("101"), in);
-      assertFalse(
-          api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
+      assertFalse(library.onLoan(barcode));
     }
   }
 
   @Test
-  void R4_R21_refusalsNameTheRuleOnScreenAndChangeNothing() throws Exception {
-    try (Machine machine = new Machine()) {
-      assertEquals("941", login(machine));
-      String wrongPin = machine.send(checkout(barcode, "9999"));
+  void R4_R21_refusalsNameTheRuleOnScreenInTheLoginsLanguageAndChangeNothing() throws Exception {
+    try (SipMachine machine = machine()) {
+      assertEquals("941", library.login(machine));
+      String wrongPin = machine.send(library.checkout(barcode, "9999"));
       assertTrue(wrongPin.startsWith("120"), wrongPin);
-      assertTrue(wrongPin.contains("AGWRONG_PIN|"), wrongPin);
-      String unknownItem = machine.send(checkout(Api.unique("X"), "1234"));
-      assertTrue(unknownItem.contains("AGITEM_NOT_FOUND|"), unknownItem);
-      String notLent = machine.send(checkin());
+      assertTrue(wrongPin.contains("AFForkert pinkode|AGWRONG_PIN|"), wrongPin);
+      String unknownItem = machine.send(library.checkout(Api.unique("X"), "1234"));
+      assertTrue(unknownItem.contains("AFEksemplaret er ukendt|AGITEM_NOT_FOUND|"), unknownItem);
+
+      // A patron status in English (001) turns the machine's screens to English.
+      assertTrue(machine.send(library.patronStatus("001", "1234")).startsWith("24"));
+      String notLent = machine.send(library.checkin(barcode));
       assertTrue(notLent.startsWith("100"), notLent);
-      assertTrue(notLent.contains("AGITEM_NOT_ON_LOAN|"), notLent);
+      assertTrue(notLent.contains("cannot be returned|AGITEM_NOT_ON_LOAN|"), notLent);
+
+      String other = library.item();
+      String another = library.item();
+      assertTrue(machine.send(library.checkout(other, "1234")).startsWith("121"));
+      assertTrue(machine.send(library.checkout(another, "1234")).startsWith("121"));
+      assertTrue(machine.send(library.checkout(barcode, "1234")).startsWith("121"));
+      String overLimit = machine.send(library.checkout(library.item(), "1234"));
+      assertTrue(overLimit.startsWith("120"), overLimit);
+      assertTrue(overLimit.contains("AGLOAN_LIMIT_REACHED|"), overLimit);
     }
-    assertFalse(api.staff(agency).get("/api/v1/items/" + barcode).body().get("onLoan").asBoolean());
+    assertEquals(3, library.loans());
   }
 
   @Test
   void errorDetectionBadChecksumsResendsAndUnknownMessagesAreAnswered() throws Exception {
-    try (Machine machine = new Machine()) {
-      String checked = machine.sendChecked("9300CN" + clientId + "|CO" + key + "|CPmain|", 0);
+    try (SipMachine machine = machine()) {
+      String checked =
+          machine.sendChecked(
+              "9300CN" + library.clientId() + "|CO" + library.key() + "|CPmain|", 0);
       assertTrue(checked.startsWith("941AY0AZ"), checked);
       String body = checked.substring(0, checked.length() - 4);
       assertEquals(SipMessage.checksum(body), checked.substring(checked.length() - 4));
@@ -199,19 +144,56 @@ class SipTest {
       assertEquals("96", machine.send("XX garbage"));
       assertEquals("96", machine.send("1"));
 
-      String request = checkout(barcode, "1234");
+      String request = library.checkout(barcode, "1234");
       String first = machine.sendChecked(request, 2);
       String repeated = machine.sendChecked(request, 2);
       assertEquals(first, repeated, "the same sequence number gets the same response");
       assertTrue(first.startsWith("121"), first);
-      assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("loans").size());
-
-      // Bytes outside the character set and an overlong field are answered, not dropped.
-      String odd =
-          machine.send(
-              "23009" + DATE + "AO" + agency + "|AA\u00ff\u00fe" + "x".repeat(500) + "|AC|AD1234|");
-      assertTrue(odd.startsWith("24"), odd);
-      assertTrue(odd.contains("BLN|"), odd);
+      assertEquals(1, library.loans());
     }
+  }
+
+  @Test
+  void overlongLinesBytesOutsideTheCharacterSetAndMissingFieldsAreAnsweredOnAnOpenConnection()
+      throws Exception {
+    try (SipMachine machine = machine()) {
+      assertEquals("941", library.login(machine));
+      assertEquals("96", machine.send("23009" + DATE + "AA" + "x".repeat(10_000) + "|"));
+
+      String overlongField =
+          machine.send("23009" + DATE + "AO" + agency + "|AA" + "1".repeat(500) + "|AC|AD1234|");
+      assertTrue(overlongField.startsWith("24"), overlongField);
+      assertTrue(overlongField.contains("BLN|"), overlongField);
+
+      // 0x81 has no character in windows-1252.
+      ByteArrayOutputStream odd = new ByteArrayOutputStream();
+      odd.writeBytes(("11YN" + DATE + DATE + "AO" + agency + "|AA").getBytes(SipMachine.CP1252));
+      odd.write(0x81);
+      odd.writeBytes((card + "|AB" + barcode + "|AC|AD1234|\r").getBytes(SipMachine.CP1252));
+      String refused = machine.sendBytes(odd.toByteArray());
+      assertTrue(refused.startsWith("120"), refused);
+      assertTrue(refused.contains("AFFeltet AA"), refused);
+
+      String noPin =
+          machine.send("11YN" + DATE + DATE + "AO" + agency + "|AA" + card + "|AB" + barcode + "|");
+      assertTrue(noPin.contains("AFTast din pinkode|"), noPin);
+
+      assertTrue(machine.send(library.checkout(barcode, "1234")).startsWith("121"));
+    }
+  }
+
+  @Test
+  void aConnectionDroppedMidMessageChangesNothingAndTheServerServesTheNext() throws Exception {
+    try (SipMachine machine = machine()) {
+      assertEquals("941", library.login(machine));
+      String cut = library.checkout(barcode, "1234");
+      machine.out.write(cut.substring(0, cut.length() - 5).getBytes(SipMachine.CP1252));
+      machine.out.flush();
+    }
+    try (SipMachine next = machine()) {
+      assertEquals("941", library.login(next));
+      assertTrue(next.send("9900302.00").startsWith("98Y"));
+    }
+    assertFalse(library.onLoan(barcode), "half a message lends nothing");
   }
 }

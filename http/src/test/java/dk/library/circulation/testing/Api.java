@@ -90,6 +90,14 @@ public final class Api {
             .build());
   }
 
+  public Answer put(String path, String json) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   /** A request builder carrying this client's credential. */
   public HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));

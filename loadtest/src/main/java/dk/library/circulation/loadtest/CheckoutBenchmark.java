@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -189,7 +190,17 @@ public final class CheckoutBenchmark {
         long serverRssIdle = Harness.rssKib(server.pid());
         h.meter = new Costs.Meter(h.http, h.base, h.operatorKey, server.pid(), node.pid());
         HeapPerEntity idle = summary.heapPerEntity(server.pid(), null);
-        Run checkouts = new CheckoutLoop(h).checkoutLoop(server.pid(), node.pid());
+        CheckoutLoop loop = new CheckoutLoop(h);
+        AtomicLong retries = new AtomicLong();
+        Run checkouts = loop.checkoutLoop(loop.http(retries), retries, 0, server.pid(), node.pid());
+        // The same loop from SIP2 machines, on items the HTTP loop did not wake.
+        Run sip =
+            loop.checkoutLoop(
+                new SipMachines(h),
+                new AtomicLong(),
+                options.population().items() / 2,
+                server.pid(),
+                node.pid());
         Duration settling = Harness.awaitQuiet(server.pid());
         System.out.printf("server quiet %d s after the loop%n", settling.toSeconds());
         List<PeakStep> peak = gatling.nationalPeak();
@@ -206,6 +217,7 @@ public final class CheckoutBenchmark {
             rawInserts,
             httpLimit,
             checkouts,
+            sip,
             settling,
             serverRssIdle,
             serverRss,

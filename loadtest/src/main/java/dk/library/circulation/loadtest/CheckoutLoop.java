@@ -51,21 +51,88 @@ final class CheckoutLoop {
     }
   }
 
+  /** How the loop's clients reach the desk: the HTTP API, or SIP2 as self-service machines. */
+  interface Lane {
+    /** One client's own connection(s), opened in its thread. */
+    Client open() throws Exception;
+  }
+
+  /** One client: each call answers null when the transaction went through, else why not. */
+  interface Client extends AutoCloseable {
+    String checkout(long transaction, String card, int item) throws Exception;
+
+    String giveBack(long transaction, int item) throws Exception;
+  }
+
   /**
-   * Each client takes an item off the shelf, checks it out to a random patron, returns it and puts
-   * it back: every request succeeds by construction. Only the time after the warm-up counts.
+   * The HTTP API's self-service routes; a 503 is retried with the same transaction id, as a
+   * self-service machine does.
    */
-  Run checkoutLoop(long serverPid, long cassandraPid) throws Exception {
+  Lane http(AtomicLong retries) {
+    Population population = h.options.population();
+    return () ->
+        new Client() {
+          @Override
+          public String checkout(long tx, String card, int item) {
+            String checkout =
+                "{\"transactionId\":\"co-"
+                    + tx
+                    + "\",\"cardNumber\":\""
+                    + card
+                    + "\",\"pin\":\"1234\",\"barcode\":\""
+                    + population.barcode(item)
+                    + "\",\"agencyId\":\""
+                    + population.agencyOfItem(item)
+                    + "\",\"branchId\":\"main\"}";
+            return post("/api/v1/checkouts", checkout, 201);
+          }
+
+          @Override
+          public String giveBack(long tx, int item) {
+            String giveBack =
+                "{\"transactionId\":\"re-"
+                    + tx
+                    + "\",\"barcode\":\""
+                    + population.barcode(item)
+                    + "\",\"agencyId\":\""
+                    + population.agencyOfItem(item)
+                    + "\",\"branchId\":\"main\"}";
+            return post("/api/v1/returns", giveBack, 200);
+          }
+
+          private String post(String path, String json, int expected) {
+            HttpResponse<String> answer = h.post(h.terminalKey, path, json);
+            for (int attempt = 1; answer.statusCode() == 503 && attempt <= 3; attempt++) {
+              retries.incrementAndGet();
+              answer = h.post(h.terminalKey, path, json);
+            }
+            return answer.statusCode() == expected
+                ? null
+                : answer.statusCode() + " " + answer.body();
+          }
+
+          @Override
+          public void close() {}
+        };
+  }
+
+  /**
+   * Each client takes an item off the shelf, checks it out to a random patron of its agency,
+   * returns it and puts it back: every transaction succeeds by construction. The shelf starts at
+   * {@code firstItem}, so a second loop takes items the first left asleep. Only the time after the
+   * warm-up counts.
+   */
+  Run checkoutLoop(Lane lane, AtomicLong retries, int firstItem, long serverPid, long cassandraPid)
+      throws Exception {
     ConcurrentLinkedQueue<Integer> shelf = new ConcurrentLinkedQueue<>();
     Population population = h.options.population();
     for (int i = 0; i < population.items(); i++) {
-      shelf.add(i);
+      shelf.add((firstItem + i) % population.items());
     }
     AtomicLong transactions = new AtomicLong();
     AtomicLong checkouts = new AtomicLong();
     AtomicLong returns = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    AtomicLong retries = new AtomicLong();
     long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(h.options.warmupSeconds());
     long end = measureFrom + TimeUnit.SECONDS.toNanos(h.options.seconds());
     ExecutorService pool = Executors.newFixedThreadPool(h.options.clients());
@@ -77,64 +144,39 @@ final class CheckoutLoop {
                 Random random = new Random();
                 long[] latencies = new long[1 << 16];
                 int n = 0;
-                while (System.nanoTime() < end) {
-                  Integer item = shelf.poll();
-                  if (item == null) {
-                    continue;
-                  }
-                  long tx = transactions.incrementAndGet();
-                  long t0 = System.nanoTime();
-                  String checkout =
-                      "{\"transactionId\":\"co-"
-                          + tx
-                          + "\",\"cardNumber\":\""
-                          + population.borrowerFor(item, random)
-                          + "\",\"pin\":\"1234\",\"barcode\":\""
-                          + population.barcode(item)
-                          + "\",\"agencyId\":\""
-                          + population.agencyOfItem(item)
-                          + "\",\"branchId\":\"main\"}";
-                  HttpResponse<String> out = h.post(h.terminalKey, "/api/v1/checkouts", checkout);
-                  // As a self-service machine does: a 503 is retried with the same transaction id.
-                  for (int attempt = 1; out.statusCode() == 503 && attempt <= 3; attempt++) {
-                    retries.incrementAndGet();
-                    out = h.post(h.terminalKey, "/api/v1/checkouts", checkout);
-                  }
-                  long t1 = System.nanoTime();
-                  boolean measured = t0 >= measureFrom && t1 <= end;
-                  if (out.statusCode() != 201) {
-                    errors.incrementAndGet();
-                    System.out.println("checkout failed: " + out.statusCode() + " " + out.body());
-                    shelf.add(item);
-                    continue;
-                  }
-                  if (measured) {
-                    checkouts.incrementAndGet();
-                    if (n == latencies.length) {
-                      latencies = Arrays.copyOf(latencies, n * 2);
+                try (Client client = lane.open()) {
+                  while (System.nanoTime() < end) {
+                    Integer item = shelf.poll();
+                    if (item == null) {
+                      continue;
                     }
-                    latencies[n++] = t1 - t0;
+                    long tx = transactions.incrementAndGet();
+                    long t0 = System.nanoTime();
+                    String failed = client.checkout(tx, population.borrowerFor(item, random), item);
+                    long t1 = System.nanoTime();
+                    boolean measured = t0 >= measureFrom && t1 <= end;
+                    if (failed != null) {
+                      errors.incrementAndGet();
+                      System.out.println("checkout failed: " + failed);
+                      shelf.add(item);
+                      continue;
+                    }
+                    if (measured) {
+                      checkouts.incrementAndGet();
+                      if (n == latencies.length) {
+                        latencies = Arrays.copyOf(latencies, n * 2);
+                      }
+                      latencies[n++] = t1 - t0;
+                    }
+                    String notBack = client.giveBack(tx, item);
+                    if (notBack != null) {
+                      errors.incrementAndGet();
+                      System.out.println("return failed: " + notBack);
+                    } else if (System.nanoTime() <= end && t0 >= measureFrom) {
+                      returns.incrementAndGet();
+                    }
+                    shelf.add(item);
                   }
-                  String giveBack =
-                      "{\"transactionId\":\"re-"
-                          + tx
-                          + "\",\"barcode\":\""
-                          + population.barcode(item)
-                          + "\",\"agencyId\":\""
-                          + population.agencyOfItem(item)
-                          + "\",\"branchId\":\"main\"}";
-                  HttpResponse<String> back = h.post(h.terminalKey, "/api/v1/returns", giveBack);
-                  for (int attempt = 1; back.statusCode() == 503 && attempt <= 3; attempt++) {
-                    retries.incrementAndGet();
-                    back = h.post(h.terminalKey, "/api/v1/returns", giveBack);
-                  }
-                  if (back.statusCode() != 200) {
-                    errors.incrementAndGet();
-                    System.out.println("return failed: " + back.statusCode() + " " + back.body());
-                  } else if (System.nanoTime() <= end && t0 >= measureFrom) {
-                    returns.incrementAndGet();
-                  }
-                  shelf.add(item);
                 }
                 return Arrays.copyOf(latencies, n);
               }));
@@ -151,7 +193,8 @@ final class CheckoutLoop {
     }
     Costs costs = before.until(h.meter.sample());
     double serverCores = (Harness.cpuTicks(serverPid) - serverTicks) / 100.0 / h.options.seconds();
-    double cassandraCores = (Harness.cpuTicks(cassandraPid) - cassandraTicks) / 100.0 / h.options.seconds();
+    double cassandraCores =
+        (Harness.cpuTicks(cassandraPid) - cassandraTicks) / 100.0 / h.options.seconds();
     pool.shutdown();
     long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     return new Run(

@@ -10,8 +10,8 @@ import java.net.http.HttpResponse;
  * What a window of the run cost, per transaction: server and Cassandra CPU (from /proc), and from
  * the server's {@code /metrics} the Cassandra requests its driver sent, the entities it woke from
  * the journal and the requests their wakes took, the events it persisted and the write requests
- * that carried them. A transaction is one API request (the mix's requests, not {@code /metrics} or
- * {@code /health}).
+ * that carried them. A transaction is one API request or SIP2 request other than a login (the mix's
+ * requests, not {@code /metrics} or {@code /health}).
  */
 record Costs(
     double transactions,
@@ -95,7 +95,8 @@ record Costs(
       return new Sample(
           Harness.cpuTicks(serverPid),
           Harness.cpuTicks(cassandraPid),
-          sum(metrics, "http_server_requests_seconds_count", "route=\"/metrics\"", "/health"),
+          sum(metrics, "http_server_requests_seconds_count", "route=\"/metrics\"", "/health")
+              + sum(metrics, "circulation_sip2_requests_seconds_count", "command=\"93\""),
           sum(metrics, "cassandra_session_cql_requests_seconds_count"),
           sum(metrics, "circulation_entity_recovery_seconds_count"),
           sum(metrics, JOURNAL_REQUESTS + "{kind=\"wake\"")
@@ -147,8 +148,8 @@ record Costs(
 
   static String header() {
     return "| window | transactions | server CPU ms/tx | Cassandra CPU ms/tx | Cassandra"
-               + " requests/tx | entity wakes/tx | Cassandra reads/wake | events persisted/tx |"
-               + " journal writes/tx |\n"
-               + "|---|---|---|---|---|---|---|---|---|";
+        + " requests/tx | entity wakes/tx | Cassandra reads/wake | events persisted/tx |"
+        + " journal writes/tx |\n"
+        + "|---|---|---|---|---|---|---|---|---|";
   }
 }

@@ -15,17 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code bin/benchmark --memory}: wakes every entity of the population and keeps it live (the
  * server runs with a 4 GiB heap, an active-entity limit above the population and a long idle
- * timeout), so heap per live entity is measured with the national population in memory at once:
- * a staff read of every item wakes its item entity (1,000,000 of the national population).
- * Patrons are left out: at the rate this machine wakes entities over HTTP (about 550/s with
- * everything on 2 cores) they would add 12 minutes to a run that already takes 40.
+ * timeout), so heap per live entity is measured with the national population in memory at once: a
+ * staff read of every item wakes its item entity (1,000,000 of the national population). Patrons
+ * are left out: at the rate this machine wakes entities over HTTP (about 550/s with everything on 2
+ * cores) they would add 12 minutes to a run that already takes 40.
  */
 final class EveryEntityAwake {
 
   /** Settings for the server of a memory run: nothing leaves memory while the phase runs. */
   static final String SERVER_HEAP = "4g";
 
-  /** G1, with compressed pointers (ZGC on Java 17 has none): see {@link Harness#serverCollector}. */
+  /**
+   * G1, with compressed pointers (ZGC on Java 17 has none): see {@link Harness#serverCollector}.
+   */
   static final String SERVER_COLLECTOR = "-XX:+UseG1GC";
 
   static final String ACTIVE_ENTITY_LIMIT = "2000000";

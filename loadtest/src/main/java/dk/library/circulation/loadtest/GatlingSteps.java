@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The Gatling simulations in their own JVMs: the national-peak search, the soak, and the reading
- * of each run's report.
+ * The Gatling simulations in their own JVMs: the national-peak search, the soak, and the reading of
+ * each run's report.
  */
 final class GatlingSteps {
 

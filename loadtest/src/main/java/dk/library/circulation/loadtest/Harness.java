@@ -1,6 +1,5 @@
 package dk.library.circulation.loadtest;
 
-
 import com.datastax.oss.driver.api.core.CqlSession;
 import dk.library.circulation.loadtest.CheckoutBenchmark.Options;
 import java.io.IOException;
@@ -41,6 +40,9 @@ final class Harness {
   String staffKey;
 
   String terminalKey;
+
+  /** The SIP2 port of the server started last. */
+  int sipPort;
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -101,7 +103,8 @@ final class Harness {
     builder.environment().put("LIBRARY_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + cassandraPort);
     builder.environment().put("LIBRARY_CASSANDRA_CREATE_SCHEMA", "off");
     builder.environment().put("LIBRARY_HTTP_PORT", String.valueOf(httpPort));
-    builder.environment().put("LIBRARY_SIP2_PORT", "0");
+    sipPort = freePort();
+    builder.environment().put("LIBRARY_SIP2_PORT", String.valueOf(sipPort));
     builder.environment().put("LIBRARY_CLUSTER_PORT", String.valueOf(freePort()));
     builder.environment().put("LIBRARY_BOOTSTRAP_OPERATOR_KEY", operatorKey);
     builder.environment().putAll(serverEnvironment);
@@ -138,22 +141,30 @@ final class Harness {
             + options.work().resolve(log));
   }
 
-  /** Registers a client of the benchmark agency with no practical rate limit; returns its key. */
+  /** Registers a client of every benchmark agency with no practical rate limit; returns its key. */
   String registerClient(String role) {
+    return registerClient(
+        "benchmark-" + role,
+        role,
+        IntStream.range(0, options.population().agencies())
+            .mapToObj(a -> options.population().agencyId(a))
+            .toList());
+  }
+
+  /** Registers a client of {@code agencies} with no practical rate limit; returns its key. */
+  String registerClient(String clientId, String role, List<String> agencies) {
     HttpResponse<String> registered =
         post(
             operatorKey,
             "/api/v1/clients",
-            "{\"clientId\":\"benchmark-"
-                + role
+            "{\"clientId\":\""
+                + clientId
                 + "\",\"name\":\"Benchmark "
                 + role
                 + "\",\"role\":\""
                 + role
                 + "\",\"agencies\":["
-                + IntStream.range(0, options.population().agencies())
-                    .mapToObj(a -> "\"" + options.population().agencyId(a) + "\"")
-                    .collect(Collectors.joining(","))
+                + agencies.stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(","))
                 + "],\"requestsPerSecond\":100000}");
     expect(201, registered);
     Matcher key = API_KEY.matcher(registered.body());

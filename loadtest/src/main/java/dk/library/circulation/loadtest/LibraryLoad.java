@@ -1,6 +1,5 @@
 package dk.library.circulation.loadtest;
 
-import static dk.library.circulation.loadtest.Summary.rate;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.net.URI;
@@ -13,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The library's first load: the operator imports the agencies and registers the benchmark's
- * clients, the staff client imports the population in one streamed request, and compaction is
- * let settle before the server serves.
+ * clients, the staff client imports the population in one streamed request, and compaction is let
+ * settle before the server serves.
  */
 final class LibraryLoad {
 

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * The run's summary: the figures, ratios to the baselines, cost per transaction, the peak tables;
@@ -39,6 +38,7 @@ final class Summary {
       double rawInserts,
       HttpLimits httpLimit,
       Run run,
+      Run sip,
       Duration settling,
       long serverRssIdle,
       long serverRss,
@@ -114,9 +114,19 @@ final class Summary {
                 + " / "
                 + run.retries()
                 + " |",
-            "| events persisted (counted by the server) | "
-                + Math.round(eventsPerSecond)
+            "| checkouts over SIP2 (the same loop from SIP2 machines: one connection per client"
+                + " and agency; 11 checkout + 09 checkin) | "
+                + Math.round(sip.checkoutRate())
                 + " /s |",
+            "| SIP2 checkout latency p50 / p95 / p99 | "
+                + fmt(sip.percentileMs(50))
+                + " / "
+                + fmt(sip.percentileMs(95))
+                + " / "
+                + fmt(sip.percentileMs(99))
+                + " ms |",
+            "| SIP2 errors | " + sip.errors() + " |",
+            "| events persisted (counted by the server) | " + Math.round(eventsPerSecond) + " /s |",
             "| server settling after the loop, before the national peak (under 0.1 core for 5 s) | "
                 + settling.toSeconds()
                 + " s |",
@@ -149,6 +159,15 @@ final class Summary {
             "| (checkouts + returns)/s (loop) / HTTP-limit requests/s (loop's clients) | "
                 + String.format("%.3f", (run.checkoutRate() + run.returnRate()) / httpLimit.loop())
                 + " |",
+            "| checkouts/s over SIP2 / over HTTP (the two loops) | "
+                + String.format("%.3f", sip.checkoutRate() / run.checkoutRate())
+                + " |",
+            "| server CPU per transaction over SIP2 / over HTTP (the two loops) | "
+                + String.format(
+                    "%.3f",
+                    sip.costs().serverCpuMsPerTransaction()
+                        / run.costs().serverCpuMsPerTransaction())
+                + " |",
             "| national-peak arrivals/s / HTTP-limit arrivals/s (both Gatling, p99 <= 50 ms) | "
                 + String.format("%.3f", peakRate / httpLimit.gatlingRate())
                 + " |",
@@ -161,6 +180,8 @@ final class Summary {
             + Costs.header()
             + "\n"
             + run.costs().row("checkout + return loop")
+            + "\n"
+            + sip.costs().row("the same loop over SIP2")
             + "\n"
             + peak.stream()
                 .filter(s -> s.costs() != null)
