@@ -190,13 +190,14 @@ public final class CheckoutBenchmark {
         long serverRssIdle = Harness.rssKib(server.pid());
         h.meter = new Costs.Meter(h.http, h.base, h.operatorKey, server.pid(), node.pid());
         HeapPerEntity idle = summary.heapPerEntity(server.pid(), null);
+        SipMachines machines = new SipMachines(h);
         CheckoutLoop loop = new CheckoutLoop(h);
         AtomicLong retries = new AtomicLong();
         Run checkouts = loop.checkoutLoop(loop.http(retries), retries, 0, server.pid(), node.pid());
         // The same loop from SIP2 machines, on items the HTTP loop did not wake.
         Run sip =
             loop.checkoutLoop(
-                new SipMachines(h),
+                machines,
                 new AtomicLong(),
                 options.population().items() / 2,
                 server.pid(),

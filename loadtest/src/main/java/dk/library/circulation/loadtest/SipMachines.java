@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -39,7 +40,7 @@ final class SipMachines implements CheckoutLoop.Lane {
   }
 
   private static String clientId(String agency) {
-    return "benchmark-sip-" + agency;
+    return "benchmark-sip-" + agency.toLowerCase(Locale.ROOT);
   }
 
   @Override
