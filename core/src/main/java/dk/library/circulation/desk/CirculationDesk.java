@@ -425,11 +425,30 @@ public final class CirculationDesk {
 
   // Cards (R12)
 
-  /** The key of the patron a card number belongs to, unless the card was reported lost. */
+  /**
+   * The key of the patron a card number belongs to, unless the card was reported lost (R12). A
+   * patron's key is almost always made from its own card number, and the patron records the loss of
+   * that card before the card's record does: so the patron answers for its own card, and only other
+   * numbers (replacement and institution cards, a CPR given beside a card, patrons registered
+   * before patrons recorded their card's loss, unknown numbers) wake the card entity.
+   */
   private CompletionStage<Result<String>> patronKey(String cardNumber) {
-    // A patron's key is almost always the card's own index id: wake that patron while the card
-    // answers, so the two recoveries from the journal overlap instead of adding up.
-    wake(patronRegion, PatronCommand.class, indexId(cardNumber));
+    String own = indexId(cardNumber);
+    return ask(patronRef(own), PatronCommand.Identify::new)
+        .thenCompose(
+            reply -> {
+              if (reply instanceof PatronReply.Identified patron && patron.ownCardKnown()) {
+                return CompletableFuture.completedFuture(
+                    patron.ownCardLost() != null
+                        ? Result.<String>refused(CardRules.lost(cardNumber, patron.ownCardLost()))
+                        : Result.ok(own));
+              }
+              return cardIndex(cardNumber);
+            });
+  }
+
+  /** The card entity's answer for a number: its patron's key, or why the number cannot be used. */
+  private CompletionStage<Result<String>> cardIndex(String cardNumber) {
     return ask(cardRef(cardNumber), Card.Get::new)
         .thenApply(
             reply -> {
@@ -534,11 +553,30 @@ public final class CirculationDesk {
               if (issued instanceof Card.Rejected rejected) {
                 return done(rejected.rejection());
               }
-              return ask(
-                      cardRef(cardNumber),
-                      (ActorRef<Card.Reply> r) -> new Card.ReportLost(replacement, reportedBy, r))
+              return ownCardLost(cardNumber, replacement, reportedBy, key)
+                  .thenCompose(
+                      recorded ->
+                          ask(
+                              cardRef(cardNumber),
+                              (ActorRef<Card.Reply> r) ->
+                                  new Card.ReportLost(replacement, reportedBy, r)))
                   .thenCompose(lost -> patronStatus(replacement));
             });
+  }
+
+  /**
+   * When the lost number is the one the patron's key was made from, the patron records it first:
+   * from then on the patron refuses it on every lookup ({@link #patronKey}), before the card's own
+   * record says so.
+   */
+  private CompletionStage<PatronReply> ownCardLost(
+      String cardNumber, String replacement, String reportedBy, String key) {
+    if (!key.equals(indexId(cardNumber))) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Card.Lost lost = new Card.Lost(replacement, reportedBy, settings.clock().instant());
+    return ask(
+        patronRef(key), (ActorRef<PatronReply> r) -> new PatronCommand.RecordOwnCardLost(lost, r));
   }
 
   private static Result<PatronReply.Status> patronStatus(PatronReply reply) {

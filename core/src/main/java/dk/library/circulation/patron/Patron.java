@@ -15,6 +15,7 @@ import dk.library.circulation.patron.PatronCommand.Deposit;
 import dk.library.circulation.patron.PatronCommand.EndLoan;
 import dk.library.circulation.patron.PatronCommand.GetNotices;
 import dk.library.circulation.patron.PatronCommand.GetStatus;
+import dk.library.circulation.patron.PatronCommand.Identify;
 import dk.library.circulation.patron.PatronCommand.LendSettled;
 import dk.library.circulation.patron.PatronCommand.LiftSuspension;
 import dk.library.circulation.patron.PatronCommand.NoticeDelivered;
@@ -22,6 +23,7 @@ import dk.library.circulation.patron.PatronCommand.NoticeFailed;
 import dk.library.circulation.patron.PatronCommand.Notify;
 import dk.library.circulation.patron.PatronCommand.Pay;
 import dk.library.circulation.patron.PatronCommand.RecordGuardianConsent;
+import dk.library.circulation.patron.PatronCommand.RecordOwnCardLost;
 import dk.library.circulation.patron.PatronCommand.Register;
 import dk.library.circulation.patron.PatronCommand.ReleaseHold;
 import dk.library.circulation.patron.PatronCommand.Renew;
@@ -221,6 +223,12 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                   ? new StatusReply(state.status(today()))
                   : new Rejected(PatronRules.notFound(cardNumber)));
     }
+    if (command instanceof Identify cmd) {
+      return Effect().reply(cmd.replyTo(), identified(state));
+    }
+    if (command instanceof RecordOwnCardLost cmd) {
+      return status(state, PatronRules.recordOwnCardLost(state, cardNumber, cmd), cmd.replyTo());
+    }
     if (command instanceof CheckPin cmd) {
       return status(
           state,
@@ -331,6 +339,13 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       PatronState state, Decision<PatronEvent> decision, ActorRef<PatronReply> replyTo) {
     return Replies.decide(
         Effect(), decision, replyTo, s -> new StatusReply(s.status(today())), Rejected::new);
+  }
+
+  private static PatronReply identified(PatronState state) {
+    return state.registered()
+        ? new PatronReply.Identified(
+            true, state.profile().ownCardKnown(), state.profile().ownCardLost())
+        : new PatronReply.Identified(false, false, null);
   }
 
   private static PatronReply checkoutReply(PatronState state, String checkoutId) {

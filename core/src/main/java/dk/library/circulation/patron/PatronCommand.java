@@ -2,6 +2,7 @@ package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.card.Card;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -82,6 +83,19 @@ public sealed interface PatronCommand extends CborSerializable {
       implements PatronCommand {}
 
   public record GetStatus(ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /**
+   * R12: whether this patron is registered under the card number its key was made from, and whether
+   * that card was reported lost: answered from memory, so a card lookup needs no card entity.
+   */
+  public record Identify(ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /**
+   * R12: the card number this patron's key was made from was reported lost; recorded before the
+   * card's own record, so the patron refuses it from then on.
+   */
+  public record RecordOwnCardLost(Card.Lost lost, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
 
   /**
    * Counts a hold against the patron's reservations before the title queues it: R2 identity

@@ -2,6 +2,7 @@ package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.card.Card;
 import dk.library.circulation.notice.Notice;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,8 +22,12 @@ public sealed interface PatronEvent extends CborSerializable {
       String homeAgencyId,
       String category,
       PatronFacts facts,
-      Instant registeredAt)
+      Instant registeredAt,
+      Boolean ownCardKnown)
       implements PatronEvent {}
+
+  /** R12: the card number the patron's key was made from was reported lost. */
+  public record OwnCardLost(Card.Lost lost) implements PatronEvent {}
 
   public record CheckoutBegun(PendingCheckout pending) implements PatronEvent {}
 

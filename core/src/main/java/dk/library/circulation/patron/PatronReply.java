@@ -2,6 +2,7 @@ package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.card.Card;
 import dk.library.circulation.notice.Notice;
 import java.time.LocalDate;
 import java.util.List;
@@ -19,6 +20,13 @@ public sealed interface PatronReply extends CborSerializable {
   public record Renewals(List<RenewalResult> results) implements PatronReply {}
 
   public record LoanEndedReply(String barcode) implements PatronReply {}
+
+  /**
+   * {@code ownCardKnown}: registered since patrons record the loss of their own card, so {@code
+   * ownCardLost} can be trusted; otherwise the card entity answers for the card.
+   */
+  public record Identified(boolean registered, boolean ownCardKnown, Card.Lost ownCardLost)
+      implements PatronReply {}
 
   public record NoticesReply(List<Notice> notices) implements PatronReply {}
 

@@ -62,7 +62,19 @@ public final class PatronRules {
             cmd.homeAgencyId(),
             cmd.category(),
             cmd.facts(),
-            now));
+            now,
+            true));
+  }
+
+  /** R12: the patron refuses its own card from now on; reporting again changes nothing. */
+  public static Decision<PatronEvent> recordOwnCardLost(
+      PatronState state, String cardNumber, PatronCommand.RecordOwnCardLost cmd) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    return state.profile().ownCardLost() != null
+        ? Decision.unchanged()
+        : Decision.persist(new PatronEvent.OwnCardLost(cmd.lost()));
   }
 
   /**

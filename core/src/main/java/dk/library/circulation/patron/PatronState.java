@@ -2,6 +2,7 @@ package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.card.Card;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.patron.PatronEvent.CheckoutAbandoned;
 import dk.library.circulation.patron.PatronEvent.CheckoutBegun;
@@ -17,6 +18,7 @@ import dk.library.circulation.patron.PatronEvent.LoanEnded;
 import dk.library.circulation.patron.PatronEvent.LoanRenewed;
 import dk.library.circulation.patron.PatronEvent.NoticeRecorded;
 import dk.library.circulation.patron.PatronEvent.NoticeSent;
+import dk.library.circulation.patron.PatronEvent.OwnCardLost;
 import dk.library.circulation.patron.PatronEvent.PaymentReceived;
 import dk.library.circulation.patron.PatronEvent.PinLocked;
 import dk.library.circulation.patron.PatronEvent.PinReset;
@@ -117,7 +119,11 @@ public record PatronState(
               e.homeAgencyId(),
               e.category(),
               e.facts(),
-              e.registeredAt()));
+              e.registeredAt(),
+              Boolean.TRUE.equals(e.ownCardKnown()),
+              null));
+    } else if (event instanceof OwnCardLost e) {
+      return withProfile(profile().withOwnCardLost(e.lost()));
     } else if (event instanceof IdentityVerified e) {
       return withProfile(profile().withFacts(profile().facts().verified(e.verification())));
     } else if (event instanceof GuardianConsentRecorded e) {
@@ -341,7 +347,9 @@ public record PatronState(
       String homeAgencyId,
       String category,
       PatronFacts facts,
-      Instant registeredAt)
+      Instant registeredAt,
+      boolean ownCardKnown,
+      Card.Lost ownCardLost)
       implements CborSerializable {
 
     Profile withContact(String newEmail, String newMobile, String channel) {
@@ -354,7 +362,9 @@ public record PatronState(
           homeAgencyId,
           category,
           facts.withPreferredChannel(channel),
-          registeredAt);
+          registeredAt,
+          ownCardKnown,
+          ownCardLost);
     }
 
     /** R5, R43: the patron's choice, else email, else SMS, else the digital mailbox. */
@@ -367,12 +377,47 @@ public record PatronState(
 
     Profile withPin(PinHash next) {
       return new Profile(
-          cardNumber, next, name, email, mobile, homeAgencyId, category, facts, registeredAt);
+          cardNumber,
+          next,
+          name,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          facts,
+          registeredAt,
+          ownCardKnown,
+          ownCardLost);
     }
 
     Profile withFacts(PatronFacts next) {
       return new Profile(
-          cardNumber, pin, name, email, mobile, homeAgencyId, category, next, registeredAt);
+          cardNumber,
+          pin,
+          name,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          next,
+          registeredAt,
+          ownCardKnown,
+          ownCardLost);
+    }
+
+    Profile withOwnCardLost(Card.Lost lost) {
+      return new Profile(
+          cardNumber,
+          pin,
+          name,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          facts,
+          registeredAt,
+          ownCardKnown,
+          lost);
     }
   }
 }

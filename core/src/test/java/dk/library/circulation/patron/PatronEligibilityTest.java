@@ -62,7 +62,17 @@ class PatronEligibilityTest {
     return registered()
         .withProfile(
             new PatronState.Profile(
-                CARD, p.pin(), p.name(), null, null, "A1", null, facts, p.registeredAt()));
+                CARD,
+                p.pin(),
+                p.name(),
+                null,
+                null,
+                "A1",
+                null,
+                facts,
+                p.registeredAt(),
+                true,
+                null));
   }
 
   /** Checks out books until refused; the number lent. */

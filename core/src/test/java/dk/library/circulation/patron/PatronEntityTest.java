@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.card.Card;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,6 +101,53 @@ class PatronEntityTest {
     register();
     patron.restart();
     assertEquals("Inger Christensen", patron.getState().profile().name());
+  }
+
+  @Test
+  void R12_thePatronAnswersForItsOwnCardAndRefusesItOnceItsLossIsRecorded() {
+    PatronReply.Identified unknown =
+        (PatronReply.Identified)
+            patron.<PatronReply>runCommand(PatronCommand.Identify::new).reply();
+    assertEquals(new PatronReply.Identified(false, false, null), unknown);
+    register();
+    assertEquals(
+        new PatronReply.Identified(true, true, null),
+        patron.<PatronReply>runCommand(PatronCommand.Identify::new).reply());
+
+    Card.Lost lost = new Card.Lost("C2", "staff-1", CLOCK.instant());
+    var recorded =
+        patron.<PatronReply>runCommand(r -> new PatronCommand.RecordOwnCardLost(lost, r));
+    assertEquals(List.of(new PatronEvent.OwnCardLost(lost)), recorded.events());
+    var again =
+        patron.<PatronReply>runCommand(
+            r ->
+                new PatronCommand.RecordOwnCardLost(
+                    new Card.Lost("C3", "staff-2", Instant.MAX), r));
+    assertTrue(again.events().isEmpty(), "the first report stands");
+    patron.restart();
+    assertEquals(
+        new PatronReply.Identified(true, true, lost),
+        patron.<PatronReply>runCommand(PatronCommand.Identify::new).reply());
+  }
+
+  @Test
+  void R12_aPatronRegisteredBeforePatronsRecordedTheirCardsLossLeavesTheCardToItsEntity() {
+    PatronState before =
+        PatronState.empty()
+            .apply(
+                new PatronEvent.Registered(
+                    "C1",
+                    PinHash.of("1234", 1000),
+                    "Inger Christensen",
+                    null,
+                    null,
+                    "A1",
+                    null,
+                    PatronFacts.inPerson("staff-1", Instant.EPOCH),
+                    Instant.EPOCH,
+                    null));
+    assertTrue(before.registered());
+    assertEquals(false, before.profile().ownCardKnown());
   }
 
   @Test

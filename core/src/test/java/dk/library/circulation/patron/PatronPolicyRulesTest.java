@@ -88,7 +88,9 @@ class PatronPolicyRulesTest {
                 "A1",
                 "child",
                 p.facts(),
-                p.registeredAt()));
+                p.registeredAt(),
+                true,
+                null));
   }
 
   @Test

@@ -28,7 +28,8 @@ class PatronRulesTest {
   static PatronState registered() {
     return PatronState.empty()
         .withProfile(
-            new PatronState.Profile(CARD, PIN, "Karen Blixen", null, null, "A1", null, FACTS, NOW));
+            new PatronState.Profile(
+                CARD, PIN, "Karen Blixen", null, null, "A1", null, FACTS, NOW, true, null));
   }
 
   static PatronCommand.BeginCheckout begin(String checkoutId, String barcode, String pin) {
