@@ -16,5 +16,7 @@ public enum Role {
   /** A patron logged in with card + PIN; reads their own record. */
   PATRON,
   /** Runs the system: agencies and their policy, API clients, audit trail, metrics. */
-  OPERATOR
+  OPERATOR,
+  /** R45: an open library's door controller; sends card + PIN and opens or stays shut. */
+  DOOR
 }

@@ -9,6 +9,9 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
 import dk.library.circulation.agency.Branch;
+import dk.library.circulation.booking.PatronBookings;
+import dk.library.circulation.booking.ResourceCatalogue;
+import dk.library.circulation.booking.ResourceDay;
 import dk.library.circulation.cache.CacheInvalidations;
 import dk.library.circulation.cache.NodeCache;
 import dk.library.circulation.cache.NodeCaches;
@@ -22,6 +25,8 @@ import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.metrics.LiveEntities;
 import dk.library.circulation.notice.NoticeSender;
+import dk.library.circulation.openlibrary.AccessSignUps;
+import dk.library.circulation.openlibrary.VisitLog;
 import dk.library.circulation.patron.CheckoutReceipt;
 import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.Loan;
@@ -37,6 +42,7 @@ import dk.library.circulation.title.Title;
 import dk.library.circulation.transaction.TransactionClaim;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -66,7 +72,8 @@ public final class CirculationDesk {
    * (R4); {@code cprIndex}: the keyed hash CPR-like numbers are stored under (R3, R14); {@code
    * deadlines}: the durable deadline index (pickup deadlines, R26), worked every {@code
    * deadlineInterval}; {@code noticeSender}: where patrons' notices go; {@code
-   * liveEntitiesInterval}: how often the live entities per type are counted for the metrics.
+   * liveEntitiesInterval}: how often the live entities per type are counted for the metrics;
+   * {@code visits}: where the open library's visits are kept (R45).
    */
   public record Settings(
       Clock clock,
@@ -78,7 +85,8 @@ public final class CirculationDesk {
       DeadlineIndex deadlines,
       Duration deadlineInterval,
       NoticeSender noticeSender,
-      Duration liveEntitiesInterval) {}
+      Duration liveEntitiesInterval,
+      VisitLog visits) {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -88,6 +96,8 @@ public final class CirculationDesk {
   private final Return returns;
   private final Renewal renewals;
   private final InterlibraryDesk interlibrary;
+  private final BookingDesk bookings;
+  private final DoorDesk door;
 
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
   private ActorRef<ShardingEnvelope<PatronCommand>> patronRegion;
@@ -114,6 +124,8 @@ public final class CirculationDesk {
     this.returns = new Return(this);
     this.renewals = new Renewal(this);
     this.interlibrary = new InterlibraryDesk(this);
+    this.bookings = new BookingDesk(this);
+    this.door = new DoorDesk(this);
   }
 
   /** Interlibrary requests (R29). */
@@ -126,8 +138,22 @@ public final class CirculationDesk {
     return holds;
   }
 
+  /** Bookings of PCs, meeting rooms and study cells (R44). */
+  public BookingDesk bookings() {
+    return bookings;
+  }
+
+  /** The open library's door (R45). */
+  public DoorDesk door() {
+    return door;
+  }
+
   Settings settings() {
     return settings;
+  }
+
+  ClusterSharding sharding() {
+    return sharding;
   }
 
   /** Starts sharding for agencies, patrons and items on this node and returns the desk. */
@@ -186,6 +212,22 @@ public final class CirculationDesk {
             ctx ->
                 InterlibraryRequest.create(
                     ctx.getEntityId(), settings.clock(), desk.holds::deliver)));
+    sharding.init(
+        Entity.of(
+            ResourceCatalogue.ENTITY_TYPE_KEY,
+            ctx -> ResourceCatalogue.create(ctx.getEntityId(), settings.clock())));
+    sharding.init(
+        Entity.of(
+            ResourceDay.ENTITY_TYPE_KEY,
+            ctx -> ResourceDay.create(ctx.getEntityId(), settings.clock())));
+    sharding.init(
+        Entity.of(
+            PatronBookings.ENTITY_TYPE_KEY,
+            ctx -> PatronBookings.create(ctx.getEntityId(), settings.clock())));
+    sharding.init(
+        Entity.of(
+            AccessSignUps.ENTITY_TYPE_KEY,
+            ctx -> AccessSignUps.create(ctx.getEntityId(), settings.clock())));
     LiveEntities.start(
         system,
         List.of(
@@ -196,15 +238,30 @@ public final class CirculationDesk {
             Item.ENTITY_TYPE_KEY,
             Title.ENTITY_TYPE_KEY,
             InterlibraryRequest.ENTITY_TYPE_KEY,
-            TransactionClaim.ENTITY_TYPE_KEY),
+            TransactionClaim.ENTITY_TYPE_KEY,
+            ResourceCatalogue.ENTITY_TYPE_KEY,
+            ResourceDay.ENTITY_TYPE_KEY,
+            PatronBookings.ENTITY_TYPE_KEY,
+            AccessSignUps.ENTITY_TYPE_KEY),
         settings.liveEntitiesInterval());
     DeadlineKeeper.start(
         system,
         settings.deadlines(),
-        desk.holds::wake,
+        desk::deadlineReached,
         settings.clock(),
         settings.deadlineInterval());
     return desk;
+  }
+
+  /** Hands a deadline to the desk whose entity or record it names. */
+  private CompletionStage<Done> deadlineReached(String target, Instant due) {
+    if (BookingDesk.isTarget(target)) {
+      return bookings.wake(target);
+    }
+    if (DoorDesk.isTarget(target)) {
+      return door.wake(target);
+    }
+    return holds.wake(target, due);
   }
 
   /**
@@ -579,7 +636,7 @@ public final class CirculationDesk {
         patronRef(key), (ActorRef<PatronReply> r) -> new PatronCommand.RecordOwnCardLost(lost, r));
   }
 
-  private static Result<PatronReply.Status> patronStatus(PatronReply reply) {
+  static Result<PatronReply.Status> patronStatus(PatronReply reply) {
     return reply instanceof PatronReply.StatusReply status
         ? Result.ok(status.status())
         : Result.refused(((PatronReply.Rejected) reply).rejection());

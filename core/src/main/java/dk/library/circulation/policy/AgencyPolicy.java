@@ -1,6 +1,7 @@
 package dk.library.circulation.policy;
 
 import dk.library.circulation.CborSerializable;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  * @param pickupDays R26: days a patron has to collect a copy held for them; null means {@value
  *     #DEFAULT_PICKUP_DAYS}
  * @param itemLevelHolds whether a patron may reserve one particular copy instead of the title
+ * @param openLibrary R45: who the card lets into which branches outside staffed hours; null: the
+ *     agency offers no open library
  */
 public record AgencyPolicy(
     int loanPeriodDays,
@@ -39,7 +42,8 @@ public record AgencyPolicy(
     int feeBlockThresholdDkk,
     Eligibility eligibility,
     Integer pickupDays,
-    boolean itemLevelHolds)
+    boolean itemLevelHolds,
+    OpenLibrary openLibrary)
     implements CborSerializable {
 
   public static final int MAX_LOAN_PERIOD_DAYS = 366;
@@ -133,6 +137,32 @@ public record AgencyPolicy(
     }
   }
 
+  /**
+   * R45: the open library. At {@code branches}, between {@code opens} and {@code closes}, the door
+   * opens to a card and PIN of a patron at least {@code minimumAge} years old (0: any age), resident
+   * in the agency's municipality if {@code residentsOnly} (R8), signed up for access if {@code
+   * signUpRequired}, and, if {@code refuseBlocked}, neither suspended nor blocked by fees (R32,
+   * R46).
+   */
+  public record OpenLibrary(
+      List<String> branches,
+      LocalTime opens,
+      LocalTime closes,
+      int minimumAge,
+      boolean residentsOnly,
+      boolean signUpRequired,
+      boolean refuseBlocked)
+      implements CborSerializable {
+
+    public OpenLibrary {
+      branches = List.copyOf(branches);
+    }
+
+    public boolean openAt(LocalTime time) {
+      return !time.isBefore(opens) && time.isBefore(closes);
+    }
+  }
+
   /** R30: a fee per day late, never more than the cap for one loan. */
   public record OverdueRate(int perDayDkk, int capDkk) implements CborSerializable {
 
@@ -171,7 +201,38 @@ public record AgencyPolicy(
         feeBlockThresholdDkk,
         eligibility,
         null,
-        false);
+        false,
+        null);
+  }
+
+  /** A policy with every setting given but the open library, which the agency does not offer. */
+  public AgencyPolicy(
+      int loanPeriodDays,
+      Integer maxRenewals,
+      Integer maxTotalLoanDays,
+      int maxLoans,
+      int maxReservations,
+      Map<String, CategoryLimits> patronCategories,
+      Map<String, MaterialRule> materialTypes,
+      Map<String, OverdueRate> overdueFees,
+      int feeBlockThresholdDkk,
+      Eligibility eligibility,
+      Integer pickupDays,
+      boolean itemLevelHolds) {
+    this(
+        loanPeriodDays,
+        maxRenewals,
+        maxTotalLoanDays,
+        maxLoans,
+        maxReservations,
+        patronCategories,
+        materialTypes,
+        overdueFees,
+        feeBlockThresholdDkk,
+        eligibility,
+        pickupDays,
+        itemLevelHolds,
+        null);
   }
 
   /** R26: days to collect a held copy (versions stored before the setting existed: 7). */
@@ -286,6 +347,17 @@ public record AgencyPolicy(
           range(problems, "overdueFees." + name + ".perDayDkk", rate.perDayDkk(), 0, 10_000);
           range(problems, "overdueFees." + name + ".capDkk", rate.capDkk(), 0, 1_000_000);
         });
+    if (openLibrary != null) {
+      if (openLibrary.branches().isEmpty()) {
+        problems.add("openLibrary.branches must name at least one branch with an open library");
+      }
+      if (!openLibrary.opens().isBefore(openLibrary.closes())) {
+        problems.add("openLibrary.opens must be before openLibrary.closes");
+      }
+      if (openLibrary.residentsOnly() && eligibility.municipality() == null) {
+        problems.add("openLibrary.residentsOnly needs eligibility.municipality, the agency's own");
+      }
+    }
     return problems;
   }
 

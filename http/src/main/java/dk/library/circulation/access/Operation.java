@@ -3,6 +3,7 @@ package dk.library.circulation.access;
 import static dk.library.circulation.access.Operation.Scope.ANY_AGENCY;
 import static dk.library.circulation.access.Operation.Scope.OWN_AGENCY;
 import static dk.library.circulation.access.Operation.Scope.OWN_RECORD;
+import static dk.library.circulation.client.Role.DOOR;
 import static dk.library.circulation.client.Role.NETWORK;
 import static dk.library.circulation.client.Role.OPERATOR;
 import static dk.library.circulation.client.Role.PATRON;
@@ -73,6 +74,25 @@ public enum Operation {
       "read interlibrary requests",
       Map.of(STAFF, OWN_AGENCY, NETWORK, ANY_AGENCY, PATRON, OWN_RECORD)),
   CANCEL_INTERLIBRARY("cancel interlibrary requests", Map.of(STAFF, OWN_AGENCY)),
+  /** R44: staff define their branches' PCs, meeting rooms and study cells. */
+  MANAGE_RESOURCES("define bookable resources", Map.of(STAFF, OWN_AGENCY)),
+  /** Free slots hold no personal data: a patron may look at any agency's. */
+  READ_RESOURCES(
+      "read bookable resources and their free slots",
+      Map.of(STAFF, OWN_AGENCY, TERMINAL, OWN_AGENCY, PATRON, ANY_AGENCY)),
+  /** R44: with card + PIN at the agency's terminal, or with the patron's own token. */
+  BOOK_RESOURCE(
+      "book PCs, meeting rooms and study cells", Map.of(TERMINAL, OWN_AGENCY, PATRON, OWN_RECORD)),
+  CANCEL_BOOKING(
+      "cancel bookings", Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  /** The patron at the PC or room, with card + PIN: the booking is used and not released. */
+  CHECK_IN_BOOKING("check in to bookings", Map.of(TERMINAL, OWN_AGENCY)),
+  /** R45: the door controller of one of its agencies' open libraries. */
+  OPEN_DOOR("open the open library's door to card and PIN", Map.of(DOOR, OWN_AGENCY)),
+  READ_VISITS("read the open library's visits", Map.of(STAFF, OWN_AGENCY)),
+  /** R45: staff sign a patron up for their agency's open library; the patron may do it online. */
+  SIGN_UP_OPEN_LIBRARY(
+      "sign patrons up for the open library", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /**
    * A library's data arriving in bulk: agencies by the operator, patrons and items by staff of
    * their agencies; each line is checked like its single-record route.

@@ -36,8 +36,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class AccessRoutes extends ApiDirectives {
 
-  private static final Pattern ROLE = Pattern.compile("terminal|staff|network|operator");
-  private static final String ROLE_TEXT = "one of terminal, staff, network, operator";
+  private static final Pattern ROLE = Pattern.compile("terminal|staff|network|operator|door");
+  private static final String ROLE_TEXT = "one of terminal, staff, network, operator, door";
   private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(5);
   private static final Pattern DAY = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   private static final String CLIENT_ID_TEXT =

@@ -64,6 +64,8 @@ public final class CirculationRoutes extends ApiDirectives {
   private final AccessRoutes accessRoutes;
   private final StaffRoutes staffRoutes;
   private final HoldRoutes holdRoutes;
+  private final BookingRoutes bookingRoutes;
+  private final DoorRoutes doorRoutes;
   private final InterlibraryRoutes interlibraryRoutes;
   private final ImportRoutes importRoutes;
   private final boolean loading;
@@ -94,6 +96,8 @@ public final class CirculationRoutes extends ApiDirectives {
     this.accessRoutes = new AccessRoutes(desk, access, metrics);
     this.staffRoutes = new StaffRoutes(desk, access, metrics);
     this.holdRoutes = new HoldRoutes(desk, access, metrics);
+    this.bookingRoutes = new BookingRoutes(desk, access, metrics);
+    this.doorRoutes = new DoorRoutes(desk, access, metrics);
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
   }
@@ -174,6 +178,8 @@ public final class CirculationRoutes extends ApiDirectives {
         accessRoutes.routes(call),
         staffRoutes.routes(call),
         holdRoutes.routes(call),
+        bookingRoutes.routes(call),
+        doorRoutes.routes(call),
         interlibraryRoutes.routes(call),
         importRoutes.routes(call));
   }

@@ -42,6 +42,14 @@ public final class Forms {
   static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   static final String DATE_TEXT = "a date as yyyy-MM-dd";
 
+  static final Pattern TIME = Pattern.compile("(?:[01][0-9]|2[0-3]):[0-5][0-9]");
+  static final String TIME_TEXT = "a time of day as HH:mm, such as 09:30";
+  static final Pattern RESOURCE_KIND = Pattern.compile("PC|MEETING_ROOM|STUDY_CELL");
+  static final String RESOURCE_KIND_TEXT = "PC, MEETING_ROOM or STUDY_CELL";
+  static final Pattern WEEKDAY =
+      Pattern.compile("MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY");
+  static final String WEEKDAY_TEXT = "a weekday in capitals, such as SUNDAY";
+
   static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
   static final String COUNTRY_TEXT = "a two-letter country code such as DK or GL";
   static final Pattern MUNICIPALITY = Pattern.compile("[0-9]{3,4}");

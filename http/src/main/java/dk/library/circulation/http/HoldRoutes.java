@@ -17,8 +17,6 @@ import dk.library.circulation.desk.HoldDesk;
 import dk.library.circulation.desk.HoldRequest;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -29,7 +27,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Holds, pickup and notices (R25-R28): placing and cancelling holds, proxies, hold queues, copies
- * received in transit, and a patron's holds and notices. Staff act for their own agencies; a patron
+ * received in transit, and a patron's holds, notices and bookings (R44). Staff act for their own agencies; a patron
  * token acts only for its own card. See docs/api.md, "Holds".
  */
 final class HoldRoutes extends ApiDirectives {
@@ -70,7 +68,7 @@ final class HoldRoutes extends ApiDirectives {
             body.text("titleId", Forms.TITLE_ID, Forms.TITLE_ID_TEXT),
             body.text("pickupBranchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT),
             body.optionalText("barcode", Forms.BARCODE, Forms.BARCODE_TEXT),
-            date(body, "notInterestedAfter"));
+            Times.date(body, "notInterestedAfter", false));
     body.finish();
     return audited(
         call,
@@ -82,19 +80,6 @@ final class HoldRoutes extends ApiDirectives {
             request.agencyId(),
             request.cardNumber(),
             () -> answer(holds.place(request), StatusCodes.CREATED)));
-  }
-
-  private static LocalDate date(RequestBody body, String field) {
-    String text = body.optionalText(field, Forms.DATE, Forms.DATE_TEXT);
-    if (text == null) {
-      return null;
-    }
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
-      body.error(field, "is not a date in the calendar");
-      return null;
-    }
   }
 
   /**
@@ -343,7 +328,8 @@ final class HoldRoutes extends ApiDirectives {
                 card ->
                     concat(
                         patronList(call, card, "holds", holds::holdsOf),
-                        patronList(call, card, "notices", holds::notices))));
+                        patronList(call, card, "notices", holds::notices),
+                        patronList(call, card, "bookings", desk.bookings()::bookingsOf))));
   }
 
   private <T> Route patronList(

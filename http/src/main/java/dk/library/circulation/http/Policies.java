@@ -4,7 +4,9 @@ import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.AgencyPolicy.CategoryLimits;
 import dk.library.circulation.policy.AgencyPolicy.Eligibility;
 import dk.library.circulation.policy.AgencyPolicy.MaterialRule;
+import dk.library.circulation.policy.AgencyPolicy.OpenLibrary;
 import dk.library.circulation.policy.AgencyPolicy.OverdueRate;
+import java.time.LocalTime;
 import java.util.Map;
 
 /** Reads an agency policy from a request body; the policy itself checks what spans fields. */
@@ -23,6 +25,20 @@ final class Policies {
         e.optionalTextList("residentsOnly", AgencyPolicy.NAME, NAME_TEXT, 200),
         e.optionalInteger("restrictedMaxLoans", 0, 10_000, 3),
         e.optionalBoolean("depositFromNonResidents", false));
+  }
+
+  /** R45: times that fail their form are reported and stand in as midnight. */
+  private static OpenLibrary openLibrary(RequestBody o) {
+    LocalTime opens = Times.time(o, "opens");
+    LocalTime closes = Times.time(o, "closes");
+    return new OpenLibrary(
+        o.optionalTextList("branches", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT, 200),
+        opens == null ? LocalTime.MIDNIGHT : opens,
+        closes == null ? LocalTime.MIDNIGHT : closes,
+        o.optionalInteger("minimumAge", 0, 120, 0),
+        o.optionalBoolean("residentsOnly", false),
+        o.optionalBoolean("signUpRequired", true),
+        o.optionalBoolean("refuseBlocked", true));
   }
 
   /** Everything but {@code loanPeriodDays} is optional; see docs/api.md for the defaults. */
@@ -80,7 +96,8 @@ final class Policies {
                 "feeBlockThresholdDkk", 1, 1_000_000, AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK),
             p.optionalObject("eligibility", Eligibility.open(), Policies::eligibility),
             p.optionalInteger("pickupDays", 1, 60, AgencyPolicy.DEFAULT_PICKUP_DAYS),
-            p.optionalBoolean("itemLevelHolds", false));
+            p.optionalBoolean("itemLevelHolds", false),
+            p.optionalObject("openLibrary", null, Policies::openLibrary));
     if (!p.hasErrors()) {
       policy.problems().forEach(p::objectError);
     }

@@ -51,7 +51,9 @@ public record Problem(
               CLIENT_NOT_FOUND,
               FEE_NOT_FOUND,
               HOLD_NOT_FOUND,
-              INTERLIBRARY_REQUEST_NOT_FOUND ->
+              INTERLIBRARY_REQUEST_NOT_FOUND,
+              RESOURCE_NOT_FOUND,
+              BOOKING_NOT_FOUND ->
           StatusCodes.NOT_FOUND;
       case AGENCY_ALREADY_EXISTS,
               PATRON_ALREADY_REGISTERED,
@@ -66,7 +68,8 @@ public record Problem(
               HOLD_ALREADY_PLACED,
               ITEM_HELD_FOR_ANOTHER_PATRON,
               INTERLIBRARY_REQUEST_EXISTS,
-              INTERLIBRARY_STATUS_NOT_ALLOWED ->
+              INTERLIBRARY_STATUS_NOT_ALLOWED,
+              RESOURCE_TAKEN ->
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED,
               RENEWAL_LIMIT_REACHED,
@@ -97,7 +100,14 @@ public record Problem(
               NOT_AUTHORISED_TO_COLLECT,
               TITLE_HELD_LOCALLY,
               NOT_FOR_INTERLIBRARY_LOAN,
-              NOT_THE_CURRENT_LENDER ->
+              NOT_THE_CURRENT_LENDER,
+              BOOKING_OUTSIDE_RULES,
+              BOOKING_LIMIT_REACHED,
+              BOOKING_NOT_USABLE,
+              OPEN_LIBRARY_NOT_OFFERED,
+              OPEN_LIBRARY_CLOSED,
+              BELOW_MINIMUM_AGE,
+              NOT_SIGNED_UP ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

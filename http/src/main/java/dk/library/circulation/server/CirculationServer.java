@@ -6,6 +6,7 @@ import dk.library.circulation.access.PatronTokens;
 import dk.library.circulation.audit.AuditLog;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
+import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.CassandraSeedJournal;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.cassandra.RunningServers;
@@ -113,7 +114,8 @@ public final class CirculationServer implements AutoCloseable {
               CassandraDeadlineIndex.create(system),
               resolved.getDuration("library.deadlines.interval"),
               noticeSender(resolved.getConfig("library.notices"), system),
-              resolved.getDuration("library.metrics.live-entities-interval"));
+              resolved.getDuration("library.metrics.live-entities-interval"),
+              CassandraVisitLog.create(system));
       CirculationDesk desk =
           initialLoad
               ? CirculationDesk.startForInitialLoad(system, settings)

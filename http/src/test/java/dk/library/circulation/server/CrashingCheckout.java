@@ -3,6 +3,7 @@ package dk.library.circulation.server;
 import dk.library.circulation.agency.Branch;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
+import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemRegistration;
@@ -88,7 +89,8 @@ public final class CrashingCheckout {
                 CassandraDeadlineIndex.create(system),
                 Duration.ofSeconds(1),
                 (patronKey, notice) -> CompletableFuture.completedFuture(Done.getInstance()),
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10),
+                CassandraVisitLog.create(system)));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(

@@ -42,7 +42,7 @@ library.security {
   cpr-lookup-key-file = ""
   pin-key = "dGVzdC1waW4ta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5"
   pin-key-file = ""
-  requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000 }
+  requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000, door = 100000 }
 }
 """
                 .formatted(cassandraPort, TestCassandra.KEYSPACE, OPERATOR_KEY))
