@@ -28,59 +28,73 @@ import org.junit.jupiter.api.Test;
  */
 class AccessMatrixTest {
 
-  /** route | anonymous | terminal | staff | network | patron | operator; each cell own/other. */
+  /**
+   * route | anonymous | terminal | staff | network | patron | operator | door; each cell
+   * own/other.
+   */
   static final String MATRIX =
       """
-GET metrics            | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-POST agencies          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-GET agency             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok
-POST patrons           | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-GET patron             | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
-POST patron-status     | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role
-POST patron-sessions   | anon/anon | ok/ok         | role/role     | role/role | role/role     | role/role
-POST items             | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-GET item               | anon/anon | ok/hidden     | ok/hidden     | ok/ok     | role/role     | role/role
-POST checkouts         | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role
-POST returns           | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role
-POST renewals          | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role
-POST clients           | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-GET client             | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-POST client-key        | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-DELETE client          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-GET audit              | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-GET policy             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok
-PUT policy             | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok
-GET policy-versions    | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok
-POST fees              | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-POST payments          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-PUT suspension         | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-DELETE suspension      | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-POST identity-check    | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-POST guardian-consent  | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-PUT pin                | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-POST pin-unlock        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-PUT contact            | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
-POST lost-card-report  | anon/anon | role/role     | ok/hidden     | role/role | hidden/hidden | role/role
-POST cards             | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-POST deposits          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-POST lost-items        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-POST holds             | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role
-GET hold-queue         | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-GET hold               | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-DELETE hold            | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role
-POST hold-proxies      | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role
-POST item-arrival      | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-GET patron-holds       | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
-GET patron-notices     | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role
-POST ill-requests      | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role
-GET ill-request        | anon/anon | role/role     | ok/hidden     | ok/ok     | ok/hidden     | role/role
-DELETE ill-request     | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role
-POST ill-answers       | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role
-POST imports           | anon/anon | role/role     | ok/ok         | role/role | role/role     | ok/ok
+GET metrics            | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+POST agencies          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+GET agency             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok | role/role
+POST patrons           | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+GET patron             | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role | role/role
+POST patron-status     | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role | role/role
+POST patron-sessions   | anon/anon | ok/ok         | role/role     | role/role | role/role     | role/role | role/role
+POST items             | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+GET item               | anon/anon | ok/hidden     | ok/hidden     | ok/ok     | role/role     | role/role | role/role
+POST checkouts         | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role | role/role
+POST returns           | anon/anon | ok/scope      | ok/scope      | role/role | role/role     | role/role | role/role
+POST renewals          | anon/anon | ok/ok         | ok/ok         | role/role | role/role     | role/role | role/role
+POST clients           | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+GET client             | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+POST client-key        | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+DELETE client          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+GET audit              | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+GET policy             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok | role/role
+PUT policy             | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+GET policy-versions    | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok | role/role
+POST fees              | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+POST payments          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+PUT suspension         | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+DELETE suspension      | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+POST identity-check    | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+POST guardian-consent  | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+PUT pin                | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+POST pin-unlock        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+PUT contact            | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role | role/role
+POST lost-card-report  | anon/anon | role/role     | ok/hidden     | role/role | hidden/hidden | role/role | role/role
+POST cards             | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+POST deposits          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+POST lost-items        | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+POST holds             | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role | role/role
+GET hold-queue         | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+GET hold               | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+DELETE hold            | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role | role/role
+POST hold-proxies      | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role | role/role
+POST item-arrival      | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+GET patron-holds       | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role | role/role
+GET patron-notices     | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role | role/role
+POST ill-requests      | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role | role/role
+GET ill-request        | anon/anon | role/role     | ok/hidden     | ok/ok     | ok/hidden     | role/role | role/role
+DELETE ill-request     | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+POST ill-answers       | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+POST imports           | anon/anon | role/role     | ok/ok         | role/role | role/role     | ok/ok | role/role
+PUT resource           | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+GET resources          | anon/anon | ok/scope      | ok/scope      | role/role | ok/ok         | role/role | role/role
+GET resource-day       | anon/anon | ok/scope      | ok/scope      | role/role | ok/ok         | role/role | role/role
+POST bookings          | anon/anon | ok/scope      | role/role     | role/role | ok/hidden     | role/role | role/role
+POST booking-cancel    | anon/anon | ok/scope      | ok/scope      | role/role | ok/hidden     | role/role | role/role
+POST booking-check-in  | anon/anon | ok/scope      | role/role     | role/role | role/role     | role/role | role/role
+GET patron-bookings    | anon/anon | role/role     | ok/hidden     | role/role | ok/hidden     | role/role | role/role
+POST door-entries      | anon/anon | role/role     | role/role     | role/role | role/role     | role/role | ok/scope
+GET visits             | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+POST open-library      | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role | role/role
+DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role | role/role
 """;
 
   static final List<String> CALLERS =
-      List.of("anonymous", "terminal", "staff", "network", "patron", "operator");
+      List.of("anonymous", "terminal", "staff", "network", "patron", "operator", "door");
 
   static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
   static CirculationServer server;
@@ -123,12 +137,25 @@ POST imports           | anon/anon | role/role     | ok/ok         | role/role |
     callers.put("network", operator.as(operator.registerClient("network", own)));
     callers.put("patron", operator.as(session.body().get("token").asText()));
     callers.put("operator", operator);
+    callers.put("door", operator.as(operator.registerClient("door", own)));
+    for (String agency : List.of(own, other)) {
+      Answer policy = operator.put("/api/v1/agencies/" + agency + "/policy", POLICY_JSON);
+      assertEquals(200, policy.status(), policy.body().toString());
+    }
   }
 
   @AfterAll
   static void stop() {
     server.close();
   }
+
+  /** R45: the main branch is an open library all day, for anyone not blocked. */
+  static final String POLICY_JSON =
+      """
+      {"loanPeriodDays":28,"maxLoans":10000,"maxRenewals":100,
+       "openLibrary":{"branches":["main"],"opens":"00:00","closes":"23:59",
+                      "signUpRequired":false}}
+      """;
 
   /** How each route is called: with fresh data of the own or the other agency. */
   static final Map<String, BiFunction<Api, Boolean, Answer>> ROUTES = new LinkedHashMap<>();
@@ -228,7 +255,7 @@ POST imports           | anon/anon | role/role     | ok/ok         | role/role |
                     .header("Content-Type", "application/json")
                     .PUT(
                         java.net.http.HttpRequest.BodyPublishers.ofString(
-                            "{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":100}"))
+                            POLICY_JSON))
                     .build()));
     ROUTES.put(
         "GET policy-versions",
@@ -453,6 +480,122 @@ POST imports           | anon/anon | role/role     | ok/ok         | role/role |
                             "{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"T1\",\"title\":\"T\",\"agencyId\":\"%s\",\"materialType\":\"book\"}\n"
                                 .formatted(Api.unique("X"), agency(isOwn))))
                     .build()));
+  }
+
+  /** A PC open 00:00-23:00 in hours, bookable a month ahead, many bookings per patron. */
+  static final String RESOURCE_JSON =
+      """
+      {"branchId":"main","kind":"PC","name":"PC","opens":"00:00","closes":"23:00",
+       "slotMinutes":60,"maxMinutes":60,"daysAhead":30,"maxBookingsPerPatron":100,
+       "graceMinutes":30}
+      """;
+
+  static {
+    ROUTES.put(
+        "PUT resource",
+        (api, isOwn) ->
+            api.put(
+                "/api/v1/agencies/" + agency(isOwn) + "/resources/" + Api.unique("r"),
+                RESOURCE_JSON));
+    ROUTES.put(
+        "GET resources", (api, isOwn) -> api.get("/api/v1/agencies/" + agency(isOwn) + "/resources"));
+    ROUTES.put(
+        "GET resource-day",
+        (api, isOwn) ->
+            api.get(
+                "/api/v1/agencies/"
+                    + agency(isOwn)
+                    + "/resources/"
+                    + resource(isOwn)
+                    + "/days/2026-11-23"));
+    ROUTES.put(
+        "POST bookings",
+        (api, isOwn) ->
+            api.post("/api/v1/bookings", bookingJson(Api.unique("b"), resource(isOwn), holder(api, isOwn), isOwn)));
+    ROUTES.put(
+        "POST booking-cancel",
+        (api, isOwn) -> {
+          String[] booked = booked(api, isOwn);
+          String body =
+              api == callers.get("staff")
+                  ? "{}"
+                  : "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(booked[2]);
+          return api.post(bookingPath(isOwn, booked) + "/cancellation", body);
+        });
+    ROUTES.put(
+        "POST booking-check-in",
+        (api, isOwn) -> {
+          String[] booked = booked(api, isOwn);
+          return api.post(
+              bookingPath(isOwn, booked) + "/check-in",
+              "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(booked[2]));
+        });
+    ROUTES.put(
+        "GET patron-bookings",
+        (api, isOwn) -> api.get("/api/v1/patrons/" + patron(isOwn) + "/bookings"));
+    ROUTES.put(
+        "POST door-entries",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/door-entries",
+                "{\"agencyId\":\"%s\",\"branchId\":\"main\",\"cardNumber\":\"%s\",\"pin\":\"1234\"}"
+                    .formatted(agency(isOwn), freshPatron(isOwn))));
+    ROUTES.put(
+        "GET visits",
+        (api, isOwn) ->
+            api.get("/api/v1/agencies/" + agency(isOwn) + "/branches/main/visits?date=2026-11-22"));
+    ROUTES.put(
+        "POST open-library",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patrons/" + holder(api, isOwn) + "/open-library",
+                "{\"agencyId\":\"%s\"}".formatted(agency(isOwn))));
+    ROUTES.put(
+        "DELETE open-library",
+        (api, isOwn) ->
+            api.delete(
+                "/api/v1/patrons/" + holder(api, isOwn) + "/open-library/" + agency(isOwn)));
+  }
+
+  /** A fresh resource of the agency, so no two calls ever compete for its time. */
+  static String resource(boolean isOwn) {
+    String id = Api.unique("r");
+    Answer defined =
+        operator
+            .staff(agency(isOwn))
+            .put("/api/v1/agencies/" + agency(isOwn) + "/resources/" + id, RESOURCE_JSON);
+    assertEquals(200, defined.status(), defined.body().toString());
+    return id;
+  }
+
+  /** A booking of the current hour (10:00 in Copenhagen), so it can be checked in at once. */
+  static String bookingJson(String bookingId, String resourceId, String card, boolean isOwn) {
+    return ("{\"bookingId\":\"%s\",\"agencyId\":\"%s\",\"resourceId\":\"%s\","
+            + "\"date\":\"2026-11-22\",\"start\":\"10:00\",\"minutes\":60,"
+            + "\"cardNumber\":\"%s\",\"pin\":\"1234\"}")
+        .formatted(bookingId, agency(isOwn), resourceId, card);
+  }
+
+  /** A booking made at the agency's terminal: resource id, booking id and the booker's card. */
+  static String[] booked(Api caller, boolean isOwn) {
+    String resourceId = resource(isOwn);
+    String bookingId = Api.unique("b");
+    String card = holder(caller, isOwn);
+    Answer made =
+        operator
+            .terminal(agency(isOwn))
+            .post("/api/v1/bookings", bookingJson(bookingId, resourceId, card, isOwn));
+    assertEquals(201, made.status(), made.body().toString());
+    return new String[] {resourceId, bookingId, card};
+  }
+
+  static String bookingPath(boolean isOwn, String[] booked) {
+    return "/api/v1/agencies/"
+        + agency(isOwn)
+        + "/resources/"
+        + booked[0]
+        + "/days/2026-11-22/bookings/"
+        + booked[1];
   }
 
   static String illJson(
