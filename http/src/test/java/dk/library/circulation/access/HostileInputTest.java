@@ -44,6 +44,7 @@ class HostileInputTest {
   static String agency;
   static String card;
   static String barcode;
+  static String doorKey;
   static long fixtureEvents;
 
   /** A POST route, the caller allowed to use it, and a valid body to start from. */
@@ -64,6 +65,7 @@ class HostileInputTest {
     assertEquals(201, operator.createAgency(agency, 10, 2).status());
     assertEquals(201, operator.registerPatron(card, agency).status());
     assertEquals(201, operator.registerItem(barcode, agency).status());
+    doorKey = operator.registerClient("door", agency);
     fixtureEvents = fixtureEvents();
   }
 
@@ -219,7 +221,48 @@ class HostileInputTest {
         new Route(
             "/api/v1/items/" + barcode + "/arrival",
             "staff",
-            Map.of("agencyId", agency, "branchId", "main")));
+            Map.of("agencyId", agency, "branchId", "main")),
+        new Route(
+            "PUT",
+            "/api/v1/agencies/" + agency + "/resources/" + Api.unique("r"),
+            "staff",
+            Map.of(
+                "branchId", "main",
+                "kind", "PC",
+                "name", "PC 1",
+                "opens", "09:00",
+                "closes", "21:00",
+                "closedOn", List.of("SUNDAY"),
+                "slotMinutes", 60,
+                "residentsOnly", false)),
+        new Route(
+            "/api/v1/bookings",
+            "terminal",
+            Map.of(
+                "bookingId", "b1",
+                "agencyId", agency,
+                "resourceId", "pc1",
+                "date", "2026-11-23",
+                "start", "10:00",
+                "minutes", 60,
+                "cardNumber", card,
+                "pin", "1234")),
+        new Route(
+            "/api/v1/agencies/" + agency + "/resources/pc1/days/2026-11-23/bookings/b1/check-in",
+            "terminal",
+            Map.of("cardNumber", card, "pin", "1234")),
+        new Route(
+            "/api/v1/agencies/"
+                + agency
+                + "/resources/pc1/days/2026-11-23/bookings/b1/cancellation",
+            "terminal",
+            Map.of("cardNumber", card, "pin", "1234")),
+        new Route(
+            "/api/v1/door-entries",
+            "door",
+            Map.of("agencyId", agency, "branchId", "main", "cardNumber", card, "pin", "1234")),
+        new Route(
+            "/api/v1/patrons/" + card + "/open-library", "staff", Map.of("agencyId", agency)));
   }
 
   static Answer send(Route route, String body) {
@@ -235,6 +278,7 @@ class HostileInputTest {
     return switch (caller) {
       case "staff" -> operator.staff(agency);
       case "terminal" -> operator.terminal(agency);
+      case "door" -> operator.as(doorKey);
       default -> operator;
     };
   }
