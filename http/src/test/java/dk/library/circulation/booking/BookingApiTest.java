@@ -274,6 +274,11 @@ class BookingApiTest {
     Answer byStaff = api.staff(agency).post(bookingPath(day, "n2") + "/cancellation", "{}");
     assertEquals(200, byStaff.status(), byStaff.body().toString());
     assertEquals("CANCELLED", byStaff.body().get("status").asText());
+    // The resource was defined the day before the clock moved on to the booked day.
+    String dayBefore = api.get("/api/v1/audit/" + today().minusDays(1)).body().toString();
+    String trail = api.get("/api/v1/audit/" + today()).body().toString();
+    assertTrue(dayBefore.contains("DEFINE_RESOURCE"), "staff's definitions are audited");
+    assertTrue(trail.contains("CANCEL_BOOKING"), "staff's cancellations are audited");
   }
 
   // Helpers

@@ -1,6 +1,7 @@
 package dk.library.circulation.openlibrary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,6 +68,12 @@ class OpenLibraryApiTest {
     assertEquals(1, visits.size(), visits.toString());
     assertEquals(card, visits.get(0).get("cardNumber").asText());
     assertEquals(opened.body().get("visitId").asText(), visits.get(0).get("visitId").asText());
+
+    String trail = api.get("/api/v1/audit/" + today()).body().toString();
+    assertTrue(
+        trail.contains("SIGN_UP_OPEN_LIBRARY") && trail.contains("READ_VISITS"),
+        "staff's sign-ups and reads of visits are audited");
+    assertFalse(trail.contains(card), "the audit trail masks card numbers");
   }
 
   @Test
