@@ -39,12 +39,7 @@ public final class BookingRules {
    * the slot steps, longer than allowed, or over already.
    */
   public static Rejection requestRefusal(
-      Resource resource,
-      LocalDate day,
-      LocalTime start,
-      int minutes,
-      Instant now,
-      ZoneId zone) {
+      Resource resource, LocalDate day, LocalTime start, int minutes, Instant now, ZoneId zone) {
     LocalDate today = LocalDate.ofInstant(now, zone);
     String name = resource.name();
     if (day.isBefore(today)) {
@@ -52,7 +47,10 @@ public final class BookingRules {
     }
     if (day.isAfter(today.plusDays(resource.daysAhead()))) {
       return outside(
-          name + " can be booked at most " + resource.daysAhead() + " days ahead, until "
+          name
+              + " can be booked at most "
+              + resource.daysAhead()
+              + " days ahead, until "
               + today.plusDays(resource.daysAhead()));
     }
     if (!resource.openOn(day)) {
@@ -70,8 +68,15 @@ public final class BookingRules {
         || fromOpening % (resource.slotMinutes() * 60) != 0
         || start.toSecondOfDay() + minutes * 60 > resource.closes().toSecondOfDay()) {
       return outside(
-          name + " is open " + resource.opens() + "-" + resource.closes()
-              + " in slots of " + resource.slotMinutes() + " minutes from " + resource.opens());
+          name
+              + " is open "
+              + resource.opens()
+              + "-"
+              + resource.closes()
+              + " in slots of "
+              + resource.slotMinutes()
+              + " minutes from "
+              + resource.opens());
     }
     if (!day.atTime(start).plusMinutes(minutes).atZone(zone).toInstant().isAfter(now)) {
       return outside("that time is over");
@@ -146,11 +151,7 @@ public final class BookingRules {
       if (other.holdsTimeAt(now) && other.overlaps(cmd.start(), cmd.end())) {
         return Decision.refuse(
             RESOURCE_TAKEN,
-            "the resource is booked "
-                + other.start()
-                + "-"
-                + other.end()
-                + "; choose a free slot");
+            "the resource is booked " + other.start() + "-" + other.end() + "; choose a free slot");
       }
     }
     return Decision.persist(

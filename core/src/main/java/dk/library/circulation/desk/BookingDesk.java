@@ -61,7 +61,9 @@ public final class BookingDesk {
   public CompletionStage<Result<List<ResourceDayView>>> resources(
       String agencyId, String branchId, LocalDate day, boolean withBookings) {
     LocalDate date =
-        day != null ? day : LocalDate.ofInstant(desk.settings().clock().instant(), desk.settings().zone());
+        day != null
+            ? day
+            : LocalDate.ofInstant(desk.settings().clock().instant(), desk.settings().zone());
     return whenOk(
         desk.agency(agencyId),
         agency ->
@@ -189,7 +191,8 @@ public final class BookingDesk {
   private CompletionStage<Result<Booking>> reserve(
       BookingRequest request, Resource resource, String key) {
     LocalTime end = request.start().plusMinutes(request.minutes());
-    Instant startsAt = request.day().atTime(request.start()).atZone(desk.settings().zone()).toInstant();
+    Instant startsAt =
+        request.day().atTime(request.start()).atZone(desk.settings().zone()).toInstant();
     Instant endsAt = request.day().atTime(end).atZone(desk.settings().zone()).toInstant();
     Instant releaseAt = BookingRules.releaseAt(resource, startsAt);
     String dayId = ResourceDay.entityId(request.agencyId(), request.resourceId(), request.day());
@@ -248,8 +251,7 @@ public final class BookingDesk {
     if (cardNumber == null) {
       return whenOk(
               dayAsk(dayId, r -> new ResourceDay.Cancel(bookingId, null, r)),
-              booking ->
-                  release(booking.patronKey(), bookingId).thenApply(r -> Result.ok(booking)))
+              booking -> release(booking.patronKey(), bookingId).thenApply(r -> Result.ok(booking)))
           .thenApply(BookingDesk::anonymous);
     }
     return desk.withPatronKey(
@@ -260,8 +262,7 @@ public final class BookingDesk {
                     status ->
                         whenOk(
                             dayAsk(dayId, r -> new ResourceDay.Cancel(bookingId, key, r)),
-                            booking ->
-                                release(key, bookingId).thenApply(r -> Result.ok(booking)))))
+                            booking -> release(key, bookingId).thenApply(r -> Result.ok(booking)))))
         .thenApply(BookingDesk::anonymous);
   }
 
@@ -285,8 +286,7 @@ public final class BookingDesk {
 
   /** The patron's bookings that have not ended, earliest first. */
   public CompletionStage<Result<List<PatronBookings.Entry>>> bookingsOf(String cardNumber) {
-    return desk.withPatronKey(
-        cardNumber, key -> countAsk(key, PatronBookings.GetBookings::new));
+    return desk.withPatronKey(cardNumber, key -> countAsk(key, PatronBookings.GetBookings::new));
   }
 
   /** The no-show deadline of a day: its released bookings stop counting for their patrons. */

@@ -72,8 +72,8 @@ public final class CirculationDesk {
    * (R4); {@code cprIndex}: the keyed hash CPR-like numbers are stored under (R3, R14); {@code
    * deadlines}: the durable deadline index (pickup deadlines, R26), worked every {@code
    * deadlineInterval}; {@code noticeSender}: where patrons' notices go; {@code
-   * liveEntitiesInterval}: how often the live entities per type are counted for the metrics;
-   * {@code visits}: where the open library's visits are kept (R45).
+   * liveEntitiesInterval}: how often the live entities per type are counted for the metrics; {@code
+   * visits}: where the open library's visits are kept (R45).
    */
   public record Settings(
       Clock clock,

@@ -57,7 +57,8 @@ public final class DoorDesk {
                 desk.policy(agencyId),
                 version -> {
                   AgencyPolicy policy = version.policy();
-                  ZonedDateTime now = desk.settings().clock().instant().atZone(desk.settings().zone());
+                  ZonedDateTime now =
+                      desk.settings().clock().instant().atZone(desk.settings().zone());
                   Rejection shut =
                       DoorRules.doorRefusal(policy.openLibrary(), branchId, now.toLocalTime());
                   if (shut != null) {
@@ -93,11 +94,7 @@ public final class DoorDesk {
   }
 
   private CompletionStage<Result<Visit>> record(
-      String agencyId,
-      String branchId,
-      String cardNumber,
-      String doorClientId,
-      ZonedDateTime now) {
+      String agencyId, String branchId, String cardNumber, String doorClientId, ZonedDateTime now) {
     LocalDate day = now.toLocalDate();
     Instant expires =
         day.plusDays(1).atStartOfDay(desk.settings().zone()).toInstant().plus(VISIT_RETENTION);

@@ -7,8 +7,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * A resource on one day: its free slots and, for staff, its bookings (never who made them).
- * {@code bookings} is null for callers other than staff.
+ * A resource on one day: its free slots and, for staff, its bookings (never who made them). {@code
+ * bookings} is null for callers other than staff.
  */
 public record ResourceDayView(
     Resource resource, LocalDate day, List<BookingRules.Slot> freeSlots, List<Booking> bookings) {}

@@ -25,8 +25,7 @@ public final class DoorRules {
    */
   public static Rejection doorRefusal(OpenLibrary openLibrary, String branchId, LocalTime time) {
     if (openLibrary == null || !openLibrary.branches().contains(branchId)) {
-      return Rejection.of(
-          OPEN_LIBRARY_NOT_OFFERED, "branch " + branchId + " has no open library");
+      return Rejection.of(OPEN_LIBRARY_NOT_OFFERED, "branch " + branchId + " has no open library");
     }
     if (!openLibrary.openAt(time)) {
       return Rejection.of(

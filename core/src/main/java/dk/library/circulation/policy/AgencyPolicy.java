@@ -139,10 +139,10 @@ public record AgencyPolicy(
 
   /**
    * R45: the open library. At {@code branches}, between {@code opens} and {@code closes}, the door
-   * opens to a card and PIN of a patron at least {@code minimumAge} years old (0: any age), resident
-   * in the agency's municipality if {@code residentsOnly} (R8), signed up for access if {@code
-   * signUpRequired}, and, if {@code refuseBlocked}, neither suspended nor blocked by fees (R32,
-   * R46).
+   * opens to a card and PIN of a patron at least {@code minimumAge} years old (0: any age),
+   * resident in the agency's municipality if {@code residentsOnly} (R8), signed up for access if
+   * {@code signUpRequired}, and, if {@code refuseBlocked}, neither suspended nor blocked by fees
+   * (R32, R46).
    */
   public record OpenLibrary(
       List<String> branches,

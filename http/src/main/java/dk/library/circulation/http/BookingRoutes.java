@@ -120,13 +120,15 @@ final class BookingRoutes extends ApiDirectives {
                                     MANAGE_RESOURCES,
                                     () ->
                                         withBody(
-                                            call, (c, body) -> define(c, agency, resource, body)))))),
+                                            call,
+                                            (c, body) -> define(c, agency, resource, body)))))),
         pathPrefix(
             "days",
             () ->
                 pathPrefix(
                     segment(),
-                    dateText -> withDate(dateText, day -> resourceDay(call, agency, resource, day)))));
+                    dateText ->
+                        withDate(dateText, day -> resourceDay(call, agency, resource, day)))));
   }
 
   private Route resourceDay(Call call, String agency, String resource, LocalDate day) {
@@ -300,13 +302,7 @@ final class BookingRoutes extends ApiDirectives {
     BookingRequest request =
         new BookingRequest(bookingId, agency, resource, day, start, minutes, card, pin);
     return forCard(
-        call,
-        BOOK_RESOURCE,
-        agency,
-        card,
-        pin,
-        StatusCodes.CREATED,
-        () -> bookings.book(request));
+        call, BOOK_RESOURCE, agency, card, pin, StatusCodes.CREATED, () -> bookings.book(request));
   }
 
   /** A terminal proves the card with its PIN; a patron's token already proved it. */
@@ -319,10 +315,7 @@ final class BookingRoutes extends ApiDirectives {
   private CompletionStage<HttpResponse> cancel(Call call, DayIds ids, RequestBody body)
       throws RequestBody.Invalid {
     boolean staff = isStaff(call);
-    String card =
-        staff
-            ? null
-            : body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
+    String card = staff ? null : body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
     String pin = staff ? null : pin(call, body);
     body.finish();
     if (staff) {

@@ -24,8 +24,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The open library (R45): door controllers ask to open, staff read the visits of a day, and
- * patrons are signed up for access by staff or themselves. See docs/api.md, "Open library".
+ * The open library (R45): door controllers ask to open, staff read the visits of a day, and patrons
+ * are signed up for access by staff or themselves. See docs/api.md, "Open library".
  */
 final class DoorRoutes extends ApiDirectives {
 
@@ -57,7 +57,9 @@ final class DoorRoutes extends ApiDirectives {
                     agency ->
                         pathPrefix(
                             "branches",
-                            () -> pathPrefix(segment(), branch -> visitsRoute(call, agency, branch))))),
+                            () ->
+                                pathPrefix(
+                                    segment(), branch -> visitsRoute(call, agency, branch))))),
         pathPrefix(
             "patrons",
             () ->
@@ -89,9 +91,7 @@ final class DoorRoutes extends ApiDirectives {
     }
     return answer(
         pinGuarded(
-                call,
-                card,
-                () -> door.enter(agency, branch, card, pin, call.caller().clientId()))
+                call, card, () -> door.enter(agency, branch, card, pin, call.caller().clientId()))
             .thenApply(r -> r.map(v -> new Opened(true, v.visitId(), v.at()))),
         StatusCodes.CREATED);
   }
@@ -110,7 +110,9 @@ final class DoorRoutes extends ApiDirectives {
                             allowed(
                                 call,
                                 READ_VISITS,
-                                () -> parameter("date", date -> visits(call, agency, branch, date))))));
+                                () ->
+                                    parameter(
+                                        "date", date -> visits(call, agency, branch, date))))));
   }
 
   private Route visits(Call call, String agency, String branch, String dateText) {
@@ -123,7 +125,9 @@ final class DoorRoutes extends ApiDirectives {
               Problem.invalidRequest(
                   List.of(
                       new Problem.FieldError(
-                          "date", "the agency, branch and date must be valid; date is " + Forms.DATE_TEXT)))));
+                          "date",
+                          "the agency, branch and date must be valid; date is "
+                              + Forms.DATE_TEXT)))));
     }
     if (!READ_VISITS.permits(call.caller(), agency)) {
       return complete(outsideScope(call, agency));
@@ -151,9 +155,7 @@ final class DoorRoutes extends ApiDirectives {
                                 allowed(
                                     call,
                                     SIGN_UP_OPEN_LIBRARY,
-                                    () ->
-                                        withBody(
-                                            call, (c, body) -> signUp(c, card, body)))))),
+                                    () -> withBody(call, (c, body) -> signUp(c, card, body)))))),
         path(
             segment(),
             agency ->
@@ -211,9 +213,6 @@ final class DoorRoutes extends ApiDirectives {
       return CompletableFuture.completedFuture(outsideScope(call, agency));
     }
     return audited(
-        call,
-        action,
-        maskedCard(card) + " at " + agency,
-        answer(change.get(), StatusCodes.OK));
+        call, action, maskedCard(card) + " at " + agency, answer(change.get(), StatusCodes.OK));
   }
 }

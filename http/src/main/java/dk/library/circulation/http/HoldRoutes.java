@@ -27,8 +27,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Holds, pickup and notices (R25-R28): placing and cancelling holds, proxies, hold queues, copies
- * received in transit, and a patron's holds, notices and bookings (R44). Staff act for their own agencies; a patron
- * token acts only for its own card. See docs/api.md, "Holds".
+ * received in transit, and a patron's holds, notices and bookings (R44). Staff act for their own
+ * agencies; a patron token acts only for its own card. See docs/api.md, "Holds".
  */
 final class HoldRoutes extends ApiDirectives {
 

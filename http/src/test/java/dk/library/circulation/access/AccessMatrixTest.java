@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
 class AccessMatrixTest {
 
   /**
-   * route | anonymous | terminal | staff | network | patron | operator | door; each cell
-   * own/other.
+   * route | anonymous | terminal | staff | network | patron | operator | door; each cell own/other.
    */
   static final String MATRIX =
       """
@@ -253,9 +252,7 @@ DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role |
             api.send(
                 api.request("/api/v1/agencies/" + agency(isOwn) + "/policy")
                     .header("Content-Type", "application/json")
-                    .PUT(
-                        java.net.http.HttpRequest.BodyPublishers.ofString(
-                            POLICY_JSON))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(POLICY_JSON))
                     .build()));
     ROUTES.put(
         "GET policy-versions",
@@ -498,7 +495,8 @@ DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role |
                 "/api/v1/agencies/" + agency(isOwn) + "/resources/" + Api.unique("r"),
                 RESOURCE_JSON));
     ROUTES.put(
-        "GET resources", (api, isOwn) -> api.get("/api/v1/agencies/" + agency(isOwn) + "/resources"));
+        "GET resources",
+        (api, isOwn) -> api.get("/api/v1/agencies/" + agency(isOwn) + "/resources"));
     ROUTES.put(
         "GET resource-day",
         (api, isOwn) ->
@@ -511,7 +509,9 @@ DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role |
     ROUTES.put(
         "POST bookings",
         (api, isOwn) ->
-            api.post("/api/v1/bookings", bookingJson(Api.unique("b"), resource(isOwn), holder(api, isOwn), isOwn)));
+            api.post(
+                "/api/v1/bookings",
+                bookingJson(Api.unique("b"), resource(isOwn), holder(api, isOwn), isOwn)));
     ROUTES.put(
         "POST booking-cancel",
         (api, isOwn) -> {
@@ -553,8 +553,7 @@ DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role |
     ROUTES.put(
         "DELETE open-library",
         (api, isOwn) ->
-            api.delete(
-                "/api/v1/patrons/" + holder(api, isOwn) + "/open-library/" + agency(isOwn)));
+            api.delete("/api/v1/patrons/" + holder(api, isOwn) + "/open-library/" + agency(isOwn)));
   }
 
   /** A fresh resource of the agency, so no two calls ever compete for its time. */

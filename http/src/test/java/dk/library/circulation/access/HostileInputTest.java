@@ -402,9 +402,7 @@ class HostileInputTest {
       String firstKey = route.valid().keySet().iterator().next();
       for (String body :
           List.of(
-              valid + " xyz",
-              valid + valid,
-              "{\"" + firstKey + "\":\"x\"," + valid.substring(1))) {
+              valid + " xyz", valid + valid, "{\"" + firstKey + "\":\"x\"," + valid.substring(1))) {
         Answer answer = send(route, body);
         assertProblem(answer, 400);
         assertEquals("MALFORMED_JSON", answer.code(), route.path() + " " + body);

@@ -127,7 +127,8 @@ class BookingApiTest {
       {"10:00", "60", nextSunday().toString(), "closed on Sundays"}
     };
     for (String[] r : refused) {
-      Answer answer = book(Api.unique("b"), card, "1234", LocalDate.parse(r[2]), r[0], Integer.parseInt(r[1]));
+      Answer answer =
+          book(Api.unique("b"), card, "1234", LocalDate.parse(r[2]), r[0], Integer.parseInt(r[1]));
       assertEquals(422, answer.status(), r[3] + ": " + answer.body());
       assertEquals("BOOKING_OUTSIDE_RULES", answer.code(), r[3]);
     }
@@ -242,7 +243,8 @@ class BookingApiTest {
     assertEquals("BOOKING_NOT_USABLE", early.code());
 
     Answer cancelled =
-        patron.post(bookingPath(day, "t1") + "/cancellation", "{\"cardNumber\":\"%s\"}".formatted(card));
+        patron.post(
+            bookingPath(day, "t1") + "/cancellation", "{\"cardNumber\":\"%s\"}".formatted(card));
     assertEquals(200, cancelled.status(), cancelled.body().toString());
     assertEquals("CANCELLED", cancelled.body().get("status").asText());
     assertTrue(freeSlots(day).contains("14:00"));
@@ -250,10 +252,7 @@ class BookingApiTest {
     // The count was freed: the patron (limit 1) books again, twice in the day.
     assertEquals(201, book("n1", card, "1234", day, "09:00", 60).status());
     clock.advance(Duration.ofDays(1).minusMinutes(40)); // 09:20 on the day
-    Eventually.await(
-        "the no-show released",
-        WITHIN,
-        () -> status(day, "n1").equals("RELEASED"));
+    Eventually.await("the no-show released", WITHIN, () -> status(day, "n1").equals("RELEASED"));
     Eventually.await(
         "the patron's count freed",
         WITHIN,

@@ -47,8 +47,8 @@ class OpenLibraryApiTest {
   }
 
   /**
-   * An agency of municipality 0101 whose main branch is an open library 07-22 for residents from
-   * 15 who signed up and are not blocked; its north branch has none.
+   * An agency of municipality 0101 whose main branch is an open library 07-22 for residents from 15
+   * who signed up and are not blocked; its north branch has none.
    */
   @BeforeEach
   void library() {
@@ -86,8 +86,7 @@ class OpenLibraryApiTest {
         "no open library at the branch",
         new String[] {resident, "1234", "north", "422", "OPEN_LIBRARY_NOT_OFFERED"});
     refusals.put(
-        "unknown card",
-        new String[] {Api.unique("C"), "1234", "main", "404", "PATRON_NOT_FOUND"});
+        "unknown card", new String[] {Api.unique("C"), "1234", "main", "404", "PATRON_NOT_FOUND"});
     String young = patron("2015-01-01", "0101");
     signUp(young);
     refusals.put("under 15", new String[] {young, "1234", "main", "422", "BELOW_MINIMUM_AGE"});
@@ -240,8 +239,7 @@ class OpenLibraryApiTest {
 
   private JsonNode visits(LocalDate day) {
     Answer answer =
-        api.staff(agency)
-            .get("/api/v1/agencies/" + agency + "/branches/main/visits?date=" + day);
+        api.staff(agency).get("/api/v1/agencies/" + agency + "/branches/main/visits?date=" + day);
     assertEquals(200, answer.status(), answer.body().toString());
     return answer.body();
   }

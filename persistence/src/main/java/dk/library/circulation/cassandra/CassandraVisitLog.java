@@ -11,9 +11,9 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
- * The open library's visits in the journal's keyspace (schema/visits.cql), through the journal's own
- * Cassandra session. A day's visits are deleted as one partition when their expiry deadline falls
- * due, so no visit is kept past its 30 days however many there were.
+ * The open library's visits in the journal's keyspace (schema/visits.cql), through the journal's
+ * own Cassandra session. A day's visits are deleted as one partition when their expiry deadline
+ * falls due, so no visit is kept past its 30 days however many there were.
  */
 public final class CassandraVisitLog implements VisitLog {
 
