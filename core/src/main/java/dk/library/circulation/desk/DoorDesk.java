@@ -130,18 +130,29 @@ public final class DoorDesk {
     return whenOk(
         desk.agency(agencyId),
         agency ->
-            desk.withPatronKey(
+            ofRegisteredPatron(
                 cardNumber,
-                key ->
-                    signUpAsk(key, r -> new AccessSignUps.SignUpFor(agencyId, recordedBy, r))
-                        .thenApply(Result::ok)));
+                key -> signUpAsk(key, r -> new AccessSignUps.SignUpFor(agencyId, recordedBy, r))));
   }
 
   public CompletionStage<Result<Map<String, AccessSignUps.SignUp>>> withdraw(
       String cardNumber, String agencyId) {
+    return ofRegisteredPatron(
+        cardNumber, key -> signUpAsk(key, r -> new AccessSignUps.Withdraw(agencyId, r)));
+  }
+
+  /** Sign-ups are kept only for a registered patron: an unknown card is refused as such. */
+  private CompletionStage<Result<Map<String, AccessSignUps.SignUp>>> ofRegisteredPatron(
+      String cardNumber,
+      Function<String, CompletionStage<Map<String, AccessSignUps.SignUp>>> change) {
     return desk.withPatronKey(
         cardNumber,
-        key -> signUpAsk(key, r -> new AccessSignUps.Withdraw(agencyId, r)).thenApply(Result::ok));
+        key ->
+            whenOk(
+                desk.<PatronCommand, PatronReply>ask(
+                        desk.patronRef(key), PatronCommand.GetStatus::new)
+                    .thenApply(CirculationDesk::patronStatus),
+                status -> change.apply(key).thenApply(Result::ok)));
   }
 
   /** The expiry deadline of a branch's day: its visits are removed. */

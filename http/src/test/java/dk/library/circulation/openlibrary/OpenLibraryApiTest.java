@@ -163,6 +163,12 @@ class OpenLibraryApiTest {
     assertEquals(403, otherDoor.status(), "a door opens only for its own agencies");
 
     assertEquals(0, visits(today()).size(), "no refusal is recorded as a visit");
+    Answer unknownSignUp =
+        api.staff(agency)
+            .post(
+                "/api/v1/patrons/" + Api.unique("C") + "/open-library",
+                "{\"agencyId\":\"%s\"}".formatted(agency));
+    assertEquals(404, unknownSignUp.status(), "only a registered patron is signed up");
     assertEquals(201, enter(resident, "1234", "main").status());
   }
 
