@@ -16,13 +16,16 @@ class SchemaTest {
     List<String> statements =
         Schema.statements(
             new Schema.Keyspaces("library", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
-    assertEquals(12, statements.size(), statements.toString());
+    assertEquals(13, statements.size(), statements.toString());
     assertTrue(
         statements.stream()
             .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.deadlines ")));
     assertTrue(
         statements.stream()
             .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.running_servers ")));
+    assertTrue(
+        statements.stream()
+            .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.visits ")));
     assertTrue(
         statements.stream().noneMatch(s -> s.contains("${")), "every placeholder is filled in");
     assertTrue(statements.stream().noneMatch(s -> s.contains("--")), "comments are not sent");
