@@ -134,6 +134,9 @@ public final class CheckoutBenchmark {
   /** The national population has at least ten agencies. */
   static final int AGENCIES = 10;
 
+  /** Door entries after the soak (R45): enough for a p99 of cold patrons, in seconds. */
+  static final int DOOR_ENTRIES = 1_000;
+
   private final Options options;
 
   private CheckoutBenchmark(Options options) {
@@ -207,6 +210,7 @@ public final class CheckoutBenchmark {
         List<PeakStep> peak = gatling.nationalPeak();
         Soak soak =
             gatling.soak(server.pid(), GatlingSteps.highestHeld(peak, options.peakStartRate()));
+        DoorEntries.Result door = DoorEntries.measure(h, DOOR_ENTRIES);
         HeapPerEntity heap = summary.heapPerEntity(server.pid(), idle);
         long serverRss = Harness.rssKib(server.pid());
         summary.saveMetrics();
@@ -225,6 +229,7 @@ public final class CheckoutBenchmark {
             cassandraRss,
             peak,
             soak,
+            door,
             heap);
       } finally {
         Harness.stop(server);

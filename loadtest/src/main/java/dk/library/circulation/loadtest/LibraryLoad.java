@@ -1,6 +1,5 @@
 package dk.library.circulation.loadtest;
 
-
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -73,14 +73,19 @@ public record Population(int agencies, int patrons, int items) {
     return card(random.nextInt(patrons));
   }
 
-  /** The operator's import: the agencies with one branch and a generous policy. */
+  /**
+   * The operator's import: the agencies with one branch and a generous policy, the branch an open
+   * library all day for every patron (R45, for {@link DoorEntries}).
+   */
   public String agencyLines() {
     StringBuilder lines = new StringBuilder();
     for (int a = 0; a < agencies; a++) {
       lines.append(
           ("{\"type\":\"agency\",\"agencyId\":\"%s\",\"name\":\"Benchmark library %d\","
                   + "\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
-                  + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2}}\n")
+                  + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2,"
+                  + "\"openLibrary\":{\"branches\":[\"main\"],\"opens\":\"00:00\","
+                  + "\"closes\":\"23:59\",\"signUpRequired\":false}}}\n")
               .formatted(agencyId(a), a));
     }
     return lines.toString();

@@ -45,6 +45,7 @@ final class Summary {
       long cassandraRss,
       List<PeakStep> peak,
       Soak soak,
+      DoorEntries.Result door,
       HeapPerEntity heap)
       throws IOException {
     Population population = h.options.population();
@@ -126,6 +127,18 @@ final class Summary {
                 + fmt(sip.percentileMs(99))
                 + " ms |",
             "| SIP2 errors | " + sip.errors() + " |",
+            "| open library (R45): door entries for random patrons, one at a time after the soak;"
+                + " opened / entries, latency p50 / p99 / max | "
+                + door.opened()
+                + " / "
+                + door.entries()
+                + ", "
+                + fmt(door.percentileMs(50))
+                + " / "
+                + fmt(door.percentileMs(99))
+                + " / "
+                + fmt(door.maxMs())
+                + " ms |",
             "| events persisted (counted by the server) | " + Math.round(eventsPerSecond) + " /s |",
             "| server settling after the loop, before the national peak (under 0.1 core for 5 s) | "
                 + settling.toSeconds()
