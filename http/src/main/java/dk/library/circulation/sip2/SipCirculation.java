@@ -51,7 +51,7 @@ final class SipCirculation {
                     + field("AJ", "")
                     + field("AH", s.date(ok.value().dueDate()));
               }
-              return refused(m, t, ((Result.Refused<CheckoutReceipt>) result).rejection());
+              return s.refused(m, t, ((Result.Refused<CheckoutReceipt>) result).rejection());
             });
   }
 
@@ -76,7 +76,7 @@ final class SipCirculation {
                     + field("AQ", ok.value().ownerAgencyId())
                     + field("AJ", ok.value().title());
               }
-              return refused(m, t, ((Result.Refused<ReturnSlip>) result).rejection());
+              return s.refused(m, t, ((Result.Refused<ReturnSlip>) result).rejection());
             });
   }
 
@@ -107,7 +107,7 @@ final class SipCirculation {
               } else {
                 refusal = ((Result.Refused<List<RenewalResult>>) result).rejection();
               }
-              return refused(m, t, refusal);
+              return s.refused(m, t, refusal);
             });
   }
 
@@ -120,7 +120,7 @@ final class SipCirculation {
         .thenApply(
             result -> {
               if (result instanceof Result.Refused<List<RenewalResult>> refused) {
-                return refused(m, t, refused.rejection());
+                return s.refused(m, t, refused.rejection());
               }
               List<RenewalResult> all = ((Result.Ok<List<RenewalResult>>) result).value();
               List<RenewalResult> renewed = all.stream().filter(RenewalResult::renewed).toList();
@@ -144,10 +144,6 @@ final class SipCirculation {
       SipMessage m, SipTerminal t, List<String> items) {
     String card = m.field("AA");
     return s.pinGuarded(card, t.clientId(), () -> s.desk().renew(card, m.field("AD"), items));
-  }
-
-  private String refused(SipMessage m, SipTerminal t, Rejection refusal) {
-    return SipResponses.refused(m, t, s.date(), refusal);
   }
 
   /**

@@ -11,7 +11,6 @@ import dk.library.circulation.title.Hold;
 import dk.library.circulation.title.HoldView;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
@@ -40,7 +39,7 @@ final class SipItems {
         .thenApply(
             result -> {
               if (result instanceof Result.Refused<ItemStatus> refused) {
-                return refused(m, t, refused.rejection());
+                return s.refused(m, t, refused.rejection());
               }
               ItemStatus item = ((Result.Ok<ItemStatus>) result).value();
               String circulation = item.onLoan() ? "04" : item.heldFor() != null ? "08" : "03";
@@ -69,7 +68,7 @@ final class SipItems {
         .thenApply(
             result -> {
               if (result instanceof Result.Refused<ItemStatus> refused) {
-                return refused(m, t, refused.rejection());
+                return s.refused(m, t, refused.rejection());
               }
               return "200"
                   + s.date()
@@ -90,22 +89,22 @@ final class SipItems {
     String card = m.field("AA");
     String pin = m.field("AD");
     if (mode != '+' && mode != '-') {
-      return done(refused(m, t, t.texts().holdChangeNotHere()));
+      return SipServices.done(s.refused(m, t, t.texts().holdChangeNotHere()));
     }
     if (m.field("AJ").isEmpty() && m.field("AB").isEmpty()) {
-      return done(refused(m, t, t.texts().titleOrItemRequired()));
+      return SipServices.done(s.refused(m, t, t.texts().titleOrItemRequired()));
     }
     return s.pinGuarded(card, t.clientId(), () -> s.desk().checkPin(card, pin))
         .thenCompose(
             patron -> {
               if (patron instanceof Result.Refused<Status> refused) {
-                return done(refused(m, t, refused.rejection()));
+                return SipServices.done(s.refused(m, t, refused.rejection()));
               }
               return title(m, t)
                   .thenCompose(
                       title -> {
                         if (title instanceof Result.Refused<String> refused) {
-                          return done(refused(m, t, refused.rejection()));
+                          return SipServices.done(s.refused(m, t, refused.rejection()));
                         }
                         String titleId = ((Result.Ok<String>) title).value();
                         return mode == '+' ? place(m, t, titleId) : cancel(m, t, titleId);
@@ -146,7 +145,7 @@ final class SipItems {
                           .toList()
                       : List.of();
               if (mine.isEmpty()) {
-                return done(refused(m, t, t.texts().noHoldOnTitle()));
+                return SipServices.done(s.refused(m, t, t.texts().noHoldOnTitle()));
               }
               return s.desk()
                   .holds()
@@ -157,7 +156,7 @@ final class SipItems {
 
   private String answer(SipMessage m, SipTerminal t, Result<HoldView> result) {
     if (result instanceof Result.Refused<HoldView> refused) {
-      return refused(m, t, refused.rejection());
+      return s.refused(m, t, refused.rejection());
     }
     HoldView hold = ((Result.Ok<HoldView>) result).value();
     boolean ready = Hold.Status.READY.name().equals(hold.status());
@@ -179,7 +178,7 @@ final class SipItems {
   private CompletionStage<Result<String>> title(SipMessage m, SipTerminal t) {
     String titleId = m.field("AJ");
     if (!titleId.isEmpty()) {
-      return done(
+      return SipServices.done(
           TITLE_ID.matcher(titleId).matches()
               ? Result.ok(titleId)
               : Result.refused(
@@ -215,17 +214,5 @@ final class SipItems {
     } catch (java.time.DateTimeException e) {
       return null;
     }
-  }
-
-  private String refused(SipMessage m, SipTerminal t, Rejection refusal) {
-    return SipResponses.refused(m, t, s.date(), refusal);
-  }
-
-  private String refused(SipMessage m, SipTerminal t, String text) {
-    return SipResponses.refused(m, t, s.date(), text);
-  }
-
-  private static <T> CompletionStage<T> done(T value) {
-    return CompletableFuture.completedFuture(value);
   }
 }

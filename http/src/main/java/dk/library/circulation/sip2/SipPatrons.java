@@ -36,7 +36,8 @@ final class SipPatrons {
 
   /** 23/24: the patron's standing, the first block on screen. */
   CompletionStage<String> status(SipMessage m, SipTerminal t) {
-    return withPin(m, t, status -> done(patronStatus("24", t, status) + blockScreen(t, status)));
+    return withPin(
+        m, t, status -> SipServices.done(patronStatus("24", t, status) + blockScreen(t, status)));
   }
 
   /**
@@ -128,7 +129,7 @@ final class SipPatrons {
 
   /** 35/36: the core keeps no session of the patron's; the machine is told it ended. */
   CompletionStage<String> endSession(SipMessage m, SipTerminal t) {
-    return done(
+    return SipServices.done(
         "36Y"
             + s.date()
             + field("AO", t.agencyId())
@@ -145,7 +146,7 @@ final class SipPatrons {
     var amount = WHOLE_KRONER.matcher(m.field("BV"));
     String currency = m.fixed().substring(22, 25);
     if (!amount.matches() || !(currency.equals("DKK") || currency.isBlank())) {
-      return done(refused(m, t, t.texts().wholeKroner()));
+      return SipServices.done(s.refused(m, t, t.texts().wholeKroner()));
     }
     String card = m.field("AA");
     String paymentId =
@@ -162,7 +163,7 @@ final class SipPatrons {
                 .thenApply(
                     paid ->
                         paid instanceof Result.Refused<Status> refused
-                            ? refused(m, t, refused.rejection())
+                            ? s.refused(m, t, refused.rejection())
                             : "38Y"
                                 + s.date()
                                 + field("AO", t.agencyId())
@@ -187,7 +188,7 @@ final class SipPatrons {
         .thenCompose(
             current -> {
               if (current instanceof Result.Refused<Status> refused) {
-                return done(refused(m, t, refused.rejection()));
+                return SipServices.done(s.refused(m, t, refused.rejection()));
               }
               Fees.Suspension running = ((Result.Ok<Status>) current).value().suspension();
               CompletionStage<Result<Status>> blocked =
@@ -199,7 +200,7 @@ final class SipPatrons {
                       result instanceof Result.Ok<Status> ok
                           ? patronStatus("24", t, ok.value())
                               + SipResponses.screen(t.texts().blockedByMachine())
-                          : refused(m, t, ((Result.Refused<Status>) result).rejection()));
+                          : s.refused(m, t, ((Result.Refused<Status>) result).rejection()));
             });
   }
 
@@ -223,7 +224,7 @@ final class SipPatrons {
           return enabled.thenApply(
               result -> {
                 if (result instanceof Result.Refused<Status> refused) {
-                  return refused(m, t, refused.rejection());
+                  return s.refused(m, t, refused.rejection());
                 }
                 Status now = ((Result.Ok<Status>) result).value();
                 return patronStatus("26", t, now)
@@ -245,7 +246,8 @@ final class SipPatrons {
             result ->
                 result instanceof Result.Ok<Status> ok
                     ? then.apply(ok.value())
-                    : done(refused(m, t, ((Result.Refused<Status>) result).rejection())));
+                    : SipServices.done(
+                        s.refused(m, t, ((Result.Refused<Status>) result).rejection())));
   }
 
   /**
@@ -297,17 +299,5 @@ final class SipPatrons {
 
   private static int number(String text, int otherwise) {
     return text.matches("[0-9]{1,5}") ? Integer.parseInt(text) : otherwise;
-  }
-
-  private String refused(SipMessage m, SipTerminal t, Rejection refusal) {
-    return SipResponses.refused(m, t, s.date(), refusal);
-  }
-
-  private String refused(SipMessage m, SipTerminal t, String text) {
-    return SipResponses.refused(m, t, s.date(), text);
-  }
-
-  private static CompletionStage<String> done(String response) {
-    return CompletableFuture.completedFuture(response);
   }
 }

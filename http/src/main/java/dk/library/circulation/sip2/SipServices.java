@@ -52,4 +52,17 @@ record SipServices(
     }
     return action.get().thenApply(result -> access.countPin(card, clientId, result));
   }
+
+  /** A negative response to {@code m} on the machine's screen, dated now. */
+  String refused(SipMessage m, SipTerminal t, Rejection refusal) {
+    return SipResponses.refused(m, t, date(), refusal);
+  }
+
+  String refused(SipMessage m, SipTerminal t, String text) {
+    return SipResponses.refused(m, t, date(), text);
+  }
+
+  static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
 }
