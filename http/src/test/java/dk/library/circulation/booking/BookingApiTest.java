@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.Eventually;
+import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import dk.library.circulation.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,10 +20,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** R44: bookable resources and bookings over HTTP against the real server and Cassandra. */
 class BookingApiTest {
@@ -33,38 +31,31 @@ class BookingApiTest {
   // A Monday, 10:00 in Copenhagen.
   static final TestClock clock = new TestClock(Instant.parse("2026-11-23T09:00:00Z"));
   static final Duration WITHIN = Duration.ofSeconds(20);
-  static CirculationServer server;
-  static Api api;
+  @RegisterExtension static final ServerPerClass testServer = new ServerPerClass(clock);
+
+  static Api api() {
+    return testServer.api();
+  }
 
   String agency;
-
-  @BeforeAll
-  static void start() {
-    server = TestServers.start(clock);
-    api = new Api(server.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   /** An agency of municipality 0101 with a PC (60-minute slots, at most 2 h, 7 days ahead). */
   @BeforeEach
   void library() {
     agency = Api.unique("DK-");
     Answer created =
-        api.post(
-            "/api/v1/agencies",
-            """
-            {"agencyId":"%s","name":"Booking Library",
-             "branches":[{"branchId":"main","name":"Main"}],
-             "policy":{"loanPeriodDays":28,"maxLoans":10,"maxRenewals":2,
-                       "eligibility":{"municipality":"0101"}}}
-            """
-                .formatted(agency));
+        api()
+            .post(
+                "/api/v1/agencies",
+                """
+                {"agencyId":"%s","name":"Booking Library",
+                 "branches":[{"branchId":"main","name":"Main"}],
+                 "policy":{"loanPeriodDays":28,"maxLoans":10,"maxRenewals":2,
+                           "eligibility":{"municipality":"0101"}}}
+                """
+                    .formatted(agency));
     assertEquals(201, created.status(), created.body().toString());
-    api.enrol(agency);
+    api().enrol(agency);
     Answer pc =
         define(
             "pc1",
@@ -102,14 +93,14 @@ class BookingApiTest {
     assertEquals(409, taken.status(), taken.body().toString());
     assertEquals("RESOURCE_TAKEN", taken.code());
 
-    Answer mine = api.staff(agency).get("/api/v1/patrons/" + card + "/bookings");
+    Answer mine = api().staff(agency).get("/api/v1/patrons/" + card + "/bookings");
     assertEquals(200, mine.status(), mine.body().toString());
     assertEquals(1, mine.body().size());
     assertEquals("pc1", mine.body().get(0).get("resourceId").asText());
 
-    Answer staffView = api.staff(agency).get(dayPath(day));
+    Answer staffView = api().staff(agency).get(dayPath(day));
     assertEquals(1, staffView.body().get("bookings").size(), staffView.body().toString());
-    Answer terminalView = api.terminal(agency).get(dayPath(day));
+    Answer terminalView = api().terminal(agency).get(dayPath(day));
     assertFalse(terminalView.body().has("bookings"), "only staff see the bookings");
   }
 
@@ -139,7 +130,8 @@ class BookingApiTest {
     assertEquals("BOOKING_LIMIT_REACHED", second.code());
 
     Answer invalid =
-        api.terminal(agency)
+        api()
+            .terminal(agency)
             .post(
                 "/api/v1/bookings",
                 """
@@ -175,7 +167,8 @@ class BookingApiTest {
 
     String suspended = patron("0101");
     Answer suspension =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .put(
                 "/api/v1/patrons/" + suspended + "/suspension",
                 "{\"until\":\"%s\",\"reason\":\"House rules\"}".formatted(today().plusDays(30)));
@@ -219,7 +212,7 @@ class BookingApiTest {
     } finally {
       pool.shutdownNow();
     }
-    JsonNode bookings = api.staff(agency).get(dayPath(day)).body().get("bookings");
+    JsonNode bookings = api().staff(agency).get(dayPath(day)).body().get("bookings");
     assertEquals(2, bookings.size(), bookings.toString());
   }
 
@@ -228,7 +221,7 @@ class BookingApiTest {
     String card = patron("0101");
     LocalDate day = today().plusDays(1);
     String token = token(card);
-    Api patron = api.as(token);
+    Api patron = api().as(token);
     Answer byToken =
         patron.post(
             "/api/v1/bookings",
@@ -256,7 +249,7 @@ class BookingApiTest {
     Eventually.await(
         "the patron's count freed",
         WITHIN,
-        () -> api.staff(agency).get("/api/v1/patrons/" + card + "/bookings").body().isEmpty());
+        () -> api().staff(agency).get("/api/v1/patrons/" + card + "/bookings").body().isEmpty());
     assertTrue(freeSlots(day).contains("10:00"));
 
     assertEquals(201, book("n2", card, "1234", day, "10:00", 60).status());
@@ -270,12 +263,12 @@ class BookingApiTest {
     assertEquals("CHECKED_IN", status(day, "n2"));
     assertFalse(freeSlots(day).contains("10:00"));
 
-    Answer byStaff = api.staff(agency).post(bookingPath(day, "n2") + "/cancellation", "{}");
+    Answer byStaff = api().staff(agency).post(bookingPath(day, "n2") + "/cancellation", "{}");
     assertEquals(200, byStaff.status(), byStaff.body().toString());
     assertEquals("CANCELLED", byStaff.body().get("status").asText());
     // The resource was defined the day before the clock moved on to the booked day.
-    String dayBefore = api.get("/api/v1/audit/" + today().minusDays(1)).body().toString();
-    String trail = api.get("/api/v1/audit/" + today()).body().toString();
+    String dayBefore = api().get("/api/v1/audit/" + today().minusDays(1)).body().toString();
+    String trail = api().get("/api/v1/audit/" + today()).body().toString();
     assertTrue(dayBefore.contains("DEFINE_RESOURCE"), "staff's definitions are audited");
     assertTrue(trail.contains("CANCEL_BOOKING"), "staff's cancellations are audited");
   }
@@ -283,13 +276,14 @@ class BookingApiTest {
   // Helpers
 
   private Answer define(String resourceId, String json) {
-    return api.staff(agency).put("/api/v1/agencies/" + agency + "/resources/" + resourceId, json);
+    return api().staff(agency).put("/api/v1/agencies/" + agency + "/resources/" + resourceId, json);
   }
 
   private String patron(String municipality) {
     String card = Api.unique("C");
     Answer registered =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons",
                 """
@@ -303,7 +297,8 @@ class BookingApiTest {
 
   private String token(String card) {
     Answer session =
-        api.terminal(agency)
+        api()
+            .terminal(agency)
             .post(
                 "/api/v1/patron-sessions",
                 "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(card));
@@ -317,7 +312,8 @@ class BookingApiTest {
 
   private Answer book(
       String id, String card, String pin, LocalDate day, String start, int min, String resource) {
-    return api.terminal(agency)
+    return api()
+        .terminal(agency)
         .post(
             "/api/v1/bookings",
             """
@@ -328,14 +324,15 @@ class BookingApiTest {
   }
 
   private Answer checkIn(String id, LocalDate day, String card) {
-    return api.terminal(agency)
+    return api()
+        .terminal(agency)
         .post(
             bookingPath(day, id) + "/check-in",
             "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(card));
   }
 
   private String status(LocalDate day, String bookingId) {
-    for (JsonNode b : api.staff(agency).get(dayPath(day)).body().get("bookings")) {
+    for (JsonNode b : api().staff(agency).get(dayPath(day)).body().get("bookings")) {
       if (b.get("bookingId").asText().equals(bookingId)) {
         return b.get("status").asText();
       }
@@ -344,7 +341,7 @@ class BookingApiTest {
   }
 
   private List<String> freeSlots(LocalDate day) {
-    Answer view = api.terminal(agency).get(dayPath(day));
+    Answer view = api().terminal(agency).get(dayPath(day));
     assertEquals(200, view.status(), view.body().toString());
     List<String> starts = new ArrayList<>();
     view.body().get("freeSlots").forEach(s -> starts.add(s.get("start").asText().substring(0, 5)));

@@ -6,29 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.Eventually;
+import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import dk.library.circulation.testing.TestServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Holds, pickup, proxies and notices over HTTP against the real server and Cassandra. */
 class HoldsApiTest {
 
   static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
   static final Duration WITHIN = Duration.ofSeconds(20);
-  static CirculationServer server;
-  static Api api;
+  @RegisterExtension static final ServerPerClass testServer = new ServerPerClass(clock);
+
+  static Api api() {
+    return testServer.api();
+  }
 
   String agency;
   String title;
@@ -37,40 +38,30 @@ class HoldsApiTest {
   String first;
   String second;
 
-  @BeforeAll
-  static void start() {
-    server = TestServers.start(clock);
-    api = new Api(server.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   /** One title with one copy, on loan to {@code lender}; two more patrons. */
   @BeforeEach
   void library() {
     agency = Api.unique("DK-");
     Answer created =
-        api.post(
-            "/api/v1/agencies",
-            """
-            {"agencyId":"%s","name":"Holds Library",
-             "branches":[{"branchId":"main","name":"Main"},{"branchId":"north","name":"North"}],
-             "policy":{"loanPeriodDays":28,"maxLoans":10,"maxRenewals":5,"maxReservations":2,
-               "materialTypes":{"book":{},"reference":{"reservable":false},
-                                "reading-room":{"noProxyPickup":true}}}}
-            """
-                .formatted(agency));
+        api()
+            .post(
+                "/api/v1/agencies",
+                """
+{"agencyId":"%s","name":"Holds Library",
+ "branches":[{"branchId":"main","name":"Main"},{"branchId":"north","name":"North"}],
+ "policy":{"loanPeriodDays":28,"maxLoans":10,"maxRenewals":5,"maxReservations":2,
+   "materialTypes":{"book":{},"reference":{"reservable":false},
+                    "reading-room":{"noProxyPickup":true}}}}
+"""
+                    .formatted(agency));
     assertEquals(201, created.status(), created.body().toString());
-    api.enrol(agency);
+    api().enrol(agency);
     title = Api.unique("T");
     copy = registerCopy(title, "book", "main");
     lender = patron();
     first = patron();
     second = patron();
-    assertEquals(201, api.checkout(Api.unique("t"), lender, copy, agency).status());
+    assertEquals(201, api().checkout(Api.unique("t"), lender, copy, agency).status());
   }
 
   @Test
@@ -82,7 +73,7 @@ class HoldsApiTest {
     assertEquals(2, hold("h2", second, title, "main").body().get("position").asInt());
     assertEquals(201, hold("h1", first, title, "main").status(), "the same hold id again");
 
-    assertEquals(200, api.returnItem(Api.unique("r"), copy, agency, "main").status());
+    assertEquals(200, api().returnItem(Api.unique("r"), copy, agency, "main").status());
     JsonNode ready = awaitStatus("h1", "READY");
     assertEquals(copy, ready.get("barcode").asText());
     assertEquals(
@@ -90,7 +81,7 @@ class HoldsApiTest {
     assertNotNull(ready.get("pickupNumber"));
     assertEquals(1, holdView("h2").get("position").asInt());
 
-    JsonNode notices = api.staff(agency).get("/api/v1/patrons/" + first + "/notices").body();
+    JsonNode notices = api().staff(agency).get("/api/v1/patrons/" + first + "/notices").body();
     assertEquals("hold-ready", notices.get(0).get("templateKey").asText());
     assertEquals("digital-mailbox", notices.get(0).get("channel").asText());
     Eventually.await(
@@ -98,17 +89,18 @@ class HoldsApiTest {
         WITHIN,
         () ->
             noticeLog().contains(notices.get(0).get("noticeId").asText())
-                && !api.staff(agency)
+                && !api()
+                    .staff(agency)
                     .get("/api/v1/patrons/" + first + "/notices")
                     .body()
                     .get(0)
                     .get("sentAt")
                     .isNull());
 
-    Answer wrongPatron = api.checkout(Api.unique("t"), second, copy, agency);
+    Answer wrongPatron = api().checkout(Api.unique("t"), second, copy, agency);
     assertEquals(409, wrongPatron.status());
     assertEquals("ITEM_HELD_FOR_ANOTHER_PATRON", wrongPatron.code());
-    assertEquals(201, api.checkout(Api.unique("t"), first, copy, agency).status());
+    assertEquals(201, api().checkout(Api.unique("t"), first, copy, agency).status());
     Eventually.await(
         "the hold is collected",
         WITHIN,
@@ -141,7 +133,7 @@ class HoldsApiTest {
     assertEquals("RESERVATION_LIMIT_REACHED", third.code());
 
     Answer cancelled =
-        api.staff(agency).delete("/api/v1/agencies/" + agency + "/titles/" + title + "/holds/a");
+        api().staff(agency).delete("/api/v1/agencies/" + agency + "/titles/" + title + "/holds/a");
     assertEquals(200, cancelled.status(), cancelled.body().toString());
     assertEquals("CANCELLED", cancelled.body().get("outcome").asText());
     assertEquals(201, hold("c", first, other2, "main").status());
@@ -154,7 +146,7 @@ class HoldsApiTest {
     Answer refused = hold("r1", first, reference, "main");
     assertEquals(422, refused.status());
     assertEquals("NOT_RESERVABLE", refused.code());
-    JsonNode status = api.staff(agency).get("/api/v1/patrons/" + first).body();
+    JsonNode status = api().staff(agency).get("/api/v1/patrons/" + first).body();
     assertEquals(0, status.get("holds").size(), "the refused hold does not count (R21)");
     Answer unknownTitle = hold("r2", first, Api.unique("T"), "main");
     assertEquals("TITLE_NOT_HELD", unknownTitle.code());
@@ -164,7 +156,8 @@ class HoldsApiTest {
   void R2_aPatronRegisteredByPhoneCannotReserve() {
     String byPhone = Api.unique("C");
     Answer registered =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons",
                 """
@@ -179,7 +172,7 @@ class HoldsApiTest {
   @Test
   void R27_aCopyReturnedAtAnotherBranchTravelsToThePickupBranchTheHolderChose() {
     assertEquals(201, hold("h1", first, title, "north").status());
-    assertEquals(200, api.returnItem(Api.unique("r"), copy, agency, "main").status());
+    assertEquals(200, api().returnItem(Api.unique("r"), copy, agency, "main").status());
     awaitStatus("h1", "IN_TRANSIT");
     Answer wrongBranch = arrive(copy, "main");
     assertEquals(200, wrongBranch.status(), wrongBranch.body().toString());
@@ -193,9 +186,9 @@ class HoldsApiTest {
   @Test
   void R28_aProxyTheHolderNamedOrTheBearerOfTheForwardedNoticeMayCollect() {
     assertEquals(201, hold("h1", first, title, "main").status());
-    assertEquals(200, api.returnItem(Api.unique("r"), copy, agency, "main").status());
+    assertEquals(200, api().returnItem(Api.unique("r"), copy, agency, "main").status());
     awaitStatus("h1", "READY");
-    Answer refused = api.checkout(Api.unique("t"), second, copy, agency);
+    Answer refused = api().checkout(Api.unique("t"), second, copy, agency);
     assertEquals("ITEM_HELD_FOR_ANOTHER_PATRON", refused.code());
 
     String token = pickupToken(first);
@@ -213,14 +206,15 @@ class HoldsApiTest {
     assertEquals(second2, holdView("h3").get("barcode").asText());
     assertEquals(
         "ITEM_HELD_FOR_ANOTHER_PATRON",
-        api.checkout(Api.unique("t"), lender, second2, agency).code());
+        api().checkout(Api.unique("t"), lender, second2, agency).code());
     Answer named =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/agencies/" + agency + "/titles/" + title + "/holds/h3/proxies",
                 "{\"cardNumber\":\"%s\",\"proxyCardNumber\":\"%s\"}".formatted(holder, lender));
     assertEquals(200, named.status(), named.body().toString());
-    assertEquals(201, api.checkout(Api.unique("t"), lender, second2, agency).status());
+    assertEquals(201, api().checkout(Api.unique("t"), lender, second2, agency).status());
   }
 
   @Test
@@ -233,14 +227,14 @@ class HoldsApiTest {
     Answer proxy = checkoutWithToken(second, rrCopy, token);
     assertEquals("ITEM_HELD_FOR_ANOTHER_PATRON", proxy.code());
     assertTrue(proxy.body().get("detail").asText().contains("not by a proxy"));
-    assertEquals(201, api.checkout(Api.unique("t"), first, rrCopy, agency).status());
+    assertEquals(201, api().checkout(Api.unique("t"), first, rrCopy, agency).status());
   }
 
   @Test
   void R26_anUncollectedCopyExpiresAfterSevenDaysAndGoesToTheNextInLine() {
     assertEquals(201, hold("h1", first, title, "main").status());
     assertEquals(201, hold("h2", second, title, "main").status());
-    assertEquals(200, api.returnItem(Api.unique("r"), copy, agency, "main").status());
+    assertEquals(200, api().returnItem(Api.unique("r"), copy, agency, "main").status());
     awaitStatus("h1", "READY");
     clock.advance(Duration.ofDays(6));
     assertEquals("READY", holdView("h1").get("status").asText(), "six days: still waiting");
@@ -255,26 +249,28 @@ class HoldsApiTest {
         "the first patron is told the hold expired",
         WITHIN,
         () ->
-            api.staff(agency)
+            api()
+                .staff(agency)
                 .get("/api/v1/patrons/" + first + "/notices")
                 .body()
                 .findValuesAsText("templateKey")
                 .contains("hold-expired"));
     assertEquals(
         0,
-        api.staff(agency).get("/api/v1/patrons/" + first).body().get("holds").size(),
+        api().staff(agency).get("/api/v1/patrons/" + first).body().get("holds").size(),
         "the expired hold no longer counts (R21)");
   }
 
   @Test
   void R25_aPatronReservesOnTheWebWithTheirOwnTokenOnly() {
     Answer session =
-        api.terminal(agency)
+        api()
+            .terminal(agency)
             .post(
                 "/api/v1/patron-sessions",
                 "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(first));
     assertEquals(201, session.status(), session.body().toString());
-    Api web = api.as(session.body().get("token").asText());
+    Api web = api().as(session.body().get("token").asText());
     Answer own = web.post("/api/v1/holds", holdJson("w1", first, title, "main"));
     assertEquals(201, own.status(), own.body().toString());
     Answer forAnother = web.post("/api/v1/holds", holdJson("w2", second, title, "main"));
@@ -290,16 +286,17 @@ class HoldsApiTest {
   void R25_anotherPatronsHoldAnswersAsUnknownWhetherActiveOrEnded() {
     assertEquals(201, hold("o1", first, title, "main").status());
     Answer session =
-        api.terminal(agency)
+        api()
+            .terminal(agency)
             .post(
                 "/api/v1/patron-sessions",
                 "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(second));
-    Api other = api.as(session.body().get("token").asText());
+    Api other = api().as(session.body().get("token").asText());
     String path = "/api/v1/agencies/" + agency + "/titles/" + title + "/holds/o1";
     Answer whileActive = other.delete(path);
     assertEquals(404, whileActive.status(), whileActive.body().toString());
     assertEquals("HOLD_NOT_FOUND", whileActive.body().get("code").asText());
-    assertEquals(200, api.staff(agency).delete(path).status(), "staff cancel it: it has ended");
+    assertEquals(200, api().staff(agency).delete(path).status(), "staff cancel it: it has ended");
     Answer onceEnded = other.delete(path);
     assertEquals(404, onceEnded.status(), onceEnded.body().toString());
     assertEquals("HOLD_NOT_FOUND", onceEnded.body().get("code").asText());
@@ -309,7 +306,8 @@ class HoldsApiTest {
   @Test
   void badHoldRequestsAreRefusedWithTheFieldNamed() {
     Answer bad =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/holds",
                 """
@@ -321,21 +319,22 @@ class HoldsApiTest {
     assertTrue(bad.body().toString().contains("notInterestedAfter"), bad.body().toString());
     Answer unknownBranch = hold("x", first, title, "nowhere");
     assertEquals("BRANCH_NOT_FOUND", unknownBranch.code());
-    assertEquals(0, api.staff(agency).get("/api/v1/patrons/" + first).body().get("holds").size());
+    assertEquals(0, api().staff(agency).get("/api/v1/patrons/" + first).body().get("holds").size());
   }
 
   // Helpers
 
   private String patron() {
     String card = Api.unique("C");
-    assertEquals(201, api.registerPatron(card, agency).status());
+    assertEquals(201, api().registerPatron(card, agency).status());
     return card;
   }
 
   private String registerCopy(String titleId, String materialType, String branchId) {
     String barcode = Api.unique("B");
     Answer registered =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/items",
                 """
@@ -355,7 +354,7 @@ class HoldsApiTest {
   }
 
   private Answer hold(String holdId, String card, String titleId, String pickup) {
-    return api.staff(agency).post("/api/v1/holds", holdJson(holdId, card, titleId, pickup));
+    return api().staff(agency).post("/api/v1/holds", holdJson(holdId, card, titleId, pickup));
   }
 
   private JsonNode holdView(String holdId) {
@@ -363,7 +362,8 @@ class HoldsApiTest {
   }
 
   private JsonNode holdView(String titleId, String holdId) {
-    return api.staff(agency)
+    return api()
+        .staff(agency)
         .get("/api/v1/agencies/" + agency + "/titles/" + titleId + "/holds/" + holdId)
         .body();
   }
@@ -381,20 +381,22 @@ class HoldsApiTest {
   }
 
   private Answer arrive(String barcode, String branch) {
-    return api.staff(agency)
+    return api()
+        .staff(agency)
         .post(
             "/api/v1/items/" + barcode + "/arrival",
             "{\"agencyId\":\"%s\",\"branchId\":\"%s\"}".formatted(agency, branch));
   }
 
   private Answer renew(String card) {
-    return api.terminal(agency)
+    return api()
+        .terminal(agency)
         .post("/api/v1/renewals", "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(card));
   }
 
   /** The pickup code printed on the holder's newest pickup notice (R28). */
   private String pickupToken(String card) {
-    JsonNode notices = api.staff(agency).get("/api/v1/patrons/" + card + "/notices").body();
+    JsonNode notices = api().staff(agency).get("/api/v1/patrons/" + card + "/notices").body();
     String token = null;
     for (JsonNode notice : notices) {
       if (notice.get("templateKey").asText().equals("hold-ready")) {
@@ -406,7 +408,8 @@ class HoldsApiTest {
   }
 
   private Answer checkoutWithToken(String card, String barcode, String token) {
-    return api.terminal(agency)
+    return api()
+        .terminal(agency)
         .post(
             "/api/v1/checkouts",
             """

@@ -4,22 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.Eventually;
+import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import dk.library.circulation.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * R29 over HTTP: a request walks the lenders' rota; the lender's own rules decide (R23, its charge,
@@ -30,8 +28,11 @@ class InterlibraryApiTest {
 
   static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
   static final Duration WITHIN = Duration.ofSeconds(20);
-  static CirculationServer server;
-  static Api api;
+  @RegisterExtension static final ServerPerClass testServer = new ServerPerClass(clock);
+
+  static Api api() {
+    return testServer.api();
+  }
 
   String borrower;
   String lacking;
@@ -40,17 +41,6 @@ class InterlibraryApiTest {
   String title;
   String copy;
   String patron;
-
-  @BeforeAll
-  static void start() {
-    server = TestServers.start(clock);
-    api = new Api(server.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @BeforeEach
   void agencies() {
@@ -68,7 +58,7 @@ class InterlibraryApiTest {
     registerCopy(restrictive, "book");
     copy = registerCopy(lender, "book");
     patron = Api.unique("C");
-    assertEquals(201, api.registerPatron(patron, borrower).status());
+    assertEquals(201, api().registerPatron(patron, borrower).status());
   }
 
   @Test
@@ -93,7 +83,8 @@ class InterlibraryApiTest {
     assertEquals(14, willSupply.body().get("loanPeriodDays").asInt());
 
     Answer received =
-        api.staff(borrower)
+        api()
+            .staff(borrower)
             .post(
                 "/api/v1/items/" + copy + "/arrival",
                 "{\"agencyId\":\"%s\",\"branchId\":\"main\"}".formatted(borrower));
@@ -104,21 +95,22 @@ class InterlibraryApiTest {
         WITHIN,
         () -> noticeTemplates(patron).contains("ill-ready"));
 
-    Answer lent = api.checkout(Api.unique("t"), patron, copy, borrower);
+    Answer lent = api().checkout(Api.unique("t"), patron, copy, borrower);
     assertEquals(201, lent.status(), lent.body().toString());
     assertEquals(today().plusDays(14).toString(), lent.body().get("dueDate").asText());
     awaitStatus("ill-1", "Loaned");
-    JsonNode fees = api.staff(borrower).get("/api/v1/patrons/" + patron).body().get("fees");
+    JsonNode fees = api().staff(borrower).get("/api/v1/patrons/" + patron).body().get("fees");
     assertEquals(30, fees.get(0).get("amountDkk").asInt(), fees.toString());
     assertEquals("INTERLIBRARY_LOAN", fees.get(0).get("kind").asText());
 
     Answer recalled =
-        api.staff(lender)
+        api()
+            .staff(lender)
             .post(
                 "/api/v1/interlibrary-requests/ill-1/recall",
                 "{\"agencyId\":\"%s\"}".formatted(lender));
     assertEquals("Recalled", recalled.body().get("status").asText(), recalled.body().toString());
-    Answer returned = api.returnItem(Api.unique("r"), copy, borrower, "main");
+    Answer returned = api().returnItem(Api.unique("r"), copy, borrower, "main");
     assertEquals(200, returned.status(), returned.body().toString());
     assertEquals(lender, returned.body().get("ownerAgencyId").asText());
     JsonNode done = awaitStatus("ill-1", "LoanCompleted");
@@ -167,7 +159,8 @@ class InterlibraryApiTest {
   void R29_onlyTheCurrentLendersStaffAnswer_andATitleHeldLocallyIsReservedInstead() {
     assertEquals(201, request("ill-5", List.of(restrictive, lender)).status());
     Answer outside =
-        api.staff(borrower)
+        api()
+            .staff(borrower)
             .post(
                 "/api/v1/interlibrary-requests/ill-5/answers",
                 "{\"agencyId\":\"%s\",\"status\":\"Unfilled\"}".formatted(lender));
@@ -177,7 +170,8 @@ class InterlibraryApiTest {
     String local = Api.unique("T");
     registerCopy(borrower, "book", local);
     Answer held =
-        api.staff(borrower)
+        api()
+            .staff(borrower)
             .post("/api/v1/interlibrary-requests", requestJson("ill-6", local, List.of(lender)));
     assertEquals("TITLE_HELD_LOCALLY", held.code());
     Answer badRota = request("ill-7", List.of(borrower));
@@ -188,7 +182,7 @@ class InterlibraryApiTest {
   void R29_aLoanPastItsDueDateBecomesOverdue() {
     assertEquals(201, request("ill-8", List.of(lender)).status());
     assertEquals(200, answer("ill-8", lender, "WillSupply", copy, 0).status());
-    assertEquals(201, api.checkout(Api.unique("t"), patron, copy, borrower).status());
+    assertEquals(201, api().checkout(Api.unique("t"), patron, copy, borrower).status());
     awaitStatus("ill-8", "Loaned");
     clock.advance(Duration.ofDays(16));
     awaitStatus("ill-8", "Overdue");
@@ -198,9 +192,9 @@ class InterlibraryApiTest {
   void R29_theBorrowerCancelsBeforeTheLoanAndTheCopyIsFreeAgain() {
     assertEquals(201, request("ill-9", List.of(lender)).status());
     assertEquals(200, answer("ill-9", lender, "WillSupply", copy, 0).status());
-    Answer cancelled = api.staff(borrower).delete("/api/v1/interlibrary-requests/ill-9");
+    Answer cancelled = api().staff(borrower).delete("/api/v1/interlibrary-requests/ill-9");
     assertEquals("Cancelled", cancelled.body().get("status").asText(), cancelled.body().toString());
-    JsonNode item = api.staff(lender).get("/api/v1/items/" + copy).body();
+    JsonNode item = api().staff(lender).get("/api/v1/items/" + copy).body();
     assertTrue(!item.hasNonNull("heldFor"), item.toString());
   }
 
@@ -209,15 +203,16 @@ class InterlibraryApiTest {
   private String agency(String policy) {
     String id = Api.unique("DK-");
     Answer created =
-        api.post(
-            "/api/v1/agencies",
-            """
-            {"agencyId":"%s","name":"Library %s",
-             "branches":[{"branchId":"main","name":"Main"}],"policy":%s}
-            """
-                .formatted(id, id, policy));
+        api()
+            .post(
+                "/api/v1/agencies",
+                """
+                {"agencyId":"%s","name":"Library %s",
+                 "branches":[{"branchId":"main","name":"Main"}],"policy":%s}
+                """
+                    .formatted(id, id, policy));
     assertEquals(201, created.status(), created.body().toString());
-    api.enrol(id);
+    api().enrol(id);
     return id;
   }
 
@@ -228,7 +223,8 @@ class InterlibraryApiTest {
   private String registerCopy(String agency, String type, String titleId) {
     String barcode = Api.unique("B");
     Answer registered =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/items",
                 """
@@ -254,7 +250,8 @@ class InterlibraryApiTest {
   }
 
   private Answer request(String requestId, List<String> lenders) {
-    return api.staff(borrower)
+    return api()
+        .staff(borrower)
         .post("/api/v1/interlibrary-requests", requestJson(requestId, title, lenders));
   }
 
@@ -264,7 +261,8 @@ class InterlibraryApiTest {
 
   private Answer answer(
       String requestId, String agency, String status, String barcode, Integer charge) {
-    return api.staff(agency)
+    return api()
+        .staff(agency)
         .post(
             "/api/v1/interlibrary-requests/" + requestId + "/answers",
             "{\"agencyId\":\"%s\",\"status\":\"%s\"%s%s}"
@@ -276,7 +274,7 @@ class InterlibraryApiTest {
   }
 
   private JsonNode read(String requestId) {
-    return api.staff(borrower).get("/api/v1/interlibrary-requests/" + requestId).body();
+    return api().staff(borrower).get("/api/v1/interlibrary-requests/" + requestId).body();
   }
 
   private JsonNode awaitStatus(String requestId, String status) {
@@ -294,7 +292,8 @@ class InterlibraryApiTest {
   }
 
   private List<String> noticeTemplates(String card) {
-    return api.staff(borrower)
+    return api()
+        .staff(borrower)
         .get("/api/v1/patrons/" + card + "/notices")
         .body()
         .findValuesAsText("templateKey");

@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dk.library.circulation.patron.PinHash;
-import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Eventually;
+import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import dk.library.circulation.testing.TestServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -20,9 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bulk import over HTTP: streamed NDJSON, per-line problems, progress, idempotent re-runs. */
 class ImportApiTest {
@@ -30,18 +28,10 @@ class ImportApiTest {
   static final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
-  static CirculationServer server;
-  static Api api;
+  @RegisterExtension static final ServerPerClass testServer = new ServerPerClass(clock);
 
-  @BeforeAll
-  static void start() {
-    server = TestServers.start(clock);
-    api = new Api(server.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static Api api() {
+    return testServer.api();
   }
 
   @Test
@@ -50,7 +40,7 @@ class ImportApiTest {
     String second = Api.unique("DK-");
     List<JsonNode> answer =
         importLines(
-            api,
+            api(),
             agencyLine(first),
             "{\"type\":\"agency\",\"agencyId\":\"bad id!\",\"name\":\"X\"}",
             "not json at all",
@@ -61,15 +51,15 @@ class ImportApiTest {
     assertEquals(2, done.at("/done/failed").asInt());
     assertEquals(List.of(2, 3), problems(answer).stream().map(p -> p.get("line").asInt()).toList());
     assertEquals("INVALID_REQUEST", problems(answer).get(0).at("/problem/code").asText());
-    assertEquals(200, api.get("/api/v1/agencies/" + second).status());
+    assertEquals(200, api().get("/api/v1/agencies/" + second).status());
   }
 
   @Test
   void staffImportPatronsAndItemsOfTheirAgency_andASecondRunChangesNothing() {
     String agency = Api.unique("DK-");
-    assertEquals(201, api.createAgency(agency, 10, 2).status());
+    assertEquals(201, api().createAgency(agency, 10, 2).status());
     String other = Api.unique("DK-");
-    assertEquals(201, api.createAgency(other, 10, 2).status());
+    assertEquals(201, api().createAgency(other, 10, 2).status());
     List<String> lines = new ArrayList<>();
     List<String> cards = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -97,7 +87,7 @@ class ImportApiTest {
             .formatted(Api.unique("B"), other));
     assertTrue(String.join("\n", lines).length() > 64 * 1024, "larger than a request body");
 
-    List<JsonNode> answer = importLines(api.staff(agency), lines.toArray(String[]::new));
+    List<JsonNode> answer = importLines(api().staff(agency), lines.toArray(String[]::new));
     JsonNode done = last(answer).get("done");
     assertEquals(343, done.get("lines").asInt(), answer.toString());
     assertEquals(340, done.get("imported").asInt());
@@ -107,10 +97,10 @@ class ImportApiTest {
         problems(answer).stream().map(p -> p.at("/problem/code").asText()).sorted().toList();
     assertEquals(
         List.of("INVALID_REQUEST", "OUTSIDE_AGENCY_SCOPE", "UNKNOWN_MATERIAL_TYPE"), codes);
-    assertEquals(200, api.staff(agency).get("/api/v1/patrons/" + cards.get(39)).status());
+    assertEquals(200, api().staff(agency).get("/api/v1/patrons/" + cards.get(39)).status());
     assertEquals(
         201,
-        api.checkout(Api.unique("t"), cards.get(0), barcodeOf(lines.get(40)), agency).status());
+        api().checkout(Api.unique("t"), cards.get(0), barcodeOf(lines.get(40)), agency).status());
     for (int title : List.of(0, 17, 49)) {
       assertEquals(
           copiesOf(lines, title),
@@ -118,14 +108,15 @@ class ImportApiTest {
           "title T-" + title + " lists each of its six copies once, though added in batches");
     }
 
-    JsonNode again = last(importLines(api.staff(agency), lines.toArray(String[]::new))).get("done");
+    JsonNode again =
+        last(importLines(api().staff(agency), lines.toArray(String[]::new))).get("done");
     assertEquals(40, again.get("existing").asInt(), again.toString());
     assertEquals(300, again.get("imported").asInt(), "items registered again are unchanged");
     assertEquals(3, again.get("failed").asInt());
     assertEquals(copiesOf(lines, 0), copiesOnRecord(agency, 0), "no copy added twice");
     assertEquals(
         1,
-        api.staff(agency).get("/api/v1/patrons/" + cards.get(0)).body().get("loans").size(),
+        api().staff(agency).get("/api/v1/patrons/" + cards.get(0)).body().get("loans").size(),
         "the second run did not touch the patron's loan");
   }
 
@@ -139,7 +130,7 @@ class ImportApiTest {
   }
 
   static List<String> copiesOnRecord(String agency, int title) {
-    return copiesOnRecord(api, agency, title);
+    return copiesOnRecord(api(), agency, title);
   }
 
   static List<String> copiesOnRecord(Api api, String agency, int title) {
@@ -156,7 +147,7 @@ class ImportApiTest {
   @Test
   void theRecordsAnImportRegisteredLeaveMemoryAtOnce_andAnswerWhenNextAsked() {
     String agency = Api.unique("DK-");
-    assertEquals(201, api.createAgency(agency, 10, 2).status());
+    assertEquals(201, api().createAgency(agency, 10, 2).status());
     double itemsBefore = live("Item");
     double patronsBefore = live("Patron");
     List<String> lines = new ArrayList<>();
@@ -174,7 +165,8 @@ class ImportApiTest {
           "{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"T-%d\",\"title\":\"T\",\"agencyId\":\"%s\",\"materialType\":\"book\"}"
               .formatted(barcodes.get(i), i / 5, agency));
     }
-    JsonNode done = last(importLines(api.staff(agency), lines.toArray(String[]::new))).get("done");
+    JsonNode done =
+        last(importLines(api().staff(agency), lines.toArray(String[]::new))).get("done");
     assertEquals(220, done.get("imported").asInt(), done.toString());
 
     // Left to the idle timeout (2 minutes) they would stay in memory far longer than this waits.
@@ -183,13 +175,14 @@ class ImportApiTest {
         Duration.ofSeconds(30),
         () -> live("Item") < itemsBefore + 20 && live("Patron") < patronsBefore + 5);
     assertEquals(
-        201, api.checkout(Api.unique("t"), cards.get(7), barcodes.get(123), agency).status());
+        201, api().checkout(Api.unique("t"), cards.get(7), barcodes.get(123), agency).status());
   }
 
   /** The live entities of a type as the metrics count them. */
   static double live(String entity) {
     String prefix = "circulation_entity_live{entity=\"" + entity + "\"} ";
-    return api.text("/metrics")
+    return api()
+        .text("/metrics")
         .lines()
         .filter(l -> l.startsWith(prefix))
         .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
@@ -200,15 +193,15 @@ class ImportApiTest {
   @Test
   void R4_aPatronMigratedWithTheHashOfTheirPinKeepsThePin_andBadHashesAreRefusedPerLine() {
     String agency = Api.unique("DK-");
-    assertEquals(201, api.createAgency(agency, 10, 2).status());
+    assertEquals(201, api().createAgency(agency, 10, 2).status());
     String kept = Api.unique("C");
     String other = Api.unique("C");
     String barcode = Api.unique("B");
-    assertEquals(201, api.registerItem(barcode, agency).status());
+    assertEquals(201, api().registerItem(barcode, agency).status());
     PinHash hash = PinHash.of("1234", 2_000);
     List<JsonNode> answer =
         importLines(
-            api.staff(agency),
+            api().staff(agency),
             migrated(kept, agency, hashJson(hash)),
             migrated(other, agency, hashJson(PinHash.of("9876", 2_000))),
             migrated(Api.unique("C"), agency, hashJson(new PinHash(10, hash.salt(), hash.hash()))),
@@ -227,22 +220,23 @@ class ImportApiTest {
             .toList();
     assertEquals(List.of("pinHash", "pinHash.iterations", "pinHash.salt", "pinHash.salt"), fields);
 
-    Api.Answer wrongPin = api.checkout(Api.unique("t"), other, barcode, agency);
+    Api.Answer wrongPin = api().checkout(Api.unique("t"), other, barcode, agency);
     assertEquals("WRONG_PIN", wrongPin.body().get("code").asText(), "the other hash is of 9876");
-    assertEquals(201, api.checkout(Api.unique("t"), kept, barcode, agency).status());
+    assertEquals(201, api().checkout(Api.unique("t"), kept, barcode, agency).status());
   }
 
   @Test
   void eachRoleImportsOnlyWhatItMayRegister() {
     String agency = Api.unique("DK-");
-    assertEquals(201, api.createAgency(agency, 10, 2).status());
+    assertEquals(201, api().createAgency(agency, 10, 2).status());
     List<JsonNode> byOperator =
         importLines(
-            api,
+            api(),
             "{\"type\":\"patron\",\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"N\",\"homeAgencyId\":\"%s\"}"
                 .formatted(Api.unique("C"), agency));
     assertEquals("ROLE_NOT_ALLOWED", problems(byOperator).get(0).at("/problem/code").asText());
-    assertEquals(403, importRaw(api.terminal(agency), agencyLine(Api.unique("DK-"))).statusCode());
+    assertEquals(
+        403, importRaw(api().terminal(agency), agencyLine(Api.unique("DK-"))).statusCode());
   }
 
   // Helpers

@@ -5,22 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.Eventually;
+import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import dk.library.circulation.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** R45: the open library's door, its admission rules and its visits, over HTTP. */
 class OpenLibraryApiTest {
@@ -29,22 +27,14 @@ class OpenLibraryApiTest {
   // 10:00 in Copenhagen.
   static final TestClock clock = new TestClock(Instant.parse("2026-11-23T09:00:00Z"));
   static final Duration WITHIN = Duration.ofSeconds(20);
-  static CirculationServer server;
-  static Api api;
+  @RegisterExtension static final ServerPerClass testServer = new ServerPerClass(clock);
+
+  static Api api() {
+    return testServer.api();
+  }
 
   String agency;
   Api door;
-
-  @BeforeAll
-  static void start() {
-    server = TestServers.start(clock);
-    api = new Api(server.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   /**
    * An agency of municipality 0101 whose main branch is an open library 07-22 for residents from 15
@@ -53,7 +43,7 @@ class OpenLibraryApiTest {
   @BeforeEach
   void library() {
     agency = agency("\"07:00\"", "\"22:00\"");
-    door = api.as(api.registerClient("door", agency));
+    door = api().as(api().registerClient("door", agency));
   }
 
   @Test
@@ -69,7 +59,7 @@ class OpenLibraryApiTest {
     assertEquals(card, visits.get(0).get("cardNumber").asText());
     assertEquals(opened.body().get("visitId").asText(), visits.get(0).get("visitId").asText());
 
-    String trail = api.get("/api/v1/audit/" + today()).body().toString();
+    String trail = api().get("/api/v1/audit/" + today()).body().toString();
     assertTrue(
         trail.contains("SIGN_UP_OPEN_LIBRARY") && trail.contains("READ_VISITS"),
         "staff's sign-ups and reads of visits are audited");
@@ -101,7 +91,8 @@ class OpenLibraryApiTest {
     signUp(suspended);
     assertEquals(
         200,
-        api.staff(agency)
+        api()
+            .staff(agency)
             .put(
                 "/api/v1/patrons/" + suspended + "/suspension",
                 "{\"until\":\"%s\",\"reason\":\"House rules\"}".formatted(today().plusDays(7)))
@@ -110,7 +101,8 @@ class OpenLibraryApiTest {
     String owing = patron("1990-05-01", "0101");
     signUp(owing);
     Answer fee =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons/" + owing + "/fees",
                 "{\"feeId\":\"f1\",\"amountDkk\":250,\"reason\":\"Lost book\",\"agencyId\":\"%s\"}"
@@ -123,14 +115,15 @@ class OpenLibraryApiTest {
     String withdrawn = patron("1990-05-01", "0101");
     signUp(withdrawn);
     Answer withdrawal =
-        api.staff(agency).delete("/api/v1/patrons/" + withdrawn + "/open-library/" + agency);
+        api().staff(agency).delete("/api/v1/patrons/" + withdrawn + "/open-library/" + agency);
     assertEquals(200, withdrawal.status(), withdrawal.body().toString());
     refusals.put("withdrawn", new String[] {withdrawn, "1234", "main", "422", "NOT_SIGNED_UP"});
     String lost = patron("1990-05-01", "0101");
     signUp(lost);
     assertEquals(
         200,
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons/" + lost + "/lost-card-report",
                 "{\"replacementCardNumber\":\"%s\"}".formatted(Api.unique("C")))
@@ -146,7 +139,7 @@ class OpenLibraryApiTest {
         });
 
     String closedAgency = agency("\"23:00\"", "\"23:59\"");
-    Api closedDoor = api.as(api.registerClient("door", closedAgency));
+    Api closedDoor = api().as(api().registerClient("door", closedAgency));
     Answer closed =
         closedDoor.post(
             "/api/v1/door-entries",
@@ -164,7 +157,8 @@ class OpenLibraryApiTest {
 
     assertEquals(0, visits(today()).size(), "no refusal is recorded as a visit");
     Answer unknownSignUp =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons/" + Api.unique("C") + "/open-library",
                 "{\"agencyId\":\"%s\"}".formatted(agency));
@@ -191,26 +185,28 @@ class OpenLibraryApiTest {
   private String agency(String opens, String closes) {
     String id = Api.unique("DK-");
     Answer created =
-        api.post(
-            "/api/v1/agencies",
-            """
-            {"agencyId":"%s","name":"Open Library",
-             "branches":[{"branchId":"main","name":"Main"},{"branchId":"north","name":"North"}],
-             "policy":{"loanPeriodDays":28,"maxLoans":10,"maxRenewals":2,
-                       "eligibility":{"municipality":"0101"},
-                       "openLibrary":{"branches":["main"],"opens":%s,"closes":%s,
-                                      "minimumAge":15,"residentsOnly":true}}}
-            """
-                .formatted(id, opens, closes));
+        api()
+            .post(
+                "/api/v1/agencies",
+                """
+{"agencyId":"%s","name":"Open Library",
+ "branches":[{"branchId":"main","name":"Main"},{"branchId":"north","name":"North"}],
+ "policy":{"loanPeriodDays":28,"maxLoans":10,"maxRenewals":2,
+           "eligibility":{"municipality":"0101"},
+           "openLibrary":{"branches":["main"],"opens":%s,"closes":%s,
+                          "minimumAge":15,"residentsOnly":true}}}
+"""
+                    .formatted(id, opens, closes));
     assertEquals(201, created.status(), created.body().toString());
-    api.enrol(id);
+    api().enrol(id);
     return id;
   }
 
   private String patron(String birthDate, String municipality) {
     String card = Api.unique("C");
     Answer registered =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons",
                 """
@@ -228,7 +224,8 @@ class OpenLibraryApiTest {
 
   private void signUp(String card) {
     Answer signedUp =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons/" + card + "/open-library",
                 "{\"agencyId\":\"%s\"}".formatted(agency));
@@ -245,7 +242,7 @@ class OpenLibraryApiTest {
 
   private JsonNode visits(LocalDate day) {
     Answer answer =
-        api.staff(agency).get("/api/v1/agencies/" + agency + "/branches/main/visits?date=" + day);
+        api().staff(agency).get("/api/v1/agencies/" + agency + "/branches/main/visits?date=" + day);
     assertEquals(200, answer.status(), answer.body().toString());
     return answer.body();
   }

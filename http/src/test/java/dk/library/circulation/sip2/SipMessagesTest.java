@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import dk.library.circulation.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Patron information, renew all, item information and status update, holds, end of session, fee
@@ -26,8 +24,11 @@ class SipMessagesTest {
 
   static final TestClock clock = new TestClock(Instant.parse("2026-11-23T09:00:00Z"));
   static final String DATE = SipLibrary.DATE;
-  static CirculationServer server;
-  static Api api;
+  @RegisterExtension static final ServerPerClass testServer = new ServerPerClass(clock);
+
+  static Api api() {
+    return testServer.api();
+  }
 
   SipLibrary library;
   String agency;
@@ -35,24 +36,13 @@ class SipMessagesTest {
   String barcode;
   SipMachine machine;
 
-  @BeforeAll
-  static void start() {
-    server = TestServers.start(clock);
-    api = new Api(server.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   @BeforeEach
   void library() throws Exception {
-    library = SipLibrary.create(api);
+    library = SipLibrary.create(api());
     agency = library.agency();
     card = library.card();
     barcode = library.barcode();
-    machine = new SipMachine(server.sipPort());
+    machine = new SipMachine(testServer.server().sipPort());
     assertEquals("941", library.login(machine));
   }
 
@@ -131,9 +121,9 @@ class SipMessagesTest {
     assertTrue(lent.startsWith("AH", 2 + 2 + 2 + 2 + 18), lent);
 
     String otherAgency = Api.unique("DK-");
-    assertEquals(201, api.createAgency(otherAgency, 3, 1).status());
+    assertEquals(201, api().createAgency(otherAgency, 3, 1).status());
     String foreign = Api.unique("X");
-    assertEquals(201, api.registerItem(foreign, otherAgency).status());
+    assertEquals(201, api().registerItem(foreign, otherAgency).status());
     String unknown = machine.send("17" + DATE + "AO" + agency + "|AB" + foreign + "|AC|");
     assertTrue(unknown.startsWith("1801"), unknown);
     assertTrue(unknown.contains("AGITEM_NOT_FOUND|"), unknown);
@@ -146,8 +136,8 @@ class SipMessagesTest {
   @Test
   void R25_R27_aHoldPlacedAndCancelledAtTheMachine() throws Exception {
     String borrower = Api.unique("C");
-    assertEquals(201, api.registerPatron(borrower, agency).status());
-    assertEquals(201, api.checkout("lend-" + barcode, borrower, barcode, agency).status());
+    assertEquals(201, api().registerPatron(borrower, agency).status());
+    assertEquals(201, api().checkout("lend-" + barcode, borrower, barcode, agency).status());
 
     String place =
         "15+" + DATE + "BSnorth|AO" + agency + "|AA" + card + "|AD1234|AB" + barcode + "|";
@@ -156,7 +146,7 @@ class SipMessagesTest {
     assertTrue(
         placed.contains("BR1|BSnorth|AO" + agency + "|"), "first in line at north: " + placed);
     assertTrue(machine.send(place).startsWith("161"), "the same hold again");
-    JsonNode holds = api.staff(agency).get("/api/v1/patrons/" + card + "/holds").body();
+    JsonNode holds = api().staff(agency).get("/api/v1/patrons/" + card + "/holds").body();
     assertEquals(1, holds.size(), holds.toString());
     assertEquals("T-" + barcode, holds.get(0).get("titleId").asText());
 
@@ -167,7 +157,7 @@ class SipMessagesTest {
 
     String cancel = "15-" + DATE + "AO" + agency + "|AA" + card + "|AD1234|AJT-" + barcode + "|";
     assertTrue(machine.send(cancel).startsWith("161"), "cancelled");
-    assertEquals(0, api.staff(agency).get("/api/v1/patrons/" + card + "/holds").body().size());
+    assertEquals(0, api().staff(agency).get("/api/v1/patrons/" + card + "/holds").body().size());
     String none = machine.send(cancel);
     assertTrue(none.startsWith("160"), none);
     assertTrue(none.contains("AFDu har ingen reservering"), none);
@@ -183,7 +173,8 @@ class SipMessagesTest {
   @Test
   void R30_aFeePaidAtTheMachineIsOnePaymentInWholeKroner() throws Exception {
     var charged =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons/" + card + "/fees",
                 "{\"feeId\":\"f1\",\"amountDkk\":50,\"reason\":\"Card\",\"agencyId\":\"%s\"}"
@@ -216,14 +207,14 @@ class SipMessagesTest {
         machine.send(
             "01N" + DATE + "AO" + agency + "|ALCard left in the machine|AA" + card + "|AC|");
     assertTrue(blocked.startsWith("24YY Y"), blocked);
-    JsonNode patron = api.staff(agency).get("/api/v1/patrons/" + card).body();
+    JsonNode patron = api().staff(agency).get("/api/v1/patrons/" + card).body();
     assertEquals("PATRON_SUSPENDED", patron.get("blocks").get(0).get("code").asText());
     String refused = machine.send(library.checkout(barcode, "1234"));
     assertTrue(refused.contains("AGPATRON_SUSPENDED|"), refused);
 
     String wrongPin = machine.send("25" + DATE + "AO" + agency + "|AA" + card + "|AC|AD9999|");
     assertTrue(wrongPin.startsWith("26YYYY"), wrongPin);
-    assertEquals(1, api.staff(agency).get("/api/v1/patrons/" + card).body().get("blocks").size());
+    assertEquals(1, api().staff(agency).get("/api/v1/patrons/" + card).body().get("blocks").size());
 
     String enabled = machine.send("25" + DATE + "AO" + agency + "|AA" + card + "|AC|AD1234|");
     assertTrue(enabled.startsWith("26" + " ".repeat(14)), enabled);
@@ -231,7 +222,8 @@ class SipMessagesTest {
 
     // A suspension by staff is theirs to lift.
     var suspended =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .put(
                 "/api/v1/patrons/" + card + "/suspension",
                 "{\"until\":\"2026-12-31\",\"reason\":\"House rules\"}");
@@ -239,7 +231,7 @@ class SipMessagesTest {
     String notLifted = machine.send("25" + DATE + "AO" + agency + "|AA" + card + "|AC|AD1234|");
     assertTrue(notLifted.startsWith("26YY"), notLifted);
     assertTrue(notLifted.contains("AFSpærringen kan kun ophæves af personalet|"), notLifted);
-    assertFalse(api.staff(agency).get("/api/v1/patrons/" + card).body().get("blocks").isEmpty());
+    assertFalse(api().staff(agency).get("/api/v1/patrons/" + card).body().get("blocks").isEmpty());
   }
 
   @Test
@@ -247,7 +239,8 @@ class SipMessagesTest {
     String cpr = String.valueOf(1_000_000_000L + Math.floorMod(System.nanoTime(), 8_999_999_999L));
     String libraryCard = Api.unique("L");
     var registered =
-        api.staff(agency)
+        api()
+            .staff(agency)
             .post(
                 "/api/v1/patrons",
                 ("{\"cardNumber\":\"%s\",\"pin\":\"1234\",\"name\":\"P\",\"homeAgencyId\":\"%s\","
@@ -259,10 +252,10 @@ class SipMessagesTest {
             "11YN" + DATE + DATE + "AO" + agency + "|AA" + cpr + "|AB" + barcode + "|AC|AD1234|");
     assertTrue(out.startsWith("121"), out);
     assertEquals(
-        1, api.staff(agency).get("/api/v1/patrons/" + libraryCard).body().get("loans").size());
+        1, api().staff(agency).get("/api/v1/patrons/" + libraryCard).body().get("loans").size());
   }
 
   int balance() {
-    return api.staff(agency).get("/api/v1/patrons/" + card).body().get("balanceDkk").asInt();
+    return api().staff(agency).get("/api/v1/patrons/" + card).body().get("balanceDkk").asInt();
   }
 }

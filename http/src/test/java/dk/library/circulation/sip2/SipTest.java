@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import dk.library.circulation.testing.TestServers;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The protocol as machines use it, and the circulation messages, over a socket to the real server.
@@ -23,35 +21,27 @@ class SipTest {
 
   static final TestClock clock = new TestClock(Instant.parse("2026-11-23T09:00:00Z"));
   static final String DATE = SipLibrary.DATE;
-  static CirculationServer server;
-  static Api api;
+  @RegisterExtension static final ServerPerClass testServer = new ServerPerClass(clock);
+
+  static Api api() {
+    return testServer.api();
+  }
 
   SipLibrary library;
   String agency;
   String card;
   String barcode;
 
-  @BeforeAll
-  static void start() {
-    server = TestServers.start(clock);
-    api = new Api(server.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   @BeforeEach
   void library() {
-    library = SipLibrary.create(api);
+    library = SipLibrary.create(api());
     agency = library.agency();
     card = library.card();
     barcode = library.barcode();
   }
 
   SipMachine machine() throws Exception {
-    return new SipMachine(server.sipPort());
+    return new SipMachine(testServer.server().sipPort());
   }
 
   @Test
