@@ -14,6 +14,7 @@ import dk.library.circulation.openlibrary.AccessSignUps;
 import dk.library.circulation.patron.PatronRules;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -117,17 +118,18 @@ final class DoorRoutes extends ApiDirectives {
 
   private Route visits(Call call, String agency, String branch, String dateText) {
     LocalDate day = Times.date(dateText);
-    if (day == null
-        || !Forms.AGENCY_ID.matcher(agency).matches()
-        || !Forms.BRANCH_ID.matcher(branch).matches()) {
-      return complete(
-          problem(
-              Problem.invalidRequest(
-                  List.of(
-                      new Problem.FieldError(
-                          "date",
-                          "the agency, branch and date must be valid; date is "
-                              + Forms.DATE_TEXT)))));
+    List<Problem.FieldError> errors = new ArrayList<>();
+    if (!Forms.AGENCY_ID.matcher(agency).matches()) {
+      errors.add(new Problem.FieldError("agencyId", "must be " + Forms.AGENCY_ID_TEXT));
+    }
+    if (!Forms.BRANCH_ID.matcher(branch).matches()) {
+      errors.add(new Problem.FieldError("branchId", "must be " + Forms.BRANCH_ID_TEXT));
+    }
+    if (day == null) {
+      errors.add(new Problem.FieldError("date", "must be " + Forms.DATE_TEXT));
+    }
+    if (!errors.isEmpty()) {
+      return complete(problem(Problem.invalidRequest(errors)));
     }
     if (!READ_VISITS.permits(call.caller(), agency)) {
       return complete(outsideScope(call, agency));
