@@ -1,5 +1,6 @@
 package dk.library.circulation.deadline;
 
+import dk.library.circulation.metrics.EntityMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -112,6 +113,11 @@ public final class DeadlineKeeper {
         .dueBy(clock.instant(), BATCH)
         .thenCompose(
             due -> {
+              EntityMetrics.deadlinesDue(
+                  due.size(),
+                  due.isEmpty()
+                      ? Duration.ZERO
+                      : Duration.between(due.get(0).due(), clock.instant()));
               CompletionStage<Integer> chain = CompletableFuture.completedFuture(0);
               for (DeadlineIndex.Deadline deadline : List.copyOf(due)) {
                 // A target that cannot be woken now keeps its deadline for the next round.
@@ -123,7 +129,11 @@ public final class DeadlineKeeper {
                                 .thenCompose(done -> index.remove(deadline))
                                 .handle((done, failure) -> failure == null ? n + 1 : n));
               }
-              return chain;
+              return chain.thenApply(
+                  handled -> {
+                    EntityMetrics.deadlinesHandled(handled);
+                    return handled;
+                  });
             });
   }
 }

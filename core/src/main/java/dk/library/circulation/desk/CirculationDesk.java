@@ -57,6 +57,7 @@ import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.sharding.typed.javadsl.StartEntity;
 
 /**
@@ -104,6 +105,9 @@ public final class CirculationDesk {
 
   private ActorRef<ShardingEnvelope<Title.Command>> titleRegion;
 
+  /** The entity types this node shards, for the live-entity counts and the operator console. */
+  private List<EntityTypeKey<?>> entityTypes = List.of();
+
   /** Every transaction reads its agency and policy: kept on each node (see {@link NodeCache}). */
   private final NodeCache<Agency.Details> agencies;
 
@@ -150,6 +154,11 @@ public final class CirculationDesk {
 
   Settings settings() {
     return settings;
+  }
+
+  /** The entity types this node shards. */
+  public List<EntityTypeKey<?>> entityTypes() {
+    return entityTypes;
   }
 
   ClusterSharding sharding() {
@@ -228,8 +237,7 @@ public final class CirculationDesk {
         Entity.of(
             AccessSignUps.ENTITY_TYPE_KEY,
             ctx -> AccessSignUps.create(ctx.getEntityId(), settings.clock())));
-    LiveEntities.start(
-        system,
+    desk.entityTypes =
         List.of(
             Agency.ENTITY_TYPE_KEY,
             Policy.ENTITY_TYPE_KEY,
@@ -242,8 +250,8 @@ public final class CirculationDesk {
             ResourceCatalogue.ENTITY_TYPE_KEY,
             ResourceDay.ENTITY_TYPE_KEY,
             PatronBookings.ENTITY_TYPE_KEY,
-            AccessSignUps.ENTITY_TYPE_KEY),
-        settings.liveEntitiesInterval());
+            AccessSignUps.ENTITY_TYPE_KEY);
+    LiveEntities.start(system, desk.entityTypes, settings.liveEntitiesInterval());
     DeadlineKeeper.start(
         system,
         settings.deadlines(),
@@ -271,10 +279,8 @@ public final class CirculationDesk {
    */
   public static CirculationDesk startForInitialLoad(ActorSystem<?> system, Settings settings) {
     CirculationDesk desk = withAgencies(system, settings);
-    LiveEntities.start(
-        system,
-        List.of(Agency.ENTITY_TYPE_KEY, Policy.ENTITY_TYPE_KEY),
-        settings.liveEntitiesInterval());
+    desk.entityTypes = List.of(Agency.ENTITY_TYPE_KEY, Policy.ENTITY_TYPE_KEY);
+    LiveEntities.start(system, desk.entityTypes, settings.liveEntitiesInterval());
     return desk;
   }
 

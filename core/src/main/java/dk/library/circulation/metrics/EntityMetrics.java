@@ -6,11 +6,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the entities do, for operators: commands by entity type, command and outcome (refusals by
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EntityMetrics {
 
   private static final Map<String, AtomicInteger> LIVE = new ConcurrentHashMap<>();
+
+  private static final Map<String, AtomicLong> DEADLINE_GAUGES = new ConcurrentHashMap<>();
 
   private EntityMetrics() {}
 
@@ -146,5 +149,39 @@ public final class EntityMetrics {
               return value;
             })
         .set(count);
+  }
+
+  /**
+   * The deadline keeper's last round: the deadlines due then (at most one round's batch) and how
+   * long the oldest of them had waited, its backlog as the operator console shows it.
+   */
+  public static void deadlinesDue(int due, Duration oldestWaited) {
+    deadlineGauge("circulation.deadlines.due", "Deadlines due at the keeper's last round").set(due);
+    deadlineGauge(
+            "circulation.deadlines.lag.millis",
+            "How long the oldest deadline due at the keeper's last round had waited")
+        .set(Math.max(0, oldestWaited.toMillis()));
+  }
+
+  /** Deadlines whose target has handled them. */
+  public static void deadlinesHandled(int handled) {
+    COUNTERS
+        .computeIfAbsent(
+            List.of("deadlines-handled"),
+            key ->
+                Counter.builder("circulation.deadlines.handled")
+                    .description("Deadlines the keeper handed to their targets and removed")
+                    .register(registry()))
+        .increment(handled);
+  }
+
+  private static AtomicLong deadlineGauge(String name, String description) {
+    return DEADLINE_GAUGES.computeIfAbsent(
+        name,
+        key -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder(name, value, AtomicLong::get).description(description).register(registry());
+          return value;
+        });
   }
 }

@@ -2,6 +2,7 @@ package dk.library.circulation.http;
 
 import dk.library.circulation.Rejection;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -68,18 +69,32 @@ public final class ApiMetrics implements AutoCloseable {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  private final Map<Rejection.Code, Counter> refusals = new ConcurrentHashMap<>();
+  private static final Map<List<Object>, Counter> REFUSALS = new ConcurrentHashMap<>();
 
   void refused(Rejection.Code code) {
-    refusals
+    refused("api", code);
+  }
+
+  /**
+   * A request a library rule refused, by the rule's code and the channel it came by (api, sip2); in
+   * the global registry, which every server's registry joins.
+   */
+  public static void refused(String channel, Rejection.Code code) {
+    REFUSALS
         .computeIfAbsent(
-            code,
+            List.of(channel, code),
             key ->
                 Counter.builder("circulation.refusals")
-                    .description("Requests a library rule refused, by the rule's code")
+                    .description("Requests a library rule refused, by the rule's code and channel")
                     .tag("code", code.name())
-                    .register(registry))
+                    .tag("channel", channel)
+                    .register(Metrics.globalRegistry))
         .increment();
+  }
+
+  /** Every meter of the server, the entities' and the driver's included. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** The Prometheus text exposition of every metric. */

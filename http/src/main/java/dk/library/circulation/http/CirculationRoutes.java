@@ -19,6 +19,7 @@ import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Caller;
 import dk.library.circulation.access.Operation;
 import dk.library.circulation.client.Role;
+import dk.library.circulation.console.OperatorConsole;
 import dk.library.circulation.desk.CheckoutRequest;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemRegistration;
@@ -68,11 +69,13 @@ public final class CirculationRoutes extends ApiDirectives {
   private final DoorRoutes doorRoutes;
   private final InterlibraryRoutes interlibraryRoutes;
   private final ImportRoutes importRoutes;
+  private final ConsoleRoutes consoleRoutes;
   private final boolean loading;
 
   /** Serving: every route. */
-  public CirculationRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
-    this(desk, access, metrics, Registrar.through(desk), false);
+  public CirculationRoutes(
+      CirculationDesk desk, AccessControl access, ApiMetrics metrics, OperatorConsole console) {
+    this(desk, access, metrics, console, Registrar.through(desk), false);
   }
 
   /**
@@ -80,14 +83,19 @@ public final class CirculationRoutes extends ApiDirectives {
    * load}; everything else is refused until the server is started again in serving mode.
    */
   public static CirculationRoutes forInitialLoad(
-      CirculationDesk desk, AccessControl access, ApiMetrics metrics, Registrar load) {
-    return new CirculationRoutes(desk, access, metrics, load, true);
+      CirculationDesk desk,
+      AccessControl access,
+      ApiMetrics metrics,
+      OperatorConsole console,
+      Registrar load) {
+    return new CirculationRoutes(desk, access, metrics, console, load, true);
   }
 
   private CirculationRoutes(
       CirculationDesk desk,
       AccessControl access,
       ApiMetrics metrics,
+      OperatorConsole console,
       Registrar registrar,
       boolean loading) {
     super(access, metrics);
@@ -100,6 +108,14 @@ public final class CirculationRoutes extends ApiDirectives {
     this.doorRoutes = new DoorRoutes(desk, access, metrics);
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
+    this.consoleRoutes =
+        new ConsoleRoutes(
+            access,
+            metrics,
+            console.history(),
+            console.cluster(),
+            console.runs(),
+            console.interval());
   }
 
   public Route routes() {
@@ -120,6 +136,7 @@ public final class CirculationRoutes extends ApiDirectives {
                         named(
                             "/health",
                             () -> complete(jsonResponse(StatusCodes.OK, Map.of("status", "UP")))))),
+        consoleRoutes.page(),
         authenticated(
             call ->
                 concat(
@@ -140,6 +157,7 @@ public final class CirculationRoutes extends ApiDirectives {
           agencies(call),
           accessRoutes.routes(call),
           importRoutes.routes(call),
+          consoleRoutes.api(call),
           complete(
               problem(
                   Problem.of(
@@ -159,6 +177,7 @@ public final class CirculationRoutes extends ApiDirectives {
               case "renewals" -> postBody(call, "renewals", RENEW, this::renew);
               case "patron-status" ->
                   postBody(call, "patron-status", CHECK_PATRON_PIN, this::patronStatusWithPin);
+              case "console" -> consoleRoutes.api(call);
               default -> everyRoute(call);
             });
   }

@@ -11,6 +11,7 @@ import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.cassandra.RunningServers;
 import dk.library.circulation.client.ClientRegistry;
+import dk.library.circulation.console.OperatorConsole;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
@@ -129,6 +130,14 @@ public final class CirculationServer implements AutoCloseable {
               BootstrapOperator.keyHash(security),
               AuditLog.start(system, zone, askTimeout),
               clock);
+      OperatorConsole console =
+          OperatorConsole.start(
+              system,
+              resolved.getConfig("library.console"),
+              metrics.registry(),
+              desk.entityTypes(),
+              askTimeout,
+              clock);
       Config http = resolved.getConfig("library.http");
       Optional<HttpsConnectionContext> https = Transport.https(http);
       ServerBuilder server =
@@ -143,8 +152,9 @@ public final class CirculationServer implements AutoCloseable {
                               desk,
                               access,
                               metrics,
+                              console,
                               new InitialLoad(desk, settings, CassandraSeedJournal.create(system)))
-                          : new CirculationRoutes(desk, access, metrics))
+                          : new CirculationRoutes(desk, access, metrics, console))
                       .routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.http.ApiMetrics;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -55,6 +56,7 @@ record SipServices(
 
   /** A negative response to {@code m} on the machine's screen, dated now. */
   String refused(SipMessage m, SipTerminal t, Rejection refusal) {
+    ApiMetrics.refused("sip2", refusal.code());
     return SipResponses.refused(m, t, date(), refusal);
   }
 

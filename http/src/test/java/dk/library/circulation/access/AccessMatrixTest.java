@@ -34,6 +34,9 @@ class AccessMatrixTest {
   static final String MATRIX =
       """
 GET metrics            | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+GET console-metrics    | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+GET console-cluster    | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
+GET console-runs       | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
 POST agencies          | anon/anon | role/role     | role/role     | role/role | role/role     | ok/ok | role/role
 GET agency             | anon/anon | ok/scope      | ok/scope      | ok/ok     | role/role     | ok/ok | role/role
 POST patrons           | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
@@ -161,6 +164,9 @@ DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role |
 
   static {
     ROUTES.put("GET metrics", (api, isOwn) -> metrics(api));
+    ROUTES.put("GET console-metrics", (api, isOwn) -> api.get("/api/v1/console/metrics"));
+    ROUTES.put("GET console-cluster", (api, isOwn) -> api.get("/api/v1/console/cluster"));
+    ROUTES.put("GET console-runs", (api, isOwn) -> api.get("/api/v1/console/runs"));
     ROUTES.put(
         "POST agencies",
         (api, isOwn) ->

@@ -359,7 +359,7 @@ class HostileInputTest {
 
   @Provide
   Arbitrary<String> resource() {
-    return Arbitraries.of("agencies", "patrons", "items", "clients", "audit", "nothing");
+    return Arbitraries.of("agencies", "patrons", "items", "clients", "audit", "console", "nothing");
   }
 
   @Provide

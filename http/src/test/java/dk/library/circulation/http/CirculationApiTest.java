@@ -268,7 +268,7 @@ class CirculationApiTest {
     assertTrue(scrape.contains("route=\"/api/v1/patrons/{cardNumber}\""));
     assertTrue(scrape.contains("route=\"unmatched\",status=\"4xx\""));
     assertFalse(scrape.contains(card), "raw paths never become labels");
-    assertTrue(scrape.contains("circulation_refusals_total{code=\"WRONG_PIN\"}"));
+    assertTrue(scrape.contains("circulation_refusals_total{channel=\"api\",code=\"WRONG_PIN\"}"));
     assertTrue(scrape.contains("http_server_requests_seconds_bucket{"), "a latency histogram");
     assertTrue(scrape.contains("jvm_memory_used_bytes"));
   }

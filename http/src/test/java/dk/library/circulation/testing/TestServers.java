@@ -14,6 +14,9 @@ public final class TestServers {
   /** The bootstrap operator key of every test server; a test value, never a production one. */
   public static final String OPERATOR_KEY = "test-operator-key-0123456789abcdefghijklmnop";
 
+  /** Where the test servers' consoles look for load-test runs. */
+  public static final String RESULTS_FOLDER = "target/console-runs";
+
   private TestServers() {}
 
   /** The application configuration pointed at the test node, with free HTTP and cluster ports. */
@@ -35,6 +38,8 @@ library.cassandra.create-schema = off
 library.deadlines.interval = 200ms
 library.metrics.live-entities-interval = 200ms
 library.notices.log-file = "target/notices-test.log"
+library.console.sample-interval = 500ms
+library.console.results-folder = "%s"
 library.security {
   bootstrap-operator-key = "%s"
   bootstrap-operator-key-file = ""
@@ -45,7 +50,7 @@ library.security {
   requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000, door = 100000 }
 }
 """
-                .formatted(cassandraPort, TestCassandra.KEYSPACE, OPERATOR_KEY))
+                .formatted(cassandraPort, TestCassandra.KEYSPACE, RESULTS_FOLDER, OPERATOR_KEY))
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
