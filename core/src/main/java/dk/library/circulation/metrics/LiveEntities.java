@@ -22,6 +22,9 @@ public final class LiveEntities {
   private record Answer(String entityType, ShardRegion.CurrentShardRegionState state)
       implements Message {}
 
+  /** No answer in time: the next poll asks again (asking every type again now would pile up). */
+  private record Missed() implements Message {}
+
   private LiveEntities() {}
 
   public static void start(ActorSystem<?> system, List<EntityTypeKey<?>> types, Duration every) {
@@ -50,10 +53,11 @@ public final class LiveEntities {
                                   (state, failure) ->
                                       failure == null
                                           ? new Answer(type.name(), state)
-                                          : new Poll());
+                                          : new Missed());
                             }
                             return Behaviors.same();
                           })
+                      .onMessage(Missed.class, missed -> Behaviors.same())
                       .onMessage(
                           Answer.class,
                           answer -> {

@@ -3,8 +3,11 @@ package dk.library.circulation.console;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -18,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -74,19 +77,43 @@ public final class BenchmarkRuns {
     if (!Files.isDirectory(root)) {
       return List.of();
     }
-    try (Stream<Path> found =
-        Files.find(
-            root,
-            DEPTH,
-            (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("summary.md"))) {
-      return found
-          .sorted(Comparator.comparing(BenchmarkRuns::modified).reversed())
-          .limit(MAX_RUNS)
-          .map(this::run)
-          .toList();
+    return filesNamed(root, "summary.md").stream()
+        .sorted(Comparator.comparing(BenchmarkRuns::modified).reversed())
+        .limit(MAX_RUNS)
+        .map(this::run)
+        .toList();
+  }
+
+  /**
+   * The files of that name below {@code start}, in path order. A run's folder may hold a live
+   * Cassandra's data, whose files come and go while it is walked: what vanishes is skipped.
+   */
+  private static List<Path> filesNamed(Path start, String name) {
+    List<Path> found = new ArrayList<>();
+    try {
+      Files.walkFileTree(
+          start,
+          Set.of(),
+          DEPTH,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+              if (attributes.isRegularFile() && file.getFileName().toString().equals(name)) {
+                found.add(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    found.sort(Comparator.naturalOrder());
+    return found;
   }
 
   private Run run(Path summary) {
@@ -98,22 +125,10 @@ public final class BenchmarkRuns {
             .encodeToString(relative.getBytes(StandardCharsets.UTF_8));
     String prefix = "/console/reports/" + id + "/" + token(id) + "/";
     List<Report> reports = new ArrayList<>();
-    try (Stream<Path> found =
-        Files.find(
-            folder,
-            DEPTH,
-            (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("index.html"))) {
-      found
-          .sorted()
-          .forEach(
-              index -> {
-                String path = folder.relativize(index).toString().replace('\\', '/');
-                String name =
-                    path.substring(0, Math.max(0, path.length() - "/index.html".length()));
-                reports.add(new Report(name.isEmpty() ? "report" : name, prefix + path));
-              });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (Path index : filesNamed(folder, "index.html")) {
+      String path = folder.relativize(index).toString().replace('\\', '/');
+      String name = path.substring(0, Math.max(0, path.length() - "/index.html".length()));
+      reports.add(new Report(name.isEmpty() ? "report" : name, prefix + path));
     }
     return new Run(
         id,
