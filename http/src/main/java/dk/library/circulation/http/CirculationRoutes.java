@@ -108,14 +108,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.doorRoutes = new DoorRoutes(desk, access, metrics);
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
-    this.consoleRoutes =
-        new ConsoleRoutes(
-            access,
-            metrics,
-            console.history(),
-            console.cluster(),
-            console.runs(),
-            console.interval());
+    this.consoleRoutes = new ConsoleRoutes(access, metrics, console);
   }
 
   public Route routes() {

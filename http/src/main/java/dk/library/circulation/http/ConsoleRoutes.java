@@ -5,8 +5,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.console.BenchmarkRuns;
-import dk.library.circulation.console.ClusterView;
-import dk.library.circulation.console.MetricsHistory;
+import dk.library.circulation.console.OperatorConsole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +13,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,23 +68,13 @@ final class ConsoleRoutes extends ApiDirectives {
               page(
                   "META-INF/resources/webjars/uplot/1.6.30/LICENSE", ContentTypes.TEXT_PLAIN_UTF8));
 
-  private final MetricsHistory history;
-  private final ClusterView cluster;
+  private final OperatorConsole console;
   private final BenchmarkRuns runs;
-  private final Duration interval;
 
-  ConsoleRoutes(
-      AccessControl access,
-      ApiMetrics metrics,
-      MetricsHistory history,
-      ClusterView cluster,
-      BenchmarkRuns runs,
-      Duration interval) {
+  ConsoleRoutes(AccessControl access, ApiMetrics metrics, OperatorConsole console) {
     super(access, metrics);
-    this.history = history;
-    this.cluster = cluster;
-    this.runs = runs;
-    this.interval = interval;
+    this.console = console;
+    this.runs = console.runs();
   }
 
   /** The page and the reports behind signed links: no Authorization header can reach them. */
@@ -161,7 +149,7 @@ final class ConsoleRoutes extends ApiDirectives {
 
   private Route clusterState() {
     return completeWithFuture(
-        recover(cluster.view().thenApply(view -> jsonResponse(StatusCodes.OK, view))));
+        recover(console.cluster().view().thenApply(view -> jsonResponse(StatusCodes.OK, view))));
   }
 
   private Route runList() {
@@ -186,7 +174,10 @@ final class ConsoleRoutes extends ApiDirectives {
         jsonResponse(
             StatusCodes.OK,
             Map.of(
-                "intervalSeconds", interval.toMillis() / 1000.0, "samples", history.since(from))));
+                "intervalSeconds",
+                console.interval().toMillis() / 1000.0,
+                "samples",
+                console.history().since(from))));
   }
 
   private Route file(Path path) {

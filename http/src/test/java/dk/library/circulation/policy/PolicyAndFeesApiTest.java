@@ -10,7 +10,6 @@ import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.Journal;
 import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -191,16 +190,9 @@ class PolicyAndFeesApiTest {
     Answer suspended =
         api()
             .staff(agency)
-            .send(
-                api()
-                    .staff(agency)
-                    .request("/api/v1/patrons/" + card + "/suspension")
-                    .header("Content-Type", "application/json")
-                    .PUT(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"until\":\"%s\",\"reason\":\"Broke the house rules\"}"
-                                .formatted(until)))
-                    .build());
+            .put(
+                "/api/v1/patrons/" + card + "/suspension",
+                "{\"until\":\"%s\",\"reason\":\"Broke the house rules\"}".formatted(until));
     assertEquals(200, suspended.status(), suspended.body().toString());
     assertEquals("PATRON_SUSPENDED", suspended.body().get("blocks").get(0).get("code").asText());
     expect(api().checkout("t1", card, item("book"), agency), 422, "PATRON_SUSPENDED");
@@ -249,13 +241,7 @@ class PolicyAndFeesApiTest {
   }
 
   private Answer putPolicy(String json) {
-    return api()
-        .send(
-            api()
-                .request("/api/v1/agencies/" + agency + "/policy")
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json))
-                .build());
+    return api().put("/api/v1/agencies/" + agency + "/policy", json);
   }
 
   private String item(String materialType) {

@@ -10,7 +10,6 @@ import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.Journal;
 import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
-import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -327,12 +326,7 @@ class RegistrationApiTest {
   }
 
   private static Answer contact(Api caller, String card, String json) {
-    return caller.send(
-        caller
-            .request("/api/v1/patrons/" + card + "/contact")
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+    return caller.put("/api/v1/patrons/" + card + "/contact", json);
   }
 
   private Answer register(String card, String extra) {
@@ -345,14 +339,7 @@ class RegistrationApiTest {
   }
 
   private void putPolicy(String json) {
-    Answer answer =
-        api()
-            .send(
-                api()
-                    .request("/api/v1/agencies/" + agency + "/policy")
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(json))
-                    .build());
+    Answer answer = api().put("/api/v1/agencies/" + agency + "/policy", json);
     assertEquals(200, answer.status(), answer.body().toString());
   }
 
