@@ -70,6 +70,7 @@ public final class CirculationRoutes extends ApiDirectives {
   private final InterlibraryRoutes interlibraryRoutes;
   private final ImportRoutes importRoutes;
   private final ConsoleRoutes consoleRoutes;
+  private final HttpResponse apiDescription;
   private final boolean loading;
 
   /** Serving: every route. */
@@ -109,6 +110,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
     this.consoleRoutes = new ConsoleRoutes(access, metrics, console);
+    this.apiDescription = ApiDescription.response();
   }
 
   public Route routes() {
@@ -130,6 +132,9 @@ public final class CirculationRoutes extends ApiDirectives {
                             "/health",
                             () -> complete(jsonResponse(StatusCodes.OK, Map.of("status", "UP")))))),
         consoleRoutes.page(),
+        path(
+            segment("api").slash("v1").slash("openapi.json"),
+            () -> get(() -> named("/api/v1/openapi.json", () -> complete(apiDescription)))),
         authenticated(
             call ->
                 concat(

@@ -87,7 +87,8 @@ public final class Api {
         request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+            .build(),
+        json);
   }
 
   public Answer put(String path, String json) {
@@ -95,7 +96,8 @@ public final class Api {
         request(path)
             .header("Content-Type", "application/json")
             .PUT(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+            .build(),
+        json);
   }
 
   /** A request builder carrying this client's credential. */
@@ -105,6 +107,14 @@ public final class Api {
   }
 
   public Answer send(HttpRequest request) {
+    return send(request, null);
+  }
+
+  /**
+   * Sends and holds the exchange against the OpenAPI document ({@link OpenApiContract}); {@code
+   * sent} is the JSON sent, when known, so an accepted request is checked as well.
+   */
+  private Answer send(HttpRequest request, String sent) {
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       String body = response.body();
@@ -115,7 +125,9 @@ public final class Api {
               : contentType.contains("json")
                   ? JSON.readTree(body)
                   : JSON.getNodeFactory().textNode(body);
-      return new Answer(response.statusCode(), contentType, parsed, response.headers());
+      Answer answer = new Answer(response.statusCode(), contentType, parsed, response.headers());
+      OpenApiContract.DOCUMENT.check(request.method(), request.uri().getRawPath(), sent, answer);
+      return answer;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
