@@ -156,6 +156,16 @@ public final class CirculationDesk {
     return settings;
   }
 
+  /** The libraries' time zone: the one their days (due dates, deadlines) are counted in. */
+  public ZoneId zone() {
+    return settings.zone();
+  }
+
+  /** Today in the libraries' time zone, by the injected clock. */
+  public LocalDate today() {
+    return LocalDate.ofInstant(settings.clock().instant(), settings.zone());
+  }
+
   /** The entity types this node shards. */
   public List<EntityTypeKey<?>> entityTypes() {
     return entityTypes;
@@ -789,6 +799,18 @@ public final class CirculationDesk {
   public CompletionStage<Result<List<PatronReply.RenewalResult>>> renew(
       String cardNumber, String pin, List<String> barcodes) {
     return renewals.run(cardNumber, pin, barcodes);
+  }
+
+  /** As {@link #renew}, for the holder of the patron's own token: no PIN is asked. */
+  public CompletionStage<Result<List<PatronReply.RenewalResult>>> renewForTokenHolder(
+      String cardNumber, List<String> barcodes) {
+    return renewals.runForTokenHolder(cardNumber, barcodes);
+  }
+
+  /** What renewing each of the patron's loans would answer today; nothing is renewed. */
+  public CompletionStage<Result<List<PatronReply.RenewalResult>>> renewalPreview(
+      String cardNumber) {
+    return renewals.preview(cardNumber);
   }
 
   // Fees and blocks

@@ -2,12 +2,16 @@ package dk.library.circulation.desk;
 
 import static dk.library.circulation.desk.CirculationDesk.done;
 
+import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronReply;
+import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,11 +44,98 @@ final class Renewal {
 
   CompletionStage<Result<List<PatronReply.RenewalResult>>> run(
       String cardNumber, String pin, List<String> barcodes) {
-    return desk.withPatronKey(cardNumber, key -> renewByKey(key, pin, barcodes));
+    return desk.withPatronKey(cardNumber, key -> renewByKey(key, pin, false, barcodes));
+  }
+
+  /** The patron's own renewal through a patron token (the library website): no PIN is asked. */
+  CompletionStage<Result<List<PatronReply.RenewalResult>>> runForTokenHolder(
+      String cardNumber, List<String> barcodes) {
+    return desk.withPatronKey(cardNumber, key -> renewByKey(key, null, true, barcodes));
+  }
+
+  /**
+   * What renewing each of the patron's loans would answer today, without renewing (the library
+   * website's loan list): the same rules on the same data as a renewal, by {@code
+   * PatronRules.renewalRefusal}; a blocked patron's loans all carry the block.
+   */
+  CompletionStage<Result<List<PatronReply.RenewalResult>>> preview(String cardNumber) {
+    return desk.withPatronKey(
+        cardNumber,
+        key ->
+            gather(key, List.of())
+                .thenApply(
+                    gathered ->
+                        gathered.map(
+                            g -> {
+                              LocalDate today = desk.today();
+                              Rejection blocked =
+                                  g.patron().blocks().isEmpty()
+                                      ? null
+                                      : Rejection.of(
+                                          Rejection.Code.valueOf(g.patron().blocks().get(0).code()),
+                                          g.patron().blocks().get(0).detail());
+                              List<PatronReply.RenewalResult> results = new ArrayList<>();
+                              for (Loan loan : g.loans()) {
+                                Rejection refusal =
+                                    blocked != null
+                                        ? blocked
+                                        : PatronRules.renewalRefusal(
+                                            loan,
+                                            g.policies().get(loan.agencyId()),
+                                            g.reserved().contains(loan.barcode()),
+                                            desk.zone(),
+                                            today);
+                                results.add(
+                                    new PatronReply.RenewalResult(
+                                        loan.barcode(),
+                                        refusal == null,
+                                        loan.dueDate(),
+                                        loan.renewals(),
+                                        refusal));
+                              }
+                              return results;
+                            })));
   }
 
   private CompletionStage<Result<List<PatronReply.RenewalResult>>> renewByKey(
-      String patronKey, String pin, List<String> barcodes) {
+      String patronKey, String pin, boolean provenByToken, List<String> barcodes) {
+    return gather(patronKey, barcodes)
+        .thenCompose(
+            gathered -> {
+              if (!(gathered instanceof Result.Ok<Gathered> ok)) {
+                return CompletableFuture.completedFuture(
+                    Result.refused(((Result.Refused<Gathered>) gathered).rejection()));
+              }
+              Gathered g = ok.value();
+              Renew renew =
+                  new Renew(
+                      pin,
+                      provenByToken,
+                      barcodes,
+                      g.policies(),
+                      g.reserved(),
+                      g.policies().containsKey(g.patron().homeAgencyId())
+                          ? g.policies().get(g.patron().homeAgencyId()).feeBlockThresholdDkk()
+                          : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK);
+              return desk.<PatronCommand, PatronReply>ask(
+                      desk.patronRef(patronKey), renew::command)
+                  .thenApply(
+                      answer ->
+                          answer instanceof PatronReply.Renewals renewals
+                              ? Result.ok(renewals.results())
+                              : Result.refused(((PatronReply.Rejected) answer).rejection()));
+            });
+  }
+
+  /** The patron, the loans in question, their agencies' policies, and which are reserved. */
+  private record Gathered(
+      PatronReply.Status patron,
+      List<Loan> loans,
+      Map<String, AgencyPolicy> policies,
+      Set<String> reserved) {}
+
+  /** Steps 2 and 3: the patron's loans by key, then policies and reservations side by side. */
+  private CompletionStage<Result<Gathered>> gather(String patronKey, List<String> barcodes) {
     return desk.<PatronCommand, PatronReply>ask(
             desk.patronRef(patronKey), PatronCommand.GetStatus::new)
         .thenCompose(
@@ -66,35 +157,20 @@ final class Renewal {
                   .thenCombine(
                       desk.holds().reservedByOthers(patronKey, renewing),
                       (policies, reserved) ->
-                          new Renew(
-                              pin,
-                              barcodes,
-                              policies,
-                              reserved,
-                              policies.containsKey(patron.homeAgencyId())
-                                  ? policies.get(patron.homeAgencyId()).feeBlockThresholdDkk()
-                                  : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK))
-                  .thenCompose(
-                      renew ->
-                          desk.<PatronCommand, PatronReply>ask(
-                              desk.patronRef(patronKey), renew::command))
-                  .thenApply(
-                      answer ->
-                          answer instanceof PatronReply.Renewals renewals
-                              ? Result.ok(renewals.results())
-                              : Result.refused(((PatronReply.Rejected) answer).rejection()));
+                          Result.ok(new Gathered(patron, renewing, policies, reserved)));
             });
   }
 
   private record Renew(
       String pin,
+      boolean provenByToken,
       List<String> barcodes,
       Map<String, AgencyPolicy> policies,
       Set<String> reserved,
       int feeBlockThresholdDkk) {
     PatronCommand command(ActorRef<PatronReply> replyTo) {
       return new PatronCommand.Renew(
-          pin, barcodes, policies, reserved, feeBlockThresholdDkk, replyTo);
+          pin, provenByToken, barcodes, policies, reserved, feeBlockThresholdDkk, replyTo);
     }
   }
 

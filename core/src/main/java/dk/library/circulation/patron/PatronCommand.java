@@ -62,16 +62,31 @@ public sealed interface PatronCommand extends CborSerializable {
   /**
    * Renews the named loans, or every loan when {@code barcodes} is empty, each by its agency's
    * current policy; {@code reservedBarcodes} are loans whose title another patron has reserved
-   * (R18). {@code feeBlockThresholdDkk} is the home agency's (R32).
+   * (R18). {@code feeBlockThresholdDkk} is the home agency's (R32). The patron proves themselves
+   * with {@code pin}, or {@code provenByToken}: the caller holds a patron token the patron got with
+   * card and PIN (the library website), and no PIN is checked.
    */
   public record Renew(
       String pin,
+      boolean provenByToken,
       List<String> barcodes,
       Map<String, AgencyPolicy> policyByAgency,
       Set<String> reservedBarcodes,
       int feeBlockThresholdDkk,
       ActorRef<PatronReply> replyTo)
       implements PatronCommand {
+
+    /** A renewal proven by the patron's PIN. */
+    public Renew(
+        String pin,
+        List<String> barcodes,
+        Map<String, AgencyPolicy> policyByAgency,
+        Set<String> reservedBarcodes,
+        int feeBlockThresholdDkk,
+        ActorRef<PatronReply> replyTo) {
+      this(pin, false, barcodes, policyByAgency, reservedBarcodes, feeBlockThresholdDkk, replyTo);
+    }
+
     @Override
     public String toString() {
       return "Renew[" + barcodes + "]";

@@ -264,7 +264,10 @@ public final class PatronRules {
     if (!state.registered()) {
       return new RenewalDecision(List.of(), List.of(), notFound(cardNumber));
     }
-    PinAttempt attempt = pinAttempt(state, cmd.pin(), pinCheck, pinLockoutAfter, now);
+    PinAttempt attempt =
+        cmd.provenByToken()
+            ? new PinAttempt(List.of(), null)
+            : pinAttempt(state, cmd.pin(), pinCheck, pinLockoutAfter, now);
     RenewalDecision decision =
         attempt.refusal() != null
             ? new RenewalDecision(List.of(), List.of(), attempt.refusal())
@@ -291,7 +294,7 @@ public final class PatronRules {
       Rejection refusal =
           loan == null
               ? Rejection.of(LOAN_NOT_FOUND, "item " + barcode + " is not on loan to this patron")
-              : renewalRefusal(loan, policy, cmd, zone, today);
+              : renewalRefusal(loan, policy, cmd.reservedBarcodes().contains(barcode), zone, today);
       LocalDate newDue = refusal == null ? renewedDue(loan, policy, now, zone) : null;
       if (refusal == null && !newDue.isAfter(loan.dueDate())) {
         refusal = notExtended(loan, newDue.equals(totalCap(loan, policy, zone)));
@@ -340,8 +343,12 @@ public final class PatronRules {
                 : "; renew it closer to the due date"));
   }
 
-  private static Rejection renewalRefusal(
-      Loan loan, AgencyPolicy policy, PatronCommand.Renew cmd, ZoneId zone, LocalDate today) {
+  /**
+   * Why this loan would not be renewed today (R18, R19, R20), or null: the rules of {@link #renew}
+   * for one loan, also asked by a patron's loan list before any renewal is tried.
+   */
+  public static Rejection renewalRefusal(
+      Loan loan, AgencyPolicy policy, boolean reserved, ZoneId zone, LocalDate today) {
     String barcode = loan.barcode();
     if (loan.terms().express()) {
       return Rejection.of(
@@ -351,7 +358,7 @@ public final class PatronRules {
               + " is an express loan and cannot be renewed; return it by "
               + loan.dueDate());
     }
-    if (cmd.reservedBarcodes().contains(barcode)) {
+    if (reserved) {
       return Rejection.of(
           TITLE_RESERVED,
           "another patron has reserved the title of item "

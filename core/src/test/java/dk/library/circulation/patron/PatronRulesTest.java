@@ -259,6 +259,44 @@ class PatronRulesTest {
   }
 
   @Test
+  void R4_R19_aTokenHoldersRenewalAsksNoPinAndAPinRenewalStillChecksIt() {
+    PatronState s = withLoan("t1", "X1");
+    Instant later = NOW.plusSeconds(20 * 86400);
+    PatronCommand.Renew wrongPin =
+        new PatronCommand.Renew(
+            "9999", List.of("X1"), Map.of("A1", POLICY), java.util.Set.of(), 200, null);
+    PatronRules.RenewalDecision refused =
+        PatronRules.renew(s, CARD, wrongPin, PinCheck.SLOW, 5, later, COPENHAGEN);
+    assertEquals(Code.WRONG_PIN, refused.refusal().code());
+
+    PatronCommand.Renew byToken =
+        new PatronCommand.Renew(
+            null, true, List.of("X1"), Map.of("A1", POLICY), java.util.Set.of(), 200, null);
+    PatronRules.RenewalDecision renewed =
+        PatronRules.renew(s, CARD, byToken, PinCheck.SLOW, 5, later, COPENHAGEN);
+    assertNull(renewed.refusal());
+    assertTrue(renewed.results().get(0).renewed());
+    assertTrue(
+        renewed.events().stream().noneMatch(e -> e instanceof PatronEvent.WrongPinEntered),
+        renewed.events().toString());
+  }
+
+  @Test
+  void R18_R19_R20_theRefusalOfOneLoanIsTheRenewalsOwn() {
+    PatronState s = withLoan("t1", "X1");
+    Loan loan = s.loans().get("X1");
+    LocalDate today = LocalDate.of(2026, 12, 12);
+    assertNull(PatronRules.renewalRefusal(loan, POLICY, false, COPENHAGEN, today));
+    assertEquals(
+        Code.TITLE_RESERVED,
+        PatronRules.renewalRefusal(loan, POLICY, true, COPENHAGEN, today).code());
+    assertEquals(
+        Code.RENEWAL_LIMIT_REACHED,
+        PatronRules.renewalRefusal(loan, AgencyPolicy.simple(28, 2, 0), false, COPENHAGEN, today)
+            .code());
+  }
+
+  @Test
   void R22_theLoanEndsWhenTheReturnIsRegisteredAndARepeatChangesNothing() {
     PatronState s = withLoan("t1", "X1");
     PatronCommand.EndLoan end = new PatronCommand.EndLoan("X1", "t1", NOW, null);

@@ -56,6 +56,25 @@ public enum Operation {
   RETURN("return items", Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY)),
   /** Like a status check, renewal is the patron's own act, proven by card + PIN. */
   RENEW("renew loans", Map.of(TERMINAL, ANY_AGENCY, STAFF, ANY_AGENCY)),
+  /** The patron renews on the library website with the token card + PIN gave them (FBS API). */
+  RENEW_OWN_LOANS("renew one's own loans with a patron token", Map.of(PATRON, OWN_RECORD)),
+  /**
+   * An agency's branches and its titles' availability and holdings: no personal data, read by the
+   * library website for any visitor (FBS API) as by the agency's own clients.
+   */
+  READ_CATALOGUE(
+      "read branches, availability and holdings",
+      Map.of(
+          OPERATOR,
+          ANY_AGENCY,
+          NETWORK,
+          ANY_AGENCY,
+          STAFF,
+          OWN_AGENCY,
+          TERMINAL,
+          OWN_AGENCY,
+          PATRON,
+          ANY_AGENCY)),
   /** R25: on the web (the patron's own token), by phone or at the desk (staff of the agency). */
   PLACE_HOLD("place holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   CANCEL_HOLD("cancel holds", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -240,6 +241,36 @@ abstract class ApiDirectives extends AllDirectives {
 
   /** Reads a JSON body and hands it to the handler; a body that is not JSON is refused first. */
   Route withBody(Call call, BodyHandler handler) {
+    return withBodyText(
+        text -> {
+          try {
+            return completeWithFuture(recover(handler.handle(call, RequestBody.parse(json, text))));
+          } catch (RequestBody.Invalid invalid) {
+            return complete(problem(invalid.problem));
+          } catch (TooManyAttempts tooMany) {
+            return complete(tooManyWrongPins(tooMany.retryAfterSeconds));
+          }
+        });
+  }
+
+  /** Any JSON value as the body (the FBS contract sends arrays too); not JSON: 400. */
+  Route withJsonValue(Function<JsonNode, Route> inner) {
+    return withBodyText(
+        text -> {
+          try {
+            return inner.apply(json.readTree(text));
+          } catch (JsonProcessingException e) {
+            return complete(
+                problem(
+                    Problem.of(
+                        StatusCodes.BAD_REQUEST,
+                        "MALFORMED_JSON",
+                        "the body is not valid JSON: " + e.getOriginalMessage())));
+          }
+        });
+  }
+
+  private Route withBodyText(Function<String, Route> inner) {
     return extractRequestEntity(
         entity -> {
           if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
@@ -268,16 +299,8 @@ abstract class ApiDirectives extends AllDirectives {
                                           Rejections.malformedRequestContent(
                                               String.valueOf(cause.getMessage()), cause));
                                 }
-                                String text =
-                                    read.get().getData().decodeString(StandardCharsets.UTF_8);
-                                try {
-                                  return completeWithFuture(
-                                      recover(handler.handle(call, RequestBody.parse(json, text))));
-                                } catch (RequestBody.Invalid invalid) {
-                                  return complete(problem(invalid.problem));
-                                } catch (TooManyAttempts tooMany) {
-                                  return complete(tooManyWrongPins(tooMany.retryAfterSeconds));
-                                }
+                                return inner.apply(
+                                    read.get().getData().decodeString(StandardCharsets.UTF_8));
                               })));
         });
   }

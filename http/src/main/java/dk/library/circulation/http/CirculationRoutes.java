@@ -70,6 +70,7 @@ public final class CirculationRoutes extends ApiDirectives {
   private final InterlibraryRoutes interlibraryRoutes;
   private final ImportRoutes importRoutes;
   private final ConsoleRoutes consoleRoutes;
+  private final FbsRoutes fbsRoutes;
   private final HttpResponse apiDescription;
   private final boolean loading;
 
@@ -110,6 +111,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
     this.consoleRoutes = new ConsoleRoutes(access, metrics, console);
+    this.fbsRoutes = new FbsRoutes(desk, access, metrics);
     this.apiDescription = ApiDescription.response();
   }
 
@@ -146,7 +148,13 @@ public final class CirculationRoutes extends ApiDirectives {
                                     named(
                                         "/metrics",
                                         () -> allowed(call, READ_METRICS, this::metricsText)))),
-                    pathPrefix("api", () -> pathPrefix("v1", () -> api(call))))));
+                    pathPrefix("api", () -> pathPrefix("v1", () -> api(call))),
+                    fbs(call))));
+  }
+
+  /** The FBS contract's paths for library websites, at the root as the contract has them. */
+  private Route fbs(Call call) {
+    return loading ? reject() : fbsRoutes.routes(call);
   }
 
   private Route api(Call call) {

@@ -3,6 +3,7 @@ package dk.library.circulation.access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dk.library.circulation.fbs.FbsIds;
 import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Api.Answer;
@@ -93,6 +94,13 @@ POST door-entries      | anon/anon | role/role     | role/role     | role/role |
 GET visits             | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
 POST open-library      | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role | role/role
 DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role | ok/hidden     | role/role | role/role
+GET fbs-branches       | anon/anon | ok/scope      | ok/scope      | ok/ok     | ok/ok         | ok/ok | role/role
+GET fbs-availability   | anon/anon | ok/scope      | ok/scope      | ok/ok     | ok/ok         | ok/ok | role/role
+GET fbs-patron         | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
+GET fbs-loans          | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
+GET fbs-fees           | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
+GET fbs-reservations   | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
+POST fbs-reservations  | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
 """;
 
   static final List<String> CALLERS =
@@ -250,6 +258,28 @@ DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role |
         (api, isOwn) -> api.post("/api/v1/clients/" + client(isOwn) + "/key", "{}"));
     ROUTES.put("DELETE client", (api, isOwn) -> api.delete("/api/v1/clients/" + client(isOwn)));
     ROUTES.put("GET audit", (api, isOwn) -> api.get("/api/v1/audit/2026-11-22"));
+    ROUTES.put(
+        "GET fbs-branches", (api, isOwn) -> api.get("/external/v1/" + agency(isOwn) + "/branches"));
+    ROUTES.put(
+        "GET fbs-availability",
+        (api, isOwn) ->
+            api.get("/external/" + agency(isOwn) + "/catalog/availability/v3?recordid=T1"));
+    ROUTES.put("GET fbs-patron", (api, isOwn) -> api.get(fbsPatron(isOwn) + "/v4"));
+    ROUTES.put("GET fbs-loans", (api, isOwn) -> api.get(fbsPatron(isOwn) + "/loans/v2"));
+    ROUTES.put(
+        "GET fbs-fees",
+        (api, isOwn) ->
+            api.get(
+                "/external/agencyid/patron/"
+                    + FbsIds.patron(patron(isOwn))
+                    + "/fees/v2?includepaid=false&includenonpayable=false"));
+    ROUTES.put("GET fbs-reservations", (api, isOwn) -> api.get(fbsReservations(isOwn) + "/v2"));
+    ROUTES.put(
+        "POST fbs-reservations",
+        (api, isOwn) ->
+            api.post(
+                fbsReservations(isOwn) + "/v2",
+                "{\"reservations\":[{\"recordId\":\"T-none\",\"pickupBranch\":\"main\"}]}"));
     ROUTES.put(
         "GET policy", (api, isOwn) -> api.get("/api/v1/agencies/" + agency(isOwn) + "/policy"));
     ROUTES.put(
@@ -671,6 +701,15 @@ DELETE open-library    | anon/anon | role/role     | ok/scope      | role/role |
 
   static String patron(boolean isOwn) {
     return isOwn ? ownPatron : otherPatron;
+  }
+
+  /** The FBS path of the patron, by the patron's FBS id. */
+  static String fbsPatron(boolean isOwn) {
+    return "/external/agencyid/patrons/" + FbsIds.patron(patron(isOwn));
+  }
+
+  static String fbsReservations(boolean isOwn) {
+    return "/external/v1/agencyid/patrons/" + FbsIds.patron(patron(isOwn)) + "/reservations";
   }
 
   /** A fresh patron of the agency, for routes that change a patron's account. */
