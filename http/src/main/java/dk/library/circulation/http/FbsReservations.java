@@ -1,0 +1,256 @@
+package dk.library.circulation.http;
+
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Result;
+import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.HoldRequest;
+import dk.library.circulation.fbs.FbsIds;
+import dk.library.circulation.fbs.FbsMapping;
+import dk.library.circulation.fbs.FbsShapes.ReservationResponseV2;
+import dk.library.circulation.fbs.FbsShapes.ReservationResultV2;
+import dk.library.circulation.patron.PatronRules;
+import dk.library.circulation.title.HoldView;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * The FBS reservation paths: a patron's holds (R25) listed, placed all or nothing, and cancelled.
+ */
+final class FbsReservations extends FbsAnswers {
+
+  FbsReservations(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
+    super(desk, access, metrics);
+  }
+
+  CompletionStage<HttpResponse> reservationList(String card) {
+    return holds
+        .holdsOf(card)
+        .thenApply(
+            r ->
+                answer(
+                    r.map(
+                        list ->
+                            list.stream()
+                                .map(h -> FbsMapping.reservation(h, desk.zone()))
+                                .toList()),
+                    StatusCodes.OK));
+  }
+
+  /**
+   * All or nothing, as the contract says: the holds are placed one by one, and if one is refused
+   * those already placed are cancelled and every result is the refusal's. Each hold gets a new id:
+   * the same title asked for again is the rules' HOLD_ALREADY_PLACED ("already_reserved"), which
+   * also answers a website's retry after a lost reply, the hold standing.
+   */
+  CompletionStage<HttpResponse> createReservations(String agencyId, String card, JsonNode body) {
+    JsonNode reservations = body == null ? null : body.path("reservations");
+    if (reservations == null || !reservations.isArray() || reservations.isEmpty()) {
+      return invalid("reservations: give at least one {recordId, pickupBranch, expiryDate}");
+    }
+    Optional<String> unknown = unknownField(body, Set.of("reservations", "type"));
+    for (JsonNode r : reservations) {
+      unknown =
+          unknown.or(
+              () ->
+                  r.isObject()
+                      ? unknownField(r, Set.of("recordId", "pickupBranch", "expiryDate"))
+                      : Optional.of("reservations[]"));
+    }
+    if (unknown.isPresent()) {
+      return invalid(
+          unknown.get()
+              + ": not a field this core takes (periodical reservations are not supported);"
+              + " see docs/fbs.md");
+    }
+    if (!body.path("type").isMissingNode() && !body.path("type").asText().equals("normal")) {
+      return invalid("type: only normal reservations are supported");
+    }
+    List<HoldRequest> requests = new ArrayList<>();
+    for (JsonNode r : reservations) {
+      String recordId = r.path("recordId").asText("");
+      String pickup = r.path("pickupBranch").asText("");
+      String expiry = r.path("expiryDate").asText("");
+      if (!Forms.TITLE_ID.matcher(recordId).matches()) {
+        return invalid("recordId: must be " + Forms.TITLE_ID_TEXT);
+      }
+      LocalDate notInterestedAfter;
+      try {
+        notInterestedAfter = expiry.isEmpty() ? null : LocalDate.parse(expiry);
+      } catch (DateTimeParseException e) {
+        return invalid("expiryDate: must be a date, yyyy-MM-dd");
+      }
+      requests.add(
+          new HoldRequest(
+              "fbs-" + UUID.randomUUID(),
+              card,
+              agencyId,
+              recordId,
+              pickup.isEmpty() ? null : pickup,
+              null,
+              notInterestedAfter));
+    }
+    return withPickupBranches(card, requests).thenCompose(this::placeAll);
+  }
+
+  /** A reservation without a pickup branch goes to the patron's preferred one (the first). */
+  private CompletionStage<List<HoldRequest>> withPickupBranches(
+      String card, List<HoldRequest> requests) {
+    if (requests.stream().allMatch(r -> r.pickupBranchId() != null)) {
+      return CompletableFuture.completedFuture(requests);
+    }
+    return desk.homeAgencyOfCard(card)
+        .thenCompose(
+            home ->
+                home.isPresent()
+                    ? desk.agency(home.get())
+                    : CompletableFuture.completedFuture(
+                        Result.<dk.library.circulation.agency.Agency.Details>refused(
+                            PatronRules.notFound(card))))
+        .thenApply(
+            agency -> {
+              String first =
+                  agency instanceof Result.Ok<dk.library.circulation.agency.Agency.Details> ok
+                          && !ok.value().branches().isEmpty()
+                      ? ok.value().branches().get(0).branchId()
+                      : "main";
+              return requests.stream()
+                  .map(
+                      r ->
+                          r.pickupBranchId() != null
+                              ? r
+                              : new HoldRequest(
+                                  r.holdId(),
+                                  r.cardNumber(),
+                                  r.agencyId(),
+                                  r.titleId(),
+                                  first,
+                                  r.barcode(),
+                                  r.notInterestedAfter()))
+                  .toList();
+            });
+  }
+
+  private CompletionStage<HttpResponse> placeAll(List<HoldRequest> requests) {
+    CompletableFuture<List<Result<HoldView>>> placed =
+        CompletableFuture.completedFuture(new ArrayList<>());
+    for (HoldRequest request : requests) {
+      placed =
+          placed.thenCompose(
+              done ->
+                  holds
+                      .place(request)
+                      .thenApply(
+                          r -> {
+                            done.add(r);
+                            return done;
+                          }));
+    }
+    return placed.thenCompose(
+        results -> {
+          Optional<Rejection> refused =
+              results.stream()
+                  .filter(r -> r instanceof Result.Refused<HoldView>)
+                  .map(r -> ((Result.Refused<HoldView>) r).rejection())
+                  .findFirst();
+          if (refused.isEmpty()) {
+            return CompletableFuture.completedFuture(
+                jsonResponse(
+                    StatusCodes.OK,
+                    new ReservationResponseV2(
+                        true,
+                        results.stream()
+                            .map(r -> ((Result.Ok<HoldView>) r).value())
+                            .map(
+                                h ->
+                                    new ReservationResultV2(
+                                        h.titleId(),
+                                        "success",
+                                        FbsMapping.reservation(h, desk.zone())))
+                            .toList())));
+          }
+          metrics.refused(refused.get().code());
+          CompletableFuture<Void> undone = CompletableFuture.completedFuture(null);
+          for (Result<HoldView> r : results) {
+            if (r instanceof Result.Ok<HoldView> ok) {
+              HoldView h = ok.value();
+              undone =
+                  undone.thenCompose(
+                      v ->
+                          holds
+                              .cancel(card(requests), h.agencyId(), h.titleId(), h.holdId())
+                              .thenApply(x -> null));
+            }
+          }
+          String result = FbsMapping.reservationResult(refused.get().code());
+          return undone.thenApply(
+              v ->
+                  jsonResponse(
+                      StatusCodes.OK,
+                      new ReservationResponseV2(
+                          false,
+                          requests.stream()
+                              .map(q -> new ReservationResultV2(q.titleId(), result, null))
+                              .toList())));
+        });
+  }
+
+  private static String card(List<HoldRequest> requests) {
+    return requests.get(0).cardNumber();
+  }
+
+  CompletionStage<HttpResponse> deleteReservations(String card, List<String> ids) {
+    List<Long> wanted = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        wanted.add(Long.parseLong(id));
+      } catch (NumberFormatException e) {
+        return invalid("reservationid: integers, as GET .../reservations/v2 gives them");
+      }
+    }
+    if (wanted.isEmpty()) {
+      return invalid("reservationid: name at least one reservation");
+    }
+    return holds
+        .holdsOf(card)
+        .thenCompose(
+            list -> {
+              if (!(list instanceof Result.Ok<List<HoldView>> ok)) {
+                return CompletableFuture.completedFuture(answer(list, StatusCodes.OK));
+              }
+              CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+              for (long id : wanted) {
+                Optional<HoldView> hold =
+                    FbsIds.find(id, ok.value(), h -> FbsIds.reservation(h.holdId()));
+                if (hold.isEmpty()) {
+                  return CompletableFuture.completedFuture(
+                      answer(
+                          Result.refused(
+                              Rejection.of(
+                                  Rejection.Code.HOLD_NOT_FOUND,
+                                  "reservation " + id + " is not one of this patron's")),
+                          StatusCodes.OK));
+                }
+                HoldView h = hold.get();
+                all =
+                    all.thenCompose(
+                        v ->
+                            holds
+                                .cancel(card, h.agencyId(), h.titleId(), h.holdId())
+                                .thenApply(x -> null));
+              }
+              return all.thenApply(v -> HttpResponse.create().withStatus(StatusCodes.OK));
+            });
+  }
+}
