@@ -1,6 +1,5 @@
 package dk.library.circulation.http;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.desk.CirculationDesk;

@@ -1,8 +1,8 @@
 package dk.library.circulation.http;
 
-
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.agency.Agency;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.fbs.FbsShapes.AgencyBranch;
@@ -17,6 +17,7 @@ import dk.library.circulation.title.Copy;
 import dk.library.circulation.title.Title;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,7 +93,7 @@ final class FbsCatalogue extends FbsAnswers {
         .thenCompose(
             agency -> {
               Map<String, String> branchNames = new LinkedHashMap<>();
-              if (agency instanceof Result.Ok<dk.library.circulation.agency.Agency.Details> ok) {
+              if (agency instanceof Result.Ok<Agency.Details> ok) {
                 ok.value().branches().forEach(b -> branchNames.put(b.branchId(), b.name()));
               }
               CompletableFuture<Map<String, List<MaterialV3>>> byBranch =
@@ -149,7 +150,7 @@ final class FbsCatalogue extends FbsAnswers {
             policy -> {
               CompletableFuture<List<TitleHere>> all =
                   CompletableFuture.completedFuture(new ArrayList<>());
-              for (String recordId : new java.util.LinkedHashSet<>(recordIds)) {
+              for (String recordId : new LinkedHashSet<>(recordIds)) {
                 all =
                     all.thenCombine(
                         holds.queue(agencyId, recordId).toCompletableFuture(),

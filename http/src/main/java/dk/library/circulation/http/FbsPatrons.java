@@ -1,10 +1,10 @@
 package dk.library.circulation.http;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.agency.Agency;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.fbs.FbsIds;
@@ -55,9 +55,7 @@ final class FbsPatrons extends FbsAnswers {
                       desk.policy(patron.homeAgencyId()),
                       (agency, policy) -> {
                         String pickup =
-                            agency
-                                        instanceof
-                                        Result.Ok<dk.library.circulation.agency.Agency.Details> a
+                            agency instanceof Result.Ok<Agency.Details> a
                                     && !a.value().branches().isEmpty()
                                 ? a.value().branches().get(0).branchId()
                                 : "";

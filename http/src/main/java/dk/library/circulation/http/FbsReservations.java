@@ -1,10 +1,10 @@
 package dk.library.circulation.http;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.agency.Agency;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.HoldRequest;
 import dk.library.circulation.fbs.FbsIds;
@@ -116,13 +116,11 @@ final class FbsReservations extends FbsAnswers {
                 home.isPresent()
                     ? desk.agency(home.get())
                     : CompletableFuture.completedFuture(
-                        Result.<dk.library.circulation.agency.Agency.Details>refused(
-                            PatronRules.notFound(card))))
+                        Result.<Agency.Details>refused(PatronRules.notFound(card))))
         .thenApply(
             agency -> {
               String first =
-                  agency instanceof Result.Ok<dk.library.circulation.agency.Agency.Details> ok
-                          && !ok.value().branches().isEmpty()
+                  agency instanceof Result.Ok<Agency.Details> ok && !ok.value().branches().isEmpty()
                       ? ok.value().branches().get(0).branchId()
                       : "main";
               return requests.stream()

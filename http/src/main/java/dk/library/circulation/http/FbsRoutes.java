@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -317,7 +318,7 @@ final class FbsRoutes extends FbsAnswers {
   private Route records(
       Call call,
       String agency,
-      java.util.function.BiFunction<String, List<String>, CompletionStage<HttpResponse>> action) {
+      BiFunction<String, List<String>, CompletionStage<HttpResponse>> action) {
     return parameterList(
         "recordid",
         ids -> {
