@@ -8,6 +8,7 @@ import static dk.library.circulation.access.Operation.RENEW_OWN_LOANS;
 import static dk.library.circulation.access.Operation.UPDATE_CONTACT;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Operation;
@@ -112,23 +113,8 @@ final class FbsRoutes extends FbsAnswers {
                                                         patron,
                                                         PLACE_HOLD,
                                                         card ->
-                                                            audited(
-                                                                call,
-                                                                "PLACE_HOLD",
-                                                                maskedCard(card) + " (FBS)",
-                                                                agencyOf(call, agency)
-                                                                    .thenCompose(
-                                                                        a ->
-                                                                            a.isEmpty()
-                                                                                ? invalid(
-                                                                                    "agencyid: give"
-                                                                                        + " the agency's"
-                                                                                        + " id")
-                                                                                : holdAnswers
-                                                                                    .createReservations(
-                                                                                        a.get(),
-                                                                                        card,
-                                                                                        body))))))))),
+                                                            placeReservations(
+                                                                call, agency, card, body))))))),
                 pathEnd(
                     () ->
                         delete(
@@ -144,12 +130,30 @@ final class FbsRoutes extends FbsAnswers {
                                                     patron,
                                                     CANCEL_HOLD,
                                                     card ->
-                                                        audited(
-                                                            call,
-                                                            "CANCEL_HOLD",
-                                                            maskedCard(card) + " (FBS)",
-                                                            holdAnswers.deleteReservations(
-                                                                card, ids)))))))));
+                                                        cancelReservations(call, card, ids))))))));
+  }
+
+  private CompletionStage<HttpResponse> placeReservations(
+      Call call, String agency, String card, JsonNode body) {
+    return audited(
+        call,
+        "PLACE_HOLD",
+        maskedCard(card) + " (FBS)",
+        agencyOf(call, agency)
+            .thenCompose(
+                a ->
+                    a.isEmpty()
+                        ? invalid("agencyid: give the agency's id")
+                        : holdAnswers.createReservations(a.get(), card, body)));
+  }
+
+  private CompletionStage<HttpResponse> cancelReservations(
+      Call call, String card, List<String> ids) {
+    return audited(
+        call,
+        "CANCEL_HOLD",
+        maskedCard(card) + " (FBS)",
+        holdAnswers.deleteReservations(card, ids));
   }
 
   // /external/{agencyid}/...
