@@ -53,6 +53,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     HOLD_ALREADY_PLACED,
     HOLD_NOT_FOUND,
     HOLD_NOT_READY,
+    /** A copy is already allocated to the hold: its pickup branch can no longer change (R27). */
+    HOLD_ALREADY_ALLOCATED,
     RESERVATION_LIMIT_REACHED,
     ITEM_HELD_FOR_ANOTHER_PATRON,
     NOT_AUTHORISED_TO_COLLECT,

@@ -5,11 +5,11 @@ import static dk.library.circulation.desk.CirculationDesk.whenOk;
 
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
+import dk.library.circulation.agency.Agency;
 import dk.library.circulation.ill.InterlibraryRequest;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.patron.Loan;
-import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.policy.AgencyPolicy;
@@ -17,6 +17,7 @@ import dk.library.circulation.title.Dispatch;
 import dk.library.circulation.title.HoldView;
 import dk.library.circulation.title.Title;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -127,6 +128,33 @@ public final class HoldDesk {
             titleAsk(titleEntityId, r -> new Title.CancelHold(holdId, key, r))
                 .thenCompose(cancelled -> releaseCount(key, holdId).thenApply(r -> cancelled))
                 .thenApply(HoldDesk::anonymous));
+  }
+
+  /**
+   * The holder changes a hold's pickup branch (R27, a branch of the hold's agency) or its "not
+   * interested after" date (R25); null keeps the hold's own.
+   */
+  public CompletionStage<Result<HoldView>> change(
+      String cardNumber,
+      String agencyId,
+      String titleId,
+      String holdId,
+      String pickupBranchId,
+      LocalDate notInterestedAfter) {
+    CompletionStage<Result<Agency.Details>> branch =
+        pickupBranchId == null ? desk.agency(agencyId) : desk.branch(agencyId, pickupBranchId);
+    return desk.withPatronKey(
+        cardNumber,
+        key ->
+            whenOk(
+                branch,
+                agency ->
+                    titleAsk(
+                            Title.entityId(agencyId, titleId),
+                            r ->
+                                new Title.ChangeHold(
+                                    holdId, key, pickupBranchId, notInterestedAfter, r))
+                        .thenApply(HoldDesk::anonymous)));
   }
 
   private CompletionStage<PatronReply> releaseCount(String patronKey, String holdId) {

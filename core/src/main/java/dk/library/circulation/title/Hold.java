@@ -86,6 +86,24 @@ public record Hold(
         && today.isAfter(notInterestedAfter);
   }
 
+  /** The holder's new pickup branch and "not interested after" date (R25, R27). */
+  Hold changed(String nextPickupBranchId, LocalDate nextNotInterestedAfter) {
+    return new Hold(
+        holdId,
+        patronKey,
+        nextPickupBranchId,
+        placedAt,
+        nextNotInterestedAfter,
+        barcode,
+        pickupDays,
+        status,
+        copy,
+        pickupNumber,
+        pickupDeadline,
+        pickupToken,
+        proxies);
+  }
+
   Hold offered(String barcode) {
     return with(Status.OFFERED, barcode, null, null, null);
   }

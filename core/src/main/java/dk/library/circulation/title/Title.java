@@ -112,6 +112,18 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   public record CancelHold(String holdId, String patronKey, ActorRef<Reply> replyTo)
       implements Command {}
 
+  /**
+   * The holder changes a waiting hold's pickup branch (R27) or its "not interested after" date
+   * (R25); null keeps what the hold has.
+   */
+  public record ChangeHold(
+      String holdId,
+      String patronKey,
+      String pickupBranchId,
+      LocalDate notInterestedAfter,
+      ActorRef<Reply> replyTo)
+      implements Command {}
+
   public record GetHold(String holdId, ActorRef<Reply> replyTo) implements Command {}
 
   public record GetQueue(ActorRef<Reply> replyTo) implements Command {}
@@ -204,6 +216,9 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   public record CopyShelved(String barcode, boolean onShelf) implements Event {}
 
   public record ProxyAuthorised(String holdId, String proxyKey) implements Event {}
+
+  public record HoldChanged(String holdId, String pickupBranchId, LocalDate notInterestedAfter)
+      implements Event {}
 
   public record DispatchDelivered(String dispatchId) implements Event {}
 
@@ -304,6 +319,8 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
         return mapCopy(e.barcode(), c -> c.shelved(e.onShelf()));
       } else if (event instanceof ProxyAuthorised e) {
         return mapHold(e.holdId(), h -> h.withProxy(e.proxyKey()));
+      } else if (event instanceof HoldChanged e) {
+        return mapHold(e.holdId(), h -> h.changed(e.pickupBranchId(), e.notInterestedAfter()));
       } else if (event instanceof DispatchDelivered e) {
         return delivered(e.dispatchId());
       }
@@ -513,6 +530,9 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
           TitleRules.cancel(state, cmd.holdId(), cmd.patronKey()),
           cmd.replyTo(),
           s -> holdReply(s, cmd.holdId()));
+    }
+    if (command instanceof ChangeHold cmd) {
+      return decide(TitleRules.change(state, cmd), cmd.replyTo(), s -> holdReply(s, cmd.holdId()));
     }
     if (command instanceof GetHold cmd) {
       return Effect().reply(cmd.replyTo(), holdReply(state, cmd.holdId()));

@@ -1,5 +1,6 @@
 package dk.library.circulation.title;
 
+import static dk.library.circulation.Rejection.Code.HOLD_ALREADY_ALLOCATED;
 import static dk.library.circulation.Rejection.Code.HOLD_ALREADY_PLACED;
 import static dk.library.circulation.Rejection.Code.HOLD_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.HOLD_NOT_READY;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The hold queue of one title at one agency as pure functions (R18, R23, R25-R28). */
@@ -212,8 +214,7 @@ public final class TitleRules {
     // answers as unknown.
     HoldView ended = state.ended().get(holdId);
     Optional<Hold> found = state.hold(holdId);
-    String holder =
-        ended != null ? ended.patronKey() : found.map(Hold::patronKey).orElse(null);
+    String holder = ended != null ? ended.patronKey() : found.map(Hold::patronKey).orElse(null);
     if (holder == null || (patronKey != null && !holder.equals(patronKey))) {
       return Decision.refuse(HOLD_NOT_FOUND, "no hold " + holdId + " of this patron");
     }
@@ -221,6 +222,35 @@ public final class TitleRules {
       return Decision.unchanged();
     }
     return Decision.persist(ended(found.get(), Hold.Outcome.CANCELLED, List.of()));
+  }
+
+  /**
+   * The holder changes their hold: the "not interested after" date while it waits (R25), and the
+   * pickup branch (R27) only while no copy is allocated to it, since an allocated copy is already
+   * on its way to, or waiting at, the branch chosen. Another patron's hold answers as unknown.
+   */
+  public static Decision<Title.Event> change(Title.State state, Title.ChangeHold cmd) {
+    Optional<Hold> found = state.hold(cmd.holdId());
+    if (found.isEmpty() || !found.get().patronKey().equals(cmd.patronKey())) {
+      return Decision.refuse(HOLD_NOT_FOUND, "no hold " + cmd.holdId() + " of this patron");
+    }
+    Hold hold = found.get();
+    String branch = cmd.pickupBranchId() == null ? hold.pickupBranchId() : cmd.pickupBranchId();
+    LocalDate until =
+        cmd.notInterestedAfter() == null ? hold.notInterestedAfter() : cmd.notInterestedAfter();
+    if (branch.equals(hold.pickupBranchId()) && Objects.equals(until, hold.notInterestedAfter())) {
+      return Decision.unchanged();
+    }
+    if (hold.hasCopy()) {
+      return Decision.refuse(
+          HOLD_ALREADY_ALLOCATED,
+          "a copy is already allocated to hold "
+              + cmd.holdId()
+              + (hold.status() == Hold.Status.READY
+                  ? " and waits at " + hold.pickupBranchId() + "; collect it there"
+                  : " and goes to " + hold.pickupBranchId() + "; it can no longer be changed"));
+    }
+    return Decision.persist(new Title.HoldChanged(cmd.holdId(), branch, until));
   }
 
   /**

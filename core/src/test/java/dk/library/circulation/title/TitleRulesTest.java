@@ -168,6 +168,28 @@ class TitleRulesTest {
   }
 
   @Test
+  void R25_R27_theHolderChangesAWaitingHoldButNotOneACopyIsAllocatedTo() {
+    Title.State s = placed(withCopies("book"), "h1", "P1");
+    LocalDate later = TODAY.plusDays(60);
+    assertEquals(
+        Rejection.Code.HOLD_NOT_FOUND,
+        refusal(TitleRules.change(s, new Title.ChangeHold("h1", "P2", "north", null, null))));
+    s = apply(s, TitleRules.change(s, new Title.ChangeHold("h1", "P1", "north", later, null)));
+    Hold changed = s.hold("h1").orElseThrow();
+    assertEquals("north", changed.pickupBranchId());
+    assertEquals(later, changed.notInterestedAfter());
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        TitleRules.change(s, new Title.ChangeHold("h1", "P1", null, null, null)));
+
+    s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
+    assertEquals(
+        Rejection.Code.HOLD_ALREADY_ALLOCATED,
+        refusal(TitleRules.change(s, new Title.ChangeHold("h1", "P1", "main", null, null))));
+    assertEquals("north", s.hold("h1").orElseThrow().pickupBranchId());
+  }
+
+  @Test
   void R28_theHolderTheirProxyOrTheNoticesBearerMayCollect_neverAProxyForNoProxyMaterial() {
     Title.State s = placed(withCopies("book"), "h1", "P1");
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));

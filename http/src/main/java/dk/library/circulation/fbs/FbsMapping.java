@@ -105,6 +105,22 @@ public final class FbsMapping {
         hold.pickupNumber() == null ? null : hold.pickupNumber().toString());
   }
 
+  /** A reservation in the shape the contract's update answers with (no type, a loan type). */
+  public static FbsShapes.ReservationDetails reservationV1(HoldView hold, ZoneId zone) {
+    ReservationDetailsV2 v2 = reservation(hold, zone);
+    return new FbsShapes.ReservationDetails(
+        v2.reservationId(),
+        v2.recordId(),
+        v2.pickupBranch(),
+        v2.dateOfReservation(),
+        v2.expiryDate(),
+        "loan",
+        v2.state(),
+        v2.numberInQueue(),
+        v2.pickupDeadline(),
+        v2.pickupNumber());
+  }
+
   /** A loan; {@code titleId} comes from the copy (our loans name the copy, FBS the record). */
   public static LoanDetailsV2 loanDetails(Loan loan, String titleId, ZoneId zone) {
     return new LoanDetailsV2(

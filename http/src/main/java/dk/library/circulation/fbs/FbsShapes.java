@@ -64,6 +64,19 @@ public final class FbsShapes {
       String pickupDeadline,
       String pickupNumber) {}
 
+  /** The older shape, which the contract's reservation update still answers with. */
+  public record ReservationDetails(
+      long reservationId,
+      String recordId,
+      String pickupBranch,
+      String dateOfReservation,
+      String expiryDate,
+      String loanType,
+      String state,
+      Integer numberInQueue,
+      String pickupDeadline,
+      String pickupNumber) {}
+
   public record ReservationResultV2(
       String recordId, String result, ReservationDetailsV2 reservationDetails) {}
 

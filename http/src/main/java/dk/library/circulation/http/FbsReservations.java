@@ -9,6 +9,7 @@ import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.HoldRequest;
 import dk.library.circulation.fbs.FbsIds;
 import dk.library.circulation.fbs.FbsMapping;
+import dk.library.circulation.fbs.FbsShapes;
 import dk.library.circulation.fbs.FbsShapes.ReservationResponseV2;
 import dk.library.circulation.fbs.FbsShapes.ReservationResultV2;
 import dk.library.circulation.patron.PatronRules;
@@ -206,6 +207,120 @@ final class FbsReservations extends FbsAnswers {
 
   private static String card(List<HoldRequest> requests) {
     return requests.get(0).cardNumber();
+  }
+
+  /**
+   * New pickup branches (R27) and "not interested after" dates (R25) for the patron's holds
+   * (UpdateReservationBatch). Every hold named is found and checked first, so a refused one leaves
+   * all unchanged; a copy already allocated keeps its branch (409 HOLD_ALREADY_ALLOCATED).
+   */
+  CompletionStage<HttpResponse> updateReservations(String card, JsonNode body) {
+    JsonNode reservations = body == null ? null : body.path("reservations");
+    if (reservations == null || !reservations.isArray() || reservations.isEmpty()) {
+      return invalid("reservations: give at least one {reservationId, pickupBranch, expiryDate}");
+    }
+    Optional<String> unknown = unknownField(body, Set.of("reservations"));
+    List<Change> changes = new ArrayList<>();
+    for (JsonNode r : reservations) {
+      if (!r.isObject()) {
+        return invalid("reservations[]: each is an object");
+      }
+      unknown =
+          unknown.or(() -> unknownField(r, Set.of("reservationId", "pickupBranch", "expiryDate")));
+      JsonNode id = r.path("reservationId");
+      if (!id.isIntegralNumber() || !id.canConvertToLong()) {
+        return invalid("reservationId: an integer, as GET .../reservations/v2 gives it");
+      }
+      String pickup = r.path("pickupBranch").asText("");
+      if (!pickup.isEmpty() && !Forms.BRANCH_ID.matcher(pickup).matches()) {
+        return invalid("pickupBranch: must be " + Forms.BRANCH_ID_TEXT);
+      }
+      LocalDate until;
+      try {
+        String expiry = r.path("expiryDate").asText("");
+        until = expiry.isEmpty() ? null : LocalDate.parse(expiry);
+      } catch (DateTimeParseException e) {
+        return invalid("expiryDate: must be a date, yyyy-MM-dd");
+      }
+      changes.add(new Change(id.asLong(), pickup.isEmpty() ? null : pickup, until));
+    }
+    if (unknown.isPresent()) {
+      return invalid(unknown.get() + ": not a field of UpdateReservationBatch");
+    }
+    return holds
+        .holdsOf(card)
+        .thenCompose(
+            list -> {
+              if (!(list instanceof Result.Ok<List<HoldView>> ok)) {
+                return CompletableFuture.completedFuture(answer(list, StatusCodes.OK));
+              }
+              List<HoldView> named = new ArrayList<>();
+              for (Change change : changes) {
+                Optional<HoldView> hold =
+                    FbsIds.find(change.id(), ok.value(), h -> FbsIds.reservation(h.holdId()));
+                if (hold.isEmpty()) {
+                  return CompletableFuture.completedFuture(
+                      answer(
+                          Result.refused(
+                              Rejection.of(
+                                  Rejection.Code.HOLD_NOT_FOUND,
+                                  "reservation " + change.id() + " is not one of this patron's")),
+                          StatusCodes.OK));
+                }
+                if (change.pickupBranch() != null
+                    && !change.pickupBranch().equals(hold.get().pickupBranchId())
+                    && !hold.get().status().equals("WAITING")) {
+                  return CompletableFuture.completedFuture(
+                      answer(
+                          Result.refused(
+                              Rejection.of(
+                                  Rejection.Code.HOLD_ALREADY_ALLOCATED,
+                                  "reservation "
+                                      + change.id()
+                                      + " has a copy on its way or waiting at "
+                                      + hold.get().pickupBranchId()
+                                      + "; its pickup branch can no longer change")),
+                          StatusCodes.OK));
+                }
+                named.add(hold.get());
+              }
+              CompletableFuture<List<Result<HoldView>>> done =
+                  CompletableFuture.completedFuture(new ArrayList<>());
+              for (int i = 0; i < named.size(); i++) {
+                HoldView h = named.get(i);
+                Change change = changes.get(i);
+                done =
+                    done.thenCompose(
+                        results ->
+                            holds
+                                .change(
+                                    card,
+                                    h.agencyId(),
+                                    h.titleId(),
+                                    h.holdId(),
+                                    change.pickupBranch(),
+                                    change.until())
+                                .thenApply(
+                                    r -> {
+                                      results.add(r);
+                                      return results;
+                                    }));
+              }
+              return done.thenApply(this::updated);
+            });
+  }
+
+  private record Change(long id, String pickupBranch, LocalDate until) {}
+
+  private HttpResponse updated(List<Result<HoldView>> results) {
+    List<FbsShapes.ReservationDetails> details = new ArrayList<>();
+    for (Result<HoldView> r : results) {
+      if (!(r instanceof Result.Ok<HoldView> ok)) {
+        return answer(r, StatusCodes.OK);
+      }
+      details.add(FbsMapping.reservationV1(ok.value(), desk.zone()));
+    }
+    return jsonResponse(StatusCodes.OK, details);
   }
 
   CompletionStage<HttpResponse> deleteReservations(String card, List<String> ids) {

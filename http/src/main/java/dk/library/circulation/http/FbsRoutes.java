@@ -117,20 +117,43 @@ final class FbsRoutes extends FbsAnswers {
                                                                 call, agency, card, body))))))),
                 pathEnd(
                     () ->
-                        delete(
-                            () ->
-                                named(
-                                    "/external/v1/{agencyid}/patrons/{patronid}/reservations",
-                                    () ->
-                                        parameterList(
-                                            "reservationid",
-                                            ids ->
-                                                ownPatron(
-                                                    call,
-                                                    patron,
-                                                    CANCEL_HOLD,
-                                                    card ->
-                                                        cancelReservations(call, card, ids))))))));
+                        concat(
+                            delete(
+                                () ->
+                                    named(
+                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations",
+                                        () ->
+                                            parameterList(
+                                                "reservationid",
+                                                ids ->
+                                                    ownPatron(
+                                                        call,
+                                                        patron,
+                                                        CANCEL_HOLD,
+                                                        card ->
+                                                            cancelReservations(call, card, ids))))),
+                            put(
+                                () ->
+                                    named(
+                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations",
+                                        () ->
+                                            withJsonValue(
+                                                body ->
+                                                    ownPatron(
+                                                        call,
+                                                        patron,
+                                                        PLACE_HOLD,
+                                                        card ->
+                                                            changeReservations(
+                                                                call, card, body)))))))));
+  }
+
+  private CompletionStage<HttpResponse> changeReservations(Call call, String card, JsonNode body) {
+    return audited(
+        call,
+        "CHANGE_HOLD",
+        maskedCard(card) + " (FBS)",
+        holdAnswers.updateReservations(card, body));
   }
 
   private CompletionStage<HttpResponse> placeReservations(

@@ -66,6 +66,7 @@ public record Problem(
               CLIENT_REVOKED,
               CARD_IN_USE,
               HOLD_ALREADY_PLACED,
+              HOLD_ALREADY_ALLOCATED,
               ITEM_HELD_FOR_ANOTHER_PATRON,
               INTERLIBRARY_REQUEST_EXISTS,
               INTERLIBRARY_STATUS_NOT_ALLOWED,

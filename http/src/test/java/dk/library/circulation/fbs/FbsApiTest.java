@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dk.library.circulation.testing.Api;
 import dk.library.circulation.testing.Api.Answer;
+import dk.library.circulation.testing.Eventually;
 import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
 import java.time.Duration;
@@ -246,6 +247,64 @@ class FbsApiTest {
     assertEquals(200, deleted.status(), deleted.body().toString());
     assertEquals(0, website.get(RESERVATIONS + "/v2").body().size());
     assertEquals(404, website.delete(RESERVATIONS + "?reservationid=" + id).status());
+  }
+
+  @Test
+  void R25_R27_aWaitingReservationChangesBranchAndDateButAnAllocatedOneKeepsItsBranch() {
+    String lent = Api.unique("T");
+    checkout(patron(), copy(lent, "book", "main"));
+    String shelved = Api.unique("T");
+    copy(shelved, "book", "main");
+    reserveOne(lent);
+    reserveOne(shelved);
+    long waiting = reservationOf(lent).get("reservationId").asLong();
+
+    Answer changed =
+        website.put(
+            RESERVATIONS,
+            "{\"reservations\":[{\"reservationId\":%d,\"pickupBranch\":\"north\",\"expiryDate\":\"2027-03-01\"}]}"
+                .formatted(waiting));
+    assertContract("PUT", "/external/v1/agencyid/patrons/patronid/reservations", changed);
+    assertEquals("north", changed.body().at("/0/pickupBranch").asText());
+    assertEquals("2027-03-01", changed.body().at("/0/expiryDate").asText());
+    assertEquals("north", reservationOf(lent).get("pickupBranch").asText());
+
+    Eventually.await(
+        "the copy on the shelf allocated to the other reservation",
+        Duration.ofSeconds(20),
+        () -> !reservationOf(shelved).get("state").asText().equals("reserved"));
+    long allocated = reservationOf(shelved).get("reservationId").asLong();
+    Answer refused =
+        website.put(
+            RESERVATIONS,
+            "{\"reservations\":[{\"reservationId\":%d,\"pickupBranch\":\"main\"},{\"reservationId\":%d,\"pickupBranch\":\"north\"}]}"
+                .formatted(waiting, allocated));
+    assertEquals(409, refused.status(), refused.body().toString());
+    assertEquals("HOLD_ALREADY_ALLOCATED", refused.code());
+    assertEquals("north", reservationOf(lent).get("pickupBranch").asText(), "nothing changed");
+    assertEquals(
+        404,
+        website
+            .put(
+                RESERVATIONS,
+                "{\"reservations\":[{\"reservationId\":1,\"pickupBranch\":\"north\"}]}")
+            .status());
+    assertEquals(
+        400,
+        website
+            .put(
+                RESERVATIONS,
+                "{\"reservations\":[{\"reservationId\":%d,\"colour\":\"red\"}]}".formatted(waiting))
+            .status());
+  }
+
+  private JsonNode reservationOf(String recordId) {
+    for (JsonNode r : website.get(RESERVATIONS + "/v2").body()) {
+      if (r.get("recordId").asText().equals(recordId)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no reservation of " + recordId);
   }
 
   @Test
