@@ -161,6 +161,11 @@ public final class CirculationDesk {
     return settings.zone();
   }
 
+  /** Now, by the injected clock. */
+  public Instant now() {
+    return settings.clock().instant();
+  }
+
   /** Today in the libraries' time zone, by the injected clock. */
   public LocalDate today() {
     return LocalDate.ofInstant(settings.clock().instant(), settings.zone());

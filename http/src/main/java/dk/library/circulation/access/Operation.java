@@ -45,6 +45,12 @@ public enum Operation {
   VERIFY_PATRON("record identity checks and guardian consent", Map.of(STAFF, OWN_AGENCY)),
   READ_AUDIT("read the audit trail", Map.of(OPERATOR, ANY_AGENCY)),
   REGISTER_PATRON("register patrons", Map.of(STAFF, OWN_AGENCY)),
+  /**
+   * R1: a patron signs up on the library's website with a digital signature; the website's back end
+   * registers them, the person registry giving name and birth date (FBS API).
+   */
+  REGISTER_ON_WEB(
+      "register patrons who sign up on the library website", Map.of(TERMINAL, OWN_AGENCY)),
   READ_PATRON("read patron records", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** The patron proves themselves with card + PIN in the request, at any agency's machine. */
   CHECK_PATRON_PIN(

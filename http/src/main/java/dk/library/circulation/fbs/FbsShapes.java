@@ -34,6 +34,44 @@ public final class FbsShapes {
 
   public record AuthenticatedPatronV8(String authenticateStatus, PatronV7 patron) {}
 
+  public record PatronV9(
+      long patronId,
+      String name,
+      String emailAddress,
+      String phoneNumber,
+      String preferredPickupBranch,
+      boolean receiveEmail,
+      boolean receiveSms,
+      boolean receivePostalMail,
+      boolean guardianVisibility,
+      int defaultInterestPeriod,
+      boolean resident,
+      boolean hasNationalRegistrySynchronizationConsent,
+      List<BlockStatus> blockStatus,
+      String birthday) {
+
+    /** The newer shape of the same patron; the core asks no consent to registry updates. */
+    public static PatronV9 of(PatronV7 p) {
+      return new PatronV9(
+          p.patronId(),
+          p.name(),
+          p.emailAddress(),
+          p.phoneNumber(),
+          p.preferredPickupBranch(),
+          p.receiveEmail(),
+          p.receiveSms(),
+          p.receivePostalMail(),
+          p.guardianVisibility(),
+          p.defaultInterestPeriod(),
+          p.resident(),
+          false,
+          p.blockStatus(),
+          p.birthday());
+    }
+  }
+
+  public record AuthenticatedPatronV10(String authenticateStatus, PatronV9 patron) {}
+
   public record LoanDetailsV2(
       long loanId,
       String loanDate,

@@ -18,6 +18,7 @@ import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Caller;
 import dk.library.circulation.access.Operation;
+import dk.library.circulation.card.PersonRegistry;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.console.OperatorConsole;
 import dk.library.circulation.desk.CheckoutRequest;
@@ -75,9 +76,14 @@ public final class CirculationRoutes extends ApiDirectives {
   private final boolean loading;
 
   /** Serving: every route. */
+  /** {@code people}: the person registry patrons signing up on a library website are found in. */
   public CirculationRoutes(
-      CirculationDesk desk, AccessControl access, ApiMetrics metrics, OperatorConsole console) {
-    this(desk, access, metrics, console, Registrar.through(desk), false);
+      CirculationDesk desk,
+      AccessControl access,
+      ApiMetrics metrics,
+      OperatorConsole console,
+      PersonRegistry people) {
+    this(desk, access, metrics, console, Registrar.through(desk), people, false);
   }
 
   /**
@@ -90,7 +96,7 @@ public final class CirculationRoutes extends ApiDirectives {
       ApiMetrics metrics,
       OperatorConsole console,
       Registrar load) {
-    return new CirculationRoutes(desk, access, metrics, console, load, true);
+    return new CirculationRoutes(desk, access, metrics, console, load, PersonRegistry.none(), true);
   }
 
   private CirculationRoutes(
@@ -99,6 +105,7 @@ public final class CirculationRoutes extends ApiDirectives {
       ApiMetrics metrics,
       OperatorConsole console,
       Registrar registrar,
+      PersonRegistry people,
       boolean loading) {
     super(access, metrics);
     this.desk = desk;
@@ -111,7 +118,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
     this.consoleRoutes = new ConsoleRoutes(access, metrics, console);
-    this.fbsRoutes = new FbsRoutes(desk, access, metrics);
+    this.fbsRoutes = new FbsRoutes(desk, access, metrics, people);
     this.apiDescription = ApiDescription.response();
   }
 

@@ -50,46 +50,50 @@ final class FbsPatrons extends FbsAnswers {
                 return CompletableFuture.completedFuture(answer(status, StatusCodes.OK));
               }
               PatronReply.Status patron = ok.value();
-              return desk.agency(patron.homeAgencyId())
-                  .thenCombine(
-                      desk.policy(patron.homeAgencyId()),
-                      (agency, policy) -> {
-                        String pickup =
-                            agency instanceof Result.Ok<Agency.Details> a
-                                    && !a.value().branches().isEmpty()
-                                ? a.value().branches().get(0).branchId()
-                                : "";
-                        String municipality =
-                            policy instanceof Result.Ok<Policy.PolicyVersion> p
-                                    && p.value().policy().eligibility() != null
-                                ? p.value().policy().eligibility().municipality()
-                                : null;
-                        boolean resident =
-                            municipality == null
-                                || municipality.equals(patron.facts().municipality());
-                        String channel = patron.noticeChannel();
-                        PatronV7 fbs =
-                            new PatronV7(
-                                FbsIds.patron(card),
-                                patron.name(),
-                                patron.email(),
-                                patron.mobile(),
-                                pickup,
-                                "email".equals(channel),
-                                "sms".equals(channel),
-                                "post".equals(channel),
-                                false,
-                                FbsMapping.DEFAULT_INTEREST_DAYS,
-                                resident,
-                                FbsMapping.blockStatus(patron, desk.today()),
-                                patron.facts().birthDate() == null
-                                    ? null
-                                    : patron.facts().birthDate().toString());
-                        return jsonResponse(
-                            StatusCodes.OK,
-                            new AuthenticatedPatronV8(
-                                patron.pinLocked() ? "LOANER_LOCKED_OUT" : "VALID", fbs));
-                      });
+              return fbsPatron(card, patron)
+                  .thenApply(
+                      fbs ->
+                          jsonResponse(
+                              StatusCodes.OK,
+                              new AuthenticatedPatronV8(
+                                  patron.pinLocked() ? "LOANER_LOCKED_OUT" : "VALID", fbs)));
+            });
+  }
+
+  /** The patron in FBS words; the home agency gives the pickup branch and residence (R8). */
+  CompletionStage<PatronV7> fbsPatron(String card, PatronReply.Status patron) {
+    return desk.agency(patron.homeAgencyId())
+        .thenCombine(
+            desk.policy(patron.homeAgencyId()),
+            (agency, policy) -> {
+              String pickup =
+                  agency instanceof Result.Ok<Agency.Details> a && !a.value().branches().isEmpty()
+                      ? a.value().branches().get(0).branchId()
+                      : "";
+              String municipality =
+                  policy instanceof Result.Ok<Policy.PolicyVersion> p
+                          && p.value().policy().eligibility() != null
+                      ? p.value().policy().eligibility().municipality()
+                      : null;
+              boolean resident =
+                  municipality == null || municipality.equals(patron.facts().municipality());
+              String channel = patron.noticeChannel();
+              return new PatronV7(
+                  FbsIds.patron(card),
+                  patron.name(),
+                  patron.email(),
+                  patron.mobile(),
+                  pickup,
+                  "email".equals(channel),
+                  "sms".equals(channel),
+                  "post".equals(channel),
+                  false,
+                  FbsMapping.DEFAULT_INTEREST_DAYS,
+                  resident,
+                  FbsMapping.blockStatus(patron, desk.today()),
+                  patron.facts().birthDate() == null
+                      ? null
+                      : patron.facts().birthDate().toString());
             });
   }
 
@@ -109,30 +113,13 @@ final class FbsPatrons extends FbsAnswers {
     }
     JsonNode settings = body.path("patron");
     JsonNode pinChange = body.path("pincodeChange");
-    String email = null;
-    String mobile = null;
-    String channel = null;
+    Settings parsed = null;
     if (!settings.isMissingNode()) {
-      unknown = unknownField(settings, PATRON_SETTINGS);
-      if (unknown.isPresent()) {
-        return invalid("patron." + unknown.get() + ": not a field of PatronSettingsV6");
+      try {
+        parsed = settings(settings);
+      } catch (BadField bad) {
+        return invalid(bad.getMessage());
       }
-      Contact mail = firstContact(settings.path("emailAddresses"), "emailAddress");
-      Contact phone = firstContact(settings.path("phoneNumbers"), "phoneNumber");
-      if (mail != null && !Forms.EMAIL.matcher(mail.value()).matches()) {
-        return invalid("patron.emailAddresses: must be " + Forms.EMAIL_TEXT);
-      }
-      if (phone != null && !Forms.MOBILE.matcher(phone.value()).matches()) {
-        return invalid("patron.phoneNumbers: must be " + Forms.MOBILE_TEXT);
-      }
-      email = mail == null ? null : mail.value();
-      mobile = phone == null ? null : phone.value();
-      channel =
-          mail != null && mail.receiveNotification()
-              ? "email"
-              : phone != null && phone.receiveNotification()
-                  ? "sms"
-                  : settings.path("receivePostalMail").asBoolean(false) ? "post" : null;
     }
     String newPin = null;
     if (!pinChange.isMissingNode()) {
@@ -145,20 +132,18 @@ final class FbsPatrons extends FbsAnswers {
             "pincodeChange.libraryCardNumber: must be the card the patron logged in with");
       }
     }
-    String email2 = email;
-    String mobile2 = mobile;
-    String channel2 = channel;
+    Settings given = parsed;
     String pin = newPin;
-    CompletionStage<Result<PatronReply.Status>> contact =
+    CompletionStage<Result<PatronReply.Status>> updated =
         settings.isMissingNode()
             ? desk.patronStatus(card)
-            : desk.updateContact(card, email2, mobile2, channel2, "patron");
+            : desk.updateContact(card, given.email(), given.mobile(), given.channel(), "patron");
     CompletionStage<HttpResponse> done =
-        contact
+        updated
             .thenCompose(
-                updated -> {
-                  if (!(updated instanceof Result.Ok<PatronReply.Status>) || pin == null) {
-                    return CompletableFuture.completedFuture(updated);
+                status -> {
+                  if (!(status instanceof Result.Ok<PatronReply.Status>) || pin == null) {
+                    return CompletableFuture.completedFuture(status);
                   }
                   return desk.resetPin(card, pin, "current PIN (patron token)", "patron");
                 })
@@ -168,35 +153,6 @@ final class FbsPatrons extends FbsAnswers {
                         ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
                         : answer(r, StatusCodes.OK));
     return audited(call, pin == null ? "UPDATE_CONTACT" : "CHANGE_OWN_PIN", maskedCard(card), done);
-  }
-
-  /** Fields of PatronSettingsV6; those the core does not model are accepted and not kept. */
-  private static final Set<String> PATRON_SETTINGS =
-      Set.of(
-          "preferredPickupBranch",
-          "guardianVisibility",
-          "receivePostalMail",
-          "emailAddresses",
-          "phoneNumbers",
-          "notificationProtocols",
-          "preferredLanguage",
-          "interests",
-          "onHold");
-
-  private record Contact(String value, boolean receiveNotification) {}
-
-  /** The first entry marked for notifications, else the first; null when there is none. */
-  private static Contact firstContact(JsonNode list, String field) {
-    Contact first = null;
-    for (JsonNode entry : list) {
-      Contact c =
-          new Contact(entry.path(field).asText(""), entry.path("receiveNotification").asBoolean());
-      if (c.receiveNotification()) {
-        return c;
-      }
-      first = first == null ? c : first;
-    }
-    return first;
   }
 
   CompletionStage<HttpResponse> loans(String card) {

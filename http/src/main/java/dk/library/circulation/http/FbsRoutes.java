@@ -4,6 +4,7 @@ import static dk.library.circulation.access.Operation.CANCEL_HOLD;
 import static dk.library.circulation.access.Operation.PLACE_HOLD;
 import static dk.library.circulation.access.Operation.READ_CATALOGUE;
 import static dk.library.circulation.access.Operation.READ_PATRON;
+import static dk.library.circulation.access.Operation.REGISTER_ON_WEB;
 import static dk.library.circulation.access.Operation.RENEW_OWN_LOANS;
 import static dk.library.circulation.access.Operation.UPDATE_CONTACT;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.Operation;
+import dk.library.circulation.card.PersonRegistry;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.fbs.FbsIds;
@@ -42,12 +44,14 @@ final class FbsRoutes extends FbsAnswers {
   private final FbsCatalogue catalog;
   private final FbsPatrons patronAnswers;
   private final FbsReservations holdAnswers;
+  private final FbsSignUp signUp;
 
-  FbsRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
+  FbsRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics, PersonRegistry people) {
     super(desk, access, metrics);
     this.catalog = new FbsCatalogue(desk, access, metrics);
     this.patronAnswers = new FbsPatrons(desk, access, metrics);
     this.holdAnswers = new FbsReservations(desk, access, metrics);
+    this.signUp = new FbsSignUp(desk, access, metrics, patronAnswers, people);
   }
 
   Route routes(Call call) {
@@ -183,6 +187,7 @@ final class FbsRoutes extends FbsAnswers {
 
   private Route unversioned(Call call, String agency) {
     return concat(
+        signUp(call, agency),
         pathPrefix(
             "catalog",
             () ->
@@ -278,6 +283,80 @@ final class FbsRoutes extends FbsAnswers {
                                                                 card ->
                                                                     patronAnswers.renew(
                                                                         card, body))))))))));
+  }
+
+  /** Signing up on the website: the agency's own terminal (the website's back end) only. */
+  private Route signUp(Call call, String agency) {
+    return pathPrefix(
+        "patrons",
+        () ->
+            concat(
+                path(
+                    "v9",
+                    () ->
+                        post(
+                            () ->
+                                named(
+                                    "/external/{agencyid}/patrons/v9",
+                                    () ->
+                                        withJsonValue(
+                                            body ->
+                                                forAgency(
+                                                    call,
+                                                    agency,
+                                                    a -> signUp.create(call, a, body)))))),
+                path(
+                    segment("withGuardian").slash("v1"),
+                    () ->
+                        named(
+                            "/external/{agencyid}/patrons/withGuardian/v1",
+                            () ->
+                                withJsonValue(
+                                    body ->
+                                        concat(
+                                            post(
+                                                () ->
+                                                    forAgency(
+                                                        call,
+                                                        agency,
+                                                        a ->
+                                                            signUp.createWithGuardian(
+                                                                call, a, body))),
+                                            put(
+                                                () ->
+                                                    forAgency(
+                                                        call,
+                                                        agency,
+                                                        a ->
+                                                            signUp.updateGuardian(
+                                                                call, body)))))))));
+  }
+
+  /** An agency's own terminal, for what it registers there; audited as a registration. */
+  private Route forAgency(
+      Call call, String agency, Function<String, CompletionStage<HttpResponse>> action) {
+    return allowed(
+        call,
+        REGISTER_ON_WEB,
+        () ->
+            completeWithFuture(
+                recover(
+                    agencyOf(call, agency)
+                        .thenCompose(
+                            resolved -> {
+                              if (resolved.isEmpty()) {
+                                return invalid("agencyid: give the agency's id");
+                              }
+                              if (!REGISTER_ON_WEB.permits(call.caller(), resolved.get())) {
+                                return CompletableFuture.completedFuture(
+                                    outsideScope(call, resolved.get()));
+                              }
+                              return audited(
+                                  call,
+                                  "REGISTER_PATRON",
+                                  "web sign-up at " + resolved.get(),
+                                  action.apply(resolved.get()));
+                            }))));
   }
 
   // Who is asking

@@ -5,6 +5,7 @@ import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.PatronTokens;
 import dk.library.circulation.audit.AuditLog;
 import dk.library.circulation.card.CprIndex;
+import dk.library.circulation.card.PersonRegistry;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.CassandraSeedJournal;
 import dk.library.circulation.cassandra.CassandraVisitLog;
@@ -13,6 +14,7 @@ import dk.library.circulation.cassandra.RunningServers;
 import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.console.OperatorConsole;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.fbs.PersonRegistryFile;
 import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
 import dk.library.circulation.load.InitialLoad;
@@ -154,7 +156,8 @@ public final class CirculationServer implements AutoCloseable {
                               metrics,
                               console,
                               new InitialLoad(desk, settings, CassandraSeedJournal.create(system)))
-                          : new CirculationRoutes(desk, access, metrics, console))
+                          : new CirculationRoutes(
+                              desk, access, metrics, console, personRegistry(resolved)))
                       .routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
@@ -270,5 +273,11 @@ public final class CirculationServer implements AutoCloseable {
     }
     metrics.close();
     cassandra.close();
+  }
+
+  /** The person registry file of library.fbs, or none when it is not configured. */
+  private static PersonRegistry personRegistry(Config config) {
+    String file = config.getString("library.fbs.person-registry-file");
+    return file.isBlank() ? PersonRegistry.none() : new PersonRegistryFile(Path.of(file));
   }
 }

@@ -10,6 +10,7 @@ import dk.library.circulation.testing.Api.Answer;
 import dk.library.circulation.testing.Eventually;
 import dk.library.circulation.testing.ServerPerClass;
 import dk.library.circulation.testing.TestClock;
+import dk.library.circulation.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,6 +152,123 @@ class FbsApiTest {
       assertEquals(400, refused.status(), body + " -> " + refused.body());
     }
     assertEquals(201, sessionStatus(card, "4321"), "the PIN is still 4321");
+  }
+
+  @Test
+  void R1_R3_R4_aPersonInTheRegistrySignsUpOnTheWebAndLogsInWithTheCprNumber() throws Exception {
+    String cpr = cpr();
+    person(cpr, "Karen Blixen", "1985-04-17");
+    Api site = api().terminal(agency);
+    String signUp =
+        """
+{"personIdentifier":"%s","pincode":"2468",
+ "patron":{"preferredPickupBranch":"main","guardianVisibility":false,"receivePostalMail":false,
+           "emailAddresses":[{"emailAddress":"karen@example.dk","receiveNotification":true}]}}
+""";
+    Answer created = site.post("/external/agencyid/patrons/v9", signUp.formatted(cpr));
+    assertContract("POST", "/external/agencyid/patrons/v9", created);
+    assertEquals("VALID", created.body().get("authenticateStatus").asText());
+    assertEquals("Karen Blixen", created.body().at("/patron/name").asText());
+    assertEquals("1985-04-17", created.body().at("/patron/birthday").asText());
+    assertTrue(created.body().at("/patron/receiveEmail").asBoolean());
+    assertEquals(FbsIds.patron(cpr), created.body().at("/patron/patronId").asLong());
+
+    Answer me = logIn(cpr, "2468").get(PATRON + "/v4");
+    assertEquals("Karen Blixen", me.body().at("/patron/name").asText());
+    JsonNode record = api().staff(agency).get("/api/v1/patrons/" + cpr).body();
+    assertEquals("web", record.at("/facts/channel").asText());
+    assertEquals("digital-signature", record.at("/facts/verification/method").asText());
+
+    Answer again = site.post("/external/agencyid/patrons/v9", signUp.formatted(cpr));
+    assertEquals(409, again.status(), again.body().toString());
+    Answer unknown = site.post("/external/agencyid/patrons/v9", signUp.formatted(cpr()));
+    assertEquals(404, unknown.status(), unknown.body().toString());
+    assertEquals("PERSON_NOT_IN_REGISTRY", unknown.code());
+    for (String bad :
+        List.of(
+            signUp.formatted("123"),
+            signUp.formatted(cpr).replace("2468", "24"),
+            "{\"personIdentifier\":\"%s\",\"pincode\":\"2468\",\"patron\":{}, \"blockStatusRequest\":{\"blockedReason\":\"W\",\"blockedSince\":\"2026-11-22\"}}"
+                .formatted(cpr()),
+            "{\"personIdentifier\":\"%s\",\"pincode\":\"2468\",\"patron\":{\"shoeSize\":44}}"
+                .formatted(cpr()))) {
+      assertEquals(400, site.post("/external/agencyid/patrons/v9", bad).status(), bad);
+    }
+    assertEquals(
+        403, website.post("/external/agencyid/patrons/v9", signUp.formatted(cpr())).status());
+    assertEquals(
+        403,
+        api()
+            .staff(agency)
+            .post("/external/" + agency + "/patrons/v9", signUp.formatted(cpr()))
+            .status());
+  }
+
+  @Test
+  void R6_aMinorSignsUpWithAGuardianWhoseConsentIsRecorded() throws Exception {
+    String parent = cpr();
+    String child = cpr();
+    person(child, "Lille Karen", "2016-04-17");
+    String request =
+        """
+        {"cprNumber":"%s","pincode":"1357","preferredPickupBranch":"main","name":"Lille Karen",
+         "guardian":{"cprNumber":"%s","name":"Karen Blixen","email":"karen@example.dk"}}
+        """;
+    Api site = api().terminal(agency);
+    Answer created =
+        site.post("/external/agencyid/patrons/withGuardian/v1", request.formatted(child, parent));
+    assertContract("POST", "/external/agencyid/patrons/withGuardian/v1", created);
+    assertEquals(FbsIds.patron(child), created.body().asLong());
+    JsonNode record = api().staff(agency).get("/api/v1/patrons/" + child).body();
+    assertEquals("Karen Blixen", record.at("/facts/guardianConsent/guardian").asText());
+
+    Answer self =
+        site.post("/external/agencyid/patrons/withGuardian/v1", request.formatted(child, child));
+    assertEquals(400, self.status(), "a patron cannot be their own guardian");
+    Answer badEmail =
+        site.post(
+            "/external/agencyid/patrons/withGuardian/v1",
+            request.formatted(cpr(), parent).replace("karen@example.dk", "karen"));
+    assertEquals(400, badEmail.status());
+
+    String later = cpr();
+    person(later, "Lille Hans", "2017-01-01");
+    Answer unguarded =
+        site.post(
+            "/external/agencyid/patrons/v9",
+            "{\"personIdentifier\":\"%s\",\"pincode\":\"2468\",\"patron\":{\"preferredPickupBranch\":\"main\",\"guardianVisibility\":false,\"receivePostalMail\":false}}"
+                .formatted(later));
+    assertEquals(200, unguarded.status(), unguarded.body().toString());
+    Answer consent =
+        site.put(
+            "/external/agencyid/patrons/withGuardian/v1",
+            "{\"cprNumber\":\"%s\",\"guardian\":{\"cprNumber\":\"%s\",\"name\":\"Hans Blixen\",\"email\":\"hans@example.dk\"}}"
+                .formatted(later, parent));
+    assertContract("PUT", "/external/agencyid/patrons/withGuardian/v1", consent);
+    assertEquals(
+        "Hans Blixen",
+        api()
+            .staff(agency)
+            .get("/api/v1/patrons/" + later)
+            .body()
+            .at("/facts/guardianConsent/guardian")
+            .asText());
+  }
+
+  private static String cpr() {
+    return String.format(
+        "%010d",
+        Math.floorMod(java.util.UUID.randomUUID().getLeastSignificantBits(), 10_000_000_000L));
+  }
+
+  /** Adds a person to the test servers' registry file, as a CPR extract would have them. */
+  private static void person(String cpr, String name, String birthDate) throws Exception {
+    java.nio.file.Files.writeString(
+        java.nio.file.Path.of(TestServers.PERSON_REGISTRY),
+        "{\"cpr\":\"%s\",\"name\":\"%s\",\"birthDate\":\"%s\",\"municipality\":\"0101\"}\n"
+            .formatted(cpr, name, birthDate),
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   @Test

@@ -17,6 +17,9 @@ public final class TestServers {
   /** Where the test servers' consoles look for load-test runs. */
   public static final String RESULTS_FOLDER = "target/console-runs";
 
+  /** The person registry file of the test servers (FBS sign-up); tests add the people they need. */
+  public static final String PERSON_REGISTRY = "target/person-registry.jsonl";
+
   private TestServers() {}
 
   /** The application configuration pointed at the test node, with free HTTP and cluster ports. */
@@ -40,6 +43,7 @@ library.metrics.live-entities-interval = 200ms
 library.notices.log-file = "target/notices-test.log"
 library.console.sample-interval = 500ms
 library.console.results-folder = "%s"
+library.fbs.person-registry-file = "%s"
 library.security {
   bootstrap-operator-key = "%s"
   bootstrap-operator-key-file = ""
@@ -50,7 +54,12 @@ library.security {
   requests-per-second { terminal = 100000, staff = 100000, network = 100000, operator = 100000, patron = 100000, door = 100000 }
 }
 """
-                .formatted(cassandraPort, TestCassandra.KEYSPACE, RESULTS_FOLDER, OPERATOR_KEY))
+                .formatted(
+                    cassandraPort,
+                    TestCassandra.KEYSPACE,
+                    RESULTS_FOLDER,
+                    PERSON_REGISTRY,
+                    OPERATOR_KEY))
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
