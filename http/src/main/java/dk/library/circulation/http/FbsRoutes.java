@@ -335,28 +335,11 @@ final class FbsRoutes extends FbsAnswers {
   /** An agency's own terminal, for what it registers there; audited as a registration. */
   private Route forAgency(
       Call call, String agency, Function<String, CompletionStage<HttpResponse>> action) {
-    return allowed(
+    return inAgency(
         call,
+        agency,
         REGISTER_ON_WEB,
-        () ->
-            completeWithFuture(
-                recover(
-                    agencyOf(call, agency)
-                        .thenCompose(
-                            resolved -> {
-                              if (resolved.isEmpty()) {
-                                return invalid("agencyid: give the agency's id");
-                              }
-                              if (!REGISTER_ON_WEB.permits(call.caller(), resolved.get())) {
-                                return CompletableFuture.completedFuture(
-                                    outsideScope(call, resolved.get()));
-                              }
-                              return audited(
-                                  call,
-                                  "REGISTER_PATRON",
-                                  "web sign-up at " + resolved.get(),
-                                  action.apply(resolved.get()));
-                            }))));
+        a -> audited(call, "REGISTER_PATRON", "web sign-up at " + a, action.apply(a)));
   }
 
   // Who is asking
@@ -395,9 +378,18 @@ final class FbsRoutes extends FbsAnswers {
   /** Branches, availability, holdings: any caller whose role may read that agency's catalogue. */
   private Route catalogue(
       Call call, String agency, Function<String, CompletionStage<HttpResponse>> action) {
+    return inAgency(call, agency, READ_CATALOGUE, action);
+  }
+
+  /** The operation on the agency named, or meant by the literal, within the caller's scope. */
+  private Route inAgency(
+      Call call,
+      String agency,
+      Operation operation,
+      Function<String, CompletionStage<HttpResponse>> action) {
     return allowed(
         call,
-        READ_CATALOGUE,
+        operation,
         () ->
             completeWithFuture(
                 recover(
@@ -405,16 +397,12 @@ final class FbsRoutes extends FbsAnswers {
                         .thenCompose(
                             resolved -> {
                               if (resolved.isEmpty()) {
-                                return CompletableFuture.completedFuture(
-                                    problem(
-                                        Problem.of(
-                                            StatusCodes.BAD_REQUEST,
-                                            "INVALID_REQUEST",
-                                            "agencyid: give the agency's id; the literal"
-                                                + " 'agencyid' stands for it only when the caller"
-                                                + " acts for exactly one agency")));
+                                return invalid(
+                                    "agencyid: give the agency's id; the literal 'agencyid'"
+                                        + " stands for it only when the caller acts for exactly"
+                                        + " one agency");
                               }
-                              return READ_CATALOGUE.permits(call.caller(), resolved.get())
+                              return operation.permits(call.caller(), resolved.get())
                                   ? action.apply(resolved.get())
                                   : CompletableFuture.completedFuture(
                                       outsideScope(call, resolved.get()));
