@@ -34,6 +34,40 @@ public final class FbsShapes {
 
   public record AuthenticatedPatronV8(String authenticateStatus, PatronV7 patron) {}
 
+  /** The older shape of the patron, which the v4 update answers with. */
+  public record PatronV4(
+      long patronId,
+      String name,
+      String emailAddress,
+      String phoneNumber,
+      String preferredPickupBranch,
+      boolean receiveEmail,
+      boolean receiveSms,
+      boolean receivePostalMail,
+      int defaultInterestPeriod,
+      boolean resident,
+      List<BlockStatus> blockStatus,
+      String birthday) {
+
+    public static PatronV4 of(PatronV7 p) {
+      return new PatronV4(
+          p.patronId(),
+          p.name(),
+          p.emailAddress(),
+          p.phoneNumber(),
+          p.preferredPickupBranch(),
+          p.receiveEmail(),
+          p.receiveSms(),
+          p.receivePostalMail(),
+          p.defaultInterestPeriod(),
+          p.resident(),
+          p.blockStatus(),
+          p.birthday());
+    }
+  }
+
+  public record AuthenticatedPatronV4(boolean authenticated, PatronV4 patron) {}
+
   public record PatronV9(
       long patronId,
       String name,

@@ -9,12 +9,14 @@ import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.fbs.FbsIds;
 import dk.library.circulation.fbs.FbsMapping;
+import dk.library.circulation.fbs.FbsShapes.AuthenticatedPatronV4;
 import dk.library.circulation.fbs.FbsShapes.AuthenticatedPatronV8;
 import dk.library.circulation.fbs.FbsShapes.FeeMaterialV2;
 import dk.library.circulation.fbs.FbsShapes.FeeV2;
 import dk.library.circulation.fbs.FbsShapes.LoanDetailsV2;
 import dk.library.circulation.fbs.FbsShapes.LoanV2;
 import dk.library.circulation.fbs.FbsShapes.MaterialGroup;
+import dk.library.circulation.fbs.FbsShapes.PatronV4;
 import dk.library.circulation.fbs.FbsShapes.PatronV7;
 import dk.library.circulation.fbs.FbsShapes.RenewedLoanV2;
 import dk.library.circulation.patron.Loan;
@@ -104,19 +106,32 @@ final class FbsPatrons extends FbsAnswers {
    * to get the token, which R4 asks only of a forgotten PIN.
    */
   CompletionStage<HttpResponse> updatePatron(Call call, String card, JsonNode body) {
+    return update(call, card, body, false);
+  }
+
+  /**
+   * The older form (UpdatePatronRequestV3, one email and one phone number with their own flags),
+   * answered with the patron in the older shape.
+   */
+  CompletionStage<HttpResponse> updatePatronV4(Call call, String card, JsonNode body) {
+    return update(call, card, body, true);
+  }
+
+  private CompletionStage<HttpResponse> update(Call call, String card, JsonNode body, boolean v4) {
+    String request = v4 ? "UpdatePatronRequestV3" : "UpdatePatronRequestV6";
     if (body == null || !body.isObject()) {
       return invalid("the body must be an object with patron and/or pincodeChange");
     }
     Optional<String> unknown = unknownField(body, Set.of("patron", "pincodeChange"));
     if (unknown.isPresent()) {
-      return invalid(unknown.get() + ": not a field of UpdatePatronRequestV6");
+      return invalid(unknown.get() + ": not a field of " + request);
     }
     JsonNode settings = body.path("patron");
     JsonNode pinChange = body.path("pincodeChange");
     Settings parsed = null;
     if (!settings.isMissingNode()) {
       try {
-        parsed = settings(settings);
+        parsed = v4 ? settingsV3(settings) : settings(settings);
       } catch (BadField bad) {
         return invalid(bad.getMessage());
       }
@@ -135,7 +150,7 @@ final class FbsPatrons extends FbsAnswers {
     Settings given = parsed;
     String pin = newPin;
     CompletionStage<Result<PatronReply.Status>> updated =
-        settings.isMissingNode()
+        given == null
             ? desk.patronStatus(card)
             : desk.updateContact(card, given.email(), given.mobile(), given.channel(), "patron");
     CompletionStage<HttpResponse> done =
@@ -147,12 +162,59 @@ final class FbsPatrons extends FbsAnswers {
                   }
                   return desk.resetPin(card, pin, "current PIN (patron token)", "patron");
                 })
-            .thenApply(
-                r ->
-                    r instanceof Result.Ok<PatronReply.Status>
-                        ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
-                        : answer(r, StatusCodes.OK));
+            .thenCompose(
+                r -> {
+                  if (!(r instanceof Result.Ok<PatronReply.Status> ok)) {
+                    return CompletableFuture.completedFuture(answer(r, StatusCodes.OK));
+                  }
+                  if (!v4) {
+                    return CompletableFuture.completedFuture(
+                        HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
+                  }
+                  return fbsPatron(card, ok.value())
+                      .thenApply(
+                          p ->
+                              jsonResponse(
+                                  StatusCodes.OK, new AuthenticatedPatronV4(true, PatronV4.of(p))));
+                });
     return audited(call, pin == null ? "UPDATE_CONTACT" : "CHANGE_OWN_PIN", maskedCard(card), done);
+  }
+
+  /** PatronSettingsV3: one email and one phone number, each with its own notification flag. */
+  private static Settings settingsV3(JsonNode settings) throws BadField {
+    if (!settings.isObject()) {
+      throw new BadField("patron: must be an object (PatronSettingsV3)");
+    }
+    Optional<String> unknown =
+        unknownField(
+            settings,
+            Set.of(
+                "emailAddress",
+                "phoneNumber",
+                "receiveEmail",
+                "receiveSms",
+                "receivePostalMail",
+                "preferredPickupBranch",
+                "onHold",
+                "preferredLanguage"));
+    if (unknown.isPresent()) {
+      throw new BadField("patron." + unknown.get() + ": not a field of PatronSettingsV3");
+    }
+    String email = settings.path("emailAddress").asText(null);
+    String phone = settings.path("phoneNumber").asText(null);
+    if (email != null && !Forms.EMAIL.matcher(email).matches()) {
+      throw new BadField("patron.emailAddress: must be " + Forms.EMAIL_TEXT);
+    }
+    if (phone != null && !Forms.MOBILE.matcher(phone).matches()) {
+      throw new BadField("patron.phoneNumber: must be " + Forms.MOBILE_TEXT);
+    }
+    String channel =
+        settings.path("receiveEmail").asBoolean(false) && email != null
+            ? "email"
+            : settings.path("receiveSms").asBoolean(false) && phone != null
+                ? "sms"
+                : settings.path("receivePostalMail").asBoolean(false) ? "post" : null;
+    return new Settings(email, phone, channel);
   }
 
   CompletionStage<HttpResponse> loans(String card) {

@@ -56,11 +56,40 @@ final class FbsReservations extends FbsAnswers {
    * also answers a website's retry after a lost reply, the hold standing.
    */
   CompletionStage<HttpResponse> createReservations(String agencyId, String card, JsonNode body) {
+    return create(agencyId, card, body, false);
+  }
+
+  /**
+   * The deprecated v1 form (CreateReservationBatch): the same holds, all or nothing, answered as
+   * the reservations made, or as the refusal's problem.
+   */
+  CompletionStage<HttpResponse> createReservationsV1(String agencyId, String card, JsonNode body) {
+    return create(agencyId, card, body, true);
+  }
+
+  /** The deprecated v1 list: the same holds in the older shape. */
+  CompletionStage<HttpResponse> reservationListV1(String card) {
+    return holds
+        .holdsOf(card)
+        .thenApply(
+            r ->
+                answer(
+                    r.map(
+                        list ->
+                            list.stream()
+                                .map(h -> FbsMapping.reservationV1(h, desk.zone()))
+                                .toList()),
+                    StatusCodes.OK));
+  }
+
+  private CompletionStage<HttpResponse> create(
+      String agencyId, String card, JsonNode body, boolean v1) {
     JsonNode reservations = body == null ? null : body.path("reservations");
     if (reservations == null || !reservations.isArray() || reservations.isEmpty()) {
       return invalid("reservations: give at least one {recordId, pickupBranch, expiryDate}");
     }
-    Optional<String> unknown = unknownField(body, Set.of("reservations", "type"));
+    Optional<String> unknown =
+        unknownField(body, v1 ? Set.of("reservations") : Set.of("reservations", "type"));
     for (JsonNode r : reservations) {
       unknown =
           unknown.or(
@@ -102,7 +131,7 @@ final class FbsReservations extends FbsAnswers {
               null,
               notInterestedAfter));
     }
-    return withPickupBranches(card, requests).thenCompose(this::placeAll);
+    return withPickupBranches(card, requests).thenCompose(placing -> placeAll(placing, v1));
   }
 
   /** A reservation without a pickup branch goes to the patron's preferred one (the first). */
@@ -141,7 +170,7 @@ final class FbsReservations extends FbsAnswers {
             });
   }
 
-  private CompletionStage<HttpResponse> placeAll(List<HoldRequest> requests) {
+  private CompletionStage<HttpResponse> placeAll(List<HoldRequest> requests, boolean v1) {
     CompletableFuture<List<Result<HoldView>>> placed =
         CompletableFuture.completedFuture(new ArrayList<>());
     for (HoldRequest request : requests) {
@@ -163,6 +192,17 @@ final class FbsReservations extends FbsAnswers {
                   .filter(r -> r instanceof Result.Refused<HoldView>)
                   .map(r -> ((Result.Refused<HoldView>) r).rejection())
                   .findFirst();
+          if (refused.isEmpty() && v1) {
+            return CompletableFuture.completedFuture(
+                jsonResponse(
+                    StatusCodes.OK,
+                    results.stream()
+                        .map(
+                            r ->
+                                FbsMapping.reservationV1(
+                                    ((Result.Ok<HoldView>) r).value(), desk.zone()))
+                        .toList()));
+          }
           if (refused.isEmpty()) {
             return CompletableFuture.completedFuture(
                 jsonResponse(
@@ -191,6 +231,9 @@ final class FbsReservations extends FbsAnswers {
                               .cancel(card(requests), h.agencyId(), h.titleId(), h.holdId())
                               .thenApply(x -> null));
             }
+          }
+          if (v1) {
+            return undone.thenApply(v -> problem(Problem.of(refused.get())));
           }
           String result = FbsMapping.reservationResult(refused.get().code());
           return undone.thenApply(

@@ -118,10 +118,35 @@ final class FbsRoutes extends FbsAnswers {
                                                         PLACE_HOLD,
                                                         card ->
                                                             placeReservations(
-                                                                call, agency, card, body))))))),
+                                                                call, agency, card, body,
+                                                                false))))))),
                 pathEnd(
                     () ->
                         concat(
+                            get(
+                                () ->
+                                    named(
+                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations",
+                                        () ->
+                                            ownPatron(
+                                                call,
+                                                patron,
+                                                READ_PATRON,
+                                                holdAnswers::reservationListV1))),
+                            post(
+                                () ->
+                                    named(
+                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations",
+                                        () ->
+                                            withJsonValue(
+                                                body ->
+                                                    ownPatron(
+                                                        call,
+                                                        patron,
+                                                        PLACE_HOLD,
+                                                        card ->
+                                                            placeReservations(
+                                                                call, agency, card, body, true))))),
                             delete(
                                 () ->
                                     named(
@@ -160,8 +185,9 @@ final class FbsRoutes extends FbsAnswers {
         holdAnswers.updateReservations(card, body));
   }
 
+  /** {@code v1}: the deprecated form, answered in the older shape. */
   private CompletionStage<HttpResponse> placeReservations(
-      Call call, String agency, String card, JsonNode body) {
+      Call call, String agency, String card, JsonNode body, boolean v1) {
     return audited(
         call,
         "PLACE_HOLD",
@@ -171,7 +197,9 @@ final class FbsRoutes extends FbsAnswers {
                 a ->
                     a.isEmpty()
                         ? invalid("agencyid: give the agency's id")
-                        : holdAnswers.createReservations(a.get(), card, body)));
+                        : v1
+                            ? holdAnswers.createReservationsV1(a.get(), card, body)
+                            : holdAnswers.createReservations(a.get(), card, body)));
   }
 
   private CompletionStage<HttpResponse> cancelReservations(
@@ -223,6 +251,23 @@ final class FbsRoutes extends FbsAnswers {
                     segment(),
                     patron ->
                         concat(
+                            path(
+                                "v4",
+                                () ->
+                                    put(
+                                        () ->
+                                            named(
+                                                "/external/{agencyid}/patrons/{patronid}/v4",
+                                                () ->
+                                                    withJsonValue(
+                                                        body ->
+                                                            ownPatron(
+                                                                call,
+                                                                patron,
+                                                                UPDATE_CONTACT,
+                                                                card ->
+                                                                    patronAnswers.updatePatronV4(
+                                                                        call, card, body)))))),
                             path(
                                 "v4",
                                 () ->

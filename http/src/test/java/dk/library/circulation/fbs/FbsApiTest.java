@@ -140,6 +140,19 @@ class FbsApiTest {
                 "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(card));
     assertEquals(401, oldPin.status(), oldPin.body().toString());
 
+    Answer older =
+        logIn(card, "4321")
+            .put(
+                PATRON + "/v4",
+                """
+                {"patron":{"preferredPickupBranch":"main","receiveEmail":false,"receiveSms":true,
+                           "receivePostalMail":false,"phoneNumber":"+4587654321"}}
+                """);
+    assertContract("PUT", "/external/agencyid/patrons/patronid/v4", older);
+    assertTrue(older.body().get("authenticated").asBoolean());
+    assertEquals("+4587654321", older.body().at("/patron/phoneNumber").asText());
+    assertTrue(older.body().at("/patron/receiveSms").asBoolean());
+
     Api again = logIn(card, "4321");
     for (String body :
         List.of(
@@ -361,10 +374,22 @@ class FbsApiTest {
     assertEquals(wanted, listed.body().get(0).get("recordId").asText());
     long id = listed.body().get(0).get("reservationId").asLong();
 
+    Answer olderList = website.get(RESERVATIONS);
+    assertContract("GET", "/external/v1/agencyid/patrons/patronid/reservations", olderList);
+    assertEquals("loan", olderList.body().at("/0/loanType").asText());
+
     Answer deleted = website.delete(RESERVATIONS + "?reservationid=" + id);
     assertEquals(200, deleted.status(), deleted.body().toString());
     assertEquals(0, website.get(RESERVATIONS + "/v2").body().size());
     assertEquals(404, website.delete(RESERVATIONS + "?reservationid=" + id).status());
+
+    String older = "{\"reservations\":[{\"recordId\":\"%s\",\"pickupBranch\":\"main\"}]}";
+    Answer deprecated = website.post(RESERVATIONS, older.formatted(wanted));
+    assertContract("POST", "/external/v1/agencyid/patrons/patronid/reservations", deprecated);
+    assertEquals(wanted, deprecated.body().at("/0/recordId").asText());
+    Answer twice = website.post(RESERVATIONS, older.formatted(wanted));
+    assertEquals(409, twice.status(), twice.body().toString());
+    assertEquals("HOLD_ALREADY_PLACED", twice.code());
   }
 
   @Test
