@@ -458,22 +458,27 @@ final class FbsRoutes extends FbsAnswers {
       Call call,
       String agency,
       BiFunction<String, List<String>, CompletionStage<HttpResponse>> action) {
-    return parameterList(
-        "recordid",
-        ids -> {
-          if (ids.isEmpty()
-              || ids.size() > 50
-              || !ids.stream().allMatch(id -> Forms.TITLE_ID.matcher(id).matches())) {
-            return complete(
-                problem(
-                    Problem.invalidRequest(
-                        List.of(
-                            new Problem.FieldError(
-                                "recordid",
-                                "give 1-50 record ids, each " + Forms.TITLE_ID_TEXT)))));
-          }
-          return catalogue(call, agency, a -> action.apply(a, List.copyOf(ids)));
-        });
+    // The role first, so a caller who may not read the catalogue learns nothing from its checks.
+    return allowed(
+        call,
+        READ_CATALOGUE,
+        () ->
+            parameterList(
+                "recordid",
+                ids -> {
+                  if (ids.isEmpty()
+                      || ids.size() > 50
+                      || !ids.stream().allMatch(id -> Forms.TITLE_ID.matcher(id).matches())) {
+                    return complete(
+                        problem(
+                            Problem.invalidRequest(
+                                List.of(
+                                    new Problem.FieldError(
+                                        "recordid",
+                                        "give 1-50 record ids, each " + Forms.TITLE_ID_TEXT)))));
+                  }
+                  return catalogue(call, agency, a -> action.apply(a, List.copyOf(ids)));
+                }));
   }
 
   /** The literal {@code agencyid}: the patron's home agency, or the client's only agency. */
