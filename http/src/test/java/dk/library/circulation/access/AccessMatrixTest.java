@@ -101,6 +101,8 @@ GET fbs-loans          | anon/anon | role/role     | role/role     | role/role |
 GET fbs-fees           | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
 GET fbs-reservations   | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
 POST fbs-reservations  | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
+PUT fbs-patron-v8      | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
+PUT fbs-patron-v4      | anon/anon | role/role     | role/role     | role/role | ok/hidden     | role/role | role/role
 """;
 
   static final List<String> CALLERS =
@@ -266,6 +268,8 @@ POST fbs-reservations  | anon/anon | role/role     | role/role     | role/role |
             api.get("/external/" + agency(isOwn) + "/catalog/availability/v3?recordid=T1"));
     ROUTES.put("GET fbs-patron", (api, isOwn) -> api.get(fbsPatron(isOwn) + "/v4"));
     ROUTES.put("GET fbs-loans", (api, isOwn) -> api.get(fbsPatron(isOwn) + "/loans/v2"));
+    ROUTES.put("PUT fbs-patron-v8", (api, isOwn) -> api.put(fbsPatron(isOwn) + "/v8", "{}"));
+    ROUTES.put("PUT fbs-patron-v4", (api, isOwn) -> api.put(fbsPatron(isOwn) + "/v4", "{}"));
     ROUTES.put(
         "GET fbs-fees",
         (api, isOwn) ->
