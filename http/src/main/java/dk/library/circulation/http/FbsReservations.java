@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
@@ -36,17 +37,7 @@ final class FbsReservations extends FbsAnswers {
   }
 
   CompletionStage<HttpResponse> reservationList(String card) {
-    return holds
-        .holdsOf(card)
-        .thenApply(
-            r ->
-                answer(
-                    r.map(
-                        list ->
-                            list.stream()
-                                .map(h -> FbsMapping.reservation(h, desk.zone()))
-                                .toList()),
-                    StatusCodes.OK));
+    return listed(card, h -> FbsMapping.reservation(h, desk.zone()));
   }
 
   /**
@@ -69,17 +60,13 @@ final class FbsReservations extends FbsAnswers {
 
   /** The deprecated v1 list: the same holds in the older shape. */
   CompletionStage<HttpResponse> reservationListV1(String card) {
+    return listed(card, h -> FbsMapping.reservationV1(h, desk.zone()));
+  }
+
+  private CompletionStage<HttpResponse> listed(String card, Function<HoldView, Object> shape) {
     return holds
         .holdsOf(card)
-        .thenApply(
-            r ->
-                answer(
-                    r.map(
-                        list ->
-                            list.stream()
-                                .map(h -> FbsMapping.reservationV1(h, desk.zone()))
-                                .toList()),
-                    StatusCodes.OK));
+        .thenApply(r -> answer(r.map(list -> list.stream().map(shape).toList()), StatusCodes.OK));
   }
 
   private CompletionStage<HttpResponse> create(

@@ -87,6 +87,8 @@ final class FbsRoutes extends FbsAnswers {
   }
 
   private Route reservations(Call call, String agency, String patron) {
+    String v1 = "/external/v1/{agencyid}/patrons/{patronid}/reservations";
+    String v2 = v1 + "/v2";
     return pathPrefix(
         "reservations",
         () ->
@@ -97,60 +99,45 @@ final class FbsRoutes extends FbsAnswers {
                         concat(
                             get(
                                 () ->
-                                    named(
-                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations/v2",
-                                        () ->
-                                            ownPatron(
-                                                call,
-                                                patron,
-                                                READ_PATRON,
-                                                holdAnswers::reservationList))),
+                                    read(
+                                        call,
+                                        patron,
+                                        v2,
+                                        READ_PATRON,
+                                        holdAnswers::reservationList)),
                             post(
                                 () ->
-                                    named(
-                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations/v2",
-                                        () ->
-                                            withJsonValue(
-                                                body ->
-                                                    ownPatron(
-                                                        call,
-                                                        patron,
-                                                        PLACE_HOLD,
-                                                        card ->
-                                                            placeReservations(
-                                                                call, agency, card, body,
-                                                                false))))))),
+                                    write(
+                                        call,
+                                        patron,
+                                        v2,
+                                        PLACE_HOLD,
+                                        (card, body) ->
+                                            placeReservations(call, agency, card, body, false))))),
                 pathEnd(
                     () ->
                         concat(
                             get(
                                 () ->
-                                    named(
-                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations",
-                                        () ->
-                                            ownPatron(
-                                                call,
-                                                patron,
-                                                READ_PATRON,
-                                                holdAnswers::reservationListV1))),
+                                    read(
+                                        call,
+                                        patron,
+                                        v1,
+                                        READ_PATRON,
+                                        holdAnswers::reservationListV1)),
                             post(
                                 () ->
-                                    named(
-                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations",
-                                        () ->
-                                            withJsonValue(
-                                                body ->
-                                                    ownPatron(
-                                                        call,
-                                                        patron,
-                                                        PLACE_HOLD,
-                                                        card ->
-                                                            placeReservations(
-                                                                call, agency, card, body, true))))),
+                                    write(
+                                        call,
+                                        patron,
+                                        v1,
+                                        PLACE_HOLD,
+                                        (card, body) ->
+                                            placeReservations(call, agency, card, body, true))),
                             delete(
                                 () ->
                                     named(
-                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations",
+                                        v1,
                                         () ->
                                             parameterList(
                                                 "reservationid",
@@ -163,18 +150,12 @@ final class FbsRoutes extends FbsAnswers {
                                                             cancelReservations(call, card, ids))))),
                             put(
                                 () ->
-                                    named(
-                                        "/external/v1/{agencyid}/patrons/{patronid}/reservations",
-                                        () ->
-                                            withJsonValue(
-                                                body ->
-                                                    ownPatron(
-                                                        call,
-                                                        patron,
-                                                        PLACE_HOLD,
-                                                        card ->
-                                                            changeReservations(
-                                                                call, card, body)))))))));
+                                    write(
+                                        call,
+                                        patron,
+                                        v1,
+                                        PLACE_HOLD,
+                                        (card, body) -> changeReservations(call, card, body)))))));
   }
 
   private CompletionStage<HttpResponse> changeReservations(Call call, String card, JsonNode body) {
@@ -241,93 +222,84 @@ final class FbsRoutes extends FbsAnswers {
             patron ->
                 get(
                     () ->
-                        named(
+                        read(
+                            call,
+                            patron,
                             "/external/{agencyid}/patron/{patronid}/fees/v2",
-                            () -> ownPatron(call, patron, READ_PATRON, patronAnswers::fees)))),
-        pathPrefix(
-            "patrons",
+                            READ_PATRON,
+                            patronAnswers::fees))),
+        pathPrefix("patrons", () -> pathPrefix(segment(), patron -> patron(call, patron))));
+  }
+
+  /** /external/{agencyid}/patrons/{patronid}/...: the patron's own record, settings and loans. */
+  private Route patron(Call call, String patron) {
+    String base = "/external/{agencyid}/patrons/{patronid}";
+    return concat(
+        path(
+            "v4",
             () ->
-                pathPrefix(
-                    segment(),
-                    patron ->
-                        concat(
-                            path(
-                                "v4",
-                                () ->
-                                    put(
-                                        () ->
-                                            named(
-                                                "/external/{agencyid}/patrons/{patronid}/v4",
-                                                () ->
-                                                    withJsonValue(
-                                                        body ->
-                                                            ownPatron(
-                                                                call,
-                                                                patron,
-                                                                UPDATE_CONTACT,
-                                                                card ->
-                                                                    patronAnswers.updatePatronV4(
-                                                                        call, card, body)))))),
-                            path(
-                                "v4",
-                                () ->
-                                    get(
-                                        () ->
-                                            named(
-                                                "/external/{agencyid}/patrons/{patronid}/v4",
-                                                () ->
-                                                    ownPatron(
-                                                        call,
-                                                        patron,
-                                                        READ_PATRON,
-                                                        patronAnswers::patron)))),
-                            path(
-                                "v8",
-                                () ->
-                                    put(
-                                        () ->
-                                            named(
-                                                "/external/{agencyid}/patrons/{patronid}/v8",
-                                                () ->
-                                                    withJsonValue(
-                                                        body ->
-                                                            ownPatron(
-                                                                call,
-                                                                patron,
-                                                                UPDATE_CONTACT,
-                                                                card ->
-                                                                    patronAnswers.updatePatron(
-                                                                        call, card, body)))))),
-                            path(
-                                segment("loans").slash("v2"),
-                                () ->
-                                    get(
-                                        () ->
-                                            named(
-                                                "/external/{agencyid}/patrons/{patronid}/loans/v2",
-                                                () ->
-                                                    ownPatron(
-                                                        call,
-                                                        patron,
-                                                        READ_PATRON,
-                                                        patronAnswers::loans)))),
-                            path(
-                                segment("loans").slash("renew").slash("v2"),
-                                () ->
-                                    post(
-                                        () ->
-                                            named(
-                                                "/external/{agencyid}/patrons/{patronid}/loans/renew/v2",
-                                                () ->
-                                                    withJsonValue(
-                                                        body ->
-                                                            ownPatron(
-                                                                call,
-                                                                patron,
-                                                                RENEW_OWN_LOANS,
-                                                                card ->
-                                                                    patronAnswers.renew(
-                                                                        card, body))))))))));
+                concat(
+                    get(() -> read(call, patron, base + "/v4", READ_PATRON, patronAnswers::patron)),
+                    put(
+                        () ->
+                            write(
+                                call,
+                                patron,
+                                base + "/v4",
+                                UPDATE_CONTACT,
+                                (card, body) -> patronAnswers.updatePatronV4(call, card, body))))),
+        path(
+            "v8",
+            () ->
+                put(
+                    () ->
+                        write(
+                            call,
+                            patron,
+                            base + "/v8",
+                            UPDATE_CONTACT,
+                            (card, body) -> patronAnswers.updatePatron(call, card, body)))),
+        path(
+            segment("loans").slash("v2"),
+            () ->
+                get(
+                    () ->
+                        read(call, patron, base + "/loans/v2", READ_PATRON, patronAnswers::loans))),
+        path(
+            segment("loans").slash("renew").slash("v2"),
+            () ->
+                post(
+                    () ->
+                        write(
+                            call,
+                            patron,
+                            base + "/loans/renew/v2",
+                            RENEW_OWN_LOANS,
+                            (card, body) -> patronAnswers.renew(card, body)))));
+  }
+
+  /** A patron's path without a body, named for the metrics by its template. */
+  private Route read(
+      Call call,
+      String patron,
+      String template,
+      Operation operation,
+      Function<String, CompletionStage<HttpResponse>> action) {
+    return named(template, () -> ownPatron(call, patron, operation, action));
+  }
+
+  /** A patron's path with a JSON body. */
+  private Route write(
+      Call call,
+      String patron,
+      String template,
+      Operation operation,
+      BiFunction<String, JsonNode, CompletionStage<HttpResponse>> action) {
+    return named(
+        template,
+        () ->
+            withJsonValue(
+                body -> ownPatron(call, patron, operation, card -> action.apply(card, body))));
   }
 
   /** Signing up on the website: the agency's own terminal (the website's back end) only. */

@@ -2,6 +2,7 @@ package dk.library.circulation.fbs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.library.circulation.Rejection.Code;
 import java.util.HashSet;
@@ -41,7 +42,7 @@ class FbsMappingTest {
     Set<Long> seen = new HashSet<>();
     for (int i = 0; i < 10_000; i++) {
       long id = FbsIds.patron("C" + i);
-      assertEquals(true, id >= 0);
+      assertTrue(id >= 0, Long.toString(id));
       seen.add(id);
     }
     assertEquals(10_000, seen.size());
