@@ -225,10 +225,12 @@ final class FbsPatrons extends FbsAnswers {
               if (!(both.getKey() instanceof Result.Ok<PatronReply.Status> status)) {
                 return CompletableFuture.completedFuture(answer(both.getKey(), StatusCodes.OK));
               }
-              Map<String, PatronReply.RenewalResult> outlook = new LinkedHashMap<>();
-              if (both.getValue() instanceof Result.Ok<List<PatronReply.RenewalResult>> ok) {
-                ok.value().forEach(r -> outlook.put(r.barcode(), r));
+              // A loan is never called renewable when the rules could not be asked.
+              if (!(both.getValue() instanceof Result.Ok<List<PatronReply.RenewalResult>> ok)) {
+                return CompletableFuture.completedFuture(answer(both.getValue(), StatusCodes.OK));
               }
+              Map<String, PatronReply.RenewalResult> outlook = new LinkedHashMap<>();
+              ok.value().forEach(r -> outlook.put(r.barcode(), r));
               return loanDetails(status.value().loans())
                   .thenApply(
                       details ->

@@ -353,6 +353,11 @@ class FbsApiTest {
     clock.advance(Duration.ofDays(3));
     website = logIn(card);
 
+    Eventually.await(
+        "the loan of the reserved title listed as not renewable",
+        Duration.ofSeconds(20),
+        () ->
+            !website.get(PATRON + "/loans/v2").body().toString().contains("\"isRenewable\":true,"));
     Answer loans = website.get(PATRON + "/loans/v2");
     assertContract("GET", "/external/agencyid/patrons/patronid/loans/v2", loans);
     assertEquals("deniedReserved", statusOf(loans.body(), copy, "renewalStatusList"));
