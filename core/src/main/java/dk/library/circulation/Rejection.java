@@ -20,6 +20,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     ITEM_NOT_OWNED_BY_AGENCY,
     LOAN_LIMIT_REACHED,
     LOAN_NOT_FOUND,
+    /** R31: the copy was declared lost after its last overdue notice; it can only be returned. */
+    LOAN_DECLARED_LOST,
     RENEWAL_LIMIT_REACHED,
     RENEWAL_WOULD_NOT_EXTEND,
     TRANSACTION_ID_REUSED,
@@ -34,6 +36,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     EXPRESS_LOAN_NOT_RENEWABLE,
     TITLE_RESERVED,
     PATRON_SUSPENDED,
+    /** R33, R34: excluded from borrowing for repeated failure to return or repeated damage. */
+    PATRON_EXCLUDED,
     FEES_OWED,
     PAYMENT_EXCEEDS_BALANCE,
     FEE_NOT_FOUND,

@@ -202,7 +202,8 @@ public final class CirculationDesk {
                         settings.pinLockoutAfter(),
                         settings.pinKey(),
                         settings.noticeSender(),
-                        new Passivation(ctx.getShard()))));
+                        new Passivation(ctx.getShard()),
+                        settings.deadlines())));
     sharding.init(
         Entity.of(
             Item.ENTITY_TYPE_KEY,
@@ -283,6 +284,9 @@ public final class CirculationDesk {
     }
     if (DoorDesk.isTarget(target)) {
       return door.wake(target);
+    }
+    if (target.startsWith(Patron.deadlineTarget(""))) {
+      return remind(target.substring(Patron.deadlineTarget("").length()));
     }
     return holds.wake(target, due);
   }
@@ -883,6 +887,7 @@ public final class CirculationDesk {
                                             "item " + barcode + " " + what,
                                             barcode,
                                             policy.feeBlockThresholdDkk(),
+                                            damaged ? policy.exclusion() : null,
                                             r));
                               });
                     }));
@@ -903,6 +908,26 @@ public final class CirculationDesk {
   public CompletionStage<Result<PatronReply.Status>> suspend(
       String cardNumber, LocalDate until, String reason, String by) {
     return patronAsk(cardNumber, r -> new PatronCommand.Suspend(until, reason, by, r));
+  }
+
+  /**
+   * A patron's deadline (R30, R31, R33): done once what fell due is recorded and the next deadline
+   * indexed; otherwise it fails and the deadline stays for the next round.
+   */
+  private CompletionStage<Done> remind(String patronKey) {
+    return this.<PatronCommand, PatronReply>ask(patronRef(patronKey), PatronCommand.Remind::new)
+        .thenApply(
+            reply -> {
+              if (reply instanceof PatronReply.Reminded r && !r.indexed()) {
+                throw new IllegalStateException("the patron's next deadline was not indexed");
+              }
+              return Done.getInstance();
+            });
+  }
+
+  /** R33: staff lift an exclusion, announced or in force. */
+  public CompletionStage<Result<PatronReply.Status>> liftExclusion(String cardNumber, String by) {
+    return patronAsk(cardNumber, r -> new PatronCommand.LiftExclusion(by, r));
   }
 
   public CompletionStage<Result<PatronReply.Status>> liftSuspension(String cardNumber, String by) {

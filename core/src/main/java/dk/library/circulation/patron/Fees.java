@@ -1,6 +1,7 @@
 package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -20,7 +21,10 @@ public final class Fees {
     INTERLIBRARY_LOAN
   }
 
-  /** One charge in whole Danish kroner; {@code barcode} is set for a loan's overdue fee. */
+  /**
+   * One charge in whole Danish kroner; {@code barcode} is set for a loan's overdue fee. A negative
+   * amount reverses an earlier charge (R37: a lost copy that turned up).
+   */
   public record Fee(
       String feeId, Kind kind, int amountDkk, String barcode, String reason, Instant chargedAt)
       implements CborSerializable {}
@@ -61,9 +65,11 @@ public final class Fees {
       List<Fee> next = new ArrayList<>(fees);
       next.add(fee);
       Ledger ledger = new Ledger(List.copyOf(next), payments, blocked, depositDkk);
-      return ledger.balanceDkk() >= blockThresholdDkk
-          ? new Ledger(ledger.fees(), payments, true, depositDkk)
-          : ledger;
+      if (ledger.balanceDkk() >= blockThresholdDkk) {
+        return new Ledger(ledger.fees(), payments, true, depositDkk);
+      }
+      // A reversed charge (R37) that leaves nothing owed lifts the block as a payment would.
+      return ledger.balanceDkk() <= 0 ? new Ledger(ledger.fees(), payments, false, depositDkk) : ledger;
     }
 
     Ledger paid(Payment payment) {
@@ -85,6 +91,28 @@ public final class Fees {
 
     public boolean activeOn(LocalDate day) {
       return !day.isAfter(until);
+    }
+  }
+
+  /**
+   * R33, R34: an exclusion from borrowing, announced in writing on {@code announcedAt} to take effect
+   * on {@code effectiveOn} if its cause is still there then ({@code rule}: the thresholds it was
+   * announced under); {@code inForceSince} is null until it takes effect.
+   */
+  public record Exclusion(
+      String cause,
+      LocalDate effectiveOn,
+      Instant announcedAt,
+      Instant inForceSince,
+      AgencyPolicy.Exclusion rule)
+      implements CborSerializable {
+
+    public boolean inForce() {
+      return inForceSince != null;
+    }
+
+    Exclusion inForceSince(Instant at) {
+      return new Exclusion(cause, effectiveOn, announcedAt, at, rule);
     }
   }
 

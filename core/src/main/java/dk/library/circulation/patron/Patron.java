@@ -3,6 +3,7 @@ package dk.library.circulation.patron;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Passivation;
 import dk.library.circulation.Replies;
+import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.notice.NoticeSender;
@@ -17,6 +18,8 @@ import dk.library.circulation.patron.PatronCommand.GetNotices;
 import dk.library.circulation.patron.PatronCommand.GetStatus;
 import dk.library.circulation.patron.PatronCommand.Identify;
 import dk.library.circulation.patron.PatronCommand.LendSettled;
+import dk.library.circulation.patron.PatronCommand.LiftExclusion;
+import dk.library.circulation.patron.PatronCommand.LoanIndexed;
 import dk.library.circulation.patron.PatronCommand.LiftSuspension;
 import dk.library.circulation.patron.PatronCommand.NoticeDelivered;
 import dk.library.circulation.patron.PatronCommand.NoticeFailed;
@@ -25,6 +28,9 @@ import dk.library.circulation.patron.PatronCommand.Pay;
 import dk.library.circulation.patron.PatronCommand.RecordGuardianConsent;
 import dk.library.circulation.patron.PatronCommand.RecordOwnCardLost;
 import dk.library.circulation.patron.PatronCommand.Register;
+import dk.library.circulation.patron.PatronCommand.Remind;
+import dk.library.circulation.patron.PatronCommand.RemindFailed;
+import dk.library.circulation.patron.PatronCommand.RemindIndexed;
 import dk.library.circulation.patron.PatronCommand.ReleaseHold;
 import dk.library.circulation.patron.PatronCommand.Renew;
 import dk.library.circulation.patron.PatronCommand.ResendNotices;
@@ -38,7 +44,6 @@ import dk.library.circulation.patron.PatronCommand.UnlockPin;
 import dk.library.circulation.patron.PatronCommand.UpdateContact;
 import dk.library.circulation.patron.PatronCommand.VerifyIdentity;
 import dk.library.circulation.patron.PatronEvent.CheckoutAbandoned;
-import dk.library.circulation.patron.PatronEvent.CheckoutCompleted;
 import dk.library.circulation.patron.PatronEvent.HoldReleased;
 import dk.library.circulation.patron.PatronEvent.NoticeRecorded;
 import dk.library.circulation.patron.PatronEvent.NoticeSent;
@@ -49,13 +54,14 @@ import dk.library.circulation.patron.PatronReply.NoticesReply;
 import dk.library.circulation.patron.PatronReply.Rejected;
 import dk.library.circulation.patron.PatronReply.Renewals;
 import dk.library.circulation.patron.PatronReply.StatusReply;
-import dk.library.circulation.patron.PatronState.Profile;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -108,6 +114,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   private final Passivation passivation;
 
+  private final DeadlineIndex deadlines;
+
   private Patron(
       String cardNumber,
       ActorContext<PatronCommand> context,
@@ -117,9 +125,11 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       int pinLockoutAfter,
       PinCheck pinCheck,
       NoticeSender noticeSender,
-      Passivation passivation) {
+      Passivation passivation,
+      DeadlineIndex deadlines) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
     this.passivation = passivation;
+    this.deadlines = deadlines;
     this.pinCheck = pinCheck;
     this.noticeSender = noticeSender;
     this.cardNumber = cardNumber;
@@ -132,7 +142,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   /**
    * {@code pinLockoutAfter}: wrong PINs in a row that lock the card until staff unlock it (R4);
-   * {@code pinKey}: the server's key PINs are hashed under.
+   * {@code pinKey}: the server's key PINs are hashed under; {@code deadlines}: where the patron's
+   * reminder and exclusion dates are indexed (R30-R34).
    */
   public static Behavior<PatronCommand> create(
       String cardNumber,
@@ -142,7 +153,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       int pinLockoutAfter,
       PinKey pinKey,
       NoticeSender noticeSender,
-      Passivation passivation) {
+      Passivation passivation,
+      DeadlineIndex deadlines) {
     return Behaviors.setup(
         ctx ->
             new Patron(
@@ -154,7 +166,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                 pinLockoutAfter,
                 new RememberedPin(pinKey),
                 noticeSender,
-                passivation));
+                passivation,
+                deadlines));
   }
 
   @Override
@@ -189,12 +202,35 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
           Rejected::new);
     }
     if (command instanceof CompleteCheckout cmd) {
+      return onComplete(state, cmd);
+    }
+    if (command instanceof LoanIndexed cmd) {
       return Replies.decide(
           Effect(),
           PatronRules.complete(state, cmd.checkoutId()),
           cmd.replyTo(),
           s -> checkoutReply(s, cmd.checkoutId()),
           Rejected::new);
+    }
+    if (command instanceof Remind cmd) {
+      return onRemind(state, cmd);
+    }
+    if (command instanceof RemindIndexed cmd) {
+      List<PatronEvent> events = PatronRules.remind(state, clock.instant(), zone);
+      return Effect()
+          .persist(events)
+          .thenRun(this::sendUnsent)
+          .thenReply(cmd.replyTo(), s -> new PatronReply.Reminded(events.size(), true));
+    }
+    if (command instanceof RemindFailed cmd) {
+      context.getLog().warn("Next deadline not indexed, the deadline stays: {}", cmd.why());
+      return Effect().reply(cmd.replyTo(), new PatronReply.Reminded(0, false));
+    }
+    if (command instanceof LiftExclusion cmd) {
+      return status(
+          state,
+          PatronRules.liftExclusion(state, cardNumber, cmd.liftedBy(), clock.instant()),
+          cmd.replyTo());
     }
     if (command instanceof AbandonCheckout cmd) {
       return Replies.decide(
@@ -254,7 +290,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     }
     if (command instanceof ChargeFee cmd) {
       return status(
-          state, PatronRules.chargeFee(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+          state, PatronRules.chargeFee(state, cardNumber, cmd, clock.instant(), zone), cmd.replyTo());
     }
     if (command instanceof Pay cmd) {
       return status(state, PatronRules.pay(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
@@ -378,17 +414,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     if (state.notice(cmd.noticeId()).isPresent()) {
       return Effect().reply(cmd.replyTo(), new NoticesReply(state.notices()));
     }
-    Profile p = state.profile();
-    String channel = p.noticeChannel();
-    String address =
-        switch (channel) {
-          case "email" -> p.email();
-          case "sms" -> p.mobile();
-          default -> null;
-        };
     Notice notice =
-        new Notice(
-            cmd.noticeId(), channel, address, cmd.templateKey(), cmd.data(), clock.instant(), null);
+        state.profile().notice(cmd.noticeId(), cmd.templateKey(), cmd.data(), clock.instant());
     return Effect()
         .persist(new NoticeRecorded(notice))
         .thenRun(this::sendUnsent)
@@ -428,11 +455,58 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     if (!state.pending().containsKey(cmd.checkoutId())) {
       return Effect().none().thenNoReply();
     }
-    PatronEvent event =
-        cmd.lent()
-            ? new CheckoutCompleted(cmd.checkoutId())
-            : new CheckoutAbandoned(cmd.checkoutId(), PatronRules.interrupted(cmd.checkoutId()));
-    return Effect().persist(event).thenNoReply();
+    if (cmd.lent()) {
+      return onComplete(state, new CompleteCheckout(cmd.checkoutId(), context.getSystem().ignoreRef()));
+    }
+    return Effect()
+        .persist(
+            new CheckoutAbandoned(cmd.checkoutId(), PatronRules.interrupted(cmd.checkoutId())))
+        .thenNoReply();
+  }
+
+  /**
+   * A loan is recorded only once its first reminder is in the deadline index (R30), unless an
+   * earlier deadline of this patron already covers it: most checkouts write no deadline.
+   */
+  private ReplyEffect<PatronEvent, PatronState> onComplete(
+      PatronState state, CompleteCheckout cmd) {
+    PendingCheckout pending = state.pending().get(cmd.checkoutId());
+    Optional<Instant> deadline =
+        pending == null
+            ? Optional.empty()
+            : ReminderRules.deadlineForNewLoan(state, pending.toLoan(), zone);
+    if (deadline.isEmpty()) {
+      return handle(state, new LoanIndexed(cmd.checkoutId(), cmd.replyTo()));
+    }
+    context.pipeToSelf(
+        deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), deadline.get())),
+        (done, failure) ->
+            failure == null
+                ? new LoanIndexed(cmd.checkoutId(), cmd.replyTo())
+                : new SettlementFailed(cmd.checkoutId()));
+    return Effect().none().thenNoReply();
+  }
+
+  /** The next deadline goes into the index before what fell due now is recorded. */
+  private ReplyEffect<PatronEvent, PatronState> onRemind(PatronState state, Remind cmd) {
+    PatronState after =
+        PatronRules.fold(state, PatronRules.remind(state, clock.instant(), zone));
+    Optional<Instant> next = ReminderRules.nextDeadline(after, zone);
+    if (next.isEmpty()) {
+      return handle(state, new RemindIndexed(cmd.replyTo()));
+    }
+    context.pipeToSelf(
+        deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), next.get())),
+        (done, failure) ->
+            failure == null
+                ? new RemindIndexed(cmd.replyTo())
+                : new RemindFailed(cmd.replyTo(), failure.toString()));
+    return Effect().none().thenNoReply();
+  }
+
+  /** The name this patron's deadlines are indexed under. */
+  public static String deadlineTarget(String patronKey) {
+    return ENTITY_TYPE_KEY.name() + "/" + patronKey;
   }
 
   @Override

@@ -138,6 +138,7 @@ public sealed interface PatronCommand extends CborSerializable {
   record ResendNotices() implements PatronCommand {}
 
   /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
+  /** {@code exclusion}: R34, the thresholds a damage charge is counted against; null: none. */
   public record ChargeFee(
       String feeId,
       Fees.Kind kind,
@@ -145,7 +146,39 @@ public sealed interface PatronCommand extends CborSerializable {
       String reason,
       String barcode,
       int feeBlockThresholdDkk,
+      AgencyPolicy.Exclusion exclusion,
       ActorRef<PatronReply> replyTo)
+      implements PatronCommand {
+
+    public ChargeFee(
+        String feeId,
+        Fees.Kind kind,
+        int amountDkk,
+        String reason,
+        String barcode,
+        int feeBlockThresholdDkk,
+        ActorRef<PatronReply> replyTo) {
+      this(feeId, kind, amountDkk, reason, barcode, feeBlockThresholdDkk, null, replyTo);
+    }
+  }
+
+  /**
+   * The deadline keeper: reminder steps (R30, R31) or an exclusion's date (R33) may have fallen
+   * due. Answered with {@link PatronReply.Reminded} once what fell due is recorded and the next
+   * deadline indexed.
+   */
+  public record Remind(ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /** The next deadline is indexed: what fell due can be recorded. */
+  record RemindIndexed(ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  record RemindFailed(ActorRef<PatronReply> replyTo, String why) implements PatronCommand {}
+
+  /** A completed checkout's first reminder is indexed: the loan can be recorded. */
+  record LoanIndexed(String checkoutId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /** R33: staff lift an exclusion, announced or in force. */
+  public record LiftExclusion(String liftedBy, ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
 
   public record Pay(String paymentId, int amountDkk, ActorRef<PatronReply> replyTo)

@@ -80,4 +80,25 @@ public sealed interface PatronEvent extends CborSerializable {
   public record NoticeRecorded(Notice notice) implements PatronEvent {}
 
   public record NoticeSent(String noticeId, Instant at) implements PatronEvent {}
+
+  /**
+   * R30, R31: the first {@code taken} steps of the loan's reminder schedule for {@code dueDate} are
+   * done (their notices and fees are recorded beside this event).
+   */
+  public record RemindersTaken(String barcode, String checkoutId, LocalDate dueDate, int taken)
+      implements PatronEvent {}
+
+  /** R31: the copy was not returned after the last overdue notice; R37: the library still owns it. */
+  public record LoanDeclaredLost(String barcode, String checkoutId, Instant at)
+      implements PatronEvent {}
+
+  /** R33: exclusion announced in writing, to take effect on its date if the cause is still there. */
+  public record ExclusionAnnounced(Fees.Exclusion exclusion) implements PatronEvent {}
+
+  public record ExclusionTookEffect(Instant at) implements PatronEvent {}
+
+  /** The cause was gone when the exclusion was due to take effect. */
+  public record ExclusionWithdrawn(String reason, Instant at) implements PatronEvent {}
+
+  public record ExclusionLifted(String liftedBy, Instant at) implements PatronEvent {}
 }

@@ -30,6 +30,12 @@ public sealed interface PatronReply extends CborSerializable {
 
   public record NoticesReply(List<Notice> notices) implements PatronReply {}
 
+  /**
+   * A deadline handled ({@code indexed}: the next one is in the index, so this one may go): {@code
+   * events} recorded for what fell due (R30, R31, R33).
+   */
+  public record Reminded(int events, boolean indexed) implements PatronReply {}
+
   public record Rejected(Rejection rejection)
       implements PatronReply, dk.library.circulation.Refusal {}
 
@@ -52,7 +58,8 @@ public sealed interface PatronReply extends CborSerializable {
       Fees.Suspension suspension,
       List<Fees.Block> blocks,
       boolean pinLocked,
-      Map<String, String> holds)
+      Map<String, String> holds,
+      Fees.Exclusion exclusion)
       implements CborSerializable {
 
     /** The same status, shown under the card number the request used (R12: a replacement). */
@@ -75,7 +82,8 @@ public sealed interface PatronReply extends CborSerializable {
           suspension,
           blocks,
           pinLocked,
-          holds);
+          holds,
+          exclusion);
     }
   }
 

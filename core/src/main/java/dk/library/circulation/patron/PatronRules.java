@@ -7,11 +7,13 @@ import static dk.library.circulation.Rejection.Code.EXPRESS_LOAN_NOT_RENEWABLE;
 import static dk.library.circulation.Rejection.Code.FEES_OWED;
 import static dk.library.circulation.Rejection.Code.IDENTITY_NOT_VERIFIED;
 import static dk.library.circulation.Rejection.Code.ITEM_ON_LOAN;
+import static dk.library.circulation.Rejection.Code.LOAN_DECLARED_LOST;
 import static dk.library.circulation.Rejection.Code.LOAN_LIMIT_REACHED;
 import static dk.library.circulation.Rejection.Code.LOAN_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.NOT_AN_INSTITUTION;
 import static dk.library.circulation.Rejection.Code.NOT_ELIGIBLE;
 import static dk.library.circulation.Rejection.Code.PATRON_ALREADY_REGISTERED;
+import static dk.library.circulation.Rejection.Code.PATRON_EXCLUDED;
 import static dk.library.circulation.Rejection.Code.PATRON_NOT_FOUND;
 import static dk.library.circulation.Rejection.Code.PATRON_SUSPENDED;
 import static dk.library.circulation.Rejection.Code.PAYMENT_EXCEEDS_BALANCE;
@@ -192,6 +194,16 @@ public final class PatronRules {
    * the whole amount is paid).
    */
   public static Rejection block(PatronState state, LocalDate today, int feeBlockThresholdDkk) {
+    Fees.Exclusion exclusion = state.exclusion();
+    if (exclusion != null && exclusion.inForce()) {
+      return Rejection.of(
+          PATRON_EXCLUDED,
+          "the patron is excluded from borrowing since "
+              + exclusion.effectiveOn()
+              + " ("
+              + exclusion.cause()
+              + "); staff can lift the exclusion");
+    }
     Fees.Suspension suspension = state.suspension();
     if (suspension != null && suspension.activeOn(today)) {
       return Rejection.of(
@@ -350,6 +362,15 @@ public final class PatronRules {
   public static Rejection renewalRefusal(
       Loan loan, AgencyPolicy policy, boolean reserved, ZoneId zone, LocalDate today) {
     String barcode = loan.barcode();
+    if (loan.isLost()) {
+      return Rejection.of(
+          LOAN_DECLARED_LOST,
+          "item "
+              + barcode
+              + " was declared lost on "
+              + LocalDate.ofInstant(loan.lostAt(), zone)
+              + "; return it at a library to end the loan");
+    }
     if (loan.terms().express()) {
       return Rejection.of(
           EXPRESS_LOAN_NOT_RENEWABLE,
@@ -412,25 +433,67 @@ public final class PatronRules {
     if (loan == null || !loan.checkoutId().equals(cmd.checkoutId())) {
       return Decision.unchanged();
     }
-    PatronEvent.LoanEnded ended =
-        new PatronEvent.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt());
+    List<PatronEvent> events = new ArrayList<>();
+    events.add(new PatronEvent.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt()));
     AgencyPolicy.OverdueRate rate = loan.terms().overdueRate();
     long daysLate =
         ChronoUnit.DAYS.between(loan.dueDate(), LocalDate.ofInstant(cmd.returnedAt(), zone));
     int fee = rate == null ? 0 : rate.feeFor(daysLate);
-    if (fee == 0) {
-      return Decision.persist(ended);
+    if (fee > 0) {
+      Fees.Fee overdue =
+          new Fees.Fee(
+              "overdue-" + loan.checkoutId(),
+              Fees.Kind.OVERDUE,
+              fee,
+              loan.barcode(),
+              daysLate + " days late (due " + loan.dueDate() + ")",
+              cmd.returnedAt());
+      events.add(new PatronEvent.FeeCharged(overdue, loan.terms().feeBlockThresholdDkk()));
     }
-    Fees.Fee overdue =
-        new Fees.Fee(
-            "overdue-" + loan.checkoutId(),
-            Fees.Kind.OVERDUE,
-            fee,
-            loan.barcode(),
-            daysLate + " days late (due " + loan.dueDate() + ")",
-            cmd.returnedAt());
-    return new Decision.Persist<>(
-        List.of(ended, new PatronEvent.FeeCharged(overdue, loan.terms().feeBlockThresholdDkk())));
+    events.addAll(ReminderRules.found(state, loan, cmd.returnedAt()));
+    return new Decision.Persist<>(List.copyOf(events));
+  }
+
+  /**
+   * The patron's deadline: an announced exclusion's date (R33), then every reminder step due by
+   * now (R30, R31), then an exclusion the copies just declared lost may bring (R34).
+   */
+  public static List<PatronEvent> remind(PatronState state, Instant now, ZoneId zone) {
+    if (!state.registered()) {
+      return List.of();
+    }
+    List<PatronEvent> events = new ArrayList<>(ExclusionRules.onItsDate(state, now, zone));
+    PatronState after = fold(state, events);
+    List<PatronEvent> reminders = ReminderRules.remind(after, now, zone);
+    events.addAll(reminders);
+    after = fold(after, reminders);
+    for (PatronEvent event : reminders) {
+      if (event instanceof PatronEvent.LoanDeclaredLost lost) {
+        List<PatronEvent> announced =
+            ExclusionRules.announceIfDue(
+                after, after.loans().get(lost.barcode()).terms().exclusion(), now, zone);
+        events.addAll(announced);
+        after = fold(after, announced);
+      }
+    }
+    return events;
+  }
+
+  /** R33: staff lift an exclusion. */
+  public static Decision<PatronEvent> liftExclusion(
+      PatronState state, String cardNumber, String liftedBy, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    return ExclusionRules.lift(state, liftedBy, now);
+  }
+
+  static PatronState fold(PatronState state, List<PatronEvent> events) {
+    PatronState next = state;
+    for (PatronEvent event : events) {
+      next = next.apply(event);
+    }
+    return next;
   }
 
   /**
@@ -475,18 +538,23 @@ public final class PatronRules {
 
   /** A manual charge; the same fee id again changes nothing. */
   public static Decision<PatronEvent> chargeFee(
-      PatronState state, String cardNumber, PatronCommand.ChargeFee cmd, Instant now) {
+      PatronState state, String cardNumber, PatronCommand.ChargeFee cmd, Instant now, ZoneId zone) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
     if (state.ledger().hasFee(cmd.feeId())) {
       return Decision.unchanged();
     }
-    return Decision.persist(
+    PatronEvent charged =
         new PatronEvent.FeeCharged(
             new Fees.Fee(
                 cmd.feeId(), cmd.kind(), cmd.amountDkk(), cmd.barcode(), cmd.reason(), now),
-            cmd.feeBlockThresholdDkk()));
+            cmd.feeBlockThresholdDkk());
+    List<PatronEvent> events = new ArrayList<>(List.of(charged));
+    // R34: a damage charge may bring an exclusion.
+    events.addAll(
+        ExclusionRules.announceIfDue(state.apply(charged), cmd.exclusion(), now, zone));
+    return new Decision.Persist<>(List.copyOf(events));
   }
 
   /**

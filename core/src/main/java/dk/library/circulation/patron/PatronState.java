@@ -9,11 +9,16 @@ import dk.library.circulation.patron.PatronEvent.CheckoutBegun;
 import dk.library.circulation.patron.PatronEvent.CheckoutCompleted;
 import dk.library.circulation.patron.PatronEvent.ContactUpdated;
 import dk.library.circulation.patron.PatronEvent.DepositReceived;
+import dk.library.circulation.patron.PatronEvent.ExclusionAnnounced;
+import dk.library.circulation.patron.PatronEvent.ExclusionLifted;
+import dk.library.circulation.patron.PatronEvent.ExclusionTookEffect;
+import dk.library.circulation.patron.PatronEvent.ExclusionWithdrawn;
 import dk.library.circulation.patron.PatronEvent.FeeCharged;
 import dk.library.circulation.patron.PatronEvent.GuardianConsentRecorded;
 import dk.library.circulation.patron.PatronEvent.HoldReleased;
 import dk.library.circulation.patron.PatronEvent.HoldReserved;
 import dk.library.circulation.patron.PatronEvent.IdentityVerified;
+import dk.library.circulation.patron.PatronEvent.LoanDeclaredLost;
 import dk.library.circulation.patron.PatronEvent.LoanEnded;
 import dk.library.circulation.patron.PatronEvent.LoanRenewed;
 import dk.library.circulation.patron.PatronEvent.NoticeRecorded;
@@ -24,6 +29,7 @@ import dk.library.circulation.patron.PatronEvent.PinLocked;
 import dk.library.circulation.patron.PatronEvent.PinReset;
 import dk.library.circulation.patron.PatronEvent.PinUnlocked;
 import dk.library.circulation.patron.PatronEvent.Registered;
+import dk.library.circulation.patron.PatronEvent.RemindersTaken;
 import dk.library.circulation.patron.PatronEvent.Suspended;
 import dk.library.circulation.patron.PatronEvent.SuspensionLifted;
 import dk.library.circulation.patron.PatronEvent.WrongPinEntered;
@@ -36,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * What a patron entity remembers ({@link Patron}); {@code apply} is its event handler. {@code
@@ -51,7 +58,8 @@ public record PatronState(
     Fees.Suspension suspension,
     PinGuard pinGuard,
     Map<String, String> holds,
-    List<Notice> notices)
+    List<Notice> notices,
+    Fees.Exclusion exclusion)
     implements CborSerializable {
 
   static final int REMEMBERED_OUTCOMES = 100;
@@ -67,7 +75,7 @@ public record PatronState(
     Map<String, String> next = new LinkedHashMap<>(holds);
     next.put(holdId, titleEntityId);
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, suspension, pinGuard, next, notices);
+        profile, loans, pending, outcomes, ledger, suspension, pinGuard, next, notices, exclusion);
   }
 
   PatronState withoutHold(String holdId) {
@@ -80,7 +88,7 @@ public record PatronState(
         suspension,
         pinGuard,
         without(holds, holdId),
-        notices);
+        notices, exclusion);
   }
 
   /** Keeps every notice not yet sent and the last sent ones. */
@@ -99,7 +107,7 @@ public record PatronState(
       }
     }
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, suspension, pinGuard, holds, List.copyOf(next));
+        profile, loans, pending, outcomes, ledger, suspension, pinGuard, holds, List.copyOf(next), exclusion);
   }
 
   Optional<Notice> notice(String noticeId) {
@@ -168,6 +176,16 @@ public record PatronState(
       return withNotice(e.notice());
     } else if (event instanceof NoticeSent e) {
       return notice(e.noticeId()).map(n -> withNotice(n.sent(e.at()))).orElse(this);
+    } else if (event instanceof RemindersTaken e) {
+      return withLoan(e.barcode(), e.checkoutId(), loan -> loan.reminded(e.taken()));
+    } else if (event instanceof LoanDeclaredLost e) {
+      return withLoan(e.barcode(), e.checkoutId(), loan -> loan.lost(e.at()));
+    } else if (event instanceof ExclusionAnnounced e) {
+      return withExclusion(e.exclusion());
+    } else if (event instanceof ExclusionTookEffect e) {
+      return withExclusion(exclusion.inForceSince(e.at()));
+    } else if (event instanceof ExclusionWithdrawn || event instanceof ExclusionLifted) {
+      return withExclusion(null);
     }
     throw new IllegalArgumentException("unknown patron event " + event);
   }
@@ -182,7 +200,8 @@ public record PatronState(
         null,
         PinGuard.open(),
         Map.of(),
-        List.of());
+        List.of(),
+        null);
   }
 
   public boolean registered() {
@@ -209,12 +228,23 @@ public record PatronState(
         suspension,
         blocks(today),
         pinGuard.locked(),
-        holds);
+        holds,
+        exclusion);
   }
 
-  /** R46 a running suspension, R32 a fee block not yet paid off. */
+  /** R33 an exclusion in force, R46 a running suspension, R32 a fee block not yet paid off. */
   List<Fees.Block> blocks(LocalDate today) {
     List<Fees.Block> blocks = new ArrayList<>();
+    if (exclusion != null && exclusion.inForce()) {
+      blocks.add(
+          new Fees.Block(
+              "PATRON_EXCLUDED",
+              "excluded from borrowing since "
+                  + exclusion.effectiveOn()
+                  + " ("
+                  + exclusion.cause()
+                  + "); staff can lift it"));
+    }
     if (suspension != null && suspension.activeOn(today)) {
       blocks.add(
           new Fees.Block(
@@ -234,14 +264,14 @@ public record PatronState(
 
   PatronState withProfile(Profile p) {
     return new PatronState(
-        p, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
+        p, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices, exclusion);
   }
 
   PatronState withPending(PendingCheckout p) {
     Map<String, PendingCheckout> next = new LinkedHashMap<>(pending);
     next.put(p.checkoutId(), p);
     return new PatronState(
-        profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard, holds, notices);
+        profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard, holds, notices, exclusion);
   }
 
   PatronState completed(String checkoutId) {
@@ -260,7 +290,7 @@ public record PatronState(
         suspension,
         pinGuard,
         holds,
-        notices);
+        notices, exclusion);
   }
 
   PatronState abandoned(String checkoutId, Rejection reason) {
@@ -277,7 +307,7 @@ public record PatronState(
         suspension,
         pinGuard,
         holds,
-        notices);
+        notices, exclusion);
   }
 
   PatronState renewed(String barcode, LocalDate dueDate) {
@@ -288,7 +318,7 @@ public record PatronState(
     Map<String, Loan> next = new LinkedHashMap<>(loans);
     next.put(barcode, loan.renewedUntil(dueDate));
     return new PatronState(
-        profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices);
+        profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices, exclusion);
   }
 
   PatronState loanEnded(String barcode, String checkoutId) {
@@ -305,22 +335,38 @@ public record PatronState(
         suspension,
         pinGuard,
         holds,
-        notices);
+        notices, exclusion);
+  }
+
+  private PatronState withLoan(String barcode, String checkoutId, UnaryOperator<Loan> change) {
+    Loan loan = loans.get(barcode);
+    if (loan == null || !loan.checkoutId().equals(checkoutId)) {
+      return this;
+    }
+    Map<String, Loan> next = new LinkedHashMap<>(loans);
+    next.put(barcode, change.apply(loan));
+    return new PatronState(
+        profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices, exclusion);
+  }
+
+  PatronState withExclusion(Fees.Exclusion next) {
+    return new PatronState(
+        profile, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices, next);
   }
 
   PatronState withLedger(Fees.Ledger next) {
     return new PatronState(
-        profile, loans, pending, outcomes, next, suspension, pinGuard, holds, notices);
+        profile, loans, pending, outcomes, next, suspension, pinGuard, holds, notices, exclusion);
   }
 
   PatronState withPinGuard(PinGuard next) {
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, suspension, next, holds, notices);
+        profile, loans, pending, outcomes, ledger, suspension, next, holds, notices, exclusion);
   }
 
   PatronState withSuspension(Fees.Suspension next) {
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, next, pinGuard, holds, notices);
+        profile, loans, pending, outcomes, ledger, next, pinGuard, holds, notices, exclusion);
   }
 
   private Map<String, CheckoutOutcome> remember(String checkoutId, CheckoutOutcome outcome) {
@@ -365,6 +411,19 @@ public record PatronState(
           registeredAt,
           ownCardKnown,
           ownCardLost);
+    }
+
+    /** A notice to this patron by their channel and its address now (R5, R43). */
+    public Notice notice(
+        String noticeId, String templateKey, Map<String, String> data, Instant now) {
+      String channel = noticeChannel();
+      String address =
+          switch (channel) {
+            case "email" -> email;
+            case "sms" -> mobile;
+            default -> null;
+          };
+      return new Notice(noticeId, channel, address, templateKey, data, now, null);
     }
 
     /** R5, R43: the patron's choice, else email, else SMS, else the digital mailbox. */

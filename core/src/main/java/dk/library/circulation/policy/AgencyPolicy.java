@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * @param itemLevelHolds whether a patron may reserve one particular copy instead of the title
  * @param openLibrary R45: who the card lets into which branches outside staffed hours; null: the
  *     agency offers no open library
+ * @param reminders R30, R31, R37: the notices that follow a due date and when a copy is lost; null:
+ *     none
+ * @param exclusion R33, R34: what excludes a patron from borrowing; null: the agency excludes no
+ *     one automatically
  */
 public record AgencyPolicy(
     int loanPeriodDays,
@@ -43,7 +47,9 @@ public record AgencyPolicy(
     Eligibility eligibility,
     Integer pickupDays,
     boolean itemLevelHolds,
-    OpenLibrary openLibrary)
+    OpenLibrary openLibrary,
+    Reminders reminders,
+    Exclusion exclusion)
     implements CborSerializable {
 
   public static final int MAX_LOAN_PERIOD_DAYS = 366;
@@ -163,6 +169,41 @@ public record AgencyPolicy(
     }
   }
 
+  /**
+   * What follows a loan's due date (R30, R31, R37), kept by every loan made under it. {@code
+   * dueSoonDays}: a reminder that many days before the due date, null: none; {@code
+   * overdueNotices}: notices so many days after the due date, each adding its fee (R30); {@code
+   * lostAfterDays}: days after the due date when the copy is declared lost and charged at
+   * replacement cost, licence and administration (R31), null: never; {@code
+   * reverseChargeWhenFound}: a lost copy that turns up has that charge reversed, else it stands
+   * (R37).
+   */
+  public record Reminders(
+      Integer dueSoonDays,
+      List<OverdueNotice> overdueNotices,
+      Integer lostAfterDays,
+      boolean reverseChargeWhenFound)
+      implements CborSerializable {
+
+    public Reminders {
+      overdueNotices = overdueNotices == null ? List.of() : List.copyOf(overdueNotices);
+    }
+  }
+
+  /** R30: an overdue notice {@code afterDays} after the due date, adding {@code feeDkk}. */
+  public record OverdueNotice(int afterDays, int feeDkk) implements CborSerializable {}
+
+  /**
+   * R33, R34: a patron with {@code afterLostLoans} copies declared lost and not settled, or {@code
+   * afterDamagedReturns} damage charges not paid, is warned in writing and excluded from borrowing
+   * {@value #EXCLUSION_NOTICE_DAYS} days later if the cause is still there; 0 turns a cause off.
+   */
+  public record Exclusion(int afterLostLoans, int afterDamagedReturns)
+      implements CborSerializable {}
+
+  /** R33: exclusion is announced in writing this many days before it takes effect. */
+  public static final int EXCLUSION_NOTICE_DAYS = 7;
+
   /** R30: a fee per day late, never more than the cap for one loan. */
   public record OverdueRate(int perDayDkk, int capDkk) implements CborSerializable {
 
@@ -232,6 +273,41 @@ public record AgencyPolicy(
         eligibility,
         pickupDays,
         itemLevelHolds,
+        null,
+        null,
+        null);
+  }
+
+  /** A policy with the open library but neither reminders nor exclusion. */
+  public AgencyPolicy(
+      int loanPeriodDays,
+      Integer maxRenewals,
+      Integer maxTotalLoanDays,
+      int maxLoans,
+      int maxReservations,
+      Map<String, CategoryLimits> patronCategories,
+      Map<String, MaterialRule> materialTypes,
+      Map<String, OverdueRate> overdueFees,
+      int feeBlockThresholdDkk,
+      Eligibility eligibility,
+      Integer pickupDays,
+      boolean itemLevelHolds,
+      OpenLibrary openLibrary) {
+    this(
+        loanPeriodDays,
+        maxRenewals,
+        maxTotalLoanDays,
+        maxLoans,
+        maxReservations,
+        patronCategories,
+        materialTypes,
+        overdueFees,
+        feeBlockThresholdDkk,
+        eligibility,
+        pickupDays,
+        itemLevelHolds,
+        openLibrary,
+        null,
         null);
   }
 
@@ -358,7 +434,39 @@ public record AgencyPolicy(
         problems.add("openLibrary.residentsOnly needs eligibility.municipality, the agency's own");
       }
     }
+    if (reminders != null) {
+      reminderProblems(problems, reminders);
+    }
+    if (exclusion != null) {
+      range(problems, "exclusion.afterLostLoans", exclusion.afterLostLoans(), 0, 100);
+      range(problems, "exclusion.afterDamagedReturns", exclusion.afterDamagedReturns(), 0, 100);
+    }
     return problems;
+  }
+
+  /** Notices after the due date come in order of days, and a copy is lost only after the last. */
+  private static void reminderProblems(List<String> problems, Reminders reminders) {
+    if (reminders.dueSoonDays() != null) {
+      range(problems, "reminders.dueSoonDays", reminders.dueSoonDays(), 1, 60);
+    }
+    int previous = 0;
+    for (int i = 0; i < reminders.overdueNotices().size(); i++) {
+      OverdueNotice notice = reminders.overdueNotices().get(i);
+      String field = "reminders.overdueNotices[" + i + "]";
+      range(problems, field + ".afterDays", notice.afterDays(), 1, 3 * MAX_LOAN_PERIOD_DAYS);
+      range(problems, field + ".feeDkk", notice.feeDkk(), 0, 100_000);
+      if (notice.afterDays() <= previous) {
+        problems.add(field + ".afterDays must be later than the notice before it");
+      }
+      previous = notice.afterDays();
+    }
+    if (reminders.lostAfterDays() != null && reminders.lostAfterDays() <= previous) {
+      problems.add(
+          "reminders.lostAfterDays must be later than the last overdue notice (" + previous + ")");
+    }
+    if (reminders.lostAfterDays() != null) {
+      range(problems, "reminders.lostAfterDays", reminders.lostAfterDays(), 1, 4 * MAX_LOAN_PERIOD_DAYS);
+    }
   }
 
   private static void range(List<String> problems, String field, int value, int min, int max) {

@@ -26,34 +26,6 @@ class DeadlineKeeperTest {
   static final ActorTestKit testKit = ActorTestKit.create();
   static final Instant NOW = Instant.parse("2026-11-22T09:00:00Z");
 
-  /** The index as a sorted set in memory; the Cassandra one is tested through the server. */
-  static final class MemoryIndex implements DeadlineIndex {
-    final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
-
-    @Override
-    public CompletionStage<Done> schedule(Deadline deadline) {
-      deadlines.add(deadline);
-      return CompletableFuture.completedFuture(Done.getInstance());
-    }
-
-    @Override
-    public CompletionStage<List<Deadline>> dueBy(Instant now, int limit) {
-      List<Deadline> due = new ArrayList<>();
-      deadlines.stream()
-          .filter(d -> !d.due().isAfter(now))
-          .sorted(Comparator.comparing(Deadline::due))
-          .limit(limit)
-          .forEach(due::add);
-      return CompletableFuture.completedFuture(due);
-    }
-
-    @Override
-    public CompletionStage<Done> remove(Deadline deadline) {
-      deadlines.remove(deadline);
-      return CompletableFuture.completedFuture(Done.getInstance());
-    }
-  }
-
   @AfterAll
   static void tearDown() {
     testKit.shutdownTestKit();
@@ -61,7 +33,7 @@ class DeadlineKeeperTest {
 
   @Test
   void R26_dueDeadlinesWakeTheirTargetsAndLaterOnesWait() {
-    MemoryIndex index = new MemoryIndex();
+    MemoryDeadlineIndex index = new MemoryDeadlineIndex();
     index.schedule(new DeadlineIndex.Deadline("Title/a", NOW.minusSeconds(60)));
     index.schedule(new DeadlineIndex.Deadline("Title/b", NOW));
     index.schedule(new DeadlineIndex.Deadline("Title/c", NOW.plus(Duration.ofDays(7))));
@@ -88,7 +60,7 @@ class DeadlineKeeperTest {
 
   @Test
   void aTargetThatCannotBeWokenKeepsItsDeadlineAndIsTriedAgain() {
-    MemoryIndex index = new MemoryIndex();
+    MemoryDeadlineIndex index = new MemoryDeadlineIndex();
     index.schedule(new DeadlineIndex.Deadline("Title/x", NOW));
     ConcurrentLinkedQueue<String> attempts = new ConcurrentLinkedQueue<>();
     testKit.spawn(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
+import dk.library.circulation.deadline.MemoryDeadlineIndex;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.policy.AgencyPolicy;
@@ -42,6 +43,7 @@ class PatronEntityTest {
   final ConcurrentLinkedQueue<String> noticesSent = new ConcurrentLinkedQueue<>();
 
   EventSourcedBehaviorTestKit<PatronCommand, PatronEvent, PatronState> patron;
+  final MemoryDeadlineIndex deadlines = new MemoryDeadlineIndex();
 
   @BeforeEach
   void setUp() {
@@ -62,7 +64,8 @@ class PatronEntityTest {
                   noticesSent.add(notice.noticeId());
                   return CompletableFuture.completedFuture(Done.getInstance());
                 },
-                Passivation.NONE));
+                Passivation.NONE,
+                deadlines));
     patron.clear();
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
+import dk.library.circulation.deadline.MemoryDeadlineIndex;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
@@ -46,6 +47,7 @@ class PatronHoldsAndNoticesTest {
   final ConcurrentLinkedQueue<String> sent = new ConcurrentLinkedQueue<>();
   volatile boolean senderWorks = true;
   EventSourcedBehaviorTestKit<PatronCommand, PatronEvent, PatronState> patron;
+  final MemoryDeadlineIndex deadlines = new MemoryDeadlineIndex();
 
   @BeforeEach
   void setUp() {
@@ -67,7 +69,8 @@ class PatronHoldsAndNoticesTest {
                   sent.add(notice.noticeId());
                   return CompletableFuture.completedFuture(Done.getInstance());
                 },
-                Passivation.NONE));
+                Passivation.NONE,
+                deadlines));
     patron.clear();
   }
 

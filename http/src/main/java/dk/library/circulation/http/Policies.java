@@ -3,9 +3,12 @@ package dk.library.circulation.http;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.AgencyPolicy.CategoryLimits;
 import dk.library.circulation.policy.AgencyPolicy.Eligibility;
+import dk.library.circulation.policy.AgencyPolicy.Exclusion;
 import dk.library.circulation.policy.AgencyPolicy.MaterialRule;
 import dk.library.circulation.policy.AgencyPolicy.OpenLibrary;
+import dk.library.circulation.policy.AgencyPolicy.OverdueNotice;
 import dk.library.circulation.policy.AgencyPolicy.OverdueRate;
+import dk.library.circulation.policy.AgencyPolicy.Reminders;
 import java.time.LocalTime;
 import java.util.Map;
 
@@ -39,6 +42,28 @@ final class Policies {
         o.optionalBoolean("residentsOnly", false),
         o.optionalBoolean("signUpRequired", true),
         o.optionalBoolean("refuseBlocked", true));
+  }
+
+  /** R30, R31, R37: the notices after a due date, in the policy's own checks' order. */
+  private static Reminders reminders(RequestBody r) {
+    return new Reminders(
+        r.optionalNullableInteger("dueSoonDays", 1, 60),
+        r.optionalObjects(
+            "overdueNotices",
+            10,
+            n ->
+                new OverdueNotice(
+                    n.integer("afterDays", 1, 3 * AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
+                    n.optionalInteger("feeDkk", 0, 100_000, 0))),
+        r.optionalNullableInteger("lostAfterDays", 1, 4 * AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
+        r.optionalBoolean("reverseChargeWhenFound", true));
+  }
+
+  /** R33, R34. */
+  private static Exclusion exclusion(RequestBody e) {
+    return new Exclusion(
+        e.optionalInteger("afterLostLoans", 0, 100, 0),
+        e.optionalInteger("afterDamagedReturns", 0, 100, 0));
   }
 
   /** Everything but {@code loanPeriodDays} is optional; see docs/api.md for the defaults. */
@@ -97,7 +122,9 @@ final class Policies {
             p.optionalObject("eligibility", Eligibility.open(), Policies::eligibility),
             p.optionalInteger("pickupDays", 1, 60, AgencyPolicy.DEFAULT_PICKUP_DAYS),
             p.optionalBoolean("itemLevelHolds", false),
-            p.optionalObject("openLibrary", null, Policies::openLibrary));
+            p.optionalObject("openLibrary", null, Policies::openLibrary),
+            p.optionalObject("reminders", null, Policies::reminders),
+            p.optionalObject("exclusion", null, Policies::exclusion));
     if (!p.hasErrors()) {
       policy.problems().forEach(p::objectError);
     }

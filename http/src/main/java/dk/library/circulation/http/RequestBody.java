@@ -141,6 +141,11 @@ final class RequestBody {
     return result;
   }
 
+  /** Like {@link #objects}, but an absent array is an empty list. */
+  <T> List<T> optionalObjects(String field, int maxSize, Function<RequestBody, T> reader) {
+    return value(field) == null ? List.of() : objects(field, 0, maxSize, reader);
+  }
+
   <T> T optionalObject(String field, T absent, Function<RequestBody, T> reader) {
     return value(field) == null ? absent : object(field, reader);
   }

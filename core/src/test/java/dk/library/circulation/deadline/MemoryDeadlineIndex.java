@@ -1,0 +1,39 @@
+package dk.library.circulation.deadline;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+
+/** The index as a sorted set in memory; the Cassandra one is tested through the server. */
+public final class MemoryDeadlineIndex implements DeadlineIndex {
+  public final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
+
+  @Override
+  public CompletionStage<Done> schedule(Deadline deadline) {
+    deadlines.add(deadline);
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<List<Deadline>> dueBy(Instant now, int limit) {
+    List<Deadline> due = new ArrayList<>();
+    deadlines.stream()
+        .filter(d -> !d.due().isAfter(now))
+        .sorted(Comparator.comparing(Deadline::due))
+        .limit(limit)
+        .forEach(due::add);
+    return CompletableFuture.completedFuture(due);
+  }
+
+  @Override
+  public CompletionStage<Done> remove(Deadline deadline) {
+    deadlines.remove(deadline);
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+}
