@@ -30,7 +30,8 @@ public final class FbsMapping {
     return switch (code) {
       case TITLE_RESERVED -> "deniedReserved";
       case RENEWAL_LIMIT_REACHED -> "deniedMaxRenewalsReached";
-      case FEES_OWED, PATRON_SUSPENDED, PIN_LOCKED -> "deniedLoanerIsBlocked";
+      case FEES_OWED, PATRON_SUSPENDED, PATRON_EXCLUDED, PIN_LOCKED -> "deniedLoanerIsBlocked";
+      case LOAN_DECLARED_LOST -> "deniedMaterialIsNotLoanable";
       case EXPRESS_LOAN_NOT_RENEWABLE, NOT_FOR_HOME_LOAN -> "deniedMaterialIsNotLoanable";
       case LOAN_NOT_FOUND, ITEM_NOT_FOUND -> "deniedMaterialIsNotFound";
       case PATRON_NOT_FOUND, CARD_REPORTED_LOST -> "deniedLoanerNotFound";
@@ -47,7 +48,11 @@ public final class FbsMapping {
       case NOT_RESERVABLE -> "material_not_reservable";
       case TITLE_NOT_HELD -> "no_reservable_materials";
       case ITEM_NOT_FOUND -> "material_not_found";
-      case FEES_OWED, PATRON_SUSPENDED, IDENTITY_NOT_VERIFIED, CARD_REPORTED_LOST ->
+      case FEES_OWED,
+              PATRON_SUSPENDED,
+              PATRON_EXCLUDED,
+              IDENTITY_NOT_VERIFIED,
+              CARD_REPORTED_LOST ->
           "patron_is_blocked";
       case PATRON_NOT_FOUND -> "patron_not_found";
       default -> "not_reservable";
@@ -55,8 +60,8 @@ public final class FbsMapping {
   }
 
   /**
-   * FBS block reasons: 'O' card stolen (R12), 'U' exclusion (a suspension, R46), 'E' the debt limit
-   * exceeded (R32).
+   * FBS block reasons: 'O' card stolen (R12), 'U' exclusion (a suspension, R46, or an exclusion in
+   * force, R33), 'E' the debt limit exceeded (R32).
    */
   public static List<BlockStatus> blockStatus(PatronReply.Status patron, LocalDate today) {
     List<BlockStatus> blocks = new ArrayList<>();
@@ -72,6 +77,10 @@ public final class FbsMapping {
       if (block.code().equals(Rejection.Code.FEES_OWED.name())) {
         blocks.add(new BlockStatus("E", today.toString(), block.detail()));
       }
+    }
+    Fees.Exclusion exclusion = patron.exclusion();
+    if (exclusion != null && exclusion.inForce()) {
+      blocks.add(new BlockStatus("U", exclusion.effectiveOn().toString(), exclusion.cause()));
     }
     return blocks;
   }

@@ -84,6 +84,8 @@ public record Problem(
               TITLE_RESERVED,
               PAYMENT_EXCEEDS_BALANCE,
               PATRON_SUSPENDED,
+              PATRON_EXCLUDED,
+              LOAN_DECLARED_LOST,
               FEES_OWED,
               NOT_ELIGIBLE,
               RESIDENTS_ONLY,

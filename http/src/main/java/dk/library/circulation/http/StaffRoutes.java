@@ -214,7 +214,15 @@ final class StaffRoutes extends ApiDirectives {
                             DELETE,
                             SUSPEND_PATRON,
                             "LIFT_SUSPENSION",
-                            valid -> desk.liftSuspension(valid, call.caller().clientId())))));
+                            valid -> desk.liftSuspension(valid, call.caller().clientId())),
+                        accountActionWithoutBody(
+                            call,
+                            card,
+                            "exclusion",
+                            DELETE,
+                            SUSPEND_PATRON,
+                            "LIFT_EXCLUSION",
+                            valid -> desk.liftExclusion(valid, call.caller().clientId())))));
   }
 
   /** An action on a patron's account, with the card from the path and a JSON body. */

@@ -139,6 +139,8 @@ enum SipTexts {
           entry(Code.EXPRESS_LOAN_NOT_RENEWABLE, "Kviklån kan ikke fornyes"),
           entry(Code.TITLE_RESERVED, "Titlen er reserveret af en anden låner"),
           entry(Code.PATRON_SUSPENDED, "Du er udelukket fra at låne i en periode"),
+          entry(Code.PATRON_EXCLUDED, "Du er udelukket fra at låne; kontakt biblioteket"),
+          entry(Code.LOAN_DECLARED_LOST, "Eksemplaret er meldt tabt; aflever det på biblioteket"),
           entry(Code.FEES_OWED, "Du skylder gebyrer; betal dem før du låner"),
           entry(Code.PAYMENT_EXCEEDS_BALANCE, "Beløbet er større end det, du skylder"),
           entry(Code.FEE_NOT_FOUND, "Gebyret findes ikke"),
