@@ -40,6 +40,13 @@ public record Rejection(Code code, String message) implements CborSerializable {
     PATRON_EXCLUDED,
     FEES_OWED,
     PAYMENT_EXCEEDS_BALANCE,
+    /** R36: an online payment needs something owed. */
+    NOTHING_OWED,
+    PAYMENT_SESSION_NOT_FOUND,
+    /** R36: the session was cancelled; a late callback cannot pay it. */
+    PAYMENT_SESSION_CLOSED,
+    /** R36: the provider reports another amount than the session asked for. */
+    PAYMENT_AMOUNT_MISMATCH,
     FEE_NOT_FOUND,
     NOT_ELIGIBLE,
     RESIDENTS_ONLY,

@@ -20,6 +20,7 @@ import dk.library.circulation.card.CardRules;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.DeadlineKeeper;
+import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.ill.InterlibraryRequest;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
@@ -98,6 +99,7 @@ public final class CirculationDesk {
   private final Renewal renewals;
   private final InterlibraryDesk interlibrary;
   private final BookingDesk bookings;
+  private final PaymentDesk payments;
   private final DoorDesk door;
 
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
@@ -129,6 +131,7 @@ public final class CirculationDesk {
     this.renewals = new Renewal(this);
     this.interlibrary = new InterlibraryDesk(this);
     this.bookings = new BookingDesk(this);
+    this.payments = new PaymentDesk(this);
     this.door = new DoorDesk(this);
   }
 
@@ -143,6 +146,10 @@ public final class CirculationDesk {
   }
 
   /** Bookings of PCs, meeting rooms and study cells (R44). */
+  public PaymentDesk payments() {
+    return payments;
+  }
+
   public BookingDesk bookings() {
     return bookings;
   }
@@ -253,6 +260,10 @@ public final class CirculationDesk {
         Entity.of(
             AccessSignUps.ENTITY_TYPE_KEY,
             ctx -> AccessSignUps.create(ctx.getEntityId(), settings.clock())));
+    sharding.init(
+        Entity.of(
+            PaymentSession.ENTITY_TYPE_KEY,
+            ctx -> PaymentSession.create(ctx.getEntityId(), settings.clock())));
     desk.entityTypes =
         List.of(
             Agency.ENTITY_TYPE_KEY,
@@ -266,7 +277,8 @@ public final class CirculationDesk {
             ResourceCatalogue.ENTITY_TYPE_KEY,
             ResourceDay.ENTITY_TYPE_KEY,
             PatronBookings.ENTITY_TYPE_KEY,
-            AccessSignUps.ENTITY_TYPE_KEY);
+            AccessSignUps.ENTITY_TYPE_KEY,
+            PaymentSession.ENTITY_TYPE_KEY);
     LiveEntities.start(system, desk.entityTypes, settings.liveEntitiesInterval());
     DeadlineKeeper.start(
         system,

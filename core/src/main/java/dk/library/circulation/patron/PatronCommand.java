@@ -181,8 +181,18 @@ public sealed interface PatronCommand extends CborSerializable {
   public record LiftExclusion(String liftedBy, ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
 
-  public record Pay(String paymentId, int amountDkk, ActorRef<PatronReply> replyTo)
-      implements PatronCommand {}
+  /**
+   * {@code online}: R36, a payment the provider has already taken; it is recorded even when the
+   * balance fell below it meanwhile (the difference is the patron's credit).
+   */
+  public record Pay(
+      String paymentId, int amountDkk, boolean online, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {
+
+    public Pay(String paymentId, int amountDkk, ActorRef<PatronReply> replyTo) {
+      this(paymentId, amountDkk, false, replyTo);
+    }
+  }
 
   /** R7: a deposit left with the library. */
   public record Deposit(int amountDkk, String receivedBy, ActorRef<PatronReply> replyTo)

@@ -569,7 +569,7 @@ public final class PatronRules {
       return Decision.unchanged();
     }
     int balance = state.ledger().balanceDkk();
-    if (cmd.amountDkk() > balance) {
+    if (cmd.amountDkk() > balance && !cmd.online()) {
       return Decision.refuse(
           PAYMENT_EXCEEDS_BALANCE,
           "the patron owes " + balance + " DKK; a payment of " + cmd.amountDkk() + " DKK is more");

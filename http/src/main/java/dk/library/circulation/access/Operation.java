@@ -33,6 +33,13 @@ public enum Operation {
   /** Charges and payments on the ledger of a patron of the staff's own agency. */
   MANAGE_FEES("charge fees and take payments", Map.of(STAFF, OWN_AGENCY)),
   SUSPEND_PATRON("suspend patrons", Map.of(STAFF, OWN_AGENCY)),
+  /**
+   * R36: a payment session for the patron's fees, opened by the library website's back end, by the
+   * patron with their own token, or at the desk.
+   */
+  PAY_ONLINE(
+      "open online payment sessions",
+      Map.of(TERMINAL, OWN_AGENCY, STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** R12: a lost or stolen card, reported by staff or by the patron. */
   REPORT_LOST_CARD("report lost cards", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** R9: further cards for an institution account. */

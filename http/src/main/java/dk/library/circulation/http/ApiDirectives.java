@@ -270,7 +270,7 @@ abstract class ApiDirectives extends AllDirectives {
         });
   }
 
-  private Route withBodyText(Function<String, Route> inner) {
+  Route withBodyText(Function<String, Route> inner) {
     return extractRequestEntity(
         entity -> {
           if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {

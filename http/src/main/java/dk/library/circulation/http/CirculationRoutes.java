@@ -72,18 +72,22 @@ public final class CirculationRoutes extends ApiDirectives {
   private final ImportRoutes importRoutes;
   private final ConsoleRoutes consoleRoutes;
   private final FbsRoutes fbsRoutes;
+  private final PaymentRoutes paymentRoutes;
   private final HttpResponse apiDescription;
   private final boolean loading;
 
-  /** Serving: every route. */
-  /** {@code people}: the person registry patrons signing up on a library website are found in. */
+  /**
+   * Serving: every route. {@code people}: the person registry patrons signing up on a library
+   * website are found in; {@code payments}: the online payment provider (R36).
+   */
   public CirculationRoutes(
       CirculationDesk desk,
       AccessControl access,
       ApiMetrics metrics,
       OperatorConsole console,
-      PersonRegistry people) {
-    this(desk, access, metrics, console, Registrar.through(desk), people, false);
+      PersonRegistry people,
+      PaymentRoutes.Settings payments) {
+    this(desk, access, metrics, console, Registrar.through(desk), people, payments, false);
   }
 
   /**
@@ -96,7 +100,15 @@ public final class CirculationRoutes extends ApiDirectives {
       ApiMetrics metrics,
       OperatorConsole console,
       Registrar load) {
-    return new CirculationRoutes(desk, access, metrics, console, load, PersonRegistry.none(), true);
+    return new CirculationRoutes(
+        desk,
+        access,
+        metrics,
+        console,
+        load,
+        PersonRegistry.none(),
+        PaymentRoutes.Settings.none(),
+        true);
   }
 
   private CirculationRoutes(
@@ -106,6 +118,7 @@ public final class CirculationRoutes extends ApiDirectives {
       OperatorConsole console,
       Registrar registrar,
       PersonRegistry people,
+      PaymentRoutes.Settings payments,
       boolean loading) {
     super(access, metrics);
     this.desk = desk;
@@ -119,6 +132,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
     this.consoleRoutes = new ConsoleRoutes(access, metrics, console);
     this.fbsRoutes = new FbsRoutes(desk, access, metrics, people);
+    this.paymentRoutes = new PaymentRoutes(desk, access, metrics, payments);
     this.apiDescription = ApiDescription.response();
   }
 
@@ -144,6 +158,7 @@ public final class CirculationRoutes extends ApiDirectives {
         path(
             segment("api").slash("v1").slash("openapi.json"),
             () -> get(() -> named("/api/v1/openapi.json", () -> complete(apiDescription)))),
+        paymentRoutes.callback(),
         authenticated(
             call ->
                 concat(
@@ -213,7 +228,8 @@ public final class CirculationRoutes extends ApiDirectives {
         bookingRoutes.routes(call),
         doorRoutes.routes(call),
         interlibraryRoutes.routes(call),
-        importRoutes.routes(call));
+        importRoutes.routes(call),
+        paymentRoutes.sessions(call));
   }
 
   private Route postBody(Call call, String name, Operation operation, BodyHandler handler) {

@@ -53,7 +53,8 @@ public record Problem(
               HOLD_NOT_FOUND,
               INTERLIBRARY_REQUEST_NOT_FOUND,
               RESOURCE_NOT_FOUND,
-              BOOKING_NOT_FOUND ->
+              BOOKING_NOT_FOUND,
+              PAYMENT_SESSION_NOT_FOUND ->
           StatusCodes.NOT_FOUND;
       case AGENCY_ALREADY_EXISTS,
               PATRON_ALREADY_REGISTERED,
@@ -70,7 +71,8 @@ public record Problem(
               ITEM_HELD_FOR_ANOTHER_PATRON,
               INTERLIBRARY_REQUEST_EXISTS,
               INTERLIBRARY_STATUS_NOT_ALLOWED,
-              RESOURCE_TAKEN ->
+              RESOURCE_TAKEN,
+              PAYMENT_SESSION_CLOSED ->
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED,
               RENEWAL_LIMIT_REACHED,
@@ -110,7 +112,9 @@ public record Problem(
               OPEN_LIBRARY_NOT_OFFERED,
               OPEN_LIBRARY_CLOSED,
               BELOW_MINIMUM_AGE,
-              NOT_SIGNED_UP ->
+              NOT_SIGNED_UP,
+              NOTHING_OWED,
+              PAYMENT_AMOUNT_MISMATCH ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }

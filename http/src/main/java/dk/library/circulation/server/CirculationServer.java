@@ -17,6 +17,7 @@ import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.fbs.PersonRegistryFile;
 import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
+import dk.library.circulation.http.PaymentRoutes;
 import dk.library.circulation.load.InitialLoad;
 import dk.library.circulation.notice.ChannelRouter;
 import dk.library.circulation.notice.LogFileNoticeSender;
@@ -157,7 +158,12 @@ public final class CirculationServer implements AutoCloseable {
                               console,
                               new InitialLoad(desk, settings, CassandraSeedJournal.create(system)))
                           : new CirculationRoutes(
-                              desk, access, metrics, console, personRegistry(resolved)))
+                              desk,
+                              access,
+                              metrics,
+                              console,
+                              personRegistry(resolved),
+                              payments(resolved.getConfig("library.payments"))))
                       .routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
@@ -273,6 +279,19 @@ public final class CirculationServer implements AutoCloseable {
     }
     metrics.close();
     cassandra.close();
+  }
+
+  /** R36: the payment provider, or none when library.payments.provider-url is empty. */
+  private static PaymentRoutes.Settings payments(Config payments) {
+    String url = payments.getString("provider-url");
+    if (url.isBlank()) {
+      return PaymentRoutes.Settings.none();
+    }
+    byte[] key = Secrets.paymentCallbackKey(payments);
+    if (key.length < 32) {
+      throw new IllegalStateException("library.payments.callback-key must be at least 32 bytes");
+    }
+    return new PaymentRoutes.Settings(url, key);
   }
 
   /** The person registry file of library.fbs, or none when it is not configured. */

@@ -24,15 +24,26 @@ final class Secrets {
 
   /** The CPR lookup key (R3, R14): configured, else read from or generated into its file. */
   static byte[] cprLookupKey(Config security) {
-    return key(security, "cpr-lookup-key", "LIBRARY_CPR_LOOKUP_KEY", "CPR lookup");
+    return key(security, "library.security", "cpr-lookup-key", "LIBRARY_CPR_LOOKUP_KEY", "CPR lookup");
   }
 
   /** The key PINs are hashed under (R4): configured, else read from or generated into its file. */
   static byte[] pinKey(Config security) {
-    return key(security, "pin-key", "LIBRARY_PIN_KEY", "PIN");
+    return key(security, "library.security", "pin-key", "LIBRARY_PIN_KEY", "PIN");
   }
 
-  private static byte[] key(Config security, String name, String variable, String what) {
+  /** R36: the key payment callbacks are signed with, shared with the provider. */
+  static byte[] paymentCallbackKey(Config payments) {
+    return key(
+        payments,
+        "library.payments",
+        "callback-key",
+        "LIBRARY_PAYMENT_CALLBACK_KEY",
+        "Payment callback");
+  }
+
+  private static byte[] key(
+      Config security, String path, String name, String variable, String what) {
     String configured = security.getString(name);
     if (!configured.isEmpty()) {
       return Base64.getDecoder().decode(configured);
@@ -40,7 +51,7 @@ final class Secrets {
     String file = security.getString(name + "-file");
     if (file.isEmpty()) {
       throw new IllegalStateException(
-          "configure library.security." + name + " (" + variable + ") or its file");
+          "configure " + path + "." + name + " (" + variable + ") or its file");
     }
     return Base64.getDecoder().decode(readOrCreate(Path.of(file).toAbsolutePath(), what));
   }

@@ -37,6 +37,10 @@ public final class ServerPerClass implements BeforeAllCallback, AfterAllCallback
   }
 
   /** The operator's client; {@code staff(agency)} and {@code terminal(agency)} give the others. */
+  public int port() {
+    return server.port();
+  }
+
   public Api api() {
     return api;
   }

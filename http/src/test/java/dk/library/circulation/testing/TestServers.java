@@ -20,6 +20,13 @@ public final class TestServers {
   /** The person registry file of the test servers (FBS sign-up); tests add the people they need. */
   public static final String PERSON_REGISTRY = "target/person-registry.jsonl";
 
+  /** The payment provider's page the test servers send patrons to (R36); nothing listens there. */
+  public static final String PAYMENT_PROVIDER_URL = "https://pay.example.test/checkout";
+
+  /** The key test servers check payment callbacks with, base64; the tests sign with it too. */
+  public static final String PAYMENT_CALLBACK_KEY =
+      "dGVzdC1wYXltZW50LWNhbGxiYWNrLWtleS0wMTIzNDU2Nzg5";
+
   private TestServers() {}
 
   /** The application configuration pointed at the test node, with free HTTP and cluster ports. */
@@ -44,6 +51,11 @@ library.notices.log-file = "target/notices-test.log"
 library.console.sample-interval = 500ms
 library.console.results-folder = "%s"
 library.fbs.person-registry-file = "%s"
+library.payments {
+  provider-url = "%s"
+  callback-key = "%s"
+  callback-key-file = ""
+}
 library.security {
   bootstrap-operator-key = "%s"
   bootstrap-operator-key-file = ""
@@ -59,6 +71,8 @@ library.security {
                     TestCassandra.KEYSPACE,
                     RESULTS_FOLDER,
                     PERSON_REGISTRY,
+                    PAYMENT_PROVIDER_URL,
+                    PAYMENT_CALLBACK_KEY,
                     OPERATOR_KEY))
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.defaultReference())
