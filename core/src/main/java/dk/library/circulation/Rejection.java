@@ -40,6 +40,8 @@ public record Rejection(Code code, String message) implements CborSerializable {
     PATRON_EXCLUDED,
     FEES_OWED,
     PAYMENT_EXCEEDS_BALANCE,
+    /** R35: a claim is with debt collection; nothing is lent or renewed until it is paid. */
+    WITH_DEBT_COLLECTION,
     /** R36: an online payment needs something owed. */
     NOTHING_OWED,
     PAYMENT_SESSION_NOT_FOUND,

@@ -20,6 +20,7 @@ import dk.library.circulation.card.CardRules;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.DeadlineKeeper;
+import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.ill.InterlibraryRequest;
 import dk.library.circulation.item.Item;
@@ -88,7 +89,8 @@ public final class CirculationDesk {
       Duration deadlineInterval,
       NoticeSender noticeSender,
       Duration liveEntitiesInterval,
-      VisitLog visits) {}
+      VisitLog visits,
+      DebtCollection debtCollection) {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -210,7 +212,8 @@ public final class CirculationDesk {
                         settings.pinKey(),
                         settings.noticeSender(),
                         new Passivation(ctx.getShard()),
-                        settings.deadlines())));
+                        settings.deadlines(),
+                        settings.debtCollection())));
     sharding.init(
         Entity.of(
             Item.ENTITY_TYPE_KEY,
@@ -935,6 +938,18 @@ public final class CirculationDesk {
               }
               return Done.getInstance();
             });
+  }
+
+  /** R35: staff write off what is with debt collection. */
+  public CompletionStage<Result<PatronReply.Status>> writeOffClaims(
+      String cardNumber, String writeOffId, String by) {
+    return patronAsk(cardNumber, r -> new PatronCommand.WriteOffClaims(writeOffId, by, r));
+  }
+
+  /** R35: the agency's debt-collection ledger between two instants, oldest first. */
+  public CompletionStage<List<DebtCollection.Entry>> debtCollection(
+      String agencyId, Instant from, Instant to, int limit) {
+    return settings.debtCollection().entries(agencyId, from, to, limit);
   }
 
   /** R33: staff lift an exclusion, announced or in force. */

@@ -18,7 +18,9 @@ public final class Fees {
     /** R31: a lost or damaged copy: replacement, licence and administration. */
     LOST_OR_DAMAGED,
     /** R29: the lending agency's charge for an interlibrary loan. */
-    INTERLIBRARY_LOAN
+    INTERLIBRARY_LOAN,
+    /** R35: a handed-over claim staff wrote off (a negative amount). */
+    WRITTEN_OFF
   }
 
   /**
@@ -33,24 +35,53 @@ public final class Fees {
       implements CborSerializable {}
 
   /**
-   * Charges and payments; {@code blocked} is set when a charge takes the balance to its agency's
-   * block threshold and cleared only when the whole balance is paid (R32).
+   * R35: claims handed to the debt-collection agency. {@code settledDkk} is what has since been
+   * paid or written off of it; the claim is open while it is less than {@code amountDkk}.
    */
-  public record Ledger(List<Fee> fees, List<Payment> payments, boolean blocked, int depositDkk)
+  public record Claim(
+      String claimId, String agencyId, int amountDkk, int settledDkk, Instant handedOverAt)
       implements CborSerializable {
 
+    public int openDkk() {
+      return amountDkk - settledDkk;
+    }
+
+    Claim settled(int more) {
+      return new Claim(claimId, agencyId, amountDkk, settledDkk + more, handedOverAt);
+    }
+  }
+
+  /**
+   * Charges and payments; {@code blocked} is set when a charge takes the balance to its agency's
+   * block threshold and cleared only when the whole balance is paid (R32). {@code claims}: what was
+   * handed to debt collection (R35); a payment settles the oldest open claim first.
+   */
+  public record Ledger(
+      List<Fee> fees, List<Payment> payments, boolean blocked, int depositDkk, List<Claim> claims)
+      implements CborSerializable {
+
+    /** Ledgers recorded before claims existed have none. */
+    public Ledger {
+      claims = claims == null ? List.of() : claims;
+    }
+
     public static Ledger empty() {
-      return new Ledger(List.of(), List.of(), false, 0);
+      return new Ledger(List.of(), List.of(), false, 0, List.of());
     }
 
     /** R7: a deposit left with the library, held against the value of what is borrowed. */
     Ledger deposited(int amountDkk) {
-      return new Ledger(fees, payments, blocked, depositDkk + amountDkk);
+      return new Ledger(fees, payments, blocked, depositDkk + amountDkk, claims);
     }
 
     public int balanceDkk() {
       return fees.stream().mapToInt(Fee::amountDkk).sum()
           - payments.stream().mapToInt(Payment::amountDkk).sum();
+    }
+
+    /** R35: what is with the debt-collection agency and not yet paid or written off. */
+    public int openClaimsDkk() {
+      return claims.stream().mapToInt(Claim::openDkk).sum();
     }
 
     public boolean hasFee(String feeId) {
@@ -61,24 +92,54 @@ public final class Fees {
       return payments.stream().anyMatch(p -> p.paymentId().equals(paymentId));
     }
 
+    public boolean hasClaim(String claimId) {
+      return claims.stream().anyMatch(c -> c.claimId().equals(claimId));
+    }
+
     Ledger charged(Fee fee, int blockThresholdDkk) {
       List<Fee> next = new ArrayList<>(fees);
       next.add(fee);
-      Ledger ledger = new Ledger(List.copyOf(next), payments, blocked, depositDkk);
+      Ledger ledger = new Ledger(List.copyOf(next), payments, blocked, depositDkk, claims);
       if (ledger.balanceDkk() >= blockThresholdDkk) {
-        return new Ledger(ledger.fees(), payments, true, depositDkk);
+        return new Ledger(ledger.fees(), payments, true, depositDkk, claims);
       }
       // A reversed charge (R37) that leaves nothing owed lifts the block as a payment would.
-      return ledger.balanceDkk() <= 0 ? new Ledger(ledger.fees(), payments, false, depositDkk) : ledger;
+      return ledger.balanceDkk() <= 0
+          ? new Ledger(ledger.fees(), payments, false, depositDkk, claims)
+          : ledger;
     }
 
     Ledger paid(Payment payment) {
       List<Payment> next = new ArrayList<>(payments);
       next.add(payment);
-      Ledger ledger = new Ledger(fees, List.copyOf(next), blocked, depositDkk);
+      Ledger ledger =
+          new Ledger(fees, List.copyOf(next), blocked, depositDkk, settle(payment.amountDkk()));
       return ledger.balanceDkk() <= 0
-          ? new Ledger(fees, ledger.payments(), false, depositDkk)
+          ? new Ledger(fees, ledger.payments(), false, depositDkk, ledger.claims())
           : ledger;
+    }
+
+    Ledger handedOver(Claim claim) {
+      List<Claim> next = new ArrayList<>(claims);
+      next.add(claim);
+      return new Ledger(fees, payments, blocked, depositDkk, List.copyOf(next));
+    }
+
+    /** R35: staff wrote the open claims off; the write-off is a negative charge beside this. */
+    Ledger writtenOff() {
+      return new Ledger(fees, payments, blocked, depositDkk, settle(openClaimsDkk()));
+    }
+
+    /** Claims with {@code amount} more settled, oldest first. */
+    private List<Claim> settle(int amount) {
+      List<Claim> next = new ArrayList<>();
+      int left = amount;
+      for (Claim claim : claims) {
+        int part = Math.min(left, claim.openDkk());
+        next.add(part > 0 ? claim.settled(part) : claim);
+        left -= Math.max(part, 0);
+      }
+      return List.copyOf(next);
     }
   }
 

@@ -4,6 +4,7 @@ import dk.library.circulation.Decision;
 import dk.library.circulation.Passivation;
 import dk.library.circulation.Replies;
 import dk.library.circulation.deadline.DeadlineIndex;
+import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.notice.NoticeSender;
@@ -13,6 +14,7 @@ import dk.library.circulation.patron.PatronCommand.ChargeFee;
 import dk.library.circulation.patron.PatronCommand.CheckPin;
 import dk.library.circulation.patron.PatronCommand.CompleteCheckout;
 import dk.library.circulation.patron.PatronCommand.Deposit;
+import dk.library.circulation.patron.PatronCommand.EntriesRecorded;
 import dk.library.circulation.patron.PatronCommand.EndLoan;
 import dk.library.circulation.patron.PatronCommand.GetNotices;
 import dk.library.circulation.patron.PatronCommand.GetStatus;
@@ -43,6 +45,7 @@ import dk.library.circulation.patron.PatronCommand.Suspend;
 import dk.library.circulation.patron.PatronCommand.UnlockPin;
 import dk.library.circulation.patron.PatronCommand.UpdateContact;
 import dk.library.circulation.patron.PatronCommand.VerifyIdentity;
+import dk.library.circulation.patron.PatronCommand.WriteOffClaims;
 import dk.library.circulation.patron.PatronEvent.CheckoutAbandoned;
 import dk.library.circulation.patron.PatronEvent.HoldReleased;
 import dk.library.circulation.patron.PatronEvent.NoticeRecorded;
@@ -63,7 +66,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -116,6 +121,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   private final DeadlineIndex deadlines;
 
+  private final DebtCollection debtCollection;
+
   private Patron(
       String cardNumber,
       ActorContext<PatronCommand> context,
@@ -126,10 +133,12 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       PinCheck pinCheck,
       NoticeSender noticeSender,
       Passivation passivation,
-      DeadlineIndex deadlines) {
+      DeadlineIndex deadlines,
+      DebtCollection debtCollection) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
     this.passivation = passivation;
     this.deadlines = deadlines;
+    this.debtCollection = debtCollection;
     this.pinCheck = pinCheck;
     this.noticeSender = noticeSender;
     this.cardNumber = cardNumber;
@@ -143,7 +152,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
   /**
    * {@code pinLockoutAfter}: wrong PINs in a row that lock the card until staff unlock it (R4);
    * {@code pinKey}: the server's key PINs are hashed under; {@code deadlines}: where the patron's
-   * reminder and exclusion dates are indexed (R30-R34).
+   * reminder and exclusion dates are indexed (R30-R34); {@code debtCollection}: the ledger of what
+   * is handed to debt collection (R35).
    */
   public static Behavior<PatronCommand> create(
       String cardNumber,
@@ -154,7 +164,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       PinKey pinKey,
       NoticeSender noticeSender,
       Passivation passivation,
-      DeadlineIndex deadlines) {
+      DeadlineIndex deadlines,
+      DebtCollection debtCollection) {
     return Behaviors.setup(
         ctx ->
             new Patron(
@@ -167,7 +178,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                 new RememberedPin(pinKey),
                 noticeSender,
                 passivation,
-                deadlines));
+                deadlines,
+                debtCollection));
   }
 
   @Override
@@ -216,11 +228,19 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return onRemind(state, cmd);
     }
     if (command instanceof RemindIndexed cmd) {
-      List<PatronEvent> events = PatronRules.remind(state, clock.instant(), zone);
+      if (state != cmd.basis()) {
+        return onRemind(state, new Remind(cmd.replyTo()));
+      }
+      List<PatronEvent> events = PatronRules.remind(state, cmd.now(), zone);
       return Effect()
           .persist(events)
           .thenRun(this::sendUnsent)
           .thenReply(cmd.replyTo(), s -> new PatronReply.Reminded(events.size(), true));
+    }
+    if (command instanceof PatronCommand.EntriesFailed cmd) {
+      // Nothing is recorded; the caller's ask times out and it retries with the same id.
+      context.getLog().warn("Debt-collection entries not written: {}", cmd.why());
+      return Effect().none().thenNoReply();
     }
     if (command instanceof RemindFailed cmd) {
       context.getLog().warn("Next deadline not indexed, the deadline stays: {}", cmd.why());
@@ -293,7 +313,32 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
           state, PatronRules.chargeFee(state, cardNumber, cmd, clock.instant(), zone), cmd.replyTo());
     }
     if (command instanceof Pay cmd) {
-      return status(state, PatronRules.pay(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+      return recordedFirst(
+          state, cmd, PatronRules.pay(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+    }
+    if (command instanceof WriteOffClaims cmd) {
+      return recordedFirst(
+          state,
+          cmd,
+          PatronRules.writeOffClaims(state, cardNumber, cmd.writeOffId(), cmd.by(), clock.instant()),
+          cmd.replyTo());
+    }
+    if (command instanceof EntriesRecorded cmd) {
+      if (state != cmd.basis()) {
+        return handle(state, cmd.command());
+      }
+      Decision<PatronEvent> decision =
+          cmd.command() instanceof Pay pay
+              ? PatronRules.pay(state, cardNumber, pay, clock.instant())
+              : PatronRules.writeOffClaims(
+                  state,
+                  cardNumber,
+                  ((WriteOffClaims) cmd.command()).writeOffId(),
+                  ((WriteOffClaims) cmd.command()).by(),
+                  clock.instant());
+      ActorRef<PatronReply> replyTo =
+          cmd.command() instanceof Pay pay ? pay.replyTo() : ((WriteOffClaims) cmd.command()).replyTo();
+      return status(state, decision, replyTo);
     }
     if (command instanceof Suspend cmd) {
       return status(
@@ -487,21 +532,61 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     return Effect().none().thenNoReply();
   }
 
-  /** The next deadline goes into the index before what fell due now is recorded. */
+  /**
+   * The next deadline goes into the index, and what is handed to debt collection into its ledger,
+   * before what fell due now is recorded.
+   */
   private ReplyEffect<PatronEvent, PatronState> onRemind(PatronState state, Remind cmd) {
-    PatronState after =
-        PatronRules.fold(state, PatronRules.remind(state, clock.instant(), zone));
-    Optional<Instant> next = ReminderRules.nextDeadline(after, zone);
-    if (next.isEmpty()) {
-      return handle(state, new RemindIndexed(cmd.replyTo()));
-    }
+    Instant now = clock.instant();
+    List<PatronEvent> events = PatronRules.remind(state, now, zone);
+    Optional<Instant> next = ReminderRules.nextDeadline(PatronRules.fold(state, events), zone);
+    CompletionStage<Done> ready =
+        next.map(
+                at ->
+                    deadlines.schedule(
+                        new DeadlineIndex.Deadline(deadlineTarget(cardNumber), at)))
+            .orElse(CompletableFuture.completedFuture(Done.getInstance()))
+            .thenCompose(done -> record(DebtEntries.of(state, events)));
     context.pipeToSelf(
-        deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), next.get())),
+        ready,
         (done, failure) ->
             failure == null
-                ? new RemindIndexed(cmd.replyTo())
+                ? new RemindIndexed(cmd.replyTo(), state, now)
                 : new RemindFailed(cmd.replyTo(), failure.toString()));
     return Effect().none().thenNoReply();
+  }
+
+  /**
+   * R35: a decision that pays, or writes off, what is with debt collection is recorded only after
+   * its entries are in the collection's ledger; any other is recorded at once.
+   */
+  private ReplyEffect<PatronEvent, PatronState> recordedFirst(
+      PatronState state,
+      PatronCommand command,
+      Decision<PatronEvent> decision,
+      ActorRef<PatronReply> replyTo) {
+    List<DebtCollection.Entry> entries =
+        decision instanceof Decision.Persist<PatronEvent> persist
+            ? DebtEntries.of(state, persist.events())
+            : List.of();
+    if (entries.isEmpty()) {
+      return status(state, decision, replyTo);
+    }
+    context.pipeToSelf(
+        record(entries),
+        (done, failure) ->
+            failure == null
+                ? new EntriesRecorded(command, state)
+                : new PatronCommand.EntriesFailed(failure.toString()));
+    return Effect().none().thenNoReply();
+  }
+
+  private CompletionStage<Done> record(List<DebtCollection.Entry> entries) {
+    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
+    for (DebtCollection.Entry entry : entries) {
+      all = all.thenCompose(done -> debtCollection.record(entry));
+    }
+    return all;
   }
 
   /** The name this patron's deadlines are indexed under. */

@@ -169,13 +169,29 @@ public sealed interface PatronCommand extends CborSerializable {
    */
   public record Remind(ActorRef<PatronReply> replyTo) implements PatronCommand {}
 
-  /** The next deadline is indexed: what fell due can be recorded. */
-  record RemindIndexed(ActorRef<PatronReply> replyTo) implements PatronCommand {}
+  /**
+   * The next deadline is indexed and the debt-collection entries written: what fell due at {@code
+   * now} can be recorded, unless the state moved on from {@code basis} meanwhile.
+   */
+  record RemindIndexed(ActorRef<PatronReply> replyTo, PatronState basis, Instant now)
+      implements PatronCommand {}
 
   record RemindFailed(ActorRef<PatronReply> replyTo, String why) implements PatronCommand {}
 
   /** A completed checkout's first reminder is indexed: the loan can be recorded. */
   record LoanIndexed(String checkoutId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /** R35: staff write off what is with debt collection. */
+  public record WriteOffClaims(String writeOffId, String by, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /**
+   * R35: the debt-collection entries {@code command} makes are written; it can be recorded unless
+   * the state moved on from {@code basis} meanwhile (then it is decided again).
+   */
+  record EntriesRecorded(PatronCommand command, PatronState basis) implements PatronCommand {}
+
+  record EntriesFailed(String why) implements PatronCommand {}
 
   /** R33: staff lift an exclusion, announced or in force. */
   public record LiftExclusion(String liftedBy, ActorRef<PatronReply> replyTo)

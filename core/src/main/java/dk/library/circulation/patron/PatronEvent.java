@@ -101,4 +101,11 @@ public sealed interface PatronEvent extends CborSerializable {
   public record ExclusionWithdrawn(String reason, Instant at) implements PatronEvent {}
 
   public record ExclusionLifted(String liftedBy, Instant at) implements PatronEvent {}
+
+  /** R35: what was still owed was handed to debt collection. */
+  public record ClaimHandedOver(Fees.Claim claim) implements PatronEvent {}
+
+  /** R35: staff wrote the open claims off (beside a negative charge of the same amount). */
+  public record ClaimsWrittenOff(String writeOffId, int amountDkk, String writtenOffBy, Instant at)
+      implements PatronEvent {}
 }

@@ -59,7 +59,8 @@ public sealed interface PatronReply extends CborSerializable {
       List<Fees.Block> blocks,
       boolean pinLocked,
       Map<String, String> holds,
-      Fees.Exclusion exclusion)
+      Fees.Exclusion exclusion,
+      List<Fees.Claim> claims)
       implements CborSerializable {
 
     /** The same status, shown under the card number the request used (R12: a replacement). */
@@ -83,7 +84,8 @@ public sealed interface PatronReply extends CborSerializable {
           blocks,
           pinLocked,
           holds,
-          exclusion);
+          exclusion,
+          claims);
     }
   }
 

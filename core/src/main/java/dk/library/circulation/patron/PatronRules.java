@@ -24,6 +24,7 @@ import static dk.library.circulation.Rejection.Code.RESERVATION_LIMIT_REACHED;
 import static dk.library.circulation.Rejection.Code.RESIDENTS_ONLY;
 import static dk.library.circulation.Rejection.Code.TITLE_RESERVED;
 import static dk.library.circulation.Rejection.Code.TRANSACTION_ID_REUSED;
+import static dk.library.circulation.Rejection.Code.WITH_DEBT_COLLECTION;
 import static dk.library.circulation.Rejection.Code.WRONG_PIN;
 
 import dk.library.circulation.Decision;
@@ -194,6 +195,13 @@ public final class PatronRules {
    * the whole amount is paid).
    */
   public static Rejection block(PatronState state, LocalDate today, int feeBlockThresholdDkk) {
+    int withCollection = state.ledger().openClaimsDkk();
+    if (withCollection > 0) {
+      return Rejection.of(
+          WITH_DEBT_COLLECTION,
+          withCollection
+              + " DKK is with debt collection; borrowing and renewing are blocked until it is paid");
+    }
     Fees.Exclusion exclusion = state.exclusion();
     if (exclusion != null && exclusion.inForce()) {
       return Rejection.of(
@@ -486,6 +494,26 @@ public final class PatronRules {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
     return ExclusionRules.lift(state, liftedBy, now);
+  }
+
+  /** R35: staff write off what is with debt collection; the same write-off id again is harmless. */
+  public static Decision<PatronEvent> writeOffClaims(
+      PatronState state, String cardNumber, String writeOffId, String by, Instant now) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    int open = state.ledger().openClaimsDkk();
+    String feeId = "written-off-" + writeOffId;
+    if (open == 0 || state.ledger().hasFee(feeId)) {
+      return Decision.unchanged();
+    }
+    return new Decision.Persist<>(
+        List.of(
+            new PatronEvent.FeeCharged(
+                new Fees.Fee(
+                    feeId, Fees.Kind.WRITTEN_OFF, -open, null, "claims written off by " + by, now),
+                Integer.MAX_VALUE),
+            new PatronEvent.ClaimsWrittenOff(writeOffId, open, by, now)));
   }
 
   static PatronState fold(PatronState state, List<PatronEvent> events) {

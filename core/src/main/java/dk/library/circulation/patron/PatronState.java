@@ -186,6 +186,10 @@ public record PatronState(
       return withExclusion(exclusion.inForceSince(e.at()));
     } else if (event instanceof ExclusionWithdrawn || event instanceof ExclusionLifted) {
       return withExclusion(null);
+    } else if (event instanceof PatronEvent.ClaimHandedOver e) {
+      return withLedger(ledger.handedOver(e.claim()));
+    } else if (event instanceof PatronEvent.ClaimsWrittenOff) {
+      return withLedger(ledger.writtenOff());
     }
     throw new IllegalArgumentException("unknown patron event " + event);
   }
@@ -229,12 +233,24 @@ public record PatronState(
         blocks(today),
         pinGuard.locked(),
         holds,
-        exclusion);
+        exclusion,
+        ledger.claims());
   }
 
-  /** R33 an exclusion in force, R46 a running suspension, R32 a fee block not yet paid off. */
+  /**
+   * R35 a claim with debt collection, R33 an exclusion in force, R46 a running suspension, R32 a
+   * fee block not yet paid off.
+   */
   List<Fees.Block> blocks(LocalDate today) {
     List<Fees.Block> blocks = new ArrayList<>();
+    if (ledger.openClaimsDkk() > 0) {
+      blocks.add(
+          new Fees.Block(
+              "WITH_DEBT_COLLECTION",
+              ledger.openClaimsDkk()
+                  + " DKK is with debt collection; borrowing and renewing are blocked until it is"
+                  + " paid"));
+    }
     if (exclusion != null && exclusion.inForce()) {
       blocks.add(
           new Fees.Block(
@@ -338,7 +354,7 @@ public record PatronState(
         notices, exclusion);
   }
 
-  private PatronState withLoan(String barcode, String checkoutId, UnaryOperator<Loan> change) {
+  PatronState withLoan(String barcode, String checkoutId, UnaryOperator<Loan> change) {
     Loan loan = loans.get(barcode);
     if (loan == null || !loan.checkoutId().equals(checkoutId)) {
       return this;

@@ -24,7 +24,8 @@ public final class ReminderRules {
   public enum Kind {
     DUE_SOON,
     OVERDUE,
-    LOST
+    LOST,
+    DEBT_COLLECTION
   }
 
   /** One step of a loan's schedule; {@code number} counts the overdue notices from 1. */
@@ -51,14 +52,15 @@ public final class ReminderRules {
     if (reminders.lostAfterDays() != null) {
       steps.add(new Step(Kind.LOST, due.plusDays(reminders.lostAfterDays()), 0, 0));
     }
+    if (reminders.debtCollectionAfterDays() != null) {
+      steps.add(
+          new Step(Kind.DEBT_COLLECTION, due.plusDays(reminders.debtCollectionAfterDays()), 0, 0));
+    }
     return steps;
   }
 
-  /** The loan's next step not yet taken; none for a copy already declared lost. */
+  /** The loan's next step not yet taken. */
   public static Optional<Step> next(Loan loan) {
-    if (loan.isLost()) {
-      return Optional.empty();
-    }
     List<Step> steps = schedule(loan);
     return loan.remindersTaken() < steps.size()
         ? Optional.of(steps.get(loan.remindersTaken()))
@@ -93,16 +95,14 @@ public final class ReminderRules {
 
   /**
    * The steps due by {@code now} on every loan. A loan whose steps piled up (the patron was woken
-   * late) gets only the latest of its notices and that notice's fee; a due-soon reminder for a loan
-   * already overdue, or one that would come before the loan began, is not sent.
+   * late) gets only the latest of its notices and that notice's fee, and none once the copy is
+   * lost, but every loss and hand-over due; a due-soon reminder for a loan already overdue, or one
+   * that would come before the loan began, is not sent.
    */
   public static List<PatronEvent> remind(PatronState state, Instant now, ZoneId zone) {
     LocalDate today = LocalDate.ofInstant(now, zone);
     List<PatronEvent> events = new ArrayList<>();
     for (Loan loan : state.loans().values()) {
-      if (loan.isLost()) {
-        continue;
-      }
       List<Step> steps = schedule(loan);
       int taken = loan.remindersTaken();
       int upTo = taken;
@@ -114,9 +114,27 @@ public final class ReminderRules {
       }
       events.add(
           new PatronEvent.RemindersTaken(loan.barcode(), loan.checkoutId(), loan.dueDate(), upTo));
-      events.addAll(take(state, loan, steps.get(upTo - 1), now, zone));
+      for (Step step : due(steps.subList(taken, upTo))) {
+        events.addAll(take(PatronRules.fold(state, events), loan, step, now, zone));
+      }
     }
     return events;
+  }
+
+  /** Of the steps due at once: the last notice unless the copy is lost, then every other step. */
+  private static List<Step> due(List<Step> steps) {
+    List<Step> actions =
+        steps.stream()
+            .filter(s -> s.kind() == Kind.LOST || s.kind() == Kind.DEBT_COLLECTION)
+            .toList();
+    List<Step> notices = steps.stream().filter(s -> !actions.contains(s)).toList();
+    boolean lost = actions.stream().anyMatch(s -> s.kind() == Kind.LOST);
+    List<Step> taken = new ArrayList<>();
+    if (!notices.isEmpty() && !lost) {
+      taken.add(notices.get(notices.size() - 1));
+    }
+    taken.addAll(actions);
+    return taken;
   }
 
   private static List<PatronEvent> take(
@@ -158,6 +176,7 @@ public final class ReminderRules {
         }
       }
       case LOST -> events.addAll(declareLost(state, loan, now));
+      case DEBT_COLLECTION -> events.addAll(handOver(state, loan, step, zone));
     }
     return events;
   }
@@ -199,6 +218,33 @@ public final class ReminderRules {
                         Integer.toString(charge)),
                     now)));
     return events;
+  }
+
+  /**
+   * R35: what is still owed and not yet with debt collection is handed over, if it reaches the
+   * policy's minimum. The claim's id and time come from the loan and the step's day, so the same
+   * step taken again (after a crash) is the same claim.
+   */
+  private static List<PatronEvent> handOver(
+      PatronState state, Loan loan, Step step, ZoneId zone) {
+    String claimId = "claim-" + loan.checkoutId() + ":" + loan.dueDate();
+    int amount = state.ledger().balanceDkk() - state.ledger().openClaimsDkk();
+    if (amount <= 0
+        || amount < loan.terms().reminders().debtCollectionMinimumDkk()
+        || state.ledger().hasClaim(claimId)) {
+      return List.of();
+    }
+    Instant at = step.on().atStartOfDay(zone).toInstant();
+    return List.of(
+        new PatronEvent.ClaimHandedOver(new Fees.Claim(claimId, loan.agencyId(), amount, 0, at)),
+        new PatronEvent.NoticeRecorded(
+            state
+                .profile()
+                .notice(
+                    "claim:" + claimId,
+                    "claim-handed-over",
+                    Map.of("amountDkk", Integer.toString(amount)),
+                    at)));
   }
 
   /** The fee id of a lost or damaged copy's charge, shared with the staff desk's charge. */

@@ -176,17 +176,29 @@ public record AgencyPolicy(
    * lostAfterDays}: days after the due date when the copy is declared lost and charged at
    * replacement cost, licence and administration (R31), null: never; {@code
    * reverseChargeWhenFound}: a lost copy that turns up has that charge reversed, else it stands
-   * (R37).
+   * (R37); {@code debtCollectionAfterDays}: days after the due date when what is still owed, if at
+   * least {@code debtCollectionMinimumDkk}, is handed to debt collection (R35), null: never.
    */
   public record Reminders(
       Integer dueSoonDays,
       List<OverdueNotice> overdueNotices,
       Integer lostAfterDays,
-      boolean reverseChargeWhenFound)
+      boolean reverseChargeWhenFound,
+      Integer debtCollectionAfterDays,
+      int debtCollectionMinimumDkk)
       implements CborSerializable {
 
     public Reminders {
       overdueNotices = overdueNotices == null ? List.of() : List.copyOf(overdueNotices);
+    }
+
+    /** A schedule without debt collection. */
+    public Reminders(
+        Integer dueSoonDays,
+        List<OverdueNotice> overdueNotices,
+        Integer lostAfterDays,
+        boolean reverseChargeWhenFound) {
+      this(dueSoonDays, overdueNotices, lostAfterDays, reverseChargeWhenFound, null, 0);
     }
   }
 
@@ -466,7 +478,28 @@ public record AgencyPolicy(
     }
     if (reminders.lostAfterDays() != null) {
       range(problems, "reminders.lostAfterDays", reminders.lostAfterDays(), 1, 4 * MAX_LOAN_PERIOD_DAYS);
+      previous = reminders.lostAfterDays();
     }
+    if (reminders.debtCollectionAfterDays() != null) {
+      range(
+          problems,
+          "reminders.debtCollectionAfterDays",
+          reminders.debtCollectionAfterDays(),
+          1,
+          5 * MAX_LOAN_PERIOD_DAYS);
+      if (reminders.debtCollectionAfterDays() <= previous) {
+        problems.add(
+            "reminders.debtCollectionAfterDays must be later than the step before it ("
+                + previous
+                + ")");
+      }
+    }
+    range(
+        problems,
+        "reminders.debtCollectionMinimumDkk",
+        reminders.debtCollectionMinimumDkk(),
+        0,
+        1_000_000);
   }
 
   private static void range(List<String> problems, String field, int value, int min, int max) {

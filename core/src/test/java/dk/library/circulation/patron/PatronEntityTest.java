@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
 import dk.library.circulation.deadline.MemoryDeadlineIndex;
+import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.policy.AgencyPolicy;
@@ -44,6 +45,7 @@ class PatronEntityTest {
 
   EventSourcedBehaviorTestKit<PatronCommand, PatronEvent, PatronState> patron;
   final MemoryDeadlineIndex deadlines = new MemoryDeadlineIndex();
+  final DebtCollection debts = DebtCollection.none();
 
   @BeforeEach
   void setUp() {
@@ -65,7 +67,8 @@ class PatronEntityTest {
                   return CompletableFuture.completedFuture(Done.getInstance());
                 },
                 Passivation.NONE,
-                deadlines));
+                deadlines,
+                debts));
     patron.clear();
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
 import dk.library.circulation.deadline.MemoryDeadlineIndex;
+import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
@@ -48,6 +49,7 @@ class PatronHoldsAndNoticesTest {
   volatile boolean senderWorks = true;
   EventSourcedBehaviorTestKit<PatronCommand, PatronEvent, PatronState> patron;
   final MemoryDeadlineIndex deadlines = new MemoryDeadlineIndex();
+  final DebtCollection debts = DebtCollection.none();
 
   @BeforeEach
   void setUp() {
@@ -70,7 +72,8 @@ class PatronHoldsAndNoticesTest {
                   return CompletableFuture.completedFuture(Done.getInstance());
                 },
                 Passivation.NONE,
-                deadlines));
+                deadlines,
+                debts));
     patron.clear();
   }
 

@@ -11,6 +11,9 @@ import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.MemoryDeadlineIndex;
+import dk.library.circulation.fee.DebtCollection;
+import dk.library.circulation.fee.MemoryDebtCollection;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +64,7 @@ class PatronRemindersEntityTest {
 
   final MovingClock clock = new MovingClock();
   final MemoryDeadlineIndex deadlines = new MemoryDeadlineIndex();
+  final MemoryDebtCollection debts = new MemoryDebtCollection();
   final ConcurrentLinkedQueue<String> sent = new ConcurrentLinkedQueue<>();
 
   final EventSourcedBehaviorTestKit<PatronCommand, PatronEvent, PatronState> patron =
@@ -78,7 +82,8 @@ class PatronRemindersEntityTest {
                 return CompletableFuture.completedFuture(Done.getInstance());
               },
               Passivation.NONE,
-              deadlines));
+              deadlines,
+              debts));
 
   @AfterAll
   static void tearDown() {
@@ -86,13 +91,17 @@ class PatronRemindersEntityTest {
   }
 
   private void lend(String checkoutId, String barcode) {
+    lend(checkoutId, barcode, POLICY);
+  }
+
+  private void lend(String checkoutId, String barcode, AgencyPolicy policy) {
     assertInstanceOf(
         PatronReply.CheckoutApproved.class,
         patron
             .<PatronReply>runCommand(
                 r ->
                     new PatronCommand.BeginCheckout(
-                        checkoutId, "1234", barcode, "A1", "B1", POLICY, "book", null, r))
+                        checkoutId, "1234", barcode, "A1", "B1", policy, "book", null, r))
             .reply());
     assertInstanceOf(
         PatronReply.CheckoutFinished.class,
@@ -174,5 +183,50 @@ class PatronRemindersEntityTest {
     patron.<PatronReply>runCommand(r -> new PatronCommand.LiftExclusion("staff-1", r));
     patron.restart();
     assertNull(patron.getState().exclusion());
+  }
+
+  private void register() {
+    patron.<PatronReply>runCommand(
+        r ->
+            new PatronCommand.Register(
+                PinHash.of("1234", 1000),
+                "Tove Ditlevsen",
+                "td@example.dk",
+                null,
+                "A1",
+                null,
+                PatronFacts.inPerson("staff-1", Instant.EPOCH),
+                r));
+  }
+
+  private long entries(DebtCollection.Kind kind) {
+    return debts.entries.values().stream().filter(e -> e.kind() == kind).count();
+  }
+
+  @Test
+  void R35_handOverPaymentAndWriteOffAreInTheCollectionLedgerOnceBeforeTheyAreRecorded() {
+    register();
+    lend("t1", "X1", ReminderRulesTest.WITH_COLLECTION);
+    for (int day : new int[] {1, 14, 28, 35}) {
+      wakeOnAndRestart(DUE.plusDays(day));
+    }
+    assertEquals(List.of("claim-handed-over"), wakeOnAndRestart(DUE.plusDays(50)));
+    assertEquals(1, entries(DebtCollection.Kind.HANDED_OVER));
+    DebtCollection.Entry handed = debts.entries.values().iterator().next();
+    assertEquals(470, handed.amountDkk());
+    assertEquals("Tove Ditlevsen", handed.name());
+
+    for (int delivery = 0; delivery < 2; delivery++) {
+      patron.<PatronReply>runCommand(r -> new PatronCommand.Pay("p1", 100, r));
+      patron.restart();
+    }
+    assertEquals(1, entries(DebtCollection.Kind.PAID), "the same payment once");
+    assertEquals(370, patron.getState().ledger().openClaimsDkk());
+
+    patron.<PatronReply>runCommand(r -> new PatronCommand.WriteOffClaims("w1", "staff-1", r));
+    patron.restart();
+    assertEquals(1, entries(DebtCollection.Kind.WRITTEN_OFF));
+    assertEquals(0, patron.getState().ledger().openClaimsDkk());
+    assertEquals(0, patron.getState().ledger().balanceDkk());
   }
 }

@@ -320,4 +320,94 @@ class ReminderRulesTest {
       s = apply(s, charged);
     }
   }
+
+  static final AgencyPolicy WITH_COLLECTION =
+      policy(
+          new AgencyPolicy.Reminders(
+              3,
+              List.of(new OverdueNotice(1, 20), new OverdueNotice(14, 40), new OverdueNotice(28, 60)),
+              35,
+              true,
+              50,
+              100),
+          null);
+
+  @Test
+  void R35_whatIsStillOwedAfterTheScheduleIsHandedOverOnceAndBlocksUntilPaid() {
+    PatronState s = lent(withEmail(), "t1", WITH_COLLECTION);
+    for (int day : new int[] {1, 14, 28, 35}) {
+      s = after(s, remind(s, DUE.plusDays(day)));
+    }
+    assertEquals(20 + 40 + 60 + 350, s.ledger().balanceDkk());
+    assertEquals(Optional.of(startOf(DUE.plusDays(50))), ReminderRules.nextDeadline(s, COPENHAGEN));
+
+    List<PatronEvent> handed = remind(s, DUE.plusDays(50));
+    List<PatronEvent.ClaimHandedOver> claims = of(handed, PatronEvent.ClaimHandedOver.class);
+    assertEquals(1, claims.size());
+    assertEquals(470, claims.get(0).claim().amountDkk());
+    assertEquals(startOf(DUE.plusDays(50)), claims.get(0).claim().handedOverAt());
+    assertEquals(List.of("claim-handed-over"), templates(handed));
+    s = after(s, handed);
+    assertTrue(remind(s, DUE.plusDays(60)).isEmpty(), "handed over once");
+    assertEquals(Optional.empty(), ReminderRules.nextDeadline(s, COPENHAGEN));
+    assertEquals(Code.WITH_DEBT_COLLECTION, PatronRules.block(s, DUE.plusDays(60), 100_000).code());
+
+    PatronCommand.Pay part = new PatronCommand.Pay("p1", 300, null);
+    Decision<PatronEvent> paidPart = PatronRules.pay(s, CARD, part, on(DUE.plusDays(61)));
+    List<dk.library.circulation.fee.DebtCollection.Entry> entries =
+        DebtEntries.of(s, ((Decision.Persist<PatronEvent>) paidPart).events());
+    assertEquals(1, entries.size());
+    assertEquals(300, entries.get(0).amountDkk());
+    assertEquals("p1:" + claims.get(0).claim().claimId(), entries.get(0).entryId());
+    s = apply(s, paidPart);
+    assertEquals(170, s.ledger().openClaimsDkk());
+    assertEquals(Code.WITH_DEBT_COLLECTION, PatronRules.block(s, DUE.plusDays(61), 100_000).code());
+    s = apply(s, PatronRules.pay(s, CARD, new PatronCommand.Pay("p2", 170, null), on(DUE.plusDays(62))));
+    assertEquals(0, s.ledger().openClaimsDkk());
+    assertEquals(0, s.ledger().balanceDkk());
+    assertNull(PatronRules.block(s, DUE.plusDays(62), 200), "settled: no block");
+  }
+
+  @Test
+  void R35_lessThanThePolicysMinimumIsNotHandedOver() {
+    PatronState s = lent(withEmail(), "t1", WITH_COLLECTION);
+    s = after(s, remind(s, DUE.plusDays(1)));
+    s = apply(s, PatronRules.pay(s, CARD, new PatronCommand.Pay("p1", 20, null), on(DUE.plusDays(2))));
+    s =
+        apply(
+            s,
+            PatronRules.endLoan(
+                s, new PatronCommand.EndLoan("X-t1", "t1", on(DUE.plusDays(3)), null), COPENHAGEN));
+    assertEquals(0, s.ledger().balanceDkk());
+    assertEquals(Optional.empty(), ReminderRules.nextDeadline(s, COPENHAGEN), "returned: done");
+
+    PatronState owing = lent(withEmail(), "t2", WITH_COLLECTION);
+    owing = after(owing, remind(owing, DUE.plusDays(1)));
+    owing =
+        owing.withLoan("X-t2", "t2", loan -> loan.reminded(ReminderRules.schedule(loan).size() - 1));
+    assertTrue(
+        of(remind(owing, DUE.plusDays(50)), PatronEvent.ClaimHandedOver.class).isEmpty(),
+        "20 DKK is under the 100 DKK minimum");
+  }
+
+  @Test
+  void R35_staffWriteOffSettlesTheClaimsOnceAndIsInTheLedger() {
+    PatronState s = lent(withEmail(), "t1", WITH_COLLECTION);
+    s = after(s, remind(s, DUE.plusDays(50)));
+    int open = s.ledger().openClaimsDkk();
+    assertTrue(open > 0);
+    Decision<PatronEvent> writeOff =
+        PatronRules.writeOffClaims(s, CARD, "w1", "staff-1", on(DUE.plusDays(51)));
+    List<dk.library.circulation.fee.DebtCollection.Entry> entries =
+        DebtEntries.of(s, ((Decision.Persist<PatronEvent>) writeOff).events());
+    assertEquals(1, entries.size());
+    assertEquals(dk.library.circulation.fee.DebtCollection.Kind.WRITTEN_OFF, entries.get(0).kind());
+    assertEquals(open, entries.get(0).amountDkk());
+    s = apply(s, writeOff);
+    assertEquals(0, s.ledger().openClaimsDkk());
+    assertEquals(0, s.ledger().balanceDkk());
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        PatronRules.writeOffClaims(s, CARD, "w1", "staff-1", on(DUE.plusDays(52))));
+  }
 }

@@ -33,6 +33,8 @@ public enum Operation {
   /** Charges and payments on the ledger of a patron of the staff's own agency. */
   MANAGE_FEES("charge fees and take payments", Map.of(STAFF, OWN_AGENCY)),
   SUSPEND_PATRON("suspend patrons", Map.of(STAFF, OWN_AGENCY)),
+  /** R35: what the agency handed to debt collection, with the debtors' names. */
+  READ_DEBT_COLLECTION("read the debt-collection ledger", Map.of(STAFF, OWN_AGENCY)),
   /**
    * R36: a payment session for the patron's fees, opened by the library website's back end, by the
    * patron with their own token, or at the desk.

@@ -30,7 +30,8 @@ public final class FbsMapping {
     return switch (code) {
       case TITLE_RESERVED -> "deniedReserved";
       case RENEWAL_LIMIT_REACHED -> "deniedMaxRenewalsReached";
-      case FEES_OWED, PATRON_SUSPENDED, PATRON_EXCLUDED, PIN_LOCKED -> "deniedLoanerIsBlocked";
+      case FEES_OWED, PATRON_SUSPENDED, PATRON_EXCLUDED, WITH_DEBT_COLLECTION, PIN_LOCKED ->
+          "deniedLoanerIsBlocked";
       case LOAN_DECLARED_LOST -> "deniedMaterialIsNotLoanable";
       case EXPRESS_LOAN_NOT_RENEWABLE, NOT_FOR_HOME_LOAN -> "deniedMaterialIsNotLoanable";
       case LOAN_NOT_FOUND, ITEM_NOT_FOUND -> "deniedMaterialIsNotFound";
@@ -51,6 +52,7 @@ public final class FbsMapping {
       case FEES_OWED,
               PATRON_SUSPENDED,
               PATRON_EXCLUDED,
+              WITH_DEBT_COLLECTION,
               IDENTITY_NOT_VERIFIED,
               CARD_REPORTED_LOST ->
           "patron_is_blocked";

@@ -229,7 +229,8 @@ public final class CirculationRoutes extends ApiDirectives {
         doorRoutes.routes(call),
         interlibraryRoutes.routes(call),
         importRoutes.routes(call),
-        paymentRoutes.sessions(call));
+        paymentRoutes.sessions(call),
+        paymentRoutes.debtCollection(call));
   }
 
   private Route postBody(Call call, String name, Operation operation, BodyHandler handler) {

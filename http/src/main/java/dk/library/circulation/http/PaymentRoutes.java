@@ -1,12 +1,14 @@
 package dk.library.circulation.http;
 
 import static dk.library.circulation.access.Operation.PAY_ONLINE;
+import static dk.library.circulation.access.Operation.READ_DEBT_COLLECTION;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
@@ -17,6 +19,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,10 +35,11 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * R36, fees paid online (docs/payments.md): the website's back end, or the patron with their own
- * token, opens a payment session and sends the patron to the provider; the provider's callback,
- * signed with the shared key, says how it ended. An unsigned, wrongly signed, unknown, replayed or
- * altered callback changes nothing.
+ * Money owed outside the desk (docs/payments.md). R36, fees paid online: the website's back end,
+ * or the patron with their own token, opens a payment session and sends the patron to the
+ * provider; the provider's callback, signed with the shared key, says how it ended. An unsigned,
+ * wrongly signed, unknown, replayed or altered callback changes nothing. R35: the agency's ledger
+ * of what it handed to debt collection, exported for the collection agency.
  */
 public final class PaymentRoutes extends ApiDirectives {
 
@@ -140,6 +147,88 @@ public final class PaymentRoutes extends ApiDirectives {
             + s.amountDkk();
     return new SessionView(
         s.sessionId(), s.amountDkk(), s.status().name(), s.openedAt(), redirect);
+  }
+
+  /**
+   * R35: {@code GET /api/v1/agencies/{agencyId}/debt-collection?from=YYYY-MM-DD&to=YYYY-MM-DD},
+   * the agency's hand-overs, payments and write-offs from the start of {@code from} to the end of
+   * {@code to} (UTC days), oldest first: what the debt-collection agency is sent.
+   */
+  Route debtCollection(Call call) {
+    return pathPrefix(
+        "agencies",
+        () ->
+            pathPrefix(
+                segment(),
+                agency ->
+                    path(
+                        "debt-collection",
+                        () ->
+                            get(
+                                () ->
+                                    named(
+                                        "/api/v1/agencies/{agencyId}/debt-collection",
+                                        () ->
+                                            allowed(
+                                                call,
+                                                READ_DEBT_COLLECTION,
+                                                () ->
+                                                    parameter(
+                                                        "from",
+                                                        from ->
+                                                            parameter(
+                                                                "to",
+                                                                to ->
+                                                                    ledger(
+                                                                        call, agency, from,
+                                                                        to)))))))));
+  }
+
+  /** The export's document: the agency, the days it covers and the entries. */
+  record DebtCollectionExport(
+      String agencyId, LocalDate from, LocalDate to, List<DebtCollection.Entry> entries) {}
+
+  /** At most this many entries per export; a longer period is asked for in parts. */
+  static final int EXPORT_LIMIT = 10_000;
+
+  private Route ledger(Call call, String agency, String fromText, String toText) {
+    LocalDate from = Times.date(fromText);
+    LocalDate to = Times.date(toText);
+    List<Problem.FieldError> errors = new ArrayList<>();
+    if (!Forms.AGENCY_ID.matcher(agency).matches()) {
+      errors.add(new Problem.FieldError("agencyId", "must be " + Forms.AGENCY_ID_TEXT));
+    }
+    if (from == null) {
+      errors.add(new Problem.FieldError("from", "must be " + Forms.DATE_TEXT));
+    }
+    if (to == null) {
+      errors.add(new Problem.FieldError("to", "must be " + Forms.DATE_TEXT));
+    }
+    if (from != null && to != null && (to.isBefore(from) || to.isAfter(from.plusDays(366)))) {
+      errors.add(new Problem.FieldError("to", "must be on or after from, and within a year of it"));
+    }
+    if (!errors.isEmpty()) {
+      return complete(problem(Problem.invalidRequest(errors)));
+    }
+    if (!READ_DEBT_COLLECTION.permits(call.caller(), agency)) {
+      return complete(outsideScope(call, agency));
+    }
+    return completeWithFuture(
+        recover(
+            audited(
+                call,
+                "READ_DEBT_COLLECTION",
+                "debt collection of " + agency + " " + from + ".." + to,
+                desk.debtCollection(
+                        agency,
+                        from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                        to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                        EXPORT_LIMIT)
+                    .thenApply(
+                        entries ->
+                            jsonResponse(
+                                StatusCodes.OK,
+                                new DebtCollectionExport(agency, from, to, entries))))));
   }
 
   /** {@code POST /api/v1/payment-callbacks}: no API key; the body's signature is the proof. */

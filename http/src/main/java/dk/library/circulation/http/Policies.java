@@ -56,7 +56,9 @@ final class Policies {
                     n.integer("afterDays", 1, 3 * AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
                     n.optionalInteger("feeDkk", 0, 100_000, 0))),
         r.optionalNullableInteger("lostAfterDays", 1, 4 * AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
-        r.optionalBoolean("reverseChargeWhenFound", true));
+        r.optionalBoolean("reverseChargeWhenFound", true),
+        r.optionalNullableInteger("debtCollectionAfterDays", 1, 5 * AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
+        r.optionalInteger("debtCollectionMinimumDkk", 0, 1_000_000, 0));
   }
 
   /** R33, R34. */

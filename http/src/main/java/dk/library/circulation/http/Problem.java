@@ -87,6 +87,7 @@ public record Problem(
               PAYMENT_EXCEEDS_BALANCE,
               PATRON_SUSPENDED,
               PATRON_EXCLUDED,
+              WITH_DEBT_COLLECTION,
               LOAN_DECLARED_LOST,
               FEES_OWED,
               NOT_ELIGIBLE,

@@ -174,6 +174,8 @@ final class StaffRoutes extends ApiDirectives {
                         accountAction(call, card, "deposits", POST, MANAGE_FEES, this::deposit),
                         accountAction(call, card, "payments", POST, MANAGE_FEES, this::pay),
                         accountAction(
+                            call, card, "claim-write-offs", POST, MANAGE_FEES, this::writeOff),
+                        accountAction(
                             call,
                             card,
                             "identity-verification",
@@ -364,6 +366,23 @@ final class StaffRoutes extends ApiDirectives {
         "RECEIVE_PAYMENT",
         maskedCard(card) + " payment " + paymentId + " " + amount + " DKK",
         onPatron(call, MANAGE_FEES, card, () -> desk.pay(card, paymentId, amount)));
+  }
+
+  /** R35: what is with debt collection is written off; the same id again changes nothing. */
+  private CompletionStage<HttpResponse> writeOff(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String writeOffId = body.text("writeOffId", Forms.ID, Forms.ID_TEXT);
+    body.finish();
+    return audited(
+        call,
+        "WRITE_OFF_CLAIMS",
+        maskedCard(card) + " write-off " + writeOffId,
+        onPatron(
+            call,
+            MANAGE_FEES,
+            card,
+            () -> desk.writeOffClaims(card, writeOffId, call.caller().clientId())));
   }
 
   private CompletionStage<HttpResponse> suspend(Call call, String card, RequestBody body)

@@ -144,6 +144,7 @@ enum SipTexts {
           entry(Code.FEES_OWED, "Du skylder gebyrer; betal dem før du låner"),
           entry(Code.PAYMENT_EXCEEDS_BALANCE, "Beløbet er større end det, du skylder"),
           entry(Code.NOTHING_OWED, "Du skylder ikke noget"),
+          entry(Code.WITH_DEBT_COLLECTION, "Et krav er sendt til inkasso; betal det før du låner"),
           entry(Code.PAYMENT_SESSION_NOT_FOUND, "Betalingen findes ikke"),
           entry(Code.PAYMENT_SESSION_CLOSED, "Betalingen er afbrudt; start en ny"),
           entry(Code.PAYMENT_AMOUNT_MISMATCH, "Beløbet passer ikke til betalingen"),

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * After the due date over HTTP, with the real deadline keeper and Cassandra's deadline index: the
  * injected clock moves a loan from checkout through its due-soon reminder, three overdue notices,
- * loss and charge, the exclusion's warning and its taking effect, the staff lifting it, and the lost
- * copy turning up; the node restarts between the stages and no notice is recorded twice.
+ * loss and charge, the exclusion's warning and its taking effect, the staff lifting it, the lost
+ * copy turning up, the other's claim handed to debt collection, exported and paid; the node
+ * restarts between the stages and no notice is recorded twice.
  */
 class AfterDueApiTest {
 
@@ -31,7 +32,7 @@ class AfterDueApiTest {
        "reminders":{"dueSoonDays":3,
                     "overdueNotices":[{"afterDays":1,"feeDkk":20},{"afterDays":14,"feeDkk":40},
                                       {"afterDays":28,"feeDkk":60}],
-                    "lostAfterDays":35},
+                    "lostAfterDays":35,"debtCollectionAfterDays":70,"debtCollectionMinimumDkk":100},
        "exclusion":{"afterLostLoans":2}}
       """;
 
@@ -64,7 +65,7 @@ class AfterDueApiTest {
   }
 
   @Test
-  void R30_R31_R33_R34_R37_fromCheckoutToExclusionAndTheLostCopyTurningUp() {
+  void R30_R31_R33_R34_R35_R37_fromCheckoutThroughExclusionToDebtCollectionAndPayment() {
     Api api;
     String first = Api.unique("X");
     String second = Api.unique("X");
@@ -137,6 +138,30 @@ class AfterDueApiTest {
           () -> staff.get("/api/v1/patrons/" + card).body().path("balanceDkk").asInt() == 590);
       assertEquals(1, staff.get("/api/v1/patrons/" + card).body().path("loans").size());
       assertEquals(1, count(templates(staff, card), "exclusion-announced"));
+
+      toDay(98);
+      awaitNotices(staff, "claim-handed-over", 1);
+      String ledger = "/api/v1/agencies/" + agency + "/debt-collection?from=2027-02-01&to=2027-03-31";
+      JsonNode handed = staff.get(ledger).body().path("entries");
+      assertEquals(1, handed.size(), handed.toString());
+      assertEquals("HANDED_OVER", handed.get(0).path("kind").asText());
+      assertEquals(590, handed.get(0).path("amountDkk").asInt());
+      assertEquals(card, handed.get(0).path("cardNumber").asText());
+      String third = Api.unique("X");
+      assertEquals(201, at.registerItem(third, agency).status());
+      assertEquals(
+          "WITH_DEBT_COLLECTION", at.checkout(Api.unique("t"), card, third, agency).code());
+
+      Answer paid =
+          staff.post(
+              "/api/v1/patrons/" + card + "/payments",
+              "{\"paymentId\":\"desk-1\",\"amountDkk\":590}");
+      assertEquals(200, paid.status(), paid.body().toString());
+      JsonNode entries = staff.get(ledger).body().path("entries");
+      assertEquals(List.of("HANDED_OVER", "PAID"), entries.findValuesAsText("kind"));
+      assertEquals(590, entries.get(1).path("amountDkk").asInt());
+      assertEquals(0, paid.body().path("blocks").size(), paid.body().toString());
+      assertEquals(201, at.checkout(Api.unique("t"), card, third, agency).status());
     }
   }
 

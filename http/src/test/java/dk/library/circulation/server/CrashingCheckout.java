@@ -3,6 +3,7 @@ package dk.library.circulation.server;
 import dk.library.circulation.agency.Branch;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
+import dk.library.circulation.cassandra.CassandraDebtCollection;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.desk.CirculationDesk;
@@ -90,7 +91,8 @@ public final class CrashingCheckout {
                 Duration.ofSeconds(1),
                 (patronKey, notice) -> CompletableFuture.completedFuture(Done.getInstance()),
                 Duration.ofSeconds(10),
-                CassandraVisitLog.create(system)));
+                CassandraVisitLog.create(system),
+                CassandraDebtCollection.create(system)));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(

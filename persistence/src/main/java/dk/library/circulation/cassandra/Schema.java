@@ -24,7 +24,8 @@ public final class Schema {
           "schema/snapshot.cql",
           "schema/deadlines.cql",
           "schema/servers.cql",
-          "schema/visits.cql");
+          "schema/visits.cql",
+          "schema/debt_collection.cql");
   private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
   /** The journal keyspace; snapshots go to {@code <journal>_snapshot}. */

@@ -1,0 +1,103 @@
+package dk.library.circulation.cassandra;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import dk.library.circulation.fee.DebtCollection;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+
+/**
+ * R35's ledger of hand-overs in the journal's keyspace (schema/debt_collection.cql), through the
+ * journal's own Cassandra session: one partition per agency and month (UTC), so an export reads the
+ * months it spans in time order and no partition grows without end.
+ */
+public final class CassandraDebtCollection implements DebtCollection {
+
+  private final CassandraSession session;
+  private final String keyspace;
+
+  private CassandraDebtCollection(CassandraSession session, String keyspace) {
+    this.session = session;
+    this.keyspace = keyspace;
+  }
+
+  public static CassandraDebtCollection create(ActorSystem<?> system) {
+    return new CassandraDebtCollection(
+        CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra"),
+        system.settings().config().getString("pekko.persistence.cassandra.journal.keyspace"));
+  }
+
+  private static YearMonth month(Instant at) {
+    return YearMonth.from(at.atOffset(ZoneOffset.UTC));
+  }
+
+  @Override
+  public CompletionStage<Done> record(Entry e) {
+    return session.executeWrite(
+        "INSERT INTO "
+            + keyspace
+            + ".debt_collection (agency_id, month, at, entry_id, kind, claim_id, card_number,"
+            + " name, amount_dkk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        e.agencyId(),
+        month(e.at()).toString(),
+        e.at(),
+        e.entryId(),
+        e.kind().name(),
+        e.claimId(),
+        e.cardNumber(),
+        e.name(),
+        e.amountDkk());
+  }
+
+  @Override
+  public CompletionStage<List<Entry>> entries(
+      String agencyId, Instant from, Instant to, int limit) {
+    CompletionStage<List<Entry>> all = CompletableFuture.completedFuture(new ArrayList<>());
+    for (YearMonth m = month(from); !m.isAfter(month(to)); m = m.plusMonths(1)) {
+      String partition = m.toString();
+      all =
+          all.thenCompose(
+              found ->
+                  found.size() >= limit
+                      ? CompletableFuture.completedFuture(found)
+                      : session
+                          .selectAll(
+                              "SELECT at, entry_id, kind, claim_id, card_number, name, amount_dkk"
+                                  + " FROM "
+                                  + keyspace
+                                  + ".debt_collection WHERE agency_id = ? AND month = ? AND at >= ?"
+                                  + " AND at < ? LIMIT "
+                                  + (limit - found.size()),
+                              agencyId,
+                              partition,
+                              from,
+                              to)
+                          .thenApply(
+                              rows -> {
+                                rows.forEach(r -> found.add(entry(agencyId, r)));
+                                return found;
+                              }));
+    }
+    return all;
+  }
+
+  private static Entry entry(String agencyId, Row r) {
+    return new Entry(
+        agencyId,
+        r.getString("entry_id"),
+        Kind.valueOf(r.getString("kind")),
+        r.getString("claim_id"),
+        r.getString("card_number"),
+        r.getString("name"),
+        r.getInt("amount_dkk"),
+        r.getInstant("at"));
+  }
+}
