@@ -61,6 +61,10 @@ POST fees              | anon/anon | role/role     | ok/scope      | role/role |
 POST payments          | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
 PUT suspension         | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
 DELETE suspension      | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+DELETE exclusion       | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+POST claim-write-offs  | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
+GET debt-collection    | anon/anon | role/role     | ok/scope      | role/role | role/role     | role/role | role/role
+POST payment-sessions  | anon/anon | ok/hidden     | ok/hidden     | role/role | ok/hidden     | role/role | role/role
 POST identity-check    | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
 POST guardian-consent  | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
 PUT pin                | anon/anon | role/role     | ok/hidden     | role/role | role/role     | role/role | role/role
@@ -413,6 +417,37 @@ PUT fbs-patron-v4      | anon/anon | role/role     | role/role     | role/role |
     ROUTES.put(
         "DELETE suspension",
         (api, isOwn) -> api.delete("/api/v1/patrons/" + freshPatron(isOwn) + "/suspension"));
+    ROUTES.put(
+        "DELETE exclusion",
+        (api, isOwn) -> api.delete("/api/v1/patrons/" + freshPatron(isOwn) + "/exclusion"));
+    ROUTES.put(
+        "POST claim-write-offs",
+        (api, isOwn) ->
+            api.post(
+                "/api/v1/patrons/" + freshPatron(isOwn) + "/claim-write-offs",
+                "{\"writeOffId\":\"w1\"}"));
+    ROUTES.put(
+        "GET debt-collection",
+        (api, isOwn) ->
+            api.get(
+                "/api/v1/agencies/"
+                    + agency(isOwn)
+                    + "/debt-collection?from=2026-11-01&to=2026-11-30"));
+    ROUTES.put(
+        "POST payment-sessions",
+        (api, isOwn) -> {
+          String card = holder(api, isOwn);
+          assertEquals(
+              200,
+              operator
+                  .staff(agency(isOwn))
+                  .post(
+                      "/api/v1/patrons/" + card + "/fees",
+                      "{\"feeId\":\"%s\",\"amountDkk\":10,\"reason\":\"Lost card\",\"agencyId\":\"%s\"}"
+                          .formatted(Api.unique("f"), agency(isOwn)))
+                  .status());
+          return api.post("/api/v1/patrons/" + card + "/payment-sessions", "{}");
+        });
   }
 
   static {

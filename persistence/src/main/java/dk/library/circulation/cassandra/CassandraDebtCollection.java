@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,7 +18,7 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
 /**
  * R35's ledger of hand-overs in the journal's keyspace (schema/debt_collection.cql), through the
  * journal's own Cassandra session: one partition per agency and month (UTC), so an export reads the
- * months it spans in time order and no partition grows without end.
+ * months it spans and no partition grows without end; a month's entries are put in time order here.
  */
 public final class CassandraDebtCollection implements DebtCollection {
 
@@ -44,12 +45,12 @@ public final class CassandraDebtCollection implements DebtCollection {
     return session.executeWrite(
         "INSERT INTO "
             + keyspace
-            + ".debt_collection (agency_id, month, at, entry_id, kind, claim_id, card_number,"
+            + ".debt_collection (agency_id, month, entry_id, at, kind, claim_id, card_number,"
             + " name, amount_dkk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         e.agencyId(),
         month(e.at()).toString(),
-        e.at(),
         e.entryId(),
+        e.at(),
         e.kind().name(),
         e.claimId(),
         e.cardNumber(),
@@ -66,27 +67,26 @@ public final class CassandraDebtCollection implements DebtCollection {
       all =
           all.thenCompose(
               found ->
-                  found.size() >= limit
-                      ? CompletableFuture.completedFuture(found)
-                      : session
-                          .selectAll(
-                              "SELECT at, entry_id, kind, claim_id, card_number, name, amount_dkk"
-                                  + " FROM "
-                                  + keyspace
-                                  + ".debt_collection WHERE agency_id = ? AND month = ? AND at >= ?"
-                                  + " AND at < ? LIMIT "
-                                  + (limit - found.size()),
-                              agencyId,
-                              partition,
-                              from,
-                              to)
-                          .thenApply(
-                              rows -> {
-                                rows.forEach(r -> found.add(entry(agencyId, r)));
-                                return found;
-                              }));
+                  session
+                      .selectAll(
+                          "SELECT at, entry_id, kind, claim_id, card_number, name, amount_dkk FROM "
+                              + keyspace
+                              + ".debt_collection WHERE agency_id = ? AND month = ?",
+                          agencyId,
+                          partition)
+                      .thenApply(
+                          rows -> {
+                            rows.forEach(r -> found.add(entry(agencyId, r)));
+                            return found;
+                          }));
     }
-    return all;
+    return all.thenApply(
+        found ->
+            found.stream()
+                .filter(e -> !e.at().isBefore(from) && e.at().isBefore(to))
+                .sorted(Comparator.comparing(Entry::at).thenComparing(Entry::entryId))
+                .limit(limit)
+                .toList());
   }
 
   private static Entry entry(String agencyId, Row r) {

@@ -16,7 +16,7 @@ class SchemaTest {
     List<String> statements =
         Schema.statements(
             new Schema.Keyspaces("library", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
-    assertEquals(13, statements.size(), statements.toString());
+    assertEquals(14, statements.size(), statements.toString());
     assertTrue(
         statements.stream()
             .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.deadlines ")));
@@ -26,6 +26,9 @@ class SchemaTest {
     assertTrue(
         statements.stream()
             .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.visits ")));
+    assertTrue(
+        statements.stream()
+            .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.debt_collection ")));
     assertTrue(
         statements.stream().noneMatch(s -> s.contains("${")), "every placeholder is filled in");
     assertTrue(statements.stream().noneMatch(s -> s.contains("--")), "comments are not sent");
