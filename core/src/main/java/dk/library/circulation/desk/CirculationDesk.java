@@ -73,10 +73,11 @@ public final class CirculationDesk {
    * How the desk and its entities are set up. {@code pinKey}: the server's key new PINs are hashed
    * under; {@code pinLockoutAfter}: wrong PINs in a row that lock a card until staff unlock it
    * (R4); {@code cprIndex}: the keyed hash CPR-like numbers are stored under (R3, R14); {@code
-   * deadlines}: the durable deadline index (pickup deadlines, R26), worked every {@code
-   * deadlineInterval}; {@code noticeSender}: where patrons' notices go; {@code
+   * deadlines}: the durable deadline index (pickup deadlines R26, reminders R30-R35), worked at
+   * {@code deadlinePace}; {@code noticeSender}: where patrons' notices go; {@code
    * liveEntitiesInterval}: how often the live entities per type are counted for the metrics; {@code
-   * visits}: where the open library's visits are kept (R45).
+   * visits}: where the open library's visits are kept (R45); {@code debtCollection}: the ledger of
+   * what is handed to debt collection (R35).
    */
   public record Settings(
       Clock clock,
@@ -86,7 +87,7 @@ public final class CirculationDesk {
       int pinLockoutAfter,
       CprIndex cprIndex,
       DeadlineIndex deadlines,
-      Duration deadlineInterval,
+      DeadlineKeeper.Pace deadlinePace,
       NoticeSender noticeSender,
       Duration liveEntitiesInterval,
       VisitLog visits,
@@ -288,7 +289,7 @@ public final class CirculationDesk {
         settings.deadlines(),
         desk::deadlineReached,
         settings.clock(),
-        settings.deadlineInterval());
+        settings.deadlinePace());
     return desk;
   }
 

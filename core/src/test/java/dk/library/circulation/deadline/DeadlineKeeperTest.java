@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +48,7 @@ class DeadlineKeeperTest {
               return CompletableFuture.completedFuture(Done.getInstance());
             },
             Clock.fixed(NOW, ZoneOffset.UTC),
-            Duration.ofMillis(50)));
+            DeadlineKeeper.Pace.every(Duration.ofMillis(50))));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -73,7 +75,7 @@ class DeadlineKeeperTest {
                   : CompletableFuture.completedFuture(Done.getInstance());
             },
             Clock.fixed(NOW, ZoneOffset.UTC),
-            Duration.ofMillis(50)));
+            DeadlineKeeper.Pace.every(Duration.ofMillis(50))));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -82,5 +84,42 @@ class DeadlineKeeperTest {
               assertTrue(index.deadlines.isEmpty());
               return null;
             });
+  }
+
+  @Test
+  void R30_aBurstOfDeadlinesIsWorkedAtMostParallelismAtATimeUntilNoneIsLeft() {
+    MemoryDeadlineIndex index = new MemoryDeadlineIndex();
+    for (int i = 0; i < 450; i++) {
+      index.schedule(new DeadlineIndex.Deadline("Patron/" + i, NOW.minusSeconds(i)));
+    }
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    ConcurrentLinkedQueue<String> woken = new ConcurrentLinkedQueue<>();
+    testKit.spawn(
+        DeadlineKeeper.behavior(
+            index,
+            (target, due) -> {
+              most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              return CompletableFuture.supplyAsync(
+                  () -> {
+                    woken.add(target);
+                    inFlight.decrementAndGet();
+                    return Done.getInstance();
+                  },
+                  CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
+            },
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new DeadlineKeeper.Pace(Duration.ofMillis(50), 3, 100_000)));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(20),
+            () -> {
+              assertTrue(index.deadlines.isEmpty());
+              return null;
+            });
+    assertEquals(450, woken.stream().distinct().count(), "each woken, over several rounds");
+    assertTrue(most.get() <= 3, "at most 3 at a time, was " + most.get());
+    assertTrue(most.get() >= 2, "and more than one: " + most.get());
   }
 }

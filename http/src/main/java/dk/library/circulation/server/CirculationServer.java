@@ -17,6 +17,7 @@ import dk.library.circulation.console.OperatorConsole;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.fbs.PersonRegistryFile;
 import dk.library.circulation.http.ApiMetrics;
+import dk.library.circulation.deadline.DeadlineKeeper;
 import dk.library.circulation.http.CirculationRoutes;
 import dk.library.circulation.http.PaymentRoutes;
 import dk.library.circulation.load.InitialLoad;
@@ -117,7 +118,10 @@ public final class CirculationServer implements AutoCloseable {
               resolved.getInt("library.pin-lockout-after"),
               new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security"))),
               CassandraDeadlineIndex.create(system),
-              resolved.getDuration("library.deadlines.interval"),
+              new DeadlineKeeper.Pace(
+                  resolved.getDuration("library.deadlines.interval"),
+                  resolved.getInt("library.deadlines.parallelism"),
+                  resolved.getInt("library.deadlines.per-second")),
               noticeSender(resolved.getConfig("library.notices"), system),
               resolved.getDuration("library.metrics.live-entities-interval"),
               CassandraVisitLog.create(system),

@@ -6,6 +6,7 @@ import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.CassandraDebtCollection;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
+import dk.library.circulation.deadline.DeadlineKeeper;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
@@ -88,7 +89,7 @@ public final class CrashingCheckout {
                 5,
                 new CprIndex(new byte[32]),
                 CassandraDeadlineIndex.create(system),
-                Duration.ofSeconds(1),
+                DeadlineKeeper.Pace.every(Duration.ofSeconds(1)),
                 (patronKey, notice) -> CompletableFuture.completedFuture(Done.getInstance()),
                 Duration.ofSeconds(10),
                 CassandraVisitLog.create(system),
