@@ -137,6 +137,9 @@ public final class CheckoutBenchmark {
   /** Door entries after the soak (R45): enough for a p99 of cold patrons, in seconds. */
   static final int DOOR_ENTRIES = 1_000;
 
+  /** Loans made to fall due at once for {@link DeadlineBurst} (a quick run makes 1,000). */
+  static final int BURST_LOANS = 20_000;
+
   private final Options options;
 
   private CheckoutBenchmark(Options options) {
@@ -215,6 +218,20 @@ public final class CheckoutBenchmark {
         long serverRss = Harness.rssKib(server.pid());
         summary.saveMetrics();
         long cassandraRss = Harness.rssKib(node.pid());
+        int loans = DeadlineBurst.lend(h, options.quick() ? 1_000 : BURST_LOANS);
+        Harness.stop(server);
+        h.serverEnvironment.put("LIBRARY_CLOCK_OFFSET", DeadlineBurst.CLOCK_OFFSET);
+        server = h.startServer(node.nativePort(), httpPort, "serving");
+        h.awaitHealthy(server);
+        h.meter = new Costs.Meter(h.http, h.base, h.operatorKey, server.pid(), node.pid());
+        double held = GatlingSteps.highestHeld(peak, options.peakStartRate());
+        DeadlineBurst.Result burst =
+            DeadlineBurst.measure(
+                h,
+                gatling,
+                loans,
+                held,
+                peak.stream().filter(s -> s.rate() == held).findFirst().orElse(null));
         summary.write(
             node,
             serverStart,
@@ -230,6 +247,7 @@ public final class CheckoutBenchmark {
             peak,
             soak,
             door,
+            burst,
             heap);
       } finally {
         Harness.stop(server);

@@ -174,6 +174,16 @@ final class Harness {
     return key.group(1);
   }
 
+  /** One GET with a credential. */
+  HttpResponse<String> get(String credential, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + credential)
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /**
    * One POST. A pooled connection the server closed while idle fails before any byte arrives; such
    * a request is sent once more (every request here is idempotent: checkouts and returns by their

@@ -75,7 +75,8 @@ public record Population(int agencies, int patrons, int items) {
 
   /**
    * The operator's import: the agencies with one branch and a generous policy, the branch an open
-   * library all day for every patron (R45, for {@link DoorEntries}).
+   * library all day for every patron (R45, for {@link DoorEntries}), and a Danish reminder schedule
+   * (R30, R31), so every loan pays for its deadline as in production ({@link DeadlineBurst}).
    */
   public String agencyLines() {
     StringBuilder lines = new StringBuilder();
@@ -85,7 +86,10 @@ public record Population(int agencies, int patrons, int items) {
                   + "\"branches\":[{\"branchId\":\"main\",\"name\":\"Main\"}],"
                   + "\"policy\":{\"loanPeriodDays\":28,\"maxLoans\":10000,\"maxRenewals\":2,"
                   + "\"openLibrary\":{\"branches\":[\"main\"],\"opens\":\"00:00\","
-                  + "\"closes\":\"23:59\",\"signUpRequired\":false}}}\n")
+                  + "\"closes\":\"23:59\",\"signUpRequired\":false},"
+                  + "\"reminders\":{\"dueSoonDays\":3,\"overdueNotices\":[{\"afterDays\":1},"
+                  + "{\"afterDays\":14,\"feeDkk\":30},{\"afterDays\":28,\"feeDkk\":60}],"
+                  + "\"lostAfterDays\":45}}}\n")
               .formatted(agencyId(a), a));
     }
     return lines.toString();

@@ -46,6 +46,7 @@ final class Summary {
       List<PeakStep> peak,
       Soak soak,
       DoorEntries.Result door,
+      DeadlineBurst.Result burst,
       HeapPerEntity heap)
       throws IOException {
     Population population = h.options.population();
@@ -139,6 +140,25 @@ final class Summary {
                 + " / "
                 + fmt(door.maxMs())
                 + " ms |",
+            "| deadline burst (R30): loans due the same day, patrons woken, notices recorded, in s"
+                + " (notices/s) | "
+                + burst.loans()
+                + ", "
+                + Math.round(burst.deadlinesHandled())
+                + ", "
+                + Math.round(burst.noticesRecorded())
+                + ", "
+                + Math.round(burst.seconds())
+                + " s ("
+                + Math.round(burst.noticesPerSecond())
+                + " /s) |",
+            "| national peak at the held rate beside the burst: p99 (without it: the peak step) | "
+                + fmt(burst.beside().p99())
+                + " ms, "
+                + burst.beside().failed()
+                + " failed ("
+                + (burst.without() == null ? "no step" : fmt(burst.without().p99()) + " ms")
+                + ") |",
             "| events persisted (counted by the server) | " + Math.round(eventsPerSecond) + " /s |",
             "| server settling after the loop, before the national peak (under 0.1 core for 5 s) | "
                 + settling.toSeconds()
