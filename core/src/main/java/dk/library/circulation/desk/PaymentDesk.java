@@ -80,8 +80,7 @@ public final class PaymentDesk {
 
   private CompletionStage<Result<PaymentSession.Session>> session(
       String sessionId,
-      java.util.function.Function<ActorRef<PaymentSession.Reply>, PaymentSession.Command>
-          command) {
+      java.util.function.Function<ActorRef<PaymentSession.Reply>, PaymentSession.Command> command) {
     return desk.<PaymentSession.Command, PaymentSession.Reply>ask(ref(sessionId), command)
         .thenApply(
             reply ->

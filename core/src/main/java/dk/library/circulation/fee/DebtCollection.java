@@ -24,8 +24,8 @@ public interface DebtCollection {
   }
 
   /**
-   * One entry. {@code name} is the debtor's name, the one personal datum beside the card number
-   * the collection agency needs to find them (it has the CPR register for the rest).
+   * One entry. {@code name} is the debtor's name, the one personal datum beside the card number the
+   * collection agency needs to find them (it has the CPR register for the rest).
    */
   record Entry(
       String agencyId,

@@ -58,8 +58,7 @@ public final class PaymentSession
       String providerReference)
       implements Reply {}
 
-  public record Rejected(Rejection rejection)
-      implements Reply, dk.library.circulation.Refusal {}
+  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -87,7 +86,8 @@ public final class PaymentSession
       if (event instanceof Opened e) {
         return new State(e.patronKey(), e.amountDkk(), Status.OPEN, e.at(), null, null);
       } else if (event instanceof Paid e) {
-        return new State(patronKey, amountDkk, Status.PAID, openedAt, e.at(), e.providerReference());
+        return new State(
+            patronKey, amountDkk, Status.PAID, openedAt, e.at(), e.providerReference());
       } else if (event instanceof Cancelled e) {
         return new State(
             patronKey, amountDkk, Status.CANCELLED, openedAt, e.at(), e.providerReference());
@@ -181,8 +181,7 @@ public final class PaymentSession
 
   private Rejected notFound() {
     return new Rejected(
-        Rejection.of(
-            Rejection.Code.PAYMENT_SESSION_NOT_FOUND, "no payment session " + sessionId));
+        Rejection.of(Rejection.Code.PAYMENT_SESSION_NOT_FOUND, "no payment session " + sessionId));
   }
 
   private Session session(State s) {

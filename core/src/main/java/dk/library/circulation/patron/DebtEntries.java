@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * R35: the entries of the debt-collection ledger that a patron's events stand for: a hand-over,
- * and each part of a payment or write-off that settles a handed-over claim (oldest claim first, as
- * the ledger settles them). Entry ids come from the claim and the payment or write-off id, so a
+ * R35: the entries of the debt-collection ledger that a patron's events stand for: a hand-over, and
+ * each part of a payment or write-off that settles a handed-over claim (oldest claim first, as the
+ * ledger settles them). Entry ids come from the claim and the payment or write-off id, so a
  * decision taken again writes the same entries.
  */
 final class DebtEntries {
@@ -34,7 +34,13 @@ final class DebtEntries {
                 c.amountDkk(),
                 c.handedOverAt()));
       } else if (event instanceof PatronEvent.PaymentReceived e) {
-        settled(state, e.payment().amountDkk(), e.payment().paymentId(), Kind.PAID, e.payment().paidAt(), entries);
+        settled(
+            state,
+            e.payment().amountDkk(),
+            e.payment().paymentId(),
+            Kind.PAID,
+            e.payment().paidAt(),
+            entries);
       } else if (event instanceof PatronEvent.ClaimsWrittenOff e) {
         settled(state, e.amountDkk(), e.writeOffId(), Kind.WRITTEN_OFF, e.at(), entries);
       }

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * R33, R34: repeated failure to return, or repeated damage, excludes a patron from borrowing. The
- * exclusion is announced in writing {@value AgencyPolicy#EXCLUSION_NOTICE_DAYS} days before it takes
- * effect and takes effect only if its cause is still there then; staff can lift it.
+ * exclusion is announced in writing {@value AgencyPolicy#EXCLUSION_NOTICE_DAYS} days before it
+ * takes effect and takes effect only if its cause is still there then; staff can lift it.
  *
  * <p>The cause: copies declared lost and not returned, or damage charges, counted while the patron
  * still owes money. Returning the copies or paying what is owed removes it.
@@ -41,8 +41,8 @@ public final class ExclusionRules {
   }
 
   /**
-   * After events that may add a cause ({@code after} is the state with them applied): the
-   * exclusion is announced, with its written notice, unless one is already announced or in force.
+   * After events that may add a cause ({@code after} is the state with them applied): the exclusion
+   * is announced, with its written notice, unless one is already announced or in force.
    */
   static List<PatronEvent> announceIfDue(
       PatronState after, AgencyPolicy.Exclusion rule, Instant now, ZoneId zone) {
@@ -79,14 +79,20 @@ public final class ExclusionRules {
       events.add(new PatronEvent.ExclusionWithdrawn("the cause was gone on its date", now));
       events.add(
           new PatronEvent.NoticeRecorded(
-              state.profile().notice("exclusion-withdrawn" + id, "exclusion-withdrawn", Map.of(), now)));
+              state
+                  .profile()
+                  .notice("exclusion-withdrawn" + id, "exclusion-withdrawn", Map.of(), now)));
     } else {
       events.add(new PatronEvent.ExclusionTookEffect(now));
       events.add(
           new PatronEvent.NoticeRecorded(
               state
                   .profile()
-                  .notice("exclusion-in-force" + id, "exclusion-in-force", Map.of("cause", cause), now)));
+                  .notice(
+                      "exclusion-in-force" + id,
+                      "exclusion-in-force",
+                      Map.of("cause", cause),
+                      now)));
     }
     return events;
   }

@@ -156,9 +156,9 @@ public final class Fees {
   }
 
   /**
-   * R33, R34: an exclusion from borrowing, announced in writing on {@code announcedAt} to take effect
-   * on {@code effectiveOn} if its cause is still there then ({@code rule}: the thresholds it was
-   * announced under); {@code inForceSince} is null until it takes effect.
+   * R33, R34: an exclusion from borrowing, announced in writing on {@code announcedAt} to take
+   * effect on {@code effectiveOn} if its cause is still there then ({@code rule}: the thresholds it
+   * was announced under); {@code inForceSince} is null until it takes effect.
    */
   public record Exclusion(
       String cause,

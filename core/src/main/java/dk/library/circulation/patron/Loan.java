@@ -52,14 +52,30 @@ public record Loan(
 
   Loan reminded(int steps) {
     return new Loan(
-        barcode, checkoutId, agencyId, branchId, checkedOutAt, dueDate, renewals, terms, steps,
+        barcode,
+        checkoutId,
+        agencyId,
+        branchId,
+        checkedOutAt,
+        dueDate,
+        renewals,
+        terms,
+        steps,
         lostAt);
   }
 
   Loan lost(Instant at) {
     return new Loan(
-        barcode, checkoutId, agencyId, branchId, checkedOutAt, dueDate, renewals, terms,
-        remindersTaken, at);
+        barcode,
+        checkoutId,
+        agencyId,
+        branchId,
+        checkedOutAt,
+        dueDate,
+        renewals,
+        terms,
+        remindersTaken,
+        at);
   }
 
   boolean isLost() {

@@ -14,15 +14,15 @@ import dk.library.circulation.patron.PatronCommand.ChargeFee;
 import dk.library.circulation.patron.PatronCommand.CheckPin;
 import dk.library.circulation.patron.PatronCommand.CompleteCheckout;
 import dk.library.circulation.patron.PatronCommand.Deposit;
-import dk.library.circulation.patron.PatronCommand.EntriesRecorded;
 import dk.library.circulation.patron.PatronCommand.EndLoan;
+import dk.library.circulation.patron.PatronCommand.EntriesRecorded;
 import dk.library.circulation.patron.PatronCommand.GetNotices;
 import dk.library.circulation.patron.PatronCommand.GetStatus;
 import dk.library.circulation.patron.PatronCommand.Identify;
 import dk.library.circulation.patron.PatronCommand.LendSettled;
 import dk.library.circulation.patron.PatronCommand.LiftExclusion;
-import dk.library.circulation.patron.PatronCommand.LoanIndexed;
 import dk.library.circulation.patron.PatronCommand.LiftSuspension;
+import dk.library.circulation.patron.PatronCommand.LoanIndexed;
 import dk.library.circulation.patron.PatronCommand.NoticeDelivered;
 import dk.library.circulation.patron.PatronCommand.NoticeFailed;
 import dk.library.circulation.patron.PatronCommand.Notify;
@@ -30,10 +30,10 @@ import dk.library.circulation.patron.PatronCommand.Pay;
 import dk.library.circulation.patron.PatronCommand.RecordGuardianConsent;
 import dk.library.circulation.patron.PatronCommand.RecordOwnCardLost;
 import dk.library.circulation.patron.PatronCommand.Register;
+import dk.library.circulation.patron.PatronCommand.ReleaseHold;
 import dk.library.circulation.patron.PatronCommand.Remind;
 import dk.library.circulation.patron.PatronCommand.RemindFailed;
 import dk.library.circulation.patron.PatronCommand.RemindIndexed;
-import dk.library.circulation.patron.PatronCommand.ReleaseHold;
 import dk.library.circulation.patron.PatronCommand.Renew;
 import dk.library.circulation.patron.PatronCommand.ResendNotices;
 import dk.library.circulation.patron.PatronCommand.ReserveHold;
@@ -310,7 +310,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     }
     if (command instanceof ChargeFee cmd) {
       return status(
-          state, PatronRules.chargeFee(state, cardNumber, cmd, clock.instant(), zone), cmd.replyTo());
+          state,
+          PatronRules.chargeFee(state, cardNumber, cmd, clock.instant(), zone),
+          cmd.replyTo());
     }
     if (command instanceof Pay cmd) {
       return recordedFirst(
@@ -320,7 +322,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return recordedFirst(
           state,
           cmd,
-          PatronRules.writeOffClaims(state, cardNumber, cmd.writeOffId(), cmd.by(), clock.instant()),
+          PatronRules.writeOffClaims(
+              state, cardNumber, cmd.writeOffId(), cmd.by(), clock.instant()),
           cmd.replyTo());
     }
     if (command instanceof EntriesRecorded cmd) {
@@ -337,7 +340,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                   ((WriteOffClaims) cmd.command()).by(),
                   clock.instant());
       ActorRef<PatronReply> replyTo =
-          cmd.command() instanceof Pay pay ? pay.replyTo() : ((WriteOffClaims) cmd.command()).replyTo();
+          cmd.command() instanceof Pay pay
+              ? pay.replyTo()
+              : ((WriteOffClaims) cmd.command()).replyTo();
       return status(state, decision, replyTo);
     }
     if (command instanceof Suspend cmd) {
@@ -501,11 +506,11 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return Effect().none().thenNoReply();
     }
     if (cmd.lent()) {
-      return onComplete(state, new CompleteCheckout(cmd.checkoutId(), context.getSystem().ignoreRef()));
+      return onComplete(
+          state, new CompleteCheckout(cmd.checkoutId(), context.getSystem().ignoreRef()));
     }
     return Effect()
-        .persist(
-            new CheckoutAbandoned(cmd.checkoutId(), PatronRules.interrupted(cmd.checkoutId())))
+        .persist(new CheckoutAbandoned(cmd.checkoutId(), PatronRules.interrupted(cmd.checkoutId())))
         .thenNoReply();
   }
 
@@ -543,8 +548,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     CompletionStage<Done> ready =
         next.map(
                 at ->
-                    deadlines.schedule(
-                        new DeadlineIndex.Deadline(deadlineTarget(cardNumber), at)))
+                    deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), at)))
             .orElse(CompletableFuture.completedFuture(Done.getInstance()))
             .thenCompose(done -> record(DebtEntries.of(state, events)));
     context.pipeToSelf(

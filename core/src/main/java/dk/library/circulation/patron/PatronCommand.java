@@ -201,8 +201,7 @@ public sealed interface PatronCommand extends CborSerializable {
    * {@code online}: R36, a payment the provider has already taken; it is recorded even when the
    * balance fell below it meanwhile (the difference is the patron's credit).
    */
-  public record Pay(
-      String paymentId, int amountDkk, boolean online, ActorRef<PatronReply> replyTo)
+  public record Pay(String paymentId, int amountDkk, boolean online, ActorRef<PatronReply> replyTo)
       implements PatronCommand {
 
     public Pay(String paymentId, int amountDkk, ActorRef<PatronReply> replyTo) {

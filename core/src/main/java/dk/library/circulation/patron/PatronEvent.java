@@ -88,11 +88,15 @@ public sealed interface PatronEvent extends CborSerializable {
   public record RemindersTaken(String barcode, String checkoutId, LocalDate dueDate, int taken)
       implements PatronEvent {}
 
-  /** R31: the copy was not returned after the last overdue notice; R37: the library still owns it. */
+  /**
+   * R31: the copy was not returned after the last overdue notice; R37: the library still owns it.
+   */
   public record LoanDeclaredLost(String barcode, String checkoutId, Instant at)
       implements PatronEvent {}
 
-  /** R33: exclusion announced in writing, to take effect on its date if the cause is still there. */
+  /**
+   * R33: exclusion announced in writing, to take effect on its date if the cause is still there.
+   */
   public record ExclusionAnnounced(Fees.Exclusion exclusion) implements PatronEvent {}
 
   public record ExclusionTookEffect(Instant at) implements PatronEvent {}

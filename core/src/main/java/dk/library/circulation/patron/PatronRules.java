@@ -200,7 +200,8 @@ public final class PatronRules {
       return Rejection.of(
           WITH_DEBT_COLLECTION,
           withCollection
-              + " DKK is with debt collection; borrowing and renewing are blocked until it is paid");
+              + " DKK is with debt collection; borrowing and renewing are blocked until it is"
+              + " paid");
     }
     Fees.Exclusion exclusion = state.exclusion();
     if (exclusion != null && exclusion.inForce()) {
@@ -463,8 +464,8 @@ public final class PatronRules {
   }
 
   /**
-   * The patron's deadline: an announced exclusion's date (R33), then every reminder step due by
-   * now (R30, R31), then an exclusion the copies just declared lost may bring (R34).
+   * The patron's deadline: an announced exclusion's date (R33), then every reminder step due by now
+   * (R30, R31), then an exclusion the copies just declared lost may bring (R34).
    */
   public static List<PatronEvent> remind(PatronState state, Instant now, ZoneId zone) {
     if (!state.registered()) {
@@ -580,8 +581,7 @@ public final class PatronRules {
             cmd.feeBlockThresholdDkk());
     List<PatronEvent> events = new ArrayList<>(List.of(charged));
     // R34: a damage charge may bring an exclusion.
-    events.addAll(
-        ExclusionRules.announceIfDue(state.apply(charged), cmd.exclusion(), now, zone));
+    events.addAll(ExclusionRules.announceIfDue(state.apply(charged), cmd.exclusion(), now, zone));
     return new Decision.Persist<>(List.copyOf(events));
   }
 

@@ -88,7 +88,8 @@ public record PatronState(
         suspension,
         pinGuard,
         without(holds, holdId),
-        notices, exclusion);
+        notices,
+        exclusion);
   }
 
   /** Keeps every notice not yet sent and the last sent ones. */
@@ -107,7 +108,16 @@ public record PatronState(
       }
     }
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, suspension, pinGuard, holds, List.copyOf(next), exclusion);
+        profile,
+        loans,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        List.copyOf(next),
+        exclusion);
   }
 
   Optional<Notice> notice(String noticeId) {
@@ -287,7 +297,16 @@ public record PatronState(
     Map<String, PendingCheckout> next = new LinkedHashMap<>(pending);
     next.put(p.checkoutId(), p);
     return new PatronState(
-        profile, loans, Map.copyOf(next), outcomes, ledger, suspension, pinGuard, holds, notices, exclusion);
+        profile,
+        loans,
+        Map.copyOf(next),
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices,
+        exclusion);
   }
 
   PatronState completed(String checkoutId) {
@@ -306,7 +325,8 @@ public record PatronState(
         suspension,
         pinGuard,
         holds,
-        notices, exclusion);
+        notices,
+        exclusion);
   }
 
   PatronState abandoned(String checkoutId, Rejection reason) {
@@ -323,7 +343,8 @@ public record PatronState(
         suspension,
         pinGuard,
         holds,
-        notices, exclusion);
+        notices,
+        exclusion);
   }
 
   PatronState renewed(String barcode, LocalDate dueDate) {
@@ -351,7 +372,8 @@ public record PatronState(
         suspension,
         pinGuard,
         holds,
-        notices, exclusion);
+        notices,
+        exclusion);
   }
 
   PatronState withLoan(String barcode, String checkoutId, UnaryOperator<Loan> change) {

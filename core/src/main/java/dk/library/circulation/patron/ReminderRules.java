@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What follows a loan's due date, as pure functions of the patron's state and the clock: a
- * due-soon reminder, overdue notices each adding its fee (R30), the copy declared lost and charged
- * after the last of them (R31), by the patron's channel (R5, R43). A loan keeps the schedule of the
- * policy it was lent under; a renewal starts it again for the new due date and a return ends it.
+ * What follows a loan's due date, as pure functions of the patron's state and the clock: a due-soon
+ * reminder, overdue notices each adding its fee (R30), the copy declared lost and charged after the
+ * last of them (R31), by the patron's channel (R5, R43). A loan keeps the schedule of the policy it
+ * was lent under; a renewal starts it again for the new due date and a return ends it.
  *
- * <p>A patron has at most one deadline that matters: the earliest step of any of their loans (or
- * of an announced exclusion). Every step falls due at the start of its day in the library's zone.
+ * <p>A patron has at most one deadline that matters: the earliest step of any of their loans (or of
+ * an announced exclusion). Every step falls due at the start of its day in the library's zone.
  */
 public final class ReminderRules {
 
@@ -225,8 +225,7 @@ public final class ReminderRules {
    * policy's minimum. The claim's id and time come from the loan and the step's day, so the same
    * step taken again (after a crash) is the same claim.
    */
-  private static List<PatronEvent> handOver(
-      PatronState state, Loan loan, Step step, ZoneId zone) {
+  private static List<PatronEvent> handOver(PatronState state, Loan loan, Step step, ZoneId zone) {
     String claimId = "claim-" + loan.checkoutId() + ":" + loan.dueDate();
     int amount = state.ledger().balanceDkk() - state.ledger().openClaimsDkk();
     if (amount <= 0

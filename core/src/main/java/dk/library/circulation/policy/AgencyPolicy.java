@@ -477,7 +477,12 @@ public record AgencyPolicy(
           "reminders.lostAfterDays must be later than the last overdue notice (" + previous + ")");
     }
     if (reminders.lostAfterDays() != null) {
-      range(problems, "reminders.lostAfterDays", reminders.lostAfterDays(), 1, 4 * MAX_LOAN_PERIOD_DAYS);
+      range(
+          problems,
+          "reminders.lostAfterDays",
+          reminders.lostAfterDays(),
+          1,
+          4 * MAX_LOAN_PERIOD_DAYS);
       previous = reminders.lostAfterDays();
     }
     if (reminders.debtCollectionAfterDays() != null) {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
-import dk.library.circulation.deadline.MemoryDeadlineIndex;
-import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.card.Card;
+import dk.library.circulation.deadline.MemoryDeadlineIndex;
+import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
 import java.time.Duration;

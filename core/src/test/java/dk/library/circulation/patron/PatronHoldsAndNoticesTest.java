@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
+import dk.library.circulation.Rejection;
 import dk.library.circulation.deadline.MemoryDeadlineIndex;
 import dk.library.circulation.fee.DebtCollection;
-import dk.library.circulation.Rejection;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Clock;
 import java.time.Instant;

@@ -224,7 +224,8 @@ class PatronPolicyRulesTest {
                 s,
                 CARD,
                 new PatronCommand.ChargeFee("f1", Fees.Kind.MANUAL, 150, "lost", null, 200, null),
-                NOW, COPENHAGEN));
+                NOW,
+                COPENHAGEN));
     assertInstanceOf(Decision.Persist.class, begin(s, "t2", "book", NOW), "150 DKK: not blocked");
     s =
         apply(
@@ -233,7 +234,8 @@ class PatronPolicyRulesTest {
                 s,
                 CARD,
                 new PatronCommand.ChargeFee("f2", Fees.Kind.MANUAL, 60, "damage", null, 200, null),
-                NOW, COPENHAGEN));
+                NOW,
+                COPENHAGEN));
     assertEquals(Code.FEES_OWED, refusal(begin(s, "t2", "book", NOW)));
     assertEquals(Code.FEES_OWED, renew(s, POLICY, Set.of(), NOW).refusal().code());
     s = apply(s, PatronRules.pay(s, CARD, new PatronCommand.Pay("p1", 100, null), NOW));

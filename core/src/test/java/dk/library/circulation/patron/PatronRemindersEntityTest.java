@@ -160,8 +160,7 @@ class PatronRemindersEntityTest {
     assertEquals(1, deadlines.deadlines.size(), "a second loan due the same day needs none");
     assertEquals(DUE.minusDays(3).atStartOfDay(ZONE).toInstant(), indexedNext());
 
-    assertEquals(
-        List.of("loan-due-soon", "loan-due-soon"), wakeOnAndRestart(DUE.minusDays(3)));
+    assertEquals(List.of("loan-due-soon", "loan-due-soon"), wakeOnAndRestart(DUE.minusDays(3)));
     assertEquals(DUE.plusDays(1).atStartOfDay(ZONE).toInstant(), indexedNext());
     for (int day : new int[] {1, 14, 28}) {
       assertEquals(List.of("loan-overdue", "loan-overdue"), wakeOnAndRestart(DUE.plusDays(day)));

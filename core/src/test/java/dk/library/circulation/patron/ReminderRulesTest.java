@@ -168,7 +168,9 @@ class ReminderRulesTest {
   void R37_aLostCopyThatTurnsUpIsReturnedAndItsChargeReversedOrKeptByPolicy() {
     for (boolean reverse : new boolean[] {true, false}) {
       AgencyPolicy policy =
-          policy(new AgencyPolicy.Reminders(null, List.of(new OverdueNotice(1, 0)), 10, reverse), null);
+          policy(
+              new AgencyPolicy.Reminders(null, List.of(new OverdueNotice(1, 0)), 10, reverse),
+              null);
       PatronState s = lent(withEmail(), "t1", policy);
       s = after(s, remind(s, DUE.plusDays(10)));
       assertEquals(350, s.ledger().balanceDkk());
@@ -325,7 +327,8 @@ class ReminderRulesTest {
       policy(
           new AgencyPolicy.Reminders(
               3,
-              List.of(new OverdueNotice(1, 20), new OverdueNotice(14, 40), new OverdueNotice(28, 60)),
+              List.of(
+                  new OverdueNotice(1, 20), new OverdueNotice(14, 40), new OverdueNotice(28, 60)),
               35,
               true,
               50,
@@ -362,7 +365,10 @@ class ReminderRulesTest {
     s = apply(s, paidPart);
     assertEquals(170, s.ledger().openClaimsDkk());
     assertEquals(Code.WITH_DEBT_COLLECTION, PatronRules.block(s, DUE.plusDays(61), 100_000).code());
-    s = apply(s, PatronRules.pay(s, CARD, new PatronCommand.Pay("p2", 170, null), on(DUE.plusDays(62))));
+    s =
+        apply(
+            s,
+            PatronRules.pay(s, CARD, new PatronCommand.Pay("p2", 170, null), on(DUE.plusDays(62))));
     assertEquals(0, s.ledger().openClaimsDkk());
     assertEquals(0, s.ledger().balanceDkk());
     assertNull(PatronRules.block(s, DUE.plusDays(62), 200), "settled: no block");
@@ -372,7 +378,10 @@ class ReminderRulesTest {
   void R35_lessThanThePolicysMinimumIsNotHandedOver() {
     PatronState s = lent(withEmail(), "t1", WITH_COLLECTION);
     s = after(s, remind(s, DUE.plusDays(1)));
-    s = apply(s, PatronRules.pay(s, CARD, new PatronCommand.Pay("p1", 20, null), on(DUE.plusDays(2))));
+    s =
+        apply(
+            s,
+            PatronRules.pay(s, CARD, new PatronCommand.Pay("p1", 20, null), on(DUE.plusDays(2))));
     s =
         apply(
             s,
@@ -384,7 +393,8 @@ class ReminderRulesTest {
     PatronState owing = lent(withEmail(), "t2", WITH_COLLECTION);
     owing = after(owing, remind(owing, DUE.plusDays(1)));
     owing =
-        owing.withLoan("X-t2", "t2", loan -> loan.reminded(ReminderRules.schedule(loan).size() - 1));
+        owing.withLoan(
+            "X-t2", "t2", loan -> loan.reminded(ReminderRules.schedule(loan).size() - 1));
     assertTrue(
         of(remind(owing, DUE.plusDays(50)), PatronEvent.ClaimHandedOver.class).isEmpty(),
         "20 DKK is under the 100 DKK minimum");

@@ -22,8 +22,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,11 +35,11 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Money owed outside the desk (docs/payments.md). R36, fees paid online: the website's back end,
- * or the patron with their own token, opens a payment session and sends the patron to the
- * provider; the provider's callback, signed with the shared key, says how it ended. An unsigned,
- * wrongly signed, unknown, replayed or altered callback changes nothing. R35: the agency's ledger
- * of what it handed to debt collection, exported for the collection agency.
+ * Money owed outside the desk (docs/payments.md). R36, fees paid online: the website's back end, or
+ * the patron with their own token, opens a payment session and sends the patron to the provider;
+ * the provider's callback, signed with the shared key, says how it ended. An unsigned, wrongly
+ * signed, unknown, replayed or altered callback changes nothing. R35: the agency's ledger of what
+ * it handed to debt collection, exported for the collection agency.
  */
 public final class PaymentRoutes extends ApiDirectives {
 
@@ -93,7 +93,8 @@ public final class PaymentRoutes extends ApiDirectives {
                                 () ->
                                     named(
                                         "/api/v1/patrons/{cardNumber}/payment-sessions",
-                                        () -> allowed(call, PAY_ONLINE, () -> open(call, card)))))));
+                                        () ->
+                                            allowed(call, PAY_ONLINE, () -> open(call, card)))))));
   }
 
   /** Any body sent is read and dropped: the session is for the whole balance. */
@@ -145,13 +146,12 @@ public final class PaymentRoutes extends ApiDirectives {
             + URLEncoder.encode(s.sessionId(), StandardCharsets.UTF_8)
             + "&amountDkk="
             + s.amountDkk();
-    return new SessionView(
-        s.sessionId(), s.amountDkk(), s.status().name(), s.openedAt(), redirect);
+    return new SessionView(s.sessionId(), s.amountDkk(), s.status().name(), s.openedAt(), redirect);
   }
 
   /**
-   * R35: {@code GET /api/v1/agencies/{agencyId}/debt-collection?from=YYYY-MM-DD&to=YYYY-MM-DD},
-   * the agency's hand-overs, payments and write-offs from the start of {@code from} to the end of
+   * R35: {@code GET /api/v1/agencies/{agencyId}/debt-collection?from=YYYY-MM-DD&to=YYYY-MM-DD}, the
+   * agency's hand-overs, payments and write-offs from the start of {@code from} to the end of
    * {@code to} (UTC days), oldest first: what the debt-collection agency is sent.
    */
   Route debtCollection(Call call) {
@@ -279,7 +279,9 @@ public final class PaymentRoutes extends ApiDirectives {
           r ->
               answer(
                   r.map(
-                      s -> new SessionView(s.sessionId(), s.amountDkk(), s.status().name(), s.openedAt(), null)),
+                      s ->
+                          new SessionView(
+                              s.sessionId(), s.amountDkk(), s.status().name(), s.openedAt(), null)),
                   StatusCodes.OK));
     } catch (RequestBody.Invalid invalid) {
       return CompletableFuture.completedFuture(problem(invalid.problem));

@@ -57,7 +57,8 @@ final class Policies {
                     n.optionalInteger("feeDkk", 0, 100_000, 0))),
         r.optionalNullableInteger("lostAfterDays", 1, 4 * AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
         r.optionalBoolean("reverseChargeWhenFound", true),
-        r.optionalNullableInteger("debtCollectionAfterDays", 1, 5 * AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
+        r.optionalNullableInteger(
+            "debtCollectionAfterDays", 1, 5 * AgencyPolicy.MAX_LOAN_PERIOD_DAYS),
         r.optionalInteger("debtCollectionMinimumDkk", 0, 1_000_000, 0));
   }
 

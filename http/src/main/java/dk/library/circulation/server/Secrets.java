@@ -24,7 +24,8 @@ final class Secrets {
 
   /** The CPR lookup key (R3, R14): configured, else read from or generated into its file. */
   static byte[] cprLookupKey(Config security) {
-    return key(security, "library.security", "cpr-lookup-key", "LIBRARY_CPR_LOOKUP_KEY", "CPR lookup");
+    return key(
+        security, "library.security", "cpr-lookup-key", "LIBRARY_CPR_LOOKUP_KEY", "CPR lookup");
   }
 
   /** The key PINs are hashed under (R4): configured, else read from or generated into its file. */

@@ -27,14 +27,14 @@ class AfterDueApiTest {
 
   static final String POLICY =
       """
-      {"loanPeriodDays":28,"maxLoans":10,"maxRenewals":2,
-       "materialTypes":{"book":{"valueDkk":300,"adminFeeDkk":50}},
-       "reminders":{"dueSoonDays":3,
-                    "overdueNotices":[{"afterDays":1,"feeDkk":20},{"afterDays":14,"feeDkk":40},
-                                      {"afterDays":28,"feeDkk":60}],
-                    "lostAfterDays":35,"debtCollectionAfterDays":70,"debtCollectionMinimumDkk":100},
-       "exclusion":{"afterLostLoans":2}}
-      """;
+{"loanPeriodDays":28,"maxLoans":10,"maxRenewals":2,
+ "materialTypes":{"book":{"valueDkk":300,"adminFeeDkk":50}},
+ "reminders":{"dueSoonDays":3,
+              "overdueNotices":[{"afterDays":1,"feeDkk":20},{"afterDays":14,"feeDkk":40},
+                                {"afterDays":28,"feeDkk":60}],
+              "lostAfterDays":35,"debtCollectionAfterDays":70,"debtCollectionMinimumDkk":100},
+ "exclusion":{"afterLostLoans":2}}
+""";
 
   final TestClock clock = new TestClock(Instant.parse("2026-11-22T09:00:00Z"));
   final String agency = Api.unique("DK-");
@@ -141,7 +141,8 @@ class AfterDueApiTest {
 
       toDay(98);
       awaitNotices(staff, "claim-handed-over", 1);
-      String ledger = "/api/v1/agencies/" + agency + "/debt-collection?from=2027-02-01&to=2027-03-31";
+      String ledger =
+          "/api/v1/agencies/" + agency + "/debt-collection?from=2027-02-01&to=2027-03-31";
       JsonNode handed = staff.get(ledger).body().path("entries");
       assertEquals(1, handed.size(), handed.toString());
       assertEquals("HANDED_OVER", handed.get(0).path("kind").asText());

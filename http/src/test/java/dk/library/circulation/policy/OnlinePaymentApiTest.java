@@ -88,8 +88,8 @@ class OnlinePaymentApiTest {
 
   static String callbackBody(String sessionId, String status, int amount) {
     return """
-        {"sessionId":"%s","status":"%s","amountDkk":%d,"providerReference":"psp-%s"}
-        """
+           {"sessionId":"%s","status":"%s","amountDkk":%d,"providerReference":"psp-%s"}
+           """
         .formatted(sessionId, status, amount, sessionId.substring(0, 8));
   }
 
@@ -112,8 +112,7 @@ class OnlinePaymentApiTest {
     charge("f2", 100);
     assertTrue(patron().path("blocks").findValuesAsText("code").contains("FEES_OWED"));
 
-    Answer opened =
-        api().as(token()).post("/api/v1/patrons/" + card + "/payment-sessions", "{}");
+    Answer opened = api().as(token()).post("/api/v1/patrons/" + card + "/payment-sessions", "{}");
     assertEquals(201, opened.status(), opened.body().toString());
     String sessionId = opened.body().path("sessionId").asText();
     assertEquals(250, opened.body().path("amountDkk").asInt());
@@ -124,8 +123,7 @@ class OnlinePaymentApiTest {
             .path("redirectUrl")
             .asText()
             .startsWith(TestServers.PAYMENT_PROVIDER_URL + "?session=" + sessionId));
-    assertTrue(
-        !opened.body().toString().contains(card), "the provider never sees the card number");
+    assertTrue(!opened.body().toString().contains(card), "the provider never sees the card number");
 
     String body = callbackBody(sessionId, "PAID", 250);
     for (int delivery = 1; delivery <= 3; delivery++) {
@@ -135,7 +133,8 @@ class OnlinePaymentApiTest {
       JsonNode patron = patron();
       assertEquals(0, patron.path("balanceDkk").asInt(), "delivery " + delivery);
       assertEquals(1, patron.path("payments").size(), "paid once, delivery " + delivery);
-      assertEquals("online-" + sessionId, patron.path("payments").get(0).path("paymentId").asText());
+      assertEquals(
+          "online-" + sessionId, patron.path("payments").get(0).path("paymentId").asText());
       assertEquals(0, patron.path("blocks").size());
     }
   }
@@ -174,10 +173,7 @@ class OnlinePaymentApiTest {
   void R36_nothingOwedIsRefusedAndATokenOpensOnlyItsOwnPatronsSession() {
     assertEquals(
         "NOTHING_OWED",
-        api()
-            .terminal(agency)
-            .post("/api/v1/patrons/" + card + "/payment-sessions", "{}")
-            .code());
+        api().terminal(agency).post("/api/v1/patrons/" + card + "/payment-sessions", "{}").code());
     String other = Api.unique("C");
     assertEquals(201, api().registerPatron(other, agency).status());
     assertEquals(

@@ -86,13 +86,14 @@ final class DeadlineBurst {
    * On a server started with the clock moved: a peak step at {@code rate} beside the keeper, then
    * waits until the keeper has nothing due (at most 30 minutes).
    */
-  static Result measure(
-      Harness h, GatlingSteps gatling, int loans, double rate, PeakStep without) throws Exception {
+  static Result measure(Harness h, GatlingSteps gatling, int loans, double rate, PeakStep without)
+      throws Exception {
     Instant begin = Instant.now();
     double handledBefore = handled(h);
     double noticesBefore = notices(h);
     PeakStep beside =
-        gatling.gatling("NationalPeak", h.base, "beside-deadlines", rate, h.options.peakStepSeconds());
+        gatling.gatling(
+            "NationalPeak", h.base, "beside-deadlines", rate, h.options.peakStepSeconds());
     Instant end = begin;
     Instant giveUp = begin.plus(Duration.ofMinutes(30));
     double lastNotices = -1;
