@@ -143,17 +143,7 @@ class PatronRemindersEntityTest {
 
   @Test
   void R30_R31_R33_R34_fromCheckoutToExclusionWithARestartBetweenEveryStep() {
-    patron.<PatronReply>runCommand(
-        r ->
-            new PatronCommand.Register(
-                PinHash.of("1234", 1000),
-                "Tove Ditlevsen",
-                "td@example.dk",
-                null,
-                "A1",
-                null,
-                PatronFacts.inPerson("staff-1", Instant.EPOCH),
-                r));
+    register();
     lend("t1", "X1");
     assertEquals(1, deadlines.deadlines.size(), "the first loan indexes its due-soon day");
     lend("t2", "X2");
