@@ -269,12 +269,14 @@ final class SipPatrons {
   }
 
   /**
-   * Charge, renewal and hold privileges denied while a block runs (R32, R46); excessive fines and
-   * fees while fees block.
+   * Charge, renewal and hold privileges denied while a block runs (R32, R33, R35, R46); excessive
+   * fines and fees while fees block or a claim is with debt collection.
    */
   private static String flags(Status status) {
     boolean blocked = !status.blocks().isEmpty();
-    boolean fees = status.blocks().stream().anyMatch(b -> b.code().equals("FEES_OWED"));
+    boolean fees =
+        status.blocks().stream()
+            .anyMatch(b -> b.code().equals("FEES_OWED") || b.code().equals("WITH_DEBT_COLLECTION"));
     char[] flags = " ".repeat(14).toCharArray();
     if (blocked) {
       flags[0] = 'Y';
