@@ -218,7 +218,7 @@ public final class CheckoutBenchmark {
         long serverRss = Harness.rssKib(server.pid());
         summary.saveMetrics();
         long cassandraRss = Harness.rssKib(node.pid());
-        int loans = DeadlineBurst.lend(h, options.quick() ? 1_000 : BURST_LOANS);
+        DeadlineBurst.Lent loans = DeadlineBurst.lend(h, options.quick() ? 1_000 : BURST_LOANS);
         Harness.stop(server);
         h.serverEnvironment.put("LIBRARY_CLOCK_OFFSET", DeadlineBurst.CLOCK_OFFSET);
         server = h.startServer(node.nativePort(), httpPort, "serving");

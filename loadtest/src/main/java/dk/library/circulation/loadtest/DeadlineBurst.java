@@ -39,10 +39,13 @@ final class DeadlineBurst {
     }
   }
 
+  /** The copies tried from the top of the item range, and how many of them were lent. */
+  record Lent(int attempted, int lent) {}
+
   private DeadlineBurst() {}
 
   /** Lends up to {@code loans} copies from the top of the item range, several at a time. */
-  static int lend(Harness h, int loans) throws Exception {
+  static Lent lend(Harness h, int loans) throws Exception {
     Population population = h.options.population();
     AtomicInteger lent = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(LENDERS);
@@ -79,7 +82,7 @@ final class DeadlineBurst {
       pool.shutdown();
     }
     System.out.printf("deadline burst: %d loans made%n", lent.get());
-    return lent.get();
+    return new Lent(loans, lent.get());
   }
 
   /**
@@ -91,9 +94,15 @@ final class DeadlineBurst {
     Instant begin = Instant.now();
     double handledBefore = handled(h);
     double noticesBefore = notices(h);
+    // The step leaves the burst's copies alone: they are on loan.
     PeakStep beside =
         gatling.gatling(
-            "NationalPeak", h.base, "beside-deadlines", rate, h.options.peakStepSeconds());
+            "NationalPeak",
+            h.base,
+            "beside-deadlines",
+            rate,
+            h.options.peakStepSeconds(),
+            List.of("-DshelfItems=" + (h.options.population().items() - loans.attempted())));
     Instant end = begin;
     Instant giveUp = begin.plus(Duration.ofMinutes(30));
     double lastNotices = -1;
@@ -110,7 +119,7 @@ final class DeadlineBurst {
     }
     Result result =
         new Result(
-            loans,
+            loans.lent(),
             handled(h) - handledBefore,
             notices(h) - noticesBefore,
             Duration.between(begin, end).toMillis() / 1000.0,

@@ -106,8 +106,15 @@ final class GatlingSteps {
   /** One run of a simulation in its own JVM at {@code rate} arrivals/s against {@code url}. */
   PeakStep gatling(String simulation, String url, String name, double rate, int seconds)
       throws Exception {
+    return gatling(simulation, url, name, rate, seconds, List.of());
+  }
+
+  /** As above, with {@code extra} system properties for the simulation. */
+  PeakStep gatling(
+      String simulation, String url, String name, double rate, int seconds, List<String> extra)
+      throws Exception {
     Path results = h.options.work().resolve("gatling").resolve(simulation).resolve(name);
-    Process gatling = process(simulation, url, results, rate, seconds, List.of());
+    Process gatling = process(simulation, url, results, rate, seconds, extra);
     // The soak's simulation ramps up for 10 s before its fixed rate.
     gatling.waitFor(seconds + 310L, TimeUnit.SECONDS);
     Path report = report(results);

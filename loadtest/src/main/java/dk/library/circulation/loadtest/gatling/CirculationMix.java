@@ -50,7 +50,9 @@ public abstract class CirculationMix extends Simulation {
 
   static {
     List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < POPULATION.items(); i++) {
+    // Copies above shelfItems are on loan elsewhere in the run (the deadline burst's).
+    int onShelf = Integer.getInteger("shelfItems", POPULATION.items());
+    for (int i = 0; i < onShelf; i++) {
       order.add(i);
     }
     // A national peak touches copies all over the collection, most of them not borrowed lately.
