@@ -89,7 +89,7 @@ final class DeadlineBurst {
    * On a server started with the clock moved: a peak step at {@code rate} beside the keeper, then
    * waits until the keeper has nothing due (at most 30 minutes).
    */
-  static Result measure(Harness h, GatlingSteps gatling, int loans, double rate, PeakStep without)
+  static Result measure(Harness h, GatlingSteps gatling, Lent loans, double rate, PeakStep without)
       throws Exception {
     Instant begin = Instant.now();
     double handledBefore = handled(h);
