@@ -327,23 +327,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
           cmd.replyTo());
     }
     if (command instanceof EntriesRecorded cmd) {
-      if (state != cmd.basis()) {
-        return handle(state, cmd.command());
-      }
-      Decision<PatronEvent> decision =
-          cmd.command() instanceof Pay pay
-              ? PatronRules.pay(state, cardNumber, pay, clock.instant())
-              : PatronRules.writeOffClaims(
-                  state,
-                  cardNumber,
-                  ((WriteOffClaims) cmd.command()).writeOffId(),
-                  ((WriteOffClaims) cmd.command()).by(),
-                  clock.instant());
-      ActorRef<PatronReply> replyTo =
-          cmd.command() instanceof Pay pay
-              ? pay.replyTo()
-              : ((WriteOffClaims) cmd.command()).replyTo();
-      return status(state, decision, replyTo);
+      return state == cmd.basis()
+          ? status(state, cmd.decision(), cmd.replyTo())
+          : handle(state, cmd.command());
     }
     if (command instanceof Suspend cmd) {
       return status(
@@ -580,7 +566,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
         record(entries),
         (done, failure) ->
             failure == null
-                ? new EntriesRecorded(command, state)
+                ? new EntriesRecorded(command, state, decision, replyTo)
                 : new PatronCommand.EntriesFailed(failure.toString()));
     return Effect().none().thenNoReply();
   }

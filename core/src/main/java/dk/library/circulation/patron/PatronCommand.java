@@ -1,6 +1,7 @@
 package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
+import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.policy.AgencyPolicy;
@@ -186,10 +187,16 @@ public sealed interface PatronCommand extends CborSerializable {
       implements PatronCommand {}
 
   /**
-   * R35: the debt-collection entries {@code command} makes are written; it can be recorded unless
-   * the state moved on from {@code basis} meanwhile (then it is decided again).
+   * R35: the debt-collection entries of {@code command}'s {@code decision} are written; the decision
+   * is recorded unless the state moved on from {@code basis} meanwhile (then it is decided again).
+   * Sent only to itself, never serialized.
    */
-  record EntriesRecorded(PatronCommand command, PatronState basis) implements PatronCommand {}
+  record EntriesRecorded(
+      PatronCommand command,
+      PatronState basis,
+      Decision<PatronEvent> decision,
+      ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
 
   record EntriesFailed(String why) implements PatronCommand {}
 
