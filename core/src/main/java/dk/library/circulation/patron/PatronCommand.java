@@ -187,9 +187,9 @@ public sealed interface PatronCommand extends CborSerializable {
       implements PatronCommand {}
 
   /**
-   * R35: the debt-collection entries of {@code command}'s {@code decision} are written; the decision
-   * is recorded unless the state moved on from {@code basis} meanwhile (then it is decided again).
-   * Sent only to itself, never serialized.
+   * R35: the debt-collection entries of {@code command}'s {@code decision} are written; the
+   * decision is recorded unless the state moved on from {@code basis} meanwhile (then it is decided
+   * again). Sent only to itself, never serialized.
    */
   record EntriesRecorded(
       PatronCommand command,

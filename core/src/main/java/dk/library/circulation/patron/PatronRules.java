@@ -439,10 +439,17 @@ public final class PatronRules {
   public static Decision<PatronEvent> endLoan(
       PatronState state, PatronCommand.EndLoan cmd, ZoneId zone) {
     Loan loan = state.loans().get(cmd.barcode());
+    List<PatronEvent> events = new ArrayList<>();
+    PendingCheckout pending = state.pending().get(cmd.checkoutId());
+    if (loan == null && pending != null && pending.barcode().equals(cmd.barcode())) {
+      // The return overtook the checkout's last step (its reminder deadline was being indexed):
+      // the item lent under it, so the loan is recorded and ended together.
+      events.add(new PatronEvent.CheckoutCompleted(cmd.checkoutId()));
+      loan = pending.toLoan();
+    }
     if (loan == null || !loan.checkoutId().equals(cmd.checkoutId())) {
       return Decision.unchanged();
     }
-    List<PatronEvent> events = new ArrayList<>();
     events.add(new PatronEvent.LoanEnded(cmd.barcode(), cmd.checkoutId(), cmd.returnedAt()));
     AgencyPolicy.OverdueRate rate = loan.terms().overdueRate();
     long daysLate =

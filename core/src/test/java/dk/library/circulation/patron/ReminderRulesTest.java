@@ -420,4 +420,28 @@ class ReminderRulesTest {
         Decision.Unchanged.class,
         PatronRules.writeOffClaims(s, CARD, "w1", "staff-1", on(DUE.plusDays(52))));
   }
+
+  @Test
+  void R30_aReturnThatOvertakesTheCheckoutsLastStepRecordsTheLoanAndEndsIt() {
+    Decision<PatronEvent> begun =
+        PatronRules.beginCheckout(
+            withEmail(),
+            CARD,
+            new PatronCommand.BeginCheckout(
+                "t1", "1234", "X-t1", "A1", "B1", POLICY, "book", null, null),
+            PinCheck.SLOW,
+            5,
+            NOW,
+            COPENHAGEN);
+    PatronState pending = apply(withEmail(), begun);
+    assertTrue(pending.loans().isEmpty());
+    PatronState returned =
+        apply(
+            pending,
+            PatronRules.endLoan(
+                pending, new PatronCommand.EndLoan("X-t1", "t1", on(DUE), null), COPENHAGEN));
+    assertTrue(returned.pending().isEmpty(), "the checkout is settled");
+    assertTrue(returned.loans().isEmpty(), "and its loan ended: no loan is left behind");
+    assertEquals(Optional.empty(), ReminderRules.nextDeadline(returned, COPENHAGEN));
+  }
 }

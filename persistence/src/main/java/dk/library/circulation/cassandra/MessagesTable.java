@@ -58,6 +58,9 @@ public final class MessagesTable {
   /** One event to write, serialized: its row and its size for the batch limits. */
   public record Encoded(BoundStatement row, int bytes) {}
 
+  /** A row's fixed columns (numbers, uuids, time bucket) and a timestamp per cell. */
+  static final int ROW_OVERHEAD_BYTES = 200;
+
   MessagesTable(
       CqlSession session, Serialization serialization, long partitionSize, String keyspace) {
     this.session = session;
@@ -253,7 +256,14 @@ public final class MessagesTable {
       ByteBuffer.wrap(binary),
       tags
     };
-    int bytes = binary.length + persistenceId.length() + 100;
+    // What Cassandra counts against batch_size_fail_threshold: every cell's value and timestamp,
+    // the manifests (class names) included, not only the event.
+    int bytes =
+        binary.length
+            + persistenceId.length()
+            + length(values[7])
+            + length(eventManifest)
+            + ROW_OVERHEAD_BYTES;
     if (meta == null) {
       return new Encoded(insert.bind(values), bytes);
     }
@@ -265,6 +275,10 @@ public final class MessagesTable {
     withMeta[values.length + 1] = Serializers.manifestFor(metaSerializer, meta);
     withMeta[values.length + 2] = ByteBuffer.wrap(metaBinary);
     return new Encoded(insertWithMeta.bind(withMeta), bytes + metaBinary.length);
+  }
+
+  private static int length(Object text) {
+    return text == null ? 0 : text.toString().length();
   }
 
   CompletionStage<AsyncResultSet> execute(Statement<?> statement) {
