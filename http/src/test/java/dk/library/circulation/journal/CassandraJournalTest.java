@@ -276,4 +276,34 @@ class CassandraJournalTest {
           List.of("only " + id), ask(spawn(id, 0), (ActorRef<Seen> r) -> new Read(r)).texts());
     }
   }
+
+  /**
+   * Batches fill up to the byte limit only with bigger events: what a batch is counted at must be
+   * what Cassandra counts, manifests and every cell included, or it refuses the whole batch.
+   */
+  @Test
+  void manyEntitiesWritingLargerEventsAtOnceStayUnderCassandrasBatchLimit() throws Exception {
+    String filler = "x".repeat(500);
+    List<CompletionStage<Done>> written = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      String id = Api.unique("large-");
+      ids.add(id);
+      written.add(
+          AskPattern.ask(
+              spawn(id, 0),
+              (ActorRef<Done> r) -> new Note(List.of(id + filler), r),
+              Duration.ofSeconds(20),
+              system.scheduler()));
+    }
+    CompletableFuture.allOf(
+            written.stream()
+                .map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new))
+        .get(30, TimeUnit.SECONDS);
+    for (String id : ids.subList(0, 10)) {
+      assertEquals(
+          List.of(id + filler), ask(spawn(id, 0), (ActorRef<Seen> r) -> new Read(r)).texts());
+    }
+  }
 }
