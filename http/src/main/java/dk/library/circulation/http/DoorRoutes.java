@@ -119,15 +119,11 @@ final class DoorRoutes extends ApiDirectives {
   private Route visits(Call call, String agency, String branch, String dateText) {
     LocalDate day = Times.date(dateText);
     List<Problem.FieldError> errors = new ArrayList<>();
-    if (!Forms.AGENCY_ID.matcher(agency).matches()) {
-      errors.add(new Problem.FieldError("agencyId", "must be " + Forms.AGENCY_ID_TEXT));
-    }
-    if (!Forms.BRANCH_ID.matcher(branch).matches()) {
-      errors.add(new Problem.FieldError("branchId", "must be " + Forms.BRANCH_ID_TEXT));
-    }
-    if (day == null) {
-      errors.add(new Problem.FieldError("date", "must be " + Forms.DATE_TEXT));
-    }
+    Forms.require(
+        errors, "agencyId", Forms.AGENCY_ID.matcher(agency).matches(), Forms.AGENCY_ID_TEXT);
+    Forms.require(
+        errors, "branchId", Forms.BRANCH_ID.matcher(branch).matches(), Forms.BRANCH_ID_TEXT);
+    Forms.require(errors, "date", day != null, Forms.DATE_TEXT);
     if (!errors.isEmpty()) {
       return complete(problem(Problem.invalidRequest(errors)));
     }

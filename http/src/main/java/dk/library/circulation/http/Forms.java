@@ -69,4 +69,12 @@ public final class Forms {
   static final String CONDITION_TEXT = "lost or damaged";
 
   private Forms() {}
+
+  /** Adds "{@code field}: must be {@code form}" to {@code errors} unless {@code valid}. */
+  static void require(
+      java.util.List<Problem.FieldError> errors, String field, boolean valid, String form) {
+    if (!valid) {
+      errors.add(new Problem.FieldError(field, "must be " + form));
+    }
+  }
 }

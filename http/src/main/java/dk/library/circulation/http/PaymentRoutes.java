@@ -195,15 +195,10 @@ public final class PaymentRoutes extends ApiDirectives {
     LocalDate from = Times.date(fromText);
     LocalDate to = Times.date(toText);
     List<Problem.FieldError> errors = new ArrayList<>();
-    if (!Forms.AGENCY_ID.matcher(agency).matches()) {
-      errors.add(new Problem.FieldError("agencyId", "must be " + Forms.AGENCY_ID_TEXT));
-    }
-    if (from == null) {
-      errors.add(new Problem.FieldError("from", "must be " + Forms.DATE_TEXT));
-    }
-    if (to == null) {
-      errors.add(new Problem.FieldError("to", "must be " + Forms.DATE_TEXT));
-    }
+    Forms.require(
+        errors, "agencyId", Forms.AGENCY_ID.matcher(agency).matches(), Forms.AGENCY_ID_TEXT);
+    Forms.require(errors, "from", from != null, Forms.DATE_TEXT);
+    Forms.require(errors, "to", to != null, Forms.DATE_TEXT);
     if (from != null && to != null && (to.isBefore(from) || to.isAfter(from.plusDays(366)))) {
       errors.add(new Problem.FieldError("to", "must be on or after from, and within a year of it"));
     }

@@ -167,7 +167,7 @@ class AfterDueApiTest {
   }
 
   @Test
-  void R30_aScheduleOutOfOrderIsRefusedWithAClearErrorAndChangesNothing() {
+  void R30_R35_aScheduleOutOfOrderOrAnExportWithBadDatesIsRefusedNamingTheField() {
     try (CirculationServer server = TestServers.start(clock)) {
       Api api = new Api(server.port());
       assertEquals(201, api.createAgency(agency, 10, 2).status());
@@ -184,6 +184,16 @@ class AfterDueApiTest {
       assertTrue(problem.contains("reminders.lostAfterDays"), problem);
       JsonNode current = api.get("/api/v1/agencies/" + agency + "/policy").body();
       assertFalse(current.path("policy").has("reminders"), current.toString());
+
+      Answer badDates =
+          api.staff(agency)
+              .get("/api/v1/agencies/" + agency + "/debt-collection?from=soon&to=2026-11-01");
+      assertEquals(400, badDates.status(), badDates.body().toString());
+      assertEquals(List.of("from"), badDates.body().path("errors").findValuesAsText("field"));
+      Answer backwards =
+          api.staff(agency)
+              .get("/api/v1/agencies/" + agency + "/debt-collection?from=2026-12-01&to=2026-11-01");
+      assertEquals(List.of("to"), backwards.body().path("errors").findValuesAsText("field"));
     }
   }
 }
