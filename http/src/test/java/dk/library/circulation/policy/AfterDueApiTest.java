@@ -80,7 +80,13 @@ class AfterDueApiTest {
       }
       assertEquals(201, api.checkout(Api.unique("t"), card, first, agency).status());
       assertEquals(201, api.checkout(Api.unique("t"), card, second, agency).status());
-      JsonNode loan = api.staff(agency).get("/api/v1/patrons/" + card).body().path("loans").get(0);
+      // The patron records a loan in the checkout's last step, after the receipt went out.
+      Api staff = api.staff(agency);
+      Eventually.await(
+          "both loans recorded",
+          Duration.ofSeconds(20),
+          () -> staff.get("/api/v1/patrons/" + card).body().path("loans").size() == 2);
+      JsonNode loan = staff.get("/api/v1/patrons/" + card).body().path("loans").get(0);
       assertEquals(35, loan.path("terms").path("reminders").path("lostAfterDays").asInt());
       assertEquals(350, loan.path("terms").path("lostChargeDkk").asInt());
 
