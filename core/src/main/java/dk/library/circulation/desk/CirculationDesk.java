@@ -897,7 +897,8 @@ public final class CirculationDesk {
                                     cardNumber,
                                     r ->
                                         new PatronCommand.ChargeFee(
-                                            what + "-" + status.loan().checkoutId(),
+                                            Fees.lostOrDamagedFeeId(
+                                                status.loan().checkoutId(), damaged),
                                             Fees.Kind.LOST_OR_DAMAGED,
                                             amount,
                                             "item " + barcode + " " + what,

@@ -32,7 +32,8 @@ public final class ExclusionRules {
     }
     long damaged =
         state.ledger().fees().stream()
-            .filter(f -> f.kind() == Fees.Kind.LOST_OR_DAMAGED && f.feeId().startsWith("damaged-"))
+            .filter(
+                f -> f.kind() == Fees.Kind.LOST_OR_DAMAGED && f.feeId().startsWith(Fees.DAMAGED))
             .count();
     if (rule.afterDamagedReturns() > 0 && damaged >= rule.afterDamagedReturns()) {
       return damaged + " copies returned damaged";

@@ -24,6 +24,16 @@ public final class Fees {
   }
 
   /**
+   * R31: the one fee id of a loan's lost or damaged copy, whether staff or the reminder schedule
+   * charge it, so it is never charged twice; R34 counts damage by it.
+   */
+  public static String lostOrDamagedFeeId(String checkoutId, boolean damaged) {
+    return (damaged ? DAMAGED : "lost-") + checkoutId;
+  }
+
+  static final String DAMAGED = "damaged-";
+
+  /**
    * One charge in whole Danish kroner; {@code barcode} is set for a loan's overdue fee. A negative
    * amount reverses an earlier charge (R37: a lost copy that turned up).
    */

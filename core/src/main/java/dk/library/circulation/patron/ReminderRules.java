@@ -188,7 +188,7 @@ public final class ReminderRules {
   private static List<PatronEvent> declareLost(PatronState state, Loan loan, Instant now) {
     List<PatronEvent> events = new ArrayList<>();
     events.add(new PatronEvent.LoanDeclaredLost(loan.barcode(), loan.checkoutId(), now));
-    String feeId = lostFeeId(loan);
+    String feeId = Fees.lostOrDamagedFeeId(loan.checkoutId(), false);
     int charge = loan.terms().lostChargeDkk();
     if (charge > 0 && !state.ledger().hasFee(feeId)) {
       events.add(
@@ -246,18 +246,13 @@ public final class ReminderRules {
                     at)));
   }
 
-  /** The fee id of a lost or damaged copy's charge, shared with the staff desk's charge. */
-  public static String lostFeeId(Loan loan) {
-    return "lost-" + loan.checkoutId();
-  }
-
   /**
    * R37: a copy declared lost has turned up and is returned; the library reverses its charge where
    * the loan's policy says so, else the charge stands.
    */
   static List<PatronEvent> found(PatronState state, Loan loan, Instant at) {
     AgencyPolicy.Reminders reminders = loan.terms().reminders();
-    String feeId = lostFeeId(loan);
+    String feeId = Fees.lostOrDamagedFeeId(loan.checkoutId(), false);
     String reversalId = feeId + "-reversed";
     if (!loan.isLost()
         || reminders == null
