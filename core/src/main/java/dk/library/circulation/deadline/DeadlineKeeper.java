@@ -4,6 +4,7 @@ import dk.library.circulation.metrics.EntityMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -13,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -21,27 +23,33 @@ import org.apache.pekko.stream.javadsl.Source;
  * its node leaves). Every {@code interval} it reads what is due by the injected clock, wakes each
  * target and removes a deadline only after its target has handled it, so a deadline is handed out
  * at least once, also when this node stopped across it. A round wakes at most {@code parallelism}
- * targets at a time and {@code perSecond} in a second, and the next round is read only when one is
- * done: a burst (every loan due the same day) is worked through at a steady pace, and what is left
- * when a node stops is still in the index for the next.
+ * targets at a time, at a rate that yields to the serving path ({@link YieldingPace}: up to {@code
+ * perSecond} while patrons' requests are quick, down to {@code floorPerSecond} while they are
+ * slow), and the next round is read only when one is done: a burst (every loan due the same day) is
+ * worked through without crowding out the patrons at the machines, and what is left when a node
+ * stops is still in the index for the next.
  */
 public final class DeadlineKeeper {
 
   /** Deadlines read per round; the next round follows at once when a round was full. */
   static final int BATCH = 200;
 
-  /** How often the index is read, and how many targets are woken at a time and per second. */
-  public record Pace(Duration interval, int parallelism, int perSecond) {
+  /**
+   * How often the index is read, how many targets are woken at a time, and how many in a second:
+   * {@code perSecond} while the serving path is quick, never fewer than {@code floorPerSecond}.
+   */
+  public record Pace(Duration interval, int parallelism, int perSecond, int floorPerSecond) {
 
     public Pace {
-      if (parallelism < 1 || perSecond < 1) {
-        throw new IllegalArgumentException("deadlines.parallelism and per-second must be >= 1");
+      if (parallelism < 1 || floorPerSecond < 1 || perSecond < floorPerSecond) {
+        throw new IllegalArgumentException(
+            "deadlines.parallelism and floor-per-second must be >= 1, per-second >= the floor");
       }
     }
 
     /** One target at a time, as fast as they answer: for tests. */
     public static Pace every(Duration interval) {
-      return new Pace(interval, 1, 1_000_000);
+      return new Pace(interval, 1, 1_000_000, 1_000_000);
     }
   }
 
@@ -54,23 +62,35 @@ public final class DeadlineKeeper {
   private DeadlineKeeper() {}
 
   public static void start(
-      ActorSystem<?> system, DeadlineIndex index, DeadlineTargets targets, Clock clock, Pace pace) {
+      ActorSystem<?> system,
+      DeadlineIndex index,
+      DeadlineTargets targets,
+      Clock clock,
+      Pace pace,
+      ServingLoad serving) {
     ClusterSingleton.get(system)
         .init(
             SingletonActor.of(
-                Behaviors.supervise(behavior(index, targets, clock, pace))
+                Behaviors.supervise(behavior(index, targets, clock, pace, serving))
                     .onFailure(SupervisorStrategy.restart()),
                 "deadline-keeper"));
   }
 
   static Behavior<Message> behavior(
-      DeadlineIndex index, DeadlineTargets targets, Clock clock, Pace pace) {
+      DeadlineIndex index, DeadlineTargets targets, Clock clock, Pace pace, ServingLoad serving) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
                   ctx.getSelf().tell(new Tick());
-                  return idle(ctx, timers, index, targets, clock, pace);
+                  return idle(
+                      ctx,
+                      timers,
+                      index,
+                      targets,
+                      clock,
+                      pace,
+                      new YieldingPace(pace, serving, System.nanoTime()));
                 }));
   }
 
@@ -80,20 +100,21 @@ public final class DeadlineKeeper {
       DeadlineIndex index,
       DeadlineTargets targets,
       Clock clock,
-      Pace pace) {
+      Pace pace,
+      YieldingPace rate) {
     return Behaviors.receive(Message.class)
         .onMessage(
             Tick.class,
             tick -> {
               ctx.pipeToSelf(
-                  round(ctx.getSystem(), index, targets, clock, pace),
+                  round(ctx.getSystem(), index, targets, clock, pace, rate),
                   (handled, failure) -> {
                     if (failure != null) {
                       ctx.getLog().warn("Deadline round failed, retrying: {}", failure.toString());
                     }
                     return new RoundDone(failure == null ? handled : 0);
                   });
-              return working(ctx, timers, index, targets, clock, pace);
+              return working(ctx, timers, index, targets, clock, pace, rate);
             })
         .onMessage(RoundDone.class, done -> Behaviors.same())
         .build();
@@ -105,7 +126,8 @@ public final class DeadlineKeeper {
       DeadlineIndex index,
       DeadlineTargets targets,
       Clock clock,
-      Pace pace) {
+      Pace pace,
+      YieldingPace rate) {
     return Behaviors.receive(Message.class)
         .onMessage(Tick.class, tick -> Behaviors.same())
         .onMessage(
@@ -116,14 +138,19 @@ public final class DeadlineKeeper {
               } else {
                 timers.startSingleTimer(new Tick(), pace.interval());
               }
-              return idle(ctx, timers, index, targets, clock, pace);
+              return idle(ctx, timers, index, targets, clock, pace, rate);
             })
         .build();
   }
 
   /** Wakes every target due now at the pace set; counts the deadlines handled. */
   private static CompletionStage<Integer> round(
-      ActorSystem<?> system, DeadlineIndex index, DeadlineTargets targets, Clock clock, Pace pace) {
+      ActorSystem<?> system,
+      DeadlineIndex index,
+      DeadlineTargets targets,
+      Clock clock,
+      Pace pace,
+      YieldingPace rate) {
     return index
         .dueBy(clock.instant(), BATCH)
         .thenCompose(
@@ -135,7 +162,7 @@ public final class DeadlineKeeper {
                       : Duration.between(due.get(0).due(), clock.instant()));
               // A target that cannot be woken now keeps its deadline for the next round.
               return Source.from(List.copyOf(due))
-                  .throttle(pace.perSecond(), Duration.ofSeconds(1))
+                  .mapAsync(1, deadline -> permit(system, rate, deadline))
                   .mapAsyncUnordered(
                       pace.parallelism(),
                       deadline ->
@@ -150,5 +177,15 @@ public final class DeadlineKeeper {
                         return handled;
                       });
             });
+  }
+
+  /** The deadline, once the yielding pace lets the next target be woken. */
+  private static CompletionStage<DeadlineIndex.Deadline> permit(
+      ActorSystem<?> system, YieldingPace rate, DeadlineIndex.Deadline deadline) {
+    long wait = rate.delay(System.nanoTime());
+    return wait <= 0
+        ? CompletableFuture.completedFuture(deadline)
+        : Patterns.after(
+            Duration.ofNanos(wait), system, () -> CompletableFuture.completedFuture(deadline));
   }
 }

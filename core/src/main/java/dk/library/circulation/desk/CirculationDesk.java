@@ -20,6 +20,7 @@ import dk.library.circulation.card.CardRules;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.DeadlineKeeper;
+import dk.library.circulation.deadline.ServingLoad;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.ill.InterlibraryRequest;
@@ -88,6 +89,7 @@ public final class CirculationDesk {
       CprIndex cprIndex,
       DeadlineIndex deadlines,
       DeadlineKeeper.Pace deadlinePace,
+      ServingLoad serving,
       NoticeSender noticeSender,
       Duration liveEntitiesInterval,
       VisitLog visits,
@@ -164,6 +166,11 @@ public final class CirculationDesk {
 
   Settings settings() {
     return settings;
+  }
+
+  /** Where the API and SIP2 report each answer's time, for the work that yields to them. */
+  public ServingLoad serving() {
+    return settings.serving();
   }
 
   /** The libraries' time zone: the one their days (due dates, deadlines) are counted in. */
@@ -289,7 +296,8 @@ public final class CirculationDesk {
         settings.deadlines(),
         desk::deadlineReached,
         settings.clock(),
-        settings.deadlinePace());
+        settings.deadlinePace(),
+        settings.serving());
     return desk;
   }
 

@@ -163,6 +163,14 @@ public final class EntityMetrics {
         .set(Math.max(0, oldestWaited.toMillis()));
   }
 
+  /** The keeper's current rate of waking targets, as it yields to the serving path. */
+  public static void deadlinePace(double perSecond) {
+    deadlineGauge(
+            "circulation.deadlines.pace",
+            "Targets the deadline keeper wakes per second now (lower while serving is slow)")
+        .set(Math.round(perSecond));
+  }
+
   /** Deadlines whose target has handled them. */
   public static void deadlinesHandled(int handled) {
     COUNTERS

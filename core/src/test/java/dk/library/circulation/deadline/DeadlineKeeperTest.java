@@ -43,7 +43,8 @@ class DeadlineKeeperTest {
               return CompletableFuture.completedFuture(Done.getInstance());
             },
             Clock.fixed(NOW, ZoneOffset.UTC),
-            DeadlineKeeper.Pace.every(Duration.ofMillis(50))));
+            DeadlineKeeper.Pace.every(Duration.ofMillis(50)),
+            new ServingLoad(Duration.ofMillis(50))));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -70,7 +71,8 @@ class DeadlineKeeperTest {
                   : CompletableFuture.completedFuture(Done.getInstance());
             },
             Clock.fixed(NOW, ZoneOffset.UTC),
-            DeadlineKeeper.Pace.every(Duration.ofMillis(50))));
+            DeadlineKeeper.Pace.every(Duration.ofMillis(50)),
+            new ServingLoad(Duration.ofMillis(50))));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -104,7 +106,8 @@ class DeadlineKeeperTest {
                   CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
             },
             Clock.fixed(NOW, ZoneOffset.UTC),
-            new DeadlineKeeper.Pace(Duration.ofMillis(50), 3, 100_000)));
+            new DeadlineKeeper.Pace(Duration.ofMillis(50), 3, 100_000, 100_000),
+            new ServingLoad(Duration.ofMillis(50))));
     testKit
         .createTestProbe()
         .awaitAssert(

@@ -350,11 +350,13 @@ public final class CirculationRoutes extends ApiDirectives {
               () ->
                   mapResponse(
                       response -> {
+                        long nanos = System.nanoTime() - start;
                         metrics.request(
                             request.method().value(),
                             name.template,
                             response.status().intValue(),
-                            System.nanoTime() - start);
+                            nanos);
+                        desk.serving().answered(nanos);
                         return response;
                       },
                       inner));

@@ -15,6 +15,7 @@ import dk.library.circulation.cassandra.RunningServers;
 import dk.library.circulation.client.ClientRegistry;
 import dk.library.circulation.console.OperatorConsole;
 import dk.library.circulation.deadline.DeadlineKeeper;
+import dk.library.circulation.deadline.ServingLoad;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.fbs.PersonRegistryFile;
 import dk.library.circulation.http.ApiMetrics;
@@ -121,7 +122,10 @@ public final class CirculationServer implements AutoCloseable {
               new DeadlineKeeper.Pace(
                   resolved.getDuration("library.deadlines.interval"),
                   resolved.getInt("library.deadlines.parallelism"),
-                  resolved.getInt("library.deadlines.per-second")),
+                  resolved.getInt("library.deadlines.per-second"),
+                  resolved.getInt("library.deadlines.floor-per-second")),
+              new ServingLoad(
+                  resolved.getDuration("library.deadlines.yield-when-serving-slower-than")),
               noticeSender(resolved.getConfig("library.notices"), system),
               resolved.getDuration("library.metrics.live-entities-interval"),
               CassandraVisitLog.create(system),

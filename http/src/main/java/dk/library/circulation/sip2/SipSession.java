@@ -113,7 +113,9 @@ final class SipSession {
               String response = SipMessage.respond(body, sequence);
               lastRequest = line.strip();
               lastResponse = response;
-              timer(message.command()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+              long nanos = System.nanoTime() - start;
+              timer(message.command()).record(nanos, TimeUnit.NANOSECONDS);
+              services.desk().serving().answered(nanos);
               return response;
             });
   }

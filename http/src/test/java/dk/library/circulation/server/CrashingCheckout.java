@@ -7,6 +7,7 @@ import dk.library.circulation.cassandra.CassandraDebtCollection;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.deadline.DeadlineKeeper;
+import dk.library.circulation.deadline.ServingLoad;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
@@ -90,6 +91,7 @@ public final class CrashingCheckout {
                 new CprIndex(new byte[32]),
                 CassandraDeadlineIndex.create(system),
                 DeadlineKeeper.Pace.every(Duration.ofSeconds(1)),
+                new ServingLoad(Duration.ofMillis(50)),
                 (patronKey, notice) -> CompletableFuture.completedFuture(Done.getInstance()),
                 Duration.ofSeconds(10),
                 CassandraVisitLog.create(system),

@@ -138,7 +138,7 @@ public final class CheckoutBenchmark {
   static final int DOOR_ENTRIES = 1_000;
 
   /** Loans made to fall due at once for {@link DeadlineBurst} (a quick run makes 1,000). */
-  static final int BURST_LOANS = 20_000;
+  static final int BURST_LOANS = 100_000;
 
   private final Options options;
 

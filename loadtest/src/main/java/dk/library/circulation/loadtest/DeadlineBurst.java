@@ -24,14 +24,15 @@ final class DeadlineBurst {
   /** Past the due date (28 days) and the first overdue notice (1 day after it). */
   static final String CLOCK_OFFSET = "29d";
 
-  private static final int LENDERS = 8;
+  private static final int LENDERS = 32;
 
   record Result(
-      int loans,
+      Lent loans,
       double deadlinesHandled,
       double noticesRecorded,
       double seconds,
       PeakStep beside,
+      double paceBeside,
       PeakStep without) {
 
     double noticesPerSecond() {
@@ -39,14 +40,20 @@ final class DeadlineBurst {
     }
   }
 
-  /** The copies tried from the top of the item range, and how many of them were lent. */
-  record Lent(int attempted, int lent) {}
+  /** The copies tried from the top of the item range, how many were lent, and in how long. */
+  record Lent(int attempted, int lent, double seconds) {
+
+    double perSecond() {
+      return seconds > 0 ? lent / seconds : 0;
+    }
+  }
 
   private DeadlineBurst() {}
 
   /** Lends up to {@code loans} copies from the top of the item range, several at a time. */
   static Lent lend(Harness h, int loans) throws Exception {
     Population population = h.options.population();
+    Instant begin = Instant.now();
     AtomicInteger lent = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(LENDERS);
     try {
@@ -81,13 +88,17 @@ final class DeadlineBurst {
     } finally {
       pool.shutdown();
     }
-    System.out.printf("deadline burst: %d loans made%n", lent.get());
-    return new Lent(loans, lent.get());
+    Lent result =
+        new Lent(loans, lent.get(), Duration.between(begin, Instant.now()).toMillis() / 1000.0);
+    System.out.printf(
+        "deadline burst: %d loans made in %.0f s (%.0f/s)%n",
+        result.lent(), result.seconds(), result.perSecond());
+    return result;
   }
 
   /**
-   * On a server started with the clock moved: a peak step at {@code rate} beside the keeper, then
-   * waits until the keeper has nothing due (at most 30 minutes).
+   * On a server started with the clock moved: a peak step at {@code rate} beside the keeper (and
+   * the keeper's pace at its end), then waits until the keeper has nothing due (at most an hour).
    */
   static Result measure(Harness h, GatlingSteps gatling, Lent loans, double rate, PeakStep without)
       throws Exception {
@@ -103,8 +114,9 @@ final class DeadlineBurst {
             rate,
             h.options.peakStepSeconds(),
             List.of("-DshelfItems=" + (h.options.population().items() - loans.attempted())));
+    double paceBeside = Costs.Meter.sum(metrics(h), "circulation_deadlines_pace");
     Instant end = begin;
-    Instant giveUp = begin.plus(Duration.ofMinutes(30));
+    Instant giveUp = begin.plus(Duration.ofHours(1));
     double lastNotices = -1;
     while (Instant.now().isBefore(giveUp)) {
       double now = notices(h);
@@ -119,21 +131,23 @@ final class DeadlineBurst {
     }
     Result result =
         new Result(
-            loans.lent(),
+            loans,
             handled(h) - handledBefore,
             notices(h) - noticesBefore,
             Duration.between(begin, end).toMillis() / 1000.0,
             beside,
+            paceBeside,
             without);
     System.out.printf(
         "deadline burst: %.0f patrons' deadlines, %.0f notices in %.0f s (%.0f/s); peak at %.1f/s"
-            + " beside it p99 %.0f ms%n",
+            + " beside it p99 %.0f ms, the keeper at %.0f/s then%n",
         result.deadlinesHandled(),
         result.noticesRecorded(),
         result.seconds(),
         result.noticesPerSecond(),
         rate,
-        beside.p99());
+        beside.p99(),
+        paceBeside);
     return result;
   }
 

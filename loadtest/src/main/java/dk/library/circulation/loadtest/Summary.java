@@ -140,9 +140,16 @@ final class Summary {
                 + " / "
                 + fmt(door.maxMs())
                 + " ms |",
+            "| deadline burst (R30): loans made through the API for it, in s (loans/s) | "
+                + burst.loans().lent()
+                + ", "
+                + Math.round(burst.loans().seconds())
+                + " s ("
+                + Math.round(burst.loans().perSecond())
+                + " /s) |",
             "| deadline burst (R30): loans due the same day, patrons woken, notices recorded, in s"
                 + " (notices/s) | "
-                + burst.loans()
+                + burst.loans().lent()
                 + ", "
                 + Math.round(burst.deadlinesHandled())
                 + ", "
@@ -158,7 +165,9 @@ final class Summary {
                 + burst.beside().failed()
                 + " failed ("
                 + (burst.without() == null ? "no step" : fmt(burst.without().p99()) + " ms")
-                + ") |",
+                + "); the keeper's pace at the step's end "
+                + Math.round(burst.paceBeside())
+                + " /s |",
             "| events persisted (counted by the server) | " + Math.round(eventsPerSecond) + " /s |",
             "| server settling after the loop, before the national peak (under 0.1 core for 5 s) | "
                 + settling.toSeconds()
