@@ -171,7 +171,8 @@
       rows.push(['heap', 'Heap in use', s.heapUsedMiB + ' of ' + s.heapMaxMiB + ' MiB']);
       rows.push(['gc', 'Longest GC pause (2 min)', fixed(s.gcMaxPauseMs, 1) + ' ms']);
       rows.push(['deadlines', 'Deadline keeper', s.deadlinesDue + ' due, oldest waited '
-        + fixed(s.deadlineLagSeconds, 1) + ' s, ' + fixed(s.deadlinesHandled, 1) + ' handled per second']);
+        + fixed(s.deadlineLagSeconds, 1) + ' s, ' + fixed(s.deadlinesHandled, 1) + ' handled per second, pace '
+        + s.deadlinePace + ' per second (lower while patrons are served slowly)']);
       rows.push(['notices', 'Notice outbox', s.noticesWaiting + ' waiting, ' + fixed(s.noticesSent, 2) + ' sent per second']);
     }
     $('now').replaceChildren(...rows.map(([id, label, value]) => {

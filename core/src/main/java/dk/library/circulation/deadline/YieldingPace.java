@@ -28,6 +28,7 @@ final class YieldingPace {
     this.perSecond = pace.floorPerSecond();
     this.windowStart = nanoTime;
     this.next = nanoTime;
+    EntityMetrics.deadlinePace(perSecond);
   }
 
   /** How long to wait, from {@code nanoTime}, before the next target is woken. */

@@ -1,5 +1,6 @@
 package dk.library.circulation.console;
 
+import dk.library.circulation.http.ApiMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -78,7 +79,7 @@ public final class MetricsHistory {
     Histogram requests = new Histogram();
     for (Timer timer : registry.find("http.server.requests").timers()) {
       String route = timer.getId().getTag("route");
-      if (route == null || ignored(route)) {
+      if (route == null || ApiMetrics.operatorsOwn(route)) {
         continue;
       }
       byKind.merge(kindOfRoute(route), (double) timer.count(), Double::sum);
@@ -144,16 +145,9 @@ public final class MetricsHistory {
         (after.deadlinesHandled() - before.deadlinesHandled()) / seconds,
         (long) gauge("circulation.deadlines.due"),
         gauge("circulation.deadlines.lag.millis") / 1000.0,
+        (long) gauge("circulation.deadlines.pace"),
         Math.max(0, (long) noticesWaiting),
         (after.noticesSent() - before.noticesSent()) / seconds);
-  }
-
-  /** The console's own polling and the Prometheus scrape are not the library's traffic. */
-  private static boolean ignored(String route) {
-    return route.equals("/metrics")
-        || route.equals("/health")
-        || route.startsWith("/console")
-        || route.startsWith("/api/v1/console");
   }
 
   static String kindOfRoute(String route) {

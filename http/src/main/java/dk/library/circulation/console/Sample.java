@@ -26,6 +26,7 @@ import java.util.Map;
  *     keeper's home)
  * @param deadlinesDue deadlines due at the keeper's last round (at most one round's batch)
  * @param deadlineLagSeconds how long the oldest due deadline had waited at that round
+ * @param deadlinePace targets the keeper wakes per second now, as it yields to the serving path
  * @param noticesWaiting notices recorded on this node since it started and not yet sent
  * @param noticesSent notices sent per second
  */
@@ -47,5 +48,6 @@ public record Sample(
     double deadlinesHandled,
     long deadlinesDue,
     double deadlineLagSeconds,
+    long deadlinePace,
     long noticesWaiting,
     double noticesSent) {}

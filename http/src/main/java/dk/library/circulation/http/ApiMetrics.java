@@ -48,6 +48,17 @@ public final class ApiMetrics implements AutoCloseable {
     Metrics.globalRegistry.remove(registry);
   }
 
+  /**
+   * The console's own polling and the Prometheus scrape, not the library's traffic: left out of the
+   * console's transaction charts and of the serving load the deadline keeper yields to.
+   */
+  public static boolean operatorsOwn(String route) {
+    return route.equals("/metrics")
+        || route.equals("/health")
+        || route.startsWith("/console")
+        || route.startsWith("/api/v1/console");
+  }
+
   /** One timer per method, route and status class, built once (not on every request). */
   private final Map<List<String>, Timer> requests = new ConcurrentHashMap<>();
 

@@ -356,7 +356,9 @@ public final class CirculationRoutes extends ApiDirectives {
                             name.template,
                             response.status().intValue(),
                             nanos);
-                        desk.serving().answered(nanos);
+                        if (name.template == null || !ApiMetrics.operatorsOwn(name.template)) {
+                          desk.serving().answered(nanos);
+                        }
                         return response;
                       },
                       inner));

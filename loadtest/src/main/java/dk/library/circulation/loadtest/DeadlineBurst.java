@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * benchmark agencies' policy has a reminder schedule), then the server starts again with its clock
  * {@link #CLOCK_OFFSET} ahead (library.clock-offset), so every loan's due-soon reminder and first
  * overdue notice are due at once. The deadline keeper works through the patrons at its pace while a
- * national-peak step runs beside it; the step's p99 is set against the same rate's step without it.
+ * national-peak step runs beside it; the step's p99 is set against the same rate's step on a server
+ * just started without the clock moved (a fresh JVM's tail, not the warm one of the peak's steps).
  */
 final class DeadlineBurst {
 
@@ -96,6 +97,24 @@ final class DeadlineBurst {
     return result;
   }
 
+  /** The national-peak step at {@code rate} on a server just started, nothing due yet. */
+  static PeakStep stepWithout(Harness h, GatlingSteps gatling, Lent loans, double rate)
+      throws Exception {
+    return step(h, gatling, loans, rate, "before-deadlines");
+  }
+
+  /** The step leaves the burst's copies alone: they are on loan. */
+  private static PeakStep step(
+      Harness h, GatlingSteps gatling, Lent loans, double rate, String name) throws Exception {
+    return gatling.gatling(
+        "NationalPeak",
+        h.base,
+        name,
+        rate,
+        h.options.peakStepSeconds(),
+        List.of("-DshelfItems=" + (h.options.population().items() - loans.attempted())));
+  }
+
   /**
    * On a server started with the clock moved: a peak step at {@code rate} beside the keeper (and
    * the keeper's pace at its end), then waits until the keeper has nothing due (at most an hour).
@@ -105,15 +124,7 @@ final class DeadlineBurst {
     Instant begin = Instant.now();
     double handledBefore = handled(h);
     double noticesBefore = notices(h);
-    // The step leaves the burst's copies alone: they are on loan.
-    PeakStep beside =
-        gatling.gatling(
-            "NationalPeak",
-            h.base,
-            "beside-deadlines",
-            rate,
-            h.options.peakStepSeconds(),
-            List.of("-DshelfItems=" + (h.options.population().items() - loans.attempted())));
+    PeakStep beside = step(h, gatling, loans, rate, "beside-deadlines");
     double paceBeside = Costs.Meter.sum(metrics(h), "circulation_deadlines_pace");
     Instant end = begin;
     Instant giveUp = begin.plus(Duration.ofHours(1));

@@ -159,7 +159,8 @@ final class Summary {
                 + " s ("
                 + Math.round(burst.noticesPerSecond())
                 + " /s) |",
-            "| national peak at the held rate beside the burst: p99 (without it: the peak step) | "
+            "| national peak at the held rate beside the burst: p99 (without it: the same step on a"
+                + " server just started, nothing due) | "
                 + fmt(burst.beside().p99())
                 + " ms, "
                 + burst.beside().failed()
