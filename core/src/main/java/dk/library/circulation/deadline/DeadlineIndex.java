@@ -1,6 +1,7 @@
 package dk.library.circulation.deadline;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -14,12 +15,22 @@ import org.apache.pekko.Done;
 public interface DeadlineIndex {
 
   /** {@code target} names the entity to wake, as {@link DeadlineTargets} understands it. */
-  record Deadline(String target, Instant due) {}
+  record Deadline(String target, Instant due) {
+
+    /** The order deadlines are read in: by due time, then by target. */
+    public static final Comparator<Deadline> ORDER =
+        Comparator.comparing(Deadline::due).thenComparing(Deadline::target);
+  }
 
   CompletionStage<Done> schedule(Deadline deadline);
 
-  /** Deadlines due at or before {@code now}, earliest first, at most {@code limit}. */
-  CompletionStage<List<Deadline>> dueBy(Instant now, int limit);
+  /**
+   * Deadlines due at or before {@code now}, earliest first (then by target), at most {@code limit}:
+   * from the start when {@code after} is null, else only those after it in that order. Reading on
+   * from the last deadline read skips the ones handled behind it, which a store that deletes by
+   * tombstones (Cassandra) would otherwise read again on every round of a busy day.
+   */
+  CompletionStage<List<Deadline>> dueBy(Instant now, int limit, Deadline after);
 
   /** The target has handled the deadline. */
   CompletionStage<Done> remove(Deadline deadline);

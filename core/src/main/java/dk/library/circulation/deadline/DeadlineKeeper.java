@@ -37,8 +37,12 @@ public final class DeadlineKeeper {
   /**
    * How often the index is read, how many targets are woken at a time, and how many in a second:
    * {@code perSecond} while the serving path is quick, never fewer than {@code floorPerSecond}.
+   * Rounds read on from the last deadline read, and from the start again once {@code rescan} has
+   * passed: that is when a deadline whose target failed, or one written already overdue behind the
+   * rounds, is found.
    */
-  public record Pace(Duration interval, int parallelism, int perSecond, int floorPerSecond) {
+  public record Pace(
+      Duration interval, int parallelism, int perSecond, int floorPerSecond, Duration rescan) {
 
     public Pace {
       if (parallelism < 1 || floorPerSecond < 1 || perSecond < floorPerSecond) {
@@ -47,9 +51,9 @@ public final class DeadlineKeeper {
       }
     }
 
-    /** One target at a time, as fast as they answer: for tests. */
+    /** One target at a time, as fast as they answer, from the start every round: for tests. */
     public static Pace every(Duration interval) {
-      return new Pace(interval, 1, 1_000_000, 1_000_000);
+      return new Pace(interval, 1, 1_000_000, 1_000_000, interval);
     }
   }
 
@@ -57,7 +61,39 @@ public final class DeadlineKeeper {
 
   private record Tick() implements Message {}
 
-  private record RoundDone(int handled) implements Message {}
+  /** {@code last}: the last deadline the round read (null if none), the next round's start. */
+  private record RoundDone(int read, DeadlineIndex.Deadline last) implements Message {}
+
+  /**
+   * Where the next round reads from, confined to the keeper's actor: after {@code after}, or from
+   * the start when that is null or {@code rescan} has passed since the last read from the start.
+   */
+  private static final class Sweep {
+    private final long rescanNanos;
+    private DeadlineIndex.Deadline after;
+    private long lastFromStart;
+    private boolean started;
+
+    Sweep(Duration rescan) {
+      this.rescanNanos = rescan.toNanos();
+    }
+
+    /** The deadline to read after in the round starting now; null: from the start. */
+    DeadlineIndex.Deadline next(long nanoTime) {
+      if (!started || after == null || nanoTime - lastFromStart >= rescanNanos) {
+        started = true;
+        lastFromStart = nanoTime;
+        after = null;
+      }
+      return after;
+    }
+
+    void read(DeadlineIndex.Deadline last) {
+      if (last != null) {
+        after = last;
+      }
+    }
+  }
 
   private DeadlineKeeper() {}
 
@@ -90,7 +126,8 @@ public final class DeadlineKeeper {
                       targets,
                       clock,
                       pace,
-                      new YieldingPace(pace, serving, System.nanoTime()));
+                      new YieldingPace(pace, serving, System.nanoTime()),
+                      new Sweep(pace.rescan()));
                 }));
   }
 
@@ -101,20 +138,28 @@ public final class DeadlineKeeper {
       DeadlineTargets targets,
       Clock clock,
       Pace pace,
-      YieldingPace rate) {
+      YieldingPace rate,
+      Sweep sweep) {
     return Behaviors.receive(Message.class)
         .onMessage(
             Tick.class,
             tick -> {
               ctx.pipeToSelf(
-                  round(ctx.getSystem(), index, targets, clock, pace, rate),
-                  (handled, failure) -> {
+                  round(
+                      ctx.getSystem(),
+                      index,
+                      targets,
+                      clock,
+                      pace,
+                      rate,
+                      sweep.next(System.nanoTime())),
+                  (done, failure) -> {
                     if (failure != null) {
                       ctx.getLog().warn("Deadline round failed, retrying: {}", failure.toString());
                     }
-                    return new RoundDone(failure == null ? handled : 0);
+                    return failure == null ? done : new RoundDone(0, null);
                   });
-              return working(ctx, timers, index, targets, clock, pace, rate);
+              return working(ctx, timers, index, targets, clock, pace, rate, sweep);
             })
         .onMessage(RoundDone.class, done -> Behaviors.same())
         .build();
@@ -127,32 +172,38 @@ public final class DeadlineKeeper {
       DeadlineTargets targets,
       Clock clock,
       Pace pace,
-      YieldingPace rate) {
+      YieldingPace rate,
+      Sweep sweep) {
     return Behaviors.receive(Message.class)
         .onMessage(Tick.class, tick -> Behaviors.same())
         .onMessage(
             RoundDone.class,
             done -> {
-              if (done.handled() >= BATCH) {
+              sweep.read(done.last());
+              if (done.read() >= BATCH) {
                 ctx.getSelf().tell(new Tick());
               } else {
                 timers.startSingleTimer(new Tick(), pace.interval());
               }
-              return idle(ctx, timers, index, targets, clock, pace, rate);
+              return idle(ctx, timers, index, targets, clock, pace, rate, sweep);
             })
         .build();
   }
 
-  /** Wakes every target due now at the pace set; counts the deadlines handled. */
-  private static CompletionStage<Integer> round(
+  /**
+   * Wakes every target due now after {@code after} (null: from the start) at the pace set; counts
+   * the deadlines read and handled.
+   */
+  private static CompletionStage<RoundDone> round(
       ActorSystem<?> system,
       DeadlineIndex index,
       DeadlineTargets targets,
       Clock clock,
       Pace pace,
-      YieldingPace rate) {
+      YieldingPace rate,
+      DeadlineIndex.Deadline after) {
     return index
-        .dueBy(clock.instant(), BATCH)
+        .dueBy(clock.instant(), BATCH, after)
         .thenCompose(
             due -> {
               EntityMetrics.deadlinesDue(
@@ -160,7 +211,8 @@ public final class DeadlineKeeper {
                   due.isEmpty()
                       ? Duration.ZERO
                       : Duration.between(due.get(0).due(), clock.instant()));
-              // A target that cannot be woken now keeps its deadline for the next round.
+              // A target that cannot be woken now keeps its deadline for the next read from the
+              // start.
               return Source.from(List.copyOf(due))
                   .mapAsync(1, deadline -> permit(system, rate, deadline))
                   .mapAsyncUnordered(
@@ -174,7 +226,8 @@ public final class DeadlineKeeper {
                   .thenApply(
                       handled -> {
                         EntityMetrics.deadlinesHandled(handled);
-                        return handled;
+                        return new RoundDone(
+                            due.size(), due.isEmpty() ? null : due.get(due.size() - 1));
                       });
             });
   }

@@ -106,7 +106,8 @@ class DeadlineKeeperTest {
                   CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
             },
             Clock.fixed(NOW, ZoneOffset.UTC),
-            new DeadlineKeeper.Pace(Duration.ofMillis(50), 3, 100_000, 100_000),
+            new DeadlineKeeper.Pace(
+                Duration.ofMillis(50), 3, 100_000, 100_000, Duration.ofMinutes(1)),
             new ServingLoad(Duration.ofMillis(50))));
     testKit
         .createTestProbe()
@@ -119,5 +120,45 @@ class DeadlineKeeperTest {
     assertEquals(450, woken.stream().distinct().count(), "each woken, over several rounds");
     assertTrue(most.get() <= 3, "at most 3 at a time, was " + most.get());
     assertTrue(most.get() >= 2, "and more than one: " + most.get());
+    assertEquals(
+        1,
+        index.readsFromTheStart.get(),
+        "rounds read on from the last deadline read, not again over the handled ones");
+  }
+
+  @Test
+  void R30_aDeadlineWrittenOverdueBehindTheRoundsIsFoundWhenTheyStartAgain() {
+    MemoryDeadlineIndex index = new MemoryDeadlineIndex();
+    index.schedule(new DeadlineIndex.Deadline("Patron/late", NOW));
+    ConcurrentLinkedQueue<String> woken = new ConcurrentLinkedQueue<>();
+    testKit.spawn(
+        DeadlineKeeper.behavior(
+            index,
+            (target, due) -> {
+              woken.add(target);
+              return CompletableFuture.completedFuture(Done.getInstance());
+            },
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new DeadlineKeeper.Pace(Duration.ofMillis(20), 1, 1_000, 1_000, Duration.ofMillis(300)),
+            new ServingLoad(Duration.ofMillis(50))));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(List.of("Patron/late"), List.copyOf(woken));
+              return null;
+            });
+    int fromTheStart = index.readsFromTheStart.get();
+    // Earlier than the last deadline read: rounds reading on after it do not see it.
+    index.schedule(new DeadlineIndex.Deadline("Patron/earlier", NOW.minusSeconds(60)));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(List.of("Patron/late", "Patron/earlier"), List.copyOf(woken));
+              assertTrue(index.deadlines.isEmpty());
+              return null;
+            });
+    assertTrue(index.readsFromTheStart.get() > fromTheStart, "found by a read from the start");
   }
 }

@@ -2,17 +2,22 @@ package dk.library.circulation.deadline;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 
 /** The index as a sorted set in memory; the Cassandra one is tested through the server. */
 public final class MemoryDeadlineIndex implements DeadlineIndex {
   public final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
+
+  /** Reads, and those of them from the start of the index. */
+  public final AtomicInteger reads = new AtomicInteger();
+
+  public final AtomicInteger readsFromTheStart = new AtomicInteger();
 
   @Override
   public CompletionStage<Done> schedule(Deadline deadline) {
@@ -21,11 +26,16 @@ public final class MemoryDeadlineIndex implements DeadlineIndex {
   }
 
   @Override
-  public CompletionStage<List<Deadline>> dueBy(Instant now, int limit) {
+  public CompletionStage<List<Deadline>> dueBy(Instant now, int limit, Deadline after) {
+    reads.incrementAndGet();
+    if (after == null) {
+      readsFromTheStart.incrementAndGet();
+    }
     List<Deadline> due = new ArrayList<>();
     deadlines.stream()
         .filter(d -> !d.due().isAfter(now))
-        .sorted(Comparator.comparing(Deadline::due))
+        .filter(d -> after == null || Deadline.ORDER.compare(d, after) > 0)
+        .sorted(Deadline.ORDER)
         .limit(limit)
         .forEach(due::add);
     return CompletableFuture.completedFuture(due);

@@ -13,7 +13,7 @@ class YieldingPaceTest {
   private static final long QUICK = Duration.ofMillis(10).toNanos();
 
   private final DeadlineKeeper.Pace pace =
-      new DeadlineKeeper.Pace(Duration.ofSeconds(1), 4, 200, 5);
+      new DeadlineKeeper.Pace(Duration.ofSeconds(1), 4, 200, 5, Duration.ofMinutes(1));
   private final ServingLoad serving = new ServingLoad(Duration.ofMillis(50));
   private final YieldingPace yielding = new YieldingPace(pace, serving, 0);
 

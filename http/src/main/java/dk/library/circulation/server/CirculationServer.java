@@ -123,7 +123,8 @@ public final class CirculationServer implements AutoCloseable {
                   resolved.getDuration("library.deadlines.interval"),
                   resolved.getInt("library.deadlines.parallelism"),
                   resolved.getInt("library.deadlines.per-second"),
-                  resolved.getInt("library.deadlines.floor-per-second")),
+                  resolved.getInt("library.deadlines.floor-per-second"),
+                  resolved.getDuration("library.deadlines.rescan-every")),
               new ServingLoad(
                   resolved.getDuration("library.deadlines.yield-when-serving-slower-than")),
               noticeSender(resolved.getConfig("library.notices"), system),

@@ -50,11 +50,13 @@ public final class CheckoutBenchmark {
       int soakSeconds,
       boolean quick,
       boolean memory,
-      long hostileRequests) {
+      long hostileRequests,
+      boolean burstOnly) {
 
     static Options parse(String[] args) {
       boolean quick = Arrays.asList(args).contains("--quick");
       boolean memory = Arrays.asList(args).contains("--memory");
+      boolean burstOnly = Arrays.asList(args).contains("--deadline-burst");
       long hostile = 0;
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--hostile")) {
@@ -110,7 +112,8 @@ public final class CheckoutBenchmark {
               20,
               true,
               memory,
-              hostile)
+              hostile,
+              burstOnly)
           : new Options(
               20,
               40,
@@ -127,7 +130,8 @@ public final class CheckoutBenchmark {
               180,
               false,
               memory,
-              hostile);
+              hostile,
+              burstOnly);
     }
   }
 
@@ -165,6 +169,10 @@ public final class CheckoutBenchmark {
       }
       if (options.hostileRequests() > 0) {
         hostile(node, h);
+        return;
+      }
+      if (options.burstOnly()) {
+        deadlineBurstOnly(node, h);
         return;
       }
       Baselines baselines = new Baselines(h, gatling);
@@ -218,20 +226,15 @@ public final class CheckoutBenchmark {
         long serverRss = Harness.rssKib(server.pid());
         summary.saveMetrics();
         long cassandraRss = Harness.rssKib(node.pid());
-        DeadlineBurst.Lent loans = DeadlineBurst.lend(h, options.quick() ? 1_000 : BURST_LOANS);
-        double held = GatlingSteps.highestHeld(peak, options.peakStartRate());
-        // The step beside the burst runs on a server just started: so does the one it is set
-        // against, with the clock where the loans are not yet due.
-        Harness.stop(server);
-        server = h.startServer(node.nativePort(), httpPort, "serving");
-        h.awaitHealthy(server);
-        PeakStep without = DeadlineBurst.stepWithout(h, gatling, loans, held);
-        Harness.stop(server);
-        h.serverEnvironment.put("LIBRARY_CLOCK_OFFSET", DeadlineBurst.CLOCK_OFFSET);
-        server = h.startServer(node.nativePort(), httpPort, "serving");
-        h.awaitHealthy(server);
-        h.meter = new Costs.Meter(h.http, h.base, h.operatorKey, server.pid(), node.pid());
-        DeadlineBurst.Result burst = DeadlineBurst.measure(h, gatling, loans, held, without);
+        Burst burst =
+            deadlineBurst(
+                node,
+                h,
+                gatling,
+                httpPort,
+                server,
+                GatlingSteps.highestHeld(peak, options.peakStartRate()));
+        server = burst.server();
         summary.write(
             node,
             serverStart,
@@ -247,11 +250,82 @@ public final class CheckoutBenchmark {
             peak,
             soak,
             door,
-            burst,
+            burst.result(),
             heap);
       } finally {
         Harness.stop(server);
       }
+    }
+  }
+
+  /** The server running after the burst, and what was measured. */
+  private record Burst(Process server, DeadlineBurst.Result result) {}
+
+  /**
+   * {@link DeadlineBurst} on a serving server: lends, then restarts the server twice (the step
+   * beside the burst runs on a server just started, so does the one it is set against, with the
+   * clock where the loans are not yet due).
+   */
+  private Burst deadlineBurst(
+      LocalCassandra node,
+      Harness h,
+      GatlingSteps gatling,
+      int httpPort,
+      Process server,
+      double rate)
+      throws Exception {
+    DeadlineBurst.Lent loans = DeadlineBurst.lend(h, options.quick() ? 1_000 : BURST_LOANS);
+    Harness.stop(server);
+    Process fresh = h.startServer(node.nativePort(), httpPort, "serving");
+    PeakStep without;
+    try {
+      h.awaitHealthy(fresh);
+      without = DeadlineBurst.stepWithout(h, gatling, loans, rate);
+    } finally {
+      Harness.stop(fresh);
+    }
+    h.serverEnvironment.put("LIBRARY_CLOCK_OFFSET", DeadlineBurst.CLOCK_OFFSET);
+    Process moved = h.startServer(node.nativePort(), httpPort, "serving");
+    try {
+      h.awaitHealthy(moved);
+      h.meter = new Costs.Meter(h.http, h.base, h.operatorKey, moved.pid(), node.pid());
+      return new Burst(moved, DeadlineBurst.measure(h, gatling, loans, rate, without));
+    } catch (Exception | Error e) {
+      Harness.stop(moved);
+      throw e;
+    }
+  }
+
+  /**
+   * {@code --deadline-burst}: the population by an initial load, then only the deadline burst
+   * beside a national-peak step at the start rate; its figures go to {@code burst.md} under the
+   * work directory.
+   */
+  private void deadlineBurstOnly(LocalCassandra node, Harness h) throws Exception {
+    try (CqlSession session = Harness.session(node.nativePort())) {
+      Schema.create(session, Schema.Keyspaces.local("library"));
+    }
+    int httpPort = Harness.freePort();
+    h.base = "http://127.0.0.1:" + httpPort;
+    Process loader = h.startServer(node.nativePort(), httpPort, "initial-load");
+    try {
+      h.awaitHealthy(loader);
+      new LibraryLoad(h).setUpLibrary();
+    } finally {
+      Harness.stop(loader);
+    }
+    LibraryLoad.awaitCompaction(node.nativePort());
+    Process server = h.startServer(node.nativePort(), httpPort, "serving");
+    try {
+      h.awaitHealthy(server);
+      Burst burst =
+          deadlineBurst(node, h, new GatlingSteps(h), httpPort, server, options.peakStartRate());
+      server = burst.server();
+      String report = String.join("\n", Summary.burstRows(burst.result())) + "\n";
+      System.out.print(report);
+      Files.writeString(options.work().resolve("burst.md"), report);
+    } finally {
+      Harness.stop(server);
     }
   }
 

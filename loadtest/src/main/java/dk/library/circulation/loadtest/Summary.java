@@ -140,35 +140,7 @@ final class Summary {
                 + " / "
                 + fmt(door.maxMs())
                 + " ms |",
-            "| deadline burst (R30): loans made through the API for it, in s (loans/s) | "
-                + burst.loans().lent()
-                + ", "
-                + Math.round(burst.loans().seconds())
-                + " s ("
-                + Math.round(burst.loans().perSecond())
-                + " /s) |",
-            "| deadline burst (R30): loans due the same day, patrons woken, notices recorded, in s"
-                + " (notices/s) | "
-                + burst.loans().lent()
-                + ", "
-                + Math.round(burst.deadlinesHandled())
-                + ", "
-                + Math.round(burst.noticesRecorded())
-                + ", "
-                + Math.round(burst.seconds())
-                + " s ("
-                + Math.round(burst.noticesPerSecond())
-                + " /s) |",
-            "| national peak at the held rate beside the burst: p99 (without it: the same step on a"
-                + " server just started, nothing due) | "
-                + fmt(burst.beside().p99())
-                + " ms, "
-                + burst.beside().failed()
-                + " failed ("
-                + (burst.without() == null ? "no step" : fmt(burst.without().p99()) + " ms")
-                + "); the keeper's pace at the step's end "
-                + Math.round(burst.paceBeside())
-                + " /s |",
+            String.join("\n", burstRows(burst)),
             "| events persisted (counted by the server) | " + Math.round(eventsPerSecond) + " /s |",
             "| server settling after the loop, before the national peak (under 0.1 core for 5 s) | "
                 + settling.toSeconds()
@@ -370,6 +342,40 @@ final class Summary {
     return perSecond >= 100 || perSecond == Math.rint(perSecond)
         ? String.format("%.0f", perSecond)
         : String.format("%.1f", perSecond);
+  }
+
+  /** The burst's rows of the summary table ({@link DeadlineBurst}). */
+  static List<String> burstRows(DeadlineBurst.Result burst) {
+    return List.of(
+        "| deadline burst (R30): loans made through the API for it, in s (loans/s) | "
+            + burst.loans().lent()
+            + ", "
+            + Math.round(burst.loans().seconds())
+            + " s ("
+            + Math.round(burst.loans().perSecond())
+            + " /s) |",
+        "| deadline burst (R30): loans due the same day, patrons woken, notices recorded, in s"
+            + " (notices/s) | "
+            + burst.loans().lent()
+            + ", "
+            + Math.round(burst.deadlinesHandled())
+            + ", "
+            + Math.round(burst.noticesRecorded())
+            + ", "
+            + Math.round(burst.seconds())
+            + " s ("
+            + Math.round(burst.noticesPerSecond())
+            + " /s) |",
+        "| national peak at the held rate beside the burst: p99 (without it: the same step on a"
+            + " server just started, nothing due) | "
+            + fmt(burst.beside().p99())
+            + " ms, "
+            + burst.beside().failed()
+            + " failed ("
+            + (burst.without() == null ? "no step" : fmt(burst.without().p99()) + " ms")
+            + "); the keeper's pace at the step's end "
+            + Math.round(burst.paceBeside())
+            + " /s |");
   }
 
   private static String fmt(double ms) {

@@ -55,8 +55,9 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
   }
 
   @Override
-  public CompletionStage<List<Deadline>> dueBy(Instant now, int limit) {
+  public CompletionStage<List<Deadline>> dueBy(Instant now, int limit, Deadline after) {
     LocalDate today = day(now);
+    LocalDate first = after == null ? LocalDate.MIN : day(after.due());
     return session
         .selectAll("SELECT day FROM " + keyspace + ".deadline_days WHERE k = 0 AND day <= ?", today)
         .thenCompose(
@@ -65,18 +66,27 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
                   CompletableFuture.completedFuture(new ArrayList<>());
               for (Row dayRow : days) {
                 LocalDate day = dayRow.getLocalDate("day");
+                if (day.isBefore(first)) {
+                  continue;
+                }
                 all =
                     all.thenCompose(
                         found ->
                             found.size() >= limit
                                 ? CompletableFuture.completedFuture(found)
-                                : readDay(day, now, limit, found, today));
+                                : day.equals(first)
+                                    ? readDayAfter(day, now, limit, found, after)
+                                    : readDay(day, now, limit, found, today));
               }
               return all;
             });
   }
 
-  /** Adds what is due of one day; a past day with nothing left is struck off the list. */
+  /**
+   * Adds what is due of one day; a past day with nothing left is struck off the list. Only a read
+   * from the start of a day may strike it off: one read after a deadline does not see the deadlines
+   * before it that are still to be handled.
+   */
   private CompletionStage<List<Deadline>> readDay(
       LocalDate day, Instant now, int limit, List<Deadline> found, LocalDate today) {
     return session
@@ -98,6 +108,36 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
                   .executeWrite(
                       "DELETE FROM " + keyspace + ".deadline_days WHERE k = 0 AND day = ?", day)
                   .thenApply(done -> found);
+            });
+  }
+
+  /**
+   * Adds what is due of one day after a deadline: the slice starts past it, so Cassandra seeks over
+   * the deletions of the deadlines handled before it instead of reading them. CQL does not combine
+   * the tuple's bound with {@code due <= ?}: the rows come in due order, and the first one not yet
+   * due ends what is taken.
+   */
+  private CompletionStage<List<Deadline>> readDayAfter(
+      LocalDate day, Instant now, int limit, List<Deadline> found, Deadline after) {
+    return session
+        .selectAll(
+            "SELECT due, target FROM "
+                + keyspace
+                + ".deadlines WHERE day = ? AND (due, target) > (?, ?) LIMIT "
+                + (limit - found.size()),
+            day,
+            after.due(),
+            after.target())
+        .thenApply(
+            rows -> {
+              for (Row r : rows) {
+                Instant due = r.getInstant("due");
+                if (due.isAfter(now)) {
+                  break;
+                }
+                found.add(new Deadline(r.getString("target"), due));
+              }
+              return found;
             });
   }
 
