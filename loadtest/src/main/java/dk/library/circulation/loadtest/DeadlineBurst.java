@@ -27,6 +27,9 @@ final class DeadlineBurst {
 
   private static final int LENDERS = 32;
 
+  /** Longer than the keeper's rescan: no notice for this long, nothing due, and it is done. */
+  private static final Duration QUIET = Duration.ofSeconds(75);
+
   record Result(
       Lent loans,
       double deadlinesHandled,
@@ -131,7 +134,9 @@ final class DeadlineBurst {
     double lastNotices = -1;
     while (Instant.now().isBefore(giveUp)) {
       double now = notices(h);
-      if (now == lastNotices && due(h) == 0) {
+      // A deadline whose patron could not be woken is read again when the rounds start from the
+      // beginning (library.deadlines.rescan-every, 1 minute): done only after a quiet rescan.
+      if (now == lastNotices && due(h) == 0 && Instant.now().isAfter(end.plus(QUIET))) {
         break;
       }
       if (now != lastNotices) {

@@ -43,23 +43,28 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
   @Override
   public CompletionStage<Done> schedule(Deadline deadline) {
     LocalDate day = day(deadline.due());
-    return session
-        .executeWrite("INSERT INTO " + keyspace + ".deadline_days (k, day) VALUES (0, ?)", day)
+    return Inline.of(
+            session.executeWrite(
+                "INSERT INTO " + keyspace + ".deadline_days (k, day) VALUES (0, ?)", day))
         .thenCompose(
             done ->
-                session.executeWrite(
-                    "INSERT INTO " + keyspace + ".deadlines (day, due, target) VALUES (?, ?, ?)",
-                    day,
-                    deadline.due(),
-                    deadline.target()));
+                Inline.of(
+                    session.executeWrite(
+                        "INSERT INTO "
+                            + keyspace
+                            + ".deadlines (day, due, target) VALUES (?, ?, ?)",
+                        day,
+                        deadline.due(),
+                        deadline.target())));
   }
 
   @Override
   public CompletionStage<List<Deadline>> dueBy(Instant now, int limit, Deadline after) {
     LocalDate today = day(now);
     LocalDate first = after == null ? LocalDate.MIN : day(after.due());
-    return session
-        .selectAll("SELECT day FROM " + keyspace + ".deadline_days WHERE k = 0 AND day <= ?", today)
+    return Inline.of(
+            session.selectAll(
+                "SELECT day FROM " + keyspace + ".deadline_days WHERE k = 0 AND day <= ?", today))
         .thenCompose(
             days -> {
               CompletionStage<List<Deadline>> all =
@@ -89,14 +94,14 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
    */
   private CompletionStage<List<Deadline>> readDay(
       LocalDate day, Instant now, int limit, List<Deadline> found, LocalDate today) {
-    return session
-        .selectAll(
-            "SELECT due, target FROM "
-                + keyspace
-                + ".deadlines WHERE day = ? AND due <= ? LIMIT "
-                + (limit - found.size()),
-            day,
-            now)
+    return Inline.of(
+            session.selectAll(
+                "SELECT due, target FROM "
+                    + keyspace
+                    + ".deadlines WHERE day = ? AND due <= ? LIMIT "
+                    + (limit - found.size()),
+                day,
+                now))
         .thenCompose(
             rows -> {
               rows.forEach(
@@ -104,9 +109,10 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
               if (!rows.isEmpty() || !day.isBefore(today)) {
                 return CompletableFuture.completedFuture(found);
               }
-              return session
-                  .executeWrite(
-                      "DELETE FROM " + keyspace + ".deadline_days WHERE k = 0 AND day = ?", day)
+              return Inline.of(
+                      session.executeWrite(
+                          "DELETE FROM " + keyspace + ".deadline_days WHERE k = 0 AND day = ?",
+                          day))
                   .thenApply(done -> found);
             });
   }
@@ -119,15 +125,15 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
    */
   private CompletionStage<List<Deadline>> readDayAfter(
       LocalDate day, Instant now, int limit, List<Deadline> found, Deadline after) {
-    return session
-        .selectAll(
-            "SELECT due, target FROM "
-                + keyspace
-                + ".deadlines WHERE day = ? AND (due, target) > (?, ?) LIMIT "
-                + (limit - found.size()),
-            day,
-            after.due(),
-            after.target())
+    return Inline.of(
+            session.selectAll(
+                "SELECT due, target FROM "
+                    + keyspace
+                    + ".deadlines WHERE day = ? AND (due, target) > (?, ?) LIMIT "
+                    + (limit - found.size()),
+                day,
+                after.due(),
+                after.target()))
         .thenApply(
             rows -> {
               for (Row r : rows) {
@@ -143,10 +149,11 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
 
   @Override
   public CompletionStage<Done> remove(Deadline deadline) {
-    return session.executeWrite(
-        "DELETE FROM " + keyspace + ".deadlines WHERE day = ? AND due = ? AND target = ?",
-        day(deadline.due()),
-        deadline.due(),
-        deadline.target());
+    return Inline.of(
+        session.executeWrite(
+            "DELETE FROM " + keyspace + ".deadlines WHERE day = ? AND due = ? AND target = ?",
+            day(deadline.due()),
+            deadline.due(),
+            deadline.target()));
   }
 }

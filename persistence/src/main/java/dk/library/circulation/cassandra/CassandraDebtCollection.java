@@ -42,20 +42,21 @@ public final class CassandraDebtCollection implements DebtCollection {
 
   @Override
   public CompletionStage<Done> record(Entry e) {
-    return session.executeWrite(
-        "INSERT INTO "
-            + keyspace
-            + ".debt_collection (agency_id, month, entry_id, at, kind, claim_id, card_number,"
-            + " name, amount_dkk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        e.agencyId(),
-        month(e.at()).toString(),
-        e.entryId(),
-        e.at(),
-        e.kind().name(),
-        e.claimId(),
-        e.cardNumber(),
-        e.name(),
-        e.amountDkk());
+    return Inline.of(
+        session.executeWrite(
+            "INSERT INTO "
+                + keyspace
+                + ".debt_collection (agency_id, month, entry_id, at, kind, claim_id, card_number,"
+                + " name, amount_dkk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            e.agencyId(),
+            month(e.at()).toString(),
+            e.entryId(),
+            e.at(),
+            e.kind().name(),
+            e.claimId(),
+            e.cardNumber(),
+            e.name(),
+            e.amountDkk()));
   }
 
   @Override
@@ -67,13 +68,14 @@ public final class CassandraDebtCollection implements DebtCollection {
       all =
           all.thenCompose(
               found ->
-                  session
-                      .selectAll(
-                          "SELECT at, entry_id, kind, claim_id, card_number, name, amount_dkk FROM "
-                              + keyspace
-                              + ".debt_collection WHERE agency_id = ? AND month = ?",
-                          agencyId,
-                          partition)
+                  Inline.of(
+                          session.selectAll(
+                              "SELECT at, entry_id, kind, claim_id, card_number, name, amount_dkk"
+                                  + " FROM "
+                                  + keyspace
+                                  + ".debt_collection WHERE agency_id = ? AND month = ?",
+                              agencyId,
+                              partition))
                       .thenApply(
                           rows -> {
                             rows.forEach(r -> found.add(entry(agencyId, r)));

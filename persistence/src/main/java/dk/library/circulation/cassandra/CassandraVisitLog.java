@@ -33,31 +33,32 @@ public final class CassandraVisitLog implements VisitLog {
 
   @Override
   public CompletionStage<Done> record(Visit v) {
-    return session.executeWrite(
-        "INSERT INTO "
-            + keyspace
-            + ".visits (agency_id, branch_id, day, at, visit_id, card_number, door_client_id,"
-            + " expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        v.agencyId(),
-        v.branchId(),
-        v.day(),
-        v.at(),
-        v.visitId(),
-        v.cardNumber(),
-        v.doorClientId(),
-        v.expires());
+    return Inline.of(
+        session.executeWrite(
+            "INSERT INTO "
+                + keyspace
+                + ".visits (agency_id, branch_id, day, at, visit_id, card_number, door_client_id,"
+                + " expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            v.agencyId(),
+            v.branchId(),
+            v.day(),
+            v.at(),
+            v.visitId(),
+            v.cardNumber(),
+            v.doorClientId(),
+            v.expires()));
   }
 
   @Override
   public CompletionStage<List<Visit>> visits(String agencyId, String branchId, LocalDate day) {
-    return session
-        .selectAll(
-            "SELECT at, visit_id, card_number, door_client_id, expires FROM "
-                + keyspace
-                + ".visits WHERE agency_id = ? AND branch_id = ? AND day = ?",
-            agencyId,
-            branchId,
-            day)
+    return Inline.of(
+            session.selectAll(
+                "SELECT at, visit_id, card_number, door_client_id, expires FROM "
+                    + keyspace
+                    + ".visits WHERE agency_id = ? AND branch_id = ? AND day = ?",
+                agencyId,
+                branchId,
+                day))
         .thenApply(
             rows ->
                 rows.stream()
@@ -77,10 +78,11 @@ public final class CassandraVisitLog implements VisitLog {
 
   @Override
   public CompletionStage<Done> forget(String agencyId, String branchId, LocalDate day) {
-    return session.executeWrite(
-        "DELETE FROM " + keyspace + ".visits WHERE agency_id = ? AND branch_id = ? AND day = ?",
-        agencyId,
-        branchId,
-        day);
+    return Inline.of(
+        session.executeWrite(
+            "DELETE FROM " + keyspace + ".visits WHERE agency_id = ? AND branch_id = ? AND day = ?",
+            agencyId,
+            branchId,
+            day));
   }
 }
