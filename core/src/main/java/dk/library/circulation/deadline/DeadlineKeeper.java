@@ -3,6 +3,7 @@ package dk.library.circulation.deadline;
 import dk.library.circulation.metrics.EntityMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -61,18 +62,21 @@ public final class DeadlineKeeper {
 
   private record Tick() implements Message {}
 
-  /** {@code last}: the last deadline the round read (null if none), the next round's start. */
-  private record RoundDone(int read, DeadlineIndex.Deadline last) implements Message {}
+  /**
+   * {@code last}: the last deadline the round read (null if none); {@code readAt}: the time it read
+   * what was due by (null: the round failed, the next reads where it did).
+   */
+  private record RoundDone(int read, DeadlineIndex.Deadline last, Instant readAt)
+      implements Message {}
 
   /**
    * Where the next round reads from, confined to the keeper's actor: after {@code after}, or from
-   * the start when that is null or {@code rescan} has passed since the last read from the start.
+   * the start at first and once {@code rescan} has passed since the last read from the start.
    */
   private static final class Sweep {
     private final long rescanNanos;
     private DeadlineIndex.Deadline after;
     private long lastFromStart;
-    private boolean started;
 
     Sweep(Duration rescan) {
       this.rescanNanos = rescan.toNanos();
@@ -80,18 +84,28 @@ public final class DeadlineKeeper {
 
     /** The deadline to read after in the round starting now; null: from the start. */
     DeadlineIndex.Deadline next(long nanoTime) {
-      if (!started || after == null || nanoTime - lastFromStart >= rescanNanos) {
-        started = true;
+      if (after == null || nanoTime - lastFromStart >= rescanNanos) {
         lastFromStart = nanoTime;
-        after = null;
+        return null;
       }
       return after;
     }
 
-    void read(DeadlineIndex.Deadline last) {
-      if (last != null) {
-        after = last;
+    /**
+     * After a full round the next reads on after its last deadline; after one that read less,
+     * everything due by its read time was seen, so the next reads on after that time (a day's
+     * handled deadlines are not read again, also when nothing more is due).
+     */
+    void read(RoundDone done) {
+      if (done.read() >= BATCH) {
+        after = done.last();
+        return;
       }
+      DeadlineIndex.Deadline seen = new DeadlineIndex.Deadline("", done.readAt());
+      after =
+          done.last() != null && DeadlineIndex.Deadline.ORDER.compare(done.last(), seen) > 0
+              ? done.last()
+              : seen;
     }
   }
 
@@ -157,7 +171,7 @@ public final class DeadlineKeeper {
                     if (failure != null) {
                       ctx.getLog().warn("Deadline round failed, retrying: {}", failure.toString());
                     }
-                    return failure == null ? done : new RoundDone(0, null);
+                    return failure == null ? done : new RoundDone(0, null, null);
                   });
               return working(ctx, timers, index, targets, clock, pace, rate, sweep);
             })
@@ -179,7 +193,9 @@ public final class DeadlineKeeper {
         .onMessage(
             RoundDone.class,
             done -> {
-              sweep.read(done.last());
+              if (done.readAt() != null) {
+                sweep.read(done);
+              }
               if (done.read() >= BATCH) {
                 ctx.getSelf().tell(new Tick());
               } else {
@@ -202,8 +218,9 @@ public final class DeadlineKeeper {
       Pace pace,
       YieldingPace rate,
       DeadlineIndex.Deadline after) {
+    Instant now = clock.instant();
     return index
-        .dueBy(clock.instant(), BATCH, after)
+        .dueBy(now, BATCH, after)
         .thenCompose(
             due -> {
               EntityMetrics.deadlinesDue(
@@ -227,7 +244,7 @@ public final class DeadlineKeeper {
                       handled -> {
                         EntityMetrics.deadlinesHandled(handled);
                         return new RoundDone(
-                            due.size(), due.isEmpty() ? null : due.get(due.size() - 1));
+                            due.size(), due.isEmpty() ? null : due.get(due.size() - 1), now);
                       });
             });
   }

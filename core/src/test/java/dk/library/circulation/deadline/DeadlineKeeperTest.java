@@ -127,6 +127,29 @@ class DeadlineKeeperTest {
   }
 
   @Test
+  void R30_roundsThatFindNothingDueReadOnFromTheirReadTimeNotFromTheStart() {
+    MemoryDeadlineIndex index = new MemoryDeadlineIndex();
+    testKit.spawn(
+        DeadlineKeeper.behavior(
+            index,
+            (target, due) -> CompletableFuture.completedFuture(Done.getInstance()),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new DeadlineKeeper.Pace(Duration.ofMillis(20), 1, 1_000, 1_000, Duration.ofMinutes(1)),
+            new ServingLoad(Duration.ofMillis(50))));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertTrue(index.reads.get() >= 5, "rounds: " + index.reads.get());
+              return null;
+            });
+    assertEquals(
+        1,
+        index.readsFromTheStart.get(),
+        "a day's handled deadlines are read over once a rescan, not every round");
+  }
+
+  @Test
   void R30_aDeadlineWrittenOverdueBehindTheRoundsIsFoundWhenTheyStartAgain() {
     MemoryDeadlineIndex index = new MemoryDeadlineIndex();
     index.schedule(new DeadlineIndex.Deadline("Patron/late", NOW));

@@ -297,11 +297,10 @@ public final class CheckoutBenchmark {
   }
 
   /**
-   * {@code --deadline-burst}: the population by an initial load, then only the deadline burst
-   * beside a national-peak step at the start rate; its figures go to {@code burst.md} under the
-   * work directory.
+   * The schema and the population by an initial load, then compaction's wait; the HTTP port the
+   * serving server is to take.
    */
-  private void deadlineBurstOnly(LocalCassandra node, Harness h) throws Exception {
+  private static int loadPopulation(LocalCassandra node, Harness h) throws Exception {
     try (CqlSession session = Harness.session(node.nativePort())) {
       Schema.create(session, Schema.Keyspaces.local("library"));
     }
@@ -315,6 +314,16 @@ public final class CheckoutBenchmark {
       Harness.stop(loader);
     }
     LibraryLoad.awaitCompaction(node.nativePort());
+    return httpPort;
+  }
+
+  /**
+   * {@code --deadline-burst}: the population by an initial load, then only the deadline burst
+   * beside a national-peak step at the start rate; its figures go to {@code burst.md} under the
+   * work directory.
+   */
+  private void deadlineBurstOnly(LocalCassandra node, Harness h) throws Exception {
+    int httpPort = loadPopulation(node, h);
     Process server = h.startServer(node.nativePort(), httpPort, "serving");
     try {
       h.awaitHealthy(server);
@@ -335,19 +344,7 @@ public final class CheckoutBenchmark {
    * full GC, against the idle server.
    */
   private void memory(LocalCassandra node, Harness h, Summary summary) throws Exception {
-    try (CqlSession session = Harness.session(node.nativePort())) {
-      Schema.create(session, Schema.Keyspaces.local("library"));
-    }
-    int httpPort = Harness.freePort();
-    h.base = "http://127.0.0.1:" + httpPort;
-    Process loader = h.startServer(node.nativePort(), httpPort, "initial-load");
-    try {
-      h.awaitHealthy(loader);
-      new LibraryLoad(h).setUpLibrary();
-    } finally {
-      Harness.stop(loader);
-    }
-    LibraryLoad.awaitCompaction(node.nativePort());
+    int httpPort = loadPopulation(node, h);
     h.serverHeap = EveryEntityAwake.SERVER_HEAP;
     h.serverCollector = EveryEntityAwake.SERVER_COLLECTOR;
     h.serverOptions.add(EveryEntityAwake.IDLE_TIMEOUT_PROPERTY);
