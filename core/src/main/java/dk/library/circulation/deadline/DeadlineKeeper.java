@@ -225,9 +225,7 @@ public final class DeadlineKeeper {
             due -> {
               EntityMetrics.deadlinesDue(
                   due.size(),
-                  due.isEmpty()
-                      ? Duration.ZERO
-                      : Duration.between(due.get(0).due(), clock.instant()));
+                  due.isEmpty() ? Duration.ZERO : Duration.between(due.get(0).due(), now));
               // A target that cannot be woken now keeps its deadline for the next read from the
               // start.
               return Source.from(List.copyOf(due))

@@ -35,16 +35,13 @@ class DeadlineKeeperTest {
     index.schedule(new DeadlineIndex.Deadline("Title/b", NOW));
     index.schedule(new DeadlineIndex.Deadline("Title/c", NOW.plus(Duration.ofDays(7))));
     ConcurrentLinkedQueue<String> woken = new ConcurrentLinkedQueue<>();
-    testKit.spawn(
-        DeadlineKeeper.behavior(
-            index,
-            (target, due) -> {
-              woken.add(target);
-              return CompletableFuture.completedFuture(Done.getInstance());
-            },
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            DeadlineKeeper.Pace.every(Duration.ofMillis(50)),
-            new ServingLoad(Duration.ofMillis(50))));
+    keeper(
+        index,
+        (target, due) -> {
+          woken.add(target);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        },
+        DeadlineKeeper.Pace.every(Duration.ofMillis(50)));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -61,18 +58,15 @@ class DeadlineKeeperTest {
     MemoryDeadlineIndex index = new MemoryDeadlineIndex();
     index.schedule(new DeadlineIndex.Deadline("Title/x", NOW));
     ConcurrentLinkedQueue<String> attempts = new ConcurrentLinkedQueue<>();
-    testKit.spawn(
-        DeadlineKeeper.behavior(
-            index,
-            (target, due) -> {
-              attempts.add(target);
-              return attempts.size() < 3
-                  ? CompletableFuture.failedFuture(new IllegalStateException("shard moving"))
-                  : CompletableFuture.completedFuture(Done.getInstance());
-            },
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            DeadlineKeeper.Pace.every(Duration.ofMillis(50)),
-            new ServingLoad(Duration.ofMillis(50))));
+    keeper(
+        index,
+        (target, due) -> {
+          attempts.add(target);
+          return attempts.size() < 3
+              ? CompletableFuture.failedFuture(new IllegalStateException("shard moving"))
+              : CompletableFuture.completedFuture(Done.getInstance());
+        },
+        DeadlineKeeper.Pace.every(Duration.ofMillis(50)));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -92,23 +86,19 @@ class DeadlineKeeperTest {
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     ConcurrentLinkedQueue<String> woken = new ConcurrentLinkedQueue<>();
-    testKit.spawn(
-        DeadlineKeeper.behavior(
-            index,
-            (target, due) -> {
-              most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-              return CompletableFuture.supplyAsync(
-                  () -> {
-                    woken.add(target);
-                    inFlight.decrementAndGet();
-                    return Done.getInstance();
-                  },
-                  CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
-            },
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            new DeadlineKeeper.Pace(
-                Duration.ofMillis(50), 3, 100_000, 100_000, Duration.ofMinutes(1)),
-            new ServingLoad(Duration.ofMillis(50))));
+    keeper(
+        index,
+        (target, due) -> {
+          most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          return CompletableFuture.supplyAsync(
+              () -> {
+                woken.add(target);
+                inFlight.decrementAndGet();
+                return Done.getInstance();
+              },
+              CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
+        },
+        new DeadlineKeeper.Pace(Duration.ofMillis(50), 3, 100_000, 100_000, Duration.ofMinutes(1)));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -129,13 +119,10 @@ class DeadlineKeeperTest {
   @Test
   void R30_roundsThatFindNothingDueReadOnFromTheirReadTimeNotFromTheStart() {
     MemoryDeadlineIndex index = new MemoryDeadlineIndex();
-    testKit.spawn(
-        DeadlineKeeper.behavior(
-            index,
-            (target, due) -> CompletableFuture.completedFuture(Done.getInstance()),
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            new DeadlineKeeper.Pace(Duration.ofMillis(20), 1, 1_000, 1_000, Duration.ofMinutes(1)),
-            new ServingLoad(Duration.ofMillis(50))));
+    keeper(
+        index,
+        (target, due) -> CompletableFuture.completedFuture(Done.getInstance()),
+        new DeadlineKeeper.Pace(Duration.ofMillis(20), 1, 1_000, 1_000, Duration.ofMinutes(1)));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -154,16 +141,13 @@ class DeadlineKeeperTest {
     MemoryDeadlineIndex index = new MemoryDeadlineIndex();
     index.schedule(new DeadlineIndex.Deadline("Patron/late", NOW));
     ConcurrentLinkedQueue<String> woken = new ConcurrentLinkedQueue<>();
-    testKit.spawn(
-        DeadlineKeeper.behavior(
-            index,
-            (target, due) -> {
-              woken.add(target);
-              return CompletableFuture.completedFuture(Done.getInstance());
-            },
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            new DeadlineKeeper.Pace(Duration.ofMillis(20), 1, 1_000, 1_000, Duration.ofMillis(300)),
-            new ServingLoad(Duration.ofMillis(50))));
+    keeper(
+        index,
+        (target, due) -> {
+          woken.add(target);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        },
+        new DeadlineKeeper.Pace(Duration.ofMillis(20), 1, 1_000, 1_000, Duration.ofMillis(300)));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -183,5 +167,17 @@ class DeadlineKeeperTest {
               return null;
             });
     assertTrue(index.readsFromTheStart.get() > fromTheStart, "found by a read from the start");
+  }
+
+  /** A keeper on the index at the test's fixed clock, with a serving path it never hears from. */
+  private void keeper(
+      MemoryDeadlineIndex index, DeadlineTargets targets, DeadlineKeeper.Pace pace) {
+    testKit.spawn(
+        DeadlineKeeper.behavior(
+            index,
+            targets,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            pace,
+            new ServingLoad(Duration.ofMillis(50))));
   }
 }

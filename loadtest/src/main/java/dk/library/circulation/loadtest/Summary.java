@@ -372,8 +372,8 @@ final class Summary {
             + " ms, "
             + burst.beside().failed()
             + " failed ("
-            + (burst.without() == null ? "no step" : fmt(burst.without().p99()) + " ms")
-            + "); the keeper's pace at the step's end "
+            + fmt(burst.without().p99())
+            + " ms); the keeper's pace at the step's end "
             + Math.round(burst.paceBeside())
             + " /s |");
   }

@@ -104,8 +104,7 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
                 now))
         .thenCompose(
             rows -> {
-              rows.forEach(
-                  r -> found.add(new Deadline(r.getString("target"), r.getInstant("due"))));
+              rows.forEach(r -> found.add(deadline(r)));
               if (!rows.isEmpty() || !day.isBefore(today)) {
                 return CompletableFuture.completedFuture(found);
               }
@@ -137,14 +136,18 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
         .thenApply(
             rows -> {
               for (Row r : rows) {
-                Instant due = r.getInstant("due");
-                if (due.isAfter(now)) {
+                Deadline deadline = deadline(r);
+                if (deadline.due().isAfter(now)) {
                   break;
                 }
-                found.add(new Deadline(r.getString("target"), due));
+                found.add(deadline);
               }
               return found;
             });
+  }
+
+  private static Deadline deadline(Row row) {
+    return new Deadline(row.getString("target"), row.getInstant("due"));
   }
 
   @Override
