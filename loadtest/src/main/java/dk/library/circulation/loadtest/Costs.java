@@ -21,7 +21,9 @@ record Costs(
     double wakes,
     double wakeRequests,
     double events,
-    double writeRequests) {
+    double writeRequests,
+    double serverMajorFaults,
+    double cassandraMajorFaults) {
 
   double serverCpuMsPerTransaction() {
     return serverCpuMs / transactions;
@@ -52,6 +54,18 @@ record Costs(
     return writeRequests / transactions;
   }
 
+  /**
+   * Pages a process had to read back from disk, per transaction: memory the machine paged out (a
+   * node's SSTables, the JVM's own code) costs a disk read on the request that touches it next.
+   */
+  double serverMajorFaultsPerTransaction() {
+    return serverMajorFaults / transactions;
+  }
+
+  double cassandraMajorFaultsPerTransaction() {
+    return cassandraMajorFaults / transactions;
+  }
+
   /** The counters at one moment. */
   record Sample(
       long serverTicks,
@@ -63,7 +77,9 @@ record Costs(
       double events,
       double writeRequests,
       double heapUsedBytes,
-      double liveEntities) {
+      double liveEntities,
+      long serverMajorFaults,
+      long cassandraMajorFaults) {
 
     Costs until(Sample later) {
       return new Costs(
@@ -74,7 +90,9 @@ record Costs(
           later.wakes - wakes,
           later.wakeRequests - wakeRequests,
           later.events - events,
-          later.writeRequests - writeRequests);
+          later.writeRequests - writeRequests,
+          later.serverMajorFaults - serverMajorFaults,
+          later.cassandraMajorFaults - cassandraMajorFaults);
     }
   }
 
@@ -105,7 +123,9 @@ record Costs(
           sum(metrics, "circulation_entity_events_total"),
           sum(metrics, JOURNAL_REQUESTS + "{kind=\"write\""),
           sum(metrics, "jvm_memory_used_bytes{area=\"heap\""),
-          sum(metrics, "circulation_entity_live"));
+          sum(metrics, "circulation_entity_live"),
+          Harness.majorFaults(serverPid),
+          Harness.majorFaults(cassandraPid));
     }
 
     /** The sum of every series of a metric, leaving out series that contain any of {@code not}. */
@@ -134,7 +154,7 @@ record Costs(
   /** One row of the cost table. */
   String row(String window) {
     return String.format(
-        "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |",
+        "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f |",
         window,
         transactions,
         serverCpuMsPerTransaction(),
@@ -143,13 +163,15 @@ record Costs(
         wakesPerTransaction(),
         requestsPerWake(),
         eventsPerTransaction(),
-        writeRequestsPerTransaction());
+        writeRequestsPerTransaction(),
+        serverMajorFaultsPerTransaction(),
+        cassandraMajorFaultsPerTransaction());
   }
 
   static String header() {
     return "| window | transactions | server CPU ms/tx | Cassandra CPU ms/tx | Cassandra"
         + " requests/tx | entity wakes/tx | Cassandra reads/wake | events persisted/tx |"
-        + " journal writes/tx |\n"
-        + "|---|---|---|---|---|---|---|---|---|";
+        + " journal writes/tx | pages read back from disk/tx (server / Cassandra) |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|";
   }
 }

@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The benchmark's hold on what it measures: the server process (started as {@code bin/server}
@@ -229,9 +230,57 @@ final class Harness {
 
   /** User + system CPU time of a process, in clock ticks (100 per second on Linux). */
   static long cpuTicks(long pid) throws IOException {
+    return statField(pid, 14) + statField(pid, 15);
+  }
+
+  /** Field {@code number} of /proc/PID/stat, numbered as in proc(5) (14 utime, 15 stime). */
+  private static long statField(long pid, int number) throws IOException {
     String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    // The command name (field 2) may hold spaces; field 3 follows its closing parenthesis.
+    String[] fromThird = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fromThird[number - 3]);
+  }
+
+  /** Major page faults of a process: pages it had to wait for the disk to read back. */
+  static long majorFaults(long pid) throws IOException {
+    return statField(pid, 12);
+  }
+
+  /**
+   * Whether the machine pages out memory left idle (a kernel DAMON scheme with the {@code pageout}
+   * action, as a VM host may set): file pages idle longer than its minimum age are dropped, so a
+   * Cassandra read of data not touched since then waits for the disk.
+   */
+  static String pageOut() {
+    Path kdamonds = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> schemes =
+        Files.find(kdamonds, 6, (path, attributes) -> path.endsWith("action"))) {
+      for (Path action : schemes.toList()) {
+        Path scheme = action.getParent();
+        Path context = scheme.getParent().getParent();
+        Path kdamond = context.getParent().getParent();
+        if (!read(kdamond.resolve("state")).equals("on") || !read(action).equals("pageout")) {
+          continue;
+        }
+        long ageUs =
+            Long.parseLong(read(scheme.resolve("access_pattern/age/min")))
+                * Long.parseLong(read(context.resolve("monitoring_attrs/intervals/aggr_us")));
+        long bytes = Long.parseLong(read(scheme.resolve("quotas/bytes")));
+        long perMs = Long.parseLong(read(scheme.resolve("quotas/reset_interval_ms")));
+        found.add(
+            String.format(
+                "on: pages idle %d s or more, up to %d MiB per %d ms",
+                ageUs / 1_000_000, bytes >> 20, perMs));
+      }
+    } catch (IOException | RuntimeException e) {
+      return "unknown (" + kdamonds + " not readable)";
+    }
+    return found.isEmpty() ? "off" : String.join("; ", found);
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file).trim();
   }
 
   /**

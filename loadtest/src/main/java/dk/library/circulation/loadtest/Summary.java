@@ -157,6 +157,9 @@ final class Summary {
                 + serverRss / 1024
                 + " MiB |",
             "| RSS Cassandra after load | " + cassandraRss / 1024 + " MiB |",
+            "| the machine's page-out of idle memory (kernel DAMON, set by the host) | "
+                + Harness.pageOut()
+                + " |",
             "| heap per live entity after the soak (after a full GC, against the idle server) | "
                 + heap.row()
                 + " |",
