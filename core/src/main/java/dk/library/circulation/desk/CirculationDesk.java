@@ -41,6 +41,7 @@ import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
+import dk.library.circulation.retention.JournalEraser;
 import dk.library.circulation.title.Title;
 import dk.library.circulation.transaction.TransactionClaim;
 import java.time.Clock;
@@ -93,7 +94,8 @@ public final class CirculationDesk {
       NoticeSender noticeSender,
       Duration liveEntitiesInterval,
       VisitLog visits,
-      DebtCollection debtCollection) {}
+      DebtCollection debtCollection,
+      JournalEraser eraser) {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -221,7 +223,9 @@ public final class CirculationDesk {
                         settings.noticeSender(),
                         new Passivation(ctx.getShard()),
                         settings.deadlines(),
-                        settings.debtCollection())));
+                        settings.debtCollection(),
+                        desk::forgetBorrower,
+                        settings.eraser())));
     sharding.init(
         Entity.of(
             Item.ENTITY_TYPE_KEY,
@@ -230,7 +234,8 @@ public final class CirculationDesk {
                     ctx.getEntityId(),
                     settings.clock(),
                     desk.returns::noticeLoanEnded,
-                    new Passivation(ctx.getShard()))));
+                    new Passivation(ctx.getShard()),
+                    settings.eraser())));
     desk.titleRegion =
         sharding.init(
             Entity.of(
@@ -814,6 +819,19 @@ public final class CirculationDesk {
   CompletionStage<Boolean> settleLend(String barcode, String checkoutId) {
     return ask(itemRef(barcode), (ActorRef<Item.Reply> r) -> new Item.SettleLend(checkoutId, r))
         .thenApply(reply -> reply instanceof Item.LendSettlement s && s.lent());
+  }
+
+  /** R40: the copy forgets who borrowed it under a checkout whose window has ended. */
+  CompletionStage<Done> forgetBorrower(String barcode, String checkoutId) {
+    return ask(itemRef(barcode), (ActorRef<Item.Reply> r) -> new Item.ForgetBorrower(checkoutId, r))
+        .thenApply(
+            reply -> {
+              if (reply instanceof Item.Forgotten) {
+                return Done.getInstance();
+              }
+              throw new IllegalStateException(
+                  "copy " + barcode + " did not forget checkout " + checkoutId + ": " + reply);
+            });
   }
 
   // Return

@@ -6,6 +6,7 @@ import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.JournalEraser;
 import dk.library.circulation.title.Title;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,6 +121,14 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
 
   public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * R40: the window of the loan made under {@code checkoutId} has ended; answered with {@link
+   * Forgotten} once the copy's journal no longer holds who borrowed it.
+   */
+  public record ForgetBorrower(String checkoutId, ActorRef<Reply> replyTo) implements Command {}
+
+  record Erased(boolean erased) implements Command {}
+
   /** The patron has recorded the end of the loan made under {@code checkoutId}. */
   public record ReturnSettled(String checkoutId) implements Command {}
 
@@ -145,6 +154,9 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   public record Returned(ReturnReceipt receipt, boolean tellTitle) implements Reply {}
 
   public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
+
+  /** R40: the copy no longer knows who borrowed it under the checkout. */
+  public record Forgotten(String checkoutId) implements Reply {}
 
   /**
    * {@code loan} is null while the item is on the shelf; {@code heldFor} is the hold it is kept
@@ -213,6 +225,12 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
 
   public record ReturnNoticeConfirmed(String checkoutId) implements Event {}
 
+  /**
+   * R40: who borrowed the copy under {@code checkoutId} is forgotten; the snapshot taken after this
+   * event replaces every event before it. The copy's damage notes stay, without their checkout.
+   */
+  public record BorrowerForgotten(String checkoutId, Instant at) implements Event {}
+
   // State
 
   /**
@@ -266,6 +284,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
         return returned(e.receipt());
       } else if (event instanceof ReturnNoticeConfirmed e) {
         return noticeConfirmed(e.checkoutId());
+      } else if (event instanceof BorrowerForgotten e) {
+        return borrowerForgotten(e.checkoutId());
       }
       throw new IllegalArgumentException("unknown item event " + event);
     }
@@ -366,6 +386,28 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           details, loan, cancelledCheckouts, lastReturn, next, damage, heldFor, location);
     }
 
+    State borrowerForgotten(String checkoutId) {
+      ReturnReceipt last =
+          lastReturn != null && checkoutId.equals(lastReturn.checkoutId()) ? null : lastReturn;
+      List<DamageNote> notes =
+          damage.stream()
+              .map(
+                  d ->
+                      checkoutId.equals(d.checkoutId())
+                          ? new DamageNote(d.note(), null, d.recordedAt())
+                          : d)
+              .toList();
+      return new State(
+          details,
+          loan,
+          cancelledCheckouts,
+          last,
+          unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList(),
+          notes,
+          heldFor,
+          location);
+    }
+
     State damaged(DamageNote note) {
       List<DamageNote> next = new ArrayList<>(damage);
       next.add(note);
@@ -392,6 +434,13 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   private final Passivation passivation;
   private final Clock clock;
   private final ReturnNotice returnNotice;
+  private final JournalEraser eraser;
+
+  /** R40: patrons waiting for this copy to forget them, answered once its journal is erased. */
+  private final List<ForgetBorrower> forgetting = new ArrayList<>();
+
+  /** The sequence number of the latest forgetting: only a snapshot from there on replaces it. */
+  private long forgettingAt;
 
   /** Return notices under way, so a second trigger does not send twice. */
   private final Set<String> notifying = new HashSet<>();
@@ -401,8 +450,10 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
       ActorContext<Command> context,
       Clock clock,
       ReturnNotice returnNotice,
-      Passivation passivation) {
+      Passivation passivation,
+      JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), barcode), ENTITY_TYPE_KEY.name());
+    this.eraser = eraser;
     this.barcode = barcode;
     this.context = context;
     this.clock = clock;
@@ -410,9 +461,14 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
     this.passivation = passivation;
   }
 
+  /** {@code eraser}: removes the events a forgetting's snapshot replaced (R40). */
   public static Behavior<Command> create(
-      String barcode, Clock clock, ReturnNotice returnNotice, Passivation passivation) {
-    return Behaviors.setup(ctx -> new Item(barcode, ctx, clock, returnNotice, passivation));
+      String barcode,
+      Clock clock,
+      ReturnNotice returnNotice,
+      Passivation passivation,
+      JournalEraser eraser) {
+    return Behaviors.setup(ctx -> new Item(barcode, ctx, clock, returnNotice, passivation, eraser));
   }
 
   @Override
@@ -497,6 +553,22 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
     if (command instanceof NotifyPatron cmd) {
       return onNotifyPatron(state, cmd);
     }
+    if (command instanceof ForgetBorrower cmd) {
+      // Always a new snapshot: the events before it may name the borrower even when the state no
+      // longer does.
+      forgetting.add(cmd);
+      forgettingAt = lastSequenceNumber(context) + 1;
+      return Effect()
+          .persist(new BorrowerForgotten(cmd.checkoutId(), clock.instant()))
+          .thenNoReply();
+    }
+    if (command instanceof Erased cmd) {
+      if (cmd.erased()) {
+        forgetting.forEach(f -> f.replyTo().tell(new Forgotten(f.checkoutId())));
+      }
+      forgetting.clear();
+      return Effect().none().thenNoReply();
+    }
     if (command instanceof NoticeFailed cmd) {
       notifying.remove(cmd.checkoutId());
       state.unsettledReturns().stream()
@@ -568,5 +640,36 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+    return event instanceof BorrowerForgotten;
+  }
+
+  /**
+   * R40: with the forgetting's snapshot durable, the events it replaced go; the patrons waiting are
+   * answered only then (without an answer they ask again).
+   */
+  @Override
+  protected void snapshotSaved(State state, long sequenceNr) {
+    if (forgetting.isEmpty() || sequenceNr < forgettingAt) {
+      return;
+    }
+    context.pipeToSelf(
+        eraser.eraseBefore(persistenceId().id(), sequenceNr),
+        (done, failure) -> {
+          if (failure != null) {
+            context
+                .getLog()
+                .warn("Copy's journal not erased under the snapshot: {}", failure.toString());
+          }
+          return new Erased(failure == null);
+        });
+  }
+
+  @Override
+  protected void snapshotFailed(State state, Throwable failure) {
+    context.getSelf().tell(new Erased(false));
   }
 }

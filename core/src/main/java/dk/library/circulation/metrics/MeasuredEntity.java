@@ -4,6 +4,8 @@ import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.EventSeq;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
@@ -30,6 +32,12 @@ public abstract class MeasuredEntity<C, E, S>
   /** Runs once the entity has replayed its journal. */
   protected void recovered(S state) {}
 
+  /** Runs once a snapshot of {@code state} at {@code sequenceNr} is durable. */
+  protected void snapshotSaved(S state, long sequenceNr) {}
+
+  /** Runs when a snapshot could not be saved. */
+  protected void snapshotFailed(S state, Throwable failure) {}
+
   @Override
   public final SignalHandler<S> signalHandler() {
     return newSignalHandlerBuilder()
@@ -39,6 +47,11 @@ public abstract class MeasuredEntity<C, E, S>
               EntityMetrics.recovered(entityType, System.nanoTime() - startedAt);
               recovered(state);
             })
+        .onSignal(
+            SnapshotCompleted.class,
+            (state, signal) -> snapshotSaved(state, signal.metadata().sequenceNr()))
+        .onSignal(
+            SnapshotFailed.class, (state, signal) -> snapshotFailed(state, signal.getFailure()))
         .build();
   }
 

@@ -47,7 +47,9 @@ import dk.library.circulation.patron.PatronCommand.UpdateContact;
 import dk.library.circulation.patron.PatronCommand.VerifyIdentity;
 import dk.library.circulation.patron.PatronCommand.WriteOffClaims;
 import dk.library.circulation.patron.PatronEvent.CheckoutAbandoned;
+import dk.library.circulation.patron.PatronEvent.HistoryForgotten;
 import dk.library.circulation.patron.PatronEvent.HoldReleased;
+import dk.library.circulation.patron.PatronEvent.JournalErased;
 import dk.library.circulation.patron.PatronEvent.NoticeRecorded;
 import dk.library.circulation.patron.PatronEvent.NoticeSent;
 import dk.library.circulation.patron.PatronReply.CheckoutApproved;
@@ -57,11 +59,13 @@ import dk.library.circulation.patron.PatronReply.NoticesReply;
 import dk.library.circulation.patron.PatronReply.Rejected;
 import dk.library.circulation.patron.PatronReply.Renewals;
 import dk.library.circulation.patron.PatronReply.StatusReply;
+import dk.library.circulation.retention.JournalEraser;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -98,6 +102,15 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     CompletionStage<Boolean> settle(String barcode, String checkoutId);
   }
 
+  /**
+   * R40: tells the copy to forget who borrowed it under a checkout; completes once the copy's
+   * journal no longer holds it.
+   */
+  @FunctionalInterface
+  public interface BorrowerForgetting {
+    CompletionStage<Done> forget(String barcode, String checkoutId);
+  }
+
   private static final Duration SETTLEMENT_RETRY = Duration.ofSeconds(5);
 
   private final String cardNumber;
@@ -123,6 +136,15 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   private final DebtCollection debtCollection;
 
+  private final BorrowerForgetting copies;
+
+  private final JournalEraser eraser;
+
+  /** The deadline keeper's ask waiting for the journal's erasure (R40), if one is under way. */
+  private ActorRef<PatronReply> erasureWaiting;
+
+  private int erasureEvents;
+
   private Patron(
       String cardNumber,
       ActorContext<PatronCommand> context,
@@ -134,8 +156,12 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       NoticeSender noticeSender,
       Passivation passivation,
       DeadlineIndex deadlines,
-      DebtCollection debtCollection) {
+      DebtCollection debtCollection,
+      BorrowerForgetting copies,
+      JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
+    this.copies = copies;
+    this.eraser = eraser;
     this.passivation = passivation;
     this.deadlines = deadlines;
     this.debtCollection = debtCollection;
@@ -153,7 +179,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
    * {@code pinLockoutAfter}: wrong PINs in a row that lock the card until staff unlock it (R4);
    * {@code pinKey}: the server's key PINs are hashed under; {@code deadlines}: where the patron's
    * reminder and exclusion dates are indexed (R30-R34); {@code debtCollection}: the ledger of what
-   * is handed to debt collection (R35).
+   * is handed to debt collection (R35); {@code copies} and {@code eraser}: what forgets a returned
+   * loan at the copy and in the patron's own journal (R40).
    */
   public static Behavior<PatronCommand> create(
       String cardNumber,
@@ -165,7 +192,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       NoticeSender noticeSender,
       Passivation passivation,
       DeadlineIndex deadlines,
-      DebtCollection debtCollection) {
+      DebtCollection debtCollection,
+      BorrowerForgetting copies,
+      JournalEraser eraser) {
     return Behaviors.setup(
         ctx ->
             new Patron(
@@ -179,7 +208,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                 noticeSender,
                 passivation,
                 deadlines,
-                debtCollection));
+                debtCollection,
+                copies,
+                eraser));
   }
 
   @Override
@@ -231,11 +262,40 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       if (state != cmd.basis()) {
         return onRemind(state, new Remind(cmd.replyTo()));
       }
-      List<PatronEvent> events = PatronRules.remind(state, cmd.now(), zone);
+      List<PatronEvent> events = new ArrayList<>(PatronRules.remind(state, cmd.now(), zone));
+      Optional<HistoryForgotten> forgetting =
+          RetentionRules.due(PatronRules.fold(state, events), cmd.now());
+      if (forgetting.isEmpty()) {
+        return Effect()
+            .persist(events)
+            .thenRun(this::sendUnsent)
+            .thenReply(cmd.replyTo(), s -> new PatronReply.Reminded(events.size(), true));
+      }
+      // Answered once the snapshot this event asks for is saved and the journal erased under it.
+      events.add(forgetting.get());
+      erasureWaiting = cmd.replyTo();
+      erasureEvents = events.size();
+      return Effect().persist(events).thenRun(this::sendUnsent).thenNoReply();
+    }
+    if (command instanceof PatronCommand.Erased cmd) {
       return Effect()
-          .persist(events)
-          .thenRun(this::sendUnsent)
-          .thenReply(cmd.replyTo(), s -> new PatronReply.Reminded(events.size(), true));
+          .persist(new JournalErased(cmd.snapshotSequenceNr()))
+          .thenRun(s -> answerErasure(true))
+          .thenNoReply();
+    }
+    if (command instanceof PatronCommand.EraseFailed cmd) {
+      context
+          .getLog()
+          .warn("Journal not erased under the snapshot, tried again later: {}", cmd.why());
+      answerErasure(false);
+      return Effect().none().thenNoReply();
+    }
+    if (command instanceof PatronCommand.ReturnIndexed cmd) {
+      return endLoan(state, cmd.endLoan());
+    }
+    if (command instanceof PatronCommand.ReturnNotIndexed cmd) {
+      context.getLog().warn("Return's retention deadline not indexed: {}", cmd.why());
+      return Effect().none().thenNoReply();
     }
     if (command instanceof PatronCommand.EntriesFailed cmd) {
       // Nothing is recorded; the caller's ask times out and it retries with the same id.
@@ -264,12 +324,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return onRenew(state, cmd);
     }
     if (command instanceof EndLoan cmd) {
-      return Replies.decide(
-          Effect(),
-          PatronRules.endLoan(state, cmd, zone),
-          cmd.replyTo(),
-          s -> new LoanEndedReply(cmd.barcode()),
-          Rejected::new);
+      return onEndLoan(state, cmd);
     }
     if (command instanceof GetStatus cmd) {
       return Effect()
@@ -536,7 +591,10 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                 at ->
                     deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), at)))
             .orElse(CompletableFuture.completedFuture(Done.getInstance()))
-            .thenCompose(done -> record(DebtEntries.of(state, events)));
+            .thenCompose(done -> record(DebtEntries.of(state, events)))
+            .thenCompose(
+                done ->
+                    forgetAtCopies(RetentionRules.ending(PatronRules.fold(state, events), now)));
     context.pipeToSelf(
         ready,
         (done, failure) ->
@@ -577,6 +635,84 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       all = all.thenCompose(done -> debtCollection.record(entry));
     }
     return all;
+  }
+
+  /**
+   * R40: a return is recorded only once the end of its window is in the deadline index, unless an
+   * earlier deadline of this patron already covers it.
+   */
+  private ReplyEffect<PatronEvent, PatronState> onEndLoan(PatronState state, EndLoan cmd) {
+    Decision<PatronEvent> decision = PatronRules.endLoan(state, cmd, zone);
+    Optional<Instant> deadline =
+        decision instanceof Decision.Persist<PatronEvent> persist
+            ? PatronRules.fold(state, persist.events()).history().returned().stream()
+                .filter(r -> r.checkoutId().equals(cmd.checkoutId()))
+                .findFirst()
+                .flatMap(r -> ReminderRules.deadlineForReturn(state, r.keptUntil(), zone))
+            : Optional.empty();
+    if (deadline.isEmpty()) {
+      return endLoan(state, cmd);
+    }
+    context.pipeToSelf(
+        deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), deadline.get())),
+        (done, failure) -> {
+          // No answer without it: the copy tells the patron again until the return is recorded.
+          return failure == null
+              ? new PatronCommand.ReturnIndexed(cmd)
+              : new PatronCommand.ReturnNotIndexed(failure.toString());
+        });
+    return Effect().none().thenNoReply();
+  }
+
+  private ReplyEffect<PatronEvent, PatronState> endLoan(PatronState state, EndLoan cmd) {
+    return Replies.decide(
+        Effect(),
+        PatronRules.endLoan(state, cmd, zone),
+        cmd.replyTo(),
+        s -> new LoanEndedReply(cmd.barcode()),
+        Rejected::new);
+  }
+
+  /** R40: every copy forgets its borrower before the patron forgets the loan. */
+  private CompletionStage<Done> forgetAtCopies(List<PatronHistory.Returned> loans) {
+    CompletableFuture<?>[] forgotten =
+        loans.stream()
+            .map(r -> copies.forget(r.barcode(), r.checkoutId()).toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(forgotten).thenApply(all -> Done.getInstance());
+  }
+
+  /** R40: a forgetting's snapshot is saved; the events it replaced can go. */
+  @Override
+  protected void snapshotSaved(PatronState state, long sequenceNr) {
+    if (!state.history().erasePending()) {
+      return;
+    }
+    context.pipeToSelf(
+        eraser.eraseBefore(persistenceId().id(), sequenceNr),
+        (done, failure) ->
+            failure == null
+                ? new PatronCommand.Erased(sequenceNr)
+                : new PatronCommand.EraseFailed(failure.toString()));
+  }
+
+  @Override
+  protected void snapshotFailed(PatronState state, Throwable failure) {
+    if (state.history().erasePending()) {
+      context.getSelf().tell(new PatronCommand.EraseFailed(failure.toString()));
+    }
+  }
+
+  private void answerErasure(boolean erased) {
+    if (erasureWaiting != null) {
+      erasureWaiting.tell(new PatronReply.Reminded(erasureEvents, erased));
+      erasureWaiting = null;
+    }
+  }
+
+  @Override
+  public boolean shouldSnapshot(PatronState state, PatronEvent event, long sequenceNr) {
+    return event instanceof HistoryForgotten;
   }
 
   /** The name this patron's deadlines are indexed under. */

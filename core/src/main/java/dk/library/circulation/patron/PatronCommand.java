@@ -179,6 +179,16 @@ public sealed interface PatronCommand extends CborSerializable {
 
   record RemindFailed(ActorRef<PatronReply> replyTo, String why) implements PatronCommand {}
 
+  /** R40: the end of the returned loan's window is indexed: the return can be recorded. */
+  record ReturnIndexed(EndLoan endLoan) implements PatronCommand {}
+
+  /** R40: the events the snapshot at {@code snapshotSequenceNr} replaced are erased. */
+  record Erased(long snapshotSequenceNr) implements PatronCommand {}
+
+  record EraseFailed(String why) implements PatronCommand {}
+
+  record ReturnNotIndexed(String why) implements PatronCommand {}
+
   /** A completed checkout's first reminder is indexed: the loan can be recorded. */
   record LoanIndexed(String checkoutId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
 

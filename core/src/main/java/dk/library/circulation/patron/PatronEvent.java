@@ -6,6 +6,7 @@ import dk.library.circulation.card.Card;
 import dk.library.circulation.notice.Notice;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * What a patron entity persisted ({@link Patron}). Events persisted before these moved out of
@@ -40,6 +41,20 @@ public sealed interface PatronEvent extends CborSerializable {
 
   public record LoanEnded(String barcode, String checkoutId, Instant returnedAt)
       implements PatronEvent {}
+
+  /**
+   * R40: the returned loans of these checkouts, whose window ended, and the notices sent before
+   * {@code noticesSentBefore} are forgotten; the snapshot taken at this event replaces every event
+   * before it ({@link JournalErased}). It names no copy: it stays in the journal.
+   */
+  public record HistoryForgotten(List<String> checkoutIds, Instant noticesSentBefore, Instant at)
+      implements PatronEvent {}
+
+  /**
+   * R40: the journal no longer holds the events the snapshot at {@code snapshotSequenceNr}
+   * replaced.
+   */
+  public record JournalErased(long snapshotSequenceNr) implements PatronEvent {}
 
   public record FeeCharged(Fees.Fee fee, int feeBlockThresholdDkk) implements PatronEvent {}
 

@@ -15,9 +15,11 @@ import dk.library.circulation.patron.PatronEvent.ExclusionTookEffect;
 import dk.library.circulation.patron.PatronEvent.ExclusionWithdrawn;
 import dk.library.circulation.patron.PatronEvent.FeeCharged;
 import dk.library.circulation.patron.PatronEvent.GuardianConsentRecorded;
+import dk.library.circulation.patron.PatronEvent.HistoryForgotten;
 import dk.library.circulation.patron.PatronEvent.HoldReleased;
 import dk.library.circulation.patron.PatronEvent.HoldReserved;
 import dk.library.circulation.patron.PatronEvent.IdentityVerified;
+import dk.library.circulation.patron.PatronEvent.JournalErased;
 import dk.library.circulation.patron.PatronEvent.LoanDeclaredLost;
 import dk.library.circulation.patron.PatronEvent.LoanEnded;
 import dk.library.circulation.patron.PatronEvent.LoanRenewed;
@@ -35,6 +37,7 @@ import dk.library.circulation.patron.PatronEvent.SuspensionLifted;
 import dk.library.circulation.patron.PatronEvent.WrongPinEntered;
 import dk.library.circulation.patron.PatronEvent.WrongPinsCleared;
 import dk.library.circulation.patron.PatronReply.Status;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -59,23 +62,35 @@ public record PatronState(
     PinGuard pinGuard,
     Map<String, String> holds,
     List<Notice> notices,
-    Fees.Exclusion exclusion)
+    Fees.Exclusion exclusion,
+    PatronHistory history)
     implements CborSerializable {
 
   static final int REMEMBERED_OUTCOMES = 100;
   static final int REMEMBERED_NOTICES = 50;
 
-  /** Snapshots taken before holds and notices existed have neither. */
+  /** Snapshots taken before holds, notices and the history existed have none. */
   public PatronState {
     holds = holds == null ? Map.of() : holds;
     notices = notices == null ? List.of() : notices;
+    history = history == null ? PatronHistory.EMPTY : history;
   }
 
   PatronState withHold(String holdId, String titleEntityId) {
     Map<String, String> next = new LinkedHashMap<>(holds);
     next.put(holdId, titleEntityId);
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, suspension, pinGuard, next, notices, exclusion);
+        profile,
+        loans,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        next,
+        notices,
+        exclusion,
+        history);
   }
 
   PatronState withoutHold(String holdId) {
@@ -89,7 +104,8 @@ public record PatronState(
         pinGuard,
         without(holds, holdId),
         notices,
-        exclusion);
+        exclusion,
+        history);
   }
 
   /** Keeps every notice not yet sent and the last sent ones. */
@@ -117,7 +133,8 @@ public record PatronState(
         pinGuard,
         holds,
         List.copyOf(next),
-        exclusion);
+        exclusion,
+        history);
   }
 
   Optional<Notice> notice(String noticeId) {
@@ -177,7 +194,11 @@ public record PatronState(
     } else if (event instanceof LoanRenewed e) {
       return renewed(e.barcode(), e.dueDate());
     } else if (event instanceof LoanEnded e) {
-      return loanEnded(e.barcode(), e.checkoutId());
+      return loanEnded(e.barcode(), e.checkoutId(), e.returnedAt());
+    } else if (event instanceof HistoryForgotten e) {
+      return forgotten(e);
+    } else if (event instanceof JournalErased) {
+      return withHistory(history.erased());
     } else if (event instanceof HoldReserved e) {
       return withHold(e.holdId(), e.titleEntityId());
     } else if (event instanceof HoldReleased e) {
@@ -215,7 +236,8 @@ public record PatronState(
         PinGuard.open(),
         Map.of(),
         List.of(),
-        null);
+        null,
+        PatronHistory.EMPTY);
   }
 
   public boolean registered() {
@@ -290,7 +312,17 @@ public record PatronState(
 
   PatronState withProfile(Profile p) {
     return new PatronState(
-        p, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices, exclusion);
+        p,
+        loans,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices,
+        exclusion,
+        history);
   }
 
   PatronState withPending(PendingCheckout p) {
@@ -306,7 +338,8 @@ public record PatronState(
         pinGuard,
         holds,
         notices,
-        exclusion);
+        exclusion,
+        history);
   }
 
   PatronState completed(String checkoutId) {
@@ -326,7 +359,8 @@ public record PatronState(
         pinGuard,
         holds,
         notices,
-        exclusion);
+        exclusion,
+        history);
   }
 
   PatronState abandoned(String checkoutId, Rejection reason) {
@@ -344,7 +378,8 @@ public record PatronState(
         pinGuard,
         holds,
         notices,
-        exclusion);
+        exclusion,
+        history);
   }
 
   PatronState renewed(String barcode, LocalDate dueDate) {
@@ -355,14 +390,28 @@ public record PatronState(
     Map<String, Loan> next = new LinkedHashMap<>(loans);
     next.put(barcode, loan.renewedUntil(dueDate));
     return new PatronState(
-        profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices, exclusion);
+        profile,
+        next,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices,
+        exclusion,
+        history);
   }
 
-  PatronState loanEnded(String barcode, String checkoutId) {
+  /**
+   * R40: the loan leaves the patron's loans and is kept among the returned until its window ends.
+   */
+  PatronState loanEnded(String barcode, String checkoutId, Instant returnedAt) {
     Loan loan = loans.get(barcode);
     if (loan == null || !loan.checkoutId().equals(checkoutId)) {
       return this;
     }
+    Instant keptUntil = returnedAt.plus(Duration.ofDays(loan.terms().keptDaysAfterReturn()));
     return new PatronState(
         profile,
         without(loans, barcode),
@@ -373,7 +422,50 @@ public record PatronState(
         pinGuard,
         holds,
         notices,
-        exclusion);
+        exclusion,
+        history.withReturned(
+            new PatronHistory.Returned(barcode, checkoutId, returnedAt, keptUntil)));
+  }
+
+  /**
+   * R40: the returned loans whose window ended leave the history, their checkouts' remembered
+   * outcomes go, and so do notices sent before the notices' window.
+   */
+  PatronState forgotten(HistoryForgotten e) {
+    List<String> checkoutIds = e.checkoutIds();
+    Map<String, CheckoutOutcome> keptOutcomes = new LinkedHashMap<>(outcomes);
+    keptOutcomes.keySet().removeAll(checkoutIds);
+    List<Notice> keptNotices =
+        notices.stream()
+            .filter(n -> n.sentAt() == null || !n.sentAt().isBefore(e.noticesSentBefore()))
+            .toList();
+    return new PatronState(
+        profile,
+        loans,
+        pending,
+        keptOutcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        keptNotices,
+        exclusion,
+        history.forgetting(checkoutIds));
+  }
+
+  PatronState withHistory(PatronHistory next) {
+    return new PatronState(
+        profile,
+        loans,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices,
+        exclusion,
+        next);
   }
 
   PatronState withLoan(String barcode, String checkoutId, UnaryOperator<Loan> change) {
@@ -384,27 +476,68 @@ public record PatronState(
     Map<String, Loan> next = new LinkedHashMap<>(loans);
     next.put(barcode, change.apply(loan));
     return new PatronState(
-        profile, next, pending, outcomes, ledger, suspension, pinGuard, holds, notices, exclusion);
+        profile,
+        next,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices,
+        exclusion,
+        history);
   }
 
   PatronState withExclusion(Fees.Exclusion next) {
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, suspension, pinGuard, holds, notices, next);
+        profile,
+        loans,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        pinGuard,
+        holds,
+        notices,
+        next,
+        history);
   }
 
   PatronState withLedger(Fees.Ledger next) {
     return new PatronState(
-        profile, loans, pending, outcomes, next, suspension, pinGuard, holds, notices, exclusion);
+        profile,
+        loans,
+        pending,
+        outcomes,
+        next,
+        suspension,
+        pinGuard,
+        holds,
+        notices,
+        exclusion,
+        history);
   }
 
   PatronState withPinGuard(PinGuard next) {
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, suspension, next, holds, notices, exclusion);
+        profile,
+        loans,
+        pending,
+        outcomes,
+        ledger,
+        suspension,
+        next,
+        holds,
+        notices,
+        exclusion,
+        history);
   }
 
   PatronState withSuspension(Fees.Suspension next) {
     return new PatronState(
-        profile, loans, pending, outcomes, ledger, next, pinGuard, holds, notices, exclusion);
+        profile, loans, pending, outcomes, ledger, next, pinGuard, holds, notices, exclusion,
+        history);
   }
 
   private Map<String, CheckoutOutcome> remember(String checkoutId, CheckoutOutcome outcome) {

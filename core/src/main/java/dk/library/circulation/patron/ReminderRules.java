@@ -67,7 +67,10 @@ public final class ReminderRules {
         : Optional.empty();
   }
 
-  /** When the patron must be woken next: the earliest step of a loan or an exclusion's date. */
+  /**
+   * When the patron must be woken next: the earliest step of a loan, an exclusion's date or the end
+   * of a returned loan's window (R40).
+   */
   public static Optional<Instant> nextDeadline(PatronState state, ZoneId zone) {
     Optional<LocalDate> earliest =
         state.loans().values().stream()
@@ -80,7 +83,21 @@ public final class ReminderRules {
       LocalDate on = exclusion.effectiveOn();
       earliest = Optional.of(earliest.filter(d -> d.isBefore(on)).orElse(on));
     }
-    return earliest.map(day -> day.atStartOfDay(zone).toInstant());
+    Optional<Instant> reminder = earliest.map(day -> day.atStartOfDay(zone).toInstant());
+    Optional<Instant> retention = RetentionRules.next(state);
+    return reminder.isEmpty()
+        ? retention
+        : retention.filter(at -> at.isBefore(reminder.get())).or(() -> reminder);
+  }
+
+  /**
+   * The deadline a returned loan needs indexed before its return is recorded (R40): the end of its
+   * window, unless the patron already has a deadline at or before it.
+   */
+  public static Optional<Instant> deadlineForReturn(
+      PatronState state, Instant keptUntil, ZoneId zone) {
+    Optional<Instant> existing = nextDeadline(state, zone);
+    return Optional.of(keptUntil).filter(at -> existing.isEmpty() || at.isBefore(existing.get()));
   }
 
   /**

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  *     none
  * @param exclusion R33, R34: what excludes a patron from borrowing; null: the agency excludes no
  *     one automatically
+ * @param retention R40: how long personal data is kept; null (policies written before it): {@link
+ *     Retention#DEFAULT}
  */
 public record AgencyPolicy(
     int loanPeriodDays,
@@ -49,8 +51,45 @@ public record AgencyPolicy(
     boolean itemLevelHolds,
     OpenLibrary openLibrary,
     Reminders reminders,
-    Exclusion exclusion)
+    Exclusion exclusion,
+    Retention retention)
     implements CborSerializable {
+
+  /** A policy with the default retention (R40). */
+  public AgencyPolicy(
+      int loanPeriodDays,
+      Integer maxRenewals,
+      Integer maxTotalLoanDays,
+      int maxLoans,
+      int maxReservations,
+      Map<String, CategoryLimits> patronCategories,
+      Map<String, MaterialRule> materialTypes,
+      Map<String, OverdueRate> overdueFees,
+      int feeBlockThresholdDkk,
+      Eligibility eligibility,
+      Integer pickupDays,
+      boolean itemLevelHolds,
+      OpenLibrary openLibrary,
+      Reminders reminders,
+      Exclusion exclusion) {
+    this(
+        loanPeriodDays,
+        maxRenewals,
+        maxTotalLoanDays,
+        maxLoans,
+        maxReservations,
+        patronCategories,
+        materialTypes,
+        overdueFees,
+        feeBlockThresholdDkk,
+        eligibility,
+        pickupDays,
+        itemLevelHolds,
+        openLibrary,
+        reminders,
+        exclusion,
+        null);
+  }
 
   public static final int MAX_LOAN_PERIOD_DAYS = 366;
   public static final int DEFAULT_FEE_BLOCK_THRESHOLD_DKK = 200;
@@ -213,6 +252,17 @@ public record AgencyPolicy(
   public record Exclusion(int afterLostLoans, int afterDamagedReturns)
       implements CborSerializable {}
 
+  /**
+   * R40: a returned loan is kept with the patron and the copy for {@code returnedLoansDays} after
+   * the return (30 at the Copenhagen libraries [004], 50 at [003]), then forgotten by both.
+   */
+  public record Retention(int returnedLoansDays) implements CborSerializable {
+
+    public static final int MAX_DAYS = 366;
+
+    public static final Retention DEFAULT = new Retention(30);
+  }
+
   /** R33: exclusion is announced in writing this many days before it takes effect. */
   public static final int EXCLUSION_NOTICE_DAYS = 7;
 
@@ -228,6 +278,7 @@ public record AgencyPolicy(
     patronCategories = Map.copyOf(patronCategories);
     materialTypes = Map.copyOf(materialTypes);
     overdueFees = Map.copyOf(overdueFees);
+    retention = retention == null ? Retention.DEFAULT : retention;
   }
 
   /** A policy with the hold settings' defaults: 7 days to collect, title-level holds only. */
@@ -379,6 +430,12 @@ public record AgencyPolicy(
     range(problems, "maxLoans", maxLoans, 0, 10_000);
     range(problems, "maxReservations", maxReservations, 0, 10_000);
     range(problems, "feeBlockThresholdDkk", feeBlockThresholdDkk, 1, 1_000_000);
+    range(
+        problems,
+        "retention.returnedLoansDays",
+        retention.returnedLoansDays(),
+        1,
+        Retention.MAX_DAYS);
     patronCategories.forEach(
         (name, limits) -> {
           named(problems, "patronCategories", name);

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +47,9 @@ class ItemEntityTest {
                       : CompletableFuture.failedFuture(
                           new IllegalStateException("patron unreachable"));
                 },
-                Passivation.NONE));
+                Passivation.NONE,
+                (persistenceId, sequenceNr) ->
+                    CompletableFuture.completedFuture(Done.getInstance())));
     item.clear();
     item.<Item.Reply>runCommand(
         r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", null, false, "B1", r));

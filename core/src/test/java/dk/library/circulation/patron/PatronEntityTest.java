@@ -68,7 +68,10 @@ class PatronEntityTest {
                 },
                 Passivation.NONE,
                 deadlines,
-                debts));
+                debts,
+                (barcode, checkoutId) -> CompletableFuture.completedFuture(Done.getInstance()),
+                (persistenceId, sequenceNr) ->
+                    CompletableFuture.completedFuture(Done.getInstance())));
     patron.clear();
   }
 

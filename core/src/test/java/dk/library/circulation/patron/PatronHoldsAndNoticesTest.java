@@ -73,7 +73,10 @@ class PatronHoldsAndNoticesTest {
                 },
                 Passivation.NONE,
                 deadlines,
-                debts));
+                debts,
+                (barcode, checkoutId) -> CompletableFuture.completedFuture(Done.getInstance()),
+                (persistenceId, sequenceNr) ->
+                    CompletableFuture.completedFuture(Done.getInstance())));
     patron.clear();
   }
 

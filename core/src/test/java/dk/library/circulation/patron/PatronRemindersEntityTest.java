@@ -83,7 +83,10 @@ class PatronRemindersEntityTest {
               },
               Passivation.NONE,
               deadlines,
-              debts));
+              debts,
+              (barcode, checkoutId) -> CompletableFuture.completedFuture(Done.getInstance()),
+              (persistenceId, sequenceNr) ->
+                  CompletableFuture.completedFuture(Done.getInstance())));
 
   @AfterAll
   static void tearDown() {

@@ -57,7 +57,7 @@ class PatronRulesTest {
       } else if (e instanceof PatronEvent.LoanRenewed r) {
         s = s.renewed(r.barcode(), r.dueDate());
       } else if (e instanceof PatronEvent.LoanEnded l) {
-        s = s.loanEnded(l.barcode(), l.checkoutId());
+        s = s.loanEnded(l.barcode(), l.checkoutId(), l.returnedAt());
       } else if (e instanceof PatronEvent.FeeCharged f) {
         s = s.withLedger(s.ledger().charged(f.fee(), f.feeBlockThresholdDkk()));
       } else if (e instanceof PatronEvent.PaymentReceived p) {

@@ -16,6 +16,7 @@ import dk.library.circulation.Rejection.Code;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.AgencyPolicy.MaterialRule;
 import dk.library.circulation.policy.AgencyPolicy.OverdueNotice;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -211,7 +212,10 @@ class ReminderRulesTest {
             PatronRules.endLoan(
                 s, new PatronCommand.EndLoan("X-t1", "t1", on(newDue), null), COPENHAGEN));
     assertTrue(remind(s, newDue.plusDays(1)).isEmpty(), "a returned loan gets no notice");
-    assertEquals(Optional.empty(), ReminderRules.nextDeadline(s, COPENHAGEN));
+    assertEquals(
+        Optional.of(on(newDue).plus(Duration.ofDays(30))),
+        ReminderRules.nextDeadline(s, COPENHAGEN),
+        "only the end of its retention window (R40)");
   }
 
   @Test
@@ -388,7 +392,10 @@ class ReminderRulesTest {
             PatronRules.endLoan(
                 s, new PatronCommand.EndLoan("X-t1", "t1", on(DUE.plusDays(3)), null), COPENHAGEN));
     assertEquals(0, s.ledger().balanceDkk());
-    assertEquals(Optional.empty(), ReminderRules.nextDeadline(s, COPENHAGEN), "returned: done");
+    assertEquals(
+        Optional.of(on(DUE.plusDays(3)).plus(Duration.ofDays(30))),
+        ReminderRules.nextDeadline(s, COPENHAGEN),
+        "returned: only the end of its retention window (R40)");
 
     PatronState owing = lent(withEmail(), "t2", WITH_COLLECTION);
     owing = after(owing, remind(owing, DUE.plusDays(1)));
@@ -442,6 +449,9 @@ class ReminderRulesTest {
                 pending, new PatronCommand.EndLoan("X-t1", "t1", on(DUE), null), COPENHAGEN));
     assertTrue(returned.pending().isEmpty(), "the checkout is settled");
     assertTrue(returned.loans().isEmpty(), "and its loan ended: no loan is left behind");
-    assertEquals(Optional.empty(), ReminderRules.nextDeadline(returned, COPENHAGEN));
+    assertEquals(
+        Optional.of(on(DUE).plus(Duration.ofDays(30))),
+        ReminderRules.nextDeadline(returned, COPENHAGEN),
+        "only the end of its retention window (R40)");
   }
 }

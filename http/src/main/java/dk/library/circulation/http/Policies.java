@@ -9,6 +9,7 @@ import dk.library.circulation.policy.AgencyPolicy.OpenLibrary;
 import dk.library.circulation.policy.AgencyPolicy.OverdueNotice;
 import dk.library.circulation.policy.AgencyPolicy.OverdueRate;
 import dk.library.circulation.policy.AgencyPolicy.Reminders;
+import dk.library.circulation.policy.AgencyPolicy.Retention;
 import java.time.LocalTime;
 import java.util.Map;
 
@@ -69,6 +70,13 @@ final class Policies {
         e.optionalInteger("afterDamagedReturns", 0, 100, 0));
   }
 
+  /** R40. */
+  private static Retention retention(RequestBody r) {
+    return new Retention(
+        r.optionalInteger(
+            "returnedLoansDays", 1, Retention.MAX_DAYS, Retention.DEFAULT.returnedLoansDays()));
+  }
+
   /** Everything but {@code loanPeriodDays} is optional; see docs/api.md for the defaults. */
   static AgencyPolicy read(RequestBody p) {
     int loanPeriodDays = p.integer("loanPeriodDays", 1, AgencyPolicy.MAX_LOAN_PERIOD_DAYS);
@@ -127,7 +135,8 @@ final class Policies {
             p.optionalBoolean("itemLevelHolds", false),
             p.optionalObject("openLibrary", null, Policies::openLibrary),
             p.optionalObject("reminders", null, Policies::reminders),
-            p.optionalObject("exclusion", null, Policies::exclusion));
+            p.optionalObject("exclusion", null, Policies::exclusion),
+            p.optionalObject("retention", null, Policies::retention));
     if (!p.hasErrors()) {
       policy.problems().forEach(p::objectError);
     }

@@ -8,6 +8,7 @@ import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.card.PersonRegistry;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.CassandraDebtCollection;
+import dk.library.circulation.cassandra.CassandraJournalEraser;
 import dk.library.circulation.cassandra.CassandraSeedJournal;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
@@ -130,7 +131,8 @@ public final class CirculationServer implements AutoCloseable {
               noticeSender(resolved.getConfig("library.notices"), system),
               resolved.getDuration("library.metrics.live-entities-interval"),
               CassandraVisitLog.create(system),
-              CassandraDebtCollection.create(system));
+              CassandraDebtCollection.create(system),
+              CassandraJournalEraser.create(system));
       CirculationDesk desk =
           initialLoad
               ? CirculationDesk.startForInitialLoad(system, settings)

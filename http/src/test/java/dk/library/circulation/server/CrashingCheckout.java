@@ -4,6 +4,7 @@ import dk.library.circulation.agency.Branch;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.CassandraDebtCollection;
+import dk.library.circulation.cassandra.CassandraJournalEraser;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.deadline.DeadlineKeeper;
@@ -95,7 +96,8 @@ public final class CrashingCheckout {
                 (patronKey, notice) -> CompletableFuture.completedFuture(Done.getInstance()),
                 Duration.ofSeconds(10),
                 CassandraVisitLog.create(system),
-                CassandraDebtCollection.create(system)));
+                CassandraDebtCollection.create(system),
+                CassandraJournalEraser.create(system)));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(
