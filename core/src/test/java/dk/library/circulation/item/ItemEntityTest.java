@@ -29,6 +29,7 @@ class ItemEntityTest {
 
   final ConcurrentLinkedQueue<String> noticesSent = new ConcurrentLinkedQueue<>();
   volatile boolean patronAnswers = false;
+  final ConcurrentLinkedQueue<Long> erasedBefore = new ConcurrentLinkedQueue<>();
 
   EventSourcedBehaviorTestKit<Item.Command, Item.Event, Item.State> item;
 
@@ -48,8 +49,10 @@ class ItemEntityTest {
                           new IllegalStateException("patron unreachable"));
                 },
                 Passivation.NONE,
-                (persistenceId, sequenceNr) ->
-                    CompletableFuture.completedFuture(Done.getInstance())));
+                (persistenceId, sequenceNr) -> {
+                  erasedBefore.add(sequenceNr);
+                  return CompletableFuture.completedFuture(Done.getInstance());
+                }));
     item.clear();
     item.<Item.Reply>runCommand(
         r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", null, false, "B1", r));
@@ -106,5 +109,26 @@ class ItemEntityTest {
               return null;
             });
     assertTrue(noticesSent.contains("C1:t1"));
+  }
+
+  @Test
+  void R40_theCopyForgetsItsBorrowerAndAnswersOnlyOnceItsJournalIsErasedUnderTheSnapshot() {
+    item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
+    item.<Item.Reply>runCommand(r -> new Item.Return("r1", "A1", "B2", r));
+    patronAnswers = true;
+    item.<Item.Reply>runCommand(r -> new Item.ForgetBorrower("unknown", r));
+    erasedBefore.clear();
+
+    var forgotten = item.<Item.Reply>runCommand(r -> new Item.ForgetBorrower("t1", r));
+    assertEquals("t1", assertInstanceOf(Item.Forgotten.class, forgotten.reply()).checkoutId());
+    assertInstanceOf(Item.BorrowerForgotten.class, forgotten.event());
+    assertNull(forgotten.state().lastReturn(), "no receipt names the borrower");
+    assertEquals("B2", forgotten.state().location(), "the copy's own state stays");
+    assertEquals(1, erasedBefore.size());
+    assertTrue(erasedBefore.peek() > 3, "erased under the forgetting's snapshot, not before it");
+
+    item.restart();
+    assertNull(item.getState().lastReturn());
+    assertNull(item.getState().loan());
   }
 }
