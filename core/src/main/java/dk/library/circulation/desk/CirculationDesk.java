@@ -766,7 +766,14 @@ public final class CirculationDesk {
 
   private static ItemStatus shelved(Item.Status s) {
     return new ItemStatus(
-        s.item(), false, null, null, s.damage(), ItemStatus.Held.of(s.heldFor()), s.location());
+        s.item(),
+        false,
+        null,
+        null,
+        s.damage(),
+        ItemStatus.Held.of(s.heldFor()),
+        s.location(),
+        s.timesLent());
   }
 
   /** The item, and while it is on loan the due date the borrower's record holds. */
@@ -803,7 +810,8 @@ public final class CirculationDesk {
                                 due,
                                 status.damage(),
                                 null,
-                                status.location()));
+                                status.location(),
+                                status.timesLent()));
                       });
             });
   }

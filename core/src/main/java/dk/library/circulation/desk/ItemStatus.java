@@ -11,8 +11,10 @@ import java.util.List;
 
 /**
  * An item as staff and catalogues see it: on the shelf, or on loan until a due date; {@code
- * heldFor} the hold it is kept for, {@code location} the branch it was last seen at. Neither the
- * loan nor the hold names the patron's key: the borrower's card shows as a {@link CardHint}.
+ * heldFor} the hold it is kept for, {@code location} the branch it was last seen at, {@code
+ * timesLent} how often it was lent (counted since the copy's state recorded it; R40 forgets who
+ * borrowed it, not that it was lent). Neither the loan nor the hold names the patron's key: the
+ * borrower's card shows as a {@link CardHint}.
  */
 public record ItemStatus(
     ItemDetails item,
@@ -21,7 +23,8 @@ public record ItemStatus(
     LocalDate dueDate,
     List<DamageNote> damage,
     Held heldFor,
-    String location) {
+    String location,
+    int timesLent) {
 
   /** The loan as {@link CurrentLoan} records it, the borrower shown as a card hint. */
   public record Lent(

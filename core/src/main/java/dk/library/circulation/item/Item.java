@@ -167,7 +167,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
       CurrentLoan loan,
       List<DamageNote> damage,
       HeldCopy heldFor,
-      String location)
+      String location,
+      int timesLent)
       implements CborSerializable {}
 
   /**
@@ -245,13 +246,14 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
       List<UnsettledReturn> unsettledReturns,
       List<DamageNote> damage,
       HeldCopy heldFor,
-      String location)
+      String location,
+      int timesLent)
       implements CborSerializable {
 
     static final int REMEMBERED_CANCELLATIONS = 20;
 
     public static State empty() {
-      return new State(null, null, List.of(), null, List.of(), List.of(), null, null);
+      return new State(null, null, List.of(), null, List.of(), List.of(), null, null, 0);
     }
 
     /** The state after one more event: the entity's event handler, and an initial load's fold. */
@@ -275,7 +277,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
             unsettledReturns,
             damage,
             heldFor,
-            location);
+            location,
+            timesLent);
       } else if (event instanceof LendCancelled e) {
         return cancelled(e.checkoutId());
       } else if (event instanceof DamageNoted e) {
@@ -299,7 +302,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           unsettledReturns,
           damage,
           nextHeldFor,
-          nextLocation);
+          nextLocation,
+          timesLent);
     }
 
     State held(HeldCopy h) {
@@ -320,7 +324,15 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
 
     State registered(ItemDetails d) {
       return new State(
-          d, loan, cancelledCheckouts, lastReturn, unsettledReturns, damage, heldFor, location);
+          d,
+          loan,
+          cancelledCheckouts,
+          lastReturn,
+          unsettledReturns,
+          damage,
+          heldFor,
+          location,
+          timesLent);
     }
 
     State lent(Lent e) {
@@ -339,7 +351,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           unsettledReturns,
           damage,
           e.holdId() != null ? null : heldFor,
-          location);
+          location,
+          timesLent + 1);
     }
 
     State cancelled(String checkoutId) {
@@ -356,7 +369,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           unsettledReturns,
           damage,
           heldFor,
-          location);
+          location,
+          timesLent);
     }
 
     State returned(ReturnReceipt receipt) {
@@ -376,14 +390,23 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           List.copyOf(next),
           damage,
           heldFor,
-          receipt.branchId());
+          receipt.branchId(),
+          timesLent);
     }
 
     State noticeConfirmed(String checkoutId) {
       List<UnsettledReturn> next =
           unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList();
       return new State(
-          details, loan, cancelledCheckouts, lastReturn, next, damage, heldFor, location);
+          details,
+          loan,
+          cancelledCheckouts,
+          lastReturn,
+          next,
+          damage,
+          heldFor,
+          location,
+          timesLent);
     }
 
     State borrowerForgotten(String checkoutId) {
@@ -405,7 +428,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList(),
           notes,
           heldFor,
-          location);
+          location,
+          timesLent);
     }
 
     State damaged(DamageNote note) {
@@ -419,11 +443,12 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
           unsettledReturns,
           List.copyOf(next),
           heldFor,
-          location);
+          location,
+          timesLent);
     }
 
     public Status status() {
-      return new Status(details, loan, damage, heldFor, location);
+      return new Status(details, loan, damage, heldFor, location, timesLent);
     }
   }
 

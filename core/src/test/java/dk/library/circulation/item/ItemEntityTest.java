@@ -124,6 +124,7 @@ class ItemEntityTest {
     assertInstanceOf(Item.BorrowerForgotten.class, forgotten.event());
     assertNull(forgotten.state().lastReturn(), "no receipt names the borrower");
     assertEquals("B2", forgotten.state().location(), "the copy's own state stays");
+    assertEquals(1, forgotten.state().timesLent(), "and that it was lent");
     assertEquals(1, erasedBefore.size());
     assertTrue(erasedBefore.peek() > 3, "erased under the forgetting's snapshot, not before it");
 

@@ -92,6 +92,8 @@ class ReturnedLoanRetentionTest {
       Answer item = staff.get("/api/v1/items/" + copy30);
       assertEquals(200, item.status(), item.body().toString());
       assertTrue(item.body().path("loan").isMissingNode() || item.body().path("loan").isNull());
+      assertEquals(
+          1, item.body().path("timesLent").asInt(), "who borrowed it goes, not that it was lent");
     }
 
     try (CirculationServer server = TestServers.start(clock);

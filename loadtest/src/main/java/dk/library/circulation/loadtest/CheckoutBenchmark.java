@@ -51,12 +51,14 @@ public final class CheckoutBenchmark {
       boolean quick,
       boolean memory,
       long hostileRequests,
-      boolean burstOnly) {
+      boolean burstOnly,
+      boolean peakOnly) {
 
     static Options parse(String[] args) {
       boolean quick = Arrays.asList(args).contains("--quick");
       boolean memory = Arrays.asList(args).contains("--memory");
       boolean burstOnly = Arrays.asList(args).contains("--deadline-burst");
+      boolean peakOnly = Arrays.asList(args).contains("--peak");
       long hostile = 0;
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--hostile")) {
@@ -113,7 +115,8 @@ public final class CheckoutBenchmark {
               true,
               memory,
               hostile,
-              burstOnly)
+              burstOnly,
+              peakOnly)
           : new Options(
               20,
               40,
@@ -131,7 +134,8 @@ public final class CheckoutBenchmark {
               false,
               memory,
               hostile,
-              burstOnly);
+              burstOnly,
+              peakOnly);
     }
   }
 
@@ -169,6 +173,10 @@ public final class CheckoutBenchmark {
       }
       if (options.hostileRequests() > 0) {
         hostile(node, h);
+        return;
+      }
+      if (options.peakOnly()) {
+        peakOnly(node, h);
         return;
       }
       if (options.burstOnly()) {
@@ -333,6 +341,31 @@ public final class CheckoutBenchmark {
       String report = String.join("\n", Summary.burstRows(burst.result())) + "\n";
       System.out.print(report);
       Files.writeString(options.work().resolve("burst.md"), report);
+    } finally {
+      Harness.stop(server);
+    }
+  }
+
+  /**
+   * {@code --peak}: the population by an initial load, the HTTP checkout loop (the serving server's
+   * first minutes, as in a full run), then the national peak's steps; the steps and their costs go
+   * to {@code peak.md} under the work directory. A change's before and after in about 15 minutes
+   * each, where a full run takes an hour.
+   */
+  private void peakOnly(LocalCassandra node, Harness h) throws Exception {
+    int httpPort = loadPopulation(node, h);
+    Process server = h.startServer(node.nativePort(), httpPort, "serving");
+    try {
+      h.awaitHealthy(server);
+      h.meter = new Costs.Meter(h.http, h.base, h.operatorKey, server.pid(), node.pid());
+      CheckoutLoop loop = new CheckoutLoop(h);
+      AtomicLong retries = new AtomicLong();
+      Run checkouts = loop.checkoutLoop(loop.http(retries), retries, 0, server.pid(), node.pid());
+      Duration settling = Harness.awaitQuiet(server.pid());
+      List<PeakStep> peak = new GatlingSteps(h).nationalPeak();
+      String report = Summary.peakReport(checkouts, settling, peak);
+      System.out.print(report);
+      Files.writeString(options.work().resolve("peak.md"), report);
     } finally {
       Harness.stop(server);
     }

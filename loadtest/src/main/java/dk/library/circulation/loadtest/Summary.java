@@ -231,6 +231,27 @@ final class Summary {
     }
   }
 
+  /** The figures of {@code --peak}: the loop, the server's settling, the steps and their costs. */
+  static String peakReport(Run loop, Duration settling, List<PeakStep> peak) {
+    return String.format(
+            "loop: %d checkouts/s (p99 %s ms); server quiet %d s after it; the machine's page-out"
+                + " of idle memory: %s%n%n",
+            Math.round(loop.checkoutRate()),
+            fmt(loop.percentileMs(99)),
+            settling.toSeconds(),
+            Harness.pageOut())
+        + Costs.header()
+        + "\n"
+        + loop.costs().row("checkout + return loop")
+        + "\n"
+        + peak.stream()
+            .filter(s -> s.costs() != null)
+            .map(s -> s.costs().row("national peak at " + rate(s.rate()) + "/s"))
+            .collect(java.util.stream.Collectors.joining("\n"))
+        + "\n\n"
+        + peakTable("National peak (Gatling, open model, mix 45/30/10/10/5)", peak);
+  }
+
   private static final String LATEST_START = "<!-- latest run: written by bin/benchmark -->";
 
   private static final String LATEST_END = "<!-- end of latest run -->";
