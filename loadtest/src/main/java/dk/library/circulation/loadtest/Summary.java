@@ -201,12 +201,7 @@ final class Summary {
             + "\n"
             + sip.costs().row("the same loop over SIP2")
             + "\n"
-            + peak.stream()
-                .filter(s -> s.costs() != null)
-                .map(s -> s.costs().row("national peak at " + rate(s.rate()) + "/s"))
-                .collect(java.util.stream.Collectors.joining("\n"))
-            + "\n\n"
-            + peakTable("National peak (Gatling, open model, mix 45/30/10/10/5)", peak)
+            + peakCostsAndSteps(peak)
             + "\n"
             + peakTable(
                 "HTTP limit (Gatling, the same injection, trivial endpoint)", httpLimit.gatling())
@@ -244,7 +239,12 @@ final class Summary {
         + "\n"
         + loop.costs().row("checkout + return loop")
         + "\n"
-        + peak.stream()
+        + peakCostsAndSteps(peak);
+  }
+
+  /** The peak steps' rows of the cost table, then the table of the steps themselves. */
+  private static String peakCostsAndSteps(List<PeakStep> peak) {
+    return peak.stream()
             .filter(s -> s.costs() != null)
             .map(s -> s.costs().row("national peak at " + rate(s.rate()) + "/s"))
             .collect(java.util.stream.Collectors.joining("\n"))
