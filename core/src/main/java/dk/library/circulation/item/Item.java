@@ -127,7 +127,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
    */
   public record ForgetBorrower(String checkoutId, ActorRef<Reply> replyTo) implements Command {}
 
-  record Erased(boolean erased) implements Command {}
+  /** The journal is erased under the snapshot at {@code sequenceNr}, or not ({@code erased}). */
+  record Erased(long sequenceNr, boolean erased) implements Command {}
 
   /** The patron has recorded the end of the loan made under {@code checkoutId}. */
   public record ReturnSettled(String checkoutId) implements Command {}
@@ -462,10 +463,13 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   private final JournalEraser eraser;
 
   /** R40: patrons waiting for this copy to forget them, answered once its journal is erased. */
-  private final List<ForgetBorrower> forgetting = new ArrayList<>();
+  private final List<Forgetting> forgetting = new ArrayList<>();
 
-  /** The sequence number of the latest forgetting: only a snapshot from there on replaces it. */
-  private long forgettingAt;
+  /**
+   * A patron's ask and the sequence number of its {@code BorrowerForgotten}: only a snapshot from
+   * there on, once the events before it are erased, answers it.
+   */
+  private record Forgetting(ForgetBorrower ask, long at) {}
 
   /** Return notices under way, so a second trigger does not send twice. */
   private final Set<String> notifying = new HashSet<>();
@@ -581,17 +585,19 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
     if (command instanceof ForgetBorrower cmd) {
       // Always a new snapshot: the events before it may name the borrower even when the state no
       // longer does.
-      forgetting.add(cmd);
-      forgettingAt = lastSequenceNumber(context) + 1;
+      forgetting.add(new Forgetting(cmd, lastSequenceNumber(context) + 1));
       return Effect()
           .persist(new BorrowerForgotten(cmd.checkoutId(), clock.instant()))
           .thenNoReply();
     }
     if (command instanceof Erased cmd) {
+      // Asks after the erased snapshot wait for their own; failed ones are asked again.
+      List<Forgetting> covered =
+          forgetting.stream().filter(f -> f.at() <= cmd.sequenceNr()).toList();
+      forgetting.removeAll(covered);
       if (cmd.erased()) {
-        forgetting.forEach(f -> f.replyTo().tell(new Forgotten(f.checkoutId())));
+        covered.forEach(f -> f.ask().replyTo().tell(new Forgotten(f.ask().checkoutId())));
       }
-      forgetting.clear();
       return Effect().none().thenNoReply();
     }
     if (command instanceof NoticeFailed cmd) {
@@ -678,7 +684,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
    */
   @Override
   protected void snapshotSaved(State state, long sequenceNr) {
-    if (forgetting.isEmpty() || sequenceNr < forgettingAt) {
+    if (forgetting.stream().noneMatch(f -> f.at() <= sequenceNr)) {
       return;
     }
     context.pipeToSelf(
@@ -689,12 +695,12 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
                 .getLog()
                 .warn("Copy's journal not erased under the snapshot: {}", failure.toString());
           }
-          return new Erased(failure == null);
+          return new Erased(sequenceNr, failure == null);
         });
   }
 
   @Override
   protected void snapshotFailed(State state, Throwable failure) {
-    context.getSelf().tell(new Erased(false));
+    context.getSelf().tell(new Erased(Long.MAX_VALUE, false));
   }
 }
