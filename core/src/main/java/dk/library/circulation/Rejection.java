@@ -86,7 +86,11 @@ public record Rejection(Code code, String message) implements CborSerializable {
     OPEN_LIBRARY_NOT_OFFERED,
     OPEN_LIBRARY_CLOSED,
     BELOW_MINIMUM_AGE,
-    NOT_SIGNED_UP
+    NOT_SIGNED_UP,
+    /** R39: loans, fees or holds keep the account until they are settled. */
+    ACCOUNT_NOT_SETTLED,
+    /** R39: the card belonged to an account deleted on request; it is never issued again. */
+    CARD_DELETED
   }
 
   public static Rejection of(Code code, String message) {

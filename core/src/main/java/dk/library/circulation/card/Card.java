@@ -5,10 +5,12 @@ import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.JournalEraser;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -42,12 +44,22 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * R39: the account this number named was deleted; the card's journal goes whole, and the entity
+   * leaves memory (the number is retired in {@link RetiredCards}, which registration consults).
+   */
+  public record Erase(ActorRef<Reply> replyTo) implements Command {}
+
+  record Erased(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
+
   public sealed interface Reply extends CborSerializable {}
 
   /** {@code lost} is set once the card was reported lost or stolen. */
   public record Found(String patronKey, Lost lost) implements Reply {}
 
   public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
+
+  public record Gone() implements Reply {}
 
   public record Lost(String replacement, String reportedBy, Instant at)
       implements CborSerializable {}
@@ -80,17 +92,27 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
   private final Clock clock;
   private final ActorRef<Command> self;
   private final Passivation passivation;
+  private final ActorContext<Command> context;
+  private final JournalEraser eraser;
 
-  private Card(String cardNumber, Clock clock, ActorRef<Command> self, Passivation passivation) {
+  private Card(
+      String cardNumber,
+      Clock clock,
+      ActorContext<Command> context,
+      Passivation passivation,
+      JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
     this.cardNumber = cardNumber;
     this.clock = clock;
-    this.self = self;
+    this.context = context;
+    this.self = context.getSelf();
     this.passivation = passivation;
+    this.eraser = eraser;
   }
 
-  public static Behavior<Command> create(String cardNumber, Clock clock, Passivation passivation) {
-    return Behaviors.setup(ctx -> new Card(cardNumber, clock, ctx.getSelf(), passivation));
+  public static Behavior<Command> create(
+      String cardNumber, Clock clock, Passivation passivation, JournalEraser eraser) {
+    return Behaviors.setup(ctx -> new Card(cardNumber, clock, ctx, passivation, eraser));
   }
 
   @Override
@@ -125,6 +147,21 @@ public final class Card extends MeasuredEntity<Card.Command, Card.Event, Card.St
     }
     if (command instanceof Get cmd) {
       return Effect().reply(cmd.replyTo(), new Found(state.patronKey(), state.lost()));
+    }
+    if (command instanceof Erase cmd) {
+      context.pipeToSelf(
+          eraser.eraseAll(persistenceId().id(), lastSequenceNumber(context)),
+          (done, failure) -> new Erased(cmd.replyTo(), failure));
+      return Effect().none().thenNoReply();
+    }
+    if (command instanceof Erased cmd) {
+      if (cmd.failure() != null) {
+        // No answer: the patron's erasure asks again.
+        context.getLog().warn("Card's journal not erased: {}", cmd.failure().toString());
+        return Effect().none().thenNoReply();
+      }
+      cmd.replyTo().tell(new Gone());
+      return passivation.rest(Effect(), self);
     }
     throw new IllegalArgumentException("no handler for " + command.getClass().getName());
   }

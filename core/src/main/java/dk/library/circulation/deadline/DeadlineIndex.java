@@ -34,4 +34,13 @@ public interface DeadlineIndex {
 
   /** The target has handled the deadline. */
   CompletionStage<Done> remove(Deadline deadline);
+
+  /**
+   * R39: every deadline of a target that no longer exists (a deleted account). Reads each day that
+   * has deadlines: slow, and only for what is rare.
+   */
+  CompletionStage<Done> removeAll(String target);
+
+  /** R41: the target's deadlines, earliest first (as slow as {@link #removeAll}). */
+  CompletionStage<List<Deadline>> of(String target);
 }

@@ -18,6 +18,7 @@ import dk.library.circulation.cache.NodeCaches;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.card.CardRules;
 import dk.library.circulation.card.CprIndex;
+import dk.library.circulation.card.RetiredCards;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.DeadlineKeeper;
 import dk.library.circulation.deadline.ServingLoad;
@@ -79,7 +80,8 @@ public final class CirculationDesk {
    * {@code deadlinePace}; {@code noticeSender}: where patrons' notices go; {@code
    * liveEntitiesInterval}: how often the live entities per type are counted for the metrics; {@code
    * visits}: where the open library's visits are kept (R45); {@code debtCollection}: the ledger of
-   * what is handed to debt collection (R35).
+   * what is handed to debt collection (R35); {@code eraser}: what erases journals (R39, R40);
+   * {@code retiredCards}: the cards of deleted accounts (R39).
    */
   public record Settings(
       Clock clock,
@@ -95,7 +97,8 @@ public final class CirculationDesk {
       Duration liveEntitiesInterval,
       VisitLog visits,
       DebtCollection debtCollection,
-      JournalEraser eraser) {}
+      JournalEraser eraser,
+      RetiredCards retiredCards) {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -108,6 +111,7 @@ public final class CirculationDesk {
   private final BookingDesk bookings;
   private final PaymentDesk payments;
   private final DoorDesk door;
+  private final PrivacyDesk privacy;
 
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
   private ActorRef<ShardingEnvelope<PatronCommand>> patronRegion;
@@ -140,6 +144,7 @@ public final class CirculationDesk {
     this.bookings = new BookingDesk(this);
     this.payments = new PaymentDesk(this);
     this.door = new DoorDesk(this);
+    this.privacy = new PrivacyDesk(this);
   }
 
   /** Interlibrary requests (R29). */
@@ -164,6 +169,11 @@ public final class CirculationDesk {
   /** The open library's door (R45). */
   public DoorDesk door() {
     return door;
+  }
+
+  /** The patron's access export and the deletion of an account (R39, R41). */
+  public PrivacyDesk privacy() {
+    return privacy;
   }
 
   Settings settings() {
@@ -207,7 +217,11 @@ public final class CirculationDesk {
         Entity.of(
             Card.ENTITY_TYPE_KEY,
             ctx ->
-                Card.create(ctx.getEntityId(), settings.clock(), new Passivation(ctx.getShard()))));
+                Card.create(
+                    ctx.getEntityId(),
+                    settings.clock(),
+                    new Passivation(ctx.getShard()),
+                    settings.eraser())));
     desk.patronRegion =
         sharding.init(
             Entity.of(
@@ -225,7 +239,8 @@ public final class CirculationDesk {
                         settings.deadlines(),
                         settings.debtCollection(),
                         desk::forgetBorrower,
-                        settings.eraser())));
+                        settings.eraser(),
+                        desk.privacy)));
     sharding.init(
         Entity.of(
             Item.ENTITY_TYPE_KEY,
@@ -247,7 +262,8 @@ public final class CirculationDesk {
                         settings.zone(),
                         desk.holds.copies(),
                         desk.holds::deliver,
-                        settings.deadlines())));
+                        settings.deadlines(),
+                        settings.eraser())));
     sharding.init(
         Entity.of(
             TransactionClaim.ENTITY_TYPE_KEY,
@@ -473,6 +489,8 @@ public final class CirculationDesk {
               String key = indexId(registration.cardNumber());
               // R12: the numbers are claimed first, so a lost or reissued number is never reused;
               // R14: a CPR given beside a library card finds the same patron at a terminal.
+              List<String> otherCards =
+                  registration.cpr() == null ? List.of() : List.of(indexId(registration.cpr()));
               return claim(registration.cardNumber(), key)
                   .thenCompose(
                       card ->
@@ -483,17 +501,42 @@ public final class CirculationDesk {
                       refused ->
                           refused != null
                               ? done(refused)
-                              : register(registration, pin, key)
+                              : register(registration, pin, key, otherCards)
                                   .thenApply(
                                       r ->
                                           r.map(s -> s.withCardNumber(registration.cardNumber()))));
             });
   }
 
-  /** Claims a number for the patron's key: null when claimed, else why not. */
+  /**
+   * Claims a number for the patron's key: null when claimed, else why not. R39: a deleted account's
+   * card is never claimed again.
+   */
   private CompletionStage<Rejection> claim(String number, String key) {
-    return ask(cardRef(number), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
-        .thenApply(reply -> reply instanceof Card.Rejected rejected ? rejected.rejection() : null);
+    return privacy
+        .refusalOfRetired(number)
+        .thenCompose(
+            retired ->
+                retired != null
+                    ? CompletableFuture.completedFuture(retired)
+                    : ask(cardRef(number), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
+                        .thenApply(
+                            reply ->
+                                reply instanceof Card.Rejected rejected
+                                    ? rejected.rejection()
+                                    : null));
+  }
+
+  /** R39: the patron records the card before it is claimed, so a deletion takes it along. */
+  private CompletionStage<Rejection> recordAndClaim(String number, String key) {
+    return ask(
+            patronRef(key),
+            (ActorRef<PatronReply> r) -> new PatronCommand.RecordCard(indexId(number), r))
+        .thenCompose(
+            recorded ->
+                recorded instanceof PatronReply.Rejected rejected
+                    ? CompletableFuture.completedFuture(rejected.rejection())
+                    : claim(number, key));
   }
 
   private String indexId(String number) {
@@ -501,8 +544,9 @@ public final class CirculationDesk {
   }
 
   private CompletionStage<Result<PatronReply.Status>> register(
-      PatronRegistration registration, PinHash pin, String key) {
-    return ask(patronRef(key), (ActorRef<PatronReply> r) -> registration.command(pin, r))
+      PatronRegistration registration, PinHash pin, String key, List<String> otherCards) {
+    return ask(
+            patronRef(key), (ActorRef<PatronReply> r) -> registration.command(pin, otherCards, r))
         .thenApply(CirculationDesk::patronStatus);
   }
 
@@ -646,23 +690,19 @@ public final class CirculationDesk {
                       if (notInstitution != null) {
                         return done(notInstitution);
                       }
-                      return ask(
-                              cardRef(newCard), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
+                      return recordAndClaim(newCard, key)
                           .thenCompose(
-                              issued ->
-                                  issued instanceof Card.Rejected rejected
-                                      ? done(rejected.rejection())
-                                      : patronStatus(newCard));
+                              refused -> refused != null ? done(refused) : patronStatus(newCard));
                     }));
   }
 
   private CompletionStage<Result<PatronReply.Status>> replaceCard(
       String cardNumber, String replacement, String reportedBy, String key) {
-    return ask(cardRef(replacement), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
+    return recordAndClaim(replacement, key)
         .thenCompose(
-            issued -> {
-              if (issued instanceof Card.Rejected rejected) {
-                return done(rejected.rejection());
+            refused -> {
+              if (refused != null) {
+                return done(refused);
               }
               return ownCardLost(cardNumber, replacement, reportedBy, key)
                   .thenCompose(
@@ -1067,7 +1107,12 @@ public final class CirculationDesk {
   }
 
   private EntityRef<Card.Command> cardRef(String cardNumber) {
-    return sharding.entityRefFor(Card.ENTITY_TYPE_KEY, indexId(cardNumber));
+    return cardEntity(indexId(cardNumber));
+  }
+
+  /** The card entity of an index id (a card number, or a CPR's keyed hash). */
+  EntityRef<Card.Command> cardEntity(String cardId) {
+    return sharding.entityRefFor(Card.ENTITY_TYPE_KEY, cardId);
   }
 
   EntityRef<PatronCommand> patronRef(String cardNumber) {

@@ -86,15 +86,18 @@ public final class DoorDesk {
                                               now.toLocalDate());
                                       return refused != null
                                           ? done(refused)
-                                          : record(
-                                              agencyId, branchId, cardNumber, doorClientId, now);
+                                          : record(agencyId, branchId, key, doorClientId, now);
                                     }));
                       });
                 }));
   }
 
+  /**
+   * The visit names the patron by key (the card number registered with, a keyed hash for a CPR
+   * card: R3), so an access request or a deletion finds every visit under one name (R39, R41).
+   */
   private CompletionStage<Result<Visit>> record(
-      String agencyId, String branchId, String cardNumber, String doorClientId, ZonedDateTime now) {
+      String agencyId, String branchId, String patronKey, String doorClientId, ZonedDateTime now) {
     LocalDate day = now.toLocalDate();
     Instant expires =
         day.plusDays(1).atStartOfDay(desk.settings().zone()).toInstant().plus(VISIT_RETENTION);
@@ -105,7 +108,7 @@ public final class DoorDesk {
             day,
             now.toInstant(),
             UUID.randomUUID().toString(),
-            cardNumber,
+            patronKey,
             doorClientId,
             expires);
     return desk.settings()

@@ -11,6 +11,7 @@ import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -54,9 +55,11 @@ public record PatronRegistration(
   }
 
   /** The patron entity's registration command, with the PIN already hashed. */
-  public PatronCommand.Register command(PinHash pin, ActorRef<PatronReply> replyTo) {
+  /** {@code otherCards}: the card index entries claimed beside the patron's key (R14, R39). */
+  public PatronCommand.Register command(
+      PinHash pin, List<String> otherCards, ActorRef<PatronReply> replyTo) {
     return new PatronCommand.Register(
-        pin, name, email, mobile, homeAgencyId, category, facts, replyTo);
+        pin, name, email, mobile, homeAgencyId, category, facts, otherCards, replyTo);
   }
 
   /** The PIN's hash under the server's key, or the hash a migrated patron brought along. */

@@ -107,7 +107,13 @@ public final class InitialLoad implements Registrar {
 
   private CompletionStage<Result<Done>> register(
       PatronRegistration registration, PinHash pin, String key, Instant now) {
-    PatronCommand.Register command = registration.command(pin, null);
+    PatronCommand.Register command =
+        registration.command(
+            pin,
+            registration.cpr() == null
+                ? List.of()
+                : List.of(settings.cprIndex().indexId(registration.cpr())),
+            null);
     return decide(
         PersistenceId.of(Patron.ENTITY_TYPE_KEY.name(), key),
         PatronState.empty(),

@@ -17,6 +17,12 @@ public interface VisitLog {
 
   CompletionStage<Done> forget(String agencyId, String branchId, LocalDate day);
 
+  /** R41: the visits of one patron, by the patron's key; reads every day kept: for rare use. */
+  CompletionStage<List<Visit>> visitsOf(String patronKey);
+
+  /** R39: forgets the visits of a deleted account's patron. */
+  CompletionStage<Done> forgetVisitsOf(String patronKey);
+
   /** What the deadline targets of visits start with. */
   String DEADLINE_PREFIX = "Visits/";
 

@@ -113,6 +113,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   private static final Duration SETTLEMENT_RETRY = Duration.ofSeconds(5);
 
+  /** R39: when the keeper takes up an account's deletion that a crash interrupted. */
+  private static final Duration ERASURE_TAKEN_UP_AFTER = Duration.ofMinutes(5);
+
   private final String cardNumber;
   private final ActorContext<PatronCommand> context;
   private final Clock clock;
@@ -140,6 +143,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   private final JournalEraser eraser;
 
+  private final AccountRecords records;
+
   /** The deadline keeper's ask waiting for the journal's erasure (R40), if one is under way. */
   private ActorRef<PatronReply> erasureWaiting;
 
@@ -158,10 +163,12 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       DeadlineIndex deadlines,
       DebtCollection debtCollection,
       BorrowerForgetting copies,
-      JournalEraser eraser) {
+      JournalEraser eraser,
+      AccountRecords records) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
     this.copies = copies;
     this.eraser = eraser;
+    this.records = records;
     this.passivation = passivation;
     this.deadlines = deadlines;
     this.debtCollection = debtCollection;
@@ -180,7 +187,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
    * {@code pinKey}: the server's key PINs are hashed under; {@code deadlines}: where the patron's
    * reminder and exclusion dates are indexed (R30-R34); {@code debtCollection}: the ledger of what
    * is handed to debt collection (R35); {@code copies} and {@code eraser}: what forgets a returned
-   * loan at the copy and in the patron's own journal (R40).
+   * loan at the copy and in the patron's own journal (R40); {@code records}: the records elsewhere
+   * a deleted account takes along (R39).
    */
   public static Behavior<PatronCommand> create(
       String cardNumber,
@@ -194,7 +202,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       DeadlineIndex deadlines,
       DebtCollection debtCollection,
       BorrowerForgetting copies,
-      JournalEraser eraser) {
+      JournalEraser eraser,
+      AccountRecords records) {
     return Behaviors.setup(
         ctx ->
             new Patron(
@@ -210,7 +219,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                 deadlines,
                 debtCollection,
                 copies,
-                eraser));
+                eraser,
+                records));
   }
 
   @Override
@@ -256,7 +266,68 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
           Rejected::new);
     }
     if (command instanceof Remind cmd) {
-      return onRemind(state, cmd);
+      AccountErasure erasure = state.history().accountErasure();
+      return erasure == null
+          ? onRemind(state, cmd)
+          : eraseAccount(
+              erasure,
+              lastSequenceNumber(context),
+              cmd.replyTo(),
+              new PatronReply.Reminded(0, true),
+              new PatronReply.Reminded(0, false));
+    }
+    if (command instanceof PatronCommand.RecordCard cmd) {
+      return status(state, PatronRules.recordCard(state, cardNumber, cmd), cmd.replyTo());
+    }
+    if (command instanceof PatronCommand.GetAccount cmd) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              state.registered()
+                  ? new PatronReply.Account(state)
+                  : new Rejected(PatronRules.notFound(cardNumber)));
+    }
+    if (command instanceof PatronCommand.EraseAccount cmd) {
+      return onEraseAccount(state, cmd);
+    }
+    if (command instanceof PatronCommand.ErasureIndexed cmd) {
+      if (state != cmd.basis()) {
+        return onEraseAccount(state, cmd.command());
+      }
+      Decision<PatronEvent> decision =
+          ErasureRules.erase(state, cardNumber, cmd.command(), clock.instant());
+      if (!(decision instanceof Decision.Persist<PatronEvent> persist)) {
+        return onEraseAccount(state, cmd.command());
+      }
+      long highest = lastSequenceNumber(context) + persist.events().size();
+      ActorRef<PatronReply> replyTo = cmd.command().replyTo();
+      return Effect()
+          .persist(persist.events())
+          .thenRun(
+              s ->
+                  startErasure(
+                      s.history().accountErasure(),
+                      highest,
+                      replyTo,
+                      new PatronReply.AccountErased(s.history().accountErasure().at()),
+                      null))
+          .thenNoReply();
+    }
+    if (command instanceof PatronCommand.ErasureNotIndexed cmd) {
+      // Nothing is recorded; the staff's ask times out and they try again.
+      context.getLog().warn("Account erasure's deadline not indexed: {}", cmd.why());
+      return Effect().none().thenNoReply();
+    }
+    if (command instanceof PatronCommand.AccountGone cmd) {
+      cmd.replyTo().tell(cmd.answer());
+      return Effect().none().thenNoReply();
+    }
+    if (command instanceof PatronCommand.AccountErasureFailed cmd) {
+      context.getLog().warn("Account erasure not finished, taken again: {}", cmd.why());
+      if (cmd.answer() != null) {
+        cmd.replyTo().tell(cmd.answer());
+      }
+      return Effect().none().thenNoReply();
     }
     if (command instanceof RemindIndexed cmd) {
       if (state != cmd.basis()) {
@@ -673,6 +744,73 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
         Rejected::new);
   }
 
+  /**
+   * R39: the erasure's deadline goes into the index and the cards are retired before the deletion
+   * is recorded, so a crash after it is taken up again by the keeper and the numbers are never
+   * issued again. A deletion already begun is taken again.
+   */
+  private ReplyEffect<PatronEvent, PatronState> onEraseAccount(
+      PatronState state, PatronCommand.EraseAccount cmd) {
+    AccountErasure begun = state.history().accountErasure();
+    if (begun != null) {
+      return eraseAccount(
+          begun,
+          lastSequenceNumber(context),
+          cmd.replyTo(),
+          new PatronReply.AccountErased(begun.at()),
+          null);
+    }
+    Decision<PatronEvent> decision = ErasureRules.erase(state, cardNumber, cmd, clock.instant());
+    if (decision instanceof Decision.Refuse<PatronEvent> refused) {
+      return Effect().reply(cmd.replyTo(), new Rejected(refused.rejection()));
+    }
+    AccountErasure erasure =
+        ((PatronEvent.AccountErasureBegun)
+                ((Decision.Persist<PatronEvent>) decision).events().get(0))
+            .erasure();
+    Instant resume = erasure.at().plus(ERASURE_TAKEN_UP_AFTER);
+    context.pipeToSelf(
+        deadlines
+            .schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), resume))
+            .thenCompose(done -> records.retire(erasure.cardIds())),
+        (done, failure) ->
+            failure == null
+                ? new PatronCommand.ErasureIndexed(cmd, state)
+                : new PatronCommand.ErasureNotIndexed(cmd, failure.toString()));
+    return Effect().none().thenNoReply();
+  }
+
+  private ReplyEffect<PatronEvent, PatronState> eraseAccount(
+      AccountErasure erasure,
+      long highestSequenceNr,
+      ActorRef<PatronReply> replyTo,
+      PatronReply done,
+      PatronReply failed) {
+    startErasure(erasure, highestSequenceNr, replyTo, done, failed);
+    return Effect().none().thenNoReply();
+  }
+
+  /**
+   * The records elsewhere first, the patron's journal next (it holds what is left to do), its
+   * deadlines last (one of them takes the erasure up again after a crash).
+   */
+  private void startErasure(
+      AccountErasure erasure,
+      long highestSequenceNr,
+      ActorRef<PatronReply> replyTo,
+      PatronReply done,
+      PatronReply failed) {
+    context.pipeToSelf(
+        records
+            .erase(erasure)
+            .thenCompose(erased -> eraser.eraseAll(persistenceId().id(), highestSequenceNr))
+            .thenCompose(erased -> deadlines.removeAll(deadlineTarget(cardNumber))),
+        (erased, failure) ->
+            failure == null
+                ? new PatronCommand.AccountGone(replyTo, done)
+                : new PatronCommand.AccountErasureFailed(replyTo, failure.toString(), failed));
+  }
+
   /** R40: every copy forgets its borrower before the patron forgets the loan. */
   private CompletionStage<Done> forgetAtCopies(List<PatronHistory.Returned> loans) {
     CompletableFuture<?>[] forgotten =
@@ -682,9 +820,22 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     return CompletableFuture.allOf(forgotten).thenApply(all -> Done.getInstance());
   }
 
-  /** R40: a forgetting's snapshot is saved; the events it replaced can go. */
+  /**
+   * R40: a forgetting's snapshot is saved; the events it replaced can go. R39: a snapshot saved
+   * while the account is being deleted would outlive the erasure that had already run: it is erased
+   * again.
+   */
   @Override
   protected void snapshotSaved(PatronState state, long sequenceNr) {
+    if (state.history().accountErasure() != null) {
+      startErasure(
+          state.history().accountErasure(),
+          sequenceNr,
+          context.getSystem().ignoreRef(),
+          new PatronReply.Reminded(0, true),
+          null);
+      return;
+    }
     if (!state.history().erasePending()) {
       return;
     }

@@ -21,7 +21,10 @@ public sealed interface PatronCommand extends CborSerializable {
    */
   public record Rest() implements PatronCommand {}
 
-  /** {@code category} (R21) may be null: the agency's default limits apply. */
+  /**
+   * {@code category} (R21) may be null: the agency's default limits apply. {@code otherCards}: card
+   * index entries claimed for the patron besides its key (a CPR given beside the card).
+   */
   public record Register(
       PinHash pin,
       String name,
@@ -30,7 +33,53 @@ public sealed interface PatronCommand extends CborSerializable {
       String homeAgencyId,
       String category,
       PatronFacts facts,
+      List<String> otherCards,
       ActorRef<PatronReply> replyTo)
+      implements PatronCommand {
+
+    public Register(
+        PinHash pin,
+        String name,
+        String email,
+        String mobile,
+        String homeAgencyId,
+        String category,
+        PatronFacts facts,
+        ActorRef<PatronReply> replyTo) {
+      this(pin, name, email, mobile, homeAgencyId, category, facts, List.of(), replyTo);
+    }
+  }
+
+  /**
+   * R39: another card index entry names this patron (a replacement or institution card); recorded
+   * before the card is issued, so a deleted account takes the card along.
+   */
+  public record RecordCard(String cardId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /**
+   * R39: the patron asked for the account to be deleted, and staff saw photo ID ({@code
+   * identityDocument}). Answered with {@link PatronReply.AccountErased} once nothing of it is left.
+   */
+  public record EraseAccount(
+      String identityDocument, String confirmedBy, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /** R41: everything the patron entity holds, for the patron's access request. */
+  public record GetAccount(ActorRef<PatronReply> replyTo) implements PatronCommand {}
+
+  /** The erasure's deadline is indexed and the cards are retired: the deletion can begin. */
+  record ErasureIndexed(EraseAccount command, PatronState basis) implements PatronCommand {}
+
+  record ErasureNotIndexed(EraseAccount command, String why) implements PatronCommand {}
+
+  /**
+   * The account's records, journal and deadlines are erased; {@code replyTo} is told {@code
+   * answer}.
+   */
+  record AccountGone(ActorRef<PatronReply> replyTo, PatronReply answer) implements PatronCommand {}
+
+  /** {@code answer}: what {@code replyTo} is told, null for nothing (the staff's ask times out). */
+  record AccountErasureFailed(ActorRef<PatronReply> replyTo, String why, PatronReply answer)
       implements PatronCommand {}
 
   /**

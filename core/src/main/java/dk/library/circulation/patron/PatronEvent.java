@@ -24,8 +24,18 @@ public sealed interface PatronEvent extends CborSerializable {
       String category,
       PatronFacts facts,
       Instant registeredAt,
-      Boolean ownCardKnown)
+      Boolean ownCardKnown,
+      List<String> otherCards)
       implements PatronEvent {}
+
+  /** R39: another card index entry names the patron. */
+  public record CardRecorded(String cardId) implements PatronEvent {}
+
+  /**
+   * R39: the account's deletion began; the state keeps only what is left to erase, and the journal
+   * with this event goes last.
+   */
+  public record AccountErasureBegun(AccountErasure erasure) implements PatronEvent {}
 
   /** R12: the card number the patron's key was made from was reported lost. */
   public record OwnCardLost(Card.Lost lost) implements PatronEvent {}

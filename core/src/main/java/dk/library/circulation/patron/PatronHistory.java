@@ -6,35 +6,61 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * R40: what a patron keeps of loans already returned, each until its window ends, and whether the
- * journal still holds events from before the last forgetting ({@code erasePending}: they are erased
- * once the snapshot that replaces them is durable, see {@link Patron}).
+ * What a patron keeps of the past, and of the records elsewhere that name it. R40: loans already
+ * returned, each until its window ends, and whether the journal still holds events from before the
+ * last forgetting ({@code erasePending}: they are erased once the snapshot that replaces them is
+ * durable, see {@link Patron}). R39: the titles whose records name the patron through a hold
+ * ({@code heldTitles}), so a deleted account can have them forget it; and, once the account's
+ * deletion has begun, what is left to erase ({@code accountErasure}).
  */
-public record PatronHistory(List<Returned> returned, boolean erasePending)
+public record PatronHistory(
+    List<Returned> returned,
+    boolean erasePending,
+    List<String> heldTitles,
+    AccountErasure accountErasure)
     implements CborSerializable {
 
   /** A returned loan, kept until {@code keptUntil} (R40). */
   public record Returned(String barcode, String checkoutId, Instant returnedAt, Instant keptUntil)
       implements CborSerializable {}
 
-  public static final PatronHistory EMPTY = new PatronHistory(List.of(), false);
+  public static final PatronHistory EMPTY = new PatronHistory(List.of(), false, List.of(), null);
 
+  /** Snapshots taken before holds were remembered have no held titles. */
   public PatronHistory {
     returned = returned == null ? List.of() : List.copyOf(returned);
+    heldTitles = heldTitles == null ? List.of() : List.copyOf(heldTitles);
   }
 
   PatronHistory withReturned(Returned r) {
     List<Returned> next = new ArrayList<>(returned);
     next.add(r);
-    return new PatronHistory(next, erasePending);
+    return new PatronHistory(next, erasePending, heldTitles, accountErasure);
   }
 
   PatronHistory forgetting(List<String> checkoutIds) {
     return new PatronHistory(
-        returned.stream().filter(r -> !checkoutIds.contains(r.checkoutId())).toList(), true);
+        returned.stream().filter(r -> !checkoutIds.contains(r.checkoutId())).toList(),
+        true,
+        heldTitles,
+        accountErasure);
   }
 
   PatronHistory erased() {
-    return new PatronHistory(returned, false);
+    return new PatronHistory(returned, false, heldTitles, accountErasure);
+  }
+
+  PatronHistory withHeldTitle(String titleEntityId) {
+    if (heldTitles.contains(titleEntityId)) {
+      return this;
+    }
+    List<String> next = new ArrayList<>(heldTitles);
+    next.add(titleEntityId);
+    return new PatronHistory(returned, erasePending, next, accountErasure);
+  }
+
+  /** R39: the account's deletion has begun; nothing else is kept. */
+  static PatronHistory erasing(AccountErasure erasure) {
+    return new PatronHistory(List.of(), false, List.of(), erasure);
   }
 }

@@ -4,6 +4,7 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.notice.Notice;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,12 @@ public sealed interface PatronReply extends CborSerializable {
    * A deadline handled ({@code indexed}: the next one is in the index, so this one may go): {@code
    * events} recorded for what fell due (R30, R31, R33).
    */
+  /** R39: nothing of the account is left. */
+  public record AccountErased(Instant at) implements PatronReply {}
+
+  /** R41: what the patron entity holds, whole (the access export leaves out the PIN's hash). */
+  public record Account(PatronState state) implements PatronReply {}
+
   public record Reminded(int events, boolean indexed) implements PatronReply {}
 
   public record Rejected(Rejection rejection)

@@ -55,6 +55,9 @@ public final class PatronRules {
           PATRON_ALREADY_REGISTERED,
           "card " + CardHint.ofPatronKey(cardNumber) + " is already registered to a patron");
     }
+    if (state.history().accountErasure() != null) {
+      return new Decision.Refuse<>(ErasureRules.cardDeleted(cardNumber));
+    }
     return Decision.persist(
         new PatronEvent.Registered(
             cardNumber,
@@ -66,7 +69,20 @@ public final class PatronRules {
             cmd.category(),
             cmd.facts(),
             now,
-            true));
+            true,
+            cmd.otherCards()));
+  }
+
+  /** R39: another card names the patron; recorded once. */
+  public static Decision<PatronEvent> recordCard(
+      PatronState state, String cardNumber, PatronCommand.RecordCard cmd) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    return state.profile().otherCards().contains(cmd.cardId())
+            || state.profile().cardNumber().equals(cmd.cardId())
+        ? Decision.unchanged()
+        : Decision.persist(new PatronEvent.CardRecorded(cmd.cardId()));
   }
 
   /** R12: the patron refuses its own card from now on; reporting again changes nothing. */

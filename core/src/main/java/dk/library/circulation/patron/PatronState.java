@@ -156,7 +156,8 @@ public record PatronState(
               e.facts(),
               e.registeredAt(),
               Boolean.TRUE.equals(e.ownCardKnown()),
-              null));
+              null,
+              e.otherCards() == null ? List.of() : e.otherCards()));
     } else if (event instanceof OwnCardLost e) {
       return withProfile(profile().withOwnCardLost(e.lost()));
     } else if (event instanceof IdentityVerified e) {
@@ -200,7 +201,12 @@ public record PatronState(
     } else if (event instanceof JournalErased) {
       return withHistory(history.erased());
     } else if (event instanceof HoldReserved e) {
-      return withHold(e.holdId(), e.titleEntityId());
+      return withHold(e.holdId(), e.titleEntityId())
+          .withHistory(history.withHeldTitle(e.titleEntityId()));
+    } else if (event instanceof PatronEvent.CardRecorded e) {
+      return withProfile(profile().withOtherCard(e.cardId()));
+    } else if (event instanceof PatronEvent.AccountErasureBegun e) {
+      return empty().withHistory(PatronHistory.erasing(e.erasure()));
     } else if (event instanceof HoldReleased e) {
       return withoutHold(e.holdId());
     } else if (event instanceof NoticeRecorded e) {
@@ -566,8 +572,44 @@ public record PatronState(
       PatronFacts facts,
       Instant registeredAt,
       boolean ownCardKnown,
-      Card.Lost ownCardLost)
+      Card.Lost ownCardLost,
+      List<String> otherCards)
       implements CborSerializable {
+
+    /**
+     * {@code otherCards}: the card index entries besides the patron's key that name this patron (a
+     * CPR given beside the card, replacement and institution cards), so a deleted account takes
+     * them along (R39). Profiles from before they were recorded know the replacement of their own
+     * lost card only.
+     */
+    public Profile {
+      if (otherCards == null) {
+        otherCards = ownCardLost == null ? List.of() : List.of(ownCardLost.replacement());
+      } else {
+        otherCards = List.copyOf(otherCards);
+      }
+    }
+
+    Profile withOtherCard(String cardId) {
+      if (otherCards.contains(cardId) || cardId.equals(cardNumber)) {
+        return this;
+      }
+      List<String> next = new ArrayList<>(otherCards);
+      next.add(cardId);
+      return new Profile(
+          cardNumber,
+          pin,
+          name,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          facts,
+          registeredAt,
+          ownCardKnown,
+          ownCardLost,
+          next);
+    }
 
     Profile withContact(String newEmail, String newMobile, String channel) {
       return new Profile(
@@ -581,7 +623,8 @@ public record PatronState(
           facts.withPreferredChannel(channel),
           registeredAt,
           ownCardKnown,
-          ownCardLost);
+          ownCardLost,
+          otherCards);
     }
 
     /** A notice to this patron by their channel and its address now (R5, R43). */
@@ -617,7 +660,8 @@ public record PatronState(
           facts,
           registeredAt,
           ownCardKnown,
-          ownCardLost);
+          ownCardLost,
+          otherCards);
     }
 
     Profile withFacts(PatronFacts next) {
@@ -632,7 +676,8 @@ public record PatronState(
           next,
           registeredAt,
           ownCardKnown,
-          ownCardLost);
+          ownCardLost,
+          otherCards);
     }
 
     Profile withOwnCardLost(Card.Lost lost) {
@@ -647,7 +692,8 @@ public record PatronState(
           facts,
           registeredAt,
           ownCardKnown,
-          lost);
+          lost,
+          otherCards);
     }
   }
 }

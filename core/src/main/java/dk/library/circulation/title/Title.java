@@ -6,6 +6,7 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.JournalEraser;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,6 +129,9 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
 
   public record GetQueue(ActorRef<Reply> replyTo) implements Command {}
 
+  /** R41: the patron's holds on this title, in the queue and ended, as a {@link QueueReply}. */
+  public record HoldsOf(String patronKey, ActorRef<Reply> replyTo) implements Command {}
+
   public record AuthoriseProxy(
       String holdId, String holderKey, String proxyKey, ActorRef<Reply> replyTo)
       implements Command {}
@@ -168,6 +172,15 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   record Failed(String what, String key) implements Command {}
 
   record Resume() implements Command {}
+
+  /**
+   * R39: the patron's account was deleted: the title forgets the holds of it that ended and what it
+   * still owed the patron; answered once the journal before that is erased. Refused while the
+   * patron has a hold in the queue (staff cancel it first).
+   */
+  public record ForgetPatron(String patronKey, ActorRef<Reply> replyTo) implements Command {}
+
+  record Erased(long sequenceNr, boolean erased) implements Command {}
 
   // Replies
 
@@ -221,6 +234,10 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
       implements Event {}
 
   public record DispatchDelivered(String dispatchId) implements Event {}
+
+  /** R39: these ended holds and dispatches named a deleted account's patron. */
+  public record PatronForgotten(List<String> holdIds, List<String> dispatchIds, Instant at)
+      implements Event {}
 
   // State
 
@@ -323,6 +340,13 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
         return mapHold(e.holdId(), h -> h.changed(e.pickupBranchId(), e.notInterestedAfter()));
       } else if (event instanceof DispatchDelivered e) {
         return delivered(e.dispatchId());
+      } else if (event instanceof PatronForgotten e) {
+        Map<String, HoldView> keptEnded = new LinkedHashMap<>(ended);
+        keptEnded.keySet().removeAll(e.holdIds());
+        List<Dispatch> keptOutbox =
+            outbox.stream().filter(d -> !e.dispatchIds().contains(d.dispatchId())).toList();
+        return new State(
+            agencyId, titleId, name, copies, holds, keptEnded, keptOutbox, releases, pickupCounter);
       }
       throw new IllegalArgumentException("unknown title event " + event);
     }
@@ -471,6 +495,13 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   /** Work under way, so a second trigger does not start it twice. */
   private final Set<String> inFlight = new HashSet<>();
 
+  private final JournalEraser eraser;
+
+  /** R39: asks to forget a patron, each answered once the journal up to its event is erased. */
+  private final List<Forgetting> forgetting = new ArrayList<>();
+
+  private record Forgetting(ActorRef<Reply> replyTo, long at) {}
+
   private Title(
       String entityId,
       ActorContext<Command> context,
@@ -478,8 +509,10 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
       ZoneId zone,
       Copies copies,
       Patrons patrons,
-      DeadlineIndex deadlines) {
+      DeadlineIndex deadlines,
+      JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), entityId), ENTITY_TYPE_KEY.name());
+    this.eraser = eraser;
     this.entityId = entityId;
     this.context = context;
     this.clock = clock;
@@ -495,9 +528,10 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
       ZoneId zone,
       Copies copies,
       Patrons patrons,
-      DeadlineIndex deadlines) {
+      DeadlineIndex deadlines,
+      JournalEraser eraser) {
     return Behaviors.setup(
-        ctx -> new Title(entityId, ctx, clock, zone, copies, patrons, deadlines));
+        ctx -> new Title(entityId, ctx, clock, zone, copies, patrons, deadlines, eraser));
   }
 
   /** The name deadlines of this title are indexed under. */
@@ -544,6 +578,16 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
               new QueueReply(
                   state.holds().stream().map(state::view).toList(),
                   List.copyOf(state.copies().values())));
+    }
+    if (command instanceof HoldsOf cmd) {
+      List<HoldView> views = new ArrayList<>();
+      state.holds().stream()
+          .filter(h -> h.patronKey().equals(cmd.patronKey()))
+          .forEach(h -> views.add(state.view(h)));
+      state.ended().values().stream()
+          .filter(h -> cmd.patronKey().equals(h.patronKey()))
+          .forEach(views::add);
+      return Effect().reply(cmd.replyTo(), new QueueReply(views, List.of()));
     }
     if (command instanceof AuthoriseProxy cmd) {
       return decide(
@@ -613,7 +657,78 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     if (command instanceof Resume) {
       return Effect().none().thenRun(this::carryOn).thenNoReply();
     }
+    if (command instanceof ForgetPatron cmd) {
+      return onForgetPatron(state, cmd);
+    }
+    if (command instanceof Erased cmd) {
+      // Asks after the erased snapshot wait for their own; failed ones are asked again.
+      List<Forgetting> covered =
+          forgetting.stream().filter(f -> f.at() <= cmd.sequenceNr()).toList();
+      forgetting.removeAll(covered);
+      if (cmd.erased()) {
+        covered.forEach(f -> f.replyTo().tell(new Ack()));
+      }
+      return Effect().none().thenNoReply();
+    }
     throw new IllegalArgumentException("no handler for " + command.getClass().getName());
+  }
+
+  /**
+   * Always a new snapshot, even when the state no longer names the patron: the events before it
+   * may.
+   */
+  private ReplyEffect<Event, State> onForgetPatron(State state, ForgetPatron cmd) {
+    if (state.holds().stream().anyMatch(h -> h.patronKey().equals(cmd.patronKey()))) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              new Rejected(
+                  Rejection.of(
+                      Rejection.Code.ACCOUNT_NOT_SETTLED,
+                      "the patron still has a hold on this title; cancel it first")));
+    }
+    List<String> holdIds =
+        state.ended().values().stream()
+            .filter(h -> cmd.patronKey().equals(h.patronKey()))
+            .map(HoldView::holdId)
+            .toList();
+    List<String> dispatchIds =
+        state.outbox().stream()
+            .filter(d -> cmd.patronKey().equals(d.patronKey()))
+            .map(Dispatch::dispatchId)
+            .toList();
+    forgetting.add(new Forgetting(cmd.replyTo(), lastSequenceNumber(context) + 1));
+    return Effect()
+        .persist(new PatronForgotten(holdIds, dispatchIds, clock.instant()))
+        .thenNoReply();
+  }
+
+  @Override
+  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+    return event instanceof PatronForgotten;
+  }
+
+  /** R39: with the forgetting's snapshot durable, the events it replaced go. */
+  @Override
+  protected void snapshotSaved(State state, long sequenceNr) {
+    if (forgetting.stream().noneMatch(f -> f.at() <= sequenceNr)) {
+      return;
+    }
+    context.pipeToSelf(
+        eraser.eraseBefore(persistenceId().id(), sequenceNr),
+        (done, failure) -> {
+          if (failure != null) {
+            context
+                .getLog()
+                .warn("Title's journal not erased under the snapshot: {}", failure.toString());
+          }
+          return new Erased(sequenceNr, failure == null);
+        });
+  }
+
+  @Override
+  protected void snapshotFailed(State state, Throwable failure) {
+    context.getSelf().tell(new Erased(Long.MAX_VALUE, false));
   }
 
   private ReplyEffect<Event, State> onCopyMoved(State state, CopyMoved cmd) {

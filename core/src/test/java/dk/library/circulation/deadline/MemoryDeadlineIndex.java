@@ -46,4 +46,16 @@ public final class MemoryDeadlineIndex implements DeadlineIndex {
     deadlines.remove(deadline);
     return CompletableFuture.completedFuture(Done.getInstance());
   }
+
+  @Override
+  public CompletionStage<Done> removeAll(String target) {
+    deadlines.removeIf(d -> d.target().equals(target));
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<List<Deadline>> of(String target) {
+    return CompletableFuture.completedFuture(
+        deadlines.stream().filter(d -> d.target().equals(target)).sorted(Deadline.ORDER).toList());
+  }
 }

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.retention.RecordingJournalEraser;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +29,7 @@ class ItemEntityTest {
 
   final ConcurrentLinkedQueue<String> noticesSent = new ConcurrentLinkedQueue<>();
   volatile boolean patronAnswers = false;
-  final ConcurrentLinkedQueue<Long> erasedBefore = new ConcurrentLinkedQueue<>();
+  final RecordingJournalEraser eraser = new RecordingJournalEraser();
 
   EventSourcedBehaviorTestKit<Item.Command, Item.Event, Item.State> item;
 
@@ -49,10 +49,7 @@ class ItemEntityTest {
                           new IllegalStateException("patron unreachable"));
                 },
                 Passivation.NONE,
-                (persistenceId, sequenceNr) -> {
-                  erasedBefore.add(sequenceNr);
-                  return CompletableFuture.completedFuture(Done.getInstance());
-                }));
+                eraser));
     item.clear();
     item.<Item.Reply>runCommand(
         r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", null, false, "B1", r));
@@ -117,7 +114,7 @@ class ItemEntityTest {
     item.<Item.Reply>runCommand(r -> new Item.Return("r1", "A1", "B2", r));
     patronAnswers = true;
     item.<Item.Reply>runCommand(r -> new Item.ForgetBorrower("unknown", r));
-    erasedBefore.clear();
+    eraser.erasedBefore.clear();
 
     var forgotten = item.<Item.Reply>runCommand(r -> new Item.ForgetBorrower("t1", r));
     assertEquals("t1", assertInstanceOf(Item.Forgotten.class, forgotten.reply()).checkoutId());
@@ -125,8 +122,9 @@ class ItemEntityTest {
     assertNull(forgotten.state().lastReturn(), "no receipt names the borrower");
     assertEquals("B2", forgotten.state().location(), "the copy's own state stays");
     assertEquals(1, forgotten.state().timesLent(), "and that it was lent");
-    assertEquals(1, erasedBefore.size());
-    assertTrue(erasedBefore.peek() > 3, "erased under the forgetting's snapshot, not before it");
+    assertEquals(1, eraser.erasedBefore.size());
+    assertTrue(
+        eraser.erasedBefore.peek() > 3, "erased under the forgetting's snapshot, not before it");
 
     item.restart();
     assertNull(item.getState().lastReturn());

@@ -72,6 +72,7 @@ class PatronEligibilityTest {
                 facts,
                 p.registeredAt(),
                 true,
+                null,
                 null));
   }
 

@@ -11,6 +11,7 @@ import dk.library.circulation.card.Card;
 import dk.library.circulation.deadline.MemoryDeadlineIndex;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.retention.RecordingJournalEraser;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,8 +71,8 @@ class PatronEntityTest {
                 deadlines,
                 debts,
                 (barcode, checkoutId) -> CompletableFuture.completedFuture(Done.getInstance()),
-                (persistenceId, sequenceNr) ->
-                    CompletableFuture.completedFuture(Done.getInstance())));
+                new RecordingJournalEraser(),
+                new RecordingAccountRecords()));
     patron.clear();
   }
 
@@ -154,6 +155,7 @@ class PatronEntityTest {
                     null,
                     PatronFacts.inPerson("staff-1", Instant.EPOCH),
                     Instant.EPOCH,
+                    null,
                     null));
     assertTrue(before.registered());
     assertEquals(false, before.profile().ownCardKnown());

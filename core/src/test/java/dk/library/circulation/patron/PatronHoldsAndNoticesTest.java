@@ -11,6 +11,7 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.deadline.MemoryDeadlineIndex;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.retention.RecordingJournalEraser;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -75,8 +76,8 @@ class PatronHoldsAndNoticesTest {
                 deadlines,
                 debts,
                 (barcode, checkoutId) -> CompletableFuture.completedFuture(Done.getInstance()),
-                (persistenceId, sequenceNr) ->
-                    CompletableFuture.completedFuture(Done.getInstance())));
+                new RecordingJournalEraser(),
+                new RecordingAccountRecords()));
     patron.clear();
   }
 

@@ -90,6 +90,7 @@ class PatronPolicyRulesTest {
                 p.facts(),
                 p.registeredAt(),
                 true,
+                null,
                 null));
   }
 

@@ -14,6 +14,7 @@ import dk.library.circulation.deadline.MemoryDeadlineIndex;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.fee.MemoryDebtCollection;
 import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.retention.RecordingJournalEraser;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,8 +86,8 @@ class PatronRemindersEntityTest {
               deadlines,
               debts,
               (barcode, checkoutId) -> CompletableFuture.completedFuture(Done.getInstance()),
-              (persistenceId, sequenceNr) ->
-                  CompletableFuture.completedFuture(Done.getInstance())));
+              new RecordingJournalEraser(),
+              new RecordingAccountRecords()));
 
   @AfterAll
   static void tearDown() {

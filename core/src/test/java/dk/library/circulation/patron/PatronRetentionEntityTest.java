@@ -11,13 +11,13 @@ import dk.library.circulation.Passivation;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.MemoryDeadlineIndex;
 import dk.library.circulation.fee.MemoryDebtCollection;
+import dk.library.circulation.retention.RecordingJournalEraser;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -38,8 +38,11 @@ class PatronRetentionEntityTest {
   final PatronRemindersEntityTest.MovingClock clock = new PatronRemindersEntityTest.MovingClock();
   final MemoryDeadlineIndex deadlines = new MemoryDeadlineIndex();
   final ConcurrentLinkedQueue<String> copiesForgetting = new ConcurrentLinkedQueue<>();
-  final ConcurrentLinkedQueue<Long> erasedBefore = new ConcurrentLinkedQueue<>();
-  final AtomicInteger erasuresToFail = new AtomicInteger(1);
+  final RecordingJournalEraser eraser = new RecordingJournalEraser();
+
+  {
+    eraser.failing.set(1);
+  }
 
   final EventSourcedBehaviorTestKit<PatronCommand, PatronEvent, PatronState> patron =
       EventSourcedBehaviorTestKit.create(
@@ -59,13 +62,8 @@ class PatronRetentionEntityTest {
                 copiesForgetting.add(barcode + ":" + checkoutId);
                 return CompletableFuture.completedFuture(Done.getInstance());
               },
-              (persistenceId, sequenceNr) -> {
-                if (erasuresToFail.getAndDecrement() > 0) {
-                  return CompletableFuture.failedFuture(new IllegalStateException("node down"));
-                }
-                erasedBefore.add(sequenceNr);
-                return CompletableFuture.completedFuture(Done.getInstance());
-              }));
+              eraser,
+              new RecordingAccountRecords()));
 
   @AfterAll
   static void tearDown() {
@@ -124,7 +122,7 @@ class PatronRetentionEntityTest {
     assertTrue(patron.getState().history().erasePending(), "the undone erasure survives a restart");
     var again = patron.<PatronReply>runCommand(PatronCommand.Remind::new);
     assertTrue(assertInstanceOf(PatronReply.Reminded.class, again.reply()).indexed());
-    assertEquals(1, erasedBefore.size());
+    assertEquals(1, eraser.erasedBefore.size());
     assertFalse(patron.getState().history().erasePending());
     assertEquals(1, copiesForgetting.size(), "nothing new for the copies");
     patron.restart();

@@ -9,6 +9,7 @@ import dk.library.circulation.card.PersonRegistry;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.CassandraDebtCollection;
 import dk.library.circulation.cassandra.CassandraJournalEraser;
+import dk.library.circulation.cassandra.CassandraRetiredCards;
 import dk.library.circulation.cassandra.CassandraSeedJournal;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
@@ -132,7 +133,8 @@ public final class CirculationServer implements AutoCloseable {
               resolved.getDuration("library.metrics.live-entities-interval"),
               CassandraVisitLog.create(system),
               CassandraDebtCollection.create(system),
-              CassandraJournalEraser.create(system));
+              CassandraJournalEraser.create(system),
+              CassandraRetiredCards.create(system));
       CirculationDesk desk =
           initialLoad
               ? CirculationDesk.startForInitialLoad(system, settings)

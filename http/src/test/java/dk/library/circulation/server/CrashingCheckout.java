@@ -5,6 +5,7 @@ import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.CassandraDebtCollection;
 import dk.library.circulation.cassandra.CassandraJournalEraser;
+import dk.library.circulation.cassandra.CassandraRetiredCards;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.deadline.DeadlineKeeper;
@@ -97,7 +98,8 @@ public final class CrashingCheckout {
                 Duration.ofSeconds(10),
                 CassandraVisitLog.create(system),
                 CassandraDebtCollection.create(system),
-                CassandraJournalEraser.create(system)));
+                CassandraJournalEraser.create(system),
+                CassandraRetiredCards.create(system)));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(

@@ -159,4 +159,48 @@ public final class CassandraDeadlineIndex implements DeadlineIndex {
             deadline.due(),
             deadline.target()));
   }
+
+  /**
+   * Each listed day's partition is read whole, filtered by target on the node: see the interface.
+   */
+  @Override
+  public CompletionStage<List<Deadline>> of(String target) {
+    return Inline.of(
+            session.selectAll("SELECT day FROM " + keyspace + ".deadline_days WHERE k = 0"))
+        .thenCompose(
+            days -> {
+              List<CompletableFuture<List<Row>>> reads = new ArrayList<>();
+              for (Row day : days) {
+                reads.add(
+                    Inline.of(
+                            session.selectAll(
+                                "SELECT due, target FROM "
+                                    + keyspace
+                                    + ".deadlines WHERE day = ? AND target = ? ALLOW FILTERING",
+                                day.getLocalDate("day"),
+                                target))
+                        .toCompletableFuture());
+              }
+              return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      all ->
+                          reads.stream()
+                              .flatMap(read -> read.join().stream())
+                              .map(CassandraDeadlineIndex::deadline)
+                              .sorted(Deadline.ORDER)
+                              .toList());
+            });
+  }
+
+  @Override
+  public CompletionStage<Done> removeAll(String target) {
+    return of(target)
+        .thenCompose(
+            found ->
+                CompletableFuture.allOf(
+                        found.stream()
+                            .map(d -> remove(d).toCompletableFuture())
+                            .toArray(CompletableFuture[]::new))
+                    .thenApply(all -> Done.getInstance()));
+  }
 }

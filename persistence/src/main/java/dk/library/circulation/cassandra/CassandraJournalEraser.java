@@ -21,7 +21,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class CassandraJournalEraser implements JournalEraser {
 
   private record Statements(
-      CqlSession session, PreparedStatement events, PreparedStatement snapshots) {}
+      CqlSession session,
+      PreparedStatement events,
+      PreparedStatement snapshots,
+      PreparedStatement allSnapshots) {}
 
   private final CompletionStage<Statements> statements;
   private final long partitionSize;
@@ -49,7 +52,8 @@ public final class CassandraJournalEraser implements JournalEraser {
                         session.prepare(
                             "DELETE FROM "
                                 + snapshots
-                                + " WHERE persistence_id = ? AND sequence_nr < ?"))),
+                                + " WHERE persistence_id = ? AND sequence_nr < ?"),
+                        session.prepare("DELETE FROM " + snapshots + " WHERE persistence_id = ?"))),
         cassandra.getLong("journal.target-partition-size"));
   }
 
@@ -61,20 +65,43 @@ public final class CassandraJournalEraser implements JournalEraser {
     }
     return statements.thenCompose(
         s -> {
-          List<CompletableFuture<?>> deletes = new ArrayList<>();
-          long lastPartition = (snapshotSequenceNr - 1) / partitionSize + 1;
-          for (long partition = 0; partition <= lastPartition; partition++) {
-            deletes.add(
-                s.session()
-                    .executeAsync(s.events().bind(persistenceId, partition, snapshotSequenceNr))
-                    .toCompletableFuture());
-          }
+          List<CompletableFuture<?>> deletes = events(s, persistenceId, snapshotSequenceNr);
           deletes.add(
               s.session()
                   .executeAsync(s.snapshots().bind(persistenceId, snapshotSequenceNr))
                   .toCompletableFuture());
-          return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
-              .thenApply(all -> Done.getInstance());
+          return all(deletes);
         });
+  }
+
+  /**
+   * The snapshots go first: were the events deleted first and the node died in between, the entity
+   * would wake from a snapshot without the events that followed it.
+   */
+  @Override
+  public CompletionStage<Done> eraseAll(String persistenceId, long highestSequenceNr) {
+    return statements.thenCompose(
+        s ->
+            s.session()
+                .executeAsync(s.allSnapshots().bind(persistenceId))
+                .thenCompose(
+                    deleted -> all(events(s, persistenceId, Math.max(1, highestSequenceNr) + 1))));
+  }
+
+  private List<CompletableFuture<?>> events(Statements s, String persistenceId, long below) {
+    List<CompletableFuture<?>> deletes = new ArrayList<>();
+    long lastPartition = (below - 1) / partitionSize + 1;
+    for (long partition = 0; partition <= lastPartition; partition++) {
+      deletes.add(
+          s.session()
+              .executeAsync(s.events().bind(persistenceId, partition, below))
+              .toCompletableFuture());
+    }
+    return deletes;
+  }
+
+  private static CompletionStage<Done> all(List<CompletableFuture<?>> deletes) {
+    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+        .thenApply(all -> Done.getInstance());
   }
 }

@@ -4,6 +4,7 @@ import dk.library.circulation.openlibrary.Visit;
 import dk.library.circulation.openlibrary.VisitLog;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -74,6 +75,61 @@ public final class CassandraVisitLog implements VisitLog {
                                 r.getString("door_client_id"),
                                 r.getInstant("expires")))
                     .toList());
+  }
+
+  /**
+   * The table holds at most 30 days of visits (R40), filtered on the nodes; an access request or a
+   * deletion is rare enough to pay for reading them.
+   */
+  @Override
+  public CompletionStage<List<Visit>> visitsOf(String patronKey) {
+    return Inline.of(
+            session.selectAll(
+                "SELECT agency_id, branch_id, day, at, visit_id, card_number, door_client_id,"
+                    + " expires FROM "
+                    + keyspace
+                    + ".visits WHERE card_number = ? ALLOW FILTERING",
+                patronKey))
+        .thenApply(
+            rows ->
+                rows.stream()
+                    .map(
+                        r ->
+                            new Visit(
+                                r.getString("agency_id"),
+                                r.getString("branch_id"),
+                                r.getLocalDate("day"),
+                                r.getInstant("at"),
+                                r.getString("visit_id"),
+                                r.getString("card_number"),
+                                r.getString("door_client_id"),
+                                r.getInstant("expires")))
+                    .toList());
+  }
+
+  @Override
+  public CompletionStage<Done> forgetVisitsOf(String patronKey) {
+    return visitsOf(patronKey)
+        .thenCompose(
+            visits ->
+                CompletableFuture.allOf(
+                        visits.stream()
+                            .map(
+                                v ->
+                                    Inline.of(
+                                            session.executeWrite(
+                                                "DELETE FROM "
+                                                    + keyspace
+                                                    + ".visits WHERE agency_id = ? AND branch_id ="
+                                                    + " ? AND day = ? AND at = ? AND visit_id = ?",
+                                                v.agencyId(),
+                                                v.branchId(),
+                                                v.day(),
+                                                v.at(),
+                                                v.visitId()))
+                                        .toCompletableFuture())
+                            .toArray(CompletableFuture[]::new))
+                    .thenApply(all -> Done.getInstance()));
   }
 
   @Override

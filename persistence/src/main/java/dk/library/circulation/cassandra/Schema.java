@@ -25,7 +25,8 @@ public final class Schema {
           "schema/deadlines.cql",
           "schema/servers.cql",
           "schema/visits.cql",
-          "schema/debt_collection.cql");
+          "schema/debt_collection.cql",
+          "schema/retired_cards.cql");
   private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
   /** The journal keyspace; snapshots go to {@code <journal>_snapshot}. */

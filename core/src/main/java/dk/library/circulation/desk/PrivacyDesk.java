@@ -1,0 +1,168 @@
+package dk.library.circulation.desk;
+
+import static dk.library.circulation.desk.CirculationDesk.whenOk;
+
+import dk.library.circulation.Rejection;
+import dk.library.circulation.Result;
+import dk.library.circulation.card.Card;
+import dk.library.circulation.card.RetiredCards;
+import dk.library.circulation.deadline.DeadlineIndex;
+import dk.library.circulation.openlibrary.Visit;
+import dk.library.circulation.patron.AccountErasure;
+import dk.library.circulation.patron.AccountRecords;
+import dk.library.circulation.patron.ErasureRules;
+import dk.library.circulation.patron.Patron;
+import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronReply;
+import dk.library.circulation.patron.PatronState;
+import dk.library.circulation.title.HoldView;
+import dk.library.circulation.title.Title;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+
+/**
+ * The patron's rights over their data across entities (docs/privacy.md):
+ *
+ * <ol>
+ *   <li>{@link #export} (R41): everything stored about the patron as one document: the patron
+ *       entity's whole state, the holds the titles remember, the open library's visits and the
+ *       deadlines the patron is woken at.
+ *   <li>{@link #erase} (R39): the patron entity decides and records the deletion, then has this
+ *       desk ({@link AccountRecords}) retire the cards and erase the records elsewhere that name it
+ *       (card index entries, the copies' and titles' memory, visits) before it erases its own
+ *       journal and deadlines. Every step is idempotent; a crash in between is taken up again by
+ *       the deadline keeper.
+ *   <li>{@link #refusalOfRetired}: a retired card is never issued again.
+ * </ol>
+ */
+public final class PrivacyDesk implements AccountRecords {
+
+  /** R41: one patron's records, as the export serves them. */
+  public record AccountExport(
+      Instant exportedAt,
+      PatronState patron,
+      List<HoldView> holdsAtTitles,
+      List<Visit> visits,
+      List<DeadlineIndex.Deadline> deadlines) {}
+
+  private final CirculationDesk desk;
+
+  PrivacyDesk(CirculationDesk desk) {
+    this.desk = desk;
+  }
+
+  // R41: access
+
+  public CompletionStage<Result<AccountExport>> export(String cardNumber) {
+    return desk.withPatronKey(
+        cardNumber,
+        key ->
+            whenOk(
+                desk.<PatronCommand, PatronReply>ask(
+                        desk.patronRef(key), PatronCommand.GetAccount::new)
+                    .thenApply(PrivacyDesk::account),
+                state -> {
+                  CompletionStage<List<HoldView>> holds = holdsAtTitles(key, state);
+                  CompletionStage<List<Visit>> visits = desk.settings().visits().visitsOf(key);
+                  CompletionStage<List<DeadlineIndex.Deadline>> deadlines =
+                      desk.settings().deadlines().of(Patron.deadlineTarget(key));
+                  return holds.thenCompose(
+                      h ->
+                          visits.thenCombine(
+                              deadlines,
+                              (v, d) -> Result.ok(new AccountExport(desk.now(), state, h, v, d))));
+                }));
+  }
+
+  private static Result<PatronState> account(PatronReply reply) {
+    return reply instanceof PatronReply.Account account
+        ? Result.ok(account.state())
+        : Result.refused(((PatronReply.Rejected) reply).rejection());
+  }
+
+  private CompletionStage<List<HoldView>> holdsAtTitles(String patronKey, PatronState state) {
+    List<CompletableFuture<Title.Reply>> asks = new ArrayList<>();
+    for (String title : state.history().heldTitles()) {
+      asks.add(
+          desk.<Title.Command, Title.Reply>ask(
+                  desk.titleRef(title), r -> new Title.HoldsOf(patronKey, r))
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            all ->
+                asks.stream()
+                    .flatMap(ask -> ((Title.QueueReply) ask.join()).holds().stream())
+                    .toList());
+  }
+
+  // R39: erasure
+
+  /** Staff saw the patron's photo ID; the answer comes when nothing of the account is left. */
+  public CompletionStage<Result<Instant>> erase(
+      String cardNumber, String identityDocument, String by) {
+    return desk.withPatronKey(
+        cardNumber,
+        key ->
+            desk.<PatronCommand, PatronReply>ask(
+                    desk.patronRef(key),
+                    r -> new PatronCommand.EraseAccount(identityDocument, by, r))
+                .thenApply(
+                    reply ->
+                        reply instanceof PatronReply.AccountErased erased
+                            ? Result.ok(erased.at())
+                            : Result.refused(((PatronReply.Rejected) reply).rejection())));
+  }
+
+  @Override
+  public CompletionStage<Done> retire(List<String> cardIds) {
+    return desk.settings()
+        .retiredCards()
+        .retire(
+            cardIds.stream().map(id -> RetiredCards.mark(desk.settings().cprIndex(), id)).toList());
+  }
+
+  @Override
+  public CompletionStage<Done> erase(AccountErasure erasure) {
+    List<CompletableFuture<?>> steps = new ArrayList<>();
+    for (var loan : erasure.returned()) {
+      steps.add(desk.forgetBorrower(loan.barcode(), loan.checkoutId()).toCompletableFuture());
+    }
+    for (String title : erasure.heldTitles()) {
+      steps.add(
+          desk.<Title.Command, Title.Reply>ask(
+                  desk.titleRef(title), r -> new Title.ForgetPatron(erasure.patronKey(), r))
+              .thenApply(reply -> expect(reply instanceof Title.Ack, "title " + title, reply))
+              .toCompletableFuture());
+    }
+    for (String card : erasure.cardIds()) {
+      steps.add(
+          desk.<Card.Command, Card.Reply>ask(desk.cardEntity(card), Card.Erase::new)
+              .thenApply(reply -> expect(reply instanceof Card.Gone, "a card", reply))
+              .toCompletableFuture());
+    }
+    steps.add(desk.settings().visits().forgetVisitsOf(erasure.patronKey()).toCompletableFuture());
+    return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))
+        .thenApply(all -> Done.getInstance());
+  }
+
+  private static Done expect(boolean done, String what, Object reply) {
+    if (!done) {
+      throw new IllegalStateException(what + " did not forget the deleted account: " + reply);
+    }
+    return Done.getInstance();
+  }
+
+  /** Null unless the number was a deleted account's card. */
+  public CompletionStage<Rejection> refusalOfRetired(String cardNumber) {
+    String cardId = desk.settings().cprIndex().indexId(cardNumber);
+    return desk.settings()
+        .retiredCards()
+        .isRetired(RetiredCards.mark(desk.settings().cprIndex(), cardId))
+        .thenApply(retired -> retired ? ErasureRules.cardDeleted(cardId) : null);
+  }
+}
