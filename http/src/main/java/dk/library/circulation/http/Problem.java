@@ -72,7 +72,9 @@ public record Problem(
               INTERLIBRARY_REQUEST_EXISTS,
               INTERLIBRARY_STATUS_NOT_ALLOWED,
               RESOURCE_TAKEN,
-              PAYMENT_SESSION_CLOSED ->
+              PAYMENT_SESSION_CLOSED,
+              ACCOUNT_NOT_SETTLED,
+              CARD_DELETED ->
           StatusCodes.CONFLICT;
       case LOAN_LIMIT_REACHED,
               RENEWAL_LIMIT_REACHED,
