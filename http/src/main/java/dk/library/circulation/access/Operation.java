@@ -61,6 +61,10 @@ public enum Operation {
   REGISTER_ON_WEB(
       "register patrons who sign up on the library website", Map.of(TERMINAL, OWN_AGENCY)),
   READ_PATRON("read patron records", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  /** R41: everything stored about the patron, for the patron or for staff answering a request. */
+  EXPORT_PATRON_DATA("export a patron's data", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  /** R39: deletion at the patron's request, with photo ID seen at the desk. */
+  ERASE_PATRON("delete patron accounts", Map.of(STAFF, OWN_AGENCY)),
   /** The patron proves themselves with card + PIN in the request, at any agency's machine. */
   CHECK_PATRON_PIN(
       "check a patron's status with card and PIN", Map.of(TERMINAL, ANY_AGENCY, STAFF, ANY_AGENCY)),

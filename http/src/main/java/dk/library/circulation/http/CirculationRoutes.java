@@ -68,6 +68,7 @@ public final class CirculationRoutes extends ApiDirectives {
   private final HoldRoutes holdRoutes;
   private final BookingRoutes bookingRoutes;
   private final DoorRoutes doorRoutes;
+  private final PrivacyRoutes privacyRoutes;
   private final InterlibraryRoutes interlibraryRoutes;
   private final ImportRoutes importRoutes;
   private final ConsoleRoutes consoleRoutes;
@@ -128,6 +129,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.holdRoutes = new HoldRoutes(desk, access, metrics);
     this.bookingRoutes = new BookingRoutes(desk, access, metrics);
     this.doorRoutes = new DoorRoutes(desk, access, metrics);
+    this.privacyRoutes = new PrivacyRoutes(desk, access, metrics);
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
     this.consoleRoutes = new ConsoleRoutes(access, metrics, console);
@@ -227,6 +229,7 @@ public final class CirculationRoutes extends ApiDirectives {
         holdRoutes.routes(call),
         bookingRoutes.routes(call),
         doorRoutes.routes(call),
+        privacyRoutes.routes(call),
         interlibraryRoutes.routes(call),
         importRoutes.routes(call),
         paymentRoutes.sessions(call),

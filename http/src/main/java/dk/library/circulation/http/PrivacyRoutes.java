@@ -1,0 +1,169 @@
+package dk.library.circulation.http;
+
+import static dk.library.circulation.access.Operation.ERASE_PATRON;
+import static dk.library.circulation.access.Operation.EXPORT_PATRON_DATA;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dk.library.circulation.Result;
+import dk.library.circulation.access.AccessControl;
+import dk.library.circulation.access.Operation;
+import dk.library.circulation.card.CardHint;
+import dk.library.circulation.client.Role;
+import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.desk.PrivacyDesk;
+import dk.library.circulation.patron.PatronReply;
+import dk.library.circulation.patron.PatronRules;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The patron's rights over their data: the access export (R41) and deletion on request (R39). See
+ * docs/api.md, "Personal data", and docs/privacy.md.
+ */
+final class PrivacyRoutes extends ApiDirectives {
+
+  /** What a deletion answers: which card (masked), and when the account was deleted. */
+  record Erased(String card, Instant erasedAt) {}
+
+  private final CirculationDesk desk;
+  private final PrivacyDesk privacy;
+
+  PrivacyRoutes(CirculationDesk desk, AccessControl access, ApiMetrics metrics) {
+    super(access, metrics);
+    this.desk = desk;
+    this.privacy = desk.privacy();
+  }
+
+  Route routes(Call call) {
+    return pathPrefix(
+        "patrons",
+        () ->
+            pathPrefix(
+                segment(),
+                card ->
+                    concat(
+                        path(
+                            "export",
+                            () ->
+                                get(
+                                    () ->
+                                        named(
+                                            "/api/v1/patrons/{cardNumber}/export",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    EXPORT_PATRON_DATA,
+                                                    () -> withCard(card, c -> export(call, c)))))),
+                        path(
+                            "erasure",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            "/api/v1/patrons/{cardNumber}/erasure",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    ERASE_PATRON,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                erase(c, card, body)))))))));
+  }
+
+  private Route withCard(String card, java.util.function.Function<String, Route> inner) {
+    return withId(card, "cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT, inner);
+  }
+
+  // R41: access
+
+  /**
+   * The patron's own token, or staff of the patron's agency; the PIN's hash is the one datum left
+   * out (it is a secret of the server's, not information about the patron).
+   */
+  private Route export(Call call, String card) {
+    return completeWithFuture(
+        recover(
+            audited(
+                call,
+                "EXPORT_PATRON_DATA",
+                maskedCard(card),
+                inScope(
+                    call,
+                    EXPORT_PATRON_DATA,
+                    card,
+                    () ->
+                        privacy
+                            .export(card)
+                            .thenApply(
+                                r ->
+                                    r instanceof Result.Ok<PrivacyDesk.AccountExport> ok
+                                        ? answerExport(ok.value())
+                                        : answer(r, StatusCodes.OK))))));
+  }
+
+  private HttpResponse answerExport(PrivacyDesk.AccountExport export) {
+    ObjectNode document = json.valueToTree(export);
+    ObjectNode profile = (ObjectNode) document.path("patron").path("profile");
+    profile.put("pin", "set; kept as a salted hash, not shown");
+    return jsonResponse(StatusCodes.OK, document);
+  }
+
+  // R39: erasure
+
+  private CompletionStage<HttpResponse> erase(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    if (!Forms.CARD_NUMBER.matcher(card).matches()) {
+      body.error("cardNumber", "must be " + Forms.CARD_NUMBER_TEXT);
+    }
+    String document = body.text("identityDocument", Forms.NAME, Forms.NAME_TEXT);
+    body.finish();
+    return audited(
+        call,
+        "ERASE_PATRON",
+        maskedCard(card) + " on " + document,
+        inScope(
+            call,
+            ERASE_PATRON,
+            card,
+            () ->
+                answer(
+                    privacy
+                        .erase(card, document, call.caller().clientId())
+                        .thenApply(r -> r.map(at -> new Erased(CardHint.masked(card), at))),
+                    StatusCodes.OK)));
+  }
+
+  /**
+   * The patron acts on their own record only; staff on patrons of an agency they act for. Anyone
+   * else gets the unknown card's answer.
+   */
+  private CompletionStage<HttpResponse> inScope(
+      Call call, Operation operation, String card, Supplier<CompletionStage<HttpResponse>> action) {
+    if (call.caller().role() == Role.PATRON) {
+      return card.equals(call.caller().cardNumber())
+          ? action.get()
+          : CompletableFuture.completedFuture(
+              answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
+    }
+    return desk.patronStatus(card)
+        .thenCompose(
+            status -> {
+              if (status instanceof Result.Ok<PatronReply.Status> ok
+                  && operation.permits(call.caller(), ok.value().homeAgencyId())) {
+                return action.get();
+              }
+              return status instanceof Result.Ok<PatronReply.Status>
+                  ? CompletableFuture.completedFuture(
+                      answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK))
+                  : answerInScope(desk, call, operation, card, status);
+            });
+  }
+}
