@@ -36,6 +36,7 @@ class PatronDataRightsTest {
   final String mobile = "+45" + (20_000_000 + (int) (Math.random() * 9_000_000));
   final String lent = Api.unique("X");
   final String held = Api.unique("X");
+  final String other = Api.unique("C");
 
   @Test
   void R41_R39_theExportCoversEveryRowThatNamesThePatronAndAfterTheDeletionNoRowDoes() {
@@ -65,7 +66,10 @@ class PatronDataRightsTest {
       }
       String document = export.body().toString();
       naming.forEach(row -> assertCovered(row, document));
-      String token = token(api);
+      String token = token(api, replacement);
+      Answer othersRecord =
+          api.as(token(api, other)).get("/api/v1/patrons/" + replacement + "/export");
+      assertEquals(404, othersRecord.status(), "another patron's token reads only its own record");
       Answer own = api.as(token).get("/api/v1/patrons/" + replacement + "/export");
       assertEquals(200, own.status(), own.body().toString());
       assertEquals(name, own.body().path("patron").path("profile").path("name").asText());
@@ -127,7 +131,6 @@ class PatronDataRightsTest {
     assertEquals(201, api.checkout(Api.unique("t"), card, lent, agency).status());
     assertEquals(200, api.returnItem(Api.unique("r"), lent, agency, "main").status());
 
-    String other = Api.unique("C");
     assertEquals(201, api.registerPatron(other, agency).status());
     assertEquals(201, api.registerItem(held, agency).status());
     assertEquals(201, api.checkout(Api.unique("t"), other, held, agency).status());
@@ -156,12 +159,12 @@ class PatronDataRightsTest {
     return staff;
   }
 
-  private String token(Api api) {
+  private String token(Api api, String cardNumber) {
     Answer session =
         api.terminal(agency)
             .post(
                 "/api/v1/patron-sessions",
-                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(replacement));
+                "{\"cardNumber\":\"%s\",\"pin\":\"1234\"}".formatted(cardNumber));
     assertEquals(201, session.status(), session.body().toString());
     return session.body().get("token").asText();
   }
