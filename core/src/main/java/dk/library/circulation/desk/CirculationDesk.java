@@ -477,10 +477,10 @@ public final class CirculationDesk {
               if (home instanceof Result.Refused<Policy.PolicyVersion> refused) {
                 return done(refused.rejection());
               }
+              AgencyPolicy policy = ((Result.Ok<Policy.PolicyVersion>) home).value().policy();
               Rejection refusal =
                   registration.refusal(
-                      ((Result.Ok<Policy.PolicyVersion>) home).value().policy(),
-                      LocalDate.ofInstant(settings.clock().instant(), settings.zone()));
+                      policy, LocalDate.ofInstant(settings.clock().instant(), settings.zone()));
               if (refusal != null) {
                 return done(refusal);
               }
@@ -501,7 +501,7 @@ public final class CirculationDesk {
                       refused ->
                           refused != null
                               ? done(refused)
-                              : register(registration, pin, key, otherCards)
+                              : register(registration, pin, key, otherCards, policy.retention())
                                   .thenApply(
                                       r ->
                                           r.map(s -> s.withCardNumber(registration.cardNumber()))));
@@ -544,9 +544,14 @@ public final class CirculationDesk {
   }
 
   private CompletionStage<Result<PatronReply.Status>> register(
-      PatronRegistration registration, PinHash pin, String key, List<String> otherCards) {
+      PatronRegistration registration,
+      PinHash pin,
+      String key,
+      List<String> otherCards,
+      AgencyPolicy.Retention retention) {
     return ask(
-            patronRef(key), (ActorRef<PatronReply> r) -> registration.command(pin, otherCards, r))
+            patronRef(key),
+            (ActorRef<PatronReply> r) -> registration.command(pin, otherCards, retention, r))
         .thenApply(CirculationDesk::patronStatus);
   }
 

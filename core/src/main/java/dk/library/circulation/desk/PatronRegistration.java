@@ -55,11 +55,17 @@ public record PatronRegistration(
   }
 
   /** The patron entity's registration command, with the PIN already hashed. */
-  /** {@code otherCards}: the card index entries claimed beside the patron's key (R14, R39). */
+  /**
+   * {@code otherCards}: the card index entries claimed beside the patron's key (R14, R39); {@code
+   * retention}: the home agency's, whose inactivity terms the account keeps (R38).
+   */
   public PatronCommand.Register command(
-      PinHash pin, List<String> otherCards, ActorRef<PatronReply> replyTo) {
+      PinHash pin,
+      List<String> otherCards,
+      AgencyPolicy.Retention retention,
+      ActorRef<PatronReply> replyTo) {
     return new PatronCommand.Register(
-        pin, name, email, mobile, homeAgencyId, category, facts, otherCards, replyTo);
+        pin, name, email, mobile, homeAgencyId, category, facts, otherCards, retention, replyTo);
   }
 
   /** The PIN's hash under the server's key, or the hash a migrated patron brought along. */

@@ -117,8 +117,7 @@ final class Renewal {
                       g.policies().containsKey(g.patron().homeAgencyId())
                           ? g.policies().get(g.patron().homeAgencyId()).feeBlockThresholdDkk()
                           : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK);
-              return desk.<PatronCommand, PatronReply>ask(
-                      desk.patronRef(patronKey), renew::command)
+              return desk.<PatronCommand, PatronReply>ask(desk.patronRef(patronKey), renew::command)
                   .thenApply(
                       answer ->
                           answer instanceof PatronReply.Renewals renewals

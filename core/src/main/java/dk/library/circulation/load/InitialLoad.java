@@ -93,7 +93,7 @@ public final class InitialLoad implements Registrar {
                   cards ->
                       cards instanceof Result.Refused<Done>
                           ? CompletableFuture.completedFuture(cards)
-                          : register(registration, pin, key, now));
+                          : register(registration, pin, key, policy.retention(), now));
         });
   }
 
@@ -106,13 +106,18 @@ public final class InitialLoad implements Registrar {
   }
 
   private CompletionStage<Result<Done>> register(
-      PatronRegistration registration, PinHash pin, String key, Instant now) {
+      PatronRegistration registration,
+      PinHash pin,
+      String key,
+      AgencyPolicy.Retention retention,
+      Instant now) {
     PatronCommand.Register command =
         registration.command(
             pin,
             registration.cpr() == null
                 ? List.of()
                 : List.of(settings.cprIndex().indexId(registration.cpr())),
+            retention,
             null);
     return decide(
         PersistenceId.of(Patron.ENTITY_TYPE_KEY.name(), key),

@@ -57,13 +57,17 @@ public final class ErasureRules {
               + " can be deleted only when it is settled (R39): "
               + String.join(", ", open));
     }
+    return Decision.persist(begun(state, patronKey, now));
+  }
+
+  /** The deletion of a registered account, with every record elsewhere it takes along. */
+  static PatronEvent.AccountErasureBegun begun(PatronState state, String patronKey, Instant now) {
     List<String> cards = new ArrayList<>();
     cards.add(patronKey);
     cards.addAll(state.profile().otherCards());
-    return Decision.persist(
-        new PatronEvent.AccountErasureBegun(
-            new AccountErasure(
-                patronKey, cards, state.history().returned(), state.history().heldTitles(), now)));
+    return new PatronEvent.AccountErasureBegun(
+        new AccountErasure(
+            patronKey, cards, state.history().returned(), state.history().heldTitles(), now));
   }
 
   public static Rejection cardDeleted(String cardNumber) {
@@ -71,7 +75,7 @@ public final class ErasureRules {
         CARD_DELETED,
         "card "
             + CardHint.ofPatronKey(cardNumber)
-            + " belonged to an account deleted at the patron's request and is never used again;"
+            + " belonged to a deleted account and is never used again;"
             + " register the person with a new card");
   }
 }

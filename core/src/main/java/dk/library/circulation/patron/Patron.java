@@ -238,12 +238,17 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return passivation.rest(Effect(), context.getSelf());
     }
     if (command instanceof Register cmd) {
-      return Replies.decide(
-          Effect(),
-          PatronRules.register(state, cardNumber, cmd, clock.instant()),
-          cmd.replyTo(),
-          s -> new StatusReply(s.status(today())),
-          Rejected::new);
+      return onRegister(state, cmd);
+    }
+    if (command instanceof PatronCommand.RegistrationIndexed cmd) {
+      return state != cmd.basis()
+          ? onRegister(state, cmd.command())
+          : Replies.decide(
+              Effect(),
+              PatronRules.register(state, cardNumber, cmd.command(), cmd.at()),
+              cmd.command().replyTo(),
+              s -> new StatusReply(s.status(today())),
+              Rejected::new);
     }
     if (command instanceof BeginCheckout cmd) {
       return Replies.decide(
@@ -267,14 +272,20 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     }
     if (command instanceof Remind cmd) {
       AccountErasure erasure = state.history().accountErasure();
-      return erasure == null
-          ? onRemind(state, cmd)
-          : eraseAccount(
-              erasure,
-              lastSequenceNumber(context),
-              cmd.replyTo(),
-              new PatronReply.Reminded(0, true),
-              new PatronReply.Reminded(0, false));
+      if (erasure != null) {
+        return eraseAccount(
+            erasure,
+            lastSequenceNumber(context),
+            cmd.replyTo(),
+            new PatronReply.Reminded(0, true),
+            new PatronReply.Reminded(0, false));
+      }
+      Optional<PatronEvent.AccountErasureBegun> idle =
+          InactivityRules.deletion(state, cardNumber, clock.instant());
+      return idle.isPresent()
+          ? beginErasure(
+              state, idle.get(), cmd, cmd.replyTo(), new PatronReply.Reminded(1, true), null)
+          : onRemind(state, cmd);
     }
     if (command instanceof PatronCommand.RecordCard cmd) {
       return status(state, PatronRules.recordCard(state, cardNumber, cmd), cmd.replyTo());
@@ -292,30 +303,25 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     }
     if (command instanceof PatronCommand.ErasureIndexed cmd) {
       if (state != cmd.basis()) {
-        return onEraseAccount(state, cmd.command());
+        return handle(state, cmd.decideAgain());
       }
-      Decision<PatronEvent> decision =
-          ErasureRules.erase(state, cardNumber, cmd.command(), clock.instant());
-      if (!(decision instanceof Decision.Persist<PatronEvent> persist)) {
-        return onEraseAccount(state, cmd.command());
-      }
-      long highest = lastSequenceNumber(context) + persist.events().size();
-      ActorRef<PatronReply> replyTo = cmd.command().replyTo();
+      long highest = lastSequenceNumber(context) + 1;
       return Effect()
-          .persist(persist.events())
+          .persist(cmd.begun())
           .thenRun(
               s ->
                   startErasure(
                       s.history().accountErasure(),
                       highest,
-                      replyTo,
-                      new PatronReply.AccountErased(s.history().accountErasure().at()),
-                      null))
+                      cmd.replyTo(),
+                      cmd.done(),
+                      cmd.failed()))
           .thenNoReply();
     }
     if (command instanceof PatronCommand.ErasureNotIndexed cmd) {
-      // Nothing is recorded; the staff's ask times out and they try again.
-      context.getLog().warn("Account erasure's deadline not indexed: {}", cmd.why());
+      // Nothing is recorded; the asker (staff, the keeper, a registration) is not answered and
+      // asks again.
+      context.getLog().warn("A deadline written first was not indexed: {}", cmd.why());
       return Effect().none().thenNoReply();
     }
     if (command instanceof PatronCommand.AccountGone cmd) {
@@ -751,32 +757,80 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
    */
   private ReplyEffect<PatronEvent, PatronState> onEraseAccount(
       PatronState state, PatronCommand.EraseAccount cmd) {
-    AccountErasure begun = state.history().accountErasure();
-    if (begun != null) {
+    AccountErasure underway = state.history().accountErasure();
+    if (underway != null) {
       return eraseAccount(
-          begun,
+          underway,
           lastSequenceNumber(context),
           cmd.replyTo(),
-          new PatronReply.AccountErased(begun.at()),
+          new PatronReply.AccountErased(underway.at()),
           null);
     }
     Decision<PatronEvent> decision = ErasureRules.erase(state, cardNumber, cmd, clock.instant());
     if (decision instanceof Decision.Refuse<PatronEvent> refused) {
       return Effect().reply(cmd.replyTo(), new Rejected(refused.rejection()));
     }
-    AccountErasure erasure =
-        ((PatronEvent.AccountErasureBegun)
-                ((Decision.Persist<PatronEvent>) decision).events().get(0))
-            .erasure();
+    PatronEvent.AccountErasureBegun begun =
+        (PatronEvent.AccountErasureBegun)
+            ((Decision.Persist<PatronEvent>) decision).events().get(0);
+    return beginErasure(
+        state,
+        begun,
+        cmd,
+        cmd.replyTo(),
+        new PatronReply.AccountErased(begun.erasure().at()),
+        null);
+  }
+
+  /**
+   * R38, R39: the deadline that takes the deletion up after a crash and the retired cards go first;
+   * {@code decideAgain} is handled instead if the state moved on meanwhile.
+   */
+  private ReplyEffect<PatronEvent, PatronState> beginErasure(
+      PatronState state,
+      PatronEvent.AccountErasureBegun begun,
+      PatronCommand decideAgain,
+      ActorRef<PatronReply> replyTo,
+      PatronReply done,
+      PatronReply failed) {
+    AccountErasure erasure = begun.erasure();
     Instant resume = erasure.at().plus(ERASURE_TAKEN_UP_AFTER);
     context.pipeToSelf(
         deadlines
             .schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), resume))
-            .thenCompose(done -> records.retire(erasure.cardIds())),
-        (done, failure) ->
+            .thenCompose(indexed -> records.retire(erasure.cardIds())),
+        (indexed, failure) ->
             failure == null
-                ? new PatronCommand.ErasureIndexed(cmd, state)
-                : new PatronCommand.ErasureNotIndexed(cmd, failure.toString()));
+                ? new PatronCommand.ErasureIndexed(state, begun, decideAgain, replyTo, done, failed)
+                : new PatronCommand.ErasureNotIndexed(failure.toString()));
+    return Effect().none().thenNoReply();
+  }
+
+  /**
+   * R38: the account's first deadline (the inactivity notice) is in the index before the account
+   * exists, as every deadline is written before the state that needs it.
+   */
+  private ReplyEffect<PatronEvent, PatronState> onRegister(PatronState state, Register cmd) {
+    Instant now = clock.instant();
+    Decision<PatronEvent> decision = PatronRules.register(state, cardNumber, cmd, now);
+    Optional<Instant> first =
+        decision instanceof Decision.Persist<PatronEvent> persist
+            ? InactivityRules.next(PatronRules.fold(state, persist.events()))
+            : Optional.empty();
+    if (first.isEmpty()) {
+      return Replies.decide(
+          Effect(),
+          decision,
+          cmd.replyTo(),
+          s -> new StatusReply(s.status(today())),
+          Rejected::new);
+    }
+    context.pipeToSelf(
+        deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), first.get())),
+        (indexed, failure) ->
+            failure == null
+                ? new PatronCommand.RegistrationIndexed(cmd, state, now)
+                : new PatronCommand.ErasureNotIndexed(failure.toString()));
     return Effect().none().thenNoReply();
   }
 

@@ -23,7 +23,8 @@ public sealed interface PatronCommand extends CborSerializable {
 
   /**
    * {@code category} (R21) may be null: the agency's default limits apply. {@code otherCards}: card
-   * index entries claimed for the patron besides its key (a CPR given beside the card).
+   * index entries claimed for the patron besides its key (a CPR given beside the card). {@code
+   * retention}: the home agency's, whose inactivity terms the account keeps (R38).
    */
   public record Register(
       PinHash pin,
@@ -34,8 +35,32 @@ public sealed interface PatronCommand extends CborSerializable {
       String category,
       PatronFacts facts,
       List<String> otherCards,
+      AgencyPolicy.Retention retention,
       ActorRef<PatronReply> replyTo)
       implements PatronCommand {
+
+    public Register(
+        PinHash pin,
+        String name,
+        String email,
+        String mobile,
+        String homeAgencyId,
+        String category,
+        PatronFacts facts,
+        List<String> otherCards,
+        ActorRef<PatronReply> replyTo) {
+      this(
+          pin,
+          name,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          facts,
+          otherCards,
+          AgencyPolicy.Retention.DEFAULT,
+          replyTo);
+    }
 
     public Register(
         PinHash pin,
@@ -67,10 +92,26 @@ public sealed interface PatronCommand extends CborSerializable {
   /** R41: everything the patron entity holds, for the patron's access request. */
   public record GetAccount(ActorRef<PatronReply> replyTo) implements PatronCommand {}
 
-  /** The erasure's deadline is indexed and the cards are retired: the deletion can begin. */
-  record ErasureIndexed(EraseAccount command, PatronState basis) implements PatronCommand {}
+  /**
+   * The erasure's deadline is indexed and the cards are retired: the deletion ({@code begun}) can
+   * be recorded, unless the state moved on from {@code basis} (then {@code decideAgain} is
+   * handled).
+   */
+  record ErasureIndexed(
+      PatronState basis,
+      PatronEvent.AccountErasureBegun begun,
+      PatronCommand decideAgain,
+      ActorRef<PatronReply> replyTo,
+      PatronReply done,
+      PatronReply failed)
+      implements PatronCommand {}
 
-  record ErasureNotIndexed(EraseAccount command, String why) implements PatronCommand {}
+  /** A deadline written before a record was not written: nothing is recorded, no one answered. */
+  record ErasureNotIndexed(String why) implements PatronCommand {}
+
+  /** R38: the new account's first deadline is indexed: it is registered as decided {@code at}. */
+  record RegistrationIndexed(Register command, PatronState basis, Instant at)
+      implements PatronCommand {}
 
   /**
    * The account's records, journal and deadlines are erased; {@code replyTo} is told {@code

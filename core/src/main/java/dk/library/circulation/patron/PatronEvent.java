@@ -4,6 +4,7 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.notice.Notice;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -25,8 +26,18 @@ public sealed interface PatronEvent extends CborSerializable {
       PatronFacts facts,
       Instant registeredAt,
       Boolean ownCardKnown,
-      List<String> otherCards)
+      List<String> otherCards,
+      AgencyPolicy.Retention retention)
       implements PatronEvent {}
+
+  /** R38: the patron proved their card with the PIN (a login, a machine's status check). */
+  public record Active(Instant at) implements PatronEvent {}
+
+  /** R38: the patron was told the idle account will be deleted (the notice is beside this). */
+  public record InactivityNoticed(Instant at) implements PatronEvent {}
+
+  /** R38: the idle account has loans or debt, so it is kept and flagged for staff. */
+  public record FlaggedInactive(Instant at) implements PatronEvent {}
 
   /** R39: another card index entry names the patron. */
   public record CardRecorded(String cardId) implements PatronEvent {}

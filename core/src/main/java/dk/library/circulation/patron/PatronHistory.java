@@ -1,6 +1,7 @@
 package dk.library.circulation.patron;
 
 import dk.library.circulation.CborSerializable;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,14 +18,41 @@ public record PatronHistory(
     List<Returned> returned,
     boolean erasePending,
     List<String> heldTitles,
-    AccountErasure accountErasure)
+    AccountErasure accountErasure,
+    Activity activity)
     implements CborSerializable {
+
+  /**
+   * R38: when the patron last acted (registered, borrowed, returned, renewed, paid, updated their
+   * contact data, or proved their card with the PIN), the terms an idle account is deleted under,
+   * taken from the home agency's policy at registration, and whether the patron was told ({@code
+   * noticedAt}) or the account flagged for staff ({@code flaggedAt}) since.
+   */
+  public record Activity(
+      Instant lastActive, int inactiveMonths, int noticeDays, Instant noticedAt, Instant flaggedAt)
+      implements CborSerializable {
+
+    Activity acted(Instant at) {
+      return at.isAfter(lastActive)
+          ? new Activity(at, inactiveMonths, noticeDays, null, null)
+          : this;
+    }
+
+    Activity noticed(Instant at) {
+      return new Activity(lastActive, inactiveMonths, noticeDays, at, flaggedAt);
+    }
+
+    Activity flagged(Instant at) {
+      return new Activity(lastActive, inactiveMonths, noticeDays, noticedAt, at);
+    }
+  }
 
   /** A returned loan, kept until {@code keptUntil} (R40). */
   public record Returned(String barcode, String checkoutId, Instant returnedAt, Instant keptUntil)
       implements CborSerializable {}
 
-  public static final PatronHistory EMPTY = new PatronHistory(List.of(), false, List.of(), null);
+  public static final PatronHistory EMPTY =
+      new PatronHistory(List.of(), false, List.of(), null, null);
 
   /** Snapshots taken before holds were remembered have no held titles. */
   public PatronHistory {
@@ -35,7 +63,7 @@ public record PatronHistory(
   PatronHistory withReturned(Returned r) {
     List<Returned> next = new ArrayList<>(returned);
     next.add(r);
-    return new PatronHistory(next, erasePending, heldTitles, accountErasure);
+    return new PatronHistory(next, erasePending, heldTitles, accountErasure, activity);
   }
 
   PatronHistory forgetting(List<String> checkoutIds) {
@@ -43,11 +71,12 @@ public record PatronHistory(
         returned.stream().filter(r -> !checkoutIds.contains(r.checkoutId())).toList(),
         true,
         heldTitles,
-        accountErasure);
+        accountErasure,
+        activity);
   }
 
   PatronHistory erased() {
-    return new PatronHistory(returned, false, heldTitles, accountErasure);
+    return new PatronHistory(returned, false, heldTitles, accountErasure, activity);
   }
 
   PatronHistory withHeldTitle(String titleEntityId) {
@@ -56,11 +85,24 @@ public record PatronHistory(
     }
     List<String> next = new ArrayList<>(heldTitles);
     next.add(titleEntityId);
-    return new PatronHistory(returned, erasePending, next, accountErasure);
+    return new PatronHistory(returned, erasePending, next, accountErasure, activity);
   }
 
   /** R39: the account's deletion has begun; nothing else is kept. */
   static PatronHistory erasing(AccountErasure erasure) {
-    return new PatronHistory(List.of(), false, List.of(), erasure);
+    return new PatronHistory(List.of(), false, List.of(), erasure, null);
+  }
+
+  PatronHistory withActivity(Activity next) {
+    return new PatronHistory(returned, erasePending, heldTitles, accountErasure, next);
+  }
+
+  /** R38: the patron acted at {@code at}; profiles from before R38 start counting from it. */
+  PatronHistory actedAt(Instant at, AgencyPolicy.Retention terms) {
+    return withActivity(
+        activity == null
+            ? new Activity(
+                at, terms.inactiveAccountMonths(), terms.inactivityNoticeDays(), null, null)
+            : activity.acted(at));
   }
 }

@@ -46,7 +46,11 @@ public sealed interface PatronReply extends CborSerializable {
   public record Rejected(Rejection rejection)
       implements PatronReply, dk.library.circulation.Refusal {}
 
-  /** What a patron or staff sees: loans with due dates and renewal counts. */
+  /**
+   * What a patron or staff sees: loans with due dates and renewal counts. {@code
+   * flaggedInactiveAt}: R38, the account was idle for its agency's months but has loans or debt, so
+   * staff decide.
+   */
   public record Status(
       String cardNumber,
       String name,
@@ -67,7 +71,8 @@ public sealed interface PatronReply extends CborSerializable {
       boolean pinLocked,
       Map<String, String> holds,
       Fees.Exclusion exclusion,
-      List<Fees.Claim> claims)
+      List<Fees.Claim> claims,
+      Instant flaggedInactiveAt)
       implements CborSerializable {
 
     /** The same status, shown under the card number the request used (R12: a replacement). */
@@ -92,7 +97,8 @@ public sealed interface PatronReply extends CborSerializable {
           pinLocked,
           holds,
           exclusion,
-          claims);
+          claims,
+          flaggedInactiveAt);
     }
   }
 

@@ -70,7 +70,8 @@ public final class PatronRules {
             cmd.facts(),
             now,
             true,
-            cmd.otherCards()));
+            cmd.otherCards(),
+            cmd.retention()));
   }
 
   /** R39: another card names the patron; recorded once. */
@@ -508,6 +509,7 @@ public final class PatronRules {
         after = fold(after, announced);
       }
     }
+    events.addAll(InactivityRules.remind(after, now, zone));
     return events;
   }
 
@@ -773,10 +775,20 @@ public final class PatronRules {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
     PinAttempt attempt = pinAttempt(state, pin, pinCheck, pinLockoutAfter, now);
-    return attempt.refusal() != null
-        ? attempt.refused()
-        : withPinEvents(attempt.events(), Decision.unchanged());
+    if (attempt.refusal() != null) {
+      return attempt.refused();
+    }
+    // R38: proving the card is acting; recorded at most once a day, so a read stays a read.
+    PatronHistory.Activity activity = state.history().activity();
+    boolean stale =
+        activity == null || activity.lastActive().plus(ACTIVITY_RECORDED_EVERY).isBefore(now);
+    return withPinEvents(
+        attempt.events(),
+        stale ? Decision.persist(new PatronEvent.Active(now)) : Decision.unchanged());
   }
+
+  /** R38: how often a PIN check alone is recorded as the patron acting. */
+  static final java.time.Duration ACTIVITY_RECORDED_EVERY = java.time.Duration.ofDays(1);
 
   /** The events and, for a wrong or locked PIN, the refusal of one PIN check. */
   record PinAttempt(List<PatronEvent> events, Rejection refusal) {

@@ -37,6 +37,7 @@ import dk.library.circulation.patron.PatronEvent.SuspensionLifted;
 import dk.library.circulation.patron.PatronEvent.WrongPinEntered;
 import dk.library.circulation.patron.PatronEvent.WrongPinsCleared;
 import dk.library.circulation.patron.PatronReply.Status;
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -145,19 +146,23 @@ public record PatronState(
   public PatronState apply(PatronEvent event) {
     if (event instanceof Registered e) {
       return withProfile(
-          new Profile(
-              e.cardNumber(),
-              e.pin(),
-              e.name(),
-              e.email(),
-              e.mobile(),
-              e.homeAgencyId(),
-              e.category(),
-              e.facts(),
-              e.registeredAt(),
-              Boolean.TRUE.equals(e.ownCardKnown()),
-              null,
-              e.otherCards() == null ? List.of() : e.otherCards()));
+              new Profile(
+                  e.cardNumber(),
+                  e.pin(),
+                  e.name(),
+                  e.email(),
+                  e.mobile(),
+                  e.homeAgencyId(),
+                  e.category(),
+                  e.facts(),
+                  e.registeredAt(),
+                  Boolean.TRUE.equals(e.ownCardKnown()),
+                  null,
+                  e.otherCards() == null ? List.of() : e.otherCards()))
+          .withHistory(
+              history.actedAt(
+                  e.registeredAt(),
+                  e.retention() == null ? AgencyPolicy.Retention.DEFAULT : e.retention()));
     } else if (event instanceof OwnCardLost e) {
       return withProfile(profile().withOwnCardLost(e.lost()));
     } else if (event instanceof IdentityVerified e) {
@@ -167,13 +172,14 @@ public record PatronState(
     } else if (event instanceof FeeCharged e) {
       return withLedger(ledger().charged(e.fee(), e.feeBlockThresholdDkk()));
     } else if (event instanceof PaymentReceived e) {
-      return withLedger(ledger().paid(e.payment()));
+      return withLedger(ledger().paid(e.payment())).acted(e.payment().paidAt());
     } else if (event instanceof DepositReceived e) {
-      return withLedger(ledger().deposited(e.amountDkk()));
+      return withLedger(ledger().deposited(e.amountDkk())).acted(e.at());
     } else if (event instanceof Suspended e) {
       return withSuspension(e.suspension());
     } else if (event instanceof ContactUpdated e) {
-      return withProfile(profile().withContact(e.email(), e.mobile(), e.preferredChannel()));
+      return withProfile(profile().withContact(e.email(), e.mobile(), e.preferredChannel()))
+          .acted(e.at());
     } else if (event instanceof WrongPinEntered) {
       return withPinGuard(pinGuard().wrong());
     } else if (event instanceof WrongPinsCleared) {
@@ -187,15 +193,21 @@ public record PatronState(
     } else if (event instanceof SuspensionLifted) {
       return withSuspension(null);
     } else if (event instanceof CheckoutBegun e) {
-      return withPending(e.pending());
+      return withPending(e.pending()).acted(e.pending().approvedAt());
     } else if (event instanceof CheckoutCompleted e) {
       return completed(e.checkoutId());
     } else if (event instanceof CheckoutAbandoned e) {
       return abandoned(e.checkoutId(), e.reason());
     } else if (event instanceof LoanRenewed e) {
-      return renewed(e.barcode(), e.dueDate());
+      return renewed(e.barcode(), e.dueDate()).acted(e.renewedAt());
     } else if (event instanceof LoanEnded e) {
-      return loanEnded(e.barcode(), e.checkoutId(), e.returnedAt());
+      return loanEnded(e.barcode(), e.checkoutId(), e.returnedAt()).acted(e.returnedAt());
+    } else if (event instanceof PatronEvent.Active e) {
+      return acted(e.at());
+    } else if (event instanceof PatronEvent.InactivityNoticed e) {
+      return withHistory(history.withActivity(history.activity().noticed(e.at())));
+    } else if (event instanceof PatronEvent.FlaggedInactive e) {
+      return withHistory(history.withActivity(history.activity().flagged(e.at())));
     } else if (event instanceof HistoryForgotten e) {
       return forgotten(e);
     } else if (event instanceof JournalErased) {
@@ -272,7 +284,8 @@ public record PatronState(
         pinGuard.locked(),
         holds,
         exclusion,
-        ledger.claims());
+        ledger.claims(),
+        history.activity() == null ? null : history.activity().flaggedAt());
   }
 
   /**
@@ -457,6 +470,11 @@ public record PatronState(
         keptNotices,
         exclusion,
         history.forgetting(checkoutIds));
+  }
+
+  /** R38: the patron acted; profiles from before R38 get the default terms. */
+  PatronState acted(Instant at) {
+    return withHistory(history.actedAt(at, AgencyPolicy.Retention.DEFAULT));
   }
 
   PatronState withHistory(PatronHistory next) {

@@ -84,10 +84,11 @@ public final class ReminderRules {
       earliest = Optional.of(earliest.filter(d -> d.isBefore(on)).orElse(on));
     }
     Optional<Instant> reminder = earliest.map(day -> day.atStartOfDay(zone).toInstant());
-    Optional<Instant> retention = RetentionRules.next(state);
-    return reminder.isEmpty()
-        ? retention
-        : retention.filter(at -> at.isBefore(reminder.get())).or(() -> reminder);
+    return earliest(earliest(reminder, RetentionRules.next(state)), InactivityRules.next(state));
+  }
+
+  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+    return a.isEmpty() ? b : b.filter(at -> at.isBefore(a.get())).or(() -> a);
   }
 
   /**

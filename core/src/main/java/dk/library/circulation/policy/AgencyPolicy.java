@@ -254,13 +254,31 @@ public record AgencyPolicy(
 
   /**
    * R40: a returned loan is kept with the patron and the copy for {@code returnedLoansDays} after
-   * the return (30 at the Copenhagen libraries [004], 50 at [003]), then forgotten by both.
+   * the return (30 at the Copenhagen libraries [004], 50 at [003]), then forgotten by both. R38: an
+   * account nobody used for {@code inactiveAccountMonths} is deleted (12 [002], 24 [004], 36
+   * [003]), after a notice {@code inactivityNoticeDays} before; one with loans or debt is flagged
+   * for staff instead. Policies written before R38 read 0 for both: the defaults.
    */
-  public record Retention(int returnedLoansDays) implements CborSerializable {
+  public record Retention(
+      int returnedLoansDays, int inactiveAccountMonths, int inactivityNoticeDays)
+      implements CborSerializable {
 
     public static final int MAX_DAYS = 366;
+    public static final int MIN_INACTIVE_MONTHS = 6;
+    public static final int MAX_INACTIVE_MONTHS = 120;
+    public static final int MAX_NOTICE_DAYS = 90;
 
-    public static final Retention DEFAULT = new Retention(30);
+    public static final Retention DEFAULT = new Retention(30, 24, 30);
+
+    public Retention {
+      inactiveAccountMonths = inactiveAccountMonths == 0 ? 24 : inactiveAccountMonths;
+      inactivityNoticeDays = inactivityNoticeDays == 0 ? 30 : inactivityNoticeDays;
+    }
+
+    /** The defaults of R38. */
+    public Retention(int returnedLoansDays) {
+      this(returnedLoansDays, 0, 0);
+    }
   }
 
   /** R33: exclusion is announced in writing this many days before it takes effect. */
@@ -436,6 +454,18 @@ public record AgencyPolicy(
         retention.returnedLoansDays(),
         1,
         Retention.MAX_DAYS);
+    range(
+        problems,
+        "retention.inactiveAccountMonths",
+        retention.inactiveAccountMonths(),
+        Retention.MIN_INACTIVE_MONTHS,
+        Retention.MAX_INACTIVE_MONTHS);
+    range(
+        problems,
+        "retention.inactivityNoticeDays",
+        retention.inactivityNoticeDays(),
+        1,
+        Retention.MAX_NOTICE_DAYS);
     patronCategories.forEach(
         (name, limits) -> {
           named(problems, "patronCategories", name);

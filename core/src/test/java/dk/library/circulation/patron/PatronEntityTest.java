@@ -156,6 +156,7 @@ class PatronEntityTest {
                     PatronFacts.inPerson("staff-1", Instant.EPOCH),
                     Instant.EPOCH,
                     null,
+                    null,
                     null));
     assertTrue(before.registered());
     assertEquals(false, before.profile().ownCardKnown());

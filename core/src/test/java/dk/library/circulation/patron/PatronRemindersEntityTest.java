@@ -137,10 +137,13 @@ class PatronRemindersEntityTest {
     return templates;
   }
 
+  /** The latest reminder deadline indexed (the idle account's notice, R38, is years away). */
   private Instant indexedNext() {
+    Instant yearAhead = clock.instant().plus(java.time.Duration.ofDays(365));
     return deadlines.deadlines.stream()
         .filter(d -> d.target().equals(Patron.deadlineTarget("C9")))
         .map(DeadlineIndex.Deadline::due)
+        .filter(due -> due.isBefore(yearAhead))
         .max(Instant::compareTo)
         .orElseThrow();
   }
@@ -148,10 +151,11 @@ class PatronRemindersEntityTest {
   @Test
   void R30_R31_R33_R34_fromCheckoutToExclusionWithARestartBetweenEveryStep() {
     register();
+    assertEquals(1, deadlines.deadlines.size(), "registration indexes the idle account's notice");
     lend("t1", "X1");
-    assertEquals(1, deadlines.deadlines.size(), "the first loan indexes its due-soon day");
+    assertEquals(2, deadlines.deadlines.size(), "the first loan indexes its due-soon day");
     lend("t2", "X2");
-    assertEquals(1, deadlines.deadlines.size(), "a second loan due the same day needs none");
+    assertEquals(2, deadlines.deadlines.size(), "a second loan due the same day needs none");
     assertEquals(DUE.minusDays(3).atStartOfDay(ZONE).toInstant(), indexedNext());
 
     assertEquals(List.of("loan-due-soon", "loan-due-soon"), wakeOnAndRestart(DUE.minusDays(3)));

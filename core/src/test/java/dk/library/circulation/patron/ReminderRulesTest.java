@@ -157,7 +157,8 @@ class ReminderRulesTest {
     assertEquals("lost-t1", charge.fee().feeId(), "the id a staff charge would use: never twice");
     s = after(s, lost);
     assertNotNull(s.loans().get("X-t1").lostAt(), "the library keeps the copy on the record");
-    assertEquals(Optional.empty(), ReminderRules.nextDeadline(s, COPENHAGEN));
+    // Nothing of the loans is left to wake the patron for: only the idle account's notice (R38).
+    assertEquals(InactivityRules.next(s), ReminderRules.nextDeadline(s, COPENHAGEN));
     assertEquals(
         Code.LOAN_DECLARED_LOST,
         PatronRules.renewalRefusal(
@@ -232,7 +233,8 @@ class ReminderRulesTest {
   @Test
   void R30_aLoanLentBeforeRemindersExistedGetsNone() {
     PatronState s = lent(withEmail(), "t1", policy(null, null));
-    assertEquals(Optional.empty(), ReminderRules.nextDeadline(s, COPENHAGEN));
+    // Nothing of the loans is left to wake the patron for: only the idle account's notice (R38).
+    assertEquals(InactivityRules.next(s), ReminderRules.nextDeadline(s, COPENHAGEN));
     assertTrue(remind(s, DUE.plusDays(100)).isEmpty());
   }
 
@@ -356,7 +358,8 @@ class ReminderRulesTest {
     assertEquals(List.of("claim-handed-over"), templates(handed));
     s = after(s, handed);
     assertTrue(remind(s, DUE.plusDays(60)).isEmpty(), "handed over once");
-    assertEquals(Optional.empty(), ReminderRules.nextDeadline(s, COPENHAGEN));
+    // Nothing of the loans is left to wake the patron for: only the idle account's notice (R38).
+    assertEquals(InactivityRules.next(s), ReminderRules.nextDeadline(s, COPENHAGEN));
     assertEquals(Code.WITH_DEBT_COLLECTION, PatronRules.block(s, DUE.plusDays(60), 100_000).code());
 
     PatronCommand.Pay part = new PatronCommand.Pay("p1", 300, null);

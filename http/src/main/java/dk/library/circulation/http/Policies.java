@@ -70,11 +70,21 @@ final class Policies {
         e.optionalInteger("afterDamagedReturns", 0, 100, 0));
   }
 
-  /** R40. */
+  /** R40, R38. */
   private static Retention retention(RequestBody r) {
     return new Retention(
         r.optionalInteger(
-            "returnedLoansDays", 1, Retention.MAX_DAYS, Retention.DEFAULT.returnedLoansDays()));
+            "returnedLoansDays", 1, Retention.MAX_DAYS, Retention.DEFAULT.returnedLoansDays()),
+        r.optionalInteger(
+            "inactiveAccountMonths",
+            Retention.MIN_INACTIVE_MONTHS,
+            Retention.MAX_INACTIVE_MONTHS,
+            Retention.DEFAULT.inactiveAccountMonths()),
+        r.optionalInteger(
+            "inactivityNoticeDays",
+            1,
+            Retention.MAX_NOTICE_DAYS,
+            Retention.DEFAULT.inactivityNoticeDays()));
   }
 
   /** Everything but {@code loanPeriodDays} is optional; see docs/api.md for the defaults. */
