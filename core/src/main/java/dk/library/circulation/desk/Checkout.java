@@ -19,6 +19,7 @@ import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PendingCheckout;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
+import dk.library.circulation.statistics.CirculationStatistics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -254,6 +255,11 @@ final class Checkout {
                 return abandon(request, rejected.rejection());
               }
               completeAfterReply(request);
+              desk.count(
+                  CirculationStatistics.Kind.LOAN,
+                  request.agencyId(),
+                  request.branchId(),
+                  pending.terms().materialType());
               return CompletableFuture.completedFuture(
                   Result.ok(pending.receipt(request.cardNumber())));
             })

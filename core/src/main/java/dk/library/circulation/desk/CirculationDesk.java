@@ -43,6 +43,7 @@ import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
 import dk.library.circulation.retention.JournalEraser;
+import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.title.Title;
 import dk.library.circulation.transaction.TransactionClaim;
 import java.time.Clock;
@@ -81,7 +82,8 @@ public final class CirculationDesk {
    * liveEntitiesInterval}: how often the live entities per type are counted for the metrics; {@code
    * visits}: where the open library's visits are kept (R45); {@code debtCollection}: the ledger of
    * what is handed to debt collection (R35); {@code eraser}: what erases journals (R39, R40);
-   * {@code retiredCards}: the cards of deleted accounts (R39).
+   * {@code retiredCards}: the cards of deleted accounts (R39); {@code statistics}: the anonymous
+   * counts of loans, returns, renewals and holds (R42).
    */
   public record Settings(
       Clock clock,
@@ -98,7 +100,8 @@ public final class CirculationDesk {
       VisitLog visits,
       DebtCollection debtCollection,
       JournalEraser eraser,
-      RetiredCards retiredCards) {}
+      RetiredCards retiredCards,
+      CirculationStatistics statistics) {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -193,6 +196,26 @@ public final class CirculationDesk {
   /** Now, by the injected clock. */
   public Instant now() {
     return settings.clock().instant();
+  }
+
+  /** R42: one more transaction of {@code kind} today; never waits, never fails the transaction. */
+  void count(
+      CirculationStatistics.Kind kind, String agencyId, String branchId, String materialType) {
+    settings
+        .statistics()
+        .count(
+            new CirculationStatistics.Key(
+                agencyId,
+                branchId,
+                materialType == null ? "unknown" : materialType,
+                today(),
+                kind));
+  }
+
+  /** R42: the agency's counts from {@code from} through {@code to}. */
+  public CompletionStage<List<CirculationStatistics.Count>> statistics(
+      String agencyId, LocalDate from, LocalDate to) {
+    return settings.statistics().counts(agencyId, from, to);
   }
 
   /** Today in the libraries' time zone, by the injected clock. */
@@ -581,6 +604,11 @@ public final class CirculationDesk {
   /** The patron's status if the PIN matches the card (R4). */
   public CompletionStage<Result<PatronReply.Status>> checkPin(String cardNumber, String pin) {
     return patronAsk(cardNumber, r -> new PatronCommand.CheckPin(pin, r));
+  }
+
+  /** As {@link #checkPin}, for a patron logging in: the patron acted (R38). */
+  public CompletionStage<Result<PatronReply.Status>> logIn(String cardNumber, String pin) {
+    return patronAsk(cardNumber, r -> new PatronCommand.CheckPin(pin, true, r));
   }
 
   // Cards (R12)

@@ -71,7 +71,8 @@ public final class DoorDesk {
                             signUpAsk(key, AccessSignUps.Get::new);
                         return whenOk(
                             desk.<PatronCommand, PatronReply>ask(
-                                    desk.patronRef(key), r -> new PatronCommand.CheckPin(pin, r))
+                                    desk.patronRef(key),
+                                    r -> new PatronCommand.CheckPin(pin, true, r))
                                 .thenApply(CirculationDesk::patronStatus),
                             status ->
                                 signUps.thenCompose(

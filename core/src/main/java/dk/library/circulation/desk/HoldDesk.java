@@ -13,6 +13,7 @@ import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.title.Dispatch;
 import dk.library.circulation.title.HoldView;
 import dk.library.circulation.title.Title;
@@ -90,10 +91,18 @@ public final class HoldDesk {
                             policy.daysToCollect(),
                             r))
                 .thenCompose(
-                    placed ->
-                        placed instanceof Result.Refused<HoldView>
-                            ? releaseCount(key, request.holdId()).thenApply(released -> placed)
-                            : CompletableFuture.completedFuture(placed)));
+                    placed -> {
+                      if (placed instanceof Result.Refused<HoldView>) {
+                        return releaseCount(key, request.holdId()).thenApply(released -> placed);
+                      }
+                      // A hold is for the title, whatever copy fills it (R42).
+                      desk.count(
+                          CirculationStatistics.Kind.HOLD,
+                          request.agencyId(),
+                          request.pickupBranchId(),
+                          CirculationStatistics.ANY_MATERIAL);
+                      return CompletableFuture.completedFuture(placed);
+                    }));
   }
 
   private static Set<String> reservableTypes(AgencyPolicy policy) {

@@ -10,6 +10,7 @@ import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
+import dk.library.circulation.statistics.CirculationStatistics;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,11 +120,32 @@ final class Renewal {
                           : AgencyPolicy.DEFAULT_FEE_BLOCK_THRESHOLD_DKK);
               return desk.<PatronCommand, PatronReply>ask(desk.patronRef(patronKey), renew::command)
                   .thenApply(
-                      answer ->
-                          answer instanceof PatronReply.Renewals renewals
-                              ? Result.ok(renewals.results())
-                              : Result.refused(((PatronReply.Rejected) answer).rejection()));
+                      answer -> {
+                        if (answer instanceof PatronReply.Renewals renewals) {
+                          counted(g.loans(), renewals.results());
+                          return Result.ok(renewals.results());
+                        }
+                        return Result.refused(((PatronReply.Rejected) answer).rejection());
+                      });
             });
+  }
+
+  /** R42: each loan renewed counts under the agency and branch it was lent at. */
+  private void counted(List<Loan> loans, List<PatronReply.RenewalResult> results) {
+    for (PatronReply.RenewalResult result : results) {
+      if (result.renewed()) {
+        loans.stream()
+            .filter(loan -> loan.barcode().equals(result.barcode()))
+            .findFirst()
+            .ifPresent(
+                loan ->
+                    desk.count(
+                        CirculationStatistics.Kind.RENEWAL,
+                        loan.agencyId(),
+                        loan.branchId(),
+                        loan.terms().materialType()));
+      }
+    }
   }
 
   /** The patron, the loans in question, their agencies' policies, and which are reserved. */

@@ -8,6 +8,7 @@ import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ReturnReceipt;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronReply;
+import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.title.Title;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +64,11 @@ final class Return {
     }
     Item.Returned returned = (Item.Returned) reply;
     ReturnReceipt receipt = returned.receipt();
+    desk.count(
+        CirculationStatistics.Kind.RETURN,
+        receipt.agencyId(),
+        receipt.branchId(),
+        returned.materialType());
     String title = returned.tellTitle() ? titleOf(receipt) : null;
     if (title != null) {
       // The title is told after the patron: woken now, its recovery overlaps the patron's step.

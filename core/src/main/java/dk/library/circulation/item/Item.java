@@ -152,7 +152,9 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   public record ReleaseAnswer(boolean onShelf) implements Reply {}
 
   /** {@code tellTitle}: the copy's title must hear of the return (a hold may wait for it). */
-  public record Returned(ReturnReceipt receipt, boolean tellTitle) implements Reply {}
+  /** {@code materialType}: what the statistics count the return under (R42). */
+  public record Returned(ReturnReceipt receipt, boolean tellTitle, String materialType)
+      implements Reply {}
 
   public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
@@ -624,7 +626,8 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
                     .filter(u -> u.checkoutId().equals(s.lastReturn().checkoutId()))
                     .findFirst()
                     .map(UnsettledReturn::titleToBeTold)
-                    .orElse(false)),
+                    .orElse(false),
+                s.details() == null ? null : s.details().materialType()),
         Rejected::new);
   }
 

@@ -421,7 +421,13 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return status(
           state,
           PatronRules.checkPin(
-              state, cardNumber, cmd.pin(), pinCheck, pinLockoutAfter, clock.instant()),
+              state,
+              cardNumber,
+              cmd.pin(),
+              cmd.acting(),
+              pinCheck,
+              pinLockoutAfter,
+              clock.instant()),
           cmd.replyTo());
     }
     if (command instanceof Deposit cmd) {

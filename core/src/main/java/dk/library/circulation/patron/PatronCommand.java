@@ -362,8 +362,18 @@ public sealed interface PatronCommand extends CborSerializable {
   public record RecordGuardianConsent(
       String guardian, String recordedBy, ActorRef<PatronReply> replyTo) implements PatronCommand {}
 
-  /** The patron's status, if the PIN matches (R4): a terminal's status check, a patron login. */
-  public record CheckPin(String pin, ActorRef<PatronReply> replyTo) implements PatronCommand {
+  /**
+   * The patron's status, if the PIN matches (R4): a terminal's status check, or ({@code acting}) a
+   * patron logging in or opening the door, which counts as the patron acting (R38).
+   */
+  public record CheckPin(String pin, boolean acting, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {
+
+    /** A status check: a read, which records nothing but wrong PINs. */
+    public CheckPin(String pin, ActorRef<PatronReply> replyTo) {
+      this(pin, false, replyTo);
+    }
+
     @Override
     public String toString() {
       return "CheckPin";

@@ -24,8 +24,8 @@ public record PatronHistory(
 
   /**
    * R38: when the patron last acted (registered, borrowed, returned, renewed, paid, updated their
-   * contact data, or proved their card with the PIN), the terms an idle account is deleted under,
-   * taken from the home agency's policy at registration, and whether the patron was told ({@code
+   * contact data, logged in or opened the door), the terms an idle account is deleted under, taken
+   * from the home agency's policy at registration, and whether the patron was told ({@code
    * noticedAt}) or the account flagged for staff ({@code flaggedAt}) since.
    */
   public record Activity(

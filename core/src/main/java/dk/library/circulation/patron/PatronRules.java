@@ -768,6 +768,7 @@ public final class PatronRules {
       PatronState state,
       String cardNumber,
       String pin,
+      boolean acting,
       PinCheck pinCheck,
       int pinLockoutAfter,
       Instant now) {
@@ -778,10 +779,12 @@ public final class PatronRules {
     if (attempt.refusal() != null) {
       return attempt.refused();
     }
-    // R38: proving the card is acting; recorded at most once a day, so a read stays a read.
+    // R38: a login or a door opened is the patron acting; recorded at most once a day.
     PatronHistory.Activity activity = state.history().activity();
     boolean stale =
-        activity == null || activity.lastActive().plus(ACTIVITY_RECORDED_EVERY).isBefore(now);
+        acting
+            && (activity == null
+                || activity.lastActive().plus(ACTIVITY_RECORDED_EVERY).isBefore(now));
     return withPinEvents(
         attempt.events(),
         stale ? Decision.persist(new PatronEvent.Active(now)) : Decision.unchanged());

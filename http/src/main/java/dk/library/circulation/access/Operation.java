@@ -53,6 +53,8 @@ public enum Operation {
   /** Staff saw ID (R2, R15) or recorded a guardian's consent (R6). */
   VERIFY_PATRON("record identity checks and guardian consent", Map.of(STAFF, OWN_AGENCY)),
   READ_AUDIT("read the audit trail", Map.of(OPERATOR, ANY_AGENCY)),
+  /** R42: anonymous counts of loans, returns, renewals and holds. */
+  READ_STATISTICS("read circulation statistics", Map.of(OPERATOR, ANY_AGENCY, STAFF, OWN_AGENCY)),
   REGISTER_PATRON("register patrons", Map.of(STAFF, OWN_AGENCY)),
   /**
    * R1: a patron signs up on the library's website with a digital signature; the website's back end

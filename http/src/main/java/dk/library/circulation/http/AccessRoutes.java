@@ -279,7 +279,7 @@ final class AccessRoutes extends ApiDirectives {
     String pin = body.text("pin", Forms.PIN, Forms.PIN_TEXT);
     body.finish();
     return answer(
-        pinGuarded(call, card, () -> desk.checkPin(card, pin))
+        pinGuarded(call, card, () -> desk.logIn(card, pin))
             .thenApply(
                 r ->
                     r.map(

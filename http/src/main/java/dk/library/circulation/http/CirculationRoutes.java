@@ -69,6 +69,7 @@ public final class CirculationRoutes extends ApiDirectives {
   private final BookingRoutes bookingRoutes;
   private final DoorRoutes doorRoutes;
   private final PrivacyRoutes privacyRoutes;
+  private final StatisticsRoutes statisticsRoutes;
   private final InterlibraryRoutes interlibraryRoutes;
   private final ImportRoutes importRoutes;
   private final ConsoleRoutes consoleRoutes;
@@ -130,6 +131,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.bookingRoutes = new BookingRoutes(desk, access, metrics);
     this.doorRoutes = new DoorRoutes(desk, access, metrics);
     this.privacyRoutes = new PrivacyRoutes(desk, access, metrics);
+    this.statisticsRoutes = new StatisticsRoutes(desk, access, metrics);
     this.interlibraryRoutes = new InterlibraryRoutes(desk, access, metrics);
     this.importRoutes = new ImportRoutes(desk, registrar, access, metrics);
     this.consoleRoutes = new ConsoleRoutes(access, metrics, console);
@@ -230,6 +232,7 @@ public final class CirculationRoutes extends ApiDirectives {
         bookingRoutes.routes(call),
         doorRoutes.routes(call),
         privacyRoutes.routes(call),
+        statisticsRoutes.routes(call),
         interlibraryRoutes.routes(call),
         importRoutes.routes(call),
         paymentRoutes.sessions(call),

@@ -11,6 +11,7 @@ import dk.library.circulation.cassandra.CassandraDebtCollection;
 import dk.library.circulation.cassandra.CassandraJournalEraser;
 import dk.library.circulation.cassandra.CassandraRetiredCards;
 import dk.library.circulation.cassandra.CassandraSeedJournal;
+import dk.library.circulation.cassandra.CassandraStatistics;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.cassandra.RunningServers;
@@ -134,7 +135,9 @@ public final class CirculationServer implements AutoCloseable {
               CassandraVisitLog.create(system),
               CassandraDebtCollection.create(system),
               CassandraJournalEraser.create(system),
-              CassandraRetiredCards.create(system));
+              CassandraRetiredCards.create(system),
+              CassandraStatistics.start(
+                  system, resolved.getDuration("library.statistics.flush-interval")));
       CirculationDesk desk =
           initialLoad
               ? CirculationDesk.startForInitialLoad(system, settings)

@@ -20,6 +20,7 @@ import dk.library.circulation.patron.PatronFacts;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
+import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.testing.TestServers;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +100,8 @@ public final class CrashingCheckout {
                 CassandraVisitLog.create(system),
                 CassandraDebtCollection.create(system),
                 CassandraJournalEraser.create(system),
-                CassandraRetiredCards.create(system)));
+                CassandraRetiredCards.create(system),
+                CirculationStatistics.none()));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(

@@ -26,7 +26,8 @@ public final class Schema {
           "schema/servers.cql",
           "schema/visits.cql",
           "schema/debt_collection.cql",
-          "schema/retired_cards.cql");
+          "schema/retired_cards.cql",
+          "schema/statistics.cql");
   private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
   /** The journal keyspace; snapshots go to {@code <journal>_snapshot}. */
