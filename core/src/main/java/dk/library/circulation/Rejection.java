@@ -90,7 +90,9 @@ public record Rejection(Code code, String message) implements CborSerializable {
     /** R39: loans, fees or holds keep the account until they are settled. */
     ACCOUNT_NOT_SETTLED,
     /** R39: the card belonged to an account deleted on request; it is never issued again. */
-    CARD_DELETED
+    CARD_DELETED,
+    /** R41: the patron restricted the processing of their data; the account only is stored. */
+    ACCOUNT_RESTRICTED
   }
 
   public static Rejection of(Code code, String message) {

@@ -44,7 +44,10 @@ public final class InactivityRules {
   /** The next moment R38 needs the patron woken at, if any. */
   public static Optional<Instant> next(PatronState state) {
     PatronHistory.Activity a = state.history().activity();
-    if (!state.registered() || a == null || a.flaggedAt() != null) {
+    if (!state.registered()
+        || a == null
+        || a.flaggedAt() != null
+        || RightsRules.restricted(state)) {
       return Optional.empty();
     }
     return Optional.of(a.noticedAt() == null ? noticeDue(a) : deletionDue(a));
@@ -53,7 +56,10 @@ public final class InactivityRules {
   /** What falls due now short of the deletion itself: the notice, or the flag for staff. */
   static List<PatronEvent> remind(PatronState state, Instant now, ZoneId zone) {
     PatronHistory.Activity a = state.history().activity();
-    if (!state.registered() || a == null || a.flaggedAt() != null) {
+    if (!state.registered()
+        || a == null
+        || a.flaggedAt() != null
+        || RightsRules.restricted(state)) {
       return List.of();
     }
     if (a.noticedAt() == null) {
@@ -96,6 +102,7 @@ public final class InactivityRules {
         || a == null
         || a.noticedAt() == null
         || a.flaggedAt() != null
+        || RightsRules.restricted(state)
         || now.isBefore(deletionDue(a))
         || !settled(state)) {
       return Optional.empty();

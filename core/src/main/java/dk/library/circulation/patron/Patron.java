@@ -287,6 +287,22 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
               state, idle.get(), cmd, cmd.replyTo(), new PatronReply.Reminded(1, true), null)
           : onRemind(state, cmd);
     }
+    if (command instanceof PatronCommand.CorrectDetails cmd) {
+      return status(
+          state, RightsRules.correct(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+    }
+    if (command instanceof PatronCommand.RestrictProcessing cmd) {
+      return status(
+          state, RightsRules.restrict(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+    }
+    if (command instanceof PatronCommand.LiftRestriction cmd) {
+      return status(
+          state, RightsRules.lift(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+    }
+    if (command instanceof PatronCommand.RecordObjection cmd) {
+      return status(
+          state, RightsRules.object(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
+    }
     if (command instanceof PatronCommand.RecordCard cmd) {
       return status(state, PatronRules.recordCard(state, cardNumber, cmd), cmd.replyTo());
     }
@@ -318,7 +334,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                       cmd.failed()))
           .thenNoReply();
     }
-    if (command instanceof PatronCommand.ErasureNotIndexed cmd) {
+    if (command instanceof PatronCommand.DeadlineNotIndexed cmd) {
       // Nothing is recorded; the asker (staff, the keeper, a registration) is not answered and
       // asks again.
       context.getLog().warn("A deadline written first was not indexed: {}", cmd.why());
@@ -808,7 +824,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
         (indexed, failure) ->
             failure == null
                 ? new PatronCommand.ErasureIndexed(state, begun, decideAgain, replyTo, done, failed)
-                : new PatronCommand.ErasureNotIndexed(failure.toString()));
+                : new PatronCommand.DeadlineNotIndexed(failure.toString()));
     return Effect().none().thenNoReply();
   }
 
@@ -836,7 +852,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
         (indexed, failure) ->
             failure == null
                 ? new PatronCommand.RegistrationIndexed(cmd, state, now)
-                : new PatronCommand.ErasureNotIndexed(failure.toString()));
+                : new PatronCommand.DeadlineNotIndexed(failure.toString()));
     return Effect().none().thenNoReply();
   }
 

@@ -89,6 +89,27 @@ public sealed interface PatronCommand extends CborSerializable {
       String identityDocument, String confirmedBy, ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
 
+  /** R41: staff correct the name or where the patron lives; null leaves a datum as it is. */
+  public record CorrectDetails(
+      String name,
+      String residence,
+      String municipality,
+      String correctedBy,
+      ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /** R41: the patron asked for the processing of their data to be restricted. */
+  public record RestrictProcessing(String reason, String by, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  public record LiftRestriction(String by, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /** R41: the patron objects to a processing of their data; the same id again changes nothing. */
+  public record RecordObjection(
+      String objectionId, String concerning, String text, String by, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
   /** R41: everything the patron entity holds, for the patron's access request. */
   public record GetAccount(ActorRef<PatronReply> replyTo) implements PatronCommand {}
 
@@ -107,7 +128,7 @@ public sealed interface PatronCommand extends CborSerializable {
       implements PatronCommand {}
 
   /** A deadline written before a record was not written: nothing is recorded, no one answered. */
-  record ErasureNotIndexed(String why) implements PatronCommand {}
+  record DeadlineNotIndexed(String why) implements PatronCommand {}
 
   /** R38: the new account's first deadline is indexed: it is registered as decided {@code at}. */
   record RegistrationIndexed(Register command, PatronState basis, Instant at)

@@ -30,7 +30,20 @@ public sealed interface PatronEvent extends CborSerializable {
       AgencyPolicy.Retention retention)
       implements PatronEvent {}
 
-  /** R38: the patron proved their card with the PIN (a login, a machine's status check). */
+  /** R41: staff corrected the patron's name or where they live (null: unchanged). */
+  public record DetailsCorrected(
+      String name, String residence, String municipality, String correctedBy, Instant at)
+      implements PatronEvent {}
+
+  /** R41: the patron restricted the processing of their data. */
+  public record ProcessingRestricted(DataRights.Restriction restriction) implements PatronEvent {}
+
+  public record RestrictionLifted(String liftedBy, Instant at) implements PatronEvent {}
+
+  /** R41: the patron objected to a processing of their data. */
+  public record ObjectionRecorded(DataRights.Objection objection) implements PatronEvent {}
+
+  /** R38: the patron logged in or opened the door with card and PIN. */
   public record Active(Instant at) implements PatronEvent {}
 
   /** R38: the patron was told the idle account will be deleted (the notice is beside this). */

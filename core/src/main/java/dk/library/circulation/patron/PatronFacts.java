@@ -126,6 +126,21 @@ public record PatronFacts(
         preferredChannel);
   }
 
+  /** R41: where the patron lives, as staff corrected it (null: unchanged). */
+  PatronFacts correctedAddress(String newResidence, String newMunicipality) {
+    return new PatronFacts(
+        channel,
+        identityDocument,
+        verification,
+        birthDate,
+        newResidence == null ? residence : newResidence,
+        newMunicipality == null ? municipality : newMunicipality,
+        permanentAddress,
+        affiliations,
+        guardianConsent,
+        preferredChannel);
+  }
+
   PatronFacts withPreferredChannel(String next) {
     return new PatronFacts(
         channel,

@@ -49,7 +49,7 @@ public sealed interface PatronReply extends CborSerializable {
   /**
    * What a patron or staff sees: loans with due dates and renewal counts. {@code
    * flaggedInactiveAt}: R38, the account was idle for its agency's months but has loans or debt, so
-   * staff decide.
+   * staff decide. {@code rights}: R41, a restriction of the processing and the objections recorded.
    */
   public record Status(
       String cardNumber,
@@ -72,7 +72,8 @@ public sealed interface PatronReply extends CborSerializable {
       Map<String, String> holds,
       Fees.Exclusion exclusion,
       List<Fees.Claim> claims,
-      Instant flaggedInactiveAt)
+      Instant flaggedInactiveAt,
+      DataRights rights)
       implements CborSerializable {
 
     /** The same status, shown under the card number the request used (R12: a replacement). */
@@ -98,7 +99,8 @@ public sealed interface PatronReply extends CborSerializable {
           holds,
           exclusion,
           claims,
-          flaggedInactiveAt);
+          flaggedInactiveAt,
+          rights);
     }
   }
 

@@ -212,6 +212,10 @@ public final class PatronRules {
    * the whole amount is paid).
    */
   public static Rejection block(PatronState state, LocalDate today, int feeBlockThresholdDkk) {
+    Rejection restricted = RightsRules.restrictionBlock(state);
+    if (restricted != null) {
+      return restricted;
+    }
     int withCollection = state.ledger().openClaimsDkk();
     if (withCollection > 0) {
       return Rejection.of(

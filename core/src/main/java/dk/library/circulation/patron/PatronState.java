@@ -158,7 +158,8 @@ public record PatronState(
                   e.registeredAt(),
                   Boolean.TRUE.equals(e.ownCardKnown()),
                   null,
-                  e.otherCards() == null ? List.of() : e.otherCards()))
+                  e.otherCards() == null ? List.of() : e.otherCards(),
+                  DataRights.NONE))
           .withHistory(
               history.actedAt(
                   e.registeredAt(),
@@ -202,6 +203,14 @@ public record PatronState(
       return renewed(e.barcode(), e.dueDate()).acted(e.renewedAt());
     } else if (event instanceof LoanEnded e) {
       return loanEnded(e.barcode(), e.checkoutId(), e.returnedAt()).acted(e.returnedAt());
+    } else if (event instanceof PatronEvent.DetailsCorrected e) {
+      return withProfile(profile().corrected(e.name(), e.residence(), e.municipality()));
+    } else if (event instanceof PatronEvent.ProcessingRestricted e) {
+      return withProfile(profile().withRights(profile().rights().restricted(e.restriction())));
+    } else if (event instanceof PatronEvent.RestrictionLifted) {
+      return withProfile(profile().withRights(profile().rights().restricted(null)));
+    } else if (event instanceof PatronEvent.ObjectionRecorded e) {
+      return withProfile(profile().withRights(profile().rights().withObjection(e.objection())));
     } else if (event instanceof PatronEvent.Active e) {
       return acted(e.at());
     } else if (event instanceof PatronEvent.InactivityNoticed e) {
@@ -285,7 +294,8 @@ public record PatronState(
         holds,
         exclusion,
         ledger.claims(),
-        history.activity() == null ? null : history.activity().flaggedAt());
+        history.activity() == null ? null : history.activity().flaggedAt(),
+        profile.rights());
   }
 
   /**
@@ -591,7 +601,8 @@ public record PatronState(
       Instant registeredAt,
       boolean ownCardKnown,
       Card.Lost ownCardLost,
-      List<String> otherCards)
+      List<String> otherCards,
+      DataRights rights)
       implements CborSerializable {
 
     /**
@@ -601,11 +612,47 @@ public record PatronState(
      * lost card only.
      */
     public Profile {
+      rights = rights == null ? DataRights.NONE : rights;
       if (otherCards == null) {
         otherCards = ownCardLost == null ? List.of() : List.of(ownCardLost.replacement());
       } else {
         otherCards = List.copyOf(otherCards);
       }
+    }
+
+    Profile withRights(DataRights next) {
+      return new Profile(
+          cardNumber,
+          pin,
+          name,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          facts,
+          registeredAt,
+          ownCardKnown,
+          ownCardLost,
+          otherCards,
+          next);
+    }
+
+    /** R41: staff corrected the name, or where the patron lives (null: unchanged). */
+    Profile corrected(String newName, String residence, String municipality) {
+      return new Profile(
+          cardNumber,
+          pin,
+          newName == null ? name : newName,
+          email,
+          mobile,
+          homeAgencyId,
+          category,
+          facts.correctedAddress(residence, municipality),
+          registeredAt,
+          ownCardKnown,
+          ownCardLost,
+          otherCards,
+          rights);
     }
 
     Profile withOtherCard(String cardId) {
@@ -626,7 +673,8 @@ public record PatronState(
           registeredAt,
           ownCardKnown,
           ownCardLost,
-          next);
+          next,
+          rights);
     }
 
     Profile withContact(String newEmail, String newMobile, String channel) {
@@ -642,7 +690,8 @@ public record PatronState(
           registeredAt,
           ownCardKnown,
           ownCardLost,
-          otherCards);
+          otherCards,
+          rights);
     }
 
     /** A notice to this patron by their channel and its address now (R5, R43). */
@@ -679,7 +728,8 @@ public record PatronState(
           registeredAt,
           ownCardKnown,
           ownCardLost,
-          otherCards);
+          otherCards,
+          rights);
     }
 
     Profile withFacts(PatronFacts next) {
@@ -695,7 +745,8 @@ public record PatronState(
           registeredAt,
           ownCardKnown,
           ownCardLost,
-          otherCards);
+          otherCards,
+          rights);
     }
 
     Profile withOwnCardLost(Card.Lost lost) {
@@ -711,7 +762,8 @@ public record PatronState(
           registeredAt,
           ownCardKnown,
           lost,
-          otherCards);
+          otherCards,
+          rights);
     }
   }
 }

@@ -73,6 +73,7 @@ class PatronEligibilityTest {
                 p.registeredAt(),
                 true,
                 null,
+                null,
                 null));
   }
 

@@ -91,6 +91,7 @@ class PatronPolicyRulesTest {
                 p.registeredAt(),
                 true,
                 null,
+                null,
                 null));
   }
 

@@ -29,7 +29,19 @@ class PatronRulesTest {
     return PatronState.empty()
         .withProfile(
             new PatronState.Profile(
-                CARD, PIN, "Karen Blixen", null, null, "A1", null, FACTS, NOW, true, null, null));
+                CARD,
+                PIN,
+                "Karen Blixen",
+                null,
+                null,
+                "A1",
+                null,
+                FACTS,
+                NOW,
+                true,
+                null,
+                null,
+                null));
   }
 
   static PatronCommand.BeginCheckout begin(String checkoutId, String barcode, String pin) {

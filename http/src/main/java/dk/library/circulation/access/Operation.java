@@ -65,6 +65,12 @@ public enum Operation {
   READ_PATRON("read patron records", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** R41: everything stored about the patron, for the patron or for staff answering a request. */
   EXPORT_PATRON_DATA("export a patron's data", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
+  /** R41: staff correct a patron's name or where they live. */
+  RECTIFY_PATRON("correct patrons' names and addresses", Map.of(STAFF, OWN_AGENCY)),
+  /** R41: the processing of a patron's data restricted, and lifted again, at their request. */
+  RESTRICT_PROCESSING("restrict the processing of patrons' data", Map.of(STAFF, OWN_AGENCY)),
+  /** R41: an objection recorded, by staff or by the patron. */
+  RECORD_OBJECTION("record patrons' objections", Map.of(STAFF, OWN_AGENCY, PATRON, OWN_RECORD)),
   /** R39: deletion at the patron's request, with photo ID seen at the desk. */
   ERASE_PATRON("delete patron accounts", Map.of(STAFF, OWN_AGENCY)),
   /** The patron proves themselves with card + PIN in the request, at any agency's machine. */

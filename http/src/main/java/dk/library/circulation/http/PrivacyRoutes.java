@@ -2,6 +2,9 @@ package dk.library.circulation.http;
 
 import static dk.library.circulation.access.Operation.ERASE_PATRON;
 import static dk.library.circulation.access.Operation.EXPORT_PATRON_DATA;
+import static dk.library.circulation.access.Operation.RECORD_OBJECTION;
+import static dk.library.circulation.access.Operation.RECTIFY_PATRON;
+import static dk.library.circulation.access.Operation.RESTRICT_PROCESSING;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -61,6 +64,62 @@ final class PrivacyRoutes extends ApiDirectives {
                                                     EXPORT_PATRON_DATA,
                                                     () -> withCard(card, c -> export(call, c)))))),
                         path(
+                            "personal-details",
+                            () ->
+                                put(
+                                    () ->
+                                        named(
+                                            "/api/v1/patrons/{cardNumber}/personal-details",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    RECTIFY_PATRON,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) ->
+                                                                correct(c, card, body)))))),
+                        path(
+                            "restriction",
+                            () ->
+                                named(
+                                    "/api/v1/patrons/{cardNumber}/restriction",
+                                    () ->
+                                        allowed(
+                                            call,
+                                            RESTRICT_PROCESSING,
+                                            () ->
+                                                concat(
+                                                    put(
+                                                        () ->
+                                                            withBody(
+                                                                call,
+                                                                (c, body) ->
+                                                                    restrict(c, card, body))),
+                                                    delete(
+                                                        () ->
+                                                            withCard(
+                                                                card,
+                                                                c ->
+                                                                    completeWithFuture(
+                                                                        recover(
+                                                                            lift(call, c))))))))),
+                        path(
+                            "objections",
+                            () ->
+                                post(
+                                    () ->
+                                        named(
+                                            "/api/v1/patrons/{cardNumber}/objections",
+                                            () ->
+                                                allowed(
+                                                    call,
+                                                    RECORD_OBJECTION,
+                                                    () ->
+                                                        withBody(
+                                                            call,
+                                                            (c, body) -> object(c, card, body)))))),
+                        path(
                             "erasure",
                             () ->
                                 post(
@@ -116,13 +175,96 @@ final class PrivacyRoutes extends ApiDirectives {
     return jsonResponse(StatusCodes.OK, document);
   }
 
+  // R41: rectification, restriction, objection
+
+  private CompletionStage<HttpResponse> correct(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String name = body.optionalText("name", Forms.NAME, Forms.NAME_TEXT);
+    String residence = body.optionalText("residence", Forms.NAME, Forms.NAME_TEXT);
+    String municipality = body.optionalText("municipality", Forms.NAME, Forms.NAME_TEXT);
+    if (name == null && residence == null && municipality == null) {
+      body.error("name", "give at least one of name, residence and municipality");
+    }
+    body.finish();
+    return audited(
+        call,
+        "RECTIFY_PATRON",
+        maskedCard(card),
+        inScope(
+            call,
+            RECTIFY_PATRON,
+            card,
+            () ->
+                answer(
+                    privacy.correctDetails(
+                        card, name, residence, municipality, call.caller().clientId()),
+                    StatusCodes.OK)));
+  }
+
+  private CompletionStage<HttpResponse> restrict(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String reason = body.text("reason", Forms.NAME, Forms.NAME_TEXT);
+    body.finish();
+    return audited(
+        call,
+        "RESTRICT_PROCESSING",
+        maskedCard(card),
+        inScope(
+            call,
+            RESTRICT_PROCESSING,
+            card,
+            () ->
+                answer(privacy.restrict(card, reason, call.caller().clientId()), StatusCodes.OK)));
+  }
+
+  private CompletionStage<HttpResponse> lift(Call call, String card) {
+    return audited(
+        call,
+        "LIFT_RESTRICTION",
+        maskedCard(card),
+        inScope(
+            call,
+            RESTRICT_PROCESSING,
+            card,
+            () -> answer(privacy.liftRestriction(card, call.caller().clientId()), StatusCodes.OK)));
+  }
+
+  /** The patron's own token records as "patron"; staff as their client. */
+  private CompletionStage<HttpResponse> object(Call call, String card, RequestBody body)
+      throws RequestBody.Invalid {
+    checkCard(body, card);
+    String objectionId = body.text("objectionId", Forms.ID, Forms.ID_TEXT);
+    String concerning = body.text("concerning", Forms.NAME, Forms.NAME_TEXT);
+    String text = body.text("text", Forms.NAME, Forms.NAME_TEXT);
+    body.finish();
+    String by = call.caller().role() == Role.PATRON ? "patron" : call.caller().clientId();
+    return audited(
+        call,
+        "RECORD_OBJECTION",
+        maskedCard(card),
+        inScope(
+            call,
+            RECORD_OBJECTION,
+            card,
+            () ->
+                answer(
+                    privacy.recordObjection(card, objectionId, concerning, text, by),
+                    StatusCodes.OK)));
+  }
+
+  private static void checkCard(RequestBody body, String card) {
+    if (!Forms.CARD_NUMBER.matcher(card).matches()) {
+      body.error("cardNumber", "must be " + Forms.CARD_NUMBER_TEXT);
+    }
+  }
+
   // R39: erasure
 
   private CompletionStage<HttpResponse> erase(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    if (!Forms.CARD_NUMBER.matcher(card).matches()) {
-      body.error("cardNumber", "must be " + Forms.CARD_NUMBER_TEXT);
-    }
+    checkCard(body, card);
     String document = body.text("identityDocument", Forms.NAME, Forms.NAME_TEXT);
     body.finish();
     return audited(

@@ -117,7 +117,8 @@ public record Problem(
               BELOW_MINIMUM_AGE,
               NOT_SIGNED_UP,
               NOTHING_OWED,
-              PAYMENT_AMOUNT_MISMATCH ->
+              PAYMENT_AMOUNT_MISMATCH,
+              ACCOUNT_RESTRICTED ->
           StatusCodes.UNPROCESSABLE_CONTENT;
     };
   }
