@@ -6,6 +6,7 @@ import dk.library.circulation.Passivation;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.ErasureWaiters;
 import dk.library.circulation.retention.JournalEraser;
 import dk.library.circulation.title.Title;
 import java.time.Clock;
@@ -465,13 +466,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   private final JournalEraser eraser;
 
   /** R40: patrons waiting for this copy to forget them, answered once its journal is erased. */
-  private final List<Forgetting> forgetting = new ArrayList<>();
-
-  /**
-   * A patron's ask and the sequence number of its {@code BorrowerForgotten}: only a snapshot from
-   * there on, once the events before it are erased, answers it.
-   */
-  private record Forgetting(ForgetBorrower ask, long at) {}
+  private final ErasureWaiters<ForgetBorrower> forgetting = new ErasureWaiters<>();
 
   /** Return notices under way, so a second trigger does not send twice. */
   private final Set<String> notifying = new HashSet<>();
@@ -587,19 +582,15 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
     if (command instanceof ForgetBorrower cmd) {
       // Always a new snapshot: the events before it may name the borrower even when the state no
       // longer does.
-      forgetting.add(new Forgetting(cmd, lastSequenceNumber(context) + 1));
+      forgetting.add(cmd, lastSequenceNumber(context) + 1);
       return Effect()
           .persist(new BorrowerForgotten(cmd.checkoutId(), clock.instant()))
           .thenNoReply();
     }
     if (command instanceof Erased cmd) {
-      // Asks after the erased snapshot wait for their own; failed ones are asked again.
-      List<Forgetting> covered =
-          forgetting.stream().filter(f -> f.at() <= cmd.sequenceNr()).toList();
-      forgetting.removeAll(covered);
-      if (cmd.erased()) {
-        covered.forEach(f -> f.ask().replyTo().tell(new Forgotten(f.ask().checkoutId())));
-      }
+      forgetting
+          .settled(cmd.sequenceNr(), cmd.erased())
+          .forEach(ask -> ask.replyTo().tell(new Forgotten(ask.checkoutId())));
       return Effect().none().thenNoReply();
     }
     if (command instanceof NoticeFailed cmd) {
@@ -687,19 +678,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
    */
   @Override
   protected void snapshotSaved(State state, long sequenceNr) {
-    if (forgetting.stream().noneMatch(f -> f.at() <= sequenceNr)) {
-      return;
-    }
-    context.pipeToSelf(
-        eraser.eraseBefore(persistenceId().id(), sequenceNr),
-        (done, failure) -> {
-          if (failure != null) {
-            context
-                .getLog()
-                .warn("Copy's journal not erased under the snapshot: {}", failure.toString());
-          }
-          return new Erased(sequenceNr, failure == null);
-        });
+    forgetting.snapshotSaved(context, eraser, persistenceId().id(), sequenceNr, Erased::new);
   }
 
   @Override

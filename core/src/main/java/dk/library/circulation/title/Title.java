@@ -6,6 +6,7 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.ErasureWaiters;
 import dk.library.circulation.retention.JournalEraser;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -498,9 +499,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   private final JournalEraser eraser;
 
   /** R39: asks to forget a patron, each answered once the journal up to its event is erased. */
-  private final List<Forgetting> forgetting = new ArrayList<>();
-
-  private record Forgetting(ActorRef<Reply> replyTo, long at) {}
+  private final ErasureWaiters<ActorRef<Reply>> forgetting = new ErasureWaiters<>();
 
   private Title(
       String entityId,
@@ -661,13 +660,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
       return onForgetPatron(state, cmd);
     }
     if (command instanceof Erased cmd) {
-      // Asks after the erased snapshot wait for their own; failed ones are asked again.
-      List<Forgetting> covered =
-          forgetting.stream().filter(f -> f.at() <= cmd.sequenceNr()).toList();
-      forgetting.removeAll(covered);
-      if (cmd.erased()) {
-        covered.forEach(f -> f.replyTo().tell(new Ack()));
-      }
+      forgetting.settled(cmd.sequenceNr(), cmd.erased()).forEach(asker -> asker.tell(new Ack()));
       return Effect().none().thenNoReply();
     }
     throw new IllegalArgumentException("no handler for " + command.getClass().getName());
@@ -697,7 +690,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
             .filter(d -> cmd.patronKey().equals(d.patronKey()))
             .map(Dispatch::dispatchId)
             .toList();
-    forgetting.add(new Forgetting(cmd.replyTo(), lastSequenceNumber(context) + 1));
+    forgetting.add(cmd.replyTo(), lastSequenceNumber(context) + 1);
     return Effect()
         .persist(new PatronForgotten(holdIds, dispatchIds, clock.instant()))
         .thenNoReply();
@@ -711,19 +704,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   /** R39: with the forgetting's snapshot durable, the events it replaced go. */
   @Override
   protected void snapshotSaved(State state, long sequenceNr) {
-    if (forgetting.stream().noneMatch(f -> f.at() <= sequenceNr)) {
-      return;
-    }
-    context.pipeToSelf(
-        eraser.eraseBefore(persistenceId().id(), sequenceNr),
-        (done, failure) -> {
-          if (failure != null) {
-            context
-                .getLog()
-                .warn("Title's journal not erased under the snapshot: {}", failure.toString());
-          }
-          return new Erased(sequenceNr, failure == null);
-        });
+    forgetting.snapshotSaved(context, eraser, persistenceId().id(), sequenceNr, Erased::new);
   }
 
   @Override

@@ -71,6 +71,13 @@ public final class Forms {
   private Forms() {}
 
   /** Adds "{@code field}: must be {@code form}" to {@code errors} unless {@code valid}. */
+  /** A card number from the path of a request with a body: its error beside the body's. */
+  static void cardInPath(RequestBody body, String card) {
+    if (!CARD_NUMBER.matcher(card).matches()) {
+      body.error("cardNumber", "must be " + CARD_NUMBER_TEXT);
+    }
+  }
+
   static void require(
       java.util.List<Problem.FieldError> errors, String field, boolean valid, String form) {
     if (!valid) {

@@ -179,7 +179,7 @@ final class PrivacyRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> correct(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String name = body.optionalText("name", Forms.NAME, Forms.NAME_TEXT);
     String residence = body.optionalText("residence", Forms.NAME, Forms.NAME_TEXT);
     String municipality = body.optionalText("municipality", Forms.NAME, Forms.NAME_TEXT);
@@ -204,7 +204,7 @@ final class PrivacyRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> restrict(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String reason = body.text("reason", Forms.NAME, Forms.NAME_TEXT);
     body.finish();
     return audited(
@@ -234,7 +234,7 @@ final class PrivacyRoutes extends ApiDirectives {
   /** The patron's own token records as "patron"; staff as their client. */
   private CompletionStage<HttpResponse> object(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String objectionId = body.text("objectionId", Forms.ID, Forms.ID_TEXT);
     String concerning = body.text("concerning", Forms.NAME, Forms.NAME_TEXT);
     String text = body.text("text", Forms.NAME, Forms.NAME_TEXT);
@@ -254,17 +254,11 @@ final class PrivacyRoutes extends ApiDirectives {
                     StatusCodes.OK)));
   }
 
-  private static void checkCard(RequestBody body, String card) {
-    if (!Forms.CARD_NUMBER.matcher(card).matches()) {
-      body.error("cardNumber", "must be " + Forms.CARD_NUMBER_TEXT);
-    }
-  }
-
   // R39: erasure
 
   private CompletionStage<HttpResponse> erase(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String document = body.text("identityDocument", Forms.NAME, Forms.NAME_TEXT);
     body.finish();
     return audited(

@@ -39,8 +39,7 @@ public final class ProblemParsingErrors extends ParsingErrorHandler {
           case 431 -> "HEADERS_TOO_LARGE";
           default -> "BAD_REQUEST";
         };
-    Problem problem =
-        Problem.of(StatusCodes.get(answer), code, info.formatPretty().strip());
+    Problem problem = Problem.of(StatusCodes.get(answer), code, info.formatPretty().strip());
     try {
       return HttpResponse.create()
           .withStatus(answer)

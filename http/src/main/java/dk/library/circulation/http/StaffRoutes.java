@@ -306,7 +306,7 @@ final class StaffRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> chargeFee(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String feeId = body.text("feeId", Forms.ID, Forms.ID_TEXT);
     int amount = body.integer("amountDkk", 1, 100_000);
     String reason = body.text("reason", Forms.NAME, Forms.NAME_TEXT);
@@ -326,7 +326,7 @@ final class StaffRoutes extends ApiDirectives {
   /** R31: a lost or damaged copy, charged by its material type's costs. */
   private CompletionStage<HttpResponse> chargeLostItem(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String barcode = body.text("barcode", Forms.BARCODE, Forms.BARCODE_TEXT);
     String condition = body.text("condition", Forms.CONDITION, Forms.CONDITION_TEXT);
     body.finish();
@@ -344,7 +344,7 @@ final class StaffRoutes extends ApiDirectives {
   /** R7: a deposit a non-resident leaves against the value of what they borrow. */
   private CompletionStage<HttpResponse> deposit(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     int amount = body.integer("amountDkk", 1, 1_000_000);
     body.finish();
     return audited(
@@ -357,7 +357,7 @@ final class StaffRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> pay(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String paymentId = body.text("paymentId", Forms.ID, Forms.ID_TEXT);
     int amount = body.integer("amountDkk", 1, 1_000_000);
     body.finish();
@@ -371,7 +371,7 @@ final class StaffRoutes extends ApiDirectives {
   /** R35: what is with debt collection is written off; the same id again changes nothing. */
   private CompletionStage<HttpResponse> writeOff(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String writeOffId = body.text("writeOffId", Forms.ID, Forms.ID_TEXT);
     body.finish();
     return audited(
@@ -387,7 +387,7 @@ final class StaffRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> suspend(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String untilText = body.text("until", Forms.DATE, Forms.DATE_TEXT);
     String reason = body.text("reason", Forms.NAME, Forms.NAME_TEXT);
     LocalDate until = null;
@@ -414,7 +414,7 @@ final class StaffRoutes extends ApiDirectives {
   /** R2, R15: the staff client saw the patron's ID, recorded with who and when. */
   private CompletionStage<HttpResponse> verifyIdentity(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String method = body.text("method", Forms.NAME, Forms.NAME_TEXT);
     body.finish();
     return audited(
@@ -431,7 +431,7 @@ final class StaffRoutes extends ApiDirectives {
   /** R9: another card for an institution account, answered for by the institution. */
   private CompletionStage<HttpResponse> addCard(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String newCard = body.text("cardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
     body.finish();
     return audited(
@@ -447,7 +447,7 @@ final class StaffRoutes extends ApiDirectives {
    */
   private CompletionStage<HttpResponse> reportLostCard(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String replacement =
         body.text("replacementCardNumber", Forms.CARD_NUMBER, Forms.CARD_NUMBER_TEXT);
     if (card.equals(replacement)) {
@@ -473,7 +473,7 @@ final class StaffRoutes extends ApiDirectives {
   /** R5, R11: the patron keeps contact data current through a patron token, or staff do. */
   private CompletionStage<HttpResponse> updateContact(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String email = body.optionalText("email", Forms.EMAIL, Forms.EMAIL_TEXT);
     String mobile = body.optionalText("mobile", Forms.MOBILE, Forms.MOBILE_TEXT);
     String channel =
@@ -500,7 +500,7 @@ final class StaffRoutes extends ApiDirectives {
    */
   private CompletionStage<HttpResponse> resetPin(Call call, String card, RequestBody body)
       throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String pin = body.text("pin", Forms.PIN, Forms.PIN_TEXT);
     String identityCheck = body.text("identityCheck", Forms.NAME, Forms.NAME_TEXT);
     body.finish();
@@ -518,7 +518,7 @@ final class StaffRoutes extends ApiDirectives {
   /** R6: a guardian's consent for a minor, recorded with who recorded it. */
   private CompletionStage<HttpResponse> recordGuardianConsent(
       Call call, String card, RequestBody body) throws RequestBody.Invalid {
-    checkCard(body, card);
+    Forms.cardInPath(body, card);
     String guardian = body.text("guardian", Forms.NAME, Forms.NAME_TEXT);
     body.finish();
     return audited(
@@ -530,12 +530,6 @@ final class StaffRoutes extends ApiDirectives {
             VERIFY_PATRON,
             card,
             () -> desk.recordGuardianConsent(card, guardian, call.caller().clientId())));
-  }
-
-  private static void checkCard(RequestBody body, String card) {
-    if (!Forms.CARD_NUMBER.matcher(card).matches()) {
-      body.error("cardNumber", "must be " + Forms.CARD_NUMBER_TEXT);
-    }
   }
 
   /**
