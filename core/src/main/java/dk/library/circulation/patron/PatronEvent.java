@@ -77,9 +77,9 @@ public sealed interface PatronEvent extends CborSerializable {
       implements PatronEvent {}
 
   /**
-   * R40: the returned loans of these checkouts, whose window ended, and the notices sent at or
-   * before {@code noticesSentBefore} are forgotten; the snapshot taken at this event replaces every
-   * event before it ({@link JournalErased}). It names no copy: it stays in the journal.
+   * R40: the returned loans of these checkouts, whose window ended, and the notices sent before
+   * {@code noticesSentBefore} are forgotten; the snapshot taken at this event replaces every event
+   * before it ({@link JournalErased}). It names no copy: it stays in the journal.
    */
   public record HistoryForgotten(List<String> checkoutIds, Instant noticesSentBefore, Instant at)
       implements PatronEvent {}

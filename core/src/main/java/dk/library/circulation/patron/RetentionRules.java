@@ -1,17 +1,14 @@
 package dk.library.circulation.patron;
 
-import dk.library.circulation.notice.Notice;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * R40 as pure functions: when a patron's returned loans and sent notices must be forgotten, and
- * what forgetting them removes. The windows come with each loan ({@link
- * LoanTerms#keptDaysAfterReturn}); sent notices are kept {@link #SENT_NOTICES_KEPT} [004].
+ * R40 as pure functions: when a patron's returned loans must be forgotten, and what forgetting them
+ * removes. The windows come with each loan ({@link LoanTerms#keptDaysAfterReturn}); sent notices
+ * are kept {@link #SENT_NOTICES_KEPT} [004].
  */
 public final class RetentionRules {
 
@@ -20,32 +17,11 @@ public final class RetentionRules {
 
   private RetentionRules() {}
 
-  /** The earliest moment a returned loan's window or a sent notice's 30 days end, if any. */
+  /** The earliest moment a returned loan's window ends, if any is kept. */
   public static Optional<Instant> next(PatronState state) {
-    Optional<Instant> loans =
-        state.history().returned().stream()
-            .map(PatronHistory.Returned::keptUntil)
-            .min(Instant::compareTo);
-    Optional<Instant> notices =
-        state.notices().stream()
-            .map(Notice::sentAt)
-            .filter(Objects::nonNull)
-            .min(Instant::compareTo)
-            .map(sent -> sent.plus(SENT_NOTICES_KEPT));
-    return loans.isEmpty()
-        ? notices
-        : notices.filter(at -> at.isBefore(loans.get())).or(() -> loans);
-  }
-
-  /**
-   * The deadline a notice sent at {@code sentAt} needs indexed before its sending is recorded: the
-   * end of its 30 days, unless the patron already has a deadline at or before it.
-   */
-  public static Optional<Instant> deadlineForSentNotice(
-      PatronState state, Instant sentAt, ZoneId zone) {
-    Instant end = sentAt.plus(SENT_NOTICES_KEPT);
-    Optional<Instant> existing = ReminderRules.nextDeadline(state, zone);
-    return Optional.of(end).filter(at -> existing.isEmpty() || at.isBefore(existing.get()));
+    return state.history().returned().stream()
+        .map(PatronHistory.Returned::keptUntil)
+        .min(Instant::compareTo);
   }
 
   /**
@@ -55,17 +31,13 @@ public final class RetentionRules {
    */
   public static Optional<PatronEvent.HistoryForgotten> due(PatronState state, Instant now) {
     List<PatronHistory.Returned> ended = ending(state, now);
-    Instant noticesSentBefore = now.minus(SENT_NOTICES_KEPT);
-    boolean noticesEnded =
-        state.notices().stream()
-            .anyMatch(n -> n.sentAt() != null && !n.sentAt().isAfter(noticesSentBefore));
-    if (ended.isEmpty() && !noticesEnded && !state.history().erasePending()) {
+    if (ended.isEmpty() && !state.history().erasePending()) {
       return Optional.empty();
     }
     return Optional.of(
         new PatronEvent.HistoryForgotten(
             ended.stream().map(PatronHistory.Returned::checkoutId).toList(),
-            noticesSentBefore,
+            now.minus(SENT_NOTICES_KEPT),
             now));
   }
 

@@ -124,30 +124,4 @@ class RetentionRulesTest {
     return new Notice(
         id, "email", "a@b.dk", "loan-overdue", Map.of("barcode", "X-k1"), sentAt, sentAt);
   }
-
-  @Test
-  void R40_aSentNoticeIsForgottenThirtyDaysAfterItWasSentWithNoLoanToCarryIt() {
-    PatronState registered = InactivityRulesTest.registered(24);
-    Instant sentAt = InactivityRulesTest.REGISTERED.plus(java.time.Duration.ofDays(3));
-    PatronState told =
-        registered
-            .apply(
-                new PatronEvent.NoticeRecorded(
-                    registered
-                        .profile()
-                        .notice("n1", "hold-ready", java.util.Map.of("title", "Sult"), sentAt)))
-            .apply(new PatronEvent.NoticeSent("n1", sentAt));
-    Instant end = sentAt.plus(RetentionRules.SENT_NOTICES_KEPT);
-
-    assertEquals(Optional.of(end), RetentionRules.next(told));
-    assertEquals(
-        Optional.of(end),
-        RetentionRules.deadlineForSentNotice(registered, sentAt, COPENHAGEN),
-        "indexed before the sending is recorded: nothing earlier covers it");
-    assertEquals(Optional.empty(), RetentionRules.due(told, end.minusSeconds(1)));
-    PatronEvent.HistoryForgotten forgotten = RetentionRules.due(told, end).orElseThrow();
-    PatronState after = PatronRules.fold(told, List.of(forgotten));
-    assertTrue(after.notices().isEmpty(), "the notice's content is gone from the state");
-    assertTrue(after.history().erasePending(), "and goes from the journal under the snapshot");
-  }
 }
