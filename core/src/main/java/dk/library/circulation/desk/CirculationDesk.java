@@ -1102,7 +1102,8 @@ public final class CirculationDesk {
   }
 
   /** Asks the patron behind a card number (R12); the status shows that card number. */
-  private CompletionStage<Result<PatronReply.Status>> patronAsk(
+  /** Asks the patron a card belongs to, answering its status under that card's number. */
+  CompletionStage<Result<PatronReply.Status>> patronAsk(
       String cardNumber, Function<ActorRef<PatronReply>, PatronCommand> command) {
     return withPatronKey(
         cardNumber,

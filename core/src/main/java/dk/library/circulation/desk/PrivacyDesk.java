@@ -22,9 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The patron's rights over their data across entities (docs/privacy.md):
@@ -106,45 +104,37 @@ public final class PrivacyDesk implements AccountRecords {
 
   public CompletionStage<Result<PatronReply.Status>> correctDetails(
       String cardNumber, String name, String residence, String municipality, String by) {
-    return onPatron(
+    return desk.patronAsk(
         cardNumber, r -> new PatronCommand.CorrectDetails(name, residence, municipality, by, r));
   }
 
   public CompletionStage<Result<PatronReply.Status>> restrict(
       String cardNumber, String reason, String by) {
-    return onPatron(cardNumber, r -> new PatronCommand.RestrictProcessing(reason, by, r));
+    return desk.patronAsk(cardNumber, r -> new PatronCommand.RestrictProcessing(reason, by, r));
   }
 
   public CompletionStage<Result<PatronReply.Status>> liftRestriction(String cardNumber, String by) {
-    return onPatron(cardNumber, r -> new PatronCommand.LiftRestriction(by, r));
+    return desk.patronAsk(cardNumber, r -> new PatronCommand.LiftRestriction(by, r));
   }
 
   public CompletionStage<Result<PatronReply.Status>> recordObjection(
       String cardNumber, String objectionId, String concerning, String text, String by) {
-    return onPatron(
+    return desk.patronAsk(
         cardNumber, r -> new PatronCommand.RecordObjection(objectionId, concerning, text, by, r));
-  }
-
-  private CompletionStage<Result<PatronReply.Status>> onPatron(
-      String cardNumber, Function<ActorRef<PatronReply>, PatronCommand> command) {
-    return desk.withPatronKey(
-        cardNumber,
-        key ->
-            desk.<PatronCommand, PatronReply>ask(desk.patronRef(key), command)
-                .thenApply(CirculationDesk::patronStatus));
   }
 
   // R39: erasure
 
-  /** Staff saw the patron's photo ID; the answer comes when nothing of the account is left. */
-  public CompletionStage<Result<Instant>> erase(
-      String cardNumber, String identityDocument, String by) {
+  /**
+   * Staff saw the patron's photo ID (who they were is in the audit trail); the answer comes when
+   * nothing of the account is left.
+   */
+  public CompletionStage<Result<Instant>> erase(String cardNumber, String identityDocument) {
     return desk.withPatronKey(
         cardNumber,
         key ->
             desk.<PatronCommand, PatronReply>ask(
-                    desk.patronRef(key),
-                    r -> new PatronCommand.EraseAccount(identityDocument, by, r))
+                    desk.patronRef(key), r -> new PatronCommand.EraseAccount(identityDocument, r))
                 .thenApply(
                     reply ->
                         reply instanceof PatronReply.AccountErased erased

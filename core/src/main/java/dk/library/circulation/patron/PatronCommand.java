@@ -85,8 +85,7 @@ public sealed interface PatronCommand extends CborSerializable {
    * R39: the patron asked for the account to be deleted, and staff saw photo ID ({@code
    * identityDocument}). Answered with {@link PatronReply.AccountErased} once nothing of it is left.
    */
-  public record EraseAccount(
-      String identityDocument, String confirmedBy, ActorRef<PatronReply> replyTo)
+  public record EraseAccount(String identityDocument, ActorRef<PatronReply> replyTo)
       implements PatronCommand {}
 
   /** R41: staff correct the name or where the patron lives; null leaves a datum as it is. */

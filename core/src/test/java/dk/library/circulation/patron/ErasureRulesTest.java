@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ErasureRulesTest {
 
   static final PatronCommand.EraseAccount PASSPORT =
-      new PatronCommand.EraseAccount("passport", "staff-1", null);
+      new PatronCommand.EraseAccount("passport", null);
 
   @Test
   void R39_anAccountWithUnpaidFeesOrHoldsIsKeptAndTheRefusalSaysWhatIsOpen() {
@@ -40,7 +40,7 @@ class ErasureRulesTest {
         ErasureRules.erase(
             registered(),
             "1000001",
-            new PatronCommand.EraseAccount("health-insurance-card", "staff-1", null),
+            new PatronCommand.EraseAccount("health-insurance-card", null),
             NOW);
 
     assertEquals(

@@ -93,9 +93,7 @@ class PatronErasureEntityTest {
     registerBorrowAndReturn();
     assertFalse(deadlines.of(Patron.deadlineTarget("C9")).toCompletableFuture().join().isEmpty());
 
-    var erased =
-        patron.<PatronReply>runCommand(
-            r -> new PatronCommand.EraseAccount("passport", "staff-1", r));
+    var erased = patron.<PatronReply>runCommand(r -> new PatronCommand.EraseAccount("passport", r));
 
     assertInstanceOf(PatronReply.AccountErased.class, erased.reply());
     assertEquals(List.of("C9", "cpr-hash-of-the-cpr", "C10"), List.copyOf(records.retired));
@@ -133,7 +131,7 @@ class PatronErasureEntityTest {
     records.failing.set(1);
     TestProbe<PatronReply> staff = testKit.createTestProbe();
 
-    patron.runCommand(new PatronCommand.EraseAccount("driving-licence", "staff-1", staff.ref()));
+    patron.runCommand(new PatronCommand.EraseAccount("driving-licence", staff.ref()));
     staff.expectNoMessage(Duration.ofMillis(300));
     assertTrue(eraser.erasedWhole.isEmpty(), "the journal is kept while records elsewhere remain");
     Instant takenUp =
@@ -174,8 +172,7 @@ class PatronErasureEntityTest {
     patron.<PatronReply>runCommand(r -> new PatronCommand.CompleteCheckout("k1", r));
 
     var refused =
-        patron.<PatronReply>runCommand(
-            r -> new PatronCommand.EraseAccount("passport", "staff-1", r));
+        patron.<PatronReply>runCommand(r -> new PatronCommand.EraseAccount("passport", r));
 
     assertEquals(
         Rejection.Code.ACCOUNT_NOT_SETTLED,

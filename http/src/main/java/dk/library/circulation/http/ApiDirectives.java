@@ -19,6 +19,7 @@ import dk.library.circulation.access.Operation;
 import dk.library.circulation.audit.AuditRecord;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
+import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -359,6 +360,36 @@ abstract class ApiDirectives extends AllDirectives {
                 agency.isPresent() && operation.permits(call.caller(), agency.get())
                     ? answer(result, StatusCodes.OK)
                     : answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
+  }
+
+  /**
+   * Runs {@code action} on a patron within the caller's scope: a patron on their own record only,
+   * staff on patrons of an agency {@code operation} lets them act for. Anyone else gets the unknown
+   * card's answer.
+   */
+  CompletionStage<HttpResponse> inScope(
+      CirculationDesk desk,
+      Call call,
+      Operation operation,
+      String card,
+      Supplier<CompletionStage<HttpResponse>> action) {
+    if (call.caller().role() == Role.PATRON) {
+      return card.equals(call.caller().cardNumber())
+          ? action.get()
+          : CompletableFuture.completedFuture(
+              answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
+    }
+    return desk.patronStatus(card)
+        .thenCompose(
+            status -> {
+              if (status instanceof Result.Ok<PatronReply.Status> ok) {
+                return operation.permits(call.caller(), ok.value().homeAgencyId())
+                    ? action.get()
+                    : CompletableFuture.completedFuture(
+                        answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
+              }
+              return answerInScope(desk, call, operation, card, status);
+            });
   }
 
   <T> HttpResponse answer(Result<T> r, StatusCode success) {

@@ -10,17 +10,12 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dk.library.circulation.Result;
 import dk.library.circulation.access.AccessControl;
-import dk.library.circulation.access.Operation;
 import dk.library.circulation.card.CardHint;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.PrivacyDesk;
-import dk.library.circulation.patron.PatronReply;
-import dk.library.circulation.patron.PatronRules;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -155,6 +150,7 @@ final class PrivacyRoutes extends ApiDirectives {
                 "EXPORT_PATRON_DATA",
                 maskedCard(card),
                 inScope(
+                    desk,
                     call,
                     EXPORT_PATRON_DATA,
                     card,
@@ -192,6 +188,7 @@ final class PrivacyRoutes extends ApiDirectives {
         "RECTIFY_PATRON",
         maskedCard(card),
         inScope(
+            desk,
             call,
             RECTIFY_PATRON,
             card,
@@ -212,6 +209,7 @@ final class PrivacyRoutes extends ApiDirectives {
         "RESTRICT_PROCESSING",
         maskedCard(card),
         inScope(
+            desk,
             call,
             RESTRICT_PROCESSING,
             card,
@@ -225,6 +223,7 @@ final class PrivacyRoutes extends ApiDirectives {
         "LIFT_RESTRICTION",
         maskedCard(card),
         inScope(
+            desk,
             call,
             RESTRICT_PROCESSING,
             card,
@@ -245,6 +244,7 @@ final class PrivacyRoutes extends ApiDirectives {
         "RECORD_OBJECTION",
         maskedCard(card),
         inScope(
+            desk,
             call,
             RECORD_OBJECTION,
             card,
@@ -266,40 +266,15 @@ final class PrivacyRoutes extends ApiDirectives {
         "ERASE_PATRON",
         maskedCard(card) + " on " + document,
         inScope(
+            desk,
             call,
             ERASE_PATRON,
             card,
             () ->
                 answer(
                     privacy
-                        .erase(card, document, call.caller().clientId())
+                        .erase(card, document)
                         .thenApply(r -> r.map(at -> new Erased(CardHint.masked(card), at))),
                     StatusCodes.OK)));
-  }
-
-  /**
-   * The patron acts on their own record only; staff on patrons of an agency they act for. Anyone
-   * else gets the unknown card's answer.
-   */
-  private CompletionStage<HttpResponse> inScope(
-      Call call, Operation operation, String card, Supplier<CompletionStage<HttpResponse>> action) {
-    if (call.caller().role() == Role.PATRON) {
-      return card.equals(call.caller().cardNumber())
-          ? action.get()
-          : CompletableFuture.completedFuture(
-              answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
-    }
-    return desk.patronStatus(card)
-        .thenCompose(
-            status -> {
-              if (status instanceof Result.Ok<PatronReply.Status> ok
-                  && operation.permits(call.caller(), ok.value().homeAgencyId())) {
-                return action.get();
-              }
-              return status instanceof Result.Ok<PatronReply.Status>
-                  ? CompletableFuture.completedFuture(
-                      answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK))
-                  : answerInScope(desk, call, operation, card, status);
-            });
   }
 }

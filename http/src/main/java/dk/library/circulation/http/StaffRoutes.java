@@ -20,7 +20,6 @@ import dk.library.circulation.access.Operation;
 import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.patron.PatronReply;
-import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -456,13 +455,7 @@ final class StaffRoutes extends ApiDirectives {
     body.finish();
     String by = call.caller().role() == Role.PATRON ? "patron" : call.caller().clientId();
     CompletionStage<HttpResponse> report =
-        call.caller().role() == Role.PATRON
-            ? (card.equals(call.caller().cardNumber())
-                ? answer(desk.reportLostCard(card, replacement, by), StatusCodes.OK)
-                : CompletableFuture.completedFuture(
-                    answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK)))
-            : onPatron(
-                call, REPORT_LOST_CARD, card, () -> desk.reportLostCard(card, replacement, by));
+        onPatron(call, REPORT_LOST_CARD, card, () -> desk.reportLostCard(card, replacement, by));
     return audited(
         call,
         "REPORT_LOST_CARD",
@@ -481,16 +474,8 @@ final class StaffRoutes extends ApiDirectives {
     body.finish();
     String by = call.caller().role() == Role.PATRON ? "patron" : call.caller().clientId();
     CompletionStage<HttpResponse> update =
-        call.caller().role() == Role.PATRON
-            ? (card.equals(call.caller().cardNumber())
-                ? answer(desk.updateContact(card, email, mobile, channel, by), StatusCodes.OK)
-                : CompletableFuture.completedFuture(
-                    answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK)))
-            : onPatron(
-                call,
-                UPDATE_CONTACT,
-                card,
-                () -> desk.updateContact(card, email, mobile, channel, by));
+        onPatron(
+            call, UPDATE_CONTACT, card, () -> desk.updateContact(card, email, mobile, channel, by));
     return audited(call, "UPDATE_CONTACT", maskedCard(card), update);
   }
 
@@ -532,27 +517,12 @@ final class StaffRoutes extends ApiDirectives {
             () -> desk.recordGuardianConsent(card, guardian, call.caller().clientId())));
   }
 
-  /**
-   * Acts on a patron of an agency the staff client acts for; a patron of another agency answers
-   * like an unknown card.
-   */
+  /** Acts on a patron within the caller's scope ({@link #inScope}), answering the status. */
   private CompletionStage<HttpResponse> onPatron(
       Call call,
       Operation operation,
       String card,
       Supplier<CompletionStage<Result<PatronReply.Status>>> action) {
-    return desk.patronStatus(card)
-        .thenCompose(
-            status -> {
-              if (status instanceof Result.Ok<PatronReply.Status> ok
-                  && !operation.permits(call.caller(), ok.value().homeAgencyId())) {
-                return CompletableFuture.completedFuture(
-                    answer(Result.refused(PatronRules.notFound(card)), StatusCodes.OK));
-              }
-              if (status instanceof Result.Refused<PatronReply.Status>) {
-                return answerInScope(desk, call, operation, card, status);
-              }
-              return answer(action.get(), StatusCodes.OK);
-            });
+    return inScope(desk, call, operation, card, () -> answer(action.get(), StatusCodes.OK));
   }
 }
