@@ -353,6 +353,9 @@ public final class CirculationDesk {
     if (DoorDesk.isTarget(target)) {
       return door.wake(target);
     }
+    if (target.startsWith(DebtCollection.DEADLINE_PREFIX)) {
+      return settings.debtCollection().forgetClaim(target);
+    }
     if (target.startsWith(Patron.deadlineTarget(""))) {
       return remind(target.substring(Patron.deadlineTarget("").length()));
     }

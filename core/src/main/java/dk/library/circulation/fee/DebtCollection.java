@@ -42,6 +42,31 @@ public interface DebtCollection {
   /** The agency's entries from {@code from} (inclusive) to {@code to} (exclusive), oldest first. */
   CompletionStage<List<Entry>> entries(String agencyId, Instant from, Instant to, int limit);
 
+  /**
+   * R40: forgets every entry of a settled claim: its hand-over, payments and write-offs, all made
+   * from {@code handedOverAt} to {@code settledAt}.
+   */
+  CompletionStage<Done> forgetClaim(
+      String agencyId, String claimId, Instant handedOverAt, Instant settledAt);
+
+  /** What the deadline targets of settled claims' entries start with. */
+  String DEADLINE_PREFIX = "DebtCollection/";
+
+  /**
+   * The deadline target that forgets a settled claim's entries when no patron is left to do it (a
+   * deleted account's, R39); agency ids hold no {@code ~}, claim ids may.
+   */
+  static String deadlineTarget(
+      String agencyId, String claimId, Instant handedOverAt, Instant settledAt) {
+    return DEADLINE_PREFIX + agencyId + "~" + handedOverAt + "~" + settledAt + "~" + claimId;
+  }
+
+  /** Forgets the claim a {@link #deadlineTarget} names. */
+  default CompletionStage<Done> forgetClaim(String target) {
+    String[] parts = target.substring(DEADLINE_PREFIX.length()).split("~", 4);
+    return forgetClaim(parts[0], parts[3], Instant.parse(parts[1]), Instant.parse(parts[2]));
+  }
+
   /** Nothing recorded: for tests of other rules, and servers without debt collection. */
   static DebtCollection none() {
     return new DebtCollection() {
@@ -54,6 +79,12 @@ public interface DebtCollection {
       public CompletionStage<List<Entry>> entries(
           String agencyId, Instant from, Instant to, int limit) {
         return CompletableFuture.completedFuture(List.of());
+      }
+
+      @Override
+      public CompletionStage<Done> forgetClaim(
+          String agencyId, String claimId, Instant handedOverAt, Instant settledAt) {
+        return CompletableFuture.completedFuture(Done.getInstance());
       }
     };
   }

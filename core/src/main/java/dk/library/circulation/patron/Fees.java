@@ -35,39 +35,94 @@ public final class Fees {
 
   /**
    * One charge in whole Danish kroner; {@code barcode} is set for a loan's overdue fee. A negative
-   * amount reverses an earlier charge (R37: a lost copy that turned up).
+   * amount reverses an earlier charge (R37: a lost copy that turned up). {@code settledAt}: when
+   * the whole balance it was part of was paid or written off (R40 counts its window from then);
+   * null while owed.
    */
   public record Fee(
-      String feeId, Kind kind, int amountDkk, String barcode, String reason, Instant chargedAt)
-      implements CborSerializable {}
+      String feeId,
+      Kind kind,
+      int amountDkk,
+      String barcode,
+      String reason,
+      Instant chargedAt,
+      Instant settledAt)
+      implements CborSerializable {
 
-  public record Payment(String paymentId, int amountDkk, Instant paidAt)
-      implements CborSerializable {}
+    public Fee(
+        String feeId, Kind kind, int amountDkk, String barcode, String reason, Instant chargedAt) {
+      this(feeId, kind, amountDkk, barcode, reason, chargedAt, null);
+    }
+
+    Fee settled(Instant at) {
+      return settledAt != null
+          ? this
+          : new Fee(feeId, kind, amountDkk, barcode, reason, chargedAt, at);
+    }
+  }
+
+  /**
+   * A payment; {@code settledAt} as for a {@link Fee}: when the balance it paid reached nothing.
+   */
+  public record Payment(String paymentId, int amountDkk, Instant paidAt, Instant settledAt)
+      implements CborSerializable {
+
+    public Payment(String paymentId, int amountDkk, Instant paidAt) {
+      this(paymentId, amountDkk, paidAt, null);
+    }
+
+    Payment settled(Instant at) {
+      return settledAt != null ? this : new Payment(paymentId, amountDkk, paidAt, at);
+    }
+  }
 
   /**
    * R35: claims handed to the debt-collection agency. {@code settledDkk} is what has since been
    * paid or written off of it; the claim is open while it is less than {@code amountDkk}.
    */
   public record Claim(
-      String claimId, String agencyId, int amountDkk, int settledDkk, Instant handedOverAt)
+      String claimId,
+      String agencyId,
+      int amountDkk,
+      int settledDkk,
+      Instant handedOverAt,
+      Instant settledAt)
       implements CborSerializable {
+
+    public Claim(
+        String claimId, String agencyId, int amountDkk, int settledDkk, Instant handedOverAt) {
+      this(claimId, agencyId, amountDkk, settledDkk, handedOverAt, null);
+    }
 
     public int openDkk() {
       return amountDkk - settledDkk;
     }
 
     Claim settled(int more) {
-      return new Claim(claimId, agencyId, amountDkk, settledDkk + more, handedOverAt);
+      return new Claim(claimId, agencyId, amountDkk, settledDkk + more, handedOverAt, settledAt);
+    }
+
+    Claim settledAt(Instant at) {
+      return settledAt != null || openDkk() > 0
+          ? this
+          : new Claim(claimId, agencyId, amountDkk, settledDkk, handedOverAt, at);
     }
   }
 
   /**
    * Charges and payments; {@code blocked} is set when a charge takes the balance to its agency's
    * block threshold and cleared only when the whole balance is paid (R32). {@code claims}: what was
-   * handed to debt collection (R35); a payment settles the oldest open claim first.
+   * handed to debt collection (R35); a payment settles the oldest open claim first. {@code
+   * forgottenDkk}: R40, the charges less the payments already forgotten, so the balance stays what
+   * it was when a paid fee's window ends before the payment's.
    */
   public record Ledger(
-      List<Fee> fees, List<Payment> payments, boolean blocked, int depositDkk, List<Claim> claims)
+      List<Fee> fees,
+      List<Payment> payments,
+      boolean blocked,
+      int depositDkk,
+      List<Claim> claims,
+      int forgottenDkk)
       implements CborSerializable {
 
     /** Ledgers recorded before claims existed have none. */
@@ -75,17 +130,27 @@ public final class Fees {
       claims = claims == null ? List.of() : claims;
     }
 
+    public Ledger(
+        List<Fee> fees,
+        List<Payment> payments,
+        boolean blocked,
+        int depositDkk,
+        List<Claim> claims) {
+      this(fees, payments, blocked, depositDkk, claims, 0);
+    }
+
     public static Ledger empty() {
-      return new Ledger(List.of(), List.of(), false, 0, List.of());
+      return new Ledger(List.of(), List.of(), false, 0, List.of(), 0);
     }
 
     /** R7: a deposit left with the library, held against the value of what is borrowed. */
     Ledger deposited(int amountDkk) {
-      return new Ledger(fees, payments, blocked, depositDkk + amountDkk, claims);
+      return new Ledger(fees, payments, blocked, depositDkk + amountDkk, claims, forgottenDkk);
     }
 
     public int balanceDkk() {
-      return fees.stream().mapToInt(Fee::amountDkk).sum()
+      return forgottenDkk
+          + fees.stream().mapToInt(Fee::amountDkk).sum()
           - payments.stream().mapToInt(Payment::amountDkk).sum();
     }
 
@@ -109,35 +174,73 @@ public final class Fees {
     Ledger charged(Fee fee, int blockThresholdDkk) {
       List<Fee> next = new ArrayList<>(fees);
       next.add(fee);
-      Ledger ledger = new Ledger(List.copyOf(next), payments, blocked, depositDkk, claims);
+      Ledger ledger =
+          new Ledger(List.copyOf(next), payments, blocked, depositDkk, claims, forgottenDkk);
       if (ledger.balanceDkk() >= blockThresholdDkk) {
-        return new Ledger(ledger.fees(), payments, true, depositDkk, claims);
+        return new Ledger(ledger.fees(), payments, true, depositDkk, claims, forgottenDkk);
       }
       // A reversed charge (R37) that leaves nothing owed lifts the block as a payment would.
-      return ledger.balanceDkk() <= 0
-          ? new Ledger(ledger.fees(), payments, false, depositDkk, claims)
-          : ledger;
+      return ledger.balanceDkk() <= 0 ? ledger.settledAt(fee.chargedAt()) : ledger;
     }
 
     Ledger paid(Payment payment) {
       List<Payment> next = new ArrayList<>(payments);
       next.add(payment);
       Ledger ledger =
-          new Ledger(fees, List.copyOf(next), blocked, depositDkk, settle(payment.amountDkk()));
-      return ledger.balanceDkk() <= 0
-          ? new Ledger(fees, ledger.payments(), false, depositDkk, ledger.claims())
-          : ledger;
+          new Ledger(
+              fees,
+              List.copyOf(next),
+              blocked,
+              depositDkk,
+              settle(payment.amountDkk()),
+              forgottenDkk);
+      return ledger.balanceDkk() <= 0 ? ledger.settledAt(payment.paidAt()) : ledger;
+    }
+
+    /**
+     * Nothing is owed any more: the block is lifted (R32) and every charge, payment and claim not
+     * yet settled was settled at {@code at}, when R40's windows for them begin.
+     */
+    private Ledger settledAt(Instant at) {
+      return new Ledger(
+          fees.stream().map(f -> f.settled(at)).toList(),
+          payments.stream().map(p -> p.settled(at)).toList(),
+          false,
+          depositDkk,
+          claims.stream().map(c -> c.settledAt(at)).toList(),
+          forgottenDkk);
     }
 
     Ledger handedOver(Claim claim) {
       List<Claim> next = new ArrayList<>(claims);
       next.add(claim);
-      return new Ledger(fees, payments, blocked, depositDkk, List.copyOf(next));
+      return new Ledger(fees, payments, blocked, depositDkk, List.copyOf(next), forgottenDkk);
     }
 
     /** R35: staff wrote the open claims off; the write-off is a negative charge beside this. */
     Ledger writtenOff() {
-      return new Ledger(fees, payments, blocked, depositDkk, settle(openClaimsDkk()));
+      return new Ledger(fees, payments, blocked, depositDkk, settle(openClaimsDkk()), forgottenDkk);
+    }
+
+    /**
+     * R40: the settled charges, payments and claims whose windows ended are forgotten; what they
+     * add up to stays in the balance.
+     */
+    Ledger forgetting(List<String> feeIds, List<String> paymentIds, List<String> claimIds) {
+      int charges =
+          fees.stream().filter(f -> feeIds.contains(f.feeId())).mapToInt(Fee::amountDkk).sum();
+      int paid =
+          payments.stream()
+              .filter(p -> paymentIds.contains(p.paymentId()))
+              .mapToInt(Payment::amountDkk)
+              .sum();
+      return new Ledger(
+          fees.stream().filter(f -> !feeIds.contains(f.feeId())).toList(),
+          payments.stream().filter(p -> !paymentIds.contains(p.paymentId())).toList(),
+          blocked,
+          depositDkk,
+          claims.stream().filter(c -> !claimIds.contains(c.claimId())).toList(),
+          forgottenDkk + charges - paid);
     }
 
     /** Claims with {@code amount} more settled, oldest first. */

@@ -357,7 +357,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       }
       List<PatronEvent> events = new ArrayList<>(PatronRules.remind(state, cmd.now(), zone));
       Optional<HistoryForgotten> forgetting =
-          RetentionRules.due(PatronRules.fold(state, events), cmd.now());
+          RetentionRules.due(PatronRules.fold(state, events), cmd.now(), zone);
       if (forgetting.isEmpty()) {
         return Effect()
             .persist(events)
@@ -392,7 +392,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     }
     if (command instanceof PatronCommand.EntriesFailed cmd) {
       // Nothing is recorded; the caller's ask times out and it retries with the same id.
-      context.getLog().warn("Debt-collection entries not written: {}", cmd.why());
+      context.getLog().warn("Deadline or debt-collection entries not written: {}", cmd.why());
       return Effect().none().thenNoReply();
     }
     if (command instanceof RemindFailed cmd) {
@@ -463,8 +463,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
           state, PatronRules.resetPin(state, cardNumber, cmd, clock.instant()), cmd.replyTo());
     }
     if (command instanceof ChargeFee cmd) {
-      return status(
+      return recordedFirst(
           state,
+          cmd,
           PatronRules.chargeFee(state, cardNumber, cmd, clock.instant(), zone),
           cmd.replyTo());
     }
@@ -684,16 +685,18 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
   private ReplyEffect<PatronEvent, PatronState> onRemind(PatronState state, Remind cmd) {
     Instant now = clock.instant();
     List<PatronEvent> events = PatronRules.remind(state, now, zone);
-    Optional<Instant> next = ReminderRules.nextDeadline(PatronRules.fold(state, events), zone);
+    PatronState reminded = PatronRules.fold(state, events);
+    PatronState forgotten =
+        RetentionRules.due(reminded, now, zone).map(reminded::apply).orElse(reminded);
+    Optional<Instant> next = ReminderRules.nextDeadline(forgotten, zone);
     CompletionStage<Done> ready =
         next.map(
                 at ->
                     deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), at)))
             .orElse(CompletableFuture.completedFuture(Done.getInstance()))
             .thenCompose(done -> record(DebtEntries.of(state, events)))
-            .thenCompose(
-                done ->
-                    forgetAtCopies(RetentionRules.ending(PatronRules.fold(state, events), now)));
+            .thenCompose(done -> forgetAtCopies(RetentionRules.ending(reminded, now)))
+            .thenCompose(done -> forgetClaims(RetentionRules.endingClaims(reminded, now, zone)));
     context.pipeToSelf(
         ready,
         (done, failure) ->
@@ -705,22 +708,31 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   /**
    * R35: a decision that pays, or writes off, what is with debt collection is recorded only after
-   * its entries are in the collection's ledger; any other is recorded at once.
+   * its entries are in the collection's ledger. R40: one that settles the balance is recorded only
+   * after the end of the settled fees' window is in the deadline index, unless an earlier deadline
+   * of this patron covers it. Any other is recorded at once.
    */
   private ReplyEffect<PatronEvent, PatronState> recordedFirst(
       PatronState state,
       PatronCommand command,
       Decision<PatronEvent> decision,
       ActorRef<PatronReply> replyTo) {
-    List<DebtCollection.Entry> entries =
-        decision instanceof Decision.Persist<PatronEvent> persist
-            ? DebtEntries.of(state, persist.events())
-            : List.of();
-    if (entries.isEmpty()) {
+    if (!(decision instanceof Decision.Persist<PatronEvent> persist)) {
+      return status(state, decision, replyTo);
+    }
+    List<DebtCollection.Entry> entries = DebtEntries.of(state, persist.events());
+    Optional<Instant> deadline =
+        ReminderRules.deadlineFor(state, PatronRules.fold(state, persist.events()), zone);
+    if (entries.isEmpty() && deadline.isEmpty()) {
       return status(state, decision, replyTo);
     }
     context.pipeToSelf(
-        record(entries),
+        deadline
+            .map(
+                at ->
+                    deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), at)))
+            .orElse(CompletableFuture.completedFuture(Done.getInstance()))
+            .thenCompose(done -> record(entries)),
         (done, failure) ->
             failure == null
                 ? new EntriesRecorded(command, state, decision, replyTo)
@@ -820,12 +832,34 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     context.pipeToSelf(
         deadlines
             .schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), resume))
+            .thenCompose(indexed -> claimsOutliving(state))
             .thenCompose(indexed -> records.retire(erasure.cardIds())),
         (indexed, failure) ->
             failure == null
                 ? new PatronCommand.ErasureIndexed(state, begun, decideAgain, replyTo, done, failed)
                 : new PatronCommand.DeadlineNotIndexed(failure.toString()));
     return Effect().none().thenNoReply();
+  }
+
+  /**
+   * R40, R39: the debt collection's entries of the settled claims are kept by accounting law after
+   * the account is gone; each gets a deadline of its own that forgets them when their window ends.
+   */
+  private CompletionStage<Done> claimsOutliving(PatronState state) {
+    int years = state.history().terms().paymentRecordYears();
+    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
+    for (Fees.Claim c : state.ledger().claims()) {
+      if (c.settledAt() == null) {
+        continue;
+      }
+      DeadlineIndex.Deadline expiry =
+          new DeadlineIndex.Deadline(
+              DebtCollection.deadlineTarget(
+                  c.agencyId(), c.claimId(), c.handedOverAt(), c.settledAt()),
+              RetentionRules.paymentRecordKeptUntil(c.settledAt(), years, zone));
+      all = all.thenCompose(done -> deadlines.schedule(expiry));
+    }
+    return all;
   }
 
   /**
@@ -894,6 +928,19 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
             .map(r -> copies.forget(r.barcode(), r.checkoutId()).toCompletableFuture())
             .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(forgotten).thenApply(all -> Done.getInstance());
+  }
+
+  /** R40: the debt-collection ledger forgets a claim before the patron does. */
+  private CompletionStage<Done> forgetClaims(List<Fees.Claim> claims) {
+    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
+    for (Fees.Claim c : claims) {
+      all =
+          all.thenCompose(
+              done ->
+                  debtCollection.forgetClaim(
+                      c.agencyId(), c.claimId(), c.handedOverAt(), c.settledAt()));
+    }
+    return all;
   }
 
   /**

@@ -77,12 +77,27 @@ public sealed interface PatronEvent extends CborSerializable {
       implements PatronEvent {}
 
   /**
-   * R40: the returned loans of these checkouts, whose window ended, and the notices sent before
-   * {@code noticesSentBefore} are forgotten; the snapshot taken at this event replaces every event
-   * before it ({@link JournalErased}). It names no copy: it stays in the journal.
+   * R40: the returned loans of these checkouts, whose window ended, the notices sent before {@code
+   * noticesSentBefore}, and the settled fees, payments and debt-collection claims whose windows
+   * ended are forgotten; the snapshot taken at this event replaces every event before it ({@link
+   * JournalErased}). It names no copy and no person: it stays in the journal.
    */
-  public record HistoryForgotten(List<String> checkoutIds, Instant noticesSentBefore, Instant at)
-      implements PatronEvent {}
+  public record HistoryForgotten(
+      List<String> checkoutIds,
+      Instant noticesSentBefore,
+      Instant at,
+      List<String> feeIds,
+      List<String> paymentIds,
+      List<String> claimIds)
+      implements PatronEvent {
+
+    /** Events from before the fee windows forgot no fee. */
+    public HistoryForgotten {
+      feeIds = feeIds == null ? List.of() : List.copyOf(feeIds);
+      paymentIds = paymentIds == null ? List.of() : List.copyOf(paymentIds);
+      claimIds = claimIds == null ? List.of() : List.copyOf(claimIds);
+    }
+  }
 
   /**
    * R40: the journal no longer holds the events the snapshot at {@code snapshotSequenceNr}

@@ -12,14 +12,16 @@ import java.util.List;
  * last forgetting ({@code erasePending}: they are erased once the snapshot that replaces them is
  * durable, see {@link Patron}). R39: the titles whose records name the patron through a hold
  * ({@code heldTitles}), so a deleted account can have them forget it; and, once the account's
- * deletion has begun, what is left to erase ({@code accountErasure}).
+ * deletion has begun, what is left to erase ({@code accountErasure}). {@code terms}: the home
+ * agency's retention at registration, which sets how long paid fees and payments are kept (R40).
  */
 public record PatronHistory(
     List<Returned> returned,
     boolean erasePending,
     List<String> heldTitles,
     AccountErasure accountErasure,
-    Activity activity)
+    Activity activity,
+    AgencyPolicy.Retention terms)
     implements CborSerializable {
 
   /**
@@ -52,18 +54,22 @@ public record PatronHistory(
       implements CborSerializable {}
 
   public static final PatronHistory EMPTY =
-      new PatronHistory(List.of(), false, List.of(), null, null);
+      new PatronHistory(List.of(), false, List.of(), null, null, null);
 
-  /** Snapshots taken before holds were remembered have no held titles. */
+  /**
+   * Snapshots taken before holds were remembered have no held titles; patrons registered before the
+   * fee windows existed keep them by the defaults.
+   */
   public PatronHistory {
     returned = returned == null ? List.of() : List.copyOf(returned);
     heldTitles = heldTitles == null ? List.of() : List.copyOf(heldTitles);
+    terms = terms == null ? AgencyPolicy.Retention.DEFAULT : terms;
   }
 
   PatronHistory withReturned(Returned r) {
     List<Returned> next = new ArrayList<>(returned);
     next.add(r);
-    return new PatronHistory(next, erasePending, heldTitles, accountErasure, activity);
+    return new PatronHistory(next, erasePending, heldTitles, accountErasure, activity, terms);
   }
 
   PatronHistory forgetting(List<String> checkoutIds) {
@@ -72,11 +78,12 @@ public record PatronHistory(
         true,
         heldTitles,
         accountErasure,
-        activity);
+        activity,
+        terms);
   }
 
   PatronHistory erased() {
-    return new PatronHistory(returned, false, heldTitles, accountErasure, activity);
+    return new PatronHistory(returned, false, heldTitles, accountErasure, activity, terms);
   }
 
   PatronHistory withHeldTitle(String titleEntityId) {
@@ -85,16 +92,21 @@ public record PatronHistory(
     }
     List<String> next = new ArrayList<>(heldTitles);
     next.add(titleEntityId);
-    return new PatronHistory(returned, erasePending, next, accountErasure, activity);
+    return new PatronHistory(returned, erasePending, next, accountErasure, activity, terms);
   }
 
   /** R39: the account's deletion has begun; nothing else is kept. */
   static PatronHistory erasing(AccountErasure erasure) {
-    return new PatronHistory(List.of(), false, List.of(), erasure, null);
+    return new PatronHistory(List.of(), false, List.of(), erasure, null, null);
   }
 
   PatronHistory withActivity(Activity next) {
-    return new PatronHistory(returned, erasePending, heldTitles, accountErasure, next);
+    return new PatronHistory(returned, erasePending, heldTitles, accountErasure, next, terms);
+  }
+
+  /** R40: the windows of the patron's registration. */
+  PatronHistory withTerms(AgencyPolicy.Retention next) {
+    return new PatronHistory(returned, erasePending, heldTitles, accountErasure, activity, next);
   }
 
   /** R38: the patron acted at {@code at}; profiles from before R38 start counting from it. */

@@ -161,9 +161,11 @@ public record PatronState(
                   e.otherCards() == null ? List.of() : e.otherCards(),
                   DataRights.NONE))
           .withHistory(
-              history.actedAt(
-                  e.registeredAt(),
-                  e.retention() == null ? AgencyPolicy.Retention.DEFAULT : e.retention()));
+              history
+                  .actedAt(
+                      e.registeredAt(),
+                      e.retention() == null ? AgencyPolicy.Retention.DEFAULT : e.retention())
+                  .withTerms(e.retention()));
     } else if (event instanceof OwnCardLost e) {
       return withProfile(profile().withOwnCardLost(e.lost()));
     } else if (event instanceof IdentityVerified e) {
@@ -473,7 +475,7 @@ public record PatronState(
         loans,
         pending,
         keptOutcomes,
-        ledger,
+        ledger.forgetting(e.feeIds(), e.paymentIds(), e.claimIds()),
         suspension,
         pinGuard,
         holds,

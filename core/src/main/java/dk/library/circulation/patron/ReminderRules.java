@@ -84,7 +84,8 @@ public final class ReminderRules {
       earliest = Optional.of(earliest.filter(d -> d.isBefore(on)).orElse(on));
     }
     Optional<Instant> reminder = earliest.map(day -> day.atStartOfDay(zone).toInstant());
-    return earliest(earliest(reminder, RetentionRules.next(state)), InactivityRules.next(state));
+    return earliest(
+        earliest(reminder, RetentionRules.next(state, zone)), InactivityRules.next(state));
   }
 
   private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
@@ -99,6 +100,17 @@ public final class ReminderRules {
       PatronState state, Instant keptUntil, ZoneId zone) {
     Optional<Instant> existing = nextDeadline(state, zone);
     return Optional.of(keptUntil).filter(at -> existing.isEmpty() || at.isBefore(existing.get()));
+  }
+
+  /**
+   * The deadline a decision needs indexed before it is recorded ({@code after}: the state with it
+   * applied): the patron's next one after it, when that comes before any the patron had (R40: a
+   * settled balance starts the paid fees' window).
+   */
+  public static Optional<Instant> deadlineFor(PatronState before, PatronState after, ZoneId zone) {
+    Optional<Instant> existing = nextDeadline(before, zone);
+    return nextDeadline(after, zone)
+        .filter(at -> existing.isEmpty() || at.isBefore(existing.get()));
   }
 
   /**

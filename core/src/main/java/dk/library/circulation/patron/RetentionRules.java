@@ -1,14 +1,19 @@
 package dk.library.circulation.patron;
 
+import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * R40 as pure functions: when a patron's returned loans must be forgotten, and what forgetting them
- * removes. The windows come with each loan ({@link LoanTerms#keptDaysAfterReturn}); sent notices
- * are kept {@link #SENT_NOTICES_KEPT} [004].
+ * R40 as pure functions: when a patron's returned loans, paid fees and payment records must be
+ * forgotten, and what forgetting them removes. A returned loan's window comes with the loan ({@link
+ * LoanTerms#keptDaysAfterReturn}); the fee and payment windows with the patron's registration
+ * ({@link PatronHistory#terms}); sent notices are kept {@link #SENT_NOTICES_KEPT} [004].
  */
 public final class RetentionRules {
 
@@ -17,32 +22,113 @@ public final class RetentionRules {
 
   private RetentionRules() {}
 
-  /** The earliest moment a returned loan's window ends, if any is kept. */
-  public static Optional<Instant> next(PatronState state) {
-    return state.history().returned().stream()
-        .map(PatronHistory.Returned::keptUntil)
+  /** The earliest moment a returned loan's, a paid fee's or a payment record's window ends. */
+  public static Optional<Instant> next(PatronState state, ZoneId zone) {
+    return Stream.concat(
+            state.history().returned().stream().map(PatronHistory.Returned::keptUntil),
+            ledgerWindows(state, zone).map(Window::until))
         .min(Instant::compareTo);
   }
 
   /**
-   * What is forgotten at {@code now}: the returned loans whose window has ended, with the notices
-   * sent more than {@link #SENT_NOTICES_KEPT} ago; empty when no window has ended and no erasure is
-   * left undone (a forgetting whose journal was not yet erased is taken again, with its snapshot).
+   * What is forgotten at {@code now}: the returned loans and the settled fees, payments and claims
+   * whose window has ended, with the notices sent more than {@link #SENT_NOTICES_KEPT} ago; empty
+   * when no window has ended and no erasure is left undone (a forgetting whose journal was not yet
+   * erased is taken again, with its snapshot).
    */
-  public static Optional<PatronEvent.HistoryForgotten> due(PatronState state, Instant now) {
+  public static Optional<PatronEvent.HistoryForgotten> due(
+      PatronState state, Instant now, ZoneId zone) {
     List<PatronHistory.Returned> ended = ending(state, now);
-    if (ended.isEmpty() && !state.history().erasePending()) {
+    List<Window> ledger = ledgerWindows(state, zone).filter(w -> !w.until().isAfter(now)).toList();
+    if (ended.isEmpty() && ledger.isEmpty() && !state.history().erasePending()) {
       return Optional.empty();
     }
     return Optional.of(
         new PatronEvent.HistoryForgotten(
             ended.stream().map(PatronHistory.Returned::checkoutId).toList(),
             now.minus(SENT_NOTICES_KEPT),
-            now));
+            now,
+            ids(ledger, Window.Kind.FEE),
+            ids(ledger, Window.Kind.PAYMENT),
+            ids(ledger, Window.Kind.CLAIM)));
   }
 
   /** The returned loans whose window has ended by {@code now}: their copies forget them first. */
   public static List<PatronHistory.Returned> ending(PatronState state, Instant now) {
     return state.history().returned().stream().filter(r -> !r.keptUntil().isAfter(now)).toList();
+  }
+
+  /**
+   * The settled debt-collection claims whose window has ended by {@code now}: the collection's
+   * ledger forgets their entries first.
+   */
+  public static List<Fees.Claim> endingClaims(PatronState state, Instant now, ZoneId zone) {
+    int years = state.history().terms().paymentRecordYears();
+    return state.ledger().claims().stream()
+        .filter(c -> c.settledAt() != null)
+        .filter(c -> !paymentRecordKeptUntil(c.settledAt(), years, zone).isAfter(now))
+        .toList();
+  }
+
+  /**
+   * When a payment record settled at {@code settledAt} is forgotten: {@code years} after the end of
+   * the financial year (the calendar year, as for Danish municipalities) in which it was settled.
+   */
+  public static Instant paymentRecordKeptUntil(Instant settledAt, int years, ZoneId zone) {
+    int year = LocalDate.ofInstant(settledAt, zone).getYear();
+    return LocalDate.of(year + 1 + years, 1, 1).atStartOfDay(zone).toInstant();
+  }
+
+  /** A settled entry of the ledger and the end of its window. */
+  record Window(Kind kind, String id, Instant until) {
+    enum Kind {
+      FEE,
+      PAYMENT,
+      CLAIM
+    }
+  }
+
+  /**
+   * Paid fees, paid compensation (a lost or damaged copy's charge and its reversal) and payment
+   * records (payments, write-offs, claims handed to debt collection), once settled.
+   */
+  static Stream<Window> ledgerWindows(PatronState state, ZoneId zone) {
+    Fees.Ledger ledger = state.ledger();
+    AgencyPolicy.Retention terms = state.history().terms();
+    Stream<Window> fees =
+        ledger.fees().stream()
+            .filter(f -> f.settledAt() != null)
+            .map(f -> new Window(Window.Kind.FEE, f.feeId(), feeKeptUntil(f, terms, zone)));
+    Stream<Window> payments =
+        ledger.payments().stream()
+            .filter(p -> p.settledAt() != null)
+            .map(
+                p ->
+                    new Window(
+                        Window.Kind.PAYMENT,
+                        p.paymentId(),
+                        paymentRecordKeptUntil(p.settledAt(), terms.paymentRecordYears(), zone)));
+    Stream<Window> claims =
+        ledger.claims().stream()
+            .filter(c -> c.settledAt() != null)
+            .map(
+                c ->
+                    new Window(
+                        Window.Kind.CLAIM,
+                        c.claimId(),
+                        paymentRecordKeptUntil(c.settledAt(), terms.paymentRecordYears(), zone)));
+    return Stream.of(fees, payments, claims).flatMap(s -> s);
+  }
+
+  private static Instant feeKeptUntil(Fees.Fee fee, AgencyPolicy.Retention terms, ZoneId zone) {
+    return switch (fee.kind()) {
+      case LOST_OR_DAMAGED -> fee.settledAt().plus(Duration.ofDays(terms.paidCompensationDays()));
+      case WRITTEN_OFF -> paymentRecordKeptUntil(fee.settledAt(), terms.paymentRecordYears(), zone);
+      default -> fee.settledAt().plus(Duration.ofDays(terms.paidFeesDays()));
+    };
+  }
+
+  private static List<String> ids(List<Window> windows, Window.Kind kind) {
+    return windows.stream().filter(w -> w.kind() == kind).map(Window::id).toList();
   }
 }

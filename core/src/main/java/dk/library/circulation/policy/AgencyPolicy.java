@@ -254,28 +254,48 @@ public record AgencyPolicy(
 
   /**
    * R40: a returned loan is kept with the patron and the copy for {@code returnedLoansDays} after
-   * the return (30 at the Copenhagen libraries [004], 50 at [003]), then forgotten by both. R38: an
-   * account nobody used for {@code inactiveAccountMonths} is deleted (12 [002], 24 [004], 36
-   * [003]), after a notice {@code inactivityNoticeDays} before; one with loans or debt is flagged
-   * for staff instead. Policies written before R38 read 0 for both: the defaults.
+   * the return (30 at the Copenhagen libraries [004], 50 at [003]), then forgotten by both; a paid
+   * fee {@code paidFeesDays} after the balance it was part of was settled (30 [004]), paid
+   * compensation for a lost or damaged copy {@code paidCompensationDays} (365 [004]), and payment
+   * records (payments, debt-collection claims and their write-offs) {@code paymentRecordYears} from
+   * the end of the financial year in which they were settled (3 [004], the municipalities'
+   * accounting rules). R38: an account nobody used for {@code inactiveAccountMonths} is deleted (12
+   * [002], 24 [004], 36 [003]), after a notice {@code inactivityNoticeDays} before; one with loans
+   * or debt is flagged for staff instead. Policies written before a setting existed read 0 for it:
+   * the default.
    */
   public record Retention(
-      int returnedLoansDays, int inactiveAccountMonths, int inactivityNoticeDays)
+      int returnedLoansDays,
+      int inactiveAccountMonths,
+      int inactivityNoticeDays,
+      int paidFeesDays,
+      int paidCompensationDays,
+      int paymentRecordYears)
       implements CborSerializable {
 
     public static final int MAX_DAYS = 366;
     public static final int MIN_INACTIVE_MONTHS = 6;
     public static final int MAX_INACTIVE_MONTHS = 120;
     public static final int MAX_NOTICE_DAYS = 90;
+    public static final int MAX_COMPENSATION_DAYS = 3660;
+    public static final int MAX_PAYMENT_RECORD_YEARS = 10;
 
-    public static final Retention DEFAULT = new Retention(30, 24, 30);
+    public static final Retention DEFAULT = new Retention(30, 24, 30, 30, 365, 3);
 
     public Retention {
       inactiveAccountMonths = inactiveAccountMonths == 0 ? 24 : inactiveAccountMonths;
       inactivityNoticeDays = inactivityNoticeDays == 0 ? 30 : inactivityNoticeDays;
+      paidFeesDays = paidFeesDays == 0 ? 30 : paidFeesDays;
+      paidCompensationDays = paidCompensationDays == 0 ? 365 : paidCompensationDays;
+      paymentRecordYears = paymentRecordYears == 0 ? 3 : paymentRecordYears;
     }
 
-    /** The defaults of R38. */
+    /** The defaults of R40's fee and payment windows. */
+    public Retention(int returnedLoansDays, int inactiveAccountMonths, int inactivityNoticeDays) {
+      this(returnedLoansDays, inactiveAccountMonths, inactivityNoticeDays, 0, 0, 0);
+    }
+
+    /** The defaults of R38 and of R40's fee and payment windows. */
     public Retention(int returnedLoansDays) {
       this(returnedLoansDays, 0, 0);
     }
@@ -466,6 +486,19 @@ public record AgencyPolicy(
         retention.inactivityNoticeDays(),
         1,
         Retention.MAX_NOTICE_DAYS);
+    range(problems, "retention.paidFeesDays", retention.paidFeesDays(), 1, Retention.MAX_DAYS);
+    range(
+        problems,
+        "retention.paidCompensationDays",
+        retention.paidCompensationDays(),
+        1,
+        Retention.MAX_COMPENSATION_DAYS);
+    range(
+        problems,
+        "retention.paymentRecordYears",
+        retention.paymentRecordYears(),
+        1,
+        Retention.MAX_PAYMENT_RECORD_YEARS);
     patronCategories.forEach(
         (name, limits) -> {
           named(problems, "patronCategories", name);

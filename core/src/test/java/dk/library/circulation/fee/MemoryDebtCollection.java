@@ -31,4 +31,11 @@ public final class MemoryDebtCollection implements DebtCollection {
             .limit(limit)
             .toList());
   }
+
+  @Override
+  public CompletionStage<Done> forgetClaim(
+      String agencyId, String claimId, Instant handedOverAt, Instant settledAt) {
+    entries.values().removeIf(e -> e.agencyId().equals(agencyId) && e.claimId().equals(claimId));
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
 }

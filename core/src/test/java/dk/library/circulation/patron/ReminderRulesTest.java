@@ -396,9 +396,9 @@ class ReminderRulesTest {
                 s, new PatronCommand.EndLoan("X-t1", "t1", on(DUE.plusDays(3)), null), COPENHAGEN));
     assertEquals(0, s.ledger().balanceDkk());
     assertEquals(
-        Optional.of(on(DUE.plusDays(3)).plus(Duration.ofDays(30))),
+        Optional.of(on(DUE.plusDays(2)).plus(Duration.ofDays(30))),
         ReminderRules.nextDeadline(s, COPENHAGEN),
-        "returned: only the end of its retention window (R40)");
+        "returned and paid: only the end of the paid fee's retention window (R40)");
 
     PatronState owing = lent(withEmail(), "t2", WITH_COLLECTION);
     owing = after(owing, remind(owing, DUE.plusDays(1)));

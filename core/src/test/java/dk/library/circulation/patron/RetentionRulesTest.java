@@ -72,9 +72,9 @@ class RetentionRulesTest {
   void R40_nothingIsForgottenBeforeTheWindowEndsAndEverythingOfTheLoanAtItsEnd() {
     PatronState s = returned(lent(registered(), "k1", policy(null, null)), "k1");
     Instant end = RETURNED.plus(Duration.ofDays(30));
-    assertEquals(Optional.empty(), RetentionRules.due(s, end.minusSeconds(1)));
+    assertEquals(Optional.empty(), RetentionRules.due(s, end.minusSeconds(1), COPENHAGEN));
 
-    PatronEvent.HistoryForgotten forgotten = RetentionRules.due(s, end).orElseThrow();
+    PatronEvent.HistoryForgotten forgotten = RetentionRules.due(s, end, COPENHAGEN).orElseThrow();
     assertEquals(List.of("k1"), forgotten.checkoutIds());
     assertEquals(
         List.of("X-k1"),
@@ -105,7 +105,8 @@ class RetentionRulesTest {
                 new PatronEvent.NoticeRecorded(old),
                 new PatronEvent.NoticeRecorded(recent),
                 new PatronEvent.NoticeRecorded(unsent)));
-    PatronState after = PatronRules.fold(s, List.of(RetentionRules.due(s, end).orElseThrow()));
+    PatronState after =
+        PatronRules.fold(s, List.of(RetentionRules.due(s, end, COPENHAGEN).orElseThrow()));
     assertEquals(
         List.of("n-recent", "n-unsent"), after.notices().stream().map(Notice::noticeId).toList());
   }
@@ -115,9 +116,113 @@ class RetentionRulesTest {
     PatronState s = returned(lent(registered(), "k1", policy(null, null)), "k1");
     Instant end = RETURNED.plus(Duration.ofDays(30));
     PatronState interrupted =
-        PatronRules.fold(s, List.of(RetentionRules.due(s, end).orElseThrow()));
-    PatronEvent.HistoryForgotten again = RetentionRules.due(interrupted, end).orElseThrow();
+        PatronRules.fold(s, List.of(RetentionRules.due(s, end, COPENHAGEN).orElseThrow()));
+    PatronEvent.HistoryForgotten again =
+        RetentionRules.due(interrupted, end, COPENHAGEN).orElseThrow();
     assertTrue(again.checkoutIds().isEmpty(), "only the snapshot and the erasure are taken again");
+  }
+
+  @Test
+  void R40_paidFeesAreKeptThirtyDaysCompensationOneYearPaymentsThreeYearsAfterTheFinancialYear() {
+    PatronState s =
+        PatronRules.fold(
+            registered(),
+            List.of(
+                charged("overdue-1", Fees.Kind.OVERDUE, 20, NOW),
+                charged("lost-1", Fees.Kind.LOST_OR_DAMAGED, 300, NOW.plus(Duration.ofDays(1))),
+                paid("p1", 100, NOW.plus(Duration.ofDays(2)))));
+    assertTrue(
+        RetentionRules.ledgerWindows(s, COPENHAGEN).toList().isEmpty(),
+        "nothing is settled while money is owed");
+
+    Instant settled = NOW.plus(Duration.ofDays(5));
+    s = PatronRules.fold(s, List.of(paid("p2", 220, settled)));
+    Instant feeEnd = settled.plus(Duration.ofDays(30));
+    assertEquals(Optional.of(feeEnd), ReminderRules.nextDeadline(s, COPENHAGEN));
+    assertEquals(Optional.empty(), RetentionRules.due(s, feeEnd.minusSeconds(1), COPENHAGEN));
+
+    PatronEvent.HistoryForgotten fees = RetentionRules.due(s, feeEnd, COPENHAGEN).orElseThrow();
+    assertEquals(List.of("overdue-1"), fees.feeIds());
+    assertTrue(fees.paymentIds().isEmpty(), "payments are accounting records, kept longer");
+    s = PatronRules.fold(s, List.of(fees));
+    assertEquals(List.of("lost-1"), s.ledger().fees().stream().map(Fees.Fee::feeId).toList());
+    assertEquals(0, s.ledger().balanceDkk(), "the balance is what it was");
+
+    Instant compensationEnd = settled.plus(Duration.ofDays(365));
+    assertEquals(Optional.of(compensationEnd), RetentionRules.next(s, COPENHAGEN));
+    s = PatronRules.fold(s, List.of(RetentionRules.due(s, compensationEnd, COPENHAGEN).get()));
+    assertTrue(s.ledger().fees().isEmpty());
+
+    // Settled in 2026: the financial year ends with 2026, the records go three years later.
+    Instant paymentsEnd = Instant.parse("2029-12-31T23:00:00Z");
+    assertEquals(Optional.of(paymentsEnd), RetentionRules.next(s, COPENHAGEN));
+    PatronState before = PatronRules.fold(s, List.of(new PatronEvent.JournalErased(9)));
+    assertEquals(
+        Optional.empty(), RetentionRules.due(before, paymentsEnd.minusSeconds(1), COPENHAGEN));
+    PatronEvent.HistoryForgotten payments =
+        RetentionRules.due(before, paymentsEnd, COPENHAGEN).orElseThrow();
+    assertEquals(List.of("p1", "p2"), payments.paymentIds());
+    s = PatronRules.fold(before, List.of(payments));
+    assertTrue(s.ledger().payments().isEmpty());
+    assertEquals(0, s.ledger().balanceDkk());
+
+    s = PatronRules.fold(s, List.of(charged("manual-1", Fees.Kind.MANUAL, 50, paymentsEnd)));
+    assertEquals(50, s.ledger().balanceDkk(), "a new charge is owed in full");
+  }
+
+  @Test
+  void R40_aFeePaidOffInPartsIsKeptFromWhenNothingWasOwedAnyMore() {
+    PatronState s =
+        PatronRules.fold(
+            registered(),
+            List.of(
+                charged("overdue-1", Fees.Kind.OVERDUE, 20, NOW),
+                paid("p1", 20, NOW.plus(Duration.ofDays(1))),
+                charged("overdue-2", Fees.Kind.OVERDUE, 40, NOW.plus(Duration.ofDays(2))),
+                paid("p2", 10, NOW.plus(Duration.ofDays(3)))));
+    assertEquals(
+        List.of("overdue-1"),
+        RetentionRules.ledgerWindows(s, COPENHAGEN).map(w -> w.id()).toList().subList(0, 1),
+        "the first balance was settled the day it was paid");
+    assertEquals(
+        NOW.plus(Duration.ofDays(31)),
+        RetentionRules.next(s, COPENHAGEN).orElseThrow(),
+        "the second fee, still owed, has no window yet");
+    s =
+        PatronRules.fold(
+            s, List.of(RetentionRules.due(s, NOW.plus(Duration.ofDays(31)), COPENHAGEN).get()));
+    assertEquals(30, s.ledger().balanceDkk());
+    assertEquals(List.of("overdue-2"), s.ledger().fees().stream().map(Fees.Fee::feeId).toList());
+  }
+
+  @Test
+  void R40_aClaimHandedToDebtCollectionIsKeptThreeYearsAfterTheYearItWasSettledIn() {
+    Instant handedOver = Instant.parse("2026-03-01T10:00:00Z");
+    Instant settled = Instant.parse("2027-02-01T10:00:00Z");
+    PatronState s =
+        PatronRules.fold(
+            registered(),
+            List.of(
+                charged("lost-1", Fees.Kind.LOST_OR_DAMAGED, 500, handedOver),
+                new PatronEvent.ClaimHandedOver(
+                    new Fees.Claim("claim-1", "710100", 500, 0, handedOver)),
+                paid("p1", 500, settled)));
+    Fees.Claim claim = s.ledger().claims().get(0);
+    assertEquals(settled, claim.settledAt());
+    Instant end = Instant.parse("2030-12-31T23:00:00Z");
+    assertEquals(List.of(), RetentionRules.endingClaims(s, end.minusSeconds(1), COPENHAGEN));
+    assertEquals(List.of(claim), RetentionRules.endingClaims(s, end, COPENHAGEN));
+    PatronEvent.HistoryForgotten forgotten = RetentionRules.due(s, end, COPENHAGEN).orElseThrow();
+    assertEquals(List.of("claim-1"), forgotten.claimIds());
+    assertTrue(PatronRules.fold(s, List.of(forgotten)).ledger().claims().isEmpty());
+  }
+
+  private static PatronEvent charged(String id, Fees.Kind kind, int amount, Instant at) {
+    return new PatronEvent.FeeCharged(new Fees.Fee(id, kind, amount, null, "test", at), 1_000);
+  }
+
+  private static PatronEvent paid(String id, int amount, Instant at) {
+    return new PatronEvent.PaymentReceived(new Fees.Payment(id, amount, at));
   }
 
   private static Notice notice(String id, Instant sentAt) {

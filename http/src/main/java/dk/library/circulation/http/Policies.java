@@ -84,7 +84,18 @@ final class Policies {
             "inactivityNoticeDays",
             1,
             Retention.MAX_NOTICE_DAYS,
-            Retention.DEFAULT.inactivityNoticeDays()));
+            Retention.DEFAULT.inactivityNoticeDays()),
+        r.optionalInteger("paidFeesDays", 1, Retention.MAX_DAYS, Retention.DEFAULT.paidFeesDays()),
+        r.optionalInteger(
+            "paidCompensationDays",
+            1,
+            Retention.MAX_COMPENSATION_DAYS,
+            Retention.DEFAULT.paidCompensationDays()),
+        r.optionalInteger(
+            "paymentRecordYears",
+            1,
+            Retention.MAX_PAYMENT_RECORD_YEARS,
+            Retention.DEFAULT.paymentRecordYears()));
   }
 
   /** Everything but {@code loanPeriodDays} is optional; see docs/api.md for the defaults. */

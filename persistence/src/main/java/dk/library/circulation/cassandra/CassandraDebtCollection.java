@@ -91,6 +91,51 @@ public final class CassandraDebtCollection implements DebtCollection {
                 .toList());
   }
 
+  /** Reads each month from the hand-over to the settlement and deletes the claim's rows in it. */
+  @Override
+  public CompletionStage<Done> forgetClaim(
+      String agencyId, String claimId, Instant handedOverAt, Instant settledAt) {
+    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
+    for (YearMonth m = month(handedOverAt); !m.isAfter(month(settledAt)); m = m.plusMonths(1)) {
+      String partition = m.toString();
+      all =
+          all.thenCompose(
+              done ->
+                  Inline.of(
+                          session.selectAll(
+                              "SELECT entry_id, claim_id FROM "
+                                  + keyspace
+                                  + ".debt_collection WHERE agency_id = ? AND month = ?",
+                              agencyId,
+                              partition))
+                      .thenCompose(rows -> deleteOf(agencyId, partition, claimId, rows)));
+    }
+    return all;
+  }
+
+  private CompletionStage<Done> deleteOf(
+      String agencyId, String partition, String claimId, List<Row> rows) {
+    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
+    for (Row row : rows) {
+      if (claimId.equals(row.getString("claim_id"))) {
+        String entryId = row.getString("entry_id");
+        all =
+            all.thenCompose(
+                done ->
+                    Inline.of(
+                        session.executeWrite(
+                            "DELETE FROM "
+                                + keyspace
+                                + ".debt_collection WHERE agency_id = ? AND month = ? AND"
+                                + " entry_id = ?",
+                            agencyId,
+                            partition,
+                            entryId)));
+      }
+    }
+    return all;
+  }
+
   private static Entry entry(String agencyId, Row r) {
     return new Entry(
         agencyId,
