@@ -223,24 +223,41 @@ public final class Fees {
     }
 
     /**
-     * R40: the settled charges, payments and claims whose windows ended are forgotten; what they
-     * add up to stays in the balance.
+     * R40: the charges settled by {@code feesBy} (lost or damaged copies: by {@code
+     * compensationBy}), and the payments, write-offs and claims settled before {@code
+     * paymentsBefore}, are forgotten; what they add up to stays in the balance. Null: none.
      */
-    Ledger forgetting(List<String> feeIds, List<String> paymentIds, List<String> claimIds) {
-      int charges =
-          fees.stream().filter(f -> feeIds.contains(f.feeId())).mapToInt(Fee::amountDkk).sum();
-      int paid =
-          payments.stream()
-              .filter(p -> paymentIds.contains(p.paymentId()))
-              .mapToInt(Payment::amountDkk)
-              .sum();
+    Ledger forgetting(Instant feesBy, Instant compensationBy, Instant paymentsBefore) {
+      List<Fee> gone =
+          fees.stream().filter(f -> ended(f, feesBy, compensationBy, paymentsBefore)).toList();
+      List<Payment> paid =
+          payments.stream().filter(p -> before(p.settledAt(), paymentsBefore)).toList();
       return new Ledger(
-          fees.stream().filter(f -> !feeIds.contains(f.feeId())).toList(),
-          payments.stream().filter(p -> !paymentIds.contains(p.paymentId())).toList(),
+          fees.stream().filter(f -> !gone.contains(f)).toList(),
+          payments.stream().filter(p -> !paid.contains(p)).toList(),
           blocked,
           depositDkk,
-          claims.stream().filter(c -> !claimIds.contains(c.claimId())).toList(),
-          forgottenDkk + charges - paid);
+          claims.stream().filter(c -> !before(c.settledAt(), paymentsBefore)).toList(),
+          forgottenDkk
+              + gone.stream().mapToInt(Fee::amountDkk).sum()
+              - paid.stream().mapToInt(Payment::amountDkk).sum());
+    }
+
+    private static boolean ended(
+        Fee fee, Instant feesBy, Instant compensationBy, Instant paymentsBefore) {
+      return switch (fee.kind()) {
+        case LOST_OR_DAMAGED -> by(fee.settledAt(), compensationBy);
+        case WRITTEN_OFF -> before(fee.settledAt(), paymentsBefore);
+        default -> by(fee.settledAt(), feesBy);
+      };
+    }
+
+    private static boolean by(Instant settledAt, Instant cutOff) {
+      return settledAt != null && cutOff != null && !settledAt.isAfter(cutOff);
+    }
+
+    private static boolean before(Instant settledAt, Instant cutOff) {
+      return settledAt != null && cutOff != null && settledAt.isBefore(cutOff);
     }
 
     /** Claims with {@code amount} more settled, oldest first. */

@@ -77,25 +77,25 @@ public sealed interface PatronEvent extends CborSerializable {
       implements PatronEvent {}
 
   /**
-   * R40: the returned loans of these checkouts, whose window ended, the notices sent before {@code
-   * noticesSentBefore}, and the settled fees, payments and debt-collection claims whose windows
-   * ended are forgotten; the snapshot taken at this event replaces every event before it ({@link
-   * JournalErased}). It names no copy and no person: it stays in the journal.
+   * R40: the returned loans of these checkouts, whose window ended, and the notices sent before
+   * {@code noticesSentBefore} are forgotten; so are the fees settled at or before {@code
+   * feesSettledBy}, the compensation (lost or damaged copies) settled at or before {@code
+   * compensationSettledBy}, and the payment records (payments, write-offs, claims) settled before
+   * {@code paymentsSettledBefore} (null: none). The snapshot taken at this event replaces every
+   * event before it ({@link JournalErased}). It names no copy, fee or payment: it stays in the
+   * journal.
    */
   public record HistoryForgotten(
       List<String> checkoutIds,
       Instant noticesSentBefore,
       Instant at,
-      List<String> feeIds,
-      List<String> paymentIds,
-      List<String> claimIds)
+      Instant feesSettledBy,
+      Instant compensationSettledBy,
+      Instant paymentsSettledBefore)
       implements PatronEvent {
 
-    /** Events from before the fee windows forgot no fee. */
-    public HistoryForgotten {
-      feeIds = feeIds == null ? List.of() : List.copyOf(feeIds);
-      paymentIds = paymentIds == null ? List.of() : List.copyOf(paymentIds);
-      claimIds = claimIds == null ? List.of() : List.copyOf(claimIds);
+    public HistoryForgotten(List<String> checkoutIds, Instant noticesSentBefore, Instant at) {
+      this(checkoutIds, noticesSentBefore, at, null, null, null);
     }
   }
 

@@ -475,7 +475,7 @@ public record PatronState(
         loans,
         pending,
         keptOutcomes,
-        ledger.forgetting(e.feeIds(), e.paymentIds(), e.claimIds()),
+        ledger.forgetting(e.feesSettledBy(), e.compensationSettledBy(), e.paymentsSettledBefore()),
         suspension,
         pinGuard,
         holds,

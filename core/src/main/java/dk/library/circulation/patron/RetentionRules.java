@@ -43,14 +43,15 @@ public final class RetentionRules {
     if (ended.isEmpty() && ledger.isEmpty() && !state.history().erasePending()) {
       return Optional.empty();
     }
+    AgencyPolicy.Retention terms = state.history().terms();
     return Optional.of(
         new PatronEvent.HistoryForgotten(
             ended.stream().map(PatronHistory.Returned::checkoutId).toList(),
             now.minus(SENT_NOTICES_KEPT),
             now,
-            ids(ledger, Window.Kind.FEE),
-            ids(ledger, Window.Kind.PAYMENT),
-            ids(ledger, Window.Kind.CLAIM)));
+            now.minus(Duration.ofDays(terms.paidFeesDays())),
+            now.minus(Duration.ofDays(terms.paidCompensationDays())),
+            paymentsSettledBefore(now, terms.paymentRecordYears(), zone)));
   }
 
   /** The returned loans whose window has ended by {@code now}: their copies forget them first. */
@@ -68,6 +69,16 @@ public final class RetentionRules {
         .filter(c -> c.settledAt() != null)
         .filter(c -> !paymentRecordKeptUntil(c.settledAt(), years, zone).isAfter(now))
         .toList();
+  }
+
+  /**
+   * The payment records whose window has ended by {@code now} are those settled before the start of
+   * the financial year {@code years} before this one (the inverse of {@link
+   * #paymentRecordKeptUntil}).
+   */
+  static Instant paymentsSettledBefore(Instant now, int years, ZoneId zone) {
+    int year = LocalDate.ofInstant(now, zone).getYear();
+    return LocalDate.of(year - years, 1, 1).atStartOfDay(zone).toInstant();
   }
 
   /**
@@ -126,9 +137,5 @@ public final class RetentionRules {
       case WRITTEN_OFF -> paymentRecordKeptUntil(fee.settledAt(), terms.paymentRecordYears(), zone);
       default -> fee.settledAt().plus(Duration.ofDays(terms.paidFeesDays()));
     };
-  }
-
-  private static List<String> ids(List<Window> windows, Window.Kind kind) {
-    return windows.stream().filter(w -> w.kind() == kind).map(Window::id).toList();
   }
 }
