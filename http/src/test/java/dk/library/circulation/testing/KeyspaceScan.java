@@ -14,9 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads every table of the test keyspace directly with the driver, as an auditor would (R38-R42):
- * each row becomes one line of text, its blobs (events, snapshots) decoded from CBOR, so a search
- * for a personal datum finds it wherever the core wrote it.
+ * Reads every table of the test keyspaces (the journal's and the snapshots') directly with the
+ * driver, as an auditor would (R38-R42): each row becomes one line of text, its blobs (events,
+ * snapshots) decoded from CBOR, so a search for a personal datum finds it wherever the core wrote
+ * it.
  */
 public final class KeyspaceScan implements AutoCloseable {
 
@@ -24,21 +25,25 @@ public final class KeyspaceScan implements AutoCloseable {
 
   private final CqlSession session = TestCassandra.session();
 
-  /** Every row of every table, as {@code table: column=value, ...}. */
+  /**
+   * Every row of every table of the journal's keyspace and of the snapshots' keyspace beside it, as
+   * {@code table: column=value, ...}.
+   */
   public List<String> rows() {
     List<String> rows = new ArrayList<>();
-    List<String> tables =
-        session
-            .execute(
-                "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
-                TestCassandra.KEYSPACE)
-            .all()
-            .stream()
-            .map(row -> row.getString("table_name"))
-            .toList();
-    for (String table : tables) {
-      for (Row row : session.execute("SELECT * FROM " + TestCassandra.KEYSPACE + "." + table)) {
-        rows.add(table + ": " + text(row));
+    for (String keyspace : List.of(TestCassandra.KEYSPACE, TestCassandra.KEYSPACE + "_snapshot")) {
+      List<String> tables =
+          session
+              .execute(
+                  "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace)
+              .all()
+              .stream()
+              .map(row -> row.getString("table_name"))
+              .toList();
+      for (String table : tables) {
+        for (Row row : session.execute("SELECT * FROM " + keyspace + "." + table)) {
+          rows.add(table + ": " + text(row));
+        }
       }
     }
     return rows;
