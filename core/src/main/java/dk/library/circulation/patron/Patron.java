@@ -529,11 +529,21 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return Effect().reply(cmd.replyTo(), new NoticesReply(state.notices()));
     }
     if (command instanceof NoticeDelivered cmd) {
+      return onNoticeDelivered(state, cmd.noticeId(), clock.instant());
+    }
+    if (command instanceof PatronCommand.NoticeSentIndexed cmd) {
       sending.remove(cmd.noticeId());
       boolean unsent = state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
       return unsent
-          ? Effect().persist(new NoticeSent(cmd.noticeId(), clock.instant())).thenNoReply()
+          ? Effect().persist(new NoticeSent(cmd.noticeId(), cmd.at())).thenNoReply()
           : Effect().none().thenNoReply();
+    }
+    if (command instanceof PatronCommand.NoticeSentNotIndexed cmd) {
+      // Still counted as sending, so not sent twice; recorded once its deadline is indexed.
+      context.getLog().warn("Sent notice's retention deadline not indexed: {}", cmd.why());
+      context.scheduleOnce(
+          SETTLEMENT_RETRY, context.getSelf(), new NoticeDelivered(cmd.noticeId()));
+      return Effect().none().thenNoReply();
     }
     if (command instanceof NoticeFailed cmd) {
       sending.remove(cmd.noticeId());
@@ -611,6 +621,29 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
         .persist(new NoticeRecorded(notice))
         .thenRun(this::sendUnsent)
         .thenReply(cmd.replyTo(), s -> new NoticesReply(s.notices()));
+  }
+
+  /**
+   * R40: a sent notice is recorded only once the end of its 30 days is in the deadline index,
+   * unless an earlier deadline of the patron covers it.
+   */
+  private ReplyEffect<PatronEvent, PatronState> onNoticeDelivered(
+      PatronState state, String noticeId, Instant now) {
+    boolean unsent = state.notice(noticeId).map(n -> n.sentAt() == null).orElse(false);
+    Optional<Instant> deadline =
+        unsent
+            ? ReminderRules.deadlineFor(state, state.apply(new NoticeSent(noticeId, now)), zone)
+            : Optional.empty();
+    if (deadline.isEmpty()) {
+      return handle(state, new PatronCommand.NoticeSentIndexed(noticeId, now));
+    }
+    context.pipeToSelf(
+        deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), deadline.get())),
+        (indexed, failure) ->
+            failure == null
+                ? new PatronCommand.NoticeSentIndexed(noticeId, now)
+                : new PatronCommand.NoticeSentNotIndexed(noticeId, failure.toString()));
+    return Effect().none().thenNoReply();
   }
 
   /** Hands every unsent notice to the sender once; failures are tried again later. */

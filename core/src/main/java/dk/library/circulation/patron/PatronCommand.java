@@ -246,6 +246,11 @@ public sealed interface PatronCommand extends CborSerializable {
 
   record NoticeFailed(String noticeId) implements PatronCommand {}
 
+  /** R40: the end of the sent notice's 30 days is indexed: its sending can be recorded. */
+  record NoticeSentIndexed(String noticeId, Instant at) implements PatronCommand {}
+
+  record NoticeSentNotIndexed(String noticeId, String why) implements PatronCommand {}
+
   record ResendNotices() implements PatronCommand {}
 
   /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */

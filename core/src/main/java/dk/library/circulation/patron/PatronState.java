@@ -468,7 +468,7 @@ public record PatronState(
     keptOutcomes.keySet().removeAll(checkoutIds);
     List<Notice> keptNotices =
         notices.stream()
-            .filter(n -> n.sentAt() == null || !n.sentAt().isBefore(e.noticesSentBefore()))
+            .filter(n -> n.sentAt() == null || n.sentAt().isAfter(e.noticesSentBefore()))
             .toList();
     return new PatronState(
         profile,

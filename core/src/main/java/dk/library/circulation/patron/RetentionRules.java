@@ -1,11 +1,13 @@
 package dk.library.circulation.patron;
 
+import dk.library.circulation.notice.Notice;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -22,12 +24,24 @@ public final class RetentionRules {
 
   private RetentionRules() {}
 
-  /** The earliest moment a returned loan's, a paid fee's or a payment record's window ends. */
+  /**
+   * The earliest moment a returned loan's, a sent notice's, a paid fee's or a payment record's
+   * window ends.
+   */
   public static Optional<Instant> next(PatronState state, ZoneId zone) {
-    return Stream.concat(
+    return Stream.of(
             state.history().returned().stream().map(PatronHistory.Returned::keptUntil),
+            sentNoticesKeptUntil(state),
             ledgerWindows(state, zone).map(Window::until))
+        .flatMap(s -> s)
         .min(Instant::compareTo);
+  }
+
+  private static Stream<Instant> sentNoticesKeptUntil(PatronState state) {
+    return state.notices().stream()
+        .map(Notice::sentAt)
+        .filter(Objects::nonNull)
+        .map(sent -> sent.plus(SENT_NOTICES_KEPT));
   }
 
   /**
@@ -39,8 +53,9 @@ public final class RetentionRules {
   public static Optional<PatronEvent.HistoryForgotten> due(
       PatronState state, Instant now, ZoneId zone) {
     List<PatronHistory.Returned> ended = ending(state, now);
-    List<Window> ledger = ledgerWindows(state, zone).filter(w -> !w.until().isAfter(now)).toList();
-    if (ended.isEmpty() && ledger.isEmpty() && !state.history().erasePending()) {
+    boolean ledger = ledgerWindows(state, zone).anyMatch(w -> !w.until().isAfter(now));
+    boolean notices = sentNoticesKeptUntil(state).anyMatch(until -> !until.isAfter(now));
+    if (ended.isEmpty() && !ledger && !notices && !state.history().erasePending()) {
       return Optional.empty();
     }
     AgencyPolicy.Retention terms = state.history().terms();

@@ -13,6 +13,7 @@ import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.deadline.MemoryDeadlineIndex;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.fee.MemoryDebtCollection;
+import dk.library.circulation.notice.Notice;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.retention.RecordingJournalEraser;
 import java.time.Clock;
@@ -175,7 +176,12 @@ class PatronRemindersEntityTest {
     assertTrue(patron.getState().exclusion().inForce());
     assertEquals(
         sent.size(), sent.stream().distinct().count(), "no notice was handed over twice: " + sent);
-    assertEquals(patron.getState().notices().size(), sent.size());
+    // R40: what was sent more than 30 days ago is forgotten; everything kept was sent.
+    Instant monthAgo = clock.instant().minus(RetentionRules.SENT_NOTICES_KEPT);
+    List<Notice> kept = patron.getState().notices();
+    assertTrue(kept.size() < sent.size(), "older notices forgotten");
+    assertTrue(kept.stream().allMatch(n -> n.sentAt().isAfter(monthAgo)), kept.toString());
+    assertTrue(sent.containsAll(kept.stream().map(Notice::noticeId).toList()));
 
     patron.<PatronReply>runCommand(r -> new PatronCommand.LiftExclusion("staff-1", r));
     patron.restart();

@@ -112,6 +112,25 @@ class RetentionRulesTest {
   }
 
   @Test
+  void R40_aSentNoticeIsKeptThirtyDaysOnADeadlineOfItsOwn() {
+    Instant sent = NOW.plus(Duration.ofDays(3));
+    PatronState s =
+        PatronRules.fold(
+            registered(),
+            List.of(
+                new PatronEvent.NoticeRecorded(
+                    new Notice("n1", "email", "a@b.dk", "hold-ready", Map.of(), sent, null)),
+                new PatronEvent.NoticeSent("n1", sent)));
+    Instant end = sent.plus(Duration.ofDays(30));
+    assertEquals(Optional.of(end), ReminderRules.nextDeadline(s, COPENHAGEN));
+    assertEquals(Optional.empty(), RetentionRules.due(s, end.minusSeconds(1), COPENHAGEN));
+    PatronState after =
+        PatronRules.fold(s, List.of(RetentionRules.due(s, end, COPENHAGEN).orElseThrow()));
+    assertTrue(after.notices().isEmpty());
+    assertEquals(InactivityRules.next(after), ReminderRules.nextDeadline(after, COPENHAGEN));
+  }
+
+  @Test
   void R40_anErasureLeftUndoneIsDueAgainThoughNothingMoreIsForgotten() {
     PatronState s = returned(lent(registered(), "k1", policy(null, null)), "k1");
     Instant end = RETURNED.plus(Duration.ofDays(30));
