@@ -29,6 +29,7 @@ class PaidFeeRetentionTest {
   static final String POLICY =
       """
       {"loanPeriodDays":14,
+       "materialTypes":{"book":{"valueDkk":100,"adminFeeDkk":25}},
        "reminders":{"overdueNotices":[{"afterDays":1,"feeDkk":20}],
                     "debtCollectionAfterDays":2,"debtCollectionMinimumDkk":1},
        "retention":{"paymentRecordYears":1}}
@@ -38,6 +39,7 @@ class PaidFeeRetentionTest {
   final String agency = Api.unique("DK-");
   final String card = Api.unique("C");
   final String copy = Api.unique("X");
+  final String checkout = Api.unique("t");
   final String feeReason = "Replacement card " + Api.unique("r");
   final String feePayment = Api.unique("pay-");
   final String claimPayment = Api.unique("pay-");
@@ -76,7 +78,7 @@ class PaidFeeRetentionTest {
 
       assertEquals(201, api.registerPatron(card, agency).status());
       assertEquals(201, api.registerItem(copy, agency).status());
-      Answer lent = api.checkout(Api.unique("t"), card, copy, agency);
+      Answer lent = api.checkout(checkout, card, copy, agency);
       assertEquals(201, lent.status(), lent.body().toString());
       Api staff = api.staff(agency);
       Answer charged =
@@ -91,14 +93,31 @@ class PaidFeeRetentionTest {
     try (CirculationServer server = TestServers.start(clock)) {
       Api at = api.at(server.port());
       Api staff = at.staff(agency);
+      toDay(15);
+      Eventually.await(
+          "the overdue notice sent",
+          Duration.ofSeconds(30),
+          () ->
+              staff
+                  .get("/api/v1/patrons/" + card + "/notices")
+                  .body()
+                  .toString()
+                  .contains("sentAt"));
       toDay(16);
       Eventually.await(
           "the overdue fee handed to debt collection",
           Duration.ofSeconds(30),
           () -> staff.get("/api/v1/patrons/" + card).body().path("claims").size() == 1);
+      Answer damaged =
+          staff.post(
+              "/api/v1/patrons/" + card + "/lost-items",
+              "{\"barcode\":\"%s\",\"condition\":\"damaged\"}".formatted(copy));
+      assertEquals(200, damaged.status(), damaged.body().toString());
       Answer returned = at.returnItem(Api.unique("r"), copy, agency, "main");
       assertEquals(200, returned.status(), returned.body().toString());
-      Answer paid = pay(staff, claimPayment, 20);
+      int owed = staff.get("/api/v1/patrons/" + card).body().path("balanceDkk").asInt();
+      assertEquals(20 + 125, owed, "the overdue fee and the damaged copy's compensation");
+      Answer paid = pay(staff, claimPayment, owed);
       assertEquals(200, paid.status(), paid.body().toString());
       assertEquals(0, paid.body().path("balanceDkk").asInt());
     }
@@ -115,7 +134,29 @@ class PaidFeeRetentionTest {
       assertFalse(linked(scan, feePayment).isEmpty(), "its payment is an accounting record");
       JsonNode patron = api.at(server.port()).staff(agency).get("/api/v1/patrons/" + card).body();
       assertEquals(0, patron.path("balanceDkk").asInt(), patron.toString());
-      assertEquals(1, patron.path("fees").size(), "the overdue fee, settled later, is kept");
+      assertEquals(2, patron.path("fees").size(), "the fees settled later are kept");
+
+      // The overdue notice was sent on day 15, on its own: nothing else of it ends on day 45.
+      toDay(44);
+      assertFalse(linked(scan, "loan-overdue").isEmpty(), "the sent notice is kept on day 29");
+      toDay(45);
+      Eventually.await(
+          "the sent notice forgotten everywhere",
+          Duration.ofSeconds(30),
+          () -> linked(scan, "loan-overdue").isEmpty());
+    }
+
+    String compensation = "damaged-" + checkout;
+    try (CirculationServer server = TestServers.start(clock);
+        KeyspaceScan scan = new KeyspaceScan()) {
+      // The compensation was settled on day 16 (2026-12-17): it is kept 365 days.
+      clock.advance(Duration.between(clock.instant(), Instant.parse("2027-12-16T09:00:00Z")));
+      assertFalse(linked(scan, compensation).isEmpty(), "paid compensation is kept a year");
+      clock.advance(Duration.ofDays(1));
+      Eventually.await(
+          "the paid compensation forgotten everywhere",
+          Duration.ofSeconds(60),
+          () -> linked(scan, compensation).isEmpty());
     }
 
     try (CirculationServer server = TestServers.start(clock);
