@@ -5,7 +5,9 @@ import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.JournalEraser;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -46,6 +50,11 @@ public final class PatronBookings
       Instant endsAt)
       implements CborSerializable {
 
+    /** The entity id of the resource's day this booking is in. */
+    public String dayId() {
+      return ResourceDay.entityId(agencyId, resourceId, day);
+    }
+
     boolean sameResource(Entry other) {
       return agencyId.equals(other.agencyId) && resourceId.equals(other.resourceId);
     }
@@ -60,6 +69,14 @@ public final class PatronBookings
 
   public record GetBookings(ActorRef<Reply> replyTo) implements Command {}
 
+  /** R39: every resource's day the patron's bookings are still recorded in, as {@link Days}. */
+  public record GetDays(ActorRef<Reply> replyTo) implements Command {}
+
+  /** R39: the account was deleted: the whole journal goes, then {@link Gone}. */
+  public record Erase(ActorRef<Reply> replyTo) implements Command {}
+
+  record Erased(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
+
   public sealed interface Reply extends CborSerializable {}
 
   /** The bookings that count now, earliest first. */
@@ -67,16 +84,31 @@ public final class PatronBookings
 
   public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
+  public record Gone() implements Reply {}
+
+  public record Days(List<String> dayIds) implements Reply {}
+
   public sealed interface Event extends CborSerializable {}
 
   public record Reserved(Entry entry, Instant at) implements Event {}
 
   public record ReleasedEntry(String bookingId, Instant at) implements Event {}
 
-  public record State(Map<String, Entry> entries) implements CborSerializable {
+  /**
+   * {@code days}: R39, every resource's day this patron booked (entity id), until that day's record
+   * is erased ({@link ResourceDay#KEPT_AFTER_DAY} after it), so a deleted account's bookings can be
+   * forgotten there too, cancelled and released ones included.
+   */
+  public record State(Map<String, Entry> entries, Map<String, Instant> days)
+      implements CborSerializable {
+
+    /** Snapshots from before the days were kept have none. */
+    public State {
+      days = days == null ? Map.of() : days;
+    }
 
     public static State empty() {
-      return new State(Map.of());
+      return new State(Map.of(), Map.of());
     }
 
     /** Bookings not yet over at {@code now}, earliest first. */
@@ -100,24 +132,40 @@ public final class PatronBookings
               next.put(id, e);
             }
           });
+      Map<String, Instant> nextDays = new LinkedHashMap<>();
+      days.forEach(
+          (day, keptUntil) -> {
+            if (keptUntil.isAfter(now)) {
+              nextDays.put(day, keptUntil);
+            }
+          });
       if (event instanceof Reserved e) {
         next.put(e.entry().bookingId(), e.entry());
+        nextDays.merge(
+            e.entry().dayId(),
+            e.entry().endsAt().plus(ResourceDay.KEPT_AFTER_DAY).plus(Duration.ofDays(1)),
+            (a, b) -> a.isAfter(b) ? a : b);
       } else if (event instanceof ReleasedEntry e) {
         next.remove(e.bookingId());
       }
-      return new State(next);
+      return new State(next, nextDays);
     }
   }
 
   private final Clock clock;
+  private final ActorContext<Command> context;
+  private final JournalEraser eraser;
 
-  private PatronBookings(String patronKey, Clock clock) {
+  private PatronBookings(
+      String patronKey, Clock clock, ActorContext<Command> context, JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), patronKey), ENTITY_TYPE_KEY.name());
     this.clock = clock;
+    this.context = context;
+    this.eraser = eraser;
   }
 
-  public static Behavior<Command> create(String patronKey, Clock clock) {
-    return new PatronBookings(patronKey, clock);
+  public static Behavior<Command> create(String patronKey, Clock clock, JournalEraser eraser) {
+    return Behaviors.setup(ctx -> new PatronBookings(patronKey, clock, ctx, eraser));
   }
 
   @Override
@@ -147,6 +195,24 @@ public final class PatronBookings
               : Decision.unchanged();
       return Replies.decide(
           Effect(), release, cmd.replyTo(), s -> new Bookings(s.current(now)), Rejected::new);
+    }
+    if (command instanceof Erase cmd) {
+      context.pipeToSelf(
+          eraser.eraseAll(persistenceId().id(), lastSequenceNumber(context)),
+          (done, failure) -> new Erased(cmd.replyTo(), failure));
+      return Effect().noReply();
+    }
+    if (command instanceof Erased cmd) {
+      if (cmd.failure() != null) {
+        // No answer: the patron's erasure asks again.
+        context.getLog().warn("Bookings' journal not erased: {}", cmd.failure().toString());
+        return Effect().noReply();
+      }
+      cmd.replyTo().tell(new Gone());
+      return Effect().stop().thenNoReply();
+    }
+    if (command instanceof GetDays cmd) {
+      return Effect().reply(cmd.replyTo(), new Days(List.copyOf(state.days().keySet())));
     }
     GetBookings cmd = (GetBookings) command;
     return Effect().reply(cmd.replyTo(), new Bookings(state.current(now)));

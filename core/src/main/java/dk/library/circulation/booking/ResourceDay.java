@@ -4,15 +4,21 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.ErasureWaiters;
+import dk.library.circulation.retention.JournalEraser;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -33,6 +39,18 @@ public final class ResourceDay
   /** Agency and resource ids hold no {@code ~}. */
   public static String entityId(String agencyId, String resourceId, LocalDate day) {
     return agencyId + "~" + resourceId + "~" + day;
+  }
+
+  /**
+   * R40, R44: a day's bookings are kept this long after the day, then its whole record is erased
+   * (the same as the open library's visits).
+   */
+  public static final Duration KEPT_AFTER_DAY = Duration.ofDays(30);
+
+  /** When the day's record is erased: {@link #KEPT_AFTER_DAY} after the day ends. */
+  public static Instant keptUntil(String entityId, ZoneId zone) {
+    LocalDate day = LocalDate.parse(entityId.substring(entityId.lastIndexOf('~') + 1));
+    return day.plusDays(1).atStartOfDay(zone).toInstant().plus(KEPT_AFTER_DAY);
   }
 
   /** The name a day's deadlines (no-show releases) are indexed under. */
@@ -66,6 +84,19 @@ public final class ResourceDay
   /** The deadline keeper: a booking not checked in by its release time is released. */
   public record DeadlineReached(ActorRef<Reply> replyTo) implements Command {}
 
+  /** R40: the day's window ended: its whole journal goes, then {@link Gone}. */
+  public record EraseDay(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * R39: the patron's account was deleted: the day forgets the patron's bookings (snapshot, then
+   * erase) and answers {@link Gone} once the events that named the patron are erased.
+   */
+  public record ForgetPatron(String patronKey, ActorRef<Reply> replyTo) implements Command {}
+
+  record DayErased(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
+
+  record Erased(long sequenceNr, boolean erased) implements Command {}
+
   public sealed interface Reply extends CborSerializable {}
 
   public record BookingReply(Booking booking) implements Reply {}
@@ -77,6 +108,8 @@ public final class ResourceDay
 
   public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
 
+  public record Gone() implements Reply {}
+
   public sealed interface Event extends CborSerializable {}
 
   public record Booked(Booking booking) implements Event {}
@@ -86,6 +119,9 @@ public final class ResourceDay
   public record CheckedIn(String bookingId, Instant at) implements Event {}
 
   public record Released(String bookingId, Instant at) implements Event {}
+
+  /** R39: these bookings were a deleted account's. */
+  public record PatronForgotten(List<String> bookingIds, Instant at) implements Event {}
 
   /** The day's bookings in the order they were made. */
   public record State(Map<String, Booking> bookings) implements CborSerializable {
@@ -104,20 +140,28 @@ public final class ResourceDay
         next.computeIfPresent(e.bookingId(), (id, b) -> b.with(Booking.Status.CHECKED_IN));
       } else if (event instanceof Released e) {
         next.computeIfPresent(e.bookingId(), (id, b) -> b.with(Booking.Status.RELEASED));
+      } else if (event instanceof PatronForgotten e) {
+        e.bookingIds().forEach(next::remove);
       }
       return new State(next);
     }
   }
 
   private final Clock clock;
+  private final ActorContext<Command> context;
+  private final JournalEraser eraser;
+  private final ErasureWaiters<ActorRef<Reply>> forgetting = new ErasureWaiters<>();
 
-  private ResourceDay(String entityId, Clock clock) {
+  private ResourceDay(
+      String entityId, Clock clock, ActorContext<Command> context, JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), entityId), ENTITY_TYPE_KEY.name());
     this.clock = clock;
+    this.context = context;
+    this.eraser = eraser;
   }
 
-  public static Behavior<Command> create(String entityId, Clock clock) {
-    return new ResourceDay(entityId, clock);
+  public static Behavior<Command> create(String entityId, Clock clock, JournalEraser eraser) {
+    return Behaviors.setup(ctx -> new ResourceDay(entityId, clock, ctx, eraser));
   }
 
   @Override
@@ -150,6 +194,34 @@ public final class ResourceDay
     if (command instanceof GetDay cmd) {
       return Effect().reply(cmd.replyTo(), new DayReply(List.copyOf(state.bookings().values())));
     }
+    if (command instanceof EraseDay cmd) {
+      context.pipeToSelf(
+          eraser.eraseAll(persistenceId().id(), lastSequenceNumber(context)),
+          (done, failure) -> new DayErased(cmd.replyTo(), failure));
+      return Effect().noReply();
+    }
+    if (command instanceof DayErased cmd) {
+      if (cmd.failure() != null) {
+        // No answer: the deadline stays and the keeper asks again.
+        context.getLog().warn("Day's journal not erased: {}", cmd.failure().toString());
+        return Effect().noReply();
+      }
+      cmd.replyTo().tell(new Gone());
+      return Effect().stop().thenNoReply();
+    }
+    if (command instanceof ForgetPatron cmd) {
+      List<String> theirs =
+          state.bookings().values().stream()
+              .filter(b -> cmd.patronKey().equals(b.patronKey()))
+              .map(Booking::bookingId)
+              .toList();
+      forgetting.add(cmd.replyTo(), lastSequenceNumber(context) + 1);
+      return Effect().persist(new PatronForgotten(theirs, now)).thenNoReply();
+    }
+    if (command instanceof Erased cmd) {
+      forgetting.settled(cmd.sequenceNr(), cmd.erased()).forEach(a -> a.tell(new Gone()));
+      return Effect().noReply();
+    }
     DeadlineReached cmd = (DeadlineReached) command;
     return Effect()
         .persist(BookingRules.noShows(state, now))
@@ -180,5 +252,21 @@ public final class ResourceDay
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+    return event instanceof PatronForgotten;
+  }
+
+  /** R39: with the forgetting's snapshot durable, the events it replaced go. */
+  @Override
+  protected void snapshotSaved(State state, long sequenceNr) {
+    forgetting.snapshotSaved(context, eraser, persistenceId().id(), sequenceNr, Erased::new);
+  }
+
+  @Override
+  protected void snapshotFailed(State state, Throwable failure) {
+    context.getSelf().tell(new Erased(Long.MAX_VALUE, false));
   }
 }

@@ -205,9 +205,15 @@ public final class BookingDesk {
             request.start(),
             end,
             endsAt);
-    return desk.settings()
-        .deadlines()
+    DeadlineIndex index = desk.settings().deadlines();
+    return index
         .schedule(new DeadlineIndex.Deadline(ResourceDay.deadlineTarget(dayId), releaseAt))
+        .thenCompose(
+            indexed ->
+                index.schedule(
+                    new DeadlineIndex.Deadline(
+                        ResourceDay.deadlineTarget(dayId),
+                        ResourceDay.keptUntil(dayId, desk.settings().zone()))))
         .thenCompose(
             indexed ->
                 countAsk(
@@ -289,9 +295,23 @@ public final class BookingDesk {
     return desk.withPatronKey(cardNumber, key -> countAsk(key, PatronBookings.GetBookings::new));
   }
 
-  /** The no-show deadline of a day: its released bookings stop counting for their patrons. */
+  /**
+   * The no-show deadline of a day: its released bookings stop counting for their patrons. Once the
+   * day's window has ended (R40), the day's whole record is erased instead.
+   */
   CompletionStage<Done> wake(String target) {
     String dayId = target.substring(ResourceDay.deadlineTarget("").length());
+    if (!desk.now().isBefore(ResourceDay.keptUntil(dayId, desk.settings().zone()))) {
+      return desk.<ResourceDay.Command, ResourceDay.Reply>ask(
+              dayRef(dayId), ResourceDay.EraseDay::new)
+          .thenApply(
+              reply -> {
+                if (!(reply instanceof ResourceDay.Gone)) {
+                  throw new IllegalStateException("day " + dayId + " not erased: " + reply);
+                }
+                return Done.getInstance();
+              });
+    }
     return desk.<ResourceDay.Command, ResourceDay.Reply>ask(
             dayRef(dayId), ResourceDay.DeadlineReached::new)
         .thenCompose(

@@ -306,15 +306,15 @@ public final class CirculationDesk {
     sharding.init(
         Entity.of(
             ResourceDay.ENTITY_TYPE_KEY,
-            ctx -> ResourceDay.create(ctx.getEntityId(), settings.clock())));
+            ctx -> ResourceDay.create(ctx.getEntityId(), settings.clock(), settings.eraser())));
     sharding.init(
         Entity.of(
             PatronBookings.ENTITY_TYPE_KEY,
-            ctx -> PatronBookings.create(ctx.getEntityId(), settings.clock())));
+            ctx -> PatronBookings.create(ctx.getEntityId(), settings.clock(), settings.eraser())));
     sharding.init(
         Entity.of(
             AccessSignUps.ENTITY_TYPE_KEY,
-            ctx -> AccessSignUps.create(ctx.getEntityId(), settings.clock())));
+            ctx -> AccessSignUps.create(ctx.getEntityId(), settings.clock(), settings.eraser())));
     sharding.init(
         Entity.of(
             PaymentSession.ENTITY_TYPE_KEY,

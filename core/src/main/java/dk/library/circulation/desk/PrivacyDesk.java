@@ -4,25 +4,32 @@ import static dk.library.circulation.desk.CirculationDesk.whenOk;
 
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
+import dk.library.circulation.booking.PatronBookings;
+import dk.library.circulation.booking.ResourceDay;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.card.RetiredCards;
 import dk.library.circulation.deadline.DeadlineIndex;
+import dk.library.circulation.openlibrary.AccessSignUps;
 import dk.library.circulation.openlibrary.Visit;
 import dk.library.circulation.patron.AccountErasure;
 import dk.library.circulation.patron.AccountRecords;
 import dk.library.circulation.patron.ErasureRules;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronHistory;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronState;
 import dk.library.circulation.title.HoldView;
 import dk.library.circulation.title.Title;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * The patron's rights over their data across entities (docs/privacy.md):
@@ -47,7 +54,9 @@ public final class PrivacyDesk implements AccountRecords {
       PatronState patron,
       List<HoldView> holdsAtTitles,
       List<Visit> visits,
-      List<DeadlineIndex.Deadline> deadlines) {}
+      List<DeadlineIndex.Deadline> deadlines,
+      Map<String, AccessSignUps.SignUp> openLibrarySignUps,
+      List<PatronBookings.Entry> bookings) {}
 
   private final CirculationDesk desk;
 
@@ -70,11 +79,28 @@ public final class PrivacyDesk implements AccountRecords {
                   CompletionStage<List<Visit>> visits = desk.settings().visits().visitsOf(key);
                   CompletionStage<List<DeadlineIndex.Deadline>> deadlines =
                       desk.settings().deadlines().of(Patron.deadlineTarget(key));
+                  CompletionStage<Map<String, AccessSignUps.SignUp>> signUps =
+                      desk.<AccessSignUps.Command, AccessSignUps.Reply>ask(
+                              desk.sharding().entityRefFor(AccessSignUps.ENTITY_TYPE_KEY, key),
+                              AccessSignUps.Get::new)
+                          .thenApply(reply -> ((AccessSignUps.SignUps) reply).agencies());
+                  CompletionStage<List<PatronBookings.Entry>> bookings =
+                      desk.<PatronBookings.Command, PatronBookings.Reply>ask(
+                              desk.sharding().entityRefFor(PatronBookings.ENTITY_TYPE_KEY, key),
+                              PatronBookings.GetBookings::new)
+                          .thenApply(reply -> ((PatronBookings.Bookings) reply).entries());
                   return holds.thenCompose(
                       h ->
-                          visits.thenCombine(
-                              deadlines,
-                              (v, d) -> Result.ok(new AccountExport(desk.now(), state, h, v, d))));
+                          visits.thenCompose(
+                              v ->
+                                  deadlines.thenCompose(
+                                      d ->
+                                          signUps.thenCombine(
+                                              bookings,
+                                              (o, b) ->
+                                                  Result.ok(
+                                                      new AccountExport(
+                                                          desk.now(), state, h, v, d, o, b))))));
                 }));
   }
 
@@ -170,8 +196,62 @@ public final class PrivacyDesk implements AccountRecords {
               .toCompletableFuture());
     }
     steps.add(desk.settings().visits().forgetVisitsOf(erasure.patronKey()).toCompletableFuture());
+    steps.add(
+        desk.<AccessSignUps.Command, AccessSignUps.Reply>ask(
+                desk.sharding().entityRefFor(AccessSignUps.ENTITY_TYPE_KEY, erasure.patronKey()),
+                AccessSignUps.Erase::new)
+            .thenApply(reply -> expect(reply instanceof AccessSignUps.Gone, "sign-ups", reply))
+            .toCompletableFuture());
+    steps.add(forgetBookings(erasure.patronKey()).toCompletableFuture());
     return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))
         .thenApply(all -> Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<Done> forgetHolds(String patronKey, List<PatronHistory.EndedHold> holds) {
+    Map<String, List<String>> byTitle = new LinkedHashMap<>();
+    holds.forEach(
+        h -> byTitle.computeIfAbsent(h.titleEntityId(), t -> new ArrayList<>()).add(h.holdId()));
+    List<CompletableFuture<?>> steps = new ArrayList<>();
+    byTitle.forEach(
+        (title, holdIds) ->
+            steps.add(
+                desk.<Title.Command, Title.Reply>ask(
+                        desk.titleRef(title), r -> new Title.ForgetHolds(patronKey, holdIds, r))
+                    .thenApply(reply -> expect(reply instanceof Title.Ack, "title " + title, reply))
+                    .toCompletableFuture()));
+    return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))
+        .thenApply(all -> Done.getInstance());
+  }
+
+  /**
+   * The days of the patron's bookings forget them first; only then the patron's own record of them
+   * goes, so an erasure taken again after a crash still finds the days.
+   */
+  private CompletionStage<Done> forgetBookings(String patronKey) {
+    EntityRef<PatronBookings.Command> bookings =
+        desk.sharding().entityRefFor(PatronBookings.ENTITY_TYPE_KEY, patronKey);
+    return desk.<PatronBookings.Command, PatronBookings.Reply>ask(
+            bookings, PatronBookings.GetDays::new)
+        .thenCompose(
+            reply -> {
+              List<CompletableFuture<?>> days = new ArrayList<>();
+              for (String day : ((PatronBookings.Days) reply).dayIds()) {
+                days.add(
+                    desk.<ResourceDay.Command, ResourceDay.Reply>ask(
+                            desk.sharding().entityRefFor(ResourceDay.ENTITY_TYPE_KEY, day),
+                            r -> new ResourceDay.ForgetPatron(patronKey, r))
+                        .thenApply(
+                            gone -> expect(gone instanceof ResourceDay.Gone, "day " + day, gone))
+                        .toCompletableFuture());
+              }
+              return CompletableFuture.allOf(days.toArray(CompletableFuture[]::new));
+            })
+        .thenCompose(
+            forgotten ->
+                desk.<PatronBookings.Command, PatronBookings.Reply>ask(
+                    bookings, PatronBookings.Erase::new))
+        .thenApply(reply -> expect(reply instanceof PatronBookings.Gone, "bookings", reply));
   }
 
   private static Done expect(boolean done, String what, Object reply) {

@@ -4,12 +4,15 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.JournalEraser;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -38,9 +41,16 @@ public final class AccessSignUps
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
+  /** R39: the account was deleted: the whole journal goes, then {@link Gone}. */
+  public record Erase(ActorRef<Reply> replyTo) implements Command {}
+
+  record Erased(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
+
   public sealed interface Reply extends CborSerializable {}
 
   public record SignUps(Map<String, SignUp> agencies) implements Reply {}
+
+  public record Gone() implements Reply {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -62,14 +72,19 @@ public final class AccessSignUps
   }
 
   private final Clock clock;
+  private final ActorContext<Command> context;
+  private final JournalEraser eraser;
 
-  private AccessSignUps(String patronKey, Clock clock) {
+  private AccessSignUps(
+      String patronKey, Clock clock, ActorContext<Command> context, JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), patronKey), ENTITY_TYPE_KEY.name());
     this.clock = clock;
+    this.context = context;
+    this.eraser = eraser;
   }
 
-  public static Behavior<Command> create(String patronKey, Clock clock) {
-    return new AccessSignUps(patronKey, clock);
+  public static Behavior<Command> create(String patronKey, Clock clock, JournalEraser eraser) {
+    return Behaviors.setup(ctx -> new AccessSignUps(patronKey, clock, ctx, eraser));
   }
 
   @Override
@@ -83,6 +98,21 @@ public final class AccessSignUps
   }
 
   private ReplyEffect<Event, State> handle(State state, Command command) {
+    if (command instanceof Erase cmd) {
+      context.pipeToSelf(
+          eraser.eraseAll(persistenceId().id(), lastSequenceNumber(context)),
+          (done, failure) -> new Erased(cmd.replyTo(), failure));
+      return Effect().noReply();
+    }
+    if (command instanceof Erased cmd) {
+      if (cmd.failure() != null) {
+        // No answer: the patron's erasure asks again.
+        context.getLog().warn("Sign-ups' journal not erased: {}", cmd.failure().toString());
+        return Effect().noReply();
+      }
+      cmd.replyTo().tell(new Gone());
+      return Effect().stop().thenNoReply();
+    }
     Decision<Event> decision;
     ActorRef<Reply> replyTo;
     if (command instanceof SignUpFor cmd) {

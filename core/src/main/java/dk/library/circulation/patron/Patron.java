@@ -515,10 +515,11 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
           cmd.replyTo());
     }
     if (command instanceof ReleaseHold cmd) {
-      return status(
+      return recordedFirst(
           state,
+          cmd,
           state.holds().containsKey(cmd.holdId())
-              ? Decision.persist(new HoldReleased(cmd.holdId()))
+              ? Decision.persist(new HoldReleased(cmd.holdId(), clock.instant()))
               : Decision.unchanged(),
           cmd.replyTo());
     }
@@ -729,6 +730,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
             .orElse(CompletableFuture.completedFuture(Done.getInstance()))
             .thenCompose(done -> record(DebtEntries.of(state, events)))
             .thenCompose(done -> forgetAtCopies(RetentionRules.ending(reminded, now)))
+            .thenCompose(
+                done -> records.forgetHolds(cardNumber, RetentionRules.endingHolds(reminded, now)))
             .thenCompose(done -> forgetClaims(RetentionRules.endingClaims(reminded, now, zone)));
     context.pipeToSelf(
         ready,

@@ -77,13 +77,13 @@ public sealed interface PatronEvent extends CborSerializable {
       implements PatronEvent {}
 
   /**
-   * R40: the returned loans of these checkouts, whose window ended, and the notices sent before
-   * {@code noticesSentBefore} are forgotten; so are the fees settled at or before {@code
-   * feesSettledBy}, the compensation (lost or damaged copies) settled at or before {@code
-   * compensationSettledBy}, and the payment records (payments, write-offs, claims) settled before
-   * {@code paymentsSettledBefore} (null: none). The snapshot taken at this event replaces every
-   * event before it ({@link JournalErased}). It names no copy, fee or payment: it stays in the
-   * journal.
+   * R40: the returned loans of these checkouts, whose window ended, the ended holds whose window
+   * ended by {@code at}, and the notices sent before {@code noticesSentBefore} are forgotten; so
+   * are the fees settled at or before {@code feesSettledBy}, the compensation (lost or damaged
+   * copies) settled at or before {@code compensationSettledBy}, and the payment records (payments,
+   * write-offs, claims) settled before {@code paymentsSettledBefore} (null: none). The snapshot
+   * taken at this event replaces every event before it ({@link JournalErased}). It names no copy,
+   * fee or payment: it stays in the journal.
    */
   public record HistoryForgotten(
       List<String> checkoutIds,
@@ -139,7 +139,13 @@ public sealed interface PatronEvent extends CborSerializable {
 
   public record HoldReserved(String holdId, String titleEntityId) implements PatronEvent {}
 
-  public record HoldReleased(String holdId) implements PatronEvent {}
+  /** {@code at}: when the hold ended (R40 keeps its record a window from then); null before R40. */
+  public record HoldReleased(String holdId, Instant at) implements PatronEvent {
+
+    public HoldReleased(String holdId) {
+      this(holdId, null);
+    }
+  }
 
   public record NoticeRecorded(Notice notice) implements PatronEvent {}
 

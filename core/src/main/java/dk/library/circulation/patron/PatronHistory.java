@@ -4,7 +4,10 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a patron keeps of the past, and of the records elsewhere that name it. R40: loans already
@@ -21,8 +24,16 @@ public record PatronHistory(
     List<String> heldTitles,
     AccountErasure accountErasure,
     Activity activity,
-    AgencyPolicy.Retention terms)
+    AgencyPolicy.Retention terms,
+    List<EndedHold> endedHolds)
     implements CborSerializable {
+
+  /**
+   * R40: a hold that ended (collected, cancelled, expired); the title remembers it, with the copy
+   * collected, until {@code keptUntil}, when the patron has the title forget it.
+   */
+  public record EndedHold(String holdId, String titleEntityId, Instant keptUntil)
+      implements CborSerializable {}
 
   /**
    * R38: when the patron last acted (registered, borrowed, returned, renewed, paid, updated their
@@ -54,7 +65,7 @@ public record PatronHistory(
       implements CborSerializable {}
 
   public static final PatronHistory EMPTY =
-      new PatronHistory(List.of(), false, List.of(), null, null, null);
+      new PatronHistory(List.of(), false, List.of(), null, null, null, List.of());
 
   /**
    * Snapshots taken before holds were remembered have no held titles; patrons registered before the
@@ -64,12 +75,14 @@ public record PatronHistory(
     returned = returned == null ? List.of() : List.copyOf(returned);
     heldTitles = heldTitles == null ? List.of() : List.copyOf(heldTitles);
     terms = terms == null ? AgencyPolicy.Retention.DEFAULT : terms;
+    endedHolds = endedHolds == null ? List.of() : List.copyOf(endedHolds);
   }
 
   PatronHistory withReturned(Returned r) {
     List<Returned> next = new ArrayList<>(returned);
     next.add(r);
-    return new PatronHistory(next, erasePending, heldTitles, accountErasure, activity, terms);
+    return new PatronHistory(
+        next, erasePending, heldTitles, accountErasure, activity, terms, endedHolds);
   }
 
   PatronHistory forgetting(List<String> checkoutIds) {
@@ -79,11 +92,13 @@ public record PatronHistory(
         heldTitles,
         accountErasure,
         activity,
-        terms);
+        terms,
+        endedHolds);
   }
 
   PatronHistory erased() {
-    return new PatronHistory(returned, false, heldTitles, accountErasure, activity, terms);
+    return new PatronHistory(
+        returned, false, heldTitles, accountErasure, activity, terms, endedHolds);
   }
 
   PatronHistory withHeldTitle(String titleEntityId) {
@@ -92,21 +107,52 @@ public record PatronHistory(
     }
     List<String> next = new ArrayList<>(heldTitles);
     next.add(titleEntityId);
-    return new PatronHistory(returned, erasePending, next, accountErasure, activity, terms);
+    return new PatronHistory(
+        returned, erasePending, next, accountErasure, activity, terms, endedHolds);
   }
 
   /** R39: the account's deletion has begun; nothing else is kept. */
   static PatronHistory erasing(AccountErasure erasure) {
-    return new PatronHistory(List.of(), false, List.of(), erasure, null, null);
+    return new PatronHistory(List.of(), false, List.of(), erasure, null, null, List.of());
   }
 
   PatronHistory withActivity(Activity next) {
-    return new PatronHistory(returned, erasePending, heldTitles, accountErasure, next, terms);
+    return new PatronHistory(
+        returned, erasePending, heldTitles, accountErasure, next, terms, endedHolds);
+  }
+
+  PatronHistory withEndedHold(EndedHold hold) {
+    List<EndedHold> next = new ArrayList<>(endedHolds);
+    next.add(hold);
+    return new PatronHistory(
+        returned, erasePending, heldTitles, accountErasure, activity, terms, next);
+  }
+
+  /**
+   * R40: the ended holds whose window ended by {@code at} were forgotten by their titles; a title
+   * that now remembers nothing of the patron (no hold there in {@code current}, none ended and
+   * kept) no longer needs remembering either.
+   */
+  PatronHistory endedHoldsForgotten(Instant at, Collection<String> current) {
+    List<EndedHold> kept = endedHolds.stream().filter(h -> h.keptUntil().isAfter(at)).toList();
+    Set<String> done = new HashSet<>();
+    endedHolds.stream().filter(h -> !kept.contains(h)).forEach(h -> done.add(h.titleEntityId()));
+    done.removeAll(current);
+    kept.forEach(h -> done.remove(h.titleEntityId()));
+    return new PatronHistory(
+        returned,
+        erasePending,
+        heldTitles.stream().filter(t -> !done.contains(t)).toList(),
+        accountErasure,
+        activity,
+        terms,
+        kept);
   }
 
   /** R40: the windows of the patron's registration. */
   PatronHistory withTerms(AgencyPolicy.Retention next) {
-    return new PatronHistory(returned, erasePending, heldTitles, accountErasure, activity, next);
+    return new PatronHistory(
+        returned, erasePending, heldTitles, accountErasure, activity, next, endedHolds);
   }
 
   /** R38: the patron acted at {@code at}; profiles from before R38 start counting from it. */

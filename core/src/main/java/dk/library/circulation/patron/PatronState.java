@@ -231,7 +231,16 @@ public record PatronState(
     } else if (event instanceof PatronEvent.AccountErasureBegun e) {
       return empty().withHistory(PatronHistory.erasing(e.erasure()));
     } else if (event instanceof HoldReleased e) {
-      return withoutHold(e.holdId());
+      String title = holds.get(e.holdId());
+      return title == null || e.at() == null
+          ? withoutHold(e.holdId())
+          : withoutHold(e.holdId())
+              .withHistory(
+                  history.withEndedHold(
+                      new PatronHistory.EndedHold(
+                          e.holdId(),
+                          title,
+                          e.at().plus(Duration.ofDays(history.terms().returnedLoansDays())))));
     } else if (event instanceof NoticeRecorded e) {
       return withNotice(e.notice());
     } else if (event instanceof NoticeSent e) {
@@ -481,7 +490,7 @@ public record PatronState(
         holds,
         keptNotices,
         exclusion,
-        history.forgetting(checkoutIds));
+        history.forgetting(checkoutIds).endedHoldsForgotten(e.at(), holds.values()));
   }
 
   /** R38: the patron acted; profiles from before R38 get the default terms. */

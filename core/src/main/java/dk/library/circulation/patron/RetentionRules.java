@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * R40 as pure functions: when a patron's returned loans, paid fees and payment records must be
- * forgotten, and what forgetting them removes. A returned loan's window comes with the loan ({@link
- * LoanTerms#keptDaysAfterReturn}); the fee and payment windows with the patron's registration
- * ({@link PatronHistory#terms}); sent notices are kept {@link #SENT_NOTICES_KEPT} [004].
+ * R40 as pure functions: when a patron's returned loans, ended holds, sent notices, paid fees and
+ * payment records must be forgotten, and what forgetting them removes. A returned loan's window
+ * comes with the loan ({@link LoanTerms#keptDaysAfterReturn}); the fee and payment windows with the
+ * patron's registration ({@link PatronHistory#terms}); sent notices are kept {@link
+ * #SENT_NOTICES_KEPT} [004].
  */
 public final class RetentionRules {
 
@@ -31,6 +32,7 @@ public final class RetentionRules {
   public static Optional<Instant> next(PatronState state, ZoneId zone) {
     return Stream.of(
             state.history().returned().stream().map(PatronHistory.Returned::keptUntil),
+            state.history().endedHolds().stream().map(PatronHistory.EndedHold::keptUntil),
             sentNoticesKeptUntil(state),
             ledgerWindows(state, zone).map(Window::until))
         .flatMap(s -> s)
@@ -55,7 +57,8 @@ public final class RetentionRules {
     List<PatronHistory.Returned> ended = ending(state, now);
     boolean ledger = ledgerWindows(state, zone).anyMatch(w -> !w.until().isAfter(now));
     boolean notices = sentNoticesKeptUntil(state).anyMatch(until -> !until.isAfter(now));
-    if (ended.isEmpty() && !ledger && !notices && !state.history().erasePending()) {
+    boolean holds = !endingHolds(state, now).isEmpty();
+    if (ended.isEmpty() && !ledger && !notices && !holds && !state.history().erasePending()) {
       return Optional.empty();
     }
     AgencyPolicy.Retention terms = state.history().terms();
@@ -72,6 +75,11 @@ public final class RetentionRules {
   /** The returned loans whose window has ended by {@code now}: their copies forget them first. */
   public static List<PatronHistory.Returned> ending(PatronState state, Instant now) {
     return state.history().returned().stream().filter(r -> !r.keptUntil().isAfter(now)).toList();
+  }
+
+  /** The ended holds whose window has ended by {@code now}: their titles forget them first. */
+  public static List<PatronHistory.EndedHold> endingHolds(PatronState state, Instant now) {
+    return state.history().endedHolds().stream().filter(h -> !h.keptUntil().isAfter(now)).toList();
   }
 
   /**

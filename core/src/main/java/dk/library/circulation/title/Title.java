@@ -181,6 +181,14 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
    */
   public record ForgetPatron(String patronKey, ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * R40: the window of these ended holds of the patron ended: the title forgets them and the
+   * dispatches to the patron about them, then answers {@link Ack} once the events that named them
+   * are erased.
+   */
+  public record ForgetHolds(String patronKey, List<String> holdIds, ActorRef<Reply> replyTo)
+      implements Command {}
+
   record Erased(long sequenceNr, boolean erased) implements Command {}
 
   // Replies
@@ -659,6 +667,13 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     if (command instanceof ForgetPatron cmd) {
       return onForgetPatron(state, cmd);
     }
+    if (command instanceof ForgetHolds cmd) {
+      return forget(
+          state,
+          cmd.patronKey(),
+          cmd.holdIds().stream().filter(state.ended()::containsKey).toList(),
+          cmd.replyTo());
+    }
     if (command instanceof Erased cmd) {
       forgetting.settled(cmd.sequenceNr(), cmd.erased()).forEach(asker -> asker.tell(new Ack()));
       return Effect().none().thenNoReply();
@@ -685,12 +700,18 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
             .filter(h -> cmd.patronKey().equals(h.patronKey()))
             .map(HoldView::holdId)
             .toList();
+    return forget(state, cmd.patronKey(), holdIds, cmd.replyTo());
+  }
+
+  /** Forgets the ended holds and the patron's dispatches, answered once the journal is erased. */
+  private ReplyEffect<Event, State> forget(
+      State state, String patronKey, List<String> holdIds, ActorRef<Reply> replyTo) {
     List<String> dispatchIds =
         state.outbox().stream()
-            .filter(d -> cmd.patronKey().equals(d.patronKey()))
+            .filter(d -> patronKey.equals(d.patronKey()))
             .map(Dispatch::dispatchId)
             .toList();
-    forgetting.add(cmd.replyTo(), lastSequenceNumber(context) + 1);
+    forgetting.add(replyTo, lastSequenceNumber(context) + 1);
     return Effect()
         .persist(new PatronForgotten(holdIds, dispatchIds, clock.instant()))
         .thenNoReply();

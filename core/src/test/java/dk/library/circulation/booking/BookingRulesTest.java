@@ -16,7 +16,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** R44 as pure functions: the resource's rules, the day's single time line, the patron's count. */
@@ -177,7 +176,7 @@ class BookingRulesTest {
 
   @Test
   void R44_aPatronHoldsAtMostTheResourcesNumberOfBookingsAndEndedOnesStopCounting() {
-    PatronBookings.State state = new PatronBookings.State(Map.of());
+    PatronBookings.State state = PatronBookings.State.empty();
     for (String id : List.of("a", "b")) {
       Decision<PatronBookings.Event> reserved =
           BookingRules.reserve(state, entry(id, "pc1", TODAY, 12), 2, NOW);

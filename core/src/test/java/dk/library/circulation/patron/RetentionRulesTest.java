@@ -131,6 +131,35 @@ class RetentionRulesTest {
   }
 
   @Test
+  void R40_anEndedHoldIsForgottenByItsTitleWhenTheReturnedLoansWindowEnds() {
+    Instant ended = NOW.plus(Duration.ofDays(2));
+    PatronState s =
+        PatronRules.fold(
+            registered(),
+            List.of(
+                new PatronEvent.HoldReserved("h1", "Title/A1~T1"),
+                new PatronEvent.HoldReleased("h1", ended)));
+    Instant end = ended.plus(Duration.ofDays(30));
+    assertEquals(
+        List.of(new PatronHistory.EndedHold("h1", "Title/A1~T1", end)), s.history().endedHolds());
+    assertEquals(Optional.of(end), ReminderRules.nextDeadline(s, COPENHAGEN));
+    assertTrue(RetentionRules.endingHolds(s, end.minusSeconds(1)).isEmpty());
+    assertEquals(s.history().endedHolds(), RetentionRules.endingHolds(s, end));
+    PatronState after =
+        PatronRules.fold(s, List.of(RetentionRules.due(s, end, COPENHAGEN).orElseThrow()));
+    assertTrue(after.history().endedHolds().isEmpty());
+    assertTrue(after.history().heldTitles().isEmpty(), "the title remembers nothing of the patron");
+
+    PatronState before =
+        PatronRules.fold(
+            registered(),
+            List.of(
+                new PatronEvent.HoldReserved("h1", "Title/A1~T1"),
+                new PatronEvent.HoldReleased("h1")));
+    assertTrue(before.history().endedHolds().isEmpty(), "a release recorded before R40's window");
+  }
+
+  @Test
   void R40_anErasureLeftUndoneIsDueAgainThoughNothingMoreIsForgotten() {
     PatronState s = returned(lent(registered(), "k1", policy(null, null)), "k1");
     Instant end = RETURNED.plus(Duration.ofDays(30));

@@ -59,7 +59,9 @@ class PatronDataRightsTest {
 
       List<String> rows = scan.rows();
       List<String> naming = rows.stream().filter(r -> names(r, identifiers)).toList();
-      for (String record : List.of("Patron|", "Card|", "Item|" + lent, "Title|")) {
+      assertTrue(export.body().path("openLibrarySignUps").has(agency), export.body().toString());
+      for (String record :
+          List.of("Patron|", "Card|", "Item|" + lent, "Title|", "AccessSignUps|")) {
         assertTrue(
             naming.stream().anyMatch(r -> r.contains("persistence_id=" + record)),
             record + " names the patron: " + naming);
@@ -151,6 +153,10 @@ class PatronDataRightsTest {
             "{\"feeId\":\"f1\",\"amountDkk\":25,\"reason\":\"damaged cover\",\"agencyId\":\"%s\"}"
                 .formatted(agency));
     assertEquals(200, fee.status(), fee.body().toString());
+    Answer signedUp =
+        staff.post(
+            "/api/v1/patrons/" + card + "/open-library", "{\"agencyId\":\"%s\"}".formatted(agency));
+    assertEquals(200, signedUp.status(), signedUp.body().toString());
     Answer lost =
         staff.post(
             "/api/v1/patrons/" + card + "/lost-card-report",
