@@ -19,11 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * R41 and R39 over HTTP, read back from Cassandra itself. A patron who borrowed and returned a
- * copy, held and cancelled a title, paid a fee and replaced a lost card exports their data: every
- * row of every table that holds any of their identifiers is covered by the export. Staff then
- * delete the account (only once the fee is paid, only with photo ID): afterwards no row of any
- * table holds a card number, the CPR's keyed hash, the name, the email or the mobile number, also
- * after a restart, and the numbers are never registered again.
+ * copy, held and cancelled a title, paid a fee, booked a PC, signed up for the open library and
+ * replaced a lost card exports their data: every row of every table that holds any of their
+ * identifiers is covered by the export. Staff then delete the account (only once the fee is paid,
+ * only with photo ID): afterwards no row of any table holds a card number, the CPR's keyed hash,
+ * the name, the email or the mobile number, also after a restart, and the numbers are never
+ * registered again.
  */
 class PatronDataRightsTest {
 
@@ -37,6 +38,7 @@ class PatronDataRightsTest {
   final String lent = Api.unique("X");
   final String held = Api.unique("X");
   final String other = Api.unique("C");
+  static final String BOOKED_DAY = "2026-11-24";
 
   @Test
   void R41_R39_theExportCoversEveryRowThatNamesThePatronAndAfterTheDeletionNoRowDoes() {
@@ -60,8 +62,16 @@ class PatronDataRightsTest {
       List<String> rows = scan.rows();
       List<String> naming = rows.stream().filter(r -> names(r, identifiers)).toList();
       assertTrue(export.body().path("openLibrarySignUps").has(agency), export.body().toString());
+      assertEquals(1, export.body().path("bookings").size(), export.body().toString());
       for (String record :
-          List.of("Patron|", "Card|", "Item|" + lent, "Title|", "AccessSignUps|")) {
+          List.of(
+              "Patron|",
+              "Card|",
+              "Item|" + lent,
+              "Title|",
+              "AccessSignUps|",
+              "PatronBookings|",
+              "ResourceDay|")) {
         assertTrue(
             naming.stream().anyMatch(r -> r.contains("persistence_id=" + record)),
             record + " names the patron: " + naming);
@@ -153,6 +163,25 @@ class PatronDataRightsTest {
             "{\"feeId\":\"f1\",\"amountDkk\":25,\"reason\":\"damaged cover\",\"agencyId\":\"%s\"}"
                 .formatted(agency));
     assertEquals(200, fee.status(), fee.body().toString());
+    Answer pc =
+        staff.put(
+            "/api/v1/agencies/" + agency + "/resources/pc1",
+            """
+            {"branchId":"main","kind":"PC","name":"PC 1","opens":"09:00","closes":"21:00",
+             "slotMinutes":60,"maxMinutes":120,"daysAhead":7,"maxBookingsPerPatron":1,
+             "graceMinutes":15}
+            """);
+    assertEquals(200, pc.status(), pc.body().toString());
+    Answer booked =
+        api.terminal(agency)
+            .post(
+                "/api/v1/bookings",
+                """
+                {"bookingId":"%s","agencyId":"%s","resourceId":"pc1","date":"%s","start":"10:00",
+                 "minutes":60,"cardNumber":"%s","pin":"1234"}
+                """
+                    .formatted(Api.unique("b"), agency, BOOKED_DAY, card));
+    assertEquals(201, booked.status(), booked.body().toString());
     Answer signedUp =
         staff.post(
             "/api/v1/patrons/" + card + "/open-library", "{\"agencyId\":\"%s\"}".formatted(agency));
@@ -196,7 +225,12 @@ class PatronDataRightsTest {
       case "messages", "snapshots" -> {
         String pid = field(row, "persistence_id");
         String id = pid.substring(pid.indexOf('|') + 1);
-        expected.add(pid.startsWith("Title|") ? id.substring(id.indexOf('~') + 1) : id);
+        if (pid.startsWith("ResourceDay|")) {
+          // A resource's day: the booking in the export names the resource and the day.
+          expected.addAll(List.of(id.split("~")[1], id.split("~")[2]));
+        } else {
+          expected.add(pid.startsWith("Title|") ? id.substring(id.indexOf('~') + 1) : id);
+        }
       }
       case "deadlines" -> expected.add(field(row, "target"));
       default -> fail("the export does not cover table " + table + ": " + row);
