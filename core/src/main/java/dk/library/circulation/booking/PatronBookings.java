@@ -6,6 +6,7 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.retention.JournalEraser;
+import dk.library.circulation.retention.WholeErasure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -197,19 +198,17 @@ public final class PatronBookings
           Effect(), release, cmd.replyTo(), s -> new Bookings(s.current(now)), Rejected::new);
     }
     if (command instanceof Erase cmd) {
-      context.pipeToSelf(
-          eraser.eraseAll(persistenceId().id(), lastSequenceNumber(context)),
-          (done, failure) -> new Erased(cmd.replyTo(), failure));
+      WholeErasure.begin(
+          context,
+          eraser,
+          persistenceId().id(),
+          lastSequenceNumber(context),
+          cmd.replyTo(),
+          Erased::new);
       return Effect().noReply();
     }
     if (command instanceof Erased cmd) {
-      if (cmd.failure() != null) {
-        // No answer: the patron's erasure asks again.
-        context.getLog().warn("Bookings' journal not erased: {}", cmd.failure().toString());
-        return Effect().noReply();
-      }
-      cmd.replyTo().tell(new Gone());
-      return Effect().stop().thenNoReply();
+      return WholeErasure.ended(Effect(), context, cmd.replyTo(), cmd.failure(), new Gone());
     }
     if (command instanceof GetDays cmd) {
       return Effect().reply(cmd.replyTo(), new Days(List.copyOf(state.days().keySet())));

@@ -6,6 +6,7 @@ import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.retention.ErasureWaiters;
 import dk.library.circulation.retention.JournalEraser;
+import dk.library.circulation.retention.WholeErasure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -195,19 +196,17 @@ public final class ResourceDay
       return Effect().reply(cmd.replyTo(), new DayReply(List.copyOf(state.bookings().values())));
     }
     if (command instanceof EraseDay cmd) {
-      context.pipeToSelf(
-          eraser.eraseAll(persistenceId().id(), lastSequenceNumber(context)),
-          (done, failure) -> new DayErased(cmd.replyTo(), failure));
+      WholeErasure.begin(
+          context,
+          eraser,
+          persistenceId().id(),
+          lastSequenceNumber(context),
+          cmd.replyTo(),
+          DayErased::new);
       return Effect().noReply();
     }
     if (command instanceof DayErased cmd) {
-      if (cmd.failure() != null) {
-        // No answer: the deadline stays and the keeper asks again.
-        context.getLog().warn("Day's journal not erased: {}", cmd.failure().toString());
-        return Effect().noReply();
-      }
-      cmd.replyTo().tell(new Gone());
-      return Effect().stop().thenNoReply();
+      return WholeErasure.ended(Effect(), context, cmd.replyTo(), cmd.failure(), new Gone());
     }
     if (command instanceof ForgetPatron cmd) {
       List<String> theirs =

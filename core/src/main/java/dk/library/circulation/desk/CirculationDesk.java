@@ -36,6 +36,7 @@ import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronHistory;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PinHash;
@@ -298,7 +299,7 @@ public final class CirculationDesk {
             InterlibraryRequest.ENTITY_TYPE_KEY,
             ctx ->
                 InterlibraryRequest.create(
-                    ctx.getEntityId(), settings.clock(), desk.holds::deliver)));
+                    ctx.getEntityId(), settings.clock(), desk.holds::deliver, settings.eraser())));
     sharding.init(
         Entity.of(
             ResourceCatalogue.ENTITY_TYPE_KEY,
@@ -318,7 +319,7 @@ public final class CirculationDesk {
     sharding.init(
         Entity.of(
             PaymentSession.ENTITY_TYPE_KEY,
-            ctx -> PaymentSession.create(ctx.getEntityId(), settings.clock())));
+            ctx -> PaymentSession.create(ctx.getEntityId(), settings.clock(), settings.eraser())));
     desk.entityTypes =
         List.of(
             Agency.ENTITY_TYPE_KEY,
@@ -551,6 +552,20 @@ public final class CirculationDesk {
                                 reply instanceof Card.Rejected rejected
                                     ? rejected.rejection()
                                     : null));
+  }
+
+  /**
+   * R39, R41: the patron records another entity that is about to name it, so a deletion takes it
+   * along and the export finds it; refused as the patron would be.
+   */
+  CompletionStage<Result<Boolean>> recordElsewhere(String key, PatronHistory.NamedIn record) {
+    return this.<PatronCommand, PatronReply>ask(
+            patronRef(key), r -> new PatronCommand.RecordElsewhere(record, r))
+        .thenApply(
+            reply ->
+                reply instanceof PatronReply.Rejected rejected
+                    ? Result.<Boolean>refused(rejected.rejection())
+                    : Result.ok(true));
   }
 
   /** R39: the patron records the card before it is claimed, so a deletion takes it along. */

@@ -11,6 +11,7 @@ import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronHistory;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.title.Copy;
@@ -58,21 +59,32 @@ public final class InterlibraryDesk {
                                     whenOk(
                                         notHeldLocally(form),
                                         lacking ->
-                                            requestAsk(
-                                                    form.requestId(),
-                                                    r ->
-                                                        new InterlibraryRequest.Create(
-                                                            new InterlibraryRequest.Details(
-                                                                form.requestId(),
-                                                                key,
-                                                                form.borrowingAgencyId(),
-                                                                form.pickupBranchId(),
-                                                                form.titleId(),
-                                                                desk.settings().clock().instant()),
-                                                            form.lenders(),
-                                                            r))
-                                                .thenCompose(this::passOverLendersWithout)
-                                                .thenApply(InterlibraryDesk::anonymous))))));
+                                            whenOk(
+                                                desk.recordElsewhere(
+                                                    key,
+                                                    new PatronHistory.NamedIn(
+                                                        PatronHistory.NamedIn.Kind
+                                                            .INTERLIBRARY_REQUEST,
+                                                        form.requestId())),
+                                                recorded ->
+                                                    requestAsk(
+                                                            form.requestId(),
+                                                            r ->
+                                                                new InterlibraryRequest.Create(
+                                                                    new InterlibraryRequest.Details(
+                                                                        form.requestId(),
+                                                                        key,
+                                                                        form.borrowingAgencyId(),
+                                                                        form.pickupBranchId(),
+                                                                        form.titleId(),
+                                                                        desk.settings()
+                                                                            .clock()
+                                                                            .instant()),
+                                                                    form.lenders(),
+                                                                    r))
+                                                        .thenCompose(this::passOverLendersWithout)
+                                                        .thenApply(
+                                                            InterlibraryDesk::anonymous)))))));
   }
 
   private static Result<RequestView> anonymous(Result<RequestView> result) {

@@ -7,6 +7,7 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronHistory;
 import dk.library.circulation.patron.PatronReply;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -52,8 +53,15 @@ public final class PaymentDesk {
                             "the patron owes nothing; there is nothing to pay online"));
                   }
                   String sessionId = UUID.randomUUID().toString();
-                  return session(
-                      sessionId, r -> new PaymentSession.Open(key, status.balanceDkk(), r));
+                  return whenOk(
+                      desk.recordElsewhere(
+                          key,
+                          new PatronHistory.NamedIn(
+                              PatronHistory.NamedIn.Kind.PAYMENT_SESSION, sessionId)),
+                      recorded ->
+                          session(
+                              sessionId,
+                              r -> new PaymentSession.Open(key, status.balanceDkk(), r)));
                 }));
   }
 

@@ -9,6 +9,10 @@ import dk.library.circulation.booking.ResourceDay;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.card.RetiredCards;
 import dk.library.circulation.deadline.DeadlineIndex;
+import dk.library.circulation.fee.PaymentSession;
+import dk.library.circulation.ill.InterlibraryRequest;
+import dk.library.circulation.ill.IsoStatus;
+import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.openlibrary.AccessSignUps;
 import dk.library.circulation.openlibrary.Visit;
 import dk.library.circulation.patron.AccountErasure;
@@ -23,13 +27,18 @@ import dk.library.circulation.title.HoldView;
 import dk.library.circulation.title.Title;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
  * The patron's rights over their data across entities (docs/privacy.md):
@@ -56,7 +65,9 @@ public final class PrivacyDesk implements AccountRecords {
       List<Visit> visits,
       List<DeadlineIndex.Deadline> deadlines,
       Map<String, AccessSignUps.SignUp> openLibrarySignUps,
-      List<PatronBookings.Entry> bookings) {}
+      List<PatronBookings.Entry> bookings,
+      List<RequestView> interlibraryRequests,
+      List<PaymentSession.Session> paymentSessions) {}
 
   private final CirculationDesk desk;
 
@@ -89,19 +100,77 @@ public final class PrivacyDesk implements AccountRecords {
                               desk.sharding().entityRefFor(PatronBookings.ENTITY_TYPE_KEY, key),
                               PatronBookings.GetBookings::new)
                           .thenApply(reply -> ((PatronBookings.Bookings) reply).entries());
+                  CompletionStage<List<RequestView>> requests = requestsOf(state);
+                  CompletionStage<List<PaymentSession.Session>> sessions = sessionsOf(state);
                   return holds.thenCompose(
                       h ->
                           visits.thenCompose(
                               v ->
                                   deadlines.thenCompose(
                                       d ->
-                                          signUps.thenCombine(
-                                              bookings,
-                                              (o, b) ->
-                                                  Result.ok(
-                                                      new AccountExport(
-                                                          desk.now(), state, h, v, d, o, b))))));
+                                          signUps.thenCompose(
+                                              o ->
+                                                  bookings.thenCompose(
+                                                      b ->
+                                                          requests.thenCombine(
+                                                              sessions,
+                                                              (r, p) ->
+                                                                  Result.ok(
+                                                                      new AccountExport(
+                                                                          desk.now(),
+                                                                          state,
+                                                                          h,
+                                                                          v,
+                                                                          d,
+                                                                          o,
+                                                                          b,
+                                                                          r,
+                                                                          p))))))));
                 }));
+  }
+
+  private static List<String> namedIn(PatronState state, PatronHistory.NamedIn.Kind kind) {
+    return state.history().namedIn().stream()
+        .filter(n -> n.kind() == kind)
+        .map(PatronHistory.NamedIn::id)
+        .toList();
+  }
+
+  /** The interlibrary requests the patron made, as the borrowing library sees them. */
+  private CompletionStage<List<RequestView>> requestsOf(PatronState state) {
+    return askEach(
+            namedIn(state, PatronHistory.NamedIn.Kind.INTERLIBRARY_REQUEST),
+            InterlibraryRequest.ENTITY_TYPE_KEY,
+            InterlibraryRequest.Get::new,
+            InterlibraryRequest.ViewReply.class)
+        .thenApply(views -> views.stream().map(InterlibraryRequest.ViewReply::request).toList());
+  }
+
+  /** The online payment sessions the patron opened. */
+  private CompletionStage<List<PaymentSession.Session>> sessionsOf(PatronState state) {
+    return askEach(
+        namedIn(state, PatronHistory.NamedIn.Kind.PAYMENT_SESSION),
+        PaymentSession.ENTITY_TYPE_KEY,
+        PaymentSession.Get::new,
+        PaymentSession.Session.class);
+  }
+
+  /** Asks each entity at once; the answers of the {@code found} kind, in the order of the ids. */
+  private <C, R, A extends R> CompletionStage<List<A>> askEach(
+      List<String> ids, EntityTypeKey<C> type, Function<ActorRef<R>, C> ask, Class<A> found) {
+    List<CompletableFuture<R>> asks = new ArrayList<>();
+    for (String id : ids) {
+      asks.add(
+          desk.<C, R>ask(desk.sharding().entityRefFor(type, id), ask::apply).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            all ->
+                asks.stream()
+                    .map(CompletableFuture::join)
+                    .filter(found::isInstance)
+                    .map(found::cast)
+                    .toList());
   }
 
   private static Result<PatronState> account(PatronReply reply) {
@@ -159,14 +228,52 @@ public final class PrivacyDesk implements AccountRecords {
     return desk.withPatronKey(
         cardNumber,
         key ->
-            desk.<PatronCommand, PatronReply>ask(
-                    desk.patronRef(key), r -> new PatronCommand.EraseAccount(identityDocument, r))
-                .thenApply(
-                    reply ->
-                        reply instanceof PatronReply.AccountErased erased
-                            ? Result.ok(erased.at())
-                            : Result.refused(((PatronReply.Rejected) reply).rejection())));
+            openRequest(key)
+                .thenCompose(
+                    open ->
+                        open != null
+                            ? CompletableFuture.completedFuture(Result.<Instant>refused(open))
+                            : desk.<PatronCommand, PatronReply>ask(
+                                    desk.patronRef(key),
+                                    r -> new PatronCommand.EraseAccount(identityDocument, r))
+                                .thenApply(
+                                    reply ->
+                                        reply instanceof PatronReply.AccountErased erased
+                                            ? Result.ok(erased.at())
+                                            : Result.refused(
+                                                ((PatronReply.Rejected) reply).rejection()))));
   }
+
+  /**
+   * An interlibrary request still under way keeps the account as a loan does: another library is
+   * sending, or waits for, a copy. Null when none is.
+   */
+  private CompletionStage<Rejection> openRequest(String key) {
+    return desk.<PatronCommand, PatronReply>ask(desk.patronRef(key), PatronCommand.GetAccount::new)
+        .thenCompose(
+            reply ->
+                reply instanceof PatronReply.Account account
+                    ? requestsOf(account.state())
+                    : CompletableFuture.completedFuture(List.<RequestView>of()))
+        .thenApply(
+            requests ->
+                requests.stream()
+                    .filter(r -> !ENDED.contains(r.status()))
+                    .findFirst()
+                    .map(
+                        r ->
+                            Rejection.of(
+                                Rejection.Code.ACCOUNT_NOT_SETTLED,
+                                "interlibrary request "
+                                    + r.requestId()
+                                    + " is still "
+                                    + r.status()
+                                    + "; cancel it, or delete the account once it has ended"))
+                    .orElse(null));
+  }
+
+  private static final Set<IsoStatus> ENDED =
+      EnumSet.of(IsoStatus.Unfilled, IsoStatus.LoanCompleted, IsoStatus.Cancelled);
 
   @Override
   public CompletionStage<Done> retire(List<String> cardIds) {
@@ -203,6 +310,9 @@ public final class PrivacyDesk implements AccountRecords {
             .thenApply(reply -> expect(reply instanceof AccessSignUps.Gone, "sign-ups", reply))
             .toCompletableFuture());
     steps.add(forgetBookings(erasure.patronKey()).toCompletableFuture());
+    for (PatronHistory.NamedIn record : erasure.namedIn()) {
+      steps.add(eraseRecord(record).toCompletableFuture());
+    }
     return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))
         .thenApply(all -> Done.getInstance());
   }
@@ -252,6 +362,22 @@ public final class PrivacyDesk implements AccountRecords {
                 desk.<PatronBookings.Command, PatronBookings.Reply>ask(
                     bookings, PatronBookings.Erase::new))
         .thenApply(reply -> expect(reply instanceof PatronBookings.Gone, "bookings", reply));
+  }
+
+  private CompletionStage<Done> eraseRecord(PatronHistory.NamedIn record) {
+    return switch (record.kind()) {
+      case INTERLIBRARY_REQUEST ->
+          desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
+                  desk.sharding().entityRefFor(InterlibraryRequest.ENTITY_TYPE_KEY, record.id()),
+                  InterlibraryRequest.Erase::new)
+              .thenApply(
+                  reply -> expect(reply instanceof InterlibraryRequest.Gone, "a request", reply));
+      case PAYMENT_SESSION ->
+          desk.<PaymentSession.Command, PaymentSession.Reply>ask(
+                  desk.sharding().entityRefFor(PaymentSession.ENTITY_TYPE_KEY, record.id()),
+                  PaymentSession.Erase::new)
+              .thenApply(reply -> expect(reply instanceof PaymentSession.Gone, "a session", reply));
+    };
   }
 
   private static Done expect(boolean done, String what, Object reply) {

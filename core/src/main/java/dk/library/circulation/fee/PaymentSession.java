@@ -3,10 +3,13 @@ package dk.library.circulation.fee;
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.JournalEraser;
+import dk.library.circulation.retention.WholeErasure;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -46,7 +49,14 @@ public final class PaymentSession
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
+  /** R39: the patron's account was deleted: the whole journal goes, then {@link Gone}. */
+  public record Erase(ActorRef<Reply> replyTo) implements Command {}
+
+  record Erased(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
+
   public sealed interface Reply extends CborSerializable {}
+
+  public record Gone() implements Reply {}
 
   public record Session(
       String sessionId,
@@ -98,15 +108,20 @@ public final class PaymentSession
 
   private final String sessionId;
   private final Clock clock;
+  private final ActorContext<Command> context;
+  private final JournalEraser eraser;
 
-  private PaymentSession(String sessionId, Clock clock) {
+  private PaymentSession(
+      String sessionId, Clock clock, ActorContext<Command> context, JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), sessionId), ENTITY_TYPE_KEY.name());
     this.sessionId = sessionId;
     this.clock = clock;
+    this.context = context;
+    this.eraser = eraser;
   }
 
-  public static Behavior<Command> create(String sessionId, Clock clock) {
-    return Behaviors.setup(ctx -> new PaymentSession(sessionId, clock));
+  public static Behavior<Command> create(String sessionId, Clock clock, JournalEraser eraser) {
+    return Behaviors.setup(ctx -> new PaymentSession(sessionId, clock, ctx, eraser));
   }
 
   @Override
@@ -120,6 +135,19 @@ public final class PaymentSession
   }
 
   private ReplyEffect<Event, State> handle(State state, Command command) {
+    if (command instanceof Erase erase) {
+      WholeErasure.begin(
+          context,
+          eraser,
+          persistenceId().id(),
+          lastSequenceNumber(context),
+          erase.replyTo(),
+          Erased::new);
+      return Effect().noReply();
+    }
+    if (command instanceof Erased erased) {
+      return WholeErasure.ended(Effect(), context, erased.replyTo(), erased.failure(), new Gone());
+    }
     if (command instanceof Open open) {
       return state.patronKey() != null
           ? Effect().reply(open.replyTo(), session(state))

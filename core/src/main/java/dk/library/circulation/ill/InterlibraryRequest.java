@@ -5,6 +5,8 @@ import dk.library.circulation.Decision;
 import dk.library.circulation.Replies;
 import dk.library.circulation.ill.RequestView.StatusChange;
 import dk.library.circulation.metrics.MeasuredEntity;
+import dk.library.circulation.retention.JournalEraser;
+import dk.library.circulation.retention.WholeErasure;
 import dk.library.circulation.title.Dispatch;
 import dk.library.circulation.title.Title;
 import java.time.Clock;
@@ -82,6 +84,11 @@ public final class InterlibraryRequest
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
+  /** R39: the patron's account was deleted: the whole journal goes, then {@link Gone}. */
+  public record Erase(ActorRef<Reply> replyTo) implements Command {}
+
+  record Erased(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
+
   /** The loan's due time may have passed (Overdue). */
   public record DeadlineReached(ActorRef<Reply> replyTo) implements Command {}
 
@@ -96,6 +103,8 @@ public final class InterlibraryRequest
   public sealed interface Reply extends CborSerializable {}
 
   public record ViewReply(RequestView request) implements Reply {}
+
+  public record Gone() implements Reply {}
 
   public record Rejected(dk.library.circulation.Rejection rejection)
       implements Reply, dk.library.circulation.Refusal {}
@@ -256,19 +265,26 @@ public final class InterlibraryRequest
   private final ActorContext<Command> context;
   private final Clock clock;
   private final Title.Patrons patrons;
+  private final JournalEraser eraser;
   private final Set<String> delivering = new HashSet<>();
 
   private InterlibraryRequest(
-      String requestId, ActorContext<Command> context, Clock clock, Title.Patrons patrons) {
+      String requestId,
+      ActorContext<Command> context,
+      Clock clock,
+      Title.Patrons patrons,
+      JournalEraser eraser) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), requestId), ENTITY_TYPE_KEY.name());
     this.requestId = requestId;
     this.context = context;
     this.clock = clock;
     this.patrons = patrons;
+    this.eraser = eraser;
   }
 
-  public static Behavior<Command> create(String requestId, Clock clock, Title.Patrons patrons) {
-    return Behaviors.setup(ctx -> new InterlibraryRequest(requestId, ctx, clock, patrons));
+  public static Behavior<Command> create(
+      String requestId, Clock clock, Title.Patrons patrons, JournalEraser eraser) {
+    return Behaviors.setup(ctx -> new InterlibraryRequest(requestId, ctx, clock, patrons, eraser));
   }
 
   @Override
@@ -310,6 +326,22 @@ public final class InterlibraryRequest
                         Rejected::new)
                     : Effect().reply(cmd.replyTo(), new ViewReply(state.view())))
         .onCommand(DeadlineReached.class, this::onDeadline)
+        .onCommand(
+            Erase.class,
+            (state, cmd) -> {
+              WholeErasure.begin(
+                  context,
+                  eraser,
+                  persistenceId().id(),
+                  lastSequenceNumber(context),
+                  cmd.replyTo(),
+                  Erased::new);
+              return Effect().noReply();
+            })
+        .onCommand(
+            Erased.class,
+            (state, cmd) ->
+                WholeErasure.ended(Effect(), context, cmd.replyTo(), cmd.failure(), new Gone()))
         .onCommand(
             Delivered.class,
             (state, cmd) -> {

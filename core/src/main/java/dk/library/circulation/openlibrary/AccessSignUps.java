@@ -5,6 +5,7 @@ import dk.library.circulation.Decision;
 import dk.library.circulation.Replies;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.retention.JournalEraser;
+import dk.library.circulation.retention.WholeErasure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -99,19 +100,17 @@ public final class AccessSignUps
 
   private ReplyEffect<Event, State> handle(State state, Command command) {
     if (command instanceof Erase cmd) {
-      context.pipeToSelf(
-          eraser.eraseAll(persistenceId().id(), lastSequenceNumber(context)),
-          (done, failure) -> new Erased(cmd.replyTo(), failure));
+      WholeErasure.begin(
+          context,
+          eraser,
+          persistenceId().id(),
+          lastSequenceNumber(context),
+          cmd.replyTo(),
+          Erased::new);
       return Effect().noReply();
     }
     if (command instanceof Erased cmd) {
-      if (cmd.failure() != null) {
-        // No answer: the patron's erasure asks again.
-        context.getLog().warn("Sign-ups' journal not erased: {}", cmd.failure().toString());
-        return Effect().noReply();
-      }
-      cmd.replyTo().tell(new Gone());
-      return Effect().stop().thenNoReply();
+      return WholeErasure.ended(Effect(), context, cmd.replyTo(), cmd.failure(), new Gone());
     }
     Decision<Event> decision;
     ActorRef<Reply> replyTo;

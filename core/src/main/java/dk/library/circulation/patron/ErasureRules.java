@@ -67,7 +67,12 @@ public final class ErasureRules {
     cards.addAll(state.profile().otherCards());
     return new PatronEvent.AccountErasureBegun(
         new AccountErasure(
-            patronKey, cards, state.history().returned(), state.history().heldTitles(), now));
+            patronKey,
+            cards,
+            state.history().returned(),
+            state.history().heldTitles(),
+            now,
+            state.history().namedIn()));
   }
 
   public static Rejection cardDeleted(String cardNumber) {

@@ -306,6 +306,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     if (command instanceof PatronCommand.RecordCard cmd) {
       return status(state, PatronRules.recordCard(state, cardNumber, cmd), cmd.replyTo());
     }
+    if (command instanceof PatronCommand.RecordElsewhere cmd) {
+      return status(state, PatronRules.recordElsewhere(state, cardNumber, cmd), cmd.replyTo());
+    }
     if (command instanceof PatronCommand.GetAccount cmd) {
       return Effect()
           .reply(

@@ -82,6 +82,13 @@ public sealed interface PatronCommand extends CborSerializable {
   public record RecordCard(String cardId, ActorRef<PatronReply> replyTo) implements PatronCommand {}
 
   /**
+   * R39, R41: an interlibrary request or a payment session is about to name this patron; recorded
+   * before it is written, so a deleted account takes it along and the export finds it.
+   */
+  public record RecordElsewhere(PatronHistory.NamedIn record, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /**
    * R39: the patron asked for the account to be deleted, and staff saw photo ID ({@code
    * identityDocument}). Answered with {@link PatronReply.AccountErased} once nothing of it is left.
    */

@@ -55,6 +55,9 @@ public sealed interface PatronEvent extends CborSerializable {
   /** R39: another card index entry names the patron. */
   public record CardRecorded(String cardId) implements PatronEvent {}
 
+  /** R39, R41: another record names the patron ({@link PatronHistory.NamedIn}). */
+  public record RecordedElsewhere(PatronHistory.NamedIn record) implements PatronEvent {}
+
   /**
    * R39: the account's deletion began; the state keeps only what is left to erase, and the journal
    * with this event goes last.

@@ -25,8 +25,22 @@ public record PatronHistory(
     AccountErasure accountErasure,
     Activity activity,
     AgencyPolicy.Retention terms,
-    List<EndedHold> endedHolds)
+    List<EndedHold> endedHolds,
+    List<NamedIn> namedIn)
     implements CborSerializable {
+
+  /**
+   * R39, R41: a record of another entity that names the patron and is found by its own id only (an
+   * interlibrary request, an online payment session); recorded before that record is written, so a
+   * deleted account takes it along and the export reads it.
+   */
+  public record NamedIn(Kind kind, String id) implements CborSerializable {
+
+    public enum Kind {
+      INTERLIBRARY_REQUEST,
+      PAYMENT_SESSION
+    }
+  }
 
   /**
    * R40: a hold that ended (collected, cancelled, expired); the title remembers it, with the copy
@@ -65,7 +79,7 @@ public record PatronHistory(
       implements CborSerializable {}
 
   public static final PatronHistory EMPTY =
-      new PatronHistory(List.of(), false, List.of(), null, null, null, List.of());
+      new PatronHistory(List.of(), false, List.of(), null, null, null, List.of(), List.of());
 
   /**
    * Snapshots taken before holds were remembered have no held titles; patrons registered before the
@@ -76,13 +90,14 @@ public record PatronHistory(
     heldTitles = heldTitles == null ? List.of() : List.copyOf(heldTitles);
     terms = terms == null ? AgencyPolicy.Retention.DEFAULT : terms;
     endedHolds = endedHolds == null ? List.of() : List.copyOf(endedHolds);
+    namedIn = namedIn == null ? List.of() : List.copyOf(namedIn);
   }
 
   PatronHistory withReturned(Returned r) {
     List<Returned> next = new ArrayList<>(returned);
     next.add(r);
     return new PatronHistory(
-        next, erasePending, heldTitles, accountErasure, activity, terms, endedHolds);
+        next, erasePending, heldTitles, accountErasure, activity, terms, endedHolds, namedIn);
   }
 
   PatronHistory forgetting(List<String> checkoutIds) {
@@ -93,12 +108,13 @@ public record PatronHistory(
         accountErasure,
         activity,
         terms,
-        endedHolds);
+        endedHolds,
+        namedIn);
   }
 
   PatronHistory erased() {
     return new PatronHistory(
-        returned, false, heldTitles, accountErasure, activity, terms, endedHolds);
+        returned, false, heldTitles, accountErasure, activity, terms, endedHolds, namedIn);
   }
 
   PatronHistory withHeldTitle(String titleEntityId) {
@@ -108,24 +124,25 @@ public record PatronHistory(
     List<String> next = new ArrayList<>(heldTitles);
     next.add(titleEntityId);
     return new PatronHistory(
-        returned, erasePending, next, accountErasure, activity, terms, endedHolds);
+        returned, erasePending, next, accountErasure, activity, terms, endedHolds, namedIn);
   }
 
   /** R39: the account's deletion has begun; nothing else is kept. */
   static PatronHistory erasing(AccountErasure erasure) {
-    return new PatronHistory(List.of(), false, List.of(), erasure, null, null, List.of());
+    return new PatronHistory(
+        List.of(), false, List.of(), erasure, null, null, List.of(), List.of());
   }
 
   PatronHistory withActivity(Activity next) {
     return new PatronHistory(
-        returned, erasePending, heldTitles, accountErasure, next, terms, endedHolds);
+        returned, erasePending, heldTitles, accountErasure, next, terms, endedHolds, namedIn);
   }
 
   PatronHistory withEndedHold(EndedHold hold) {
     List<EndedHold> next = new ArrayList<>(endedHolds);
     next.add(hold);
     return new PatronHistory(
-        returned, erasePending, heldTitles, accountErasure, activity, terms, next);
+        returned, erasePending, heldTitles, accountErasure, activity, terms, next, namedIn);
   }
 
   /**
@@ -146,13 +163,24 @@ public record PatronHistory(
         accountErasure,
         activity,
         terms,
-        kept);
+        kept,
+        namedIn);
+  }
+
+  PatronHistory withNamedIn(NamedIn record) {
+    if (namedIn.contains(record)) {
+      return this;
+    }
+    List<NamedIn> next = new ArrayList<>(namedIn);
+    next.add(record);
+    return new PatronHistory(
+        returned, erasePending, heldTitles, accountErasure, activity, terms, endedHolds, next);
   }
 
   /** R40: the windows of the patron's registration. */
   PatronHistory withTerms(AgencyPolicy.Retention next) {
     return new PatronHistory(
-        returned, erasePending, heldTitles, accountErasure, activity, next, endedHolds);
+        returned, erasePending, heldTitles, accountErasure, activity, next, endedHolds, namedIn);
   }
 
   /** R38: the patron acted at {@code at}; profiles from before R38 start counting from it. */

@@ -86,6 +86,17 @@ public final class PatronRules {
         : Decision.persist(new PatronEvent.CardRecorded(cmd.cardId()));
   }
 
+  /** R39, R41: recorded once; an unknown patron is refused. */
+  public static Decision<PatronEvent> recordElsewhere(
+      PatronState state, String cardNumber, PatronCommand.RecordElsewhere cmd) {
+    if (!state.registered()) {
+      return new Decision.Refuse<>(notFound(cardNumber));
+    }
+    return state.history().namedIn().contains(cmd.record())
+        ? Decision.unchanged()
+        : Decision.persist(new PatronEvent.RecordedElsewhere(cmd.record()));
+  }
+
   /** R12: the patron refuses its own card from now on; reporting again changes nothing. */
   public static Decision<PatronEvent> recordOwnCardLost(
       PatronState state, String cardNumber, PatronCommand.RecordOwnCardLost cmd) {

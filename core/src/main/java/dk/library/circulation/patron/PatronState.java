@@ -228,6 +228,8 @@ public record PatronState(
           .withHistory(history.withHeldTitle(e.titleEntityId()));
     } else if (event instanceof PatronEvent.CardRecorded e) {
       return withProfile(profile().withOtherCard(e.cardId()));
+    } else if (event instanceof PatronEvent.RecordedElsewhere e) {
+      return withHistory(history.withNamedIn(e.record()));
     } else if (event instanceof PatronEvent.AccountErasureBegun e) {
       return empty().withHistory(PatronHistory.erasing(e.erasure()));
     } else if (event instanceof HoldReleased e) {

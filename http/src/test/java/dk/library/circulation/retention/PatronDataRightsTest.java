@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * R41 and R39 over HTTP, read back from Cassandra itself. A patron who borrowed and returned a
- * copy, held and cancelled a title, paid a fee, booked a PC, signed up for the open library and
- * replaced a lost card exports their data: every row of every table that holds any of their
- * identifiers is covered by the export. Staff then delete the account (only once the fee is paid,
- * only with photo ID): afterwards no row of any table holds a card number, the CPR's keyed hash,
- * the name, the email or the mobile number, also after a restart, and the numbers are never
- * registered again.
+ * copy, held and cancelled a title, paid a fee, booked a PC, signed up for the open library, asked
+ * another library for a title, began paying online and replaced a lost card exports their data:
+ * every row of every table that holds any of their identifiers is covered by the export. Staff then
+ * delete the account (only once the fee is paid and the interlibrary request ended, only with photo
+ * ID): afterwards no row of any table holds a card number, the CPR's keyed hash, the name, the
+ * email or the mobile number, also after a restart, and the numbers are never registered again.
  */
 class PatronDataRightsTest {
 
@@ -39,6 +39,8 @@ class PatronDataRightsTest {
   final String held = Api.unique("X");
   final String other = Api.unique("C");
   static final String BOOKED_DAY = "2026-11-24";
+  final String lender = Api.unique("DK-");
+  final String requestId = Api.unique("ill-");
 
   @Test
   void R41_R39_theExportCoversEveryRowThatNamesThePatronAndAfterTheDeletionNoRowDoes() {
@@ -63,6 +65,11 @@ class PatronDataRightsTest {
       List<String> naming = rows.stream().filter(r -> names(r, identifiers)).toList();
       assertTrue(export.body().path("openLibrarySignUps").has(agency), export.body().toString());
       assertEquals(1, export.body().path("bookings").size(), export.body().toString());
+      assertEquals(
+          requestId,
+          export.body().path("interlibraryRequests").path(0).path("requestId").asText(),
+          export.body().toString());
+      assertEquals(1, export.body().path("paymentSessions").size(), export.body().toString());
       for (String record :
           List.of(
               "Patron|",
@@ -71,7 +78,9 @@ class PatronDataRightsTest {
               "Title|",
               "AccessSignUps|",
               "PatronBookings|",
-              "ResourceDay|")) {
+              "ResourceDay|",
+              "InterlibraryRequest|",
+              "PaymentSession|")) {
         assertTrue(
             naming.stream().anyMatch(r -> r.contains("persistence_id=" + record)),
             record + " names the patron: " + naming);
@@ -86,6 +95,12 @@ class PatronDataRightsTest {
       assertEquals(200, own.status(), own.body().toString());
       assertEquals(name, own.body().path("patron").path("profile").path("name").asText());
 
+      Answer requestOpen = erase(staff, "passport");
+      assertEquals(409, requestOpen.status(), requestOpen.body().toString());
+      assertEquals("ACCOUNT_NOT_SETTLED", requestOpen.code());
+      assertTrue(requestOpen.body().path("detail").asText().contains(requestId));
+      Answer cancelled = staff.delete("/api/v1/interlibrary-requests/" + requestId);
+      assertEquals(200, cancelled.status(), cancelled.body().toString());
       Answer unpaid = erase(staff, "passport");
       assertEquals(409, unpaid.status(), unpaid.body().toString());
       assertEquals("ACCOUNT_NOT_SETTLED", unpaid.code());
@@ -163,6 +178,9 @@ class PatronDataRightsTest {
             "{\"feeId\":\"f1\",\"amountDkk\":25,\"reason\":\"damaged cover\",\"agencyId\":\"%s\"}"
                 .formatted(agency));
     assertEquals(200, fee.status(), fee.body().toString());
+    Answer online =
+        api.as(token(api, card)).post("/api/v1/patrons/" + card + "/payment-sessions", "{}");
+    assertEquals(201, online.status(), online.body().toString());
     Answer pc =
         staff.put(
             "/api/v1/agencies/" + agency + "/resources/pc1",
@@ -182,6 +200,18 @@ class PatronDataRightsTest {
                 """
                     .formatted(Api.unique("b"), agency, BOOKED_DAY, card));
     assertEquals(201, booked.status(), booked.body().toString());
+    assertEquals(201, api.createAgency(lender, 10, 2).status());
+    String wanted = Api.unique("X");
+    assertEquals(201, api.registerItem(wanted, lender).status());
+    Answer requested =
+        staff.post(
+            "/api/v1/interlibrary-requests",
+            """
+            {"requestId":"%s","cardNumber":"%s","agencyId":"%s","pickupBranchId":"main",
+             "titleId":"T-%s","lenders":["%s"]}
+            """
+                .formatted(requestId, card, agency, wanted, lender));
+    assertEquals(201, requested.status(), requested.body().toString());
     Answer signedUp =
         staff.post(
             "/api/v1/patrons/" + card + "/open-library", "{\"agencyId\":\"%s\"}".formatted(agency));
