@@ -299,7 +299,11 @@ public final class CirculationDesk {
             InterlibraryRequest.ENTITY_TYPE_KEY,
             ctx ->
                 InterlibraryRequest.create(
-                    ctx.getEntityId(), settings.clock(), desk.holds::deliver, settings.eraser())));
+                    ctx.getEntityId(),
+                    settings.clock(),
+                    desk.holds::deliver,
+                    settings.eraser(),
+                    settings.deadlines())));
     sharding.init(
         Entity.of(
             ResourceCatalogue.ENTITY_TYPE_KEY,

@@ -6,6 +6,7 @@ import static dk.library.circulation.desk.CirculationDesk.whenOk;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.ill.InterlibraryRequest;
+import dk.library.circulation.ill.InterlibraryRules;
 import dk.library.circulation.ill.IsoStatus;
 import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.item.Item;
@@ -65,7 +66,8 @@ public final class InterlibraryDesk {
                                                     new PatronHistory.NamedIn(
                                                         PatronHistory.NamedIn.Kind
                                                             .INTERLIBRARY_REQUEST,
-                                                        form.requestId())),
+                                                        form.requestId(),
+                                                        desk.now())),
                                                 recorded ->
                                                     requestAsk(
                                                             form.requestId(),
@@ -474,6 +476,9 @@ public final class InterlibraryDesk {
             reply ->
                 reply instanceof InterlibraryRequest.ViewReply view
                     ? Result.ok(view.request())
-                    : Result.refused(((InterlibraryRequest.Rejected) reply).rejection()));
+                    : Result.refused(
+                        reply instanceof InterlibraryRequest.Rejected rejected
+                            ? rejected.rejection()
+                            : InterlibraryRules.gone(requestId)));
   }
 }

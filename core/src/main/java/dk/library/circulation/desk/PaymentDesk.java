@@ -9,6 +9,7 @@ import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronHistory;
 import dk.library.circulation.patron.PatronReply;
+import dk.library.circulation.patron.RetentionRules;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -57,7 +58,7 @@ public final class PaymentDesk {
                       desk.recordElsewhere(
                           key,
                           new PatronHistory.NamedIn(
-                              PatronHistory.NamedIn.Kind.PAYMENT_SESSION, sessionId)),
+                              PatronHistory.NamedIn.Kind.PAYMENT_SESSION, sessionId, desk.now())),
                       recorded ->
                           session(
                               sessionId,
@@ -73,7 +74,9 @@ public final class PaymentDesk {
         session ->
             desk.<PatronCommand, PatronReply>ask(
                     desk.patronRef(session.patronKey()),
-                    r -> new PatronCommand.Pay("online-" + sessionId, amountDkk, true, r))
+                    r ->
+                        new PatronCommand.Pay(
+                            RetentionRules.ONLINE_PAYMENT_PREFIX + sessionId, amountDkk, true, r))
                 .thenApply(
                     reply ->
                         reply instanceof PatronReply.Rejected rejected

@@ -4,6 +4,7 @@ import static dk.library.circulation.desk.CirculationDesk.whenOk;
 
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
+import dk.library.circulation.booking.Booking;
 import dk.library.circulation.booking.PatronBookings;
 import dk.library.circulation.booking.ResourceDay;
 import dk.library.circulation.card.Card;
@@ -11,7 +12,6 @@ import dk.library.circulation.card.RetiredCards;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.ill.InterlibraryRequest;
-import dk.library.circulation.ill.IsoStatus;
 import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.openlibrary.AccessSignUps;
 import dk.library.circulation.openlibrary.Visit;
@@ -27,11 +27,9 @@ import dk.library.circulation.title.HoldView;
 import dk.library.circulation.title.Title;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -57,6 +55,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  */
 public final class PrivacyDesk implements AccountRecords {
 
+  /** R41: a booking as the resource's day ({@code dayId}: agency, resource and day) keeps it. */
+  public record BookedSlot(String dayId, Booking booking) {}
+
   /** R41: one patron's records, as the export serves them. */
   public record AccountExport(
       Instant exportedAt,
@@ -65,7 +66,7 @@ public final class PrivacyDesk implements AccountRecords {
       List<Visit> visits,
       List<DeadlineIndex.Deadline> deadlines,
       Map<String, AccessSignUps.SignUp> openLibrarySignUps,
-      List<PatronBookings.Entry> bookings,
+      List<BookedSlot> bookings,
       List<RequestView> interlibraryRequests,
       List<PaymentSession.Session> paymentSessions) {}
 
@@ -95,11 +96,7 @@ public final class PrivacyDesk implements AccountRecords {
                               desk.sharding().entityRefFor(AccessSignUps.ENTITY_TYPE_KEY, key),
                               AccessSignUps.Get::new)
                           .thenApply(reply -> ((AccessSignUps.SignUps) reply).agencies());
-                  CompletionStage<List<PatronBookings.Entry>> bookings =
-                      desk.<PatronBookings.Command, PatronBookings.Reply>ask(
-                              desk.sharding().entityRefFor(PatronBookings.ENTITY_TYPE_KEY, key),
-                              PatronBookings.GetBookings::new)
-                          .thenApply(reply -> ((PatronBookings.Bookings) reply).entries());
+                  CompletionStage<List<BookedSlot>> bookings = bookingsOf(key);
                   CompletionStage<List<RequestView>> requests = requestsOf(state);
                   CompletionStage<List<PaymentSession.Session>> sessions = sessionsOf(state);
                   return holds.thenCompose(
@@ -134,6 +131,37 @@ public final class PrivacyDesk implements AccountRecords {
         .filter(n -> n.kind() == kind)
         .map(PatronHistory.NamedIn::id)
         .toList();
+  }
+
+  /**
+   * Every booking the resources' days still keep of the patron (past ones too, until their day's
+   * record is erased), read from the days the patron's own record lists.
+   */
+  private CompletionStage<List<BookedSlot>> bookingsOf(String patronKey) {
+    return desk.<PatronBookings.Command, PatronBookings.Reply>ask(
+            desk.sharding().entityRefFor(PatronBookings.ENTITY_TYPE_KEY, patronKey),
+            PatronBookings.GetDays::new)
+        .thenCompose(
+            reply -> {
+              List<String> days = ((PatronBookings.Days) reply).dayIds();
+              List<CompletableFuture<List<BookedSlot>>> asks = new ArrayList<>();
+              for (String day : days) {
+                asks.add(
+                    desk.<ResourceDay.Command, ResourceDay.Reply>ask(
+                            desk.sharding().entityRefFor(ResourceDay.ENTITY_TYPE_KEY, day),
+                            ResourceDay.GetDay::new)
+                        .thenApply(
+                            answer ->
+                                ((ResourceDay.DayReply) answer)
+                                    .bookings().stream()
+                                        .filter(b -> patronKey.equals(b.patronKey()))
+                                        .map(b -> new BookedSlot(day, b))
+                                        .toList())
+                        .toCompletableFuture());
+              }
+              return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+                  .thenApply(all -> asks.stream().flatMap(a -> a.join().stream()).toList());
+            });
   }
 
   /** The interlibrary requests the patron made, as the borrowing library sees them. */
@@ -258,7 +286,7 @@ public final class PrivacyDesk implements AccountRecords {
         .thenApply(
             requests ->
                 requests.stream()
-                    .filter(r -> !ENDED.contains(r.status()))
+                    .filter(r -> !InterlibraryRequest.ENDED.contains(r.status()))
                     .findFirst()
                     .map(
                         r ->
@@ -271,9 +299,6 @@ public final class PrivacyDesk implements AccountRecords {
                                     + "; cancel it, or delete the account once it has ended"))
                     .orElse(null));
   }
-
-  private static final Set<IsoStatus> ENDED =
-      EnumSet.of(IsoStatus.Unfilled, IsoStatus.LoanCompleted, IsoStatus.Cancelled);
 
   @Override
   public CompletionStage<Done> retire(List<String> cardIds) {
@@ -362,6 +387,15 @@ public final class PrivacyDesk implements AccountRecords {
                 desk.<PatronBookings.Command, PatronBookings.Reply>ask(
                     bookings, PatronBookings.Erase::new))
         .thenApply(reply -> expect(reply instanceof PatronBookings.Gone, "bookings", reply));
+  }
+
+  @Override
+  public CompletionStage<Done> forgetElsewhere(List<PatronHistory.NamedIn> records) {
+    return CompletableFuture.allOf(
+            records.stream()
+                .map(r -> eraseRecord(r).toCompletableFuture())
+                .toArray(CompletableFuture[]::new))
+        .thenApply(all -> Done.getInstance());
   }
 
   private CompletionStage<Done> eraseRecord(PatronHistory.NamedIn record) {

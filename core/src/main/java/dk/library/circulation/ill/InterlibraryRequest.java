@@ -3,6 +3,7 @@ package dk.library.circulation.ill;
 import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Replies;
+import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.ill.RequestView.StatusChange;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.retention.JournalEraser;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,6 +48,16 @@ public final class InterlibraryRequest
   public static String deadlineTarget(String requestId) {
     return ENTITY_TYPE_KEY.name() + "/" + requestId;
   }
+
+  /**
+   * R40: an ended request (who asked for what) is kept as long as a returned loan [004], then its
+   * whole record is erased.
+   */
+  public static final Duration KEPT_AFTER_END = Duration.ofDays(30);
+
+  /** The statuses after which nothing more happens to a request. */
+  public static final Set<IsoStatus> ENDED =
+      EnumSet.of(IsoStatus.Unfilled, IsoStatus.LoanCompleted, IsoStatus.Cancelled);
 
   /** Who asked for what, to be collected where. */
   public record Details(
@@ -97,6 +109,14 @@ public final class InterlibraryRequest
   record DeliveryFailed(String dispatchId) implements Command {}
 
   record Resume() implements Command {}
+
+  /**
+   * R40: the deadline that erases the ended request is indexed ({@code failure} null) or not; the
+   * decision taken on {@code basis} is recorded only if nothing changed meanwhile.
+   */
+  record EndIndexed(
+      State basis, Decision.Persist<Event> decision, ActorRef<Reply> replyTo, Throwable failure)
+      implements Command {}
 
   // Replies
 
@@ -266,6 +286,7 @@ public final class InterlibraryRequest
   private final Clock clock;
   private final Title.Patrons patrons;
   private final JournalEraser eraser;
+  private final DeadlineIndex deadlines;
   private final Set<String> delivering = new HashSet<>();
 
   private InterlibraryRequest(
@@ -273,18 +294,25 @@ public final class InterlibraryRequest
       ActorContext<Command> context,
       Clock clock,
       Title.Patrons patrons,
-      JournalEraser eraser) {
+      JournalEraser eraser,
+      DeadlineIndex deadlines) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), requestId), ENTITY_TYPE_KEY.name());
     this.requestId = requestId;
     this.context = context;
     this.clock = clock;
     this.patrons = patrons;
     this.eraser = eraser;
+    this.deadlines = deadlines;
   }
 
   public static Behavior<Command> create(
-      String requestId, Clock clock, Title.Patrons patrons, JournalEraser eraser) {
-    return Behaviors.setup(ctx -> new InterlibraryRequest(requestId, ctx, clock, patrons, eraser));
+      String requestId,
+      Clock clock,
+      Title.Patrons patrons,
+      JournalEraser eraser,
+      DeadlineIndex deadlines) {
+    return Behaviors.setup(
+        ctx -> new InterlibraryRequest(requestId, ctx, clock, patrons, eraser, deadlines));
   }
 
   @Override
@@ -299,19 +327,21 @@ public final class InterlibraryRequest
         .onCommand(
             Create.class,
             (state, cmd) ->
-                decide(InterlibraryRules.create(state, cmd, clock.instant()), cmd.replyTo()))
+                decide(state, InterlibraryRules.create(state, cmd, clock.instant()), cmd.replyTo()))
         .onCommand(
             Answer.class,
             (state, cmd) ->
-                decide(InterlibraryRules.answer(state, cmd, clock.instant()), cmd.replyTo()))
+                decide(state, InterlibraryRules.answer(state, cmd, clock.instant()), cmd.replyTo()))
         .onCommand(
             Advance.class,
             (state, cmd) ->
-                decide(InterlibraryRules.advance(state, cmd, clock.instant()), cmd.replyTo()))
+                decide(
+                    state, InterlibraryRules.advance(state, cmd, clock.instant()), cmd.replyTo()))
         .onCommand(
             ReceivedAt.class,
             (state, cmd) ->
                 decide(
+                    state,
                     InterlibraryRules.arrived(state, cmd.branchId(), clock.instant()),
                     cmd.replyTo()))
         .onCommand(
@@ -326,6 +356,7 @@ public final class InterlibraryRequest
                         Rejected::new)
                     : Effect().reply(cmd.replyTo(), new ViewReply(state.view())))
         .onCommand(DeadlineReached.class, this::onDeadline)
+        .onCommand(EndIndexed.class, this::onEndIndexed)
         .onCommand(
             Erase.class,
             (state, cmd) -> {
@@ -364,8 +395,29 @@ public final class InterlibraryRequest
         .build();
   }
 
-  /** Overdue once the due time has passed while the copy is still on loan. */
+  /**
+   * Overdue once the due time has passed while the copy is still on loan; an ended request's whole
+   * record goes once its window has passed (R40).
+   */
   private ReplyEffect<Event, State> onDeadline(State state, DeadlineReached cmd) {
+    if (state.details() == null) {
+      return Replies.decide(
+          Effect(),
+          InterlibraryRules.notFound(requestId),
+          cmd.replyTo(),
+          s -> new ViewReply(s.view()),
+          Rejected::new);
+    }
+    if (ENDED.contains(state.status()) && !clock.instant().isBefore(windowEnd(state))) {
+      WholeErasure.begin(
+          context,
+          eraser,
+          persistenceId().id(),
+          lastSequenceNumber(context),
+          cmd.replyTo(),
+          Erased::new);
+      return Effect().noReply();
+    }
     boolean overdue =
         state.status() == IsoStatus.Loaned
             && state.dueAt() != null
@@ -378,10 +430,50 @@ public final class InterlibraryRequest
                     IsoStatus.Overdue, state.details().borrowingAgencyId(), null, null, null),
                 clock.instant())
             : Decision.unchanged();
-    return decide(decision, cmd.replyTo());
+    return decide(state, decision, cmd.replyTo());
   }
 
-  private ReplyEffect<Event, State> decide(Decision<Event> decision, ActorRef<Reply> replyTo) {
+  /**
+   * A decision that ends the request is recorded once the deadline that erases it is indexed (R40),
+   * as every deadline is written before the state that needs it.
+   */
+  private ReplyEffect<Event, State> decide(
+      State state, Decision<Event> decision, ActorRef<Reply> replyTo) {
+    if (decision instanceof Decision.Persist<Event> persist && ends(state, persist.events())) {
+      DeadlineIndex.Deadline erasure =
+          new DeadlineIndex.Deadline(
+              deadlineTarget(requestId), clock.instant().plus(KEPT_AFTER_END));
+      context.pipeToSelf(
+          deadlines.schedule(erasure),
+          (done, failure) -> new EndIndexed(state, persist, replyTo, failure));
+      return Effect().noReply();
+    }
+    return record(decision, replyTo);
+  }
+
+  private static boolean ends(State state, List<Event> events) {
+    State after = state;
+    for (Event event : events) {
+      after = after.apply(event);
+    }
+    return !ENDED.contains(state.status()) && ENDED.contains(after.status());
+  }
+
+  private ReplyEffect<Event, State> onEndIndexed(State state, EndIndexed cmd) {
+    if (cmd.failure() != null) {
+      // Nothing is recorded; the caller's ask times out and it asks again.
+      context.getLog().warn("Request's erasure deadline not indexed: {}", cmd.failure().toString());
+      return Effect().noReply();
+    }
+    return state == cmd.basis() ? record(cmd.decision(), cmd.replyTo()) : Effect().noReply();
+  }
+
+  /** When the ended request's window ends: {@link #KEPT_AFTER_END} after its last change. */
+  private static Instant windowEnd(State state) {
+    return state.history().get(state.history().size() - 1).at().plus(KEPT_AFTER_END);
+  }
+
+  private ReplyEffect<Event, State> record(Decision<Event> decision, ActorRef<Reply> replyTo) {
     if (decision instanceof Decision.Persist<Event> persist) {
       return Effect()
           .persist(persist.events())

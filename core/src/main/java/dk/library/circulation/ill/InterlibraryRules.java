@@ -6,6 +6,7 @@ import static dk.library.circulation.Rejection.Code.INTERLIBRARY_STATUS_NOT_ALLO
 import static dk.library.circulation.Rejection.Code.NOT_THE_CURRENT_LENDER;
 
 import dk.library.circulation.Decision;
+import dk.library.circulation.Rejection;
 import dk.library.circulation.ill.RequestView.StatusChange;
 import dk.library.circulation.title.Dispatch;
 import java.time.Instant;
@@ -199,6 +200,13 @@ public final class InterlibraryRules {
               + next);
     }
     return null;
+  }
+
+  /** R40: the request ended and its window passed, so its record is gone. */
+  public static Rejection gone(String requestId) {
+    return Rejection.of(
+        INTERLIBRARY_REQUEST_NOT_FOUND,
+        "interlibrary request " + requestId + " ended over 30 days ago and is no longer kept");
   }
 
   static Decision<InterlibraryRequest.Event> notFound(String requestId) {

@@ -23,4 +23,7 @@ public interface AccountRecords {
    * every title has.
    */
   CompletionStage<Done> forgetHolds(String patronKey, List<PatronHistory.EndedHold> holds);
+
+  /** R40: these records elsewhere (payment sessions) go whole, completing once all have. */
+  CompletionStage<Done> forgetElsewhere(List<PatronHistory.NamedIn> records);
 }

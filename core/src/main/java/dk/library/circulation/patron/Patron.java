@@ -307,7 +307,8 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return status(state, PatronRules.recordCard(state, cardNumber, cmd), cmd.replyTo());
     }
     if (command instanceof PatronCommand.RecordElsewhere cmd) {
-      return status(state, PatronRules.recordElsewhere(state, cardNumber, cmd), cmd.replyTo());
+      return recordedFirst(
+          state, cmd, PatronRules.recordElsewhere(state, cardNumber, cmd), cmd.replyTo());
     }
     if (command instanceof PatronCommand.GetAccount cmd) {
       return Effect()
@@ -735,6 +736,9 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
             .thenCompose(done -> forgetAtCopies(RetentionRules.ending(reminded, now)))
             .thenCompose(
                 done -> records.forgetHolds(cardNumber, RetentionRules.endingHolds(reminded, now)))
+            .thenCompose(
+                done ->
+                    records.forgetElsewhere(RetentionRules.endingElsewhere(reminded, now, zone)))
             .thenCompose(done -> forgetClaims(RetentionRules.endingClaims(reminded, now, zone)));
     context.pipeToSelf(
         ready,

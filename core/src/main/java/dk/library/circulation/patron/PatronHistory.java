@@ -34,7 +34,11 @@ public record PatronHistory(
    * interlibrary request, an online payment session); recorded before that record is written, so a
    * deleted account takes it along and the export reads it.
    */
-  public record NamedIn(Kind kind, String id) implements CborSerializable {
+  public record NamedIn(Kind kind, String id, Instant recordedAt) implements CborSerializable {
+
+    boolean sameAs(NamedIn other) {
+      return kind == other.kind && id.equals(other.id);
+    }
 
     public enum Kind {
       INTERLIBRARY_REQUEST,
@@ -167,14 +171,31 @@ public record PatronHistory(
         namedIn);
   }
 
+  boolean names(NamedIn record) {
+    return namedIn.stream().anyMatch(record::sameAs);
+  }
+
   PatronHistory withNamedIn(NamedIn record) {
-    if (namedIn.contains(record)) {
+    if (names(record)) {
       return this;
     }
     List<NamedIn> next = new ArrayList<>(namedIn);
     next.add(record);
     return new PatronHistory(
         returned, erasePending, heldTitles, accountErasure, activity, terms, endedHolds, next);
+  }
+
+  /** R40: these records were forgotten where they are kept. */
+  PatronHistory withoutNamedIn(List<NamedIn> gone) {
+    return new PatronHistory(
+        returned,
+        erasePending,
+        heldTitles,
+        accountErasure,
+        activity,
+        terms,
+        endedHolds,
+        namedIn.stream().filter(n -> gone.stream().noneMatch(n::sameAs)).toList());
   }
 
   /** R40: the windows of the patron's registration. */

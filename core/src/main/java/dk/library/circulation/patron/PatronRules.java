@@ -92,7 +92,7 @@ public final class PatronRules {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(cardNumber));
     }
-    return state.history().namedIn().contains(cmd.record())
+    return state.history().names(cmd.record())
         ? Decision.unchanged()
         : Decision.persist(new PatronEvent.RecordedElsewhere(cmd.record()));
   }

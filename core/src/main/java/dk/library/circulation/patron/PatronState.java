@@ -492,7 +492,10 @@ public record PatronState(
         holds,
         keptNotices,
         exclusion,
-        history.forgetting(checkoutIds).endedHoldsForgotten(e.at(), holds.values()));
+        history
+            .forgetting(checkoutIds)
+            .endedHoldsForgotten(e.at(), holds.values())
+            .withoutNamedIn(RetentionRules.sessionsForgotten(this, e)));
   }
 
   /** R38: the patron acted; profiles from before R38 get the default terms. */

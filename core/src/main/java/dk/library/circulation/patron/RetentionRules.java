@@ -33,6 +33,7 @@ public final class RetentionRules {
     return Stream.of(
             state.history().returned().stream().map(PatronHistory.Returned::keptUntil),
             state.history().endedHolds().stream().map(PatronHistory.EndedHold::keptUntil),
+            unpaidSessionsKeptUntil(state),
             sentNoticesKeptUntil(state),
             ledgerWindows(state, zone).map(Window::until))
         .flatMap(s -> s)
@@ -58,7 +59,13 @@ public final class RetentionRules {
     boolean ledger = ledgerWindows(state, zone).anyMatch(w -> !w.until().isAfter(now));
     boolean notices = sentNoticesKeptUntil(state).anyMatch(until -> !until.isAfter(now));
     boolean holds = !endingHolds(state, now).isEmpty();
-    if (ended.isEmpty() && !ledger && !notices && !holds && !state.history().erasePending()) {
+    boolean elsewhere = !endingElsewhere(state, now, zone).isEmpty();
+    if (ended.isEmpty()
+        && !ledger
+        && !notices
+        && !holds
+        && !elsewhere
+        && !state.history().erasePending()) {
       return Optional.empty();
     }
     AgencyPolicy.Retention terms = state.history().terms();
@@ -76,6 +83,75 @@ public final class RetentionRules {
   public static List<PatronHistory.Returned> ending(PatronState state, Instant now) {
     return state.history().returned().stream().filter(r -> !r.keptUntil().isAfter(now)).toList();
   }
+
+  /**
+   * R40: the online payment sessions whose window has ended by {@code now}: a paid one with its
+   * payment (a payment record), one never paid (cancelled or abandoned) as a paid fee is, from when
+   * it was opened. The sessions forget themselves first.
+   */
+  public static List<PatronHistory.NamedIn> endingElsewhere(
+      PatronState state, Instant now, ZoneId zone) {
+    return state.history().namedIn().stream()
+        .filter(n -> n.kind() == PatronHistory.NamedIn.Kind.PAYMENT_SESSION)
+        .filter(n -> sessionKeptUntil(state, n, zone).map(at -> !at.isAfter(now)).orElse(false))
+        .toList();
+  }
+
+  private static Stream<Instant> unpaidSessionsKeptUntil(PatronState state) {
+    return state.history().namedIn().stream()
+        .filter(n -> n.kind() == PatronHistory.NamedIn.Kind.PAYMENT_SESSION)
+        .filter(n -> paymentOf(state, n).isEmpty() && n.recordedAt() != null)
+        .map(n -> n.recordedAt().plus(Duration.ofDays(state.history().terms().paidFeesDays())));
+  }
+
+  private static Optional<Instant> sessionKeptUntil(
+      PatronState state, PatronHistory.NamedIn session, ZoneId zone) {
+    Optional<Fees.Payment> payment = paymentOf(state, session);
+    if (payment.isPresent()) {
+      return Optional.ofNullable(payment.get().settledAt())
+          .map(
+              settled ->
+                  paymentRecordKeptUntil(
+                      settled, state.history().terms().paymentRecordYears(), zone));
+    }
+    return Optional.ofNullable(session.recordedAt())
+        .map(at -> at.plus(Duration.ofDays(state.history().terms().paidFeesDays())));
+  }
+
+  /** The payment an online session made, under the id the payment desk gives it. */
+  private static Optional<Fees.Payment> paymentOf(
+      PatronState state, PatronHistory.NamedIn session) {
+    String paymentId = ONLINE_PAYMENT_PREFIX + session.id();
+    return state.ledger().payments().stream()
+        .filter(p -> p.paymentId().equals(paymentId))
+        .findFirst();
+  }
+
+  /**
+   * The sessions a forgetting takes, decided on the ledger before it forgets: those whose payment
+   * it forgets, and those never paid opened by its cut-off for paid fees.
+   */
+  static List<PatronHistory.NamedIn> sessionsForgotten(
+      PatronState state, PatronEvent.HistoryForgotten e) {
+    return state.history().namedIn().stream()
+        .filter(n -> n.kind() == PatronHistory.NamedIn.Kind.PAYMENT_SESSION)
+        .filter(
+            n ->
+                paymentOf(state, n)
+                    .map(
+                        p ->
+                            p.settledAt() != null
+                                && e.paymentsSettledBefore() != null
+                                && p.settledAt().isBefore(e.paymentsSettledBefore()))
+                    .orElse(
+                        n.recordedAt() != null
+                            && e.feesSettledBy() != null
+                            && !n.recordedAt().isAfter(e.feesSettledBy())))
+        .toList();
+  }
+
+  /** The ledger's id of a payment made in an online session: this, then the session's id. */
+  public static final String ONLINE_PAYMENT_PREFIX = "online-";
 
   /** The ended holds whose window has ended by {@code now}: their titles forget them first. */
   public static List<PatronHistory.EndedHold> endingHolds(PatronState state, Instant now) {

@@ -18,6 +18,8 @@ public final class RecordingAccountRecords implements AccountRecords {
   public final AtomicInteger failing = new AtomicInteger();
   public final ConcurrentLinkedQueue<PatronHistory.EndedHold> holdsForgotten =
       new ConcurrentLinkedQueue<>();
+  public final ConcurrentLinkedQueue<PatronHistory.NamedIn> elsewhereForgotten =
+      new ConcurrentLinkedQueue<>();
 
   @Override
   public CompletionStage<Done> retire(List<String> cardIds) {
@@ -37,6 +39,12 @@ public final class RecordingAccountRecords implements AccountRecords {
   @Override
   public CompletionStage<Done> forgetHolds(String patronKey, List<PatronHistory.EndedHold> holds) {
     holdsForgotten.addAll(holds);
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<Done> forgetElsewhere(List<PatronHistory.NamedIn> records) {
+    elsewhereForgotten.addAll(records);
     return CompletableFuture.completedFuture(Done.getInstance());
   }
 }

@@ -160,6 +160,36 @@ class RetentionRulesTest {
   }
 
   @Test
+  void R40_aPaymentSessionGoesWithItsPaymentOrThirtyDaysAfterItWasOpenedIfNeverPaid() {
+    PatronHistory.NamedIn paid =
+        new PatronHistory.NamedIn(PatronHistory.NamedIn.Kind.PAYMENT_SESSION, "s1", NOW);
+    PatronHistory.NamedIn abandoned =
+        new PatronHistory.NamedIn(PatronHistory.NamedIn.Kind.PAYMENT_SESSION, "s2", NOW);
+    PatronState s =
+        PatronRules.fold(
+            registered(),
+            List.of(
+                new PatronEvent.RecordedElsewhere(paid),
+                new PatronEvent.RecordedElsewhere(abandoned),
+                charged("manual-1", Fees.Kind.MANUAL, 50, NOW),
+                paid("online-s1", 50, NOW.plus(Duration.ofHours(1)))));
+    Instant unpaidEnd = NOW.plus(Duration.ofDays(30));
+    assertTrue(RetentionRules.endingElsewhere(s, unpaidEnd.minusSeconds(1), COPENHAGEN).isEmpty());
+    assertEquals(List.of(abandoned), RetentionRules.endingElsewhere(s, unpaidEnd, COPENHAGEN));
+    s = PatronRules.fold(s, List.of(RetentionRules.due(s, unpaidEnd, COPENHAGEN).orElseThrow()));
+    assertEquals(List.of(paid), s.history().namedIn(), "the paid one stays with its payment");
+
+    Instant paymentsEnd = Instant.parse("2029-12-31T23:00:00Z");
+    s = PatronRules.fold(s, List.of(new PatronEvent.JournalErased(9)));
+    assertTrue(
+        RetentionRules.endingElsewhere(s, paymentsEnd.minusSeconds(1), COPENHAGEN).isEmpty());
+    assertEquals(List.of(paid), RetentionRules.endingElsewhere(s, paymentsEnd, COPENHAGEN));
+    s = PatronRules.fold(s, List.of(RetentionRules.due(s, paymentsEnd, COPENHAGEN).orElseThrow()));
+    assertTrue(s.history().namedIn().isEmpty());
+    assertTrue(s.ledger().payments().isEmpty());
+  }
+
+  @Test
   void R40_anErasureLeftUndoneIsDueAgainThoughNothingMoreIsForgotten() {
     PatronState s = returned(lent(registered(), "k1", policy(null, null)), "k1");
     Instant end = RETURNED.plus(Duration.ofDays(30));

@@ -255,12 +255,7 @@ class PatronDataRightsTest {
       case "messages", "snapshots" -> {
         String pid = field(row, "persistence_id");
         String id = pid.substring(pid.indexOf('|') + 1);
-        if (pid.startsWith("ResourceDay|")) {
-          // A resource's day: the booking in the export names the resource and the day.
-          expected.addAll(List.of(id.split("~")[1], id.split("~")[2]));
-        } else {
-          expected.add(pid.startsWith("Title|") ? id.substring(id.indexOf('~') + 1) : id);
-        }
+        expected.add(pid.startsWith("Title|") ? id.substring(id.indexOf('~') + 1) : id);
       }
       case "deadlines" -> expected.add(field(row, "target"));
       default -> fail("the export does not cover table " + table + ": " + row);
