@@ -5,6 +5,7 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.card.Card;
 import dk.library.circulation.card.CardRules;
+import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
@@ -12,8 +13,10 @@ import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.metrics.EntityMetrics;
+import dk.library.circulation.patron.InactivityRules;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronCommand;
+import dk.library.circulation.patron.PatronEvent;
 import dk.library.circulation.patron.PatronRules;
 import dk.library.circulation.patron.PatronState;
 import dk.library.circulation.patron.PinHash;
@@ -25,6 +28,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,11 +123,40 @@ public final class InitialLoad implements Registrar {
                 : List.of(settings.cprIndex().indexId(registration.cpr())),
             retention,
             null);
-    return decide(
-        PersistenceId.of(Patron.ENTITY_TYPE_KEY.name(), key),
-        PatronState.empty(),
-        PatronState::apply,
-        state -> PatronRules.register(state, registration.cardNumber(), command, now));
+    return firstDeadline(key, command, registration.cardNumber(), now)
+        .thenCompose(
+            indexed ->
+                decide(
+                    PersistenceId.of(Patron.ENTITY_TYPE_KEY.name(), key),
+                    PatronState.empty(),
+                    PatronState::apply,
+                    state -> PatronRules.register(state, registration.cardNumber(), command, now)));
+  }
+
+  /**
+   * R38: the loaded account's first deadline (the idle account's notice) goes into the index before
+   * the account is written, as the patron entity does for a registration; a patron already loaded
+   * gets the same deadline again, which its first wake handles as usual.
+   */
+  private CompletionStage<Done> firstDeadline(
+      String key, PatronCommand.Register command, String cardNumber, Instant now) {
+    Decision<PatronEvent> registered =
+        PatronRules.register(PatronState.empty(), cardNumber, command, now);
+    if (!(registered instanceof Decision.Persist<PatronEvent> persist)) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    PatronState account = PatronState.empty();
+    for (PatronEvent event : persist.events()) {
+      account = account.apply(event);
+    }
+    Optional<Instant> first = InactivityRules.next(account);
+    return first
+        .map(
+            at ->
+                settings
+                    .deadlines()
+                    .schedule(new DeadlineIndex.Deadline(Patron.deadlineTarget(key), at)))
+        .orElse(CompletableFuture.completedFuture(Done.getInstance()));
   }
 
   @Override

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dk.library.circulation.patron.Patron;
 import dk.library.circulation.server.CirculationServer;
 import dk.library.circulation.testing.Api;
+import dk.library.circulation.testing.KeyspaceScan;
 import dk.library.circulation.testing.TestClock;
 import dk.library.circulation.testing.TestServers;
 import java.time.Duration;
@@ -28,7 +30,7 @@ class InitialLoadTest {
 
   @Test
   void
-      R12_aLoadWritesWhatTheEntitiesThenServe_takenNumbersAreRefused_andASecondRunChangesNothing() {
+      R12_R38_aLoadWritesWhatTheEntitiesThenServe_takenNumbersAreRefused_andASecondRunChangesNothing() {
     String agency = Api.unique("DK-");
     String takenBarcode = Api.unique("B");
     String takenCard = Api.unique("C");
@@ -104,6 +106,12 @@ class InitialLoadTest {
             expected.stream().sorted().toList(),
             ImportApiTest.copiesOnRecord(api, agency, t),
             "title T-" + t + " lists each of its copies once, after two runs");
+      }
+      try (KeyspaceScan scan = new KeyspaceScan()) {
+        String idle = "target=" + Patron.deadlineTarget(cards.get(5)) + ",";
+        assertTrue(
+            scan.rows().stream().anyMatch(r -> r.startsWith("deadlines:") && r.contains(idle)),
+            "R38: a loaded patron who never acts has the idle account's notice indexed");
       }
       assertEquals(
           201, api.checkout(Api.unique("t"), cards.get(3), barcodes.get(12), agency).status());
