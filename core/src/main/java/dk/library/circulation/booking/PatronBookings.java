@@ -198,14 +198,7 @@ public final class PatronBookings
           Effect(), release, cmd.replyTo(), s -> new Bookings(s.current(now)), Rejected::new);
     }
     if (command instanceof Erase cmd) {
-      WholeErasure.begin(
-          context,
-          eraser,
-          persistenceId().id(),
-          lastSequenceNumber(context),
-          cmd.replyTo(),
-          Erased::new);
-      return Effect().noReply();
+      return WholeErasure.begin(Effect(), context, eraser, this, cmd.replyTo(), Erased::new);
     }
     if (command instanceof Erased cmd) {
       return WholeErasure.ended(Effect(), context, cmd.replyTo(), cmd.failure(), new Gone());

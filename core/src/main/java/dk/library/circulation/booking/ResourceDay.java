@@ -196,14 +196,7 @@ public final class ResourceDay
       return Effect().reply(cmd.replyTo(), new DayReply(List.copyOf(state.bookings().values())));
     }
     if (command instanceof EraseDay cmd) {
-      WholeErasure.begin(
-          context,
-          eraser,
-          persistenceId().id(),
-          lastSequenceNumber(context),
-          cmd.replyTo(),
-          DayErased::new);
-      return Effect().noReply();
+      return WholeErasure.begin(Effect(), context, eraser, this, cmd.replyTo(), DayErased::new);
     }
     if (command instanceof DayErased cmd) {
       return WholeErasure.ended(Effect(), context, cmd.replyTo(), cmd.failure(), new Gone());

@@ -136,14 +136,7 @@ public final class PaymentSession
 
   private ReplyEffect<Event, State> handle(State state, Command command) {
     if (command instanceof Erase erase) {
-      WholeErasure.begin(
-          context,
-          eraser,
-          persistenceId().id(),
-          lastSequenceNumber(context),
-          erase.replyTo(),
-          Erased::new);
-      return Effect().noReply();
+      return WholeErasure.begin(Effect(), context, eraser, this, erase.replyTo(), Erased::new);
     }
     if (command instanceof Erased erased) {
       return WholeErasure.ended(Effect(), context, erased.replyTo(), erased.failure(), new Gone());

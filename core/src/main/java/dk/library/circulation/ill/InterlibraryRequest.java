@@ -359,16 +359,8 @@ public final class InterlibraryRequest
         .onCommand(EndIndexed.class, this::onEndIndexed)
         .onCommand(
             Erase.class,
-            (state, cmd) -> {
-              WholeErasure.begin(
-                  context,
-                  eraser,
-                  persistenceId().id(),
-                  lastSequenceNumber(context),
-                  cmd.replyTo(),
-                  Erased::new);
-              return Effect().noReply();
-            })
+            (state, cmd) ->
+                WholeErasure.begin(Effect(), context, eraser, this, cmd.replyTo(), Erased::new))
         .onCommand(
             Erased.class,
             (state, cmd) ->
@@ -409,14 +401,7 @@ public final class InterlibraryRequest
           Rejected::new);
     }
     if (ENDED.contains(state.status()) && !clock.instant().isBefore(windowEnd(state))) {
-      WholeErasure.begin(
-          context,
-          eraser,
-          persistenceId().id(),
-          lastSequenceNumber(context),
-          cmd.replyTo(),
-          Erased::new);
-      return Effect().noReply();
+      return WholeErasure.begin(Effect(), context, eraser, this, cmd.replyTo(), Erased::new);
     }
     boolean overdue =
         state.status() == IsoStatus.Loaned

@@ -100,14 +100,7 @@ public final class AccessSignUps
 
   private ReplyEffect<Event, State> handle(State state, Command command) {
     if (command instanceof Erase cmd) {
-      WholeErasure.begin(
-          context,
-          eraser,
-          persistenceId().id(),
-          lastSequenceNumber(context),
-          cmd.replyTo(),
-          Erased::new);
-      return Effect().noReply();
+      return WholeErasure.begin(Effect(), context, eraser, this, cmd.replyTo(), Erased::new);
     }
     if (command instanceof Erased cmd) {
       return WholeErasure.ended(Effect(), context, cmd.replyTo(), cmd.failure(), new Gone());

@@ -4,6 +4,7 @@ import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
@@ -16,17 +17,21 @@ public final class WholeErasure {
 
   private WholeErasure() {}
 
-  /** Starts the erasure; {@code erased} is the entity's own message with the asker and failure. */
-  public static <C, R> void begin(
+  /**
+   * Starts erasing {@code entity}'s journal; {@code erased} becomes its own message with the asker
+   * and the failure. The asker is answered by {@link #ended}.
+   */
+  public static <C, E, S, R> ReplyEffect<E, S> begin(
+      EffectFactories<E, S> effect,
       ActorContext<C> context,
       JournalEraser eraser,
-      String persistenceId,
-      long highestSequenceNr,
+      EventSourcedBehavior<C, E, S> entity,
       ActorRef<R> asker,
       BiFunction<ActorRef<R>, Throwable, C> erased) {
     context.pipeToSelf(
-        eraser.eraseAll(persistenceId, highestSequenceNr),
+        eraser.eraseAll(entity.persistenceId().id(), entity.lastSequenceNumber(context)),
         (done, failure) -> erased.apply(asker, failure));
+    return effect.noReply();
   }
 
   /** The erasure ended: {@code gone} answers the asker and the entity stops, or it failed. */
