@@ -130,7 +130,7 @@ public final class CirculationServer implements AutoCloseable {
                   resolved.getDuration("library.deadlines.rescan-every")),
               new ServingLoad(
                   resolved.getDuration("library.deadlines.yield-when-serving-slower-than")),
-              noticeSender(resolved.getConfig("library.notices"), system),
+              noticeSender(resolved.getConfig("library.notices"), system, clock, zone),
               resolved.getDuration("library.metrics.live-entities-interval"),
               CassandraVisitLog.create(system),
               CassandraDebtCollection.create(system),
@@ -233,8 +233,10 @@ public final class CirculationServer implements AutoCloseable {
   }
 
   /** Email by SMTP when a host is configured, else everything to the notice log file. */
-  private static NoticeSender noticeSender(Config notices, ActorSystem<?> system) {
-    NoticeSender logFile = new LogFileNoticeSender(Path.of(notices.getString("log-file")));
+  private static NoticeSender noticeSender(
+      Config notices, ActorSystem<?> system, Clock clock, ZoneId zone) {
+    NoticeSender logFile =
+        new LogFileNoticeSender(Path.of(notices.getString("log-file")), clock, zone);
     Config smtp = notices.getConfig("smtp");
     if (smtp.getString("host").isEmpty()) {
       log.info("No SMTP host configured: notices go to {}", notices.getString("log-file"));
