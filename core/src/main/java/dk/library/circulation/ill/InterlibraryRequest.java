@@ -112,10 +112,15 @@ public final class InterlibraryRequest
 
   /**
    * R40: the deadline that erases the ended request is indexed ({@code failure} null) or not; the
-   * decision taken on {@code basis} is recorded only if nothing changed meanwhile.
+   * decision taken on {@code basis} is recorded only if nothing changed meanwhile, else {@code
+   * command} is decided again.
    */
   record EndIndexed(
-      State basis, Decision.Persist<Event> decision, ActorRef<Reply> replyTo, Throwable failure)
+      Command command,
+      State basis,
+      Decision.Persist<Event> decision,
+      ActorRef<Reply> replyTo,
+      Throwable failure)
       implements Command {}
 
   // Replies
@@ -327,21 +332,33 @@ public final class InterlibraryRequest
         .onCommand(
             Create.class,
             (state, cmd) ->
-                decide(state, InterlibraryRules.create(state, cmd, clock.instant()), cmd.replyTo()))
+                decide(
+                    state,
+                    cmd,
+                    InterlibraryRules.create(state, cmd, clock.instant()),
+                    cmd.replyTo()))
         .onCommand(
             Answer.class,
             (state, cmd) ->
-                decide(state, InterlibraryRules.answer(state, cmd, clock.instant()), cmd.replyTo()))
+                decide(
+                    state,
+                    cmd,
+                    InterlibraryRules.answer(state, cmd, clock.instant()),
+                    cmd.replyTo()))
         .onCommand(
             Advance.class,
             (state, cmd) ->
                 decide(
-                    state, InterlibraryRules.advance(state, cmd, clock.instant()), cmd.replyTo()))
+                    state,
+                    cmd,
+                    InterlibraryRules.advance(state, cmd, clock.instant()),
+                    cmd.replyTo()))
         .onCommand(
             ReceivedAt.class,
             (state, cmd) ->
                 decide(
                     state,
+                    cmd,
                     InterlibraryRules.arrived(state, cmd.branchId(), clock.instant()),
                     cmd.replyTo()))
         .onCommand(
@@ -415,7 +432,7 @@ public final class InterlibraryRequest
                     IsoStatus.Overdue, state.details().borrowingAgencyId(), null, null, null),
                 clock.instant())
             : Decision.unchanged();
-    return decide(state, decision, cmd.replyTo());
+    return decide(state, cmd, decision, cmd.replyTo());
   }
 
   /**
@@ -423,14 +440,14 @@ public final class InterlibraryRequest
    * as every deadline is written before the state that needs it.
    */
   private ReplyEffect<Event, State> decide(
-      State state, Decision<Event> decision, ActorRef<Reply> replyTo) {
+      State state, Command command, Decision<Event> decision, ActorRef<Reply> replyTo) {
     if (decision instanceof Decision.Persist<Event> persist && ends(state, persist.events())) {
       DeadlineIndex.Deadline erasure =
           new DeadlineIndex.Deadline(
               deadlineTarget(requestId), clock.instant().plus(KEPT_AFTER_END));
       context.pipeToSelf(
           deadlines.schedule(erasure),
-          (done, failure) -> new EndIndexed(state, persist, replyTo, failure));
+          (done, failure) -> new EndIndexed(command, state, persist, replyTo, failure));
       return Effect().noReply();
     }
     return record(decision, replyTo);
@@ -450,7 +467,12 @@ public final class InterlibraryRequest
       context.getLog().warn("Request's erasure deadline not indexed: {}", cmd.failure().toString());
       return Effect().noReply();
     }
-    return state == cmd.basis() ? record(cmd.decision(), cmd.replyTo()) : Effect().noReply();
+    if (state != cmd.basis()) {
+      // Something was recorded meanwhile: the command is decided again on what is there now.
+      context.getSelf().tell(cmd.command());
+      return Effect().noReply();
+    }
+    return record(cmd.decision(), cmd.replyTo());
   }
 
   /** When the ended request's window ends: {@link #KEPT_AFTER_END} after its last change. */

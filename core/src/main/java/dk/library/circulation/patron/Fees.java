@@ -24,6 +24,16 @@ public final class Fees {
   }
 
   /**
+   * R40's windows for money: a paid fee, paid compensation for a lost or damaged copy, a payment
+   * record (payments, write-offs, claims).
+   */
+  public enum Window {
+    PAID_FEE,
+    COMPENSATION,
+    PAYMENT_RECORD
+  }
+
+  /**
    * R31: the one fee id of a loan's lost or damaged copy, whether staff or the reminder schedule
    * charge it, so it is never charged twice; R34 counts damage by it.
    */
@@ -52,6 +62,15 @@ public final class Fees {
     public Fee(
         String feeId, Kind kind, int amountDkk, String barcode, String reason, Instant chargedAt) {
       this(feeId, kind, amountDkk, barcode, reason, chargedAt, null);
+    }
+
+    /** R40: which window a settled charge is kept for. */
+    public Window window() {
+      return switch (kind) {
+        case LOST_OR_DAMAGED -> Window.COMPENSATION;
+        case WRITTEN_OFF -> Window.PAYMENT_RECORD;
+        default -> Window.PAID_FEE;
+      };
     }
 
     Fee settled(Instant at) {
@@ -245,10 +264,10 @@ public final class Fees {
 
     private static boolean ended(
         Fee fee, Instant feesBy, Instant compensationBy, Instant paymentsBefore) {
-      return switch (fee.kind()) {
-        case LOST_OR_DAMAGED -> by(fee.settledAt(), compensationBy);
-        case WRITTEN_OFF -> before(fee.settledAt(), paymentsBefore);
-        default -> by(fee.settledAt(), feesBy);
+      return switch (fee.window()) {
+        case COMPENSATION -> by(fee.settledAt(), compensationBy);
+        case PAYMENT_RECORD -> before(fee.settledAt(), paymentsBefore);
+        case PAID_FEE -> by(fee.settledAt(), feesBy);
       };
     }
 

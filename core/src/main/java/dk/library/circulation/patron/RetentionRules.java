@@ -231,10 +231,11 @@ public final class RetentionRules {
   }
 
   private static Instant feeKeptUntil(Fees.Fee fee, AgencyPolicy.Retention terms, ZoneId zone) {
-    return switch (fee.kind()) {
-      case LOST_OR_DAMAGED -> fee.settledAt().plus(Duration.ofDays(terms.paidCompensationDays()));
-      case WRITTEN_OFF -> paymentRecordKeptUntil(fee.settledAt(), terms.paymentRecordYears(), zone);
-      default -> fee.settledAt().plus(Duration.ofDays(terms.paidFeesDays()));
+    return switch (fee.window()) {
+      case COMPENSATION -> fee.settledAt().plus(Duration.ofDays(terms.paidCompensationDays()));
+      case PAYMENT_RECORD ->
+          paymentRecordKeptUntil(fee.settledAt(), terms.paymentRecordYears(), zone);
+      case PAID_FEE -> fee.settledAt().plus(Duration.ofDays(terms.paidFeesDays()));
     };
   }
 }

@@ -47,6 +47,9 @@ public final class LogFileNoticeSender implements NoticeSender {
   /** The day of the notices in {@link #file}; null while it has none. */
   private LocalDate day;
 
+  /** The day the old day files were last looked for: once a day is enough. */
+  private LocalDate swept;
+
   public LogFileNoticeSender(Path file, Clock clock, ZoneId zone) {
     this.file = file;
     this.clock = clock;
@@ -86,6 +89,10 @@ public final class LogFileNoticeSender implements NoticeSender {
       Files.move(file, dayFile(day), StandardCopyOption.REPLACE_EXISTING);
       ownerOnly(file);
     }
+    if (today.equals(swept)) {
+      return;
+    }
+    swept = today;
     String prefix = file.getFileName() + ".";
     Path dir = file.toAbsolutePath().getParent();
     try (Stream<Path> siblings = Files.list(dir)) {
