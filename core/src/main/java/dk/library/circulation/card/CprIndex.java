@@ -45,11 +45,22 @@ public final class CprIndex {
 
   /** A keyed hash of {@code text}: names a datum without telling it to a reader of the journal. */
   public String keyedHash(String text) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac(text));
+  }
+
+  /**
+   * A 32-byte key for {@code purpose}, derived from the configured secret, so one secret in
+   * configuration is the master of every key the core keeps (docs/privacy.md).
+   */
+  public byte[] derivedKey(String purpose) {
+    return mac("derived-key:" + purpose);
+  }
+
+  private byte[] mac(String text) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      byte[] digest = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+      return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every Java runtime has HmacSHA256", e);
     }

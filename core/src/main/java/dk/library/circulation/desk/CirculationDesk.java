@@ -9,6 +9,7 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
 import dk.library.circulation.agency.Branch;
+import dk.library.circulation.audit.AuditLog;
 import dk.library.circulation.booking.PatronBookings;
 import dk.library.circulation.booking.ResourceCatalogue;
 import dk.library.circulation.booking.ResourceDay;
@@ -47,6 +48,7 @@ import dk.library.circulation.retention.JournalEraser;
 import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.title.Title;
 import dk.library.circulation.transaction.TransactionClaim;
+import dk.library.circulation.transaction.TransactionKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +104,8 @@ public final class CirculationDesk {
       DebtCollection debtCollection,
       JournalEraser eraser,
       RetiredCards retiredCards,
-      CirculationStatistics statistics) {}
+      CirculationStatistics statistics,
+      TransactionKeys transactionKeys) {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -116,6 +119,7 @@ public final class CirculationDesk {
   private final PaymentDesk payments;
   private final DoorDesk door;
   private final PrivacyDesk privacy;
+  private final AuditLog audit;
 
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
   private ActorRef<ShardingEnvelope<PatronCommand>> patronRegion;
@@ -149,6 +153,13 @@ public final class CirculationDesk {
     this.payments = new PaymentDesk(this);
     this.door = new DoorDesk(this);
     this.privacy = new PrivacyDesk(this);
+    this.audit =
+        AuditLog.start(
+            system,
+            settings.zone(),
+            settings.askTimeout(),
+            settings.deadlines(),
+            settings.eraser());
   }
 
   /** Interlibrary requests (R29). */
@@ -178,6 +189,11 @@ public final class CirculationDesk {
   /** The patron's access export and the deletion of an account (R39, R41). */
   public PrivacyDesk privacy() {
     return privacy;
+  }
+
+  /** Staff and operator actions, a trail per day (erased after its window, R40). */
+  public AuditLog audit() {
+    return audit;
   }
 
   Settings settings() {
@@ -360,6 +376,12 @@ public final class CirculationDesk {
     }
     if (target.startsWith(DebtCollection.DEADLINE_PREFIX)) {
       return settings.debtCollection().forgetClaim(target);
+    }
+    if (AuditLog.isTarget(target)) {
+      return audit.erase(target);
+    }
+    if (TransactionKeys.isTarget(target)) {
+      return settings.transactionKeys().forget(target);
     }
     if (target.startsWith(Patron.deadlineTarget(""))) {
       return remind(target.substring(Patron.deadlineTarget("").length()));
@@ -1189,27 +1211,58 @@ public final class CirculationDesk {
 
   /**
    * Claims a client's transaction id for one checkout (see {@link TransactionClaim}): null when
-   * granted, else the refusal.
+   * granted, else the refusal. A claim made under another day's key is asked again with that day's
+   * fingerprint, while the key lasts (a retry across midnight).
    */
   CompletionStage<Rejection> claimTransaction(
       String clientId, String transactionId, String cardNumber, String barcode) {
-    String fingerprint = settings.cprIndex().keyedHash("checkout|" + cardNumber + "|" + barcode);
-    return ask(
-            sharding.entityRefFor(
-                TransactionClaim.ENTITY_TYPE_KEY,
-                TransactionClaim.entityId(clientId, transactionId)),
-            (ActorRef<TransactionClaim.Reply> r) -> new TransactionClaim.Claim(fingerprint, r))
+    String checkout = "checkout|" + cardNumber + "|" + barcode;
+    EntityRef<TransactionClaim.Command> claim =
+        sharding.entityRefFor(
+            TransactionClaim.ENTITY_TYPE_KEY, TransactionClaim.entityId(clientId, transactionId));
+    return settings
+        .transactionKeys()
+        .fingerprint(checkout)
+        .thenCompose(fingerprint -> claim(claim, fingerprint.day(), fingerprint.hash()))
+        .thenCompose(
+            reply -> {
+              if (!(reply instanceof TransactionClaim.ClaimedOn on)) {
+                return CompletableFuture.completedFuture(reply);
+              }
+              return settings
+                  .transactionKeys()
+                  .fingerprintOn(on.day(), checkout)
+                  .thenCompose(
+                      hash ->
+                          hash.isPresent()
+                              ? claim(claim, on.day(), hash.get())
+                              : CompletableFuture.completedFuture(
+                                  new TransactionClaim.Taken(on.claimedAt())));
+            })
         .thenApply(
             reply ->
-                reply instanceof TransactionClaim.Taken taken
-                    ? Rejection.of(
+                reply instanceof TransactionClaim.Granted
+                    ? null
+                    : Rejection.of(
                         TRANSACTION_ID_REUSED,
                         "transaction id "
                             + transactionId
                             + " was used by this client for another checkout at "
-                            + taken.claimedAt()
-                            + "; give each checkout a new transaction id")
-                    : null);
+                            + claimedAt(reply)
+                            + "; give each checkout a new transaction id"));
+  }
+
+  private CompletionStage<TransactionClaim.Reply> claim(
+      EntityRef<TransactionClaim.Command> claim, LocalDate day, String fingerprint) {
+    return ask(
+        claim,
+        (ActorRef<TransactionClaim.Reply> r) -> new TransactionClaim.Claim(day, fingerprint, r));
+  }
+
+  private static Instant claimedAt(TransactionClaim.Reply reply) {
+    return reply instanceof TransactionClaim.Taken taken
+        ? taken.claimedAt()
+        : ((TransactionClaim.ClaimedOn) reply).claimedAt();
   }
 
   EntityRef<Title.Command> titleRef(String titleEntityId) {

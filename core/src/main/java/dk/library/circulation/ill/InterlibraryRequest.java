@@ -131,6 +131,12 @@ public final class InterlibraryRequest
 
   public record Gone() implements Reply {}
 
+  /**
+   * R40: the ended request's window has passed. The patron forgets the request's id first, then the
+   * request is asked to {@link Erase} itself; a crash between the two wakes it here again.
+   */
+  public record WindowEnded(String patronKey) implements Reply {}
+
   public record Rejected(dk.library.circulation.Rejection rejection)
       implements Reply, dk.library.circulation.Refusal {}
 
@@ -418,7 +424,7 @@ public final class InterlibraryRequest
           Rejected::new);
     }
     if (ENDED.contains(state.status()) && !clock.instant().isBefore(windowEnd(state))) {
-      return WholeErasure.begin(Effect(), context, eraser, this, cmd.replyTo(), Erased::new);
+      return Effect().reply(cmd.replyTo(), new WindowEnded(state.details().patronKey()));
     }
     boolean overdue =
         state.status() == IsoStatus.Loaned

@@ -310,6 +310,14 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return recordedFirst(
           state, cmd, PatronRules.recordElsewhere(state, cardNumber, cmd), cmd.replyTo());
     }
+    if (command instanceof PatronCommand.ForgetElsewhere cmd) {
+      return Replies.decide(
+          Effect(),
+          PatronRules.forgetElsewhere(state, cmd),
+          cmd.replyTo(),
+          s -> new PatronReply.Forgotten(),
+          Rejected::new);
+    }
     if (command instanceof PatronCommand.GetAccount cmd) {
       return Effect()
           .reply(
@@ -1029,7 +1037,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   @Override
   public boolean shouldSnapshot(PatronState state, PatronEvent event, long sequenceNr) {
-    return event instanceof HistoryForgotten;
+    return event instanceof HistoryForgotten || event instanceof PatronEvent.ElsewhereForgotten;
   }
 
   /** The name this patron's deadlines are indexed under. */

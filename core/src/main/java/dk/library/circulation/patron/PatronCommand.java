@@ -89,6 +89,13 @@ public sealed interface PatronCommand extends CborSerializable {
       implements PatronCommand {}
 
   /**
+   * R40: a record that named this patron ({@link RecordElsewhere}) is about to be erased at the end
+   * of its window: its id is forgotten, and the journal that held it erased under a snapshot.
+   */
+  public record ForgetElsewhere(PatronHistory.NamedIn record, ActorRef<PatronReply> replyTo)
+      implements PatronCommand {}
+
+  /**
    * R39: the patron asked for the account to be deleted, and staff saw photo ID ({@code
    * identityDocument}). Answered with {@link PatronReply.AccountErased} once nothing of it is left.
    */

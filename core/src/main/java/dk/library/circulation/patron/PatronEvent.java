@@ -58,6 +58,9 @@ public sealed interface PatronEvent extends CborSerializable {
   /** R39, R41: another record names the patron ({@link PatronHistory.NamedIn}). */
   public record RecordedElsewhere(PatronHistory.NamedIn record) implements PatronEvent {}
 
+  /** R40: the record is erased where it was kept; the patron forgets its id. */
+  public record ElsewhereForgotten(PatronHistory.NamedIn record) implements PatronEvent {}
+
   /**
    * R39: the account's deletion began; the state keeps only what is left to erase, and the journal
    * with this event goes last.

@@ -185,6 +185,22 @@ public record PatronHistory(
         returned, erasePending, heldTitles, accountErasure, activity, terms, endedHolds, next);
   }
 
+  /**
+   * R40: a record erased where it was kept; the events that named it go under the snapshot taken
+   * now.
+   */
+  PatronHistory elsewhereForgotten(NamedIn gone) {
+    return new PatronHistory(
+        returned,
+        true,
+        heldTitles,
+        accountErasure,
+        activity,
+        terms,
+        endedHolds,
+        namedIn.stream().filter(n -> !n.sameAs(gone)).toList());
+  }
+
   /** R40: these records were forgotten where they are kept. */
   PatronHistory withoutNamedIn(List<NamedIn> gone) {
     return new PatronHistory(

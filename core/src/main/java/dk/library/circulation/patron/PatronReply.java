@@ -31,17 +31,20 @@ public sealed interface PatronReply extends CborSerializable {
 
   public record NoticesReply(List<Notice> notices) implements PatronReply {}
 
-  /**
-   * A deadline handled ({@code indexed}: the next one is in the index, so this one may go): {@code
-   * events} recorded for what fell due (R30, R31, R33).
-   */
   /** R39: nothing of the account is left. */
   public record AccountErased(Instant at) implements PatronReply {}
 
   /** R41: what the patron entity holds, whole (the access export leaves out the PIN's hash). */
   public record Account(PatronState state) implements PatronReply {}
 
+  /**
+   * A deadline handled ({@code indexed}: the next one is in the index, so this one may go): {@code
+   * events} recorded for what fell due (R30, R31, R33).
+   */
   public record Reminded(int events, boolean indexed) implements PatronReply {}
+
+  /** R40: the record named is forgotten (or was not known). */
+  public record Forgotten() implements PatronReply {}
 
   public record Rejected(Rejection rejection)
       implements PatronReply, dk.library.circulation.Refusal {}

@@ -97,6 +97,14 @@ public final class PatronRules {
         : Decision.persist(new PatronEvent.RecordedElsewhere(cmd.record()));
   }
 
+  /** R40: forgotten once; a patron that no longer names the record has nothing to forget. */
+  public static Decision<PatronEvent> forgetElsewhere(
+      PatronState state, PatronCommand.ForgetElsewhere cmd) {
+    return state.history().names(cmd.record())
+        ? Decision.persist(new PatronEvent.ElsewhereForgotten(cmd.record()))
+        : Decision.unchanged();
+  }
+
   /** R12: the patron refuses its own card from now on; reporting again changes nothing. */
   public static Decision<PatronEvent> recordOwnCardLost(
       PatronState state, String cardNumber, PatronCommand.RecordOwnCardLost cmd) {

@@ -230,6 +230,8 @@ public record PatronState(
       return withProfile(profile().withOtherCard(e.cardId()));
     } else if (event instanceof PatronEvent.RecordedElsewhere e) {
       return withHistory(history.withNamedIn(e.record()));
+    } else if (event instanceof PatronEvent.ElsewhereForgotten e) {
+      return withHistory(history.elsewhereForgotten(e.record()));
     } else if (event instanceof PatronEvent.AccountErasureBegun e) {
       return empty().withHistory(PatronHistory.erasing(e.erasure()));
     } else if (event instanceof HoldReleased e) {

@@ -5,6 +5,7 @@ import dk.library.circulation.Passivation;
 import dk.library.circulation.metrics.MeasuredEntity;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -19,7 +20,9 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * One client's transaction id, claimed by the first checkout that uses it. The patron and the item
  * each remember the checkouts they took part in, but only a record of the id itself can tell that a
  * second patron borrowing a second item reuses it; this entity is that record, one writer per id.
- * It holds a keyed hash of what the transaction was (patron and item), never the patron.
+ * It holds a keyed hash of what the transaction was (card and item) under its day's key ({@link
+ * TransactionKeys}), never the patron; once that key is deleted the hash names no one, and the id
+ * stays claimed.
  *
  * <p>Each id is used by one transaction and its retries, so the entity leaves memory as soon as it
  * has answered: a retry wakes it again from its single event.
@@ -39,10 +42,11 @@ public final class TransactionClaim
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Claims the id for the transaction {@code fingerprint} names; the same fingerprint again is a
-   * retry and is granted again.
+   * Claims the id for the transaction {@code fingerprint} names under {@code day}'s key; the same
+   * fingerprint again is a retry and is granted again.
    */
-  public record Claim(String fingerprint, ActorRef<Reply> replyTo) implements Command {}
+  public record Claim(LocalDate day, String fingerprint, ActorRef<Reply> replyTo)
+      implements Command {}
 
   public sealed interface Reply extends CborSerializable {}
 
@@ -51,27 +55,33 @@ public final class TransactionClaim
   /** The id belongs to another transaction, claimed at {@code claimedAt}. */
   public record Taken(Instant claimedAt) implements Reply {}
 
+  /**
+   * The id was claimed under another day's key: ask again with the fingerprint under {@code day}'s
+   * key, or, if that key is gone, take the id as another transaction's.
+   */
+  public record ClaimedOn(LocalDate day, Instant claimedAt) implements Reply {}
+
   public sealed interface Event extends CborSerializable {}
 
-  public record Claimed(String fingerprint, Instant at) implements Event {}
+  public record Claimed(LocalDate day, String fingerprint, Instant at) implements Event {}
 
   /** {@code fingerprint} is null until the id is claimed. */
-  public record State(String fingerprint, Instant claimedAt) implements CborSerializable {
+  public record State(LocalDate day, String fingerprint, Instant claimedAt)
+      implements CborSerializable {
 
     public static State empty() {
-      return new State(null, null);
+      return new State(null, null, null);
     }
 
     public State apply(Event event) {
       if (event instanceof Claimed e) {
-        return new State(e.fingerprint(), e.at());
+        return new State(e.day(), e.fingerprint(), e.at());
       }
       throw new IllegalArgumentException("unknown transaction claim event " + event);
     }
 
-    /** Whether {@code fingerprint} may use the id: it is free, or already this transaction's. */
-    public boolean grants(String fingerprint) {
-      return this.fingerprint == null || this.fingerprint.equals(fingerprint);
+    public boolean claimed() {
+      return fingerprint != null;
     }
   }
 
@@ -104,16 +114,18 @@ public final class TransactionClaim
 
   private ReplyEffect<Event, State> handle(State state, Command command) {
     Claim claim = (Claim) command;
-    if (!state.grants(claim.fingerprint())) {
-      return passivation
-          .thenRest(Effect().none(), self)
-          .thenReply(claim.replyTo(), s -> new Taken(s.claimedAt()));
+    if (!state.claimed()) {
+      EffectBuilder<Event, State> effect =
+          Effect().persist(new Claimed(claim.day(), claim.fingerprint(), clock.instant()));
+      return passivation.thenRest(effect, self).thenReply(claim.replyTo(), s -> new Granted());
     }
-    EffectBuilder<Event, State> effect =
-        state.fingerprint() != null
-            ? Effect().none()
-            : Effect().persist(new Claimed(claim.fingerprint(), clock.instant()));
-    return passivation.thenRest(effect, self).thenReply(claim.replyTo(), s -> new Granted());
+    Reply reply =
+        !state.day().equals(claim.day())
+            ? new ClaimedOn(state.day(), state.claimedAt())
+            : state.fingerprint().equals(claim.fingerprint())
+                ? new Granted()
+                : new Taken(state.claimedAt());
+    return passivation.thenRest(Effect().none(), self).thenReply(claim.replyTo(), s -> reply);
   }
 
   @Override

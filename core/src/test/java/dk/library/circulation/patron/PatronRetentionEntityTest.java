@@ -22,6 +22,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +65,11 @@ class PatronRetentionEntityTest {
               },
               eraser,
               new RecordingAccountRecords()));
+
+  @BeforeEach
+  void clearJournal() {
+    patron.clear();
+  }
 
   @AfterAll
   static void tearDown() {
@@ -128,6 +134,49 @@ class PatronRetentionEntityTest {
     patron.restart();
     assertFalse(patron.getState().history().erasePending());
     assertEquals("Karen Blixen", patron.getState().profile().name());
+  }
+
+  @Test
+  void R40_aRecordErasedElsewhereIsForgottenAndTheEventsNamingItGoUnderASnapshot() {
+    eraser.failing.set(0);
+    patron.<PatronReply>runCommand(
+        r ->
+            new PatronCommand.Register(
+                PinHash.of("1234", 1000),
+                "Karen Blixen",
+                null,
+                null,
+                "A1",
+                null,
+                PatronFacts.inPerson("staff-1", Instant.EPOCH),
+                r));
+    PatronHistory.NamedIn request =
+        new PatronHistory.NamedIn(
+            PatronHistory.NamedIn.Kind.INTERLIBRARY_REQUEST, "ill-1", clock.instant());
+    patron.<PatronReply>runCommand(r -> new PatronCommand.RecordElsewhere(request, r));
+    PatronHistory.NamedIn erased =
+        new PatronHistory.NamedIn(PatronHistory.NamedIn.Kind.INTERLIBRARY_REQUEST, "ill-1", null);
+
+    var forgotten =
+        patron.<PatronReply>runCommand(r -> new PatronCommand.ForgetElsewhere(erased, r));
+
+    assertInstanceOf(PatronReply.Forgotten.class, forgotten.reply());
+    assertEquals(new PatronEvent.ElsewhereForgotten(erased), forgotten.events().get(0));
+    assertTrue(patron.getState().history().namedIn().isEmpty());
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              assertEquals(1, eraser.erasedBefore.size(), "erased under the snapshot");
+              assertFalse(patron.getState().history().erasePending());
+              return null;
+            });
+    var again = patron.<PatronReply>runCommand(r -> new PatronCommand.ForgetElsewhere(erased, r));
+    assertInstanceOf(PatronReply.Forgotten.class, again.reply());
+    assertTrue(again.events().isEmpty(), "a second ask forgets nothing twice");
+    patron.restart();
+    assertTrue(patron.getState().history().namedIn().isEmpty());
   }
 
   private Instant earliestIndexed() {

@@ -3,7 +3,6 @@ package dk.library.circulation.server;
 import com.typesafe.config.Config;
 import dk.library.circulation.access.AccessControl;
 import dk.library.circulation.access.PatronTokens;
-import dk.library.circulation.audit.AuditLog;
 import dk.library.circulation.card.CprIndex;
 import dk.library.circulation.card.PersonRegistry;
 import dk.library.circulation.cassandra.CassandraDeadlineIndex;
@@ -12,6 +11,7 @@ import dk.library.circulation.cassandra.CassandraJournalEraser;
 import dk.library.circulation.cassandra.CassandraRetiredCards;
 import dk.library.circulation.cassandra.CassandraSeedJournal;
 import dk.library.circulation.cassandra.CassandraStatistics;
+import dk.library.circulation.cassandra.CassandraTransactionKeys;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.cassandra.RunningServers;
@@ -31,6 +31,7 @@ import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.notice.SmtpNoticeSender;
 import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.sip2.SipServer;
+import dk.library.circulation.transaction.TransactionKeys;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -113,6 +114,8 @@ public final class CirculationServer implements AutoCloseable {
       }
       ZoneId zone = ZoneId.of(resolved.getString("library.time-zone"));
       Duration askTimeout = resolved.getDuration("library.http.ask-timeout");
+      CprIndex cprIndex =
+          new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security")));
       CirculationDesk.Settings settings =
           new CirculationDesk.Settings(
               clock,
@@ -120,7 +123,7 @@ public final class CirculationServer implements AutoCloseable {
               askTimeout,
               new PinKey(Secrets.pinKey(resolved.getConfig("library.security"))),
               resolved.getInt("library.pin-lockout-after"),
-              new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security"))),
+              cprIndex,
               CassandraDeadlineIndex.create(system),
               new DeadlineKeeper.Pace(
                   resolved.getDuration("library.deadlines.interval"),
@@ -137,7 +140,13 @@ public final class CirculationServer implements AutoCloseable {
               CassandraJournalEraser.create(system),
               CassandraRetiredCards.create(system),
               CassandraStatistics.start(
-                  system, resolved.getDuration("library.statistics.flush-interval")));
+                  system, resolved.getDuration("library.statistics.flush-interval")),
+              new TransactionKeys(
+                  CassandraTransactionKeys.create(system),
+                  CassandraDeadlineIndex.create(system),
+                  cprIndex,
+                  clock,
+                  zone));
       CirculationDesk desk =
           initialLoad
               ? CirculationDesk.startForInitialLoad(system, settings)
@@ -149,7 +158,7 @@ public final class CirculationServer implements AutoCloseable {
               ClientRegistry.start(system, clock, askTimeout),
               patronTokens(security, clock),
               BootstrapOperator.keyHash(security),
-              AuditLog.start(system, zone, askTimeout),
+              desk.audit(),
               clock);
       OperatorConsole console =
           OperatorConsole.start(

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * R40 for the records that name a patron by its own id, over HTTP with the real deadline keeper,
  * read back from Cassandra itself: an interlibrary request that ended, and an online payment the
  * patron began but never finished, are kept 30 days, then no table holds the title asked for or the
- * payment with the patron's card number or name (the patron keeps only the request's id). The node
- * restarts between the stages.
+ * payment with the patron's card number or name, and the patron has forgotten the request's id. The
+ * node restarts between the stages.
  */
 class RequestAndSessionRetentionTest {
 
@@ -87,12 +87,16 @@ class RequestAndSessionRetentionTest {
         KeyspaceScan scan = new KeyspaceScan()) {
       toDay(29);
       assertFalse(gone(scan, wanted, card), "the ended request is kept on day 29 of 30");
+      assertFalse(gone(scan, requestId, card), "the patron names the request on day 29 of 30");
       assertFalse(gone(scan, sessionId, card), "the unfinished payment is kept on day 29 of 30");
       toDay(30);
       Eventually.await(
           "the request and the payment session forgotten everywhere",
           Duration.ofSeconds(30),
-          () -> gone(scan, wanted, card) && gone(scan, sessionId, card));
+          () ->
+              gone(scan, wanted, card)
+                  && gone(scan, sessionId, card)
+                  && gone(scan, requestId, card));
       Api staff = api.at(server.port()).staff(agency);
       assertEquals(404, staff.get("/api/v1/interlibrary-requests/" + requestId).status());
       assertEquals(

@@ -6,6 +6,7 @@ import dk.library.circulation.cassandra.CassandraDeadlineIndex;
 import dk.library.circulation.cassandra.CassandraDebtCollection;
 import dk.library.circulation.cassandra.CassandraJournalEraser;
 import dk.library.circulation.cassandra.CassandraRetiredCards;
+import dk.library.circulation.cassandra.CassandraTransactionKeys;
 import dk.library.circulation.cassandra.CassandraVisitLog;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.deadline.DeadlineKeeper;
@@ -22,6 +23,7 @@ import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.testing.TestServers;
+import dk.library.circulation.transaction.TransactionKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -79,6 +81,11 @@ public final class CrashingCheckout {
             JournalCassandra.start(TestServers.config(port)).applyTo(TestServers.config(port)));
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    // The test's server must open the day keys this process makes: the same CPR secret.
+    CprIndex cprIndex =
+        new CprIndex(
+            Base64.getDecoder()
+                .decode(TestServers.config(port).getString("library.security.cpr-lookup-key")));
     CirculationDesk desk =
         CirculationDesk.start(
             system,
@@ -91,7 +98,7 @@ public final class CrashingCheckout {
                     Base64.getDecoder()
                         .decode(TestServers.config(port).getString("library.security.pin-key"))),
                 5,
-                new CprIndex(new byte[32]),
+                cprIndex,
                 CassandraDeadlineIndex.create(system),
                 DeadlineKeeper.Pace.every(Duration.ofSeconds(1)),
                 new ServingLoad(Duration.ofMillis(50)),
@@ -101,7 +108,13 @@ public final class CrashingCheckout {
                 CassandraDebtCollection.create(system),
                 CassandraJournalEraser.create(system),
                 CassandraRetiredCards.create(system),
-                CirculationStatistics.none()));
+                CirculationStatistics.none(),
+                new TransactionKeys(
+                    CassandraTransactionKeys.create(system),
+                    CassandraDeadlineIndex.create(system),
+                    cprIndex,
+                    Clock.systemUTC(),
+                    ZoneId.of("Europe/Copenhagen"))));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(

@@ -9,9 +9,11 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads every table of the test keyspaces (the journal's and the snapshots') directly with the
@@ -55,6 +57,23 @@ public final class KeyspaceScan implements AutoCloseable {
         .filter(row -> row.contains(subject))
         .filter(row -> Arrays.stream(identifiers).anyMatch(row::contains))
         .toList();
+  }
+
+  /** The stored (wrapped) key of a day of transaction claims, as the table holds it. */
+  public Optional<byte[]> wrappedTransactionKey(String day) {
+    Row row =
+        session
+            .execute(
+                "SELECT wrapped FROM " + TestCassandra.KEYSPACE + ".transaction_keys WHERE day = ?",
+                LocalDate.parse(day))
+            .one();
+    if (row == null) {
+      return Optional.empty();
+    }
+    ByteBuffer blob = row.getByteBuffer("wrapped");
+    byte[] bytes = new byte[blob.remaining()];
+    blob.duplicate().get(bytes);
+    return Optional.of(bytes);
   }
 
   private static String text(Row row) {

@@ -27,6 +27,7 @@ public final class Schema {
           "schema/visits.cql",
           "schema/debt_collection.cql",
           "schema/retired_cards.cql",
+          "schema/transaction_keys.cql",
           "schema/statistics.cql");
   private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
