@@ -78,17 +78,7 @@ class PatronRetentionEntityTest {
 
   @Test
   void R40_theKeeperHasTheCopyForgetFirstAndAnErasureLeftUndoneIsTakenAgainAfterARestart() {
-    patron.<PatronReply>runCommand(
-        r ->
-            new PatronCommand.Register(
-                PinHash.of("1234", 1000),
-                "Karen Blixen",
-                null,
-                null,
-                "A1",
-                null,
-                PatronFacts.inPerson("staff-1", Instant.EPOCH),
-                r));
+    register();
     assertInstanceOf(
         PatronReply.CheckoutApproved.class,
         patron
@@ -139,17 +129,7 @@ class PatronRetentionEntityTest {
   @Test
   void R40_aRecordErasedElsewhereIsForgottenAndTheEventsNamingItGoUnderASnapshot() {
     eraser.failing.set(0);
-    patron.<PatronReply>runCommand(
-        r ->
-            new PatronCommand.Register(
-                PinHash.of("1234", 1000),
-                "Karen Blixen",
-                null,
-                null,
-                "A1",
-                null,
-                PatronFacts.inPerson("staff-1", Instant.EPOCH),
-                r));
+    register();
     PatronHistory.NamedIn request =
         new PatronHistory.NamedIn(
             PatronHistory.NamedIn.Kind.INTERLIBRARY_REQUEST, "ill-1", clock.instant());
@@ -177,6 +157,20 @@ class PatronRetentionEntityTest {
     assertTrue(again.events().isEmpty(), "a second ask forgets nothing twice");
     patron.restart();
     assertTrue(patron.getState().history().namedIn().isEmpty());
+  }
+
+  private void register() {
+    patron.<PatronReply>runCommand(
+        r ->
+            new PatronCommand.Register(
+                PinHash.of("1234", 1000),
+                "Karen Blixen",
+                null,
+                null,
+                "A1",
+                null,
+                PatronFacts.inPerson("staff-1", Instant.EPOCH),
+                r));
   }
 
   private Instant earliestIndexed() {

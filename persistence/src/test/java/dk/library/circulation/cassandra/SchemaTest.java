@@ -16,7 +16,7 @@ class SchemaTest {
     List<String> statements =
         Schema.statements(
             new Schema.Keyspaces("library", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
-    assertEquals(16, statements.size(), statements.toString());
+    assertEquals(17, statements.size(), statements.toString());
     assertTrue(
         statements.stream()
             .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.deadlines ")));
@@ -32,6 +32,9 @@ class SchemaTest {
     assertTrue(
         statements.stream()
             .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.retired_cards ")));
+    assertTrue(
+        statements.stream()
+            .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.transaction_keys ")));
     assertTrue(
         statements.stream().noneMatch(s -> s.contains("${")), "every placeholder is filled in");
     assertTrue(statements.stream().noneMatch(s -> s.contains("--")), "comments are not sent");
