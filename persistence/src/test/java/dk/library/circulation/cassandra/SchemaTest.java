@@ -69,7 +69,7 @@ class SchemaTest {
     assertTrue(yaml.contains("storage_port: 19043"));
     assertTrue(yaml.contains("listen_address: 127.0.0.1"));
     assertTrue(yaml.contains("commitlog_directory: /tmp/node/data/commitlog"));
-    assertTrue(yaml.contains("commitlog_sync: group"), "acknowledged writes are on disk");
+    assertTrue(yaml.contains("commitlog_sync: batch"), "acknowledged writes are on disk");
     assertFalse(yaml.contains(": 9042\n"), "never the default CQL port");
     assertThrows(
         IllegalArgumentException.class,
