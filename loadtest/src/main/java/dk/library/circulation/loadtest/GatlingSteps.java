@@ -74,8 +74,10 @@ final class GatlingSteps {
 
   private PeakStep peakStep(int number, double rate) throws Exception {
     Costs.Sample before = h.meter.sample();
+    int seconds =
+        Math.max(h.options.peakStepSeconds(), (int) Math.ceil(h.options.peakStepRequests() / rate));
     PeakStep step =
-        gatling("NationalPeak", h.base, "step-" + number, rate, h.options.peakStepSeconds())
+        gatling("NationalPeak", h.base, "step-" + number, rate, seconds)
             .withCosts(before.until(h.meter.sample()));
     System.out.printf(
         "national peak at %.1f/s: %d requests, %d failed, p99 %.0f ms%n",
