@@ -11,7 +11,6 @@ import dk.library.circulation.item.Item;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.PatronCommand;
-import dk.library.circulation.patron.PatronHistory;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.statistics.CirculationStatistics;
@@ -409,14 +408,7 @@ public final class HoldDesk {
   CompletionStage<Done> wake(String target, Instant due) {
     String request = InterlibraryRequest.deadlineTarget("");
     if (target.startsWith(request)) {
-      String requestId = target.substring(request.length());
-      return desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
-              desk.requestRef(requestId), InterlibraryRequest.DeadlineReached::new)
-          .thenCompose(
-              reply ->
-                  reply instanceof InterlibraryRequest.WindowEnded ended
-                      ? forgetRequest(requestId, ended.patronKey())
-                      : CompletableFuture.completedFuture(Done.getInstance()));
+      return desk.interlibrary().deadlineReached(target.substring(request.length()));
     }
     String prefix = Title.deadlineTarget("");
     if (!target.startsWith(prefix)) {
@@ -426,23 +418,6 @@ public final class HoldDesk {
             desk.titleRef(target.substring(prefix.length())),
             (ActorRef<Title.Reply> r) -> new Title.DeadlineReached(r))
         .thenApply(reply -> Done.getInstance());
-  }
-
-  /**
-   * R40: an ended request's window has passed: the patron forgets its id, then the request erases
-   * itself. Each step is idempotent, and the deadline stays until both are done.
-   */
-  private CompletionStage<Done> forgetRequest(String requestId, String patronKey) {
-    PatronHistory.NamedIn named =
-        new PatronHistory.NamedIn(PatronHistory.NamedIn.Kind.INTERLIBRARY_REQUEST, requestId, null);
-    return desk.<PatronCommand, PatronReply>ask(
-            desk.patronRef(patronKey),
-            (ActorRef<PatronReply> r) -> new PatronCommand.ForgetElsewhere(named, r))
-        .thenCompose(
-            forgotten ->
-                desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
-                    desk.requestRef(requestId), InterlibraryRequest.Erase::new))
-        .thenApply(gone -> Done.getInstance());
   }
 
   private CompletionStage<Result<HoldView>> titleAsk(

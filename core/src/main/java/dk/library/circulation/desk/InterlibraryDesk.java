@@ -481,4 +481,32 @@ public final class InterlibraryDesk {
                             ? rejected.rejection()
                             : InterlibraryRules.gone(requestId)));
   }
+
+  /**
+   * A request's deadline: overdue while on loan, or, once its window after the end has passed
+   * (R40), the patron forgets the request's id and then the request erases itself. Each step is
+   * idempotent, and the deadline stays until both are done.
+   */
+  CompletionStage<Done> deadlineReached(String requestId) {
+    return desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
+            desk.requestRef(requestId), InterlibraryRequest.DeadlineReached::new)
+        .thenCompose(
+            reply ->
+                reply instanceof InterlibraryRequest.WindowEnded ended
+                    ? forget(requestId, ended.patronKey())
+                    : CompletableFuture.completedFuture(Done.getInstance()));
+  }
+
+  private CompletionStage<Done> forget(String requestId, String patronKey) {
+    PatronHistory.NamedIn named =
+        new PatronHistory.NamedIn(PatronHistory.NamedIn.Kind.INTERLIBRARY_REQUEST, requestId, null);
+    return desk.<PatronCommand, PatronReply>ask(
+            desk.patronRef(patronKey),
+            (ActorRef<PatronReply> r) -> new PatronCommand.ForgetElsewhere(named, r))
+        .thenCompose(
+            forgotten ->
+                desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
+                    desk.requestRef(requestId), InterlibraryRequest.Erase::new))
+        .thenApply(gone -> Done.getInstance());
+  }
 }
