@@ -26,6 +26,8 @@ import dk.library.circulation.deadline.ServingLoad;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.ill.InterlibraryRequest;
+import dk.library.circulation.ill.Partners;
+import dk.library.circulation.ill.Worklists;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.metrics.LiveEntities;
@@ -86,7 +88,9 @@ public final class CirculationDesk {
    * visits}: where the open library's visits are kept (R45); {@code debtCollection}: the ledger of
    * what is handed to debt collection (R35); {@code eraser}: what erases journals (R39, R40);
    * {@code retiredCards}: the cards of deleted accounts (R39); {@code statistics}: the anonymous
-   * counts of loans, returns, renewals and holds (R42).
+   * counts of loans, returns, renewals and holds (R42); {@code transactionKeys}: the day keys of
+   * transaction claims (R40); {@code partners}: interlibrary lenders outside the core (ISO 18626);
+   * {@code worklists}: the interlibrary worklists.
    */
   public record Settings(
       Clock clock,
@@ -105,7 +109,9 @@ public final class CirculationDesk {
       JournalEraser eraser,
       RetiredCards retiredCards,
       CirculationStatistics statistics,
-      TransactionKeys transactionKeys) {}
+      TransactionKeys transactionKeys,
+      Partners partners,
+      Worklists worklists) {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -319,7 +325,9 @@ public final class CirculationDesk {
                     settings.clock(),
                     desk.holds::deliver,
                     settings.eraser(),
-                    settings.deadlines())));
+                    settings.deadlines(),
+                    settings.partners(),
+                    settings.worklists())));
     sharding.init(
         Entity.of(
             ResourceCatalogue.ENTITY_TYPE_KEY,

@@ -8,7 +8,9 @@ import dk.library.circulation.Result;
 import dk.library.circulation.ill.InterlibraryRequest;
 import dk.library.circulation.ill.InterlibraryRules;
 import dk.library.circulation.ill.IsoStatus;
+import dk.library.circulation.ill.Partners;
 import dk.library.circulation.ill.RequestView;
+import dk.library.circulation.ill.Worklists;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.PatronCommand;
@@ -20,9 +22,11 @@ import dk.library.circulation.title.Title;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -83,6 +87,7 @@ public final class InterlibraryDesk {
                                                                             .clock()
                                                                             .instant()),
                                                                     form.lenders(),
+                                                                    partnersAmong(form.lenders()),
                                                                     r))
                                                         .thenCompose(this::passOverLendersWithout)
                                                         .thenApply(
@@ -93,12 +98,23 @@ public final class InterlibraryDesk {
     return result.map(RequestView::anonymous);
   }
 
+  /** Each lender is an agency of the core or a partner system outside it. */
   private CompletionStage<Result<Boolean>> lendersExist(List<String> lenders) {
     CompletionStage<Result<Boolean>> all = CompletableFuture.completedFuture(Result.ok(true));
     for (String lender : lenders) {
-      all = whenOk(all, ok -> desk.agency(lender).thenApply(a -> a.map(d -> true)));
+      if (!partners().isPartner(lender)) {
+        all = whenOk(all, ok -> desk.agency(lender).thenApply(a -> a.map(d -> true)));
+      }
     }
     return all;
+  }
+
+  private Set<String> partnersAmong(List<String> lenders) {
+    return lenders.stream().filter(partners()::isPartner).collect(Collectors.toSet());
+  }
+
+  private Partners partners() {
+    return desk.settings().partners();
   }
 
   /** R2 and blocks: the same conditions as for a hold. */
@@ -160,6 +176,10 @@ public final class InterlibraryDesk {
     }
     RequestView request = ok.value();
     String lender = request.lender();
+    if (partners().isPartner(lender)) {
+      // A partner system screens its own holdings and answers by message.
+      return CompletableFuture.completedFuture(result);
+    }
     return copiesAt(lender, request.titleId())
         .thenCombine(
             desk.policy(lender),
@@ -362,6 +382,77 @@ public final class InterlibraryDesk {
                                             InterlibraryRequest.holdId(requestId), r))
                                 .thenApply(released -> Result.ok(cancelled))))
         .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /**
+   * A partner's SupplyingAgencyMessage for one of this core's requests: its answer or the loan's
+   * course. A refusal by the next lender inside the core is screened as for any request.
+   */
+  public CompletionStage<Result<RequestView>> fromPartner(
+      String partnerAgencyId,
+      String requestingAgencyId,
+      String requestId,
+      String messageKey,
+      IsoStatus status,
+      String itemId,
+      Instant dueAt,
+      String note) {
+    return requestAsk(
+            requestId,
+            r ->
+                new InterlibraryRequest.FromPartner(
+                    partnerAgencyId,
+                    requestingAgencyId,
+                    messageKey,
+                    status,
+                    itemId,
+                    dueAt,
+                    note,
+                    r))
+        .thenCompose(this::passOverLendersWithout)
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /**
+   * A partner's copy reached the pickup branch: the patron is told, the partner is sent Received.
+   */
+  public CompletionStage<Result<RequestView>> receivedFromPartner(
+      String requestId, String branchId) {
+    return requestAsk(requestId, r -> new InterlibraryRequest.ReceivedAt(branchId, r))
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /** The borrowing library sent a partner's copy back: the partner is sent ShippedReturn. */
+  public CompletionStage<Result<RequestView>> shipReturn(String requestId, String agencyId) {
+    return requestAsk(requestId, r -> new InterlibraryRequest.ShipReturn(agencyId, r))
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /**
+   * An agency's worklist: its requests as borrower, or as the lender they are with, under one
+   * status, oldest first; one read of the index, no request woken.
+   */
+  public CompletionStage<Worklists.Shown> worklist(
+      String agencyId, boolean lending, IsoStatus status, String after, int limit) {
+    return desk.settings()
+        .worklists()
+        .read(
+            lending ? Worklists.lending(agencyId) : Worklists.borrowing(agencyId),
+            status.name(),
+            after,
+            limit)
+        .thenApply(Worklists.Page::shown);
+  }
+
+  /** The patron's own requests, oldest first, at most 100. */
+  public CompletionStage<Result<Worklists.Shown>> requestsOf(String cardNumber) {
+    return desk.withPatronKey(
+        cardNumber,
+        key ->
+            desk.settings()
+                .worklists()
+                .read(Worklists.patron(key), Worklists.ANY_STATUS, null, 100)
+                .thenApply(page -> Result.ok(page.shown())));
   }
 
   /** The request as both libraries see it. */

@@ -73,7 +73,9 @@ public final class InterlibraryRequest
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Create(Details details, List<String> lenders, ActorRef<Reply> replyTo)
+  /** {@code partners}: the lenders that are systems outside the core (ISO 18626 messages). */
+  public record Create(
+      Details details, List<String> lenders, Set<String> partners, ActorRef<Reply> replyTo)
       implements Command {}
 
   /** The current lender's answer: ExpectToSupply, WillSupply or Unfilled. */
@@ -93,6 +95,37 @@ public final class InterlibraryRequest
       implements Command {}
 
   public record ReceivedAt(String branchId, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * A partner's SupplyingAgencyMessage: its status for the request, the item it sends, the due date
+   * it sets. {@code messageKey} identifies the message, so a second delivery changes nothing.
+   */
+  public record FromPartner(
+      String partnerAgencyId,
+      String requestingAgencyId,
+      String messageKey,
+      IsoStatus status,
+      String itemId,
+      Instant dueAt,
+      String note,
+      ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The borrowing library sent a partner's copy back (the standard's ShippedReturn). */
+  public record ShipReturn(String agencyId, ActorRef<Reply> replyTo) implements Command {}
+
+  record PartnerAnswered(String messageId, Partners.Confirmation confirmation, Throwable failure)
+      implements Command {}
+
+  record ResendToPartners() implements Command {}
+
+  /** The worklists' rows were written ({@code failure} null) or not. */
+  record Listed(Throwable failure) implements Command {}
+
+  record ListAgain() implements Command {}
+
+  /** R39, R40: the rows are off the worklists ({@code failure} null); the journal goes next. */
+  record Unlisted(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
@@ -144,7 +177,9 @@ public final class InterlibraryRequest
 
   public sealed interface Event extends CborSerializable {}
 
-  public record Created(Details details, List<String> lenders) implements Event {}
+  /** {@code partners}: null in requests created before lenders outside the core. */
+  public record Created(Details details, List<String> lenders, List<String> partners)
+      implements Event {}
 
   /** {@code barcode}, {@code chargeDkk}, {@code loanPeriodDays}: a lender's WillSupply terms. */
   public record StatusChanged(
@@ -172,6 +207,16 @@ public final class InterlibraryRequest
 
   public record DispatchDelivered(String dispatchId) implements Event {}
 
+  /** A message for a partner, to be sent until confirmed. */
+  public record ToPartner(PartnerMessage message) implements Event {}
+
+  public record PartnerConfirmed(String messageId, String outcome) implements Event {}
+
+  /** A partner's message was acted on; the same message again changes nothing. */
+  public record FromPartnerSeen(String messageKey) implements Event {}
+
+  public record ReturnShipped(String agencyId, Instant at) implements Event {}
+
   // State
 
   public record State(
@@ -185,15 +230,33 @@ public final class InterlibraryRequest
       boolean atPickup,
       Instant dueAt,
       List<StatusChange> history,
-      List<Dispatch> outbox)
+      List<Dispatch> outbox,
+      Set<String> partners,
+      List<PartnerMessage> partnerMessages,
+      Set<String> seenFromPartners,
+      boolean returnShipped)
       implements CborSerializable {
 
+    public State {
+      // Null in snapshots taken before lenders outside the core.
+      partners = partners == null ? Set.of() : partners;
+      partnerMessages = partnerMessages == null ? List.of() : partnerMessages;
+      seenFromPartners = seenFromPartners == null ? Set.of() : seenFromPartners;
+    }
+
     public static State empty() {
-      return new State(null, List.of(), 0, null, null, 0, null, false, null, List.of(), List.of());
+      return new State(
+          null, List.of(), 0, null, null, 0, null, false, null, List.of(), List.of(), Set.of(),
+          List.of(), Set.of(), false);
     }
 
     public String lender() {
       return lenders.isEmpty() ? null : lenders.get(lenderIndex);
+    }
+
+    /** Whether the request is now with a lender outside the core. */
+    public boolean withPartner() {
+      return partners.contains(lender());
     }
 
     public RequestView view() {
@@ -210,7 +273,9 @@ public final class InterlibraryRequest
           chargeDkk,
           loanPeriodDays,
           atPickup,
-          history);
+          history,
+          partnerMessages,
+          returnShipped);
     }
 
     public State apply(Event event) {
@@ -226,12 +291,12 @@ public final class InterlibraryRequest
             false,
             null,
             history,
-            outbox);
+            outbox,
+            e.partners() == null ? Set.of() : Set.copyOf(e.partners()),
+            partnerMessages,
+            seenFromPartners,
+            false);
       } else if (event instanceof StatusChanged e) {
-        List<StatusChange> nextHistory = new ArrayList<>(history);
-        nextHistory.add(e.change());
-        List<Dispatch> nextOutbox = new ArrayList<>(outbox);
-        nextOutbox.addAll(e.notices());
         return new State(
             details,
             lenders,
@@ -242,8 +307,12 @@ public final class InterlibraryRequest
             e.loanPeriodDays() != null ? e.loanPeriodDays() : loanPeriodDays,
             atPickup,
             e.dueAt() != null ? e.dueAt() : dueAt,
-            List.copyOf(nextHistory),
-            List.copyOf(nextOutbox));
+            plus(history, e.change()),
+            plusAll(outbox, e.notices()),
+            partners,
+            partnerMessages,
+            seenFromPartners,
+            returnShipped);
       } else if (event instanceof PassedOn e) {
         return new State(
             details,
@@ -256,10 +325,12 @@ public final class InterlibraryRequest
             atPickup,
             dueAt,
             history,
-            outbox);
+            outbox,
+            partners,
+            partnerMessages,
+            seenFromPartners,
+            returnShipped);
       } else if (event instanceof ReceivedAtPickup e) {
-        List<Dispatch> nextOutbox = new ArrayList<>(outbox);
-        nextOutbox.add(e.notice());
         return new State(
             details,
             lenders,
@@ -271,8 +342,28 @@ public final class InterlibraryRequest
             true,
             dueAt,
             history,
-            List.copyOf(nextOutbox));
+            plus(outbox, e.notice()),
+            partners,
+            partnerMessages,
+            seenFromPartners,
+            returnShipped);
       } else if (event instanceof DispatchDelivered e) {
+        return withOutbox(
+            outbox.stream().filter(d -> !d.dispatchId().equals(e.dispatchId())).toList());
+      } else if (event instanceof ToPartner e) {
+        return withPartnerMessages(plus(partnerMessages, e.message()));
+      } else if (event instanceof PartnerConfirmed e) {
+        return withPartnerMessages(
+            partnerMessages.stream()
+                .map(
+                    m ->
+                        m.messageId().equals(e.messageId()) && m.pending()
+                            ? m.withOutcome(e.outcome())
+                            : m)
+                .toList());
+      } else if (event instanceof FromPartnerSeen e) {
+        Set<String> seen = new HashSet<>(seenFromPartners);
+        seen.add(e.messageKey());
         return new State(
             details,
             lenders,
@@ -284,13 +375,89 @@ public final class InterlibraryRequest
             atPickup,
             dueAt,
             history,
-            outbox.stream().filter(d -> !d.dispatchId().equals(e.dispatchId())).toList());
+            outbox,
+            partners,
+            partnerMessages,
+            Set.copyOf(seen),
+            returnShipped);
+      } else if (event instanceof ReturnShipped) {
+        return new State(
+            details,
+            lenders,
+            lenderIndex,
+            status,
+            barcode,
+            chargeDkk,
+            loanPeriodDays,
+            atPickup,
+            dueAt,
+            history,
+            outbox,
+            partners,
+            partnerMessages,
+            seenFromPartners,
+            true);
       }
       throw new IllegalArgumentException("unknown request event " + event);
+    }
+
+    private State withOutbox(List<Dispatch> next) {
+      return new State(
+          details,
+          lenders,
+          lenderIndex,
+          status,
+          barcode,
+          chargeDkk,
+          loanPeriodDays,
+          atPickup,
+          dueAt,
+          history,
+          next,
+          partners,
+          partnerMessages,
+          seenFromPartners,
+          returnShipped);
+    }
+
+    private State withPartnerMessages(List<PartnerMessage> next) {
+      return new State(
+          details,
+          lenders,
+          lenderIndex,
+          status,
+          barcode,
+          chargeDkk,
+          loanPeriodDays,
+          atPickup,
+          dueAt,
+          history,
+          outbox,
+          partners,
+          next,
+          seenFromPartners,
+          returnShipped);
+    }
+
+    private static <T> List<T> plus(List<T> list, T element) {
+      List<T> next = new ArrayList<>(list);
+      next.add(element);
+      return List.copyOf(next);
+    }
+
+    private static <T> List<T> plusAll(List<T> list, List<T> elements) {
+      List<T> next = new ArrayList<>(list);
+      next.addAll(elements);
+      return List.copyOf(next);
     }
   }
 
   private static final Duration RETRY = Duration.ofSeconds(5);
+
+  /** A message a partner did not confirm is sent again after 1 s, then twice as long, to 5 min. */
+  private static final Duration PARTNER_RETRY_FIRST = Duration.ofSeconds(1);
+
+  private static final Duration PARTNER_RETRY_LONGEST = Duration.ofMinutes(5);
 
   private final String requestId;
   private final ActorContext<Command> context;
@@ -298,7 +465,14 @@ public final class InterlibraryRequest
   private final Title.Patrons patrons;
   private final JournalEraser eraser;
   private final DeadlineIndex deadlines;
+  private final Partners partners;
+  private final Worklists worklists;
+  private boolean listing;
+  private boolean listAgain;
   private final Set<String> delivering = new HashSet<>();
+  private final Set<String> sending = new HashSet<>();
+  private int partnerFailures;
+  private boolean resendScheduled;
 
   private InterlibraryRequest(
       String requestId,
@@ -306,7 +480,9 @@ public final class InterlibraryRequest
       Clock clock,
       Title.Patrons patrons,
       JournalEraser eraser,
-      DeadlineIndex deadlines) {
+      DeadlineIndex deadlines,
+      Partners partners,
+      Worklists worklists) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), requestId), ENTITY_TYPE_KEY.name());
     this.requestId = requestId;
     this.context = context;
@@ -314,6 +490,8 @@ public final class InterlibraryRequest
     this.patrons = patrons;
     this.eraser = eraser;
     this.deadlines = deadlines;
+    this.partners = partners;
+    this.worklists = worklists;
   }
 
   public static Behavior<Command> create(
@@ -321,9 +499,13 @@ public final class InterlibraryRequest
       Clock clock,
       Title.Patrons patrons,
       JournalEraser eraser,
-      DeadlineIndex deadlines) {
+      DeadlineIndex deadlines,
+      Partners partners,
+      Worklists worklists) {
     return Behaviors.setup(
-        ctx -> new InterlibraryRequest(requestId, ctx, clock, patrons, eraser, deadlines));
+        ctx ->
+            new InterlibraryRequest(
+                requestId, ctx, clock, patrons, eraser, deadlines, partners, worklists));
   }
 
   @Override
@@ -368,6 +550,29 @@ public final class InterlibraryRequest
                     InterlibraryRules.arrived(state, cmd.branchId(), clock.instant()),
                     cmd.replyTo()))
         .onCommand(
+            FromPartner.class,
+            (state, cmd) ->
+                decide(
+                    state,
+                    cmd,
+                    InterlibraryRules.fromPartner(state, cmd, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            ShipReturn.class,
+            (state, cmd) ->
+                decide(
+                    state,
+                    cmd,
+                    InterlibraryRules.shipReturn(state, cmd.agencyId(), clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(PartnerAnswered.class, this::onPartnerAnswered)
+        .onCommand(
+            ResendToPartners.class,
+            (state, cmd) -> {
+              resendScheduled = false;
+              return Effect().none().thenRun(this::deliver).thenNoReply();
+            })
+        .onCommand(
             Get.class,
             (state, cmd) ->
                 state.details() == null
@@ -380,10 +585,27 @@ public final class InterlibraryRequest
                     : Effect().reply(cmd.replyTo(), new ViewReply(state.view())))
         .onCommand(DeadlineReached.class, this::onDeadline)
         .onCommand(EndIndexed.class, this::onEndIndexed)
+        .onCommand(Erase.class, this::onErase)
         .onCommand(
-            Erase.class,
-            (state, cmd) ->
-                WholeErasure.begin(Effect(), context, eraser, this, cmd.replyTo(), Erased::new))
+            Unlisted.class,
+            (state, cmd) -> {
+              if (cmd.failure() != null) {
+                // Nothing is erased; the caller's ask times out and it asks again.
+                context
+                    .getLog()
+                    .warn("Request not taken off the worklists: {}", cmd.failure().toString());
+                return Effect().noReply();
+              }
+              return WholeErasure.begin(
+                  Effect(), context, eraser, this, cmd.replyTo(), Erased::new);
+            })
+        .onCommand(Listed.class, this::onListed)
+        .onCommand(
+            ListAgain.class,
+            (state, cmd) -> {
+              list(state);
+              return Effect().none().thenNoReply();
+            })
         .onCommand(
             Erased.class,
             (state, cmd) ->
@@ -491,13 +713,55 @@ public final class InterlibraryRequest
       return Effect()
           .persist(persist.events())
           .thenRun(this::deliver)
+          .thenRun(this::list)
           .thenReply(replyTo, s -> new ViewReply(s.view()));
     }
     return Replies.decide(Effect(), decision, replyTo, s -> new ViewReply(s.view()), Rejected::new);
   }
 
-  /** Hands each pending notice to the patron once; failures are retried. */
+  /**
+   * A partner's confirmation is recorded (an error too: sending the same message again would get
+   * the same answer); no confirmation, and the message is sent again later.
+   */
+  private ReplyEffect<Event, State> onPartnerAnswered(State state, PartnerAnswered cmd) {
+    sending.remove(cmd.messageId());
+    if (cmd.failure() != null) {
+      Duration wait = PARTNER_RETRY_FIRST.multipliedBy(1L << Math.min(partnerFailures, 9));
+      partnerFailures++;
+      context
+          .getLog()
+          .info(
+              "Partner message {} not confirmed ({}); sending again in {}",
+              cmd.messageId(),
+              cmd.failure().toString(),
+              wait);
+      if (!resendScheduled) {
+        resendScheduled = true;
+        context.scheduleOnce(
+            wait.compareTo(PARTNER_RETRY_LONGEST) > 0 ? PARTNER_RETRY_LONGEST : wait,
+            context.getSelf(),
+            new ResendToPartners());
+      }
+      return Effect().none().thenNoReply();
+    }
+    partnerFailures = 0;
+    boolean pending =
+        state.partnerMessages().stream()
+            .anyMatch(m -> m.messageId().equals(cmd.messageId()) && m.pending());
+    return pending
+        ? Effect()
+            .persist(new PartnerConfirmed(cmd.messageId(), cmd.confirmation().outcome()))
+            .thenRun(this::deliver)
+            .thenNoReply()
+        : Effect().none().thenNoReply();
+  }
+
+  /**
+   * Hands each pending notice to the patron once, and sends each unconfirmed message to its
+   * partner, in order: a partner's next message waits for the one before it. Failures are retried.
+   */
   private void deliver(State state) {
+    sendToPartners(state);
     for (Dispatch dispatch : state.outbox()) {
       if (delivering.add(dispatch.dispatchId())) {
         context.pipeToSelf(
@@ -510,6 +774,24 @@ public final class InterlibraryRequest
     }
   }
 
+  private void sendToPartners(State state) {
+    if (resendScheduled) {
+      return;
+    }
+    Set<String> waiting = new HashSet<>();
+    for (PartnerMessage message : state.partnerMessages()) {
+      if (!message.pending() || !waiting.add(message.partnerAgencyId())) {
+        continue;
+      }
+      if (sending.add(message.messageId())) {
+        context.pipeToSelf(
+            partners.send(message, state.view()),
+            (confirmation, failure) ->
+                new PartnerAnswered(message.messageId(), confirmation, failure));
+      }
+    }
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return State::apply;
@@ -518,5 +800,97 @@ public final class InterlibraryRequest
   @Override
   protected void recovered(State state) {
     deliver(state);
+    // A crash between a change and its rows leaves the lists behind: the rows are written again.
+    list(state);
+  }
+
+  /** The request's rows on the worklists now: its borrower's, its lender's, its patron's. */
+  static List<Worklists.Entry> listed(State state) {
+    if (state.details() == null || state.status() == null) {
+      return List.of();
+    }
+    String status = state.status().name();
+    List<Worklists.Entry> entries = new ArrayList<>();
+    entries.add(entry(state, Worklists.borrowing(state.details().borrowingAgencyId()), status));
+    if (!state.withPartner()) {
+      entries.add(entry(state, Worklists.lending(state.lender()), status));
+    }
+    entries.add(entry(state, Worklists.patron(state.details().patronKey()), Worklists.ANY_STATUS));
+    return entries;
+  }
+
+  /** Every row the request may have had, but does not have now. */
+  static List<Worklists.Entry> unlisted(State state, List<Worklists.Entry> keep) {
+    if (state.details() == null) {
+      return List.of();
+    }
+    Set<String> statuses = new HashSet<>();
+    state.history().forEach(change -> statuses.add(change.status().name()));
+    Set<String> lists = new HashSet<>();
+    lists.add(Worklists.borrowing(state.details().borrowingAgencyId()));
+    state.lenders().stream()
+        .filter(l -> !state.partners().contains(l))
+        .forEach(l -> lists.add(Worklists.lending(l)));
+    List<Worklists.Entry> remove = new ArrayList<>();
+    for (String list : lists) {
+      for (String status : statuses) {
+        Worklists.Entry entry = entry(state, list, status);
+        if (keep.stream().noneMatch(k -> k.list().equals(list) && k.status().equals(status))) {
+          remove.add(entry);
+        }
+      }
+    }
+    if (keep.isEmpty()) {
+      remove.add(entry(state, Worklists.patron(state.details().patronKey()), Worklists.ANY_STATUS));
+    }
+    return remove;
+  }
+
+  private static Worklists.Entry entry(State state, String list, String status) {
+    return new Worklists.Entry(
+        list,
+        status,
+        state.details().requestedAt(),
+        state.details().requestId(),
+        state.status(),
+        state.details().titleId(),
+        state.details().borrowingAgencyId(),
+        state.lender());
+  }
+
+  /** Writes the request's rows, one write at a time, each ordered by the request's sequence. */
+  private void list(State state) {
+    if (state.details() == null) {
+      return;
+    }
+    if (listing) {
+      listAgain = true;
+      return;
+    }
+    listing = true;
+    List<Worklists.Entry> keep = listed(state);
+    context.pipeToSelf(
+        worklists.write(keep, unlisted(state, keep), lastSequenceNumber(context)),
+        (done, failure) -> new Listed(failure));
+  }
+
+  private ReplyEffect<Event, State> onListed(State state, Listed cmd) {
+    listing = false;
+    if (cmd.failure() != null) {
+      context.getLog().warn("Worklist rows not written: {}", cmd.failure().toString());
+      context.scheduleOnce(RETRY, context.getSelf(), new ListAgain());
+    } else if (listAgain) {
+      listAgain = false;
+      list(state);
+    }
+    return Effect().none().thenNoReply();
+  }
+
+  /** R39, R40: the request leaves the worklists before its journal goes. */
+  private ReplyEffect<Event, State> onErase(State state, Erase cmd) {
+    context.pipeToSelf(
+        worklists.write(List.of(), unlisted(state, List.of()), lastSequenceNumber(context) + 1),
+        (done, failure) -> new Unlisted(cmd.replyTo(), failure));
+    return Effect().noReply();
   }
 }

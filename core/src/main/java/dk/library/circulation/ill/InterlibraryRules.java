@@ -7,6 +7,7 @@ import static dk.library.circulation.Rejection.Code.NOT_THE_CURRENT_LENDER;
 
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
+import dk.library.circulation.ill.PartnerMessage.Kind;
 import dk.library.circulation.ill.RequestView.StatusChange;
 import dk.library.circulation.title.Dispatch;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * R29: an interlibrary request's life by ISO 18626, as pure functions. The request goes to the
@@ -50,15 +52,34 @@ public final class InterlibraryRules {
               INTERLIBRARY_REQUEST_EXISTS,
               "interlibrary request " + cmd.details().requestId() + " already exists");
     }
-    return new Decision.Persist<>(
-        List.of(
-            new InterlibraryRequest.Created(cmd.details(), cmd.lenders()),
-            InterlibraryRequest.StatusChanged.of(
-                new StatusChange(IsoStatus.RequestReceived, cmd.lenders().get(0), now, null),
-                null,
-                null,
-                null,
-                List.of())));
+    List<InterlibraryRequest.Event> events = new ArrayList<>();
+    events.add(
+        new InterlibraryRequest.Created(
+            cmd.details(), cmd.lenders(), List.copyOf(new TreeSet<>(cmd.partners()))));
+    events.add(
+        InterlibraryRequest.StatusChanged.of(
+            new StatusChange(IsoStatus.RequestReceived, cmd.lenders().get(0), now, null),
+            null,
+            null,
+            null,
+            List.of()));
+    if (cmd.partners().contains(cmd.lenders().get(0))) {
+      events.add(toPartner(cmd.details().requestId(), 0, Kind.REQUEST, cmd.lenders().get(0), now));
+    }
+    return new Decision.Persist<>(events);
+  }
+
+  /** The message to a partner, numbered by the request's messages before it. */
+  private static InterlibraryRequest.ToPartner toPartner(
+      String requestId, int sent, Kind kind, String partner, Instant now) {
+    return new InterlibraryRequest.ToPartner(
+        new PartnerMessage(requestId + "/" + (sent + 1), kind, partner, now, null, null));
+  }
+
+  private static InterlibraryRequest.ToPartner toPartner(
+      InterlibraryRequest.State state, Kind kind, Instant now) {
+    return toPartner(
+        state.details().requestId(), state.partnerMessages().size(), kind, state.lender(), now);
   }
 
   /**
@@ -113,6 +134,15 @@ public final class InterlibraryRules {
               null,
               null,
               List.of()));
+      if (state.partners().contains(state.lenders().get(next))) {
+        events.add(
+            toPartner(
+                state.details().requestId(),
+                state.partnerMessages().size(),
+                Kind.REQUEST,
+                state.lenders().get(next),
+                now));
+      }
     } else {
       events.add(
           InterlibraryRequest.StatusChanged.of(
@@ -141,14 +171,122 @@ public final class InterlibraryRules {
         status == IsoStatus.Recalled
             ? List.of(notice(state, "ill-recalled", Map.of("titleId", state.details().titleId())))
             : List.of();
-    return Decision.persist(
+    InterlibraryRequest.StatusChanged changed =
         new InterlibraryRequest.StatusChanged(
             new StatusChange(status, cmd.agencyId(), now, cmd.note()),
             null,
             null,
             null,
             notices,
-            cmd.dueAt()));
+            cmd.dueAt());
+    if (status == IsoStatus.Cancelled
+        && state.withPartner()
+        && !state.lender().equals(cmd.agencyId())) {
+      return new Decision.Persist<>(List.of(changed, toPartner(state, Kind.CANCEL, now)));
+    }
+    return Decision.persist(changed);
+  }
+
+  /**
+   * A partner's SupplyingAgencyMessage. Only the lender the request is with may answer; its answers
+   * and the loan's course follow the same rules as a lender inside the core's. A message already
+   * acted on changes nothing.
+   */
+  public static Decision<InterlibraryRequest.Event> fromPartner(
+      InterlibraryRequest.State state, InterlibraryRequest.FromPartner cmd, Instant now) {
+    if (state.details() == null) {
+      return notFound(null);
+    }
+    if (!state.details().borrowingAgencyId().equals(cmd.requestingAgencyId())) {
+      return Decision.refuse(
+          INTERLIBRARY_REQUEST_NOT_FOUND,
+          "agency "
+              + cmd.requestingAgencyId()
+              + " has no interlibrary request "
+              + state.details().requestId());
+    }
+    if (state.seenFromPartners().contains(cmd.messageKey())) {
+      return Decision.unchanged();
+    }
+    if (!state.partners().contains(cmd.partnerAgencyId())
+        || !cmd.partnerAgencyId().equals(state.lender())) {
+      return Decision.refuse(
+          NOT_THE_CURRENT_LENDER,
+          "request "
+              + state.details().requestId()
+              + " is with agency "
+              + state.lender()
+              + ", not "
+              + cmd.partnerAgencyId());
+    }
+    Decision<InterlibraryRequest.Event> decision =
+        switch (cmd.status()) {
+          case ExpectToSupply, WillSupply, Unfilled ->
+              answer(
+                  state,
+                  new InterlibraryRequest.Answer(
+                      cmd.partnerAgencyId(),
+                      cmd.status(),
+                      cmd.itemId(),
+                      null,
+                      null,
+                      cmd.note(),
+                      null),
+                  now);
+          case Loaned, Overdue, Recalled, LoanCompleted, Cancelled ->
+              advance(
+                  state,
+                  new InterlibraryRequest.Advance(
+                      cmd.status(), cmd.partnerAgencyId(), cmd.note(), cmd.dueAt(), null),
+                  now);
+          case RequestReceived ->
+              Decision.refuse(
+                  INTERLIBRARY_STATUS_NOT_ALLOWED,
+                  "RequestReceived is the requesting agency's status, not a supplier's answer");
+        };
+    if (decision instanceof Decision.Persist<InterlibraryRequest.Event> persist) {
+      List<InterlibraryRequest.Event> events = new ArrayList<>(persist.events());
+      events.add(new InterlibraryRequest.FromPartnerSeen(cmd.messageKey()));
+      return new Decision.Persist<>(events);
+    }
+    return decision;
+  }
+
+  /**
+   * The borrowing library sent a partner's copy back once the patron returned it (the standard's
+   * ShippedReturn); the partner answers LoanCompleted when it has it. A copy of an agency inside
+   * the core goes back by its check-in instead.
+   */
+  public static Decision<InterlibraryRequest.Event> shipReturn(
+      InterlibraryRequest.State state, String agencyId, Instant now) {
+    if (state.details() == null) {
+      return notFound(null);
+    }
+    if (state.returnShipped()) {
+      return Decision.unchanged();
+    }
+    if (!state.withPartner()) {
+      return Decision.refuse(
+          INTERLIBRARY_STATUS_NOT_ALLOWED,
+          "request "
+              + state.details().requestId()
+              + " is with agency "
+              + state.lender()
+              + " of this system: its copy goes back by being checked in");
+    }
+    if (!Set.of(IsoStatus.Loaned, IsoStatus.Overdue, IsoStatus.Recalled).contains(state.status())) {
+      return Decision.refuse(
+          INTERLIBRARY_STATUS_NOT_ALLOWED,
+          "request "
+              + state.details().requestId()
+              + " is "
+              + state.status()
+              + "; a copy is sent back only once it was Loaned");
+    }
+    return new Decision.Persist<>(
+        List.of(
+            new InterlibraryRequest.ReturnShipped(agencyId, now),
+            toPartner(state, Kind.SHIPPED_RETURN, now)));
   }
 
   /** The copy was received at the pickup branch: the patron is told to collect it. */
@@ -157,20 +295,27 @@ public final class InterlibraryRules {
     if (state.details() == null) {
       return notFound(null);
     }
-    if (state.atPickup() || state.status() != IsoStatus.WillSupply) {
+    // A partner's copy arrives after its Loaned (it was sent); a copy inside the core before.
+    boolean expected =
+        state.status() == IsoStatus.WillSupply
+            || (state.withPartner() && state.status() == IsoStatus.Loaned);
+    if (state.atPickup() || !expected) {
       return Decision.unchanged();
     }
     if (!state.details().pickupBranchId().equals(branchId)) {
       return Decision.unchanged();
     }
-    return Decision.persist(
+    InterlibraryRequest.ReceivedAtPickup received =
         new InterlibraryRequest.ReceivedAtPickup(
             branchId,
             now,
             notice(
                 state,
                 "ill-ready",
-                Map.of("titleId", state.details().titleId(), "branch", branchId))));
+                Map.of("titleId", state.details().titleId(), "branch", branchId)));
+    return state.withPartner()
+        ? new Decision.Persist<>(List.of(received, toPartner(state, Kind.RECEIVED, now)))
+        : Decision.persist(received);
   }
 
   private static Dispatch notice(

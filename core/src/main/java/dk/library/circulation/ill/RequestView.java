@@ -8,7 +8,9 @@ import java.util.List;
  * An interlibrary request as the borrowing and the lending library see it. {@code patronKey} never
  * leaves the core (it may be a keyed hash of a CPR number): the desk blanks it in every answer.
  * {@code lender} is the agency the request is with now; {@code atPickup} is true once the copy has
- * been received at the pickup branch.
+ * been received at the pickup branch. {@code partnerMessages}: what was sent to lenders outside the
+ * core (ISO 18626) and whether they confirmed it; {@code returnShipped}: a partner's copy was sent
+ * back.
  */
 public record RequestView(
     String requestId,
@@ -23,7 +25,9 @@ public record RequestView(
     int chargeDkk,
     Integer loanPeriodDays,
     boolean atPickup,
-    List<StatusChange> history)
+    List<StatusChange> history,
+    List<PartnerMessage> partnerMessages,
+    boolean returnShipped)
     implements CborSerializable {
 
   public RequestView anonymous() {
@@ -40,7 +44,9 @@ public record RequestView(
         chargeDkk,
         loanPeriodDays,
         atPickup,
-        history);
+        history,
+        partnerMessages,
+        returnShipped);
   }
 
   /** One step of the request's life: the status, the agency that set it, when, and why. */

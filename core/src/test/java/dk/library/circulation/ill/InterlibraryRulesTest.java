@@ -2,11 +2,13 @@ package dk.library.circulation.ill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** R29's request life by ISO 18626 as pure functions. */
@@ -32,7 +34,7 @@ class InterlibraryRulesTest {
         InterlibraryRequest.State.empty(),
         InterlibraryRules.create(
             InterlibraryRequest.State.empty(),
-            new InterlibraryRequest.Create(DETAILS, List.of(lenders), null),
+            new InterlibraryRequest.Create(DETAILS, List.of(lenders), Set.of(), null),
             NOW));
   }
 
@@ -42,6 +44,124 @@ class InterlibraryRulesTest {
 
   static Rejection.Code refusal(Decision<?> decision) {
     return ((Decision.Refuse<?>) decision).rejection().code();
+  }
+
+  static InterlibraryRequest.State createdWithPartners(Set<String> partners, String... lenders) {
+    return apply(
+        InterlibraryRequest.State.empty(),
+        InterlibraryRules.create(
+            InterlibraryRequest.State.empty(),
+            new InterlibraryRequest.Create(DETAILS, List.of(lenders), partners, null),
+            NOW));
+  }
+
+  static InterlibraryRequest.FromPartner fromPartner(
+      String partner, String key, IsoStatus status, Instant dueAt) {
+    return new InterlibraryRequest.FromPartner(partner, "B", key, status, "X9", dueAt, null, null);
+  }
+
+  @Test
+  void R29_aPartnerLenderIsSentTheRequestAndItsRefusalPassesItOnAsAnyLendersWould() {
+    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1", "EXT2"), "EXT1", "EXT2");
+    assertEquals(1, s.partnerMessages().size());
+    PartnerMessage first = s.partnerMessages().get(0);
+    assertEquals(PartnerMessage.Kind.REQUEST, first.kind());
+    assertEquals("EXT1", first.partnerAgencyId());
+    assertTrue(first.pending());
+
+    s =
+        apply(
+            s,
+            InterlibraryRules.fromPartner(
+                s, fromPartner("EXT1", "k1", IsoStatus.Unfilled, null), NOW));
+    assertEquals("EXT2", s.lender());
+    assertEquals(IsoStatus.RequestReceived, s.status());
+    assertEquals(PartnerMessage.Kind.REQUEST, s.partnerMessages().get(1).kind());
+    assertEquals("EXT2", s.partnerMessages().get(1).partnerAgencyId());
+    assertEquals("r1/2", s.partnerMessages().get(1).messageId());
+  }
+
+  @Test
+  void R29_aPartnerMessageDeliveredTwiceChangesNothingTheSecondTime() {
+    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1"), "EXT1");
+    s =
+        apply(
+            s,
+            InterlibraryRules.fromPartner(
+                s, fromPartner("EXT1", "k1", IsoStatus.WillSupply, null), NOW));
+    assertEquals(IsoStatus.WillSupply, s.status());
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        InterlibraryRules.fromPartner(
+            s, fromPartner("EXT1", "k1", IsoStatus.WillSupply, null), NOW));
+    assertEquals(
+        Rejection.Code.INTERLIBRARY_STATUS_NOT_ALLOWED,
+        refusal(
+            InterlibraryRules.fromPartner(
+                s, fromPartner("EXT1", "k2", IsoStatus.WillSupply, null), NOW)));
+  }
+
+  @Test
+  void R29_onlyThePartnerTheRequestIsWithMayAnswer() {
+    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1", "EXT2"), "EXT1", "EXT2");
+    assertEquals(
+        Rejection.Code.NOT_THE_CURRENT_LENDER,
+        refusal(
+            InterlibraryRules.fromPartner(
+                s, fromPartner("EXT2", "k1", IsoStatus.WillSupply, null), NOW)));
+  }
+
+  @Test
+  void R29_aPartnersCopyIsReceivedAfterItsLoanedAndSentBackWithShippedReturn() {
+    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1"), "EXT1");
+    Instant due = NOW.plusSeconds(30 * 86_400);
+    s =
+        apply(
+            s,
+            InterlibraryRules.fromPartner(
+                s, fromPartner("EXT1", "k1", IsoStatus.WillSupply, null), NOW));
+    assertEquals(
+        Rejection.Code.INTERLIBRARY_STATUS_NOT_ALLOWED,
+        refusal(InterlibraryRules.shipReturn(s, "B", NOW)));
+    s =
+        apply(
+            s,
+            InterlibraryRules.fromPartner(
+                s, fromPartner("EXT1", "k2", IsoStatus.Loaned, due), NOW));
+    assertEquals(due, s.dueAt());
+    s = apply(s, InterlibraryRules.arrived(s, "main", NOW));
+    assertTrue(s.atPickup());
+    assertEquals(PartnerMessage.Kind.RECEIVED, s.partnerMessages().get(1).kind());
+    s = apply(s, InterlibraryRules.shipReturn(s, "B", NOW));
+    assertTrue(s.returnShipped());
+    assertEquals(PartnerMessage.Kind.SHIPPED_RETURN, s.partnerMessages().get(2).kind());
+    assertInstanceOf(Decision.Unchanged.class, InterlibraryRules.shipReturn(s, "B", NOW));
+    s =
+        apply(
+            s,
+            InterlibraryRules.fromPartner(
+                s, fromPartner("EXT1", "k3", IsoStatus.LoanCompleted, null), NOW));
+    assertEquals(IsoStatus.LoanCompleted, s.status());
+  }
+
+  @Test
+  void R29_theBorrowersCancellationIsSentToThePartnerButAPartnersOwnIsNotEchoed() {
+    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1"), "EXT1");
+    InterlibraryRequest.State cancelled =
+        apply(
+            s,
+            InterlibraryRules.advance(
+                s,
+                new InterlibraryRequest.Advance(IsoStatus.Cancelled, "B", null, null, null),
+                NOW));
+    assertEquals(PartnerMessage.Kind.CANCEL, cancelled.partnerMessages().get(1).kind());
+    InterlibraryRequest.State byPartner =
+        apply(
+            s,
+            InterlibraryRules.fromPartner(
+                s, fromPartner("EXT1", "k1", IsoStatus.Cancelled, null), NOW));
+    assertEquals(IsoStatus.Cancelled, byPartner.status());
+    assertEquals(1, byPartner.partnerMessages().size());
   }
 
   @Test

@@ -28,6 +28,7 @@ import dk.library.circulation.desk.ItemStatus;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.desk.ReturnRequest;
+import dk.library.circulation.iso18626.PartnerDirectory;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import java.net.InetAddress;
@@ -75,6 +76,7 @@ public final class CirculationRoutes extends ApiDirectives {
   private final ConsoleRoutes consoleRoutes;
   private final FbsRoutes fbsRoutes;
   private final PaymentRoutes paymentRoutes;
+  private final Iso18626Routes iso18626Routes;
   private final HttpResponse apiDescription;
   private final boolean loading;
 
@@ -88,8 +90,10 @@ public final class CirculationRoutes extends ApiDirectives {
       ApiMetrics metrics,
       OperatorConsole console,
       PersonRegistry people,
-      PaymentRoutes.Settings payments) {
-    this(desk, access, metrics, console, Registrar.through(desk), people, payments, false);
+      PaymentRoutes.Settings payments,
+      PartnerDirectory partners) {
+    this(
+        desk, access, metrics, console, Registrar.through(desk), people, payments, partners, false);
   }
 
   /**
@@ -110,6 +114,7 @@ public final class CirculationRoutes extends ApiDirectives {
         load,
         PersonRegistry.none(),
         PaymentRoutes.Settings.none(),
+        PartnerDirectory.none(),
         true);
   }
 
@@ -121,6 +126,7 @@ public final class CirculationRoutes extends ApiDirectives {
       Registrar registrar,
       PersonRegistry people,
       PaymentRoutes.Settings payments,
+      PartnerDirectory partners,
       boolean loading) {
     super(access, metrics);
     this.desk = desk;
@@ -137,6 +143,7 @@ public final class CirculationRoutes extends ApiDirectives {
     this.consoleRoutes = new ConsoleRoutes(access, metrics, console);
     this.fbsRoutes = new FbsRoutes(desk, access, metrics, people);
     this.paymentRoutes = new PaymentRoutes(desk, access, metrics, payments);
+    this.iso18626Routes = new Iso18626Routes(desk, access, metrics, partners);
     this.apiDescription = ApiDescription.response();
   }
 
@@ -163,6 +170,7 @@ public final class CirculationRoutes extends ApiDirectives {
             segment("api").slash("v1").slash("openapi.json"),
             () -> get(() -> named("/api/v1/openapi.json", () -> complete(apiDescription)))),
         paymentRoutes.callback(),
+        loading ? reject() : iso18626Routes.routes(),
         authenticated(
             call ->
                 concat(

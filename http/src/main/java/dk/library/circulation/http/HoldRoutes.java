@@ -329,7 +329,12 @@ final class HoldRoutes extends ApiDirectives {
                     concat(
                         patronList(call, card, "holds", holds::holdsOf),
                         patronList(call, card, "notices", holds::notices),
-                        patronList(call, card, "bookings", desk.bookings()::bookingsOf))));
+                        patronList(call, card, "bookings", desk.bookings()::bookingsOf),
+                        patronList(
+                            call,
+                            card,
+                            "interlibrary-requests",
+                            desk.interlibrary()::requestsOf))));
   }
 
   private <T> Route patronList(

@@ -3,6 +3,7 @@ package dk.library.circulation.http;
 import static dk.library.circulation.access.Operation.ANSWER_INTERLIBRARY;
 import static dk.library.circulation.access.Operation.CANCEL_INTERLIBRARY;
 import static dk.library.circulation.access.Operation.READ_INTERLIBRARY;
+import static dk.library.circulation.access.Operation.RECEIVE_ITEM;
 import static dk.library.circulation.access.Operation.REQUEST_INTERLIBRARY;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
@@ -16,13 +17,20 @@ import dk.library.circulation.desk.InterlibraryDesk;
 import dk.library.circulation.desk.InterlibraryRequestForm;
 import dk.library.circulation.ill.IsoStatus;
 import dk.library.circulation.ill.RequestView;
+import dk.library.circulation.ill.Worklists;
 import dk.library.circulation.patron.PatronRules;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -45,6 +53,82 @@ final class InterlibraryRoutes extends ApiDirectives {
   }
 
   Route routes(Call call) {
+    return concat(worklists(call), requests(call));
+  }
+
+  private static final String WORKLISTS = "/api/v1/interlibrary-worklists";
+  private static final Pattern SIDE = Pattern.compile("borrowing|lending");
+  private static final Pattern STATUS =
+      Pattern.compile(
+          Arrays.stream(IsoStatus.values()).map(Enum::name).collect(Collectors.joining("|")));
+
+  /**
+   * An agency's worklist (staff of the agency): its requests as borrower or as the lender they are
+   * with, under one status (RequestReceived by default: for a lender, what waits for its answer),
+   * oldest first, a page at a time. One index read; no request is woken.
+   */
+  private Route worklists(Call call) {
+    return path(
+        "interlibrary-worklists",
+        () ->
+            get(
+                () ->
+                    named(
+                        WORKLISTS,
+                        () ->
+                            allowed(
+                                call,
+                                READ_INTERLIBRARY,
+                                () ->
+                                    parameterMap(
+                                        params ->
+                                            completeWithFuture(
+                                                recover(worklist(call, params))))))));
+  }
+
+  private CompletionStage<HttpResponse> worklist(Call call, Map<String, String> params) {
+    List<Problem.FieldError> errors = new ArrayList<>();
+    String agency = params.get("agencyId");
+    if (agency == null || !Forms.AGENCY_ID.matcher(agency).matches()) {
+      errors.add(new Problem.FieldError("agencyId", "is required: " + Forms.AGENCY_ID_TEXT));
+    }
+    String side = params.getOrDefault("side", "borrowing");
+    if (!SIDE.matcher(side).matches()) {
+      errors.add(new Problem.FieldError("side", "must be borrowing or lending"));
+    }
+    String status = params.getOrDefault("status", IsoStatus.RequestReceived.name());
+    if (!STATUS.matcher(status).matches()) {
+      errors.add(new Problem.FieldError("status", "must be one of " + STATUS.pattern()));
+    }
+    String after = params.get("after");
+    if (after != null) {
+      try {
+        Worklists.cursorOf(after);
+      } catch (IllegalArgumentException notOurs) {
+        errors.add(new Problem.FieldError("after", "must be a page's next cursor, unchanged"));
+      }
+    }
+    int limit = 50;
+    try {
+      limit = Integer.parseInt(params.getOrDefault("limit", "50"));
+      if (limit < 1 || limit > 200) {
+        errors.add(new Problem.FieldError("limit", "must be 1-200"));
+      }
+    } catch (NumberFormatException notANumber) {
+      errors.add(new Problem.FieldError("limit", "must be a whole number, 1-200"));
+    }
+    if (!errors.isEmpty()) {
+      return CompletableFuture.completedFuture(problem(Problem.invalidRequest(errors)));
+    }
+    if (!READ_INTERLIBRARY.permits(call.caller(), agency) || call.caller().role() == Role.PATRON) {
+      return CompletableFuture.completedFuture(outsideScope(call, agency));
+    }
+    return interlibrary
+        .worklist(agency, side.equals("lending"), IsoStatus.valueOf(status), after, limit)
+        .thenApply(page -> jsonResponse(StatusCodes.OK, page));
+  }
+
+  private Route requests(Call call) {
     return pathPrefix(
         "interlibrary-requests",
         () ->
@@ -72,17 +156,19 @@ final class InterlibraryRoutes extends ApiDirectives {
                 concat(
                     get(() -> named(BASE + "/{requestId}", () -> read(call, id))),
                     delete(() -> named(BASE + "/{requestId}", () -> cancel(call, id))))),
-        lenderAction(call, id, "answers", this::answer),
-        lenderAction(call, id, "recall", this::recall));
+        action(call, id, "answers", ANSWER_INTERLIBRARY, this::answer),
+        action(call, id, "recall", ANSWER_INTERLIBRARY, this::recall),
+        action(call, id, "received", RECEIVE_ITEM, this::received),
+        action(call, id, "shipped-return", RECEIVE_ITEM, this::shippedReturn));
   }
 
   @FunctionalInterface
-  private interface LenderAction {
+  private interface Action {
     CompletionStage<HttpResponse> act(Call call, String id, RequestBody body)
         throws RequestBody.Invalid;
   }
 
-  private Route lenderAction(Call call, String id, String name, LenderAction action) {
+  private Route action(Call call, String id, String name, Operation operation, Action action) {
     return path(
         name,
         () ->
@@ -93,7 +179,7 @@ final class InterlibraryRoutes extends ApiDirectives {
                         () ->
                             allowed(
                                 call,
-                                ANSWER_INTERLIBRARY,
+                                operation,
                                 () -> withBody(call, (c, body) -> action.act(c, id, body))))));
   }
 
@@ -234,6 +320,56 @@ final class InterlibraryRoutes extends ApiDirectives {
         "RECALL_INTERLIBRARY",
         "request " + id,
         answer(interlibrary.recall(id, lender), StatusCodes.OK));
+  }
+
+  /**
+   * A partner's copy reached the borrowing library's pickup branch: the patron is told, the partner
+   * is sent Received. (A copy of an agency inside the core is received as an item in transit.)
+   */
+  private CompletionStage<HttpResponse> received(Call call, String id, RequestBody body)
+      throws RequestBody.Invalid {
+    checkId(body, id);
+    String agency = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
+    String branch = body.text("branchId", Forms.BRANCH_ID, Forms.BRANCH_ID_TEXT);
+    body.finish();
+    return borrowersCopy(
+        call,
+        id,
+        agency,
+        "RECEIVE_INTERLIBRARY",
+        () -> interlibrary.receivedFromPartner(id, branch));
+  }
+
+  /** The borrowing library sent a partner's copy back: the partner is sent ShippedReturn. */
+  private CompletionStage<HttpResponse> shippedReturn(Call call, String id, RequestBody body)
+      throws RequestBody.Invalid {
+    checkId(body, id);
+    String agency = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
+    body.finish();
+    return borrowersCopy(
+        call, id, agency, "SHIP_RETURN_INTERLIBRARY", () -> interlibrary.shipReturn(id, agency));
+  }
+
+  /** Staff of the borrowing agency act on the copy sent for its request. */
+  private CompletionStage<HttpResponse> borrowersCopy(
+      Call call,
+      String id,
+      String agency,
+      String auditAction,
+      Supplier<CompletionStage<Result<RequestView>>> act) {
+    if (!RECEIVE_ITEM.permits(call.caller(), agency)) {
+      return CompletableFuture.completedFuture(outsideScope(call, agency));
+    }
+    return audited(
+        call,
+        auditAction,
+        "request " + id,
+        visible(
+            call,
+            RECEIVE_ITEM,
+            id,
+            request -> request.borrowingAgencyId().equals(agency),
+            request -> answer(act.get(), StatusCodes.OK)));
   }
 
   private static void checkId(RequestBody body, String id) {

@@ -10,26 +10,21 @@ import dk.library.circulation.client.Role;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.fee.PaymentSession;
+import dk.library.circulation.iso18626.Signatures;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronRules;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -285,23 +280,7 @@ public final class PaymentRoutes extends ApiDirectives {
 
   /** Constant-time comparison of the signature the provider sent with the body's own. */
   private boolean signed(String body, String header) {
-    if (!header.startsWith("sha256=")) {
-      return false;
-    }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(settings.callbackKey(), "HmacSHA256"));
-      byte[] expected = mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
-      byte[] given;
-      try {
-        given = HexFormat.of().parseHex(header.substring("sha256=".length()).trim());
-      } catch (IllegalArgumentException notHex) {
-        return false;
-      }
-      return MessageDigest.isEqual(expected, given);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-    }
+    return Signatures.matches(settings.callbackKey(), body, header);
   }
 
   private HttpResponse notOffered() {

@@ -13,6 +13,7 @@ import dk.library.circulation.cassandra.CassandraSeedJournal;
 import dk.library.circulation.cassandra.CassandraStatistics;
 import dk.library.circulation.cassandra.CassandraTransactionKeys;
 import dk.library.circulation.cassandra.CassandraVisitLog;
+import dk.library.circulation.cassandra.CassandraWorklists;
 import dk.library.circulation.cassandra.JournalCassandra;
 import dk.library.circulation.cassandra.RunningServers;
 import dk.library.circulation.client.ClientRegistry;
@@ -24,6 +25,7 @@ import dk.library.circulation.fbs.PersonRegistryFile;
 import dk.library.circulation.http.ApiMetrics;
 import dk.library.circulation.http.CirculationRoutes;
 import dk.library.circulation.http.PaymentRoutes;
+import dk.library.circulation.iso18626.PartnerDirectory;
 import dk.library.circulation.load.InitialLoad;
 import dk.library.circulation.notice.ChannelRouter;
 import dk.library.circulation.notice.LogFileNoticeSender;
@@ -116,6 +118,8 @@ public final class CirculationServer implements AutoCloseable {
       Duration askTimeout = resolved.getDuration("library.http.ask-timeout");
       CprIndex cprIndex =
           new CprIndex(Secrets.cprLookupKey(resolved.getConfig("library.security")));
+      PartnerDirectory partners =
+          PartnerDirectory.from(resolved.getConfig("library.iso18626"), system);
       CirculationDesk.Settings settings =
           new CirculationDesk.Settings(
               clock,
@@ -146,7 +150,9 @@ public final class CirculationServer implements AutoCloseable {
                   CassandraDeadlineIndex.create(system),
                   cprIndex,
                   clock,
-                  zone));
+                  zone),
+              partners,
+              CassandraWorklists.create(system));
       CirculationDesk desk =
           initialLoad
               ? CirculationDesk.startForInitialLoad(system, settings)
@@ -190,7 +196,8 @@ public final class CirculationServer implements AutoCloseable {
                               metrics,
                               console,
                               personRegistry(resolved),
-                              payments(resolved.getConfig("library.payments"))))
+                              payments(resolved.getConfig("library.payments")),
+                              partners))
                       .routes())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);

@@ -198,6 +198,77 @@ class InterlibraryApiTest {
     assertTrue(!item.hasNonNull("heldFor"), item.toString());
   }
 
+  @Test
+  void R29_worklistsShowEachSideItsRequestsByStatusOldestFirstPagedWithoutWakingThem() {
+    List<String> ids = List.of(Api.unique("w1-"), Api.unique("w2-"), Api.unique("w3-"));
+    for (String id : ids) {
+      assertEquals(201, request(id, List.of(lacking, lender)).status());
+      clock.advance(Duration.ofMinutes(1));
+    }
+    Eventually.await(
+        "the borrower's list has the three",
+        WITHIN,
+        () -> worklist(borrower, "borrowing", "RequestReceived", null, 50).size() == 3);
+    List<String> firstPage = new ArrayList<>();
+    JsonNode page = worklistPage(borrower, "borrowing", "RequestReceived", null, 2);
+    page.get("requests").forEach(r -> firstPage.add(r.get("requestId").asText()));
+    assertEquals(ids.subList(0, 2), firstPage, "oldest first");
+    JsonNode second =
+        worklistPage(borrower, "borrowing", "RequestReceived", page.get("next").asText(), 2);
+    assertEquals(ids.get(2), second.at("/requests/0/requestId").asText());
+    assertTrue(!second.hasNonNull("next"), second.toString());
+
+    assertEquals(ids, worklist(lender, "lending", "RequestReceived", null, 50));
+    assertEquals(List.of(), worklist(lacking, "lending", "RequestReceived", null, 50));
+
+    assertEquals(200, answer(ids.get(0), lender, "WillSupply", copy, 0).status());
+    Eventually.await(
+        "the answered request moved to WillSupply on both sides",
+        WITHIN,
+        () ->
+            worklist(borrower, "borrowing", "WillSupply", null, 50).equals(ids.subList(0, 1))
+                && worklist(lender, "lending", "RequestReceived", null, 50)
+                    .equals(ids.subList(1, 3)));
+
+    JsonNode own =
+        api().staff(borrower).get("/api/v1/patrons/" + patron + "/interlibrary-requests").body();
+    assertEquals(ids, own.findValuesAsText("requestId"));
+    assertEquals("WillSupply", own.at("/requests/0/status").asText());
+
+    Answer badStatus =
+        api()
+            .staff(borrower)
+            .get("/api/v1/interlibrary-worklists?agencyId=" + borrower + "&status=Lost&limit=0");
+    assertEquals(400, badStatus.status());
+    assertEquals(2, badStatus.body().get("errors").size(), badStatus.body().toString());
+    Answer badCursor =
+        api()
+            .staff(borrower)
+            .get("/api/v1/interlibrary-worklists?agencyId=" + borrower + "&after=x");
+    assertEquals(400, badCursor.status());
+    Answer otherAgency =
+        api().staff(lacking).get("/api/v1/interlibrary-worklists?agencyId=" + borrower);
+    assertEquals(403, otherAgency.status());
+  }
+
+  private JsonNode worklistPage(
+      String agency, String side, String status, String after, int limit) {
+    Answer answer =
+        api()
+            .staff(agency)
+            .get(
+                "/api/v1/interlibrary-worklists?agencyId=%s&side=%s&status=%s&limit=%d%s"
+                    .formatted(
+                        agency, side, status, limit, after == null ? "" : "&after=" + after));
+    assertEquals(200, answer.status(), answer.body().toString());
+    return answer.body();
+  }
+
+  private List<String> worklist(
+      String agency, String side, String status, String after, int limit) {
+    return worklistPage(agency, side, status, after, limit).findValuesAsText("requestId");
+  }
+
   // Helpers
 
   private String agency(String policy) {

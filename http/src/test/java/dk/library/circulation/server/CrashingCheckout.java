@@ -14,6 +14,8 @@ import dk.library.circulation.deadline.ServingLoad;
 import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
+import dk.library.circulation.ill.Partners;
+import dk.library.circulation.ill.Worklists;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronCommand;
@@ -114,7 +116,9 @@ public final class CrashingCheckout {
                     CassandraDeadlineIndex.create(system),
                     cprIndex,
                     Clock.systemUTC(),
-                    ZoneId.of("Europe/Copenhagen"))));
+                    ZoneId.of("Europe/Copenhagen")),
+                Partners.none(),
+                Worklists.none()));
     AgencyPolicy policy = AgencyPolicy.simple(28, 5, 2);
     // A cold JVM's first journal calls can time out while the driver connects: retry the set-up.
     retry(

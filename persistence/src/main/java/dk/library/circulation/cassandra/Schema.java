@@ -28,7 +28,8 @@ public final class Schema {
           "schema/debt_collection.cql",
           "schema/retired_cards.cql",
           "schema/transaction_keys.cql",
-          "schema/statistics.cql");
+          "schema/statistics.cql",
+          "schema/interlibrary_worklists.cql");
   private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
   /** The journal keyspace; snapshots go to {@code <journal>_snapshot}. */

@@ -16,7 +16,7 @@ class SchemaTest {
     List<String> statements =
         Schema.statements(
             new Schema.Keyspaces("library", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
-    assertEquals(17, statements.size(), statements.toString());
+    assertEquals(18, statements.size(), statements.toString());
     assertTrue(
         statements.stream()
             .anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS library.deadlines ")));

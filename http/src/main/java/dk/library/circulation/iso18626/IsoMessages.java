@@ -1,0 +1,145 @@
+package dk.library.circulation.iso18626;
+
+import dk.library.circulation.ill.PartnerMessage;
+import dk.library.circulation.ill.RequestView;
+import dk.library.circulation.iso18626.IsoXml.AgencyId;
+import java.time.Instant;
+
+/**
+ * The messages this core writes (docs/interlibrary.md): the Request and the requesting agency's
+ * actions it sends partners, and the confirmations it answers their messages with. No patron data
+ * leaves the core: a partner needs the title and the requesting agency, not who asked (R40).
+ */
+public final class IsoMessages {
+
+  private IsoMessages() {}
+
+  /** The Request to a partner lender, for the title of {@code request}. */
+  public static String request(
+      PartnerMessage message,
+      RequestView request,
+      AgencyId partner,
+      AgencyId requester,
+      String titleIdScheme) {
+    return IsoXml.write(
+        "request",
+        xml -> {
+          xml.start("header")
+              .agency("supplyingAgencyId", partner)
+              .agency("requestingAgencyId", requester)
+              .element("timestamp", message.at().toString())
+              .element("requestingAgencyRequestId", request.requestId())
+              .end();
+          xml.start("bibliographicInfo")
+              .start("bibliographicRecordId")
+              .element("bibliographicRecordIdentifierCode", titleIdScheme)
+              .element("bibliographicRecordIdentifier", request.titleId())
+              .end()
+              .end();
+          xml.start("serviceInfo")
+              .element("requestType", "New")
+              .element("serviceType", "Loan")
+              .end();
+        });
+  }
+
+  /** Received, ShippedReturn or Cancel: what the borrowing library did. */
+  public static String requestingAgencyMessage(
+      PartnerMessage message, RequestView request, AgencyId partner, AgencyId requester) {
+    String action =
+        switch (message.kind()) {
+          case RECEIVED -> "Received";
+          case SHIPPED_RETURN -> "ShippedReturn";
+          case CANCEL -> "Cancel";
+          case REQUEST -> throw new IllegalArgumentException("a Request is not an action");
+        };
+    return IsoXml.write(
+        "requestingAgencyMessage",
+        xml -> {
+          xml.start("header")
+              .agency("supplyingAgencyId", partner)
+              .agency("requestingAgencyId", requester)
+              .element("timestamp", message.at().toString())
+              .element("requestingAgencyRequestId", request.requestId())
+              .end();
+          xml.element("action", action);
+          xml.element("note", message.note());
+        });
+  }
+
+  /** The kinds of confirmation, each answering one kind of message. */
+  public enum Confirms {
+    REQUEST("request", "requestConfirmation"),
+    SUPPLYING_AGENCY_MESSAGE("supplyingAgencyMessage", "supplyingAgencyMessageConfirmation"),
+    REQUESTING_AGENCY_MESSAGE("requestingAgencyMessage", "requestingAgencyMessageConfirmation");
+
+    public final String message;
+    public final String confirmation;
+
+    Confirms(String message, String confirmation) {
+      this.message = message;
+      this.confirmation = confirmation;
+    }
+
+    /** The confirmation for a message of {@code kind}; a Request's for anything else. */
+    public static Confirms of(String kind) {
+      for (Confirms c : values()) {
+        if (c.message.equals(kind)) {
+          return c;
+        }
+      }
+      return REQUEST;
+    }
+  }
+
+  /**
+   * A confirmation: OK when {@code errorType} is null, else ERROR with the standard's error type
+   * (BadlyFormedMessage, UnrecognisedDataValue, ...) and what it concerns.
+   */
+  public record Confirmation(
+      Confirms confirms,
+      AgencyId supplyingAgencyId,
+      AgencyId requestingAgencyId,
+      String requestingAgencyRequestId,
+      String reasonForMessage,
+      Instant received,
+      String errorType,
+      String errorValue) {
+
+    public String write(Instant now) {
+      return IsoXml.write(
+          confirms.confirmation,
+          xml -> {
+            xml.start("confirmationHeader")
+                .agency("supplyingAgencyId", supplyingAgencyId)
+                .agency("requestingAgencyId", requestingAgencyId)
+                .element("timestamp", now.toString())
+                .element("requestingAgencyRequestId", requestingAgencyRequestId)
+                .element("timestampReceived", received.toString())
+                .element("messageStatus", errorType == null ? "OK" : "ERROR")
+                .end();
+            if (confirms == Confirms.SUPPLYING_AGENCY_MESSAGE) {
+              xml.element("reasonForMessage", reasonForMessage);
+            }
+            if (errorType != null) {
+              xml.start("errorData")
+                  .element("errorType", errorType)
+                  .element("errorValue", errorValue)
+                  .end();
+            }
+          });
+    }
+
+    public Confirmation error(String type, String value) {
+      return new Confirmation(
+          confirms,
+          supplyingAgencyId,
+          requestingAgencyId,
+          requestingAgencyRequestId,
+          reasonForMessage,
+          received,
+          type,
+          value);
+    }
+  }
+}
