@@ -362,6 +362,9 @@ public final class CheckoutBenchmark {
    * to {@code peak.md} under the work directory. A change's before and after in about 15 minutes
    * each, where a full run takes an hour.
    */
+  /** Worklist pages read after the peak in {@code --peak} (issue 24). */
+  static final int WORKLIST_READS = 500;
+
   private void peakOnly(LocalCassandra node, Harness h) throws Exception {
     int httpPort = loadPopulation(node, h);
     Process server = h.startServer(node.nativePort(), httpPort, "serving");
@@ -373,7 +376,9 @@ public final class CheckoutBenchmark {
       Run checkouts = loop.checkoutLoop(loop.http(retries), retries, 0, server.pid(), node.pid());
       Duration settling = Harness.awaitQuiet(server.pid());
       List<PeakStep> peak = new GatlingSteps(h).nationalPeak();
-      String report = Summary.peakReport(checkouts, settling, peak);
+      String report =
+          Summary.peakReport(checkouts, settling, peak)
+              + WorklistReads.measure(h, WORKLIST_READS).report();
       System.out.print(report);
       Files.writeString(options.work().resolve("peak.md"), report);
     } finally {

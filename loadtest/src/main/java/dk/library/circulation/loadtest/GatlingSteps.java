@@ -30,6 +30,7 @@ final class GatlingSteps {
   record PeakStep(
       double rate,
       long checkouts,
+      long interlibrary,
       long requests,
       long failed,
       double p50,
@@ -42,7 +43,13 @@ final class GatlingSteps {
     }
 
     PeakStep withCosts(Costs measured) {
-      return new PeakStep(rate, checkouts, requests, failed, p50, p95, p99, report, measured);
+      return new PeakStep(
+          rate, checkouts, interlibrary, requests, failed, p50, p95, p99, report, measured);
+    }
+
+    /** Interlibrary transactions a second: their share of the measured arrivals at the rate. */
+    double interlibraryPerSecond() {
+      return requests == 0 ? 0 : rate * interlibrary / requests;
     }
   }
 
@@ -172,6 +179,10 @@ final class GatlingSteps {
     }
   }
 
+  /** The mix's interlibrary requests by name ({@code CirculationMix}, R29). */
+  static final List<String> INTERLIBRARY =
+      List.of("ill request", "ill answer", "ill arrival", "ill checkout", "ill return");
+
   /**
    * A step's figures from its Gatling report ({@code js/stats.js}), for the requests or the group
    * (the mix's transactions) named {@code measured}; its checkouts are the requests named {@code
@@ -179,11 +190,17 @@ final class GatlingSteps {
    */
   static PeakStep step(String stats, String measured, double rate, Path report) {
     int group = stats.indexOf("name: \"" + measured + "\"");
+    long interlibrary = 0;
+    for (String name : INTERLIBRARY) {
+      interlibrary +=
+          group < 0 ? 0 : (long) figure(stats.substring(group), name, "numberOfRequests", "total");
+    }
     return new PeakStep(
         rate,
         group < 0
             ? 0
             : (long) figure(stats.substring(group), "checkout", "numberOfRequests", "total"),
+        interlibrary,
         (long) figure(stats, measured, "numberOfRequests", "total"),
         (long) figure(stats, measured, "numberOfRequests", "ko"),
         figure(stats, measured, "percentiles1", "total"),

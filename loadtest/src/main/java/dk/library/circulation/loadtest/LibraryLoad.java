@@ -74,7 +74,8 @@ final class LibraryLoad {
     h.terminalKey = h.registerClient("terminal");
     Path file = h.options.work().resolve("import.ndjson");
     population.writeImport(file);
-    long records = (long) population.patrons() + population.items();
+    long records =
+        (long) population.patrons() + population.items() + population.interlibraryItems();
     Instant begin = Instant.now();
     importFile(h.staffKey, HttpRequest.BodyPublishers.ofFile(file), records);
     Import done = new Import(records, Duration.between(begin, Instant.now()), null);

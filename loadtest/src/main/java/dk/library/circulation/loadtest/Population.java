@@ -64,9 +64,33 @@ public record Population(int agencies, int patrons, int items) {
 
   /** A random patron of the agency that owns {@code item}. */
   public String borrowerFor(int item, Random random) {
-    int agency = item % agencies;
+    return patronAt(item % agencies, random);
+  }
+
+  /** A random patron of {@code agency}. */
+  public String patronAt(int agency, Random random) {
     int atAgency = (patrons - agency + agencies - 1) / agencies;
     return card(agency + agencies * random.nextInt(atAgency));
+  }
+
+  /**
+   * Copies for interlibrary loans, besides the {@code items}: each the one copy of its title, so
+   * every other agency lacks the title and asks the owner for it (R29).
+   */
+  public int interlibraryItems() {
+    return Math.max(agencies, items / 1000);
+  }
+
+  public String interlibraryBarcode(int copy) {
+    return "I" + copy;
+  }
+
+  public int interlibraryIndex(String barcode) {
+    return Integer.parseInt(barcode.substring(1));
+  }
+
+  public String interlibraryTitle(int copy) {
+    return "IT" + copy;
   }
 
   public String anyCard(Random random) {
@@ -111,6 +135,16 @@ public record Population(int agencies, int patrons, int items) {
             ("{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"%s\",\"title\":\"Title %s\","
                     + "\"agencyId\":\"%s\",\"materialType\":\"book\",\"branchId\":\"main\"}\n")
                 .formatted(barcode(j), titleOfItem(j), titleOfItem(j), agencyOfItem(j)));
+      }
+      for (int k = 0; k < interlibraryItems(); k++) {
+        out.write(
+            ("{\"type\":\"item\",\"barcode\":\"%s\",\"titleId\":\"%s\",\"title\":\"Rare %s\","
+                    + "\"agencyId\":\"%s\",\"materialType\":\"book\",\"branchId\":\"main\"}\n")
+                .formatted(
+                    interlibraryBarcode(k),
+                    interlibraryTitle(k),
+                    interlibraryTitle(k),
+                    agencyId(k % agencies)));
       }
     }
   }

@@ -207,7 +207,8 @@ final class Summary {
                 "HTTP limit (Gatling, the same injection, trivial endpoint)", httpLimit.gatling())
             + String.format(
                 "%nSoak (Gatling `Soak`): %s arrivals/s for %d s: %d requests, %d failed, p50 /"
-                    + " p95 / p99 %.0f / %.0f / %.0f ms; server RSS %d -> %d MiB%n",
+                    + " p95 / p99 %.0f / %.0f / %.0f ms, %.2f interlibrary transactions/s; server"
+                    + " RSS %d -> %d MiB%n",
                 rate(soak.step().rate()),
                 soak.seconds(),
                 soak.step().requests(),
@@ -215,6 +216,7 @@ final class Summary {
                 soak.step().p50(),
                 soak.step().p95(),
                 soak.step().p99(),
+                soak.step().interlibraryPerSecond(),
                 soak.rssBeforeKib() / 1024,
                 soak.rssAfterKib() / 1024);
     System.out.println(summary);
@@ -249,7 +251,9 @@ final class Summary {
             .map(s -> s.costs().row("national peak at " + rate(s.rate()) + "/s"))
             .collect(java.util.stream.Collectors.joining("\n"))
         + "\n\n"
-        + peakTable("National peak (Gatling, open model, mix 45/30/10/10/5)", peak);
+        + peakTable(
+            "National peak (Gatling, open model, mix 42.75/28.5/9.5/9.5/4.75 and 5 interlibrary)",
+            peak);
   }
 
   private static final String LATEST_START = "<!-- latest run: written by bin/benchmark -->";
@@ -344,19 +348,20 @@ final class Summary {
             title
                 + ":\n\n"
                 + "| arrivals/s | requests | failed | p50 / p95 / p99 ms | p99 <= 50 ms, no errors"
-                + " |\n"
-                + "|---|---|---|---|---|\n");
+                + " | interlibrary transactions/s |\n"
+                + "|---|---|---|---|---|---|\n");
     for (PeakStep s : steps) {
       table.append(
           String.format(
-              "| %s | %d | %d | %.0f / %.0f / %.0f | %s |%n",
+              "| %s | %d | %d | %.0f / %.0f / %.0f | %s | %.2f |%n",
               rate(s.rate()),
               s.requests(),
               s.failed(),
               s.p50(),
               s.p95(),
               s.p99(),
-              s.holds() ? "yes" : "no"));
+              s.holds() ? "yes" : "no",
+              s.interlibraryPerSecond()));
     }
     return table.toString();
   }

@@ -2,8 +2,10 @@ package dk.library.circulation.loadtest.gatling;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.doIf;
+import static io.gatling.javaapi.core.CoreDsl.doSwitch;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.group;
+import static io.gatling.javaapi.core.CoreDsl.onCase;
 import static io.gatling.javaapi.core.CoreDsl.percent;
 import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -31,10 +33,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The self-service peak's mix, shared by {@link NationalPeak} (one arrival rate per run, stepped up
- * by the benchmark) and {@link Soak} (one rate for a long time): checkouts 45%, returns 30%,
- * renewals 10%, patron status 10%, holds 5% (placed, then cancelled again outside the measured
- * transaction, so the copies stay free for checkouts). Items come off a shared shelf and loans go
- * back to it when returned, and each patron borrows at their own agency, so no request fails by
+ * by the benchmark) and {@link Soak} (one rate for a long time): checkouts 42.75%, returns 28.5%,
+ * renewals 9.5%, patron status 9.5%, holds 4.75% (placed, then cancelled again outside the measured
+ * transaction, so the copies stay free for checkouts) and interlibrary loans 5%: each arrival takes
+ * the oldest request under way one step on (the lender's answer, the copy's arrival at the pickup
+ * branch, the loan, the return) or places a new one (R29). Items come off a shared shelf and loans
+ * go back to it when returned, and each patron borrows at their own agency, so no request fails by
  * construction. The library is the benchmark's {@link Population}, imported before a simulation
  * runs; settings come as system properties.
  */
@@ -48,6 +52,31 @@ public abstract class CirculationMix extends Simulation {
   private static final ConcurrentLinkedQueue<String> SHELF = new ConcurrentLinkedQueue<>();
   private static final ConcurrentLinkedQueue<Loan> LOANS = new ConcurrentLinkedQueue<>();
 
+  /** An interlibrary request under way: the copy, its owner, the borrower, and its next step. */
+  private record Interlibrary(
+      String requestId,
+      String barcode,
+      String title,
+      String lender,
+      String borrower,
+      String card,
+      int step) {
+
+    Interlibrary next() {
+      return new Interlibrary(requestId, barcode, title, lender, borrower, card, step + 1);
+    }
+  }
+
+  /** The steps of an interlibrary loan, each an arrival of its own. */
+  private static final int PLACE = 0, ANSWER = 1, ARRIVE = 2, LEND = 3, RETURN = 4;
+
+  private static final ConcurrentLinkedQueue<String> RARE_SHELF = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<Interlibrary> UNDER_WAY =
+      new ConcurrentLinkedQueue<>();
+
+  /** Requests a step of which failed, ended by {@link #after()}. */
+  private static final ConcurrentLinkedQueue<Interlibrary> STRANDED = new ConcurrentLinkedQueue<>();
+
   static {
     List<Integer> order = new ArrayList<>();
     // Copies above shelfItems are on loan elsewhere in the run (the deadline burst's).
@@ -59,6 +88,9 @@ public abstract class CirculationMix extends Simulation {
     Collections.shuffle(order, new Random(1));
     for (int i : order) {
       SHELF.add(POPULATION.barcode(i));
+    }
+    for (int k = 0; k < POPULATION.interlibraryItems(); k++) {
+      RARE_SHELF.add(POPULATION.interlibraryBarcode(k));
     }
   }
 
@@ -199,6 +231,111 @@ public abstract class CirculationMix extends Simulation {
                               .check(status().in(200, 404)))
                           .exec(session -> session.remove("holdId"))));
 
+  private static final String STAFF = "Bearer " + System.getProperty("staffKey", "");
+
+  private final ChainBuilder interlibrary =
+      exec(session -> {
+            Interlibrary ill = UNDER_WAY.poll();
+            if (ill == null) {
+              String barcode = RARE_SHELF.poll();
+              if (barcode == null) {
+                return session.set("illStep", -1);
+              }
+              int copy = POPULATION.interlibraryIndex(barcode);
+              int borrower = (copy + 1) % POPULATION.agencies();
+              ill =
+                  new Interlibrary(
+                      UUID.randomUUID().toString(),
+                      barcode,
+                      POPULATION.interlibraryTitle(copy),
+                      POPULATION.agencyId(copy % POPULATION.agencies()),
+                      POPULATION.agencyId(borrower),
+                      POPULATION.patronAt(borrower, ThreadLocalRandom.current()),
+                      PLACE);
+            }
+            return session
+                .set("ill", ill)
+                .set("illStep", ill.step())
+                .set("requestId", ill.requestId())
+                .set("barcode", ill.barcode())
+                .set("title", ill.title())
+                .set("lender", ill.lender())
+                .set("borrower", ill.borrower())
+                .set("card", ill.card())
+                .set("tx", UUID.randomUUID().toString());
+          })
+          .doIfOrElse(session -> session.getInt("illStep") >= 0)
+          .then(
+              doSwitch(session -> session.getInt("illStep"))
+                  .on(
+                      onCase(PLACE)
+                          .then(
+                              exec(
+                                  http("ill request")
+                                      .post("/api/v1/interlibrary-requests")
+                                      .header("Authorization", STAFF)
+                                      .body(
+                                          StringBody(
+                                              "{\"requestId\":\"#{requestId}\",\"cardNumber\":\"#{card}\","
+                                                  + "\"agencyId\":\"#{borrower}\",\"pickupBranchId\":\"main\","
+                                                  + "\"titleId\":\"#{title}\",\"lenders\":[\"#{lender}\"]}"))
+                                      .check(status().is(201)))),
+                      onCase(ANSWER)
+                          .then(
+                              exec(
+                                  http("ill answer")
+                                      .post("/api/v1/interlibrary-requests/#{requestId}/answers")
+                                      .header("Authorization", STAFF)
+                                      .body(
+                                          StringBody(
+                                              "{\"agencyId\":\"#{lender}\",\"status\":\"WillSupply\","
+                                                  + "\"barcode\":\"#{barcode}\"}"))
+                                      .check(status().is(200)))),
+                      onCase(ARRIVE)
+                          .then(
+                              exec(
+                                  http("ill arrival")
+                                      .post("/api/v1/items/#{barcode}/arrival")
+                                      .header("Authorization", STAFF)
+                                      .body(
+                                          StringBody(
+                                              "{\"agencyId\":\"#{borrower}\",\"branchId\":\"main\"}"))
+                                      .check(status().is(200)))),
+                      onCase(LEND)
+                          .then(
+                              exec(
+                                  http("ill checkout")
+                                      .post("/api/v1/checkouts")
+                                      .body(
+                                          StringBody(
+                                              "{\"transactionId\":\"#{tx}\",\"cardNumber\":\"#{card}\","
+                                                  + "\"pin\":\"1234\",\"barcode\":\"#{barcode}\","
+                                                  + "\"agencyId\":\"#{borrower}\",\"branchId\":\"main\"}"))
+                                      .check(status().is(201)))),
+                      onCase(RETURN)
+                          .then(
+                              exec(
+                                  http("ill return")
+                                      .post("/api/v1/returns")
+                                      .body(
+                                          StringBody(
+                                              "{\"transactionId\":\"#{tx}\",\"barcode\":\"#{barcode}\","
+                                                  + "\"agencyId\":\"#{borrower}\",\"branchId\":\"main\"}"))
+                                      .check(status().is(200)))))
+                  .exec(
+                      session -> {
+                        Interlibrary ill = session.get("ill");
+                        if (session.isFailed()) {
+                          STRANDED.add(ill);
+                        } else if (ill.step() == RETURN) {
+                          RARE_SHELF.add(ill.barcode());
+                        } else {
+                          UNDER_WAY.add(ill.next());
+                        }
+                        return session;
+                      }))
+          .orElse(checkout);
+
   /** The group of the requests a run measures; the benchmark reads its figures. */
   public static final String MEASURED = "measured";
 
@@ -219,18 +356,49 @@ public abstract class CirculationMix extends Simulation {
         .on(
             randomSwitch()
                 .on(
-                    percent(45.0).then(checkout),
-                    percent(30.0).then(giveBack),
-                    percent(10.0).then(renew),
-                    percent(10.0).then(patronStatus),
-                    percent(5.0).then(hold)))
+                    percent(42.75).then(checkout),
+                    percent(28.5).then(giveBack),
+                    percent(9.5).then(renew),
+                    percent(9.5).then(patronStatus),
+                    percent(4.75).then(hold),
+                    percent(5.0).then(interlibrary)))
         .exec(cancelHold);
   }
 
-  /** Returns what is still on loan, so the next step starts with every copy on the shelf. */
+  /**
+   * Returns what is still on loan and ends the interlibrary requests under way (cancelled before
+   * the loan, returned after it), so the next step starts with every copy on the shelf.
+   */
   @Override
   public void after() {
     HttpClient client = HttpClient.newHttpClient();
+    List<Interlibrary> open = new ArrayList<>(UNDER_WAY);
+    open.addAll(STRANDED);
+    for (Interlibrary ill : open) {
+      // Its next (or failed) step is the return: the copy is lent; else cancelling frees it.
+      boolean lent = ill.step() == RETURN;
+      HttpRequest.Builder end =
+          lent
+              ? HttpRequest.newBuilder(URI.create(BASE_URL + "/api/v1/returns"))
+                  .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + System.getProperty("terminalKey", ""))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"transactionId\":\"%s\",\"barcode\":\"%s\",\"agencyId\":\"%s\",\"branchId\":\"main\"}"
+                              .formatted(UUID.randomUUID(), ill.barcode(), ill.borrower())))
+              : HttpRequest.newBuilder(
+                      URI.create(BASE_URL + "/api/v1/interlibrary-requests/" + ill.requestId()))
+                  .header("Authorization", STAFF)
+                  .DELETE();
+      try {
+        client.send(end.build(), HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     for (Loan loan = LOANS.poll(); loan != null; loan = LOANS.poll()) {
       try {
         client.send(
