@@ -414,6 +414,86 @@ public final class InterlibraryDesk {
   }
 
   /**
+   * A partner system asks {@code lenderAgencyId}, one of ours, for a title (its Request): the
+   * request is created once however often the message comes, and screened as any lender's (no copy,
+   * or material kept from interlibrary loan, R23: Unfilled, told to the partner).
+   */
+  public CompletionStage<Result<RequestView>> requestFromPartner(
+      String partnerAgencyId, String theirRequestId, String lenderAgencyId, String titleId) {
+    String requestId = InterlibraryRules.partnerRequestId(partnerAgencyId, theirRequestId);
+    return whenOk(
+        desk.agency(lenderAgencyId),
+        lender ->
+            requestAsk(
+                    requestId,
+                    r ->
+                        new InterlibraryRequest.Create(
+                            new InterlibraryRequest.Details(
+                                requestId,
+                                null,
+                                partnerAgencyId,
+                                partnerAgencyId,
+                                titleId,
+                                desk.now(),
+                                theirRequestId),
+                            List.of(lenderAgencyId),
+                            Set.of(partnerAgencyId),
+                            r))
+                .thenCompose(this::passOverLendersWithout)
+                .thenApply(InterlibraryDesk::anonymous));
+  }
+
+  /**
+   * A partner's RequestingAgencyMessage for its request to us; a cancellation frees the copy held
+   * for it.
+   */
+  public CompletionStage<Result<RequestView>> fromBorrowingPartner(
+      String partnerAgencyId,
+      String theirRequestId,
+      String messageKey,
+      String action,
+      String note) {
+    String requestId = InterlibraryRules.partnerRequestId(partnerAgencyId, theirRequestId);
+    return requestAsk(
+            requestId,
+            r ->
+                new InterlibraryRequest.FromBorrowingPartner(
+                    partnerAgencyId, messageKey, action, note, r))
+        .thenCompose(
+            result ->
+                result instanceof Result.Ok<RequestView> ok
+                        && ok.value().status() == IsoStatus.Cancelled
+                        && ok.value().barcode() != null
+                    ? releaseCopy(requestId, ok.value().barcode()).thenApply(d -> result)
+                    : CompletableFuture.completedFuture(result))
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /** The lender sent its copy to the partner that asked for it: Loaned, the partner is told. */
+  public CompletionStage<Result<RequestView>> shipToPartner(
+      String requestId, String lenderAgencyId) {
+    return requestAsk(requestId, r -> new InterlibraryRequest.Ship(lenderAgencyId, r))
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  /** The copy came back from the partner: LoanCompleted, the partner is told, the copy is free. */
+  public CompletionStage<Result<RequestView>> checkInFromPartner(
+      String requestId, String lenderAgencyId) {
+    return requestAsk(requestId, r -> new InterlibraryRequest.CheckIn(lenderAgencyId, r))
+        .thenCompose(
+            result ->
+                result instanceof Result.Ok<RequestView> ok && ok.value().barcode() != null
+                    ? releaseCopy(requestId, ok.value().barcode()).thenApply(d -> result)
+                    : CompletableFuture.completedFuture(result))
+        .thenApply(InterlibraryDesk::anonymous);
+  }
+
+  private CompletionStage<Item.Reply> releaseCopy(String requestId, String barcode) {
+    return desk.<Item.Command, Item.Reply>ask(
+        desk.itemRef(barcode), r -> new Item.ReleaseHold(InterlibraryRequest.holdId(requestId), r));
+  }
+
+  /**
    * A partner's copy reached the pickup branch: the patron is told, the partner is sent Received.
    */
   public CompletionStage<Result<RequestView>> receivedFromPartner(
@@ -589,6 +669,12 @@ public final class InterlibraryDesk {
   }
 
   private CompletionStage<Done> forget(String requestId, String patronKey) {
+    if (patronKey == null) {
+      // A partner system's request to us: no patron of ours named it.
+      return desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
+              desk.requestRef(requestId), InterlibraryRequest.Erase::new)
+          .thenApply(gone -> Done.getInstance());
+    }
     PatronHistory.NamedIn named =
         new PatronHistory.NamedIn(PatronHistory.NamedIn.Kind.INTERLIBRARY_REQUEST, requestId, null);
     return desk.<PatronCommand, PatronReply>ask(

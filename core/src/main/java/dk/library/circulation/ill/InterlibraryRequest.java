@@ -59,15 +59,31 @@ public final class InterlibraryRequest
   public static final Set<IsoStatus> ENDED =
       EnumSet.of(IsoStatus.Unfilled, IsoStatus.LoanCompleted, IsoStatus.Cancelled);
 
-  /** Who asked for what, to be collected where. */
+  /**
+   * Who asked for what, to be collected where. A partner system's request to one of our agencies
+   * has no patron of ours: {@code borrowingAgencyId} is the partner, {@code partnerRequestId} its
+   * own id for the request (null for requests of this core's patrons).
+   */
   public record Details(
       String requestId,
       String patronKey,
       String borrowingAgencyId,
       String pickupBranchId,
       String titleId,
-      Instant requestedAt)
-      implements CborSerializable {}
+      Instant requestedAt,
+      String partnerRequestId)
+      implements CborSerializable {
+
+    public Details(
+        String requestId,
+        String patronKey,
+        String borrowingAgencyId,
+        String pickupBranchId,
+        String titleId,
+        Instant requestedAt) {
+      this(requestId, patronKey, borrowingAgencyId, pickupBranchId, titleId, requestedAt, null);
+    }
+  }
 
   // Commands
 
@@ -113,6 +129,24 @@ public final class InterlibraryRequest
 
   /** The borrowing library sent a partner's copy back (the standard's ShippedReturn). */
   public record ShipReturn(String agencyId, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * A partner's RequestingAgencyMessage for a request it made of us: Received, ShippedReturn or
+   * Cancel; {@code messageKey} identifies the message.
+   */
+  public record FromBorrowingPartner(
+      String partnerAgencyId,
+      String messageKey,
+      String action,
+      String note,
+      ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The lender sent its copy to the partner that asked (Loaned). */
+  public record Ship(String agencyId, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The copy came back from the partner that asked (LoanCompleted). */
+  public record CheckIn(String agencyId, ActorRef<Reply> replyTo) implements Command {}
 
   record PartnerAnswered(String messageId, Partners.Confirmation confirmation, Throwable failure)
       implements Command {}
@@ -259,6 +293,11 @@ public final class InterlibraryRequest
       return partners.contains(lender());
     }
 
+    /** Whether a partner system asked this core for the loan (we are the supplier). */
+    public boolean forPartner() {
+      return details != null && partners.contains(details.borrowingAgencyId());
+    }
+
     public RequestView view() {
       return new RequestView(
           details.requestId(),
@@ -275,7 +314,8 @@ public final class InterlibraryRequest
           atPickup,
           history,
           partnerMessages,
-          returnShipped);
+          returnShipped,
+          details.partnerRequestId());
     }
 
     public State apply(Event event) {
@@ -565,6 +605,30 @@ public final class InterlibraryRequest
                     cmd,
                     InterlibraryRules.shipReturn(state, cmd.agencyId(), clock.instant()),
                     cmd.replyTo()))
+        .onCommand(
+            FromBorrowingPartner.class,
+            (state, cmd) ->
+                decide(
+                    state,
+                    cmd,
+                    InterlibraryRules.fromBorrowingPartner(state, cmd, clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            Ship.class,
+            (state, cmd) ->
+                decide(
+                    state,
+                    cmd,
+                    InterlibraryRules.shipToPartner(state, cmd.agencyId(), clock.instant()),
+                    cmd.replyTo()))
+        .onCommand(
+            CheckIn.class,
+            (state, cmd) ->
+                decide(
+                    state,
+                    cmd,
+                    InterlibraryRules.checkInFromPartner(state, cmd.agencyId(), clock.instant()),
+                    cmd.replyTo()))
         .onCommand(PartnerAnswered.class, this::onPartnerAnswered)
         .onCommand(
             ResendToPartners.class,
@@ -668,7 +732,9 @@ public final class InterlibraryRequest
    * as every deadline is written before the state that needs it.
    */
   private ReplyEffect<Event, State> decide(
-      State state, Command command, Decision<Event> decision, ActorRef<Reply> replyTo) {
+      State state, Command command, Decision<Event> rulesDecision, ActorRef<Reply> replyTo) {
+    Decision<Event> decision =
+        InterlibraryRules.tellBorrowingPartner(state, rulesDecision, clock.instant());
     if (decision instanceof Decision.Persist<Event> persist && ends(state, persist.events())) {
       DeadlineIndex.Deadline erasure =
           new DeadlineIndex.Deadline(
@@ -815,7 +881,10 @@ public final class InterlibraryRequest
     if (!state.withPartner()) {
       entries.add(entry(state, Worklists.lending(state.lender()), status));
     }
-    entries.add(entry(state, Worklists.patron(state.details().patronKey()), Worklists.ANY_STATUS));
+    if (state.details().patronKey() != null) {
+      entries.add(
+          entry(state, Worklists.patron(state.details().patronKey()), Worklists.ANY_STATUS));
+    }
     return entries;
   }
 
@@ -840,7 +909,7 @@ public final class InterlibraryRequest
         }
       }
     }
-    if (keep.isEmpty()) {
+    if (keep.isEmpty() && state.details().patronKey() != null) {
       remove.add(entry(state, Worklists.patron(state.details().patronKey()), Worklists.ANY_STATUS));
     }
     return remove;

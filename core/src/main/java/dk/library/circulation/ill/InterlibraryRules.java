@@ -10,8 +10,13 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.ill.PartnerMessage.Kind;
 import dk.library.circulation.ill.RequestView.StatusChange;
 import dk.library.circulation.title.Dispatch;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +78,8 @@ public final class InterlibraryRules {
   private static InterlibraryRequest.ToPartner toPartner(
       String requestId, int sent, Kind kind, String partner, Instant now) {
     return new InterlibraryRequest.ToPartner(
-        new PartnerMessage(requestId + "/" + (sent + 1), kind, partner, now, null, null));
+        new PartnerMessage(
+            requestId + "/" + (sent + 1), kind, partner, now, null, null, null, null));
   }
 
   private static InterlibraryRequest.ToPartner toPartner(
@@ -150,8 +156,11 @@ public final class InterlibraryRules {
               null,
               null,
               null,
-              List.of(
-                  notice(state, "ill-unfilled", Map.of("titleId", state.details().titleId())))));
+              state.forPartner()
+                  ? List.of()
+                  : List.of(
+                      notice(
+                          state, "ill-unfilled", Map.of("titleId", state.details().titleId())))));
     }
     return new Decision.Persist<>(events);
   }
@@ -168,7 +177,7 @@ public final class InterlibraryRules {
       return refused;
     }
     List<Dispatch> notices =
-        status == IsoStatus.Recalled
+        status == IsoStatus.Recalled && !state.forPartner()
             ? List.of(notice(state, "ill-recalled", Map.of("titleId", state.details().titleId())))
             : List.of();
     InterlibraryRequest.StatusChanged changed =
@@ -343,6 +352,151 @@ public final class InterlibraryRules {
               + state.status()
               + "; it cannot become "
               + next);
+    }
+    return null;
+  }
+
+  /**
+   * Our id for a partner system's request to us: the same for every delivery of its Request, so a
+   * second delivery finds the request it created.
+   */
+  public static String partnerRequestId(String partnerAgencyId, String theirRequestId) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((partnerAgencyId + "\n" + theirRequestId).getBytes(StandardCharsets.UTF_8));
+      return "p-" + HexFormat.of().formatHex(digest, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * When a partner system asked us for the loan, each change of the request's status is told to it:
+   * the change's decision also records the SupplyingAgencyMessage to send.
+   */
+  public static Decision<InterlibraryRequest.Event> tellBorrowingPartner(
+      InterlibraryRequest.State state, Decision<InterlibraryRequest.Event> decision, Instant now) {
+    if (!(decision instanceof Decision.Persist<InterlibraryRequest.Event> persist)) {
+      return decision;
+    }
+    InterlibraryRequest.State after = state;
+    for (InterlibraryRequest.Event event : persist.events()) {
+      after = after.apply(event);
+    }
+    // RequestReceived is the Request's own confirmation; the partner hears of every change after.
+    if (!after.forPartner()
+        || after.status() == state.status()
+        || after.status() == IsoStatus.RequestReceived) {
+      return decision;
+    }
+    StatusChange last = after.history().get(after.history().size() - 1);
+    List<InterlibraryRequest.Event> events = new ArrayList<>(persist.events());
+    events.add(
+        new InterlibraryRequest.ToPartner(
+            new PartnerMessage(
+                after.details().requestId() + "/" + (after.partnerMessages().size() + 1),
+                Kind.SUPPLY_STATUS,
+                after.details().borrowingAgencyId(),
+                now,
+                last.note(),
+                null,
+                after.status(),
+                after.dueAt())));
+    return new Decision.Persist<>(events);
+  }
+
+  /**
+   * A partner's RequestingAgencyMessage for its request to us: Received (noted), ShippedReturn (the
+   * copy is on its way back) or Cancel (before the loan). A message already acted on changes
+   * nothing.
+   */
+  public static Decision<InterlibraryRequest.Event> fromBorrowingPartner(
+      InterlibraryRequest.State state, InterlibraryRequest.FromBorrowingPartner cmd, Instant now) {
+    if (state.details() == null
+        || !state.forPartner()
+        || !state.details().borrowingAgencyId().equals(cmd.partnerAgencyId())) {
+      return notFound(null);
+    }
+    if (state.seenFromPartners().contains(cmd.messageKey())) {
+      return Decision.unchanged();
+    }
+    Decision<InterlibraryRequest.Event> decision =
+        switch (cmd.action()) {
+          case "Received" -> new Decision.Persist<InterlibraryRequest.Event>(List.of());
+          case "ShippedReturn" ->
+              Set.of(IsoStatus.Loaned, IsoStatus.Overdue, IsoStatus.Recalled)
+                      .contains(state.status())
+                  ? Decision.persist(
+                      new InterlibraryRequest.ReturnShipped(cmd.partnerAgencyId(), now))
+                  : Decision.refuse(
+                      INTERLIBRARY_STATUS_NOT_ALLOWED,
+                      "request is " + state.status() + "; only a Loaned copy is shipped back");
+          case "Cancel" ->
+              advance(
+                  state,
+                  new InterlibraryRequest.Advance(
+                      IsoStatus.Cancelled, cmd.partnerAgencyId(), cmd.note(), null, null),
+                  now);
+          default ->
+              Decision.refuse(
+                  INTERLIBRARY_STATUS_NOT_ALLOWED, "action " + cmd.action() + " is not supported");
+        };
+    if (decision instanceof Decision.Persist<InterlibraryRequest.Event> persist) {
+      List<InterlibraryRequest.Event> events = new ArrayList<>(persist.events());
+      events.add(new InterlibraryRequest.FromPartnerSeen(cmd.messageKey()));
+      return new Decision.Persist<>(events);
+    }
+    return decision;
+  }
+
+  /**
+   * The lender sent its copy to the partner that asked for it: Loaned, due after the lender's own
+   * loan period (R29).
+   */
+  public static Decision<InterlibraryRequest.Event> shipToPartner(
+      InterlibraryRequest.State state, String lenderAgencyId, Instant now) {
+    Decision<InterlibraryRequest.Event> refused = lenderOfPartner(state, lenderAgencyId);
+    if (refused != null) {
+      return refused;
+    }
+    int days = state.loanPeriodDays() == null ? 28 : state.loanPeriodDays();
+    return advance(
+        state,
+        new InterlibraryRequest.Advance(
+            IsoStatus.Loaned, lenderAgencyId, null, now.plus(Duration.ofDays(days)), null),
+        now);
+  }
+
+  /** The copy came back from the partner: LoanCompleted. */
+  public static Decision<InterlibraryRequest.Event> checkInFromPartner(
+      InterlibraryRequest.State state, String lenderAgencyId, Instant now) {
+    Decision<InterlibraryRequest.Event> refused = lenderOfPartner(state, lenderAgencyId);
+    if (refused != null) {
+      return refused;
+    }
+    return advance(
+        state,
+        new InterlibraryRequest.Advance(IsoStatus.LoanCompleted, lenderAgencyId, null, null, null),
+        now);
+  }
+
+  private static Decision<InterlibraryRequest.Event> lenderOfPartner(
+      InterlibraryRequest.State state, String lenderAgencyId) {
+    if (state.details() == null) {
+      return notFound(null);
+    }
+    if (!state.forPartner()) {
+      return Decision.refuse(
+          INTERLIBRARY_STATUS_NOT_ALLOWED,
+          "request "
+              + state.details().requestId()
+              + " is for a patron of this system: its copy is lent and returned by circulation");
+    }
+    if (!state.lender().equals(lenderAgencyId)) {
+      return Decision.refuse(
+          NOT_THE_CURRENT_LENDER,
+          "request " + state.details().requestId() + " is with agency " + state.lender());
     }
     return null;
   }

@@ -9,15 +9,26 @@ import java.time.Instant;
  * {@code outcome} is null while unconfirmed, {@code "OK"} once confirmed, else the partner's error.
  */
 public record PartnerMessage(
-    String messageId, Kind kind, String partnerAgencyId, Instant at, String note, String outcome)
+    String messageId,
+    Kind kind,
+    String partnerAgencyId,
+    Instant at,
+    String note,
+    String outcome,
+    IsoStatus status,
+    Instant dueAt)
     implements CborSerializable {
 
-  /** The standard's Request, and the requesting agency's actions this core sends. */
+  /**
+   * The standard's Request and the requesting agency's actions this core sends as borrower, and its
+   * SupplyingAgencyMessage ({@code status}, {@code dueAt}) as lender to a partner.
+   */
   public enum Kind {
     REQUEST,
     RECEIVED,
     SHIPPED_RETURN,
-    CANCEL
+    CANCEL,
+    SUPPLY_STATUS
   }
 
   public static final String CONFIRMED = "OK";
@@ -27,6 +38,6 @@ public record PartnerMessage(
   }
 
   PartnerMessage withOutcome(String outcome) {
-    return new PartnerMessage(messageId, kind, partnerAgencyId, at, note, outcome);
+    return new PartnerMessage(messageId, kind, partnerAgencyId, at, note, outcome, status, dueAt);
   }
 }

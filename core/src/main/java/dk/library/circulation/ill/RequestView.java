@@ -10,7 +10,7 @@ import java.util.List;
  * {@code lender} is the agency the request is with now; {@code atPickup} is true once the copy has
  * been received at the pickup branch. {@code partnerMessages}: what was sent to lenders outside the
  * core (ISO 18626) and whether they confirmed it; {@code returnShipped}: a partner's copy was sent
- * back.
+ * back; {@code partnerRequestId}: a partner system's own id for a request it made of us.
  */
 public record RequestView(
     String requestId,
@@ -27,7 +27,8 @@ public record RequestView(
     boolean atPickup,
     List<StatusChange> history,
     List<PartnerMessage> partnerMessages,
-    boolean returnShipped)
+    boolean returnShipped,
+    String partnerRequestId)
     implements CborSerializable {
 
   public RequestView anonymous() {
@@ -46,7 +47,8 @@ public record RequestView(
         atPickup,
         history,
         partnerMessages,
-        returnShipped);
+        returnShipped,
+        partnerRequestId);
   }
 
   /** One step of the request's life: the status, the agency that set it, when, and why. */

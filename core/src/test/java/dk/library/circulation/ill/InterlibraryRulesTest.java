@@ -55,6 +55,68 @@ class InterlibraryRulesTest {
             NOW));
   }
 
+  static InterlibraryRequest.State decided(
+      InterlibraryRequest.State state, Decision<InterlibraryRequest.Event> decision) {
+    return apply(state, InterlibraryRules.tellBorrowingPartner(state, decision, NOW));
+  }
+
+  @Test
+  void R29_aPartnersRequestToUsIsAnsweredShippedAndCheckedInEachChangeToldToThePartner() {
+    InterlibraryRequest.Details asked =
+        new InterlibraryRequest.Details("p-1", null, "EXT1", "EXT1", "T1", NOW, "theirs-7");
+    InterlibraryRequest.State s =
+        decided(
+            InterlibraryRequest.State.empty(),
+            InterlibraryRules.create(
+                InterlibraryRequest.State.empty(),
+                new InterlibraryRequest.Create(asked, List.of("L1"), Set.of("EXT1"), null),
+                NOW));
+    assertTrue(s.forPartner());
+    assertTrue(s.partnerMessages().isEmpty(), "the Request's confirmation says RequestReceived");
+
+    s = decided(s, InterlibraryRules.answer(s, answer("L1", IsoStatus.WillSupply), NOW));
+    assertEquals(PartnerMessage.Kind.SUPPLY_STATUS, s.partnerMessages().get(0).kind());
+    assertEquals(IsoStatus.WillSupply, s.partnerMessages().get(0).status());
+    s = decided(s, InterlibraryRules.shipToPartner(s, "L1", NOW));
+    PartnerMessage loaned = s.partnerMessages().get(1);
+    assertEquals(IsoStatus.Loaned, loaned.status());
+    assertEquals(NOW.plusSeconds(14 * 86_400), loaned.dueAt(), "the lender's loan period");
+    s =
+        decided(
+            s,
+            InterlibraryRules.fromBorrowingPartner(
+                s,
+                new InterlibraryRequest.FromBorrowingPartner(
+                    "EXT1", "m1", "ShippedReturn", null, null),
+                NOW));
+    assertTrue(s.returnShipped());
+    assertEquals(2, s.partnerMessages().size(), "no status change, nothing told");
+    assertInstanceOf(
+        Decision.Unchanged.class,
+        InterlibraryRules.fromBorrowingPartner(
+            s,
+            new InterlibraryRequest.FromBorrowingPartner("EXT1", "m1", "ShippedReturn", null, null),
+            NOW));
+    s = decided(s, InterlibraryRules.checkInFromPartner(s, "L1", NOW));
+    assertEquals(IsoStatus.LoanCompleted, s.status());
+    assertEquals(IsoStatus.LoanCompleted, s.partnerMessages().get(2).status());
+    assertTrue(s.outbox().isEmpty(), "no patron of ours to notify");
+    assertEquals(
+        Rejection.Code.NOT_THE_CURRENT_LENDER,
+        refusal(InterlibraryRules.shipToPartner(s, "L2", NOW)));
+  }
+
+  @Test
+  void R29_aPartnersRequestGetsTheSameIdHoweverOftenItComes() {
+    assertEquals(
+        InterlibraryRules.partnerRequestId("EXT1", "theirs-7"),
+        InterlibraryRules.partnerRequestId("EXT1", "theirs-7"));
+    assertTrue(
+        !InterlibraryRules.partnerRequestId("EXT1", "theirs-7")
+            .equals(InterlibraryRules.partnerRequestId("EXT2", "theirs-7")));
+    assertTrue(InterlibraryRules.partnerRequestId("EXT1", "x").matches("p-[0-9a-f]{24}"));
+  }
+
   static InterlibraryRequest.FromPartner fromPartner(
       String partner, String key, IsoStatus status, Instant dueAt) {
     return new InterlibraryRequest.FromPartner(partner, "B", key, status, "X9", dueAt, null, null);

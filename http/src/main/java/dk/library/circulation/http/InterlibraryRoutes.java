@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -158,6 +159,8 @@ final class InterlibraryRoutes extends ApiDirectives {
                     delete(() -> named(BASE + "/{requestId}", () -> cancel(call, id))))),
         action(call, id, "answers", ANSWER_INTERLIBRARY, this::answer),
         action(call, id, "recall", ANSWER_INTERLIBRARY, this::recall),
+        action(call, id, "shipped", ANSWER_INTERLIBRARY, this::shipped),
+        action(call, id, "checked-in", ANSWER_INTERLIBRARY, this::checkedIn),
         action(call, id, "received", RECEIVE_ITEM, this::received),
         action(call, id, "shipped-return", RECEIVE_ITEM, this::shippedReturn));
   }
@@ -320,6 +323,36 @@ final class InterlibraryRoutes extends ApiDirectives {
         "RECALL_INTERLIBRARY",
         "request " + id,
         answer(interlibrary.recall(id, lender), StatusCodes.OK));
+  }
+
+  /** The lender sent its copy to the partner system that asked for it: Loaned, told to it. */
+  private CompletionStage<HttpResponse> shipped(Call call, String id, RequestBody body)
+      throws RequestBody.Invalid {
+    return lenderOfPartner(call, id, body, "SHIP_INTERLIBRARY", interlibrary::shipToPartner);
+  }
+
+  /** The copy came back from the partner system: LoanCompleted, told to it; the copy is free. */
+  private CompletionStage<HttpResponse> checkedIn(Call call, String id, RequestBody body)
+      throws RequestBody.Invalid {
+    return lenderOfPartner(
+        call, id, body, "CHECK_IN_INTERLIBRARY", interlibrary::checkInFromPartner);
+  }
+
+  private CompletionStage<HttpResponse> lenderOfPartner(
+      Call call,
+      String id,
+      RequestBody body,
+      String auditAction,
+      BiFunction<String, String, CompletionStage<Result<RequestView>>> act)
+      throws RequestBody.Invalid {
+    checkId(body, id);
+    String lender = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
+    body.finish();
+    if (!ANSWER_INTERLIBRARY.permits(call.caller(), lender)) {
+      return CompletableFuture.completedFuture(outsideScope(call, lender));
+    }
+    return audited(
+        call, auditAction, "request " + id, answer(act.apply(id, lender), StatusCodes.OK));
   }
 
   /**

@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -120,13 +121,8 @@ final class Iso18626Routes extends ApiDirectives {
     }
     return switch (kind) {
       case "supplyingAgencyMessage" -> supplying(partner.get(), body, confirmation);
-      case "request", "requestingAgencyMessage" ->
-          done(
-              StatusCodes.OK,
-              confirmation.error(
-                  "UnsupportedActionType",
-                  "this core asks partners for loans; it does not yet supply them to systems"
-                      + " outside it"));
+      case "request" -> requesting(partner.get(), body, confirmation);
+      case "requestingAgencyMessage" -> acting(partner.get(), body, confirmation);
       default ->
           done(
               StatusCodes.OK,
@@ -190,6 +186,60 @@ final class Iso18626Routes extends ApiDirectives {
         .thenApply(result -> response(result, confirmation));
   }
 
+  /**
+   * A partner asks one of our agencies (its supplyingAgencyId) for a title, named by a
+   * bibliographicRecordId of our title-id scheme or by supplierUniqueRecordId.
+   */
+  private CompletionStage<HttpResponse> requesting(
+      Partner partner, Element body, Confirmation confirmation) {
+    String theirId = IsoXml.text(body, "header", "requestingAgencyRequestId").orElse("");
+    Optional<String> lender = IsoXml.text(body, "header", "supplyingAgencyId", "agencyIdValue");
+    if (lender.isEmpty() || !Forms.AGENCY_ID.matcher(lender.get()).matches()) {
+      return done(
+          StatusCodes.OK,
+          confirmation.error(
+              "UnrecognisedDataValue", "supplyingAgencyId: name one of this system's agencies"));
+    }
+    Optional<String> title =
+        IsoXml.text(
+                body, "bibliographicInfo", "bibliographicRecordId", "bibliographicRecordIdentifier")
+            .or(() -> IsoXml.text(body, "bibliographicInfo", "supplierUniqueRecordId"))
+            .filter(t -> Forms.TITLE_ID.matcher(t).matches());
+    if (theirId.isEmpty() || title.isEmpty()) {
+      return done(
+          StatusCodes.OK,
+          confirmation.error(
+              "UnrecognisedDataValue",
+              "bibliographicInfo: the title must be a bibliographicRecordId or"
+                  + " supplierUniqueRecordId of "
+                  + Forms.TITLE_ID_TEXT));
+    }
+    return interlibrary
+        .requestFromPartner(partner.agencyId(), theirId, lender.get(), title.get())
+        .thenApply(result -> response(result, confirmation));
+  }
+
+  /** The partner's action on its request to us: Received, ShippedReturn or Cancel. */
+  private CompletionStage<HttpResponse> acting(
+      Partner partner, Element body, Confirmation confirmation) {
+    String action = IsoXml.text(body, "action").orElse("");
+    if (!Set.of("Received", "ShippedReturn", "Cancel").contains(action)) {
+      return done(
+          StatusCodes.OK,
+          confirmation.error(
+              "UnsupportedActionType",
+              action + " is not supported; Received, ShippedReturn and" + " Cancel are"));
+    }
+    String theirId = IsoXml.text(body, "header", "requestingAgencyRequestId").orElse("");
+    String messageKey =
+        String.join(
+            "|", partner.agencyId(), IsoXml.text(body, "header", "timestamp").orElse(""), action);
+    return interlibrary
+        .fromBorrowingPartner(
+            partner.agencyId(), theirId, messageKey, action, IsoXml.text(body, "note").orElse(null))
+        .thenApply(result -> response(result, confirmation));
+  }
+
   private HttpResponse response(Result<RequestView> result, Confirmation confirmation) {
     if (result instanceof Result.Ok<RequestView>) {
       return xml(StatusCodes.OK, confirmation);
@@ -198,7 +248,7 @@ final class Iso18626Routes extends ApiDirectives {
     String element =
         switch (rejection.code()) {
           case INTERLIBRARY_REQUEST_NOT_FOUND -> "requestingAgencyRequestId";
-          case NOT_THE_CURRENT_LENDER -> "supplyingAgencyId";
+          case NOT_THE_CURRENT_LENDER, AGENCY_NOT_FOUND -> "supplyingAgencyId";
           case INTERLIBRARY_STATUS_NOT_ALLOWED -> "status";
           default -> rejection.code().name();
         };

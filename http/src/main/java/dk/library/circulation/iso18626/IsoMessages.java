@@ -1,5 +1,6 @@
 package dk.library.circulation.iso18626;
 
+import dk.library.circulation.ill.IsoStatus;
 import dk.library.circulation.ill.PartnerMessage;
 import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.iso18626.IsoXml.AgencyId;
@@ -51,7 +52,8 @@ public final class IsoMessages {
           case RECEIVED -> "Received";
           case SHIPPED_RETURN -> "ShippedReturn";
           case CANCEL -> "Cancel";
-          case REQUEST -> throw new IllegalArgumentException("a Request is not an action");
+          case REQUEST, SUPPLY_STATUS ->
+              throw new IllegalArgumentException(message.kind() + " is not an action");
         };
     return IsoXml.write(
         "requestingAgencyMessage",
@@ -64,6 +66,48 @@ public final class IsoMessages {
               .end();
           xml.element("action", action);
           xml.element("note", message.note());
+        });
+  }
+
+  /**
+   * The lender's status for a partner's request to us: the answer (RequestResponse), the loan's
+   * course (StatusChange, with the due date and the item sent), or the answer to its Cancel.
+   */
+  public static String supplyingAgencyMessage(
+      PartnerMessage message, RequestView request, AgencyId partner, AgencyId supplier) {
+    IsoStatus status = message.status();
+    String reason =
+        switch (status) {
+          case ExpectToSupply, WillSupply, Unfilled -> "RequestResponse";
+          case Cancelled -> "CancelResponse";
+          default -> "StatusChange";
+        };
+    return IsoXml.write(
+        "supplyingAgencyMessage",
+        xml -> {
+          xml.start("header")
+              .agency("supplyingAgencyId", supplier)
+              .agency("requestingAgencyId", partner)
+              .element("timestamp", message.at().toString())
+              .element("requestingAgencyRequestId", request.partnerRequestId())
+              .element("supplyingAgencyRequestId", request.requestId())
+              .end();
+          xml.start("messageInfo").element("reasonForMessage", reason);
+          if (status == IsoStatus.Cancelled) {
+            xml.element("answerYesNo", "Y");
+          }
+          xml.element("note", message.note()).end();
+          xml.start("statusInfo")
+              .element("status", status.name())
+              .element("dueDate", message.dueAt() == null ? null : message.dueAt().toString())
+              .element("lastChange", message.at().toString())
+              .end();
+          if (status == IsoStatus.Loaned && request.barcode() != null) {
+            xml.start("deliveryInfo")
+                .element("dateSent", message.at().toString())
+                .element("itemId", request.barcode())
+                .end();
+          }
         });
   }
 

@@ -157,11 +157,18 @@ public final class PartnerDirectory implements Partners {
           new IllegalStateException(
               "partner " + message.partnerAgencyId() + " is no longer configured"));
     }
-    AgencyId requester = ours(request.borrowingAgencyId());
     String body =
-        message.kind() == PartnerMessage.Kind.REQUEST
-            ? IsoMessages.request(message, request, partner.id(), requester, titleIdScheme)
-            : IsoMessages.requestingAgencyMessage(message, request, partner.id(), requester);
+        switch (message.kind()) {
+          case REQUEST ->
+              IsoMessages.request(
+                  message, request, partner.id(), ours(request.borrowingAgencyId()), titleIdScheme);
+          case SUPPLY_STATUS ->
+              IsoMessages.supplyingAgencyMessage(
+                  message, request, partner.id(), ours(request.lender()));
+          default ->
+              IsoMessages.requestingAgencyMessage(
+                  message, request, partner.id(), ours(request.borrowingAgencyId()));
+        };
     try {
       IsoXml.read(body);
     } catch (IsoXml.Invalid invalid) {
@@ -169,9 +176,11 @@ public final class PartnerDirectory implements Partners {
       return CompletableFuture.failedFuture(invalid);
     }
     Confirms expected =
-        message.kind() == PartnerMessage.Kind.REQUEST
-            ? Confirms.REQUEST
-            : Confirms.REQUESTING_AGENCY_MESSAGE;
+        switch (message.kind()) {
+          case REQUEST -> Confirms.REQUEST;
+          case SUPPLY_STATUS -> Confirms.SUPPLYING_AGENCY_MESSAGE;
+          default -> Confirms.REQUESTING_AGENCY_MESSAGE;
+        };
     HttpRequest post =
         HttpRequest.POST(partner.endpoint().toString())
             .withEntity(HttpEntities.create(ContentTypes.TEXT_XML_UTF8, body))

@@ -63,7 +63,7 @@ class Iso18626Test {
   /** Answers a partner gives with HTTP 503 before it confirms (an outage to ride out). */
   static final Map<String, AtomicInteger> outages = new ConcurrentHashMap<>();
 
-  record Received(String kind, String requestId, String action, Element body) {}
+  record Received(String kind, String requestId, String action, String status, Element body) {}
 
   String borrower;
   String patron;
@@ -261,23 +261,127 @@ class Iso18626Test {
   }
 
   @Test
-  void R29_aRequestFromOutsideIsRefusedAsNotSupplied_andTheBorrowersCancelReachesThePartner() {
-    assertEquals(201, request(List.of("EXT-A")).status());
-    awaitMessage("EXT-A", 0);
-    String incomingRequest =
+  void R29_aPartnerSystemBorrowsFromUs_answeredShippedSentBackAndCheckedIn() {
+    String lender = borrower;
+    String title = Api.unique("T");
+    String copy = Api.unique("B");
+    Answer registered =
+        api.staff(lender)
+            .post(
+                "/api/v1/items",
+                """
+                {"barcode":"%s","titleId":"%s","title":"Rare Book","agencyId":"%s",
+                 "materialType":"book","branchId":"main"}
+                """
+                    .formatted(copy, title, lender));
+    assertEquals(201, registered.status(), registered.body().toString());
+    String theirs = requestId;
+    String ours = dk.library.circulation.ill.InterlibraryRules.partnerRequestId("EXT-A", theirs);
+    String partnersRequest =
         envelope(
             "request",
             """
             <header>%s%s<timestamp>%s</timestamp>
-            <requestingAgencyRequestId>theirs-1</requestingAgencyRequestId></header>
-            <bibliographicInfo><title>A Book</title></bibliographicInfo>
+            <requestingAgencyRequestId>%s</requestingAgencyRequestId></header>
+            <bibliographicInfo><bibliographicRecordId>
+            <bibliographicRecordIdentifierCode>FAUST</bibliographicRecordIdentifierCode>
+            <bibliographicRecordIdentifier>%s</bibliographicRecordIdentifier>
+            </bibliographicRecordId></bibliographicInfo>
             <serviceInfo><serviceType>Loan</serviceType></serviceInfo>
             """
                 .formatted(
-                    agencyId("supplyingAgencyId", borrower),
+                    agencyId("supplyingAgencyId", lender),
                     agencyId("requestingAgencyId", "EXT-A"),
-                    clock.instant()));
-    HttpResponse<String> refused = deliver(incomingRequest, FROM_A);
+                    clock.instant(),
+                    theirs,
+                    title));
+    assertEquals("OK", confirmationStatus(deliver(partnersRequest, FROM_A)));
+    Eventually.await(
+        "the request waits on the lender's list",
+        WITHIN,
+        () ->
+            api.staff(lender)
+                .get("/api/v1/interlibrary-worklists?agencyId=%s&side=lending".formatted(lender))
+                .body()
+                .findValuesAsText("requestId")
+                .contains(ours));
+    JsonNode created = api.staff(lender).get("/api/v1/interlibrary-requests/" + ours).body();
+    assertEquals("RequestReceived", created.get("status").asText(), created.toString());
+    assertEquals(theirs, created.get("partnerRequestId").asText());
+    assertEquals("OK", confirmationStatus(deliver(partnersRequest, FROM_A)), "delivered twice");
+    assertEquals(
+        created.get("history"),
+        api.staff(lender).get("/api/v1/interlibrary-requests/" + ours).body().get("history"));
+
+    Answer willSupply =
+        api.staff(lender)
+            .post(
+                "/api/v1/interlibrary-requests/" + ours + "/answers",
+                "{\"agencyId\":\"%s\",\"status\":\"WillSupply\",\"barcode\":\"%s\"}"
+                    .formatted(lender, copy));
+    assertEquals(200, willSupply.status(), willSupply.body().toString());
+    Received answered = awaitMessage("EXT-A", 0);
+    assertEquals("supplyingAgencyMessage", answered.kind());
+    assertEquals("WillSupply", answered.status());
+    assertEquals(
+        "RequestResponse",
+        IsoXml.text(answered.body(), "messageInfo", "reasonForMessage").orElse(""));
+
+    Answer shipped =
+        api.staff(lender)
+            .post(
+                "/api/v1/interlibrary-requests/" + ours + "/shipped",
+                "{\"agencyId\":\"%s\"}".formatted(lender));
+    assertEquals("Loaned", shipped.body().get("status").asText(), shipped.body().toString());
+    Received loaned = awaitMessage("EXT-A", 1);
+    assertEquals("Loaned", loaned.status());
+    assertEquals(copy, IsoXml.text(loaned.body(), "deliveryInfo", "itemId").orElse(""));
+    assertTrue(IsoXml.text(loaned.body(), "statusInfo", "dueDate").isPresent());
+
+    String shippedReturn =
+        envelope(
+            "requestingAgencyMessage",
+            "<header>%s%s<timestamp>%s</timestamp><requestingAgencyRequestId>%s"
+                    .formatted(
+                        agencyId("supplyingAgencyId", lender),
+                        agencyId("requestingAgencyId", "EXT-A"),
+                        clock.instant().plusSeconds(60),
+                        theirs)
+                + "</requestingAgencyRequestId></header><action>ShippedReturn</action>");
+    assertEquals("OK", confirmationStatus(deliver(shippedReturn, FROM_A)));
+    assertTrue(
+        api.staff(lender)
+            .get("/api/v1/interlibrary-requests/" + ours)
+            .body()
+            .get("returnShipped")
+            .asBoolean());
+
+    Answer checkedIn =
+        api.staff(lender)
+            .post(
+                "/api/v1/interlibrary-requests/" + ours + "/checked-in",
+                "{\"agencyId\":\"%s\"}".formatted(lender));
+    assertEquals(
+        "LoanCompleted", checkedIn.body().get("status").asText(), checkedIn.body().toString());
+    assertEquals("LoanCompleted", awaitMessage("EXT-A", 2).status());
+    JsonNode item = api.staff(lender).get("/api/v1/items/" + copy).body();
+    assertFalse(item.hasNonNull("heldFor"), item.toString());
+  }
+
+  @Test
+  void R29_anActionWeDoNotSupplyIsRefused_andTheBorrowersCancelReachesThePartner() {
+    assertEquals(201, request(List.of("EXT-A")).status());
+    awaitMessage("EXT-A", 0);
+    String renew =
+        envelope(
+            "requestingAgencyMessage",
+            "<header>%s%s<timestamp>%s</timestamp><requestingAgencyRequestId>x"
+                    .formatted(
+                        agencyId("supplyingAgencyId", borrower),
+                        agencyId("requestingAgencyId", "EXT-A"),
+                        clock.instant())
+                + "</requestingAgencyRequestId></header><action>Renew</action>");
+    HttpResponse<String> refused = deliver(renew, FROM_A);
     assertEquals("ERROR", confirmationStatus(refused));
     assertEquals("UnsupportedActionType", errorType(refused));
 
@@ -307,6 +411,7 @@ class Iso18626Test {
                   kind,
                   IsoXml.text(element, "header", "requestingAgencyRequestId").orElse(null),
                   IsoXml.text(element, "action").orElse(null),
+                  IsoXml.text(element, "statusInfo", "status").orElse(null),
                   element));
       AtomicInteger outage = outages.get(id);
       if (outage != null && outage.getAndDecrement() > 0) {

@@ -309,9 +309,20 @@ final class Harness {
         .build();
   }
 
+  /**
+   * A free port below Linux's ephemeral range (32768-60999): a server started on it again after the
+   * initial load cannot find it taken as the source port of some outgoing connection.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    java.util.Random random = new java.util.Random();
+    for (int tries = 0; tries < 100; tries++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port in 20000-31999");
   }
 }
