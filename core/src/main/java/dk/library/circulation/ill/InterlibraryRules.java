@@ -253,9 +253,15 @@ public final class InterlibraryRules {
                   INTERLIBRARY_STATUS_NOT_ALLOWED,
                   "RequestReceived is the requesting agency's status, not a supplier's answer");
         };
+    return seen(decision, cmd.messageKey());
+  }
+
+  /** A partner's message acted on is recorded with what it changed, so it acts only once. */
+  private static Decision<InterlibraryRequest.Event> seen(
+      Decision<InterlibraryRequest.Event> decision, String messageKey) {
     if (decision instanceof Decision.Persist<InterlibraryRequest.Event> persist) {
       List<InterlibraryRequest.Event> events = new ArrayList<>(persist.events());
-      events.add(new InterlibraryRequest.FromPartnerSeen(cmd.messageKey()));
+      events.add(new InterlibraryRequest.FromPartnerSeen(messageKey));
       return new Decision.Persist<>(events);
     }
     return decision;
@@ -442,12 +448,7 @@ public final class InterlibraryRules {
               Decision.refuse(
                   INTERLIBRARY_STATUS_NOT_ALLOWED, "action " + cmd.action() + " is not supported");
         };
-    if (decision instanceof Decision.Persist<InterlibraryRequest.Event> persist) {
-      List<InterlibraryRequest.Event> events = new ArrayList<>(persist.events());
-      events.add(new InterlibraryRequest.FromPartnerSeen(cmd.messageKey()));
-      return new Decision.Persist<>(events);
-    }
-    return decision;
+    return seen(decision, cmd.messageKey());
   }
 
   /**

@@ -312,33 +312,23 @@ final class InterlibraryRoutes extends ApiDirectives {
 
   private CompletionStage<HttpResponse> recall(Call call, String id, RequestBody body)
       throws RequestBody.Invalid {
-    checkId(body, id);
-    String lender = body.text("agencyId", Forms.AGENCY_ID, Forms.AGENCY_ID_TEXT);
-    body.finish();
-    if (!ANSWER_INTERLIBRARY.permits(call.caller(), lender)) {
-      return CompletableFuture.completedFuture(outsideScope(call, lender));
-    }
-    return audited(
-        call,
-        "RECALL_INTERLIBRARY",
-        "request " + id,
-        answer(interlibrary.recall(id, lender), StatusCodes.OK));
+    return lenderActs(call, id, body, "RECALL_INTERLIBRARY", interlibrary::recall);
   }
 
   /** The lender sent its copy to the partner system that asked for it: Loaned, told to it. */
   private CompletionStage<HttpResponse> shipped(Call call, String id, RequestBody body)
       throws RequestBody.Invalid {
-    return lenderOfPartner(call, id, body, "SHIP_INTERLIBRARY", interlibrary::shipToPartner);
+    return lenderActs(call, id, body, "SHIP_INTERLIBRARY", interlibrary::shipToPartner);
   }
 
   /** The copy came back from the partner system: LoanCompleted, told to it; the copy is free. */
   private CompletionStage<HttpResponse> checkedIn(Call call, String id, RequestBody body)
       throws RequestBody.Invalid {
-    return lenderOfPartner(
-        call, id, body, "CHECK_IN_INTERLIBRARY", interlibrary::checkInFromPartner);
+    return lenderActs(call, id, body, "CHECK_IN_INTERLIBRARY", interlibrary::checkInFromPartner);
   }
 
-  private CompletionStage<HttpResponse> lenderOfPartner(
+  /** Staff of the lender named in the body act on the request. */
+  private CompletionStage<HttpResponse> lenderActs(
       Call call,
       String id,
       RequestBody body,

@@ -5,6 +5,7 @@ import dk.library.circulation.ill.PartnerMessage;
 import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.iso18626.IsoXml.AgencyId;
 import java.time.Instant;
+import javax.xml.stream.XMLStreamException;
 
 /**
  * The messages this core writes (docs/interlibrary.md): the Request and the requesting agency's
@@ -25,12 +26,7 @@ public final class IsoMessages {
     return IsoXml.write(
         "request",
         xml -> {
-          xml.start("header")
-              .agency("supplyingAgencyId", partner)
-              .agency("requestingAgencyId", requester)
-              .element("timestamp", message.at().toString())
-              .element("requestingAgencyRequestId", request.requestId())
-              .end();
+          header(xml, message, request, partner, requester);
           xml.start("bibliographicInfo")
               .start("bibliographicRecordId")
               .element("bibliographicRecordIdentifierCode", titleIdScheme)
@@ -42,6 +38,22 @@ public final class IsoMessages {
               .element("serviceType", "Loan")
               .end();
         });
+  }
+
+  /** The header of a message this core sends as the requesting agency. */
+  private static void header(
+      IsoXml.Writer xml,
+      PartnerMessage message,
+      RequestView request,
+      AgencyId partner,
+      AgencyId requester)
+      throws XMLStreamException {
+    xml.start("header")
+        .agency("supplyingAgencyId", partner)
+        .agency("requestingAgencyId", requester)
+        .element("timestamp", message.at().toString())
+        .element("requestingAgencyRequestId", request.requestId())
+        .end();
   }
 
   /** Received, ShippedReturn or Cancel: what the borrowing library did. */
@@ -58,12 +70,7 @@ public final class IsoMessages {
     return IsoXml.write(
         "requestingAgencyMessage",
         xml -> {
-          xml.start("header")
-              .agency("supplyingAgencyId", partner)
-              .agency("requestingAgencyId", requester)
-              .element("timestamp", message.at().toString())
-              .element("requestingAgencyRequestId", request.requestId())
-              .end();
+          header(xml, message, request, partner, requester);
           xml.element("action", action);
           xml.element("note", message.note());
         });

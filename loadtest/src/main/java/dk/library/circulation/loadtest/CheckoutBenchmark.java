@@ -240,6 +240,7 @@ public final class CheckoutBenchmark {
         Soak soak =
             gatling.soak(server.pid(), GatlingSteps.highestHeld(peak, options.peakStartRate()));
         DoorEntries.Result door = DoorEntries.measure(h, DOOR_ENTRIES);
+        WorklistReads.Result worklists = WorklistReads.measure(h, WORKLIST_READS);
         HeapPerEntity heap = summary.heapPerEntity(server.pid(), idle);
         long serverRss = Harness.rssKib(server.pid());
         summary.saveMetrics();
@@ -268,6 +269,7 @@ public final class CheckoutBenchmark {
             peak,
             soak,
             door,
+            worklists,
             burst.result(),
             heap);
       } finally {

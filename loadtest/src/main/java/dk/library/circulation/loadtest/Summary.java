@@ -46,6 +46,7 @@ final class Summary {
       List<PeakStep> peak,
       Soak soak,
       DoorEntries.Result door,
+      WorklistReads.Result worklists,
       DeadlineBurst.Result burst,
       HeapPerEntity heap)
       throws IOException {
@@ -218,7 +219,8 @@ final class Summary {
                 soak.step().p99(),
                 soak.step().interlibraryPerSecond(),
                 soak.rssBeforeKib() / 1024,
-                soak.rssAfterKib() / 1024);
+                soak.rssAfterKib() / 1024)
+            + worklists.report();
     System.out.println(summary);
     Files.writeString(h.options.work().resolve("summary.md"), summary);
     System.out.println("Written to " + h.options.work().resolve("summary.md"));
