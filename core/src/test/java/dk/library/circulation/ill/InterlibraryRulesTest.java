@@ -55,6 +55,32 @@ class InterlibraryRulesTest {
             NOW));
   }
 
+  @Test
+  void R29_aRequestsWorklistRowsFollowItsStatusAndLender_andItsEarlierRowsAreRemoved() {
+    InterlibraryRequest.State s = created("L1", "L2");
+    s = apply(s, InterlibraryRules.answer(s, answer("L1", IsoStatus.Unfilled), NOW));
+    List<Worklists.Entry> keep = InterlibraryRequest.listed(s);
+    assertEquals(
+        Set.of("borrowing:B/RequestReceived", "lending:L2/RequestReceived", "patron:P1/any"),
+        rows(keep));
+    assertEquals(
+        Set.of(
+            "borrowing:B/Unfilled",
+            "lending:L1/RequestReceived",
+            "lending:L1/Unfilled",
+            "lending:L2/Unfilled"),
+        rows(InterlibraryRequest.unlisted(s, keep)));
+    assertTrue(
+        rows(InterlibraryRequest.unlisted(s, List.of())).containsAll(rows(keep)),
+        "an erased request leaves every list");
+  }
+
+  private static Set<String> rows(List<Worklists.Entry> entries) {
+    return entries.stream()
+        .map(e -> e.list() + "/" + e.status())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   static InterlibraryRequest.State decided(
       InterlibraryRequest.State state, Decision<InterlibraryRequest.Event> decision) {
     return apply(state, InterlibraryRules.tellBorrowingPartner(state, decision, NOW));
