@@ -99,14 +99,7 @@ public final class InterlibraryRules {
       return refused;
     }
     if (!state.lender().equals(cmd.lenderAgencyId())) {
-      return Decision.refuse(
-          NOT_THE_CURRENT_LENDER,
-          "request "
-              + state.details().requestId()
-              + " is with agency "
-              + state.lender()
-              + ", not "
-              + cmd.lenderAgencyId());
+      return notTheLender(state, cmd.lenderAgencyId());
     }
     if (cmd.status() == IsoStatus.Unfilled) {
       return unfilled(state, cmd.note(), now);
@@ -219,14 +212,7 @@ public final class InterlibraryRules {
     }
     if (!state.partners().contains(cmd.partnerAgencyId())
         || !cmd.partnerAgencyId().equals(state.lender())) {
-      return Decision.refuse(
-          NOT_THE_CURRENT_LENDER,
-          "request "
-              + state.details().requestId()
-              + " is with agency "
-              + state.lender()
-              + ", not "
-              + cmd.partnerAgencyId());
+      return notTheLender(state, cmd.partnerAgencyId());
     }
     Decision<InterlibraryRequest.Event> decision =
         switch (cmd.status()) {
@@ -495,11 +481,21 @@ public final class InterlibraryRules {
               + " is for a patron of this system: its copy is lent and returned by circulation");
     }
     if (!state.lender().equals(lenderAgencyId)) {
-      return Decision.refuse(
-          NOT_THE_CURRENT_LENDER,
-          "request " + state.details().requestId() + " is with agency " + state.lender());
+      return notTheLender(state, lenderAgencyId);
     }
     return null;
+  }
+
+  private static Decision<InterlibraryRequest.Event> notTheLender(
+      InterlibraryRequest.State state, String agencyId) {
+    return Decision.refuse(
+        NOT_THE_CURRENT_LENDER,
+        "request "
+            + state.details().requestId()
+            + " is with agency "
+            + state.lender()
+            + ", not "
+            + agencyId);
   }
 
   /** R40: the request ended and its window passed, so its record is gone. */
