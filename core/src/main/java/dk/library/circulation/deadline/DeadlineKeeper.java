@@ -132,6 +132,10 @@ public final class DeadlineKeeper {
         ctx ->
             Behaviors.withTimers(
                 timers -> {
+                  // Operators (and the cluster test) see where the singleton runs and when it
+                  // moved.
+                  ctx.getLog()
+                      .info("Deadline keeper running on this node, from the deadline index");
                   ctx.getSelf().tell(new Tick());
                   return idle(
                       ctx,

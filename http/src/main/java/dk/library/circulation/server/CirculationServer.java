@@ -41,12 +41,15 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -68,6 +71,7 @@ public final class CirculationServer implements AutoCloseable {
   private final RunningServers running;
   private final ServerBinding binding;
   private final ApiMetrics metrics;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Null in initial-load mode, or when SIP2 is switched off. */
   private final SipServer sip;
@@ -94,7 +98,8 @@ public final class CirculationServer implements AutoCloseable {
     ApiMetrics metrics = new ApiMetrics();
     JournalCassandra cassandra = JournalCassandra.start(config);
     Config resolved =
-        EntityLimit.applyTo(cassandra.applyTo(config), Runtime.getRuntime().maxMemory());
+        ClusterFormation.applyTo(
+            EntityLimit.applyTo(cassandra.applyTo(config), Runtime.getRuntime().maxMemory()));
     RunningServers running;
     try {
       // For the whole life of the actor system: an initial load and serving never overlap.
@@ -110,10 +115,7 @@ public final class CirculationServer implements AutoCloseable {
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "circulation", resolved);
     try {
-      Cluster cluster = Cluster.get(system);
-      if (resolved.getList("pekko.cluster.seed-nodes").isEmpty()) {
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      }
+      ClusterFormation.join(system, resolved);
       ZoneId zone = ZoneId.of(resolved.getString("library.time-zone"));
       Duration askTimeout = resolved.getDuration("library.http.ask-timeout");
       CprIndex cprIndex =
@@ -221,6 +223,7 @@ public final class CirculationServer implements AutoCloseable {
             sip.port(),
             sip.tls() ? " (TLS)" : "");
       }
+      stopServingFirst(system, binding, sip);
       return new CirculationServer(cassandra, system, running, binding, metrics, sip);
     } catch (Exception e) {
       system.terminate();
@@ -233,6 +236,31 @@ public final class CirculationServer implements AutoCloseable {
       metrics.close();
       cassandra.close();
       throw new IllegalStateException("the server did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * However the node stops (SIGTERM, a leave, a downing by the split brain resolver), it first
+   * reports not ready, then stops taking requests and lets those under way finish, and only then
+   * leaves the cluster and hands its shards off (Coordinated Shutdown's phases in that order).
+   */
+  private static void stopServingFirst(
+      ActorSystem<?> system, ServerBinding binding, SipServer sip) {
+    ServingCheck.Serving.ready(system, true);
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "not-ready",
+        () -> {
+          ServingCheck.Serving.ready(system, false);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+    if (sip != null) {
+      shutdown.addTask(
+          CoordinatedShutdown.PhaseServiceUnbind(),
+          "sip2-unbind",
+          () -> CompletableFuture.runAsync(sip::close).thenApply(closed -> Done.getInstance()));
     }
   }
 
@@ -294,24 +322,28 @@ public final class CirculationServer implements AutoCloseable {
     return sip == null ? -1 : sip.port();
   }
 
-  /** Stops taking requests, lets those under way finish, then stops the node and its Cassandra. */
+  /** Completes when this node's actor system has stopped: closed, or downed by the cluster. */
+  public CompletionStage<?> whenStopped() {
+    return system.getWhenTerminated();
+  }
+
+  /**
+   * Stops taking requests, lets those under way finish, leaves the cluster (handing shards off),
+   * then stops the node and its Cassandra. Once; later calls wait for nothing.
+   */
   @Override
   public void close() {
-    if (sip != null) {
-      sip.close();
+    if (closed.getAndSet(true)) {
+      return;
     }
-    try {
-      binding.terminate(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.warn("HTTP server did not stop cleanly: {}", e.toString());
-    }
+    // Runs Coordinated Shutdown: not ready, unbind, requests done, shards handed off, leave.
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
       running.close();
     } catch (Exception e) {
       // Then the entry expires by itself (RunningServers.TTL) rather than end while entities run.
-      log.warn("Actor system did not stop within 30 s: {}", e.toString());
+      log.warn("Actor system did not stop within 60 s: {}", e.toString());
     }
     metrics.close();
     cassandra.close();

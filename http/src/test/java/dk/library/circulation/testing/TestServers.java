@@ -41,6 +41,7 @@ public final class TestServers {
 library.http.port = 0
 library.sip2.port = 0
 pekko.remote.artery.canonical.port = 0
+pekko.management.http.port = 0
 library.cassandra.mode = external
 library.cassandra.contact-points = "127.0.0.1:%d"
 library.cassandra.keyspace = %s

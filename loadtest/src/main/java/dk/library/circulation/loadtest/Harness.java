@@ -107,6 +107,7 @@ final class Harness {
     sipPort = freePort();
     builder.environment().put("LIBRARY_SIP2_PORT", String.valueOf(sipPort));
     builder.environment().put("LIBRARY_CLUSTER_PORT", String.valueOf(freePort()));
+    builder.environment().put("LIBRARY_MANAGEMENT_PORT", String.valueOf(freePort()));
     builder.environment().put("LIBRARY_BOOTSTRAP_OPERATOR_KEY", operatorKey);
     builder.environment().putAll(serverEnvironment);
     return builder.start();
