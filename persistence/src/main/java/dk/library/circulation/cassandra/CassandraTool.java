@@ -22,11 +22,16 @@ public final class CassandraTool {
   public static void main(String[] args) throws InterruptedException {
     if (args.length == 5 && args[0].equals("create-schema")) {
       String[] hostPort = args[1].split(":");
-      try (CqlSession session =
+      var builder =
           CqlSession.builder()
               .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
-              .withLocalDatacenter(args[2])
-              .build()) {
+              .withLocalDatacenter(args[2]);
+      String username = System.getenv().getOrDefault("LIBRARY_CASSANDRA_USERNAME", "");
+      if (!username.isEmpty()) {
+        builder.withAuthCredentials(
+            username, System.getenv().getOrDefault("LIBRARY_CASSANDRA_PASSWORD", ""));
+      }
+      try (CqlSession session = builder.build()) {
         Schema.create(session, new Schema.Keyspaces(args[3], args[4]));
       }
       System.out.println(

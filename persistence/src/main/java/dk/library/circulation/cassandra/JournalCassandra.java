@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,15 +91,18 @@ public final class JournalCassandra implements AutoCloseable {
   private void createSchema(Config c) {
     Schema.Keyspaces keyspaces =
         new Schema.Keyspaces(c.getString("keyspace"), c.getString("replication"));
-    try (CqlSession session = session(c.getString("local-datacenter"))) {
+    try (CqlSession session = session(c)) {
       Schema.create(session, keyspaces);
     }
     log.info(
         "Schema is in place in keyspaces {} and {}", keyspaces.journal(), keyspaces.snapshot());
   }
 
-  private CqlSession session(String datacenter) {
-    var builder = CqlSession.builder().withLocalDatacenter(datacenter);
+  private CqlSession session(Config c) {
+    var builder = CqlSession.builder().withLocalDatacenter(c.getString("local-datacenter"));
+    if (!c.getString("username").isEmpty()) {
+      builder.withAuthCredentials(c.getString("username"), c.getString("password"));
+    }
     for (String point : contactPoints) {
       int colon = point.lastIndexOf(':');
       builder.addContactPoint(
@@ -114,17 +118,28 @@ public final class JournalCassandra implements AutoCloseable {
    */
   public RunningServers announce(Config config, String mode, Duration patience) {
     Config c = config.getConfig("library.cassandra");
-    return RunningServers.announce(
-        session(c.getString("local-datacenter")), c.getString("keyspace"), mode, patience);
+    return RunningServers.announce(session(c), c.getString("keyspace"), mode, patience);
   }
 
-  /** The given config with the driver pointed at this Cassandra. */
+  /** The given config with the driver pointed at this Cassandra, with its credentials if any. */
   public Config applyTo(Config config) {
-    return ConfigFactory.empty()
-        .withValue(
-            "datastax-java-driver.basic.contact-points",
-            ConfigValueFactory.fromIterable(contactPoints))
-        .withFallback(config);
+    Config c = config.getConfig("library.cassandra");
+    Config driver =
+        ConfigFactory.empty()
+            .withValue(
+                "datastax-java-driver.basic.contact-points",
+                ConfigValueFactory.fromIterable(contactPoints));
+    if (!c.getString("username").isEmpty()) {
+      driver =
+          driver.withValue(
+              "datastax-java-driver.advanced.auth-provider",
+              ConfigValueFactory.fromMap(
+                  Map.of(
+                      "class", "PlainTextAuthProvider",
+                      "username", c.getString("username"),
+                      "password", c.getString("password"))));
+    }
+    return driver.withFallback(config);
   }
 
   @Override
