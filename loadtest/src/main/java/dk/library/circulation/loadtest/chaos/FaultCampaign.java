@@ -230,7 +230,6 @@ public final class FaultCampaign {
         verdict,
         spread(back) + " from the kill (includes the JVM's start)",
         true,
-        true,
         "");
   }
 
@@ -312,6 +311,7 @@ public final class FaultCampaign {
         machines,
         verdict,
         "downed and taken over " + spread(downed) + "; rejoined " + spread(rejoined),
+        true,
         "");
   }
 
