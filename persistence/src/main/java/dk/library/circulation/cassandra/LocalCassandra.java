@@ -89,15 +89,43 @@ public final class LocalCassandra implements AutoCloseable {
           "-Dio.netty.tryReflectionSetAccessible=true",
           "-XX:+UseG1GC");
 
-  /** Where and how to run the node. */
+  /**
+   * Where and how to run the node: on {@code address} (a loopback address; several nodes of one
+   * cluster on one host take 127.0.0.1, 127.0.0.2, ...), joining the cluster of {@code seed}
+   * (host:storage port; the node itself when it is the first).
+   */
   public record Settings(
-      Path directory, int nativePort, int storagePort, String heap, Duration startTimeout) {
+      Path directory,
+      int nativePort,
+      int storagePort,
+      String heap,
+      Duration startTimeout,
+      String address,
+      String seed) {
 
     public Settings {
       if (nativePort <= 0 || storagePort <= 0 || nativePort == storagePort) {
         throw new IllegalArgumentException(
             "native and storage ports must be two different positive ports");
       }
+    }
+
+    /** A node of its own on 127.0.0.1. */
+    public Settings(
+        Path directory, int nativePort, int storagePort, String heap, Duration startTimeout) {
+      this(
+          directory,
+          nativePort,
+          storagePort,
+          heap,
+          startTimeout,
+          "127.0.0.1",
+          "127.0.0.1:" + storagePort);
+    }
+
+    /** The same node on another address, joining {@code seed}'s cluster. */
+    public Settings at(Path directory, String address, String seed) {
+      return new Settings(directory, nativePort, storagePort, heap, startTimeout, address, seed);
     }
 
     /** Two free loopback ports, for a test node that must never collide with anything. */
@@ -214,14 +242,16 @@ public final class LocalCassandra implements AutoCloseable {
               .start();
       Files.writeString(dir.resolve(PID_FILE), process.pid() + "\n");
       log.info(
-          "Starting Cassandra (pid {}) on 127.0.0.1:{}, data in {}",
+          "Starting Cassandra (pid {}) on {}:{}, data in {}",
           process.pid(),
+          settings.address(),
           settings.nativePort(),
           dir);
       awaitCql(settings, process, begin);
       Duration took = Duration.between(begin, Instant.now());
       log.info(
-          "Cassandra answers CQL on 127.0.0.1:{} after {} ms",
+          "Cassandra answers CQL on {}:{} after {} ms",
+          settings.address(),
           settings.nativePort(),
           took.toMillis());
       return new LocalCassandra(settings, process.toHandle(), took);
@@ -232,10 +262,14 @@ public final class LocalCassandra implements AutoCloseable {
 
   /** True when something already answers CQL on 127.0.0.1:port (a node left running). */
   public static boolean answersCql(int port) {
-    if (!portOpen(port)) {
+    return answersCql("127.0.0.1", port);
+  }
+
+  private static boolean answersCql(String host, int port) {
+    if (!portOpen(host, port)) {
       return false;
     }
-    try (CqlSession session = session(port, Duration.ofSeconds(2))) {
+    try (CqlSession session = session(host, port, Duration.ofSeconds(2))) {
       session.execute("SELECT release_version FROM system.local");
       return true;
     } catch (RuntimeException e) {
@@ -248,7 +282,7 @@ public final class LocalCassandra implements AutoCloseable {
   }
 
   public String contactPoint() {
-    return "127.0.0.1:" + settings.nativePort();
+    return settings.address() + ":" + settings.nativePort();
   }
 
   public Duration startDuration() {
@@ -298,7 +332,7 @@ public final class LocalCassandra implements AutoCloseable {
                 + " while starting; see "
                 + settings.directory().resolve("logs"));
       }
-      if (answersCql(settings.nativePort())) {
+      if (answersCql(settings.address(), settings.nativePort())) {
         return;
       }
       try {
@@ -316,18 +350,18 @@ public final class LocalCassandra implements AutoCloseable {
             + settings.directory().resolve("logs"));
   }
 
-  private static boolean portOpen(int port) {
+  private static boolean portOpen(String host, int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      socket.connect(new InetSocketAddress(host, port), 200);
       return true;
     } catch (IOException e) {
       return false;
     }
   }
 
-  static CqlSession session(int port, Duration timeout) {
+  static CqlSession session(String host, int port, Duration timeout) {
     return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress("127.0.0.1", port))
+        .addContactPoint(new InetSocketAddress(host, port))
         .withLocalDatacenter("datacenter1")
         .withConfigLoader(
             DriverConfigLoader.programmaticBuilder()
@@ -363,9 +397,9 @@ public final class LocalCassandra implements AutoCloseable {
         "seed_provider:",
         "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
         "    parameters:",
-        "      - seeds: \"127.0.0.1:" + settings.storagePort() + "\"",
-        "listen_address: 127.0.0.1",
-        "rpc_address: 127.0.0.1",
+        "      - seeds: \"" + settings.seed() + "\"",
+        "listen_address: " + settings.address(),
+        "rpc_address: " + settings.address(),
         "storage_port: " + settings.storagePort(),
         "native_transport_port: " + settings.nativePort(),
         "start_native_transport: true",

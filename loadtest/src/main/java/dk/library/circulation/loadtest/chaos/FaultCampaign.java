@@ -33,8 +33,11 @@ import java.util.stream.Stream;
  * entities' final state (docs/reliability.md).
  *
  * <ol>
+ *   <li>{@code prometheus}: Debian's Prometheus scrapes a node under load; every dashboard query;
  *   <li>{@code kill}: one server node killed with -9 at random moments and started again;
  *   <li>{@code cassandra}: Cassandra stopped for 30 s under load, then started again;
+ *   <li>{@code cassandra-node}: three Cassandra nodes on 127.0.0.1-3 with replication factor 3; one
+ *       killed with -9 under load, then started again;
  *   <li>{@code cluster-kill}: three nodes on 127.0.0.1; one at random killed with -9, the others
  *       take over, the killed one starts again and rejoins;
  *   <li>{@code partition}: three nodes; one paused with SIGSTOP until the others' split brain
@@ -89,7 +92,8 @@ public final class FaultCampaign {
     int kills = 20;
     Set<String> scenarios =
         new LinkedHashSet<>(
-            List.of("prometheus", "kill", "cassandra", "cluster-kill", "partition"));
+            List.of(
+                "prometheus", "kill", "cassandra", "cassandra-node", "cluster-kill", "partition"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--server-classpath" -> classpath = args[++i];
@@ -98,8 +102,8 @@ public final class FaultCampaign {
         case "--work" -> work = Path.of(args[++i]);
         default -> {
           System.err.println(
-              "usage: bin/chaos [--kills N]"
-                  + " [--scenarios prometheus,kill,cassandra,cluster-kill,partition]");
+              "usage: bin/chaos [--kills N] [--scenarios"
+                  + " prometheus,kill,cassandra,cassandra-node,cluster-kill,partition]");
           System.exit(2);
         }
       }
@@ -117,7 +121,7 @@ public final class FaultCampaign {
     cassandraSettings =
         LocalCassandra.Settings.onFreePorts(options.work().resolve("cassandra"), "1g");
     cassandra = LocalCassandra.start(cassandraSettings).stopOnExit();
-    try (CqlSession session = session()) {
+    try (CqlSession session = session(cassandraSettings)) {
       Schema.create(session, Schema.Keyspaces.local("library"));
     }
     List<Outcome> outcomes = new ArrayList<>();
@@ -129,6 +133,7 @@ public final class FaultCampaign {
               case "prometheus" -> scrapeWithPrometheus();
               case "kill" -> killOneNode();
               case "cassandra" -> stopCassandra();
+              case "cassandra-node" -> killCassandraReplica();
               case "cluster-kill" -> killInCluster();
               case "partition" -> pauseOneOfThree();
               default -> throw new IllegalArgumentException("no scenario " + scenario);
@@ -276,6 +281,82 @@ public final class FaultCampaign {
             + "; serving again "
             + (quick ? "within" : "NOT within")
             + " 5 s of Cassandra's return.");
+  }
+
+  /** Three Cassandra nodes (127.0.0.1-3, replication factor 3); one killed -9 under load. */
+  private Outcome killCassandraReplica() throws Exception {
+    Path base = options.work().resolve("cassandra-rf3");
+    LocalCassandra.Settings first = LocalCassandra.Settings.onFreePorts(base.resolve("n1"), "512m");
+    String seed = "127.0.0.1:" + first.storagePort();
+    List<LocalCassandra.Settings> settings =
+        List.of(
+            first,
+            first.at(base.resolve("n2"), "127.0.0.2", seed),
+            first.at(base.resolve("n3"), "127.0.0.3", seed));
+    List<LocalCassandra> replicas = new ArrayList<>();
+    try {
+      for (LocalCassandra.Settings replica : settings) {
+        replicas.add(LocalCassandra.start(replica).stopOnExit());
+      }
+      try (CqlSession session = session(first)) {
+        Schema.create(
+            session,
+            new Schema.Keyspaces(
+                "library", "{'class': 'NetworkTopologyStrategy', 'datacenter1': 3}"));
+      }
+      String contactPoints =
+          String.join(",", replicas.stream().map(LocalCassandra::contactPoint).toList());
+      ServerNode node =
+          nodes(
+                  "cassandra-node",
+                  1,
+                  Map.of(
+                      "LIBRARY_CASSANDRA_CONTACT_POINTS",
+                      contactPoints,
+                      "LIBRARY_CASSANDRA_CONSISTENCY",
+                      "LOCAL_QUORUM"))
+              .get(0);
+      node.start();
+      node.awaitReady(READY);
+      Fleet fleet = Fleet.enrol(node.base(), operatorKey);
+      Machines machines = machines(fleet, List.of(node), "cassandra-node");
+      machines.start();
+      Thread.sleep(10_000);
+      Map<String, Long> before = snapshot(machines);
+      long acknowledgedBefore = machines.acknowledged.get();
+      ProcessHandle.of(replicas.get(2).pid()).ifPresent(ProcessHandle::destroyForcibly);
+      long killedAt = System.currentTimeMillis();
+      Optional<Duration> served = machines.awaitAcknowledgedAfter(killedAt, Duration.ofMinutes(1));
+      Thread.sleep(30_000);
+      Map<String, Long> during = minus(snapshot(machines), before);
+      long acknowledgedDuring = machines.acknowledged.get() - acknowledgedBefore;
+      replicas.set(2, LocalCassandra.start(settings.get(2)).stopOnExit());
+      Thread.sleep(15_000);
+      machines.close();
+      Verdict verdict = Verdict.of(node.base(), fleet.staffKey(), machines.ledgers());
+      node.terminate(Duration.ofSeconds(60));
+      boolean clear =
+          during.keySet().stream()
+              .allMatch(
+                  a -> a.startsWith("2") || a.startsWith("4") || a.contains("with Retry-After"));
+      return outcome(
+          "cassandra-node",
+          "three Cassandra nodes (127.0.0.1-3, replication factor 3, LOCAL_QUORUM); one killed"
+              + " with -9 under load for 30 s, then started again",
+          machines,
+          verdict,
+          served.map(d -> d.toMillis() + " ms from the kill").orElse("not within a minute"),
+          clear && acknowledgedDuring > 0,
+          "While the replica was down the machines had "
+              + acknowledgedDuring
+              + " transactions acknowledged; answers then: "
+              + during
+              + ".");
+    } finally {
+      for (LocalCassandra replica : replicas) {
+        replica.close();
+      }
+    }
   }
 
   /** Three nodes; one at random killed -9; the others take over; it starts again and rejoins. */
@@ -494,9 +575,9 @@ public final class FaultCampaign {
     return "median %d ms, max %d ms".formatted(ms.get(ms.size() / 2), ms.get(ms.size() - 1));
   }
 
-  private CqlSession session() {
+  private static CqlSession session(LocalCassandra.Settings node) {
     return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress("127.0.0.1", cassandraSettings.nativePort()))
+        .addContactPoint(new InetSocketAddress(node.address(), node.nativePort()))
         .withLocalDatacenter("datacenter1")
         .build();
   }
