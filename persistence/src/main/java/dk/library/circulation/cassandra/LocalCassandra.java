@@ -226,8 +226,12 @@ public final class LocalCassandra implements AutoCloseable {
       command.add("-Dcassandra.config=" + yaml.toUri());
       command.add(storageDirOption(dir));
       command.add("-Dcassandra-foreground=yes");
-      command.add("-Dcassandra.ring_delay_ms=0");
-      command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+      // A node of its own starts at once; one joining a seed must wait for the seed's gossip.
+      boolean founding = settings.seed().equals(settings.address() + ":" + settings.storagePort());
+      command.add("-Dcassandra.ring_delay_ms=" + (founding ? 0 : 10_000));
+      if (founding) {
+        command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+      }
       command.add("-Dcassandra.superuser_setup_delay_ms=0");
       command.add("-Dlogback.configurationFile=" + logback.toUri());
       command.add("-cp");

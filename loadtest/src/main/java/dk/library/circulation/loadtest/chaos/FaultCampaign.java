@@ -140,6 +140,7 @@ public final class FaultCampaign {
             };
         outcomes.add(outcome);
         System.out.println(Report.row(outcome));
+        System.out.println(outcome.notes());
       }
     } finally {
       for (ServerNode node : started) {

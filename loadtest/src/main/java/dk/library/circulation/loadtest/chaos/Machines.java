@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Machines implements AutoCloseable {
 
   static final String PIN = "1234";
-  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Longer than the server's own request timeout (15 s), so a slow answer is still seen. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
   /** What one machine's acknowledged transactions left: the expectation the verdict checks. */
   static final class Ledger {
