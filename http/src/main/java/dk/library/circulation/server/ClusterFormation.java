@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -76,7 +77,18 @@ final class ClusterFormation {
 
   /** Starts the management port, then joins: itself, the seed nodes, or what bootstrap finds. */
   static void join(ActorSystem<?> system, Config config) {
-    PekkoManagement.get(system.classicSystem()).start().toCompletableFuture().join();
+    try {
+      PekkoManagement.get(system.classicSystem()).start().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException(
+          "the management port "
+              + config.getString("pekko.management.http.hostname")
+              + ":"
+              + config.getInt("pekko.management.http.port")
+              + " could not be bound (LIBRARY_MANAGEMENT_PORT): "
+              + e.getCause().getMessage(),
+          e);
+    }
     if (bootstrap(config)) {
       ClusterBootstrap.get(system.classicSystem()).start();
     } else if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {

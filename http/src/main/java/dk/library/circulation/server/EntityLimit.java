@@ -5,8 +5,8 @@ import com.typesafe.config.ConfigValueFactory;
 
 /**
  * How many entities of one type a node keeps live before the least recently used leave memory:
- * {@code library.active-entity-limit}, a number or {@code auto}. Auto fits the heap: half of it
- * for the four entity types that grow with the population (patrons, cards, items, titles) at the
+ * {@code library.active-entity-limit}, a number or {@code auto}. Auto fits the heap: half of it for
+ * the four entity types that grow with the population (patrons, cards, items, titles) at the
  * measured ~5 KiB per live entity (docs/benchmarks.md, "Memory run"); the rest is for everything
  * else. A 1 GiB heap keeps about 26,000 per type, a 4 GiB heap about 105,000.
  */
@@ -39,8 +39,10 @@ final class EntityLimit {
       // refused below
     }
     throw new IllegalArgumentException(
-        SETTING + " (LIBRARY_ACTIVE_ENTITY_LIMIT) must be 'auto' or a positive number, was '"
-            + value + "'");
+        SETTING
+            + " (LIBRARY_ACTIVE_ENTITY_LIMIT) must be 'auto' or a positive number, was '"
+            + value
+            + "'");
   }
 
   static Config applyTo(Config config, long maxHeapBytes) {

@@ -109,7 +109,8 @@ class DeployManifestsTest {
             "Service",
             "PodDisruptionBudget",
             "CassandraDatacenter",
-            "ConfigMap")) {
+            "ConfigMap",
+            "Secret")) {
       assertNotNull(byKind.get(kind), "deploy/kubernetes has a " + kind);
     }
   }
@@ -247,6 +248,40 @@ class DeployManifestsTest {
             "library.http.tls.keystore")) {
       assertTrue(mounted.contains(config.getString(file)), file + " is mounted");
     }
+  }
+
+  @Test
+  void everySecretKeyTheServerIsGivenIsInTheSecretsTemplate() {
+    Map<String, Set<String>> keys = new HashMap<>();
+    for (JsonNode doc : all) {
+      if (doc.get("kind").asText().equals("Secret")) {
+        Set<String> names = new HashSet<>();
+        for (String part : List.of("stringData", "data")) {
+          doc.path(part).fieldNames().forEachRemaining(names::add);
+        }
+        keys.put(doc.at("/metadata/name").asText(), names);
+      }
+    }
+    List<JsonNode> refs = new ArrayList<>(container().findValues("secretKeyRef"));
+    for (JsonNode ref : refs) {
+      String secret = ref.get("name").asText();
+      assertTrue(
+          keys.getOrDefault(secret, Set.of()).contains(ref.get("key").asText()),
+          secret + " has " + ref.get("key"));
+    }
+    for (JsonNode volume : deployment().at("/spec/template/spec/volumes")) {
+      if (volume.has("secret")) {
+        String secret = volume.at("/secret/secretName").asText();
+        volume
+            .at("/secret/items")
+            .forEach(
+                item ->
+                    assertTrue(
+                        keys.getOrDefault(secret, Set.of()).contains(item.get("key").asText()),
+                        secret + " has " + item.get("key")));
+      }
+    }
+    assertTrue(refs.size() >= 4, "the keystore password, token key and Cassandra login");
   }
 
   @Test

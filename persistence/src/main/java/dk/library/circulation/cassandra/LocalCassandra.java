@@ -228,7 +228,7 @@ public final class LocalCassandra implements AutoCloseable {
       command.add("-Dcassandra-foreground=yes");
       // A node of its own starts at once; one joining a seed must wait for the seed's gossip.
       boolean founding = settings.seed().equals(settings.address() + ":" + settings.storagePort());
-      command.add("-Dcassandra.ring_delay_ms=" + (founding ? 0 : 10_000));
+      command.add("-Dcassandra.ring_delay_ms=" + (founding ? 0 : 5_000));
       if (founding) {
         command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
       }
