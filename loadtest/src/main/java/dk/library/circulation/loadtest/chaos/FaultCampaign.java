@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -43,6 +42,9 @@ import java.util.stream.Stream;
  *   <li>{@code partition}: three nodes; one paused with SIGSTOP until the others' split brain
  *       resolver downs it, then resumed: it must stop serving.
  * </ol>
+ *
+ * <p>The single-node scenarios are here; {@link CassandraFaults} and {@link ClusterFaults} hold the
+ * others. {@link Machines} is the load, {@link Verdict} the judgement, {@link Report} the report.
  */
 public final class FaultCampaign {
 
@@ -74,18 +76,18 @@ public final class FaultCampaign {
 
   static final Duration READY = Duration.ofMinutes(3);
 
-  private final Options options;
-  private final String operatorKey = "chaos-operator-" + UUID.randomUUID();
+  final Options options;
+  final String operatorKey = "chaos-operator-" + UUID.randomUUID();
   private final String patronTokenKey = randomKey();
   private final String cprKey = randomKey();
   private final String pinKey = randomKey();
-  private final Random random = new Random();
+  final Random random = new Random();
 
   /** Every node started, killed at the end whatever happened, so none outlives the campaign. */
   private final List<ServerNode> started = new ArrayList<>();
 
-  private LocalCassandra cassandra;
-  private LocalCassandra.Settings cassandraSettings;
+  LocalCassandra cassandra;
+  LocalCassandra.Settings cassandraSettings;
 
   private FaultCampaign(Options options) {
     this.options = options;
@@ -139,10 +141,10 @@ public final class FaultCampaign {
             switch (scenario) {
               case "prometheus" -> scrapeWithPrometheus();
               case "kill" -> killOneNode();
-              case "cassandra" -> stopCassandra();
-              case "cassandra-node" -> killCassandraReplica();
-              case "cluster-kill" -> killInCluster();
-              case "partition" -> pauseOneOfThree();
+              case "cassandra" -> new CassandraFaults(this).stopTheNode();
+              case "cassandra-node" -> new CassandraFaults(this).killOneOfThreeReplicas();
+              case "cluster-kill" -> new ClusterFaults(this).killOneOfThree();
+              case "partition" -> new ClusterFaults(this).pauseOneOfThree();
               default -> throw new IllegalArgumentException("no scenario " + scenario);
             };
         outcomes.add(outcome);
@@ -246,211 +248,7 @@ public final class FaultCampaign {
         "");
   }
 
-  /** Cassandra stopped for 30 s under load: 503 with Retry-After, no crash, back within 5 s. */
-  private Outcome stopCassandra() throws Exception {
-    ServerNode node = nodes("cassandra", 1, Map.of()).get(0);
-    node.start();
-    node.awaitReady(READY);
-    Fleet fleet = Fleet.enrol(node.base(), operatorKey);
-    Machines machines = machines(fleet, List.of(node), "cassandra");
-    machines.start();
-    Thread.sleep(5_000);
-    Map<String, Long> before = snapshot(machines);
-    cassandra.close();
-    Thread.sleep(30_000);
-    Map<String, Long> during = minus(snapshot(machines), before);
-    boolean survived = node.alive();
-    cassandra = LocalCassandra.start(cassandraSettings).stopOnExit();
-    long returnedAt = System.currentTimeMillis();
-    Optional<Duration> back = machines.awaitAcknowledgedAfter(returnedAt, Duration.ofMinutes(2));
-    Thread.sleep(5_000);
-    machines.close();
-    Verdict verdict = Verdict.of(node.base(), fleet.staffKey(), machines.ledgers());
-    node.terminate(Duration.ofSeconds(60));
-    boolean clear = clear(during);
-    boolean quick = back.isPresent() && back.get().compareTo(Duration.ofSeconds(5)) <= 0;
-    return outcome(
-        "cassandra",
-        "Cassandra stopped (SIGTERM) for 30 s under load, then started again",
-        machines,
-        verdict,
-        back.map(d -> d.toMillis() + " ms after Cassandra answered again")
-            .orElse("not within 2 min"),
-        survived && clear && quick,
-        "The server "
-            + (survived ? "kept running" : "DIED")
-            + "; its answers during the outage "
-            + (clear ? "were all clear" : "were NOT all 503 with Retry-After")
-            + ": "
-            + during
-            + "; serving again "
-            + (quick ? "within" : "NOT within")
-            + " 5 s of Cassandra's return.");
-  }
-
-  /** Three Cassandra nodes (127.0.0.1-3, replication factor 3); one killed -9 under load. */
-  private Outcome killCassandraReplica() throws Exception {
-    Path base = options.work().resolve("cassandra-rf3");
-    LocalCassandra.Settings first = LocalCassandra.Settings.onFreePorts(base.resolve("n1"), "512m");
-    String seed = "127.0.0.1:" + first.storagePort();
-    List<LocalCassandra.Settings> settings =
-        List.of(
-            first,
-            first.at(base.resolve("n2"), "127.0.0.2", seed),
-            first.at(base.resolve("n3"), "127.0.0.3", seed));
-    List<LocalCassandra> replicas = new ArrayList<>();
-    try {
-      for (LocalCassandra.Settings replica : settings) {
-        replicas.add(LocalCassandra.start(replica).stopOnExit());
-      }
-      try (CqlSession session = session(first)) {
-        Schema.create(
-            session,
-            new Schema.Keyspaces(
-                "library", "{'class': 'NetworkTopologyStrategy', 'datacenter1': 3}"));
-      }
-      String contactPoints =
-          String.join(",", replicas.stream().map(LocalCassandra::contactPoint).toList());
-      ServerNode node =
-          nodes(
-                  "cassandra-node",
-                  1,
-                  Map.of(
-                      "LIBRARY_CASSANDRA_CONTACT_POINTS",
-                      contactPoints,
-                      "LIBRARY_CASSANDRA_CONSISTENCY",
-                      "LOCAL_QUORUM"))
-              .get(0);
-      node.start();
-      node.awaitReady(READY);
-      Fleet fleet = Fleet.enrol(node.base(), operatorKey);
-      Machines machines = machines(fleet, List.of(node), "cassandra-node");
-      machines.start();
-      Thread.sleep(10_000);
-      Map<String, Long> before = snapshot(machines);
-      long acknowledgedBefore = machines.acknowledged.get();
-      ProcessHandle.of(replicas.get(2).pid()).ifPresent(ProcessHandle::destroyForcibly);
-      long killedAt = System.currentTimeMillis();
-      Optional<Duration> served = machines.awaitAcknowledgedAfter(killedAt, Duration.ofMinutes(1));
-      Thread.sleep(30_000);
-      Map<String, Long> during = minus(snapshot(machines), before);
-      long acknowledgedDuring = machines.acknowledged.get() - acknowledgedBefore;
-      replicas.set(2, LocalCassandra.start(settings.get(2)).stopOnExit());
-      Thread.sleep(15_000);
-      machines.close();
-      Verdict verdict = Verdict.of(node.base(), fleet.staffKey(), machines.ledgers());
-      node.terminate(Duration.ofSeconds(60));
-      boolean clear = clear(during);
-      return outcome(
-          "cassandra-node",
-          "three Cassandra nodes (127.0.0.1-3, replication factor 3, LOCAL_QUORUM); one killed"
-              + " with -9 under load for 30 s, then started again",
-          machines,
-          verdict,
-          served.map(d -> d.toMillis() + " ms from the kill").orElse("not within a minute"),
-          clear && acknowledgedDuring > 0,
-          "While the replica was down the machines had "
-              + acknowledgedDuring
-              + " transactions acknowledged; answers then: "
-              + during
-              + ".");
-    } finally {
-      for (LocalCassandra replica : replicas) {
-        replica.close();
-      }
-    }
-  }
-
-  /** Three nodes; one at random killed -9; the others take over; it starts again and rejoins. */
-  private Outcome killInCluster() throws Exception {
-    List<ServerNode> nodes = nodes("cluster-kill", 3, clusterSettings());
-    startAll(nodes);
-    Fleet fleet = Fleet.enrol(nodes.get(0).base(), operatorKey);
-    Machines machines = machines(fleet, nodes, "cluster-kill");
-    machines.start();
-    List<Duration> downed = new ArrayList<>();
-    List<Duration> rejoined = new ArrayList<>();
-    for (int k = 0; k < options.clusterKills(); k++) {
-      Thread.sleep(2_000 + random.nextInt(4_000));
-      ServerNode victim = nodes.get(random.nextInt(nodes.size()));
-      List<ServerNode> others = nodes.stream().filter(n -> n != victim).toList();
-      Instant killedAt = Instant.now();
-      victim.kill();
-      awaitMembers(others.get(0), 2);
-      downed.add(Duration.between(killedAt, Instant.now()));
-      victim.start();
-      victim.awaitReady(READY);
-      awaitMembers(others.get(0), 3);
-      rejoined.add(Duration.between(killedAt, Instant.now()));
-    }
-    machines.close();
-    Verdict verdict = Verdict.of(nodes.get(0).base(), fleet.staffKey(), machines.ledgers());
-    for (ServerNode node : nodes) {
-      node.terminate(Duration.ofSeconds(60));
-    }
-    return outcome(
-        "cluster-kill",
-        options.clusterKills() + " x kill -9 of one of three nodes at random, started again",
-        machines,
-        verdict,
-        "downed and taken over " + spread(downed) + "; rejoined " + spread(rejoined),
-        true,
-        "");
-  }
-
-  /** Three nodes; the youngest paused (SIGSTOP) past the resolver's decision, then resumed. */
-  private Outcome pauseOneOfThree() throws Exception {
-    List<ServerNode> nodes = nodes("partition", 3, clusterSettings());
-    startAll(nodes);
-    Fleet fleet = Fleet.enrol(nodes.get(0).base(), operatorKey);
-    Machines machines = machines(fleet, nodes, "partition");
-    machines.start();
-    Thread.sleep(5_000);
-    ServerNode paused = nodes.get(2);
-    Instant pausedAt = Instant.now();
-    paused.signal("STOP");
-    awaitMembers(nodes.get(0), 2);
-    Duration decided = Duration.between(pausedAt, Instant.now());
-    Thread.sleep(5_000);
-    paused.signal("CONT");
-    Instant resumedAt = Instant.now();
-    boolean stopped = paused.exited(Duration.ofMinutes(1));
-    Duration gone = Duration.between(resumedAt, Instant.now());
-    Thread.sleep(5_000);
-    machines.close();
-    Verdict verdict = Verdict.of(nodes.get(0).base(), fleet.staffKey(), machines.ledgers());
-    for (ServerNode node : nodes) {
-      if (node.alive()) {
-        node.terminate(Duration.ofSeconds(60));
-      }
-    }
-    return outcome(
-        "partition",
-        "the youngest of three nodes paused (SIGSTOP) until the others downed it, then resumed",
-        machines,
-        verdict,
-        "the others decided " + decided.toMillis() + " ms after the pause",
-        stopped,
-        "The resumed node "
-            + (stopped
-                ? "stopped serving and exited (status "
-                    + paused.exitValue()
-                    + ") "
-                    + gone.toMillis()
-                    + " ms after it resumed"
-                : "was STILL RUNNING a minute after it resumed")
-            + ".");
-  }
-
-  private Map<String, String> clusterSettings() {
-    return Map.of(
-        "LIBRARY_CLUSTER_FORMATION", "bootstrap",
-        "LIBRARY_CLUSTER_STABLE_AFTER", "5s",
-        "LIBRARY_CLUSTER_REQUIRED_CONTACT_POINTS", "2");
-  }
-
-  private List<ServerNode> nodes(String scenario, int count, Map<String, String> extra)
-      throws IOException {
+  List<ServerNode> nodes(String scenario, int count, Map<String, String> extra) throws IOException {
     List<int[]> ports = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       ports.add(new int[] {freePort(), freePort(), freePort()});
@@ -495,32 +293,7 @@ public final class FaultCampaign {
     return env;
   }
 
-  private void startAll(List<ServerNode> nodes) throws Exception {
-    for (ServerNode node : nodes) {
-      node.start();
-    }
-    for (ServerNode node : nodes) {
-      node.awaitReady(READY);
-    }
-    awaitMembers(nodes.get(0), nodes.size());
-  }
-
-  /** Until the node reports exactly {@code count} members Up and none unreachable. */
-  private static void awaitMembers(ServerNode node, int count) throws InterruptedException {
-    Instant deadline = Instant.now().plus(READY);
-    while (Instant.now().isBefore(deadline)) {
-      String members = node.members();
-      int up = members.split("\"status\":\"Up\"", -1).length - 1;
-      if (up == count && members.contains("\"unreachable\":[]")) {
-        return;
-      }
-      Thread.sleep(100); // polling the cluster's view
-    }
-    throw new IllegalStateException(node + " never saw " + count + " members up");
-  }
-
-  private Machines machines(Fleet fleet, List<ServerNode> nodes, String scenario)
-      throws IOException {
+  Machines machines(Fleet fleet, List<ServerNode> nodes, String scenario) throws IOException {
     return new Machines(
         nodes.stream().map(ServerNode::base).toList(),
         fleet.agency(),
@@ -530,7 +303,7 @@ public final class FaultCampaign {
         options.work().resolve(scenario + "-requests.jsonl"));
   }
 
-  private static Outcome outcome(
+  static Outcome outcome(
       String scenario,
       String fault,
       Machines machines,
@@ -551,19 +324,19 @@ public final class FaultCampaign {
         snapshot(machines));
   }
 
-  private static Map<String, Long> snapshot(Machines machines) {
+  static Map<String, Long> snapshot(Machines machines) {
     Map<String, Long> counts = new TreeMap<>();
     machines.answers.forEach((k, v) -> counts.put(k, v.get()));
     return counts;
   }
 
   /** Every answer a 2xx, a refusal, or a 503 with Retry-After: none a 500 or no answer at all. */
-  private static boolean clear(Map<String, Long> answers) {
+  static boolean clear(Map<String, Long> answers) {
     return answers.keySet().stream()
         .allMatch(a -> a.startsWith("2") || a.startsWith("4") || a.contains("with Retry-After"));
   }
 
-  private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+  static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
     Map<String, Long> counts = new TreeMap<>();
     after.forEach(
         (k, v) -> {
@@ -583,7 +356,7 @@ public final class FaultCampaign {
     return "median %d ms, max %d ms".formatted(ms.get(ms.size() / 2), ms.get(ms.size() - 1));
   }
 
-  private static CqlSession session(LocalCassandra.Settings node) {
+  static CqlSession session(LocalCassandra.Settings node) {
     return CqlSession.builder()
         .addContactPoint(new InetSocketAddress(node.address(), node.nativePort()))
         .withLocalDatacenter("datacenter1")
