@@ -29,13 +29,11 @@ import dk.library.circulation.ill.InterlibraryRequest;
 import dk.library.circulation.ill.Partners;
 import dk.library.circulation.ill.Worklists;
 import dk.library.circulation.item.Item;
-import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.metrics.LiveEntities;
 import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.openlibrary.AccessSignUps;
 import dk.library.circulation.openlibrary.VisitLog;
 import dk.library.circulation.patron.CheckoutReceipt;
-import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronCommand;
@@ -125,6 +123,7 @@ public final class CirculationDesk {
   private final PaymentDesk payments;
   private final DoorDesk door;
   private final PrivacyDesk privacy;
+  private final FeeDesk fees;
   private final AuditLog audit;
 
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
@@ -159,6 +158,7 @@ public final class CirculationDesk {
     this.payments = new PaymentDesk(this);
     this.door = new DoorDesk(this);
     this.privacy = new PrivacyDesk(this);
+    this.fees = new FeeDesk(this);
     this.audit =
         AuditLog.start(
             system,
@@ -178,11 +178,17 @@ public final class CirculationDesk {
     return holds;
   }
 
-  /** Bookings of PCs, meeting rooms and study cells (R44). */
+  /** Paying fees online (R36). */
   public PaymentDesk payments() {
     return payments;
   }
 
+  /** Fees, payments at the desk, deposits and the blocks they lead to (R7, R30-R35, R46). */
+  public FeeDesk fees() {
+    return fees;
+  }
+
+  /** Bookings of PCs, meeting rooms and study cells (R44). */
   public BookingDesk bookings() {
     return bookings;
   }
@@ -997,94 +1003,7 @@ public final class CirculationDesk {
     return renewals.preview(cardNumber);
   }
 
-  // Fees and blocks
-
-  /** A manual charge (R30 ledger) under the charging agency's block threshold (R32). */
-  public CompletionStage<Result<PatronReply.Status>> chargeFee(
-      String cardNumber, String feeId, int amountDkk, String reason, String agencyId) {
-    return whenOk(
-        policy(agencyId),
-        version ->
-            patronAsk(
-                cardNumber,
-                r ->
-                    new PatronCommand.ChargeFee(
-                        feeId,
-                        Fees.Kind.MANUAL,
-                        amountDkk,
-                        reason,
-                        null,
-                        version.policy().feeBlockThresholdDkk(),
-                        r)));
-  }
-
-  /**
-   * R31: a lost or damaged copy on loan to the patron is charged at its replacement cost plus the
-   * licence cost and the administration fee of its material type. R24: damage recorded at the
-   * checkout is not charged to that borrower.
-   */
-  public CompletionStage<Result<PatronReply.Status>> chargeLostOrDamaged(
-      String cardNumber, String barcode, boolean damaged) {
-    return withPatronKey(
-        cardNumber,
-        key ->
-            ask(itemRef(barcode), Item.GetStatus::new)
-                .thenCompose(
-                    reply -> {
-                      ItemResult item = ItemResult.of(reply);
-                      if (item.rejection() != null) {
-                        return done(item.rejection());
-                      }
-                      Item.Status status = item.status();
-                      Rejection refusal = ItemRules.lostOrDamagedRefusal(status, key, damaged);
-                      if (refusal != null) {
-                        return done(refusal);
-                      }
-                      return policy(status.item().agencyId())
-                          .thenCompose(
-                              version -> {
-                                if (version instanceof Result.Refused<Policy.PolicyVersion> r) {
-                                  return done(r.rejection());
-                                }
-                                AgencyPolicy policy =
-                                    ((Result.Ok<Policy.PolicyVersion>) version).value().policy();
-                                AgencyPolicy.MaterialRule rule =
-                                    policy.material(status.item().materialType());
-                                int amount = rule == null ? 0 : rule.lostOrDamagedChargeDkk();
-                                String what = damaged ? "damaged" : "lost";
-                                return patronAsk(
-                                    cardNumber,
-                                    r ->
-                                        new PatronCommand.ChargeFee(
-                                            Fees.lostOrDamagedFeeId(
-                                                status.loan().checkoutId(), damaged),
-                                            Fees.Kind.LOST_OR_DAMAGED,
-                                            amount,
-                                            "item " + barcode + " " + what,
-                                            barcode,
-                                            policy.feeBlockThresholdDkk(),
-                                            damaged ? policy.exclusion() : null,
-                                            r));
-                              });
-                    }));
-  }
-
-  public CompletionStage<Result<PatronReply.Status>> pay(
-      String cardNumber, String paymentId, int amountDkk) {
-    return patronAsk(cardNumber, r -> new PatronCommand.Pay(paymentId, amountDkk, r));
-  }
-
-  /** R7: a deposit left by a non-resident or a patron without a permanent address. */
-  public CompletionStage<Result<PatronReply.Status>> deposit(
-      String cardNumber, int amountDkk, String by) {
-    return patronAsk(cardNumber, r -> new PatronCommand.Deposit(amountDkk, by, r));
-  }
-
-  /** R46. */
-  public CompletionStage<Result<PatronReply.Status>> suspend(
-      String cardNumber, LocalDate until, String reason, String by) {
-    return patronAsk(cardNumber, r -> new PatronCommand.Suspend(until, reason, by, r));
-  }
+  // Deadlines
 
   /**
    * A patron's deadline (R30, R31, R33): done once what fell due is recorded and the next deadline
@@ -1099,27 +1018,6 @@ public final class CirculationDesk {
               }
               return Done.getInstance();
             });
-  }
-
-  /** R35: staff write off what is with debt collection. */
-  public CompletionStage<Result<PatronReply.Status>> writeOffClaims(
-      String cardNumber, String writeOffId, String by) {
-    return patronAsk(cardNumber, r -> new PatronCommand.WriteOffClaims(writeOffId, by, r));
-  }
-
-  /** R35: the agency's debt-collection ledger between two instants, oldest first. */
-  public CompletionStage<List<DebtCollection.Entry>> debtCollection(
-      String agencyId, Instant from, Instant to, int limit) {
-    return settings.debtCollection().entries(agencyId, from, to, limit);
-  }
-
-  /** R33: staff lift an exclusion, announced or in force. */
-  public CompletionStage<Result<PatronReply.Status>> liftExclusion(String cardNumber, String by) {
-    return patronAsk(cardNumber, r -> new PatronCommand.LiftExclusion(by, r));
-  }
-
-  public CompletionStage<Result<PatronReply.Status>> liftSuspension(String cardNumber, String by) {
-    return patronAsk(cardNumber, r -> new PatronCommand.LiftSuspension(by, r));
   }
 
   /** R2, R15: staff saw the patron's ID. */
@@ -1153,7 +1051,6 @@ public final class CirculationDesk {
     return patronAsk(cardNumber, r -> new PatronCommand.RecordGuardianConsent(guardian, by, r));
   }
 
-  /** Asks the patron behind a card number (R12); the status shows that card number. */
   /** Asks the patron a card belongs to, answering its status under that card's number. */
   CompletionStage<Result<PatronReply.Status>> patronAsk(
       String cardNumber, Function<ActorRef<PatronReply>, PatronCommand> command) {

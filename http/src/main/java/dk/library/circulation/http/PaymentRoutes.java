@@ -209,7 +209,8 @@ public final class PaymentRoutes extends ApiDirectives {
                 call,
                 "READ_DEBT_COLLECTION",
                 "debt collection of " + agency + " " + from + ".." + to,
-                desk.debtCollection(
+                desk.fees()
+                    .debtCollection(
                         agency,
                         from.atStartOfDay(ZoneOffset.UTC).toInstant(),
                         to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),

@@ -215,7 +215,7 @@ final class StaffRoutes extends ApiDirectives {
                             DELETE,
                             SUSPEND_PATRON,
                             "LIFT_SUSPENSION",
-                            valid -> desk.liftSuspension(valid, call.caller().clientId())),
+                            valid -> desk.fees().liftSuspension(valid, call.caller().clientId())),
                         accountActionWithoutBody(
                             call,
                             card,
@@ -223,7 +223,7 @@ final class StaffRoutes extends ApiDirectives {
                             DELETE,
                             SUSPEND_PATRON,
                             "LIFT_EXCLUSION",
-                            valid -> desk.liftExclusion(valid, call.caller().clientId())))));
+                            valid -> desk.fees().liftExclusion(valid, call.caller().clientId())))));
   }
 
   /** An action on a patron's account, with the card from the path and a JSON body. */
@@ -319,7 +319,10 @@ final class StaffRoutes extends ApiDirectives {
         "CHARGE_FEE",
         maskedCard(card) + " fee " + feeId + " " + amount + " DKK",
         onPatron(
-            call, MANAGE_FEES, card, () -> desk.chargeFee(card, feeId, amount, reason, agencyId)));
+            call,
+            MANAGE_FEES,
+            card,
+            () -> desk.fees().chargeFee(card, feeId, amount, reason, agencyId)));
   }
 
   /** R31: a lost or damaged copy, charged by its material type's costs. */
@@ -337,7 +340,7 @@ final class StaffRoutes extends ApiDirectives {
             call,
             MANAGE_FEES,
             card,
-            () -> desk.chargeLostOrDamaged(card, barcode, "damaged".equals(condition))));
+            () -> desk.fees().chargeLostOrDamaged(card, barcode, "damaged".equals(condition))));
   }
 
   /** R7: a deposit a non-resident leaves against the value of what they borrow. */
@@ -351,7 +354,10 @@ final class StaffRoutes extends ApiDirectives {
         "RECEIVE_DEPOSIT",
         maskedCard(card) + " " + amount + " DKK",
         onPatron(
-            call, MANAGE_FEES, card, () -> desk.deposit(card, amount, call.caller().clientId())));
+            call,
+            MANAGE_FEES,
+            card,
+            () -> desk.fees().deposit(card, amount, call.caller().clientId())));
   }
 
   private CompletionStage<HttpResponse> pay(Call call, String card, RequestBody body)
@@ -364,7 +370,7 @@ final class StaffRoutes extends ApiDirectives {
         call,
         "RECEIVE_PAYMENT",
         maskedCard(card) + " payment " + paymentId + " " + amount + " DKK",
-        onPatron(call, MANAGE_FEES, card, () -> desk.pay(card, paymentId, amount)));
+        onPatron(call, MANAGE_FEES, card, () -> desk.fees().pay(card, paymentId, amount)));
   }
 
   /** R35: what is with debt collection is written off; the same id again changes nothing. */
@@ -381,7 +387,7 @@ final class StaffRoutes extends ApiDirectives {
             call,
             MANAGE_FEES,
             card,
-            () -> desk.writeOffClaims(card, writeOffId, call.caller().clientId())));
+            () -> desk.fees().writeOffClaims(card, writeOffId, call.caller().clientId())));
   }
 
   private CompletionStage<HttpResponse> suspend(Call call, String card, RequestBody body)
@@ -407,7 +413,7 @@ final class StaffRoutes extends ApiDirectives {
             call,
             SUSPEND_PATRON,
             card,
-            () -> desk.suspend(card, end, reason, call.caller().clientId())));
+            () -> desk.fees().suspend(card, end, reason, call.caller().clientId())));
   }
 
   /** R2, R15: the staff client saw the patron's ID, recorded with who and when. */

@@ -159,6 +159,7 @@ final class SipPatrons {
         t,
         status ->
             s.desk()
+                .fees()
                 .pay(card, paymentId, kroner)
                 .thenApply(
                     paid ->
@@ -194,7 +195,7 @@ final class SipPatrons {
               CompletionStage<Result<Status>> blocked =
                   running != null && !running.until().isBefore(until)
                       ? CompletableFuture.completedFuture(current)
-                      : s.desk().suspend(card, until, reason, t.actor());
+                      : s.desk().fees().suspend(card, until, reason, t.actor());
               return blocked.thenApply(
                   result ->
                       result instanceof Result.Ok<Status> ok
@@ -219,7 +220,7 @@ final class SipPatrons {
               running != null && running.suspendedBy().startsWith("sip:" + t.agencyId() + ":");
           CompletionStage<Result<Status>> enabled =
               byMachine
-                  ? s.desk().liftSuspension(card, t.actor())
+                  ? s.desk().fees().liftSuspension(card, t.actor())
                   : CompletableFuture.completedFuture(Result.ok(status));
           return enabled.thenApply(
               result -> {

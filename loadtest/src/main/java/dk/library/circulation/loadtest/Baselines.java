@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The baselines every figure is reported against, measured in the same run: Cassandra's raw insert
- * rate (the journal's physical write limit here) and the HTTP limit of a trivial Pekko HTTP
- * endpoint, under the loop's clients and under the national peak's Gatling injection.
+ * rate (the journal's physical write limit here), the HTTP limit of a trivial Pekko HTTP endpoint
+ * under the loop's clients and under the national peak's Gatling injection, and the machine's
+ * floor: that endpoint's latency at the national peak's own rates.
  */
 final class Baselines {
 
@@ -100,30 +101,9 @@ final class Baselines {
   }
 
   HttpLimits httpLimits() throws Exception {
-    int port = Harness.freePort();
-    Process endpoint =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms1g",
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TrivialEndpoint.class.getName(),
-                String.valueOf(port))
-            .redirectErrorStream(true)
-            .redirectOutput(h.options.work().resolve("trivial-endpoint.log").toFile())
-            .start();
     String savedBase = h.base;
-    h.base = "http://127.0.0.1:" + port;
+    Process endpoint = trivialEndpoint();
     try {
-      h.awaitAnswer(
-          endpoint,
-          HttpRequest.newBuilder(URI.create(h.base + "/echo"))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString("{}"))
-              .build(),
-          201,
-          "trivial-endpoint.log");
       AtomicLong requests = new AtomicLong();
       long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(h.options.warmupSeconds());
       long end = measureFrom + TimeUnit.SECONDS.toNanos(h.options.seconds());
@@ -155,6 +135,87 @@ final class Baselines {
       pool.shutdown();
       double loop = requests.get() / (double) h.options.seconds();
       return new HttpLimits(loop, httpLimitLevels());
+    } finally {
+      h.base = savedBase;
+      endpoint.destroy();
+      endpoint.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * {@link TrivialEndpoint} in its own JVM with the server's heap, answering; {@code h.base} points
+   * at it until the caller puts it back.
+   */
+  private Process trivialEndpoint() throws Exception {
+    int port = Harness.freePort();
+    Process endpoint =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrivialEndpoint.class.getName(),
+                String.valueOf(port))
+            .redirectErrorStream(true)
+            .redirectOutput(h.options.work().resolve("trivial-endpoint.log").toFile())
+            .start();
+    h.base = "http://127.0.0.1:" + port;
+    h.awaitAnswer(
+        endpoint,
+        HttpRequest.newBuilder(URI.create(h.base + "/echo"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build(),
+        201,
+        "trivial-endpoint.log");
+    return endpoint;
+  }
+
+  /** The requests the floor measures at its lowest rate (more at the higher ones). */
+  static final int FLOOR_REQUESTS = 500;
+
+  /**
+   * The machine's floor: the trivial endpoint under the national peak's injection at each rate the
+   * peak's search visited, lowest first, in one Gatling run whose load generator is first warmed at
+   * {@value #HTTP_LIMIT_START_RATE}/s, beside the serving server and Cassandra, idle. At a few
+   * requests a second every thread a request wakes has gone idle, and on this machine a woken idle
+   * core answers late: the floor is the latency of one HTTP round trip that does nothing, the part
+   * of a peak step's p99 no change to the server can take away.
+   */
+  List<PeakStep> floor(List<PeakStep> peak) throws Exception {
+    double lowest = peak.stream().mapToDouble(PeakStep::rate).min().orElseThrow();
+    double highest = peak.stream().mapToDouble(PeakStep::rate).max().orElseThrow();
+    int levels = (int) Math.round(Math.log(highest / lowest) / Math.log(HttpLimit.FACTOR)) + 1;
+    int seconds = h.options.quick() ? 10 : (int) Math.ceil(FLOOR_REQUESTS / lowest);
+    String savedBase = h.base;
+    Process endpoint = trivialEndpoint();
+    try {
+      Path results = h.options.work().resolve("gatling").resolve("Floor");
+      Process run =
+          gatling.process(
+              "HttpLimit",
+              h.base,
+              results,
+              lowest,
+              seconds,
+              List.of(
+                  "-Dlevels=" + levels,
+                  "-DwarmUpRate=" + HTTP_LIMIT_START_RATE,
+                  "-DwarmUpSeconds=10"));
+      run.waitFor(levels * seconds + 600L, TimeUnit.SECONDS);
+      Path report = GatlingSteps.report(results);
+      String stats = Files.readString(report.resolveSibling("js").resolve("stats.js"));
+      List<PeakStep> floor = new ArrayList<>();
+      for (int k = 0; k < levels; k++) {
+        double rate = lowest * Math.pow(HttpLimit.FACTOR, k);
+        PeakStep level = GatlingSteps.step(stats, HttpLimit.level(rate), rate, report);
+        floor.add(level);
+        System.out.printf(
+            "floor at %s/s: %d requests, p50 / p95 / p99 %.0f / %.0f / %.0f ms%n",
+            rate(rate), level.requests(), level.p50(), level.p95(), level.p99());
+      }
+      return floor;
     } finally {
       h.base = savedBase;
       endpoint.destroy();

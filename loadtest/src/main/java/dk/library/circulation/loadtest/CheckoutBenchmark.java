@@ -237,6 +237,7 @@ public final class CheckoutBenchmark {
         Duration settling = Harness.awaitQuiet(server.pid());
         System.out.printf("server quiet %d s after the loop%n", settling.toSeconds());
         List<PeakStep> peak = gatling.nationalPeak();
+        List<PeakStep> floor = baselines.floor(peak);
         Soak soak =
             gatling.soak(server.pid(), GatlingSteps.highestHeld(peak, options.peakStartRate()));
         DoorEntries.Result door = DoorEntries.measure(h, DOOR_ENTRIES);
@@ -267,6 +268,7 @@ public final class CheckoutBenchmark {
             serverRss,
             cassandraRss,
             peak,
+            floor,
             soak,
             door,
             worklists,
@@ -377,9 +379,11 @@ public final class CheckoutBenchmark {
       AtomicLong retries = new AtomicLong();
       Run checkouts = loop.checkoutLoop(loop.http(retries), retries, 0, server.pid(), node.pid());
       Duration settling = Harness.awaitQuiet(server.pid());
-      List<PeakStep> peak = new GatlingSteps(h).nationalPeak();
+      GatlingSteps gatling = new GatlingSteps(h);
+      List<PeakStep> peak = gatling.nationalPeak();
+      List<PeakStep> floor = new Baselines(h, gatling).floor(peak);
       String report =
-          Summary.peakReport(checkouts, settling, peak)
+          Summary.peakReport(checkouts, settling, peak, floor)
               + WorklistReads.measure(h, WORKLIST_READS).report();
       System.out.print(report);
       Files.writeString(options.work().resolve("peak.md"), report);

@@ -44,6 +44,7 @@ final class Summary {
       long serverRss,
       long cassandraRss,
       List<PeakStep> peak,
+      List<PeakStep> floor,
       Soak soak,
       DoorEntries.Result door,
       WorklistReads.Result worklists,
@@ -206,6 +207,8 @@ final class Summary {
             + "\n"
             + peakTable(
                 "HTTP limit (Gatling, the same injection, trivial endpoint)", httpLimit.gatling())
+            + "\n"
+            + floorTable(peak, floor)
             + String.format(
                 "%nSoak (Gatling `Soak`): %s arrivals/s for %d s: %d requests, %d failed, p50 /"
                     + " p95 / p99 %.0f / %.0f / %.0f ms, %.2f interlibrary transactions/s; server"
@@ -230,8 +233,11 @@ final class Summary {
     }
   }
 
-  /** The figures of {@code --peak}: the loop, the server's settling, the steps and their costs. */
-  static String peakReport(Run loop, Duration settling, List<PeakStep> peak) {
+  /**
+   * The figures of {@code --peak}: the loop, the server's settling, the steps and their costs, and
+   * the machine's floor at the steps' rates.
+   */
+  static String peakReport(Run loop, Duration settling, List<PeakStep> peak, List<PeakStep> floor) {
     return String.format(
             "loop: %d checkouts/s (p99 %s ms); server quiet %d s after it; the machine's page-out"
                 + " of idle memory: %s%n%n",
@@ -243,7 +249,44 @@ final class Summary {
         + "\n"
         + loop.costs().row("checkout + return loop")
         + "\n"
-        + peakCostsAndSteps(peak);
+        + peakCostsAndSteps(peak)
+        + "\n"
+        + floorTable(peak, floor);
+  }
+
+  /**
+   * The trivial endpoint's latency at each rate of the peak ({@code Baselines.floor}) beside the
+   * peak step's: what a round trip costs on this machine at that rate, and what the server adds.
+   */
+  static String floorTable(List<PeakStep> peak, List<PeakStep> floor) {
+    StringBuilder table =
+        new StringBuilder(
+            "The machine's floor at the peak's rates (Gatling, the same injection, the trivial"
+                + " endpoint in its own JVM beside the idle server, the load generator warmed at"
+                + " 500/s first):\n\n"
+                + "| arrivals/s | requests | floor p50 / p95 / p99 ms | peak step p50 / p95 / p99"
+                + " ms | peak p99 - floor p99 |\n"
+                + "|---|---|---|---|---|\n");
+    for (PeakStep f : floor) {
+      PeakStep step =
+          peak.stream()
+              .filter(s -> Math.abs(s.rate() - f.rate()) < 0.01 * f.rate())
+              .findFirst()
+              .orElse(null);
+      table.append(
+          String.format(
+              "| %s | %d | %.0f / %.0f / %.0f | %s | %s |%n",
+              rate(f.rate()),
+              f.requests(),
+              f.p50(),
+              f.p95(),
+              f.p99(),
+              step == null
+                  ? "-"
+                  : String.format("%.0f / %.0f / %.0f", step.p50(), step.p95(), step.p99()),
+              step == null ? "-" : String.format("%.0f ms", step.p99() - f.p99())));
+    }
+    return table.toString();
   }
 
   /** The peak steps' rows of the cost table, then the table of the steps themselves. */

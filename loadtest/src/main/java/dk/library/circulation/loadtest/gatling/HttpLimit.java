@@ -18,7 +18,10 @@ import java.time.Duration;
  * in one run: each level's requests carry its rate in their name, so the report has each level's
  * figures. The highest level with p99 <= 50 ms and no errors (and none failing below it) is the
  * most HTTP alone carries with this client on this machine. The run starts with 5 s of requests
- * named {@code warm-up echo}, so no level times the load generator's own JIT warm-up.
+ * named {@code warm-up echo} ({@code warmUpSeconds} at {@code warmUpRate}, by default the first
+ * level's rate), so no level times the load generator's own JIT warm-up. The same simulation at the
+ * national peak's rates, warmed at a high rate, is the machine's floor (see {@code
+ * Baselines.floor}).
  */
 public final class HttpLimit extends Simulation {
 
@@ -55,9 +58,12 @@ public final class HttpLimit extends Simulation {
               .injectOpen(constantUsersPerSec(rate).during(Duration.ofSeconds(seconds)));
       rest = rest == null ? level : level.andThen(rest);
     }
+    double warmUpRate = Double.parseDouble(System.getProperty("warmUpRate", String.valueOf(start)));
     setUp(
             echo("warm-up echo")
-                .injectOpen(constantUsersPerSec(start).during(Duration.ofSeconds(5)))
+                .injectOpen(
+                    constantUsersPerSec(warmUpRate)
+                        .during(Duration.ofSeconds(Integer.getInteger("warmUpSeconds", 5))))
                 .andThen(rest))
         .protocols(
             http.baseUrl(System.getProperty("baseUrl", "http://127.0.0.1:8080"))
