@@ -49,6 +49,13 @@ public final class InterlibraryDesk {
    * the first lender that holds it, lenders that do not being passed over.
    */
   public CompletionStage<Result<RequestView>> request(InterlibraryRequestForm form) {
+    // The two titles the request reads, the borrowing agency's (held locally?) and the first
+    // lender's (does it hold the title?), wake while the patron is checked, not one after another.
+    desk.wakeTitle(Title.entityId(form.borrowingAgencyId(), form.titleId()));
+    String firstLender = form.lenders().isEmpty() ? null : form.lenders().get(0);
+    if (firstLender != null && !partners().isPartner(firstLender)) {
+      desk.wakeTitle(Title.entityId(firstLender, form.titleId()));
+    }
     return desk.withPatronKey(
         form.cardNumber(),
         key ->
@@ -244,60 +251,56 @@ public final class InterlibraryDesk {
                   new InterlibraryRequest.Answer(lenderAgencyId, status, null, null, null, note, r))
           .thenCompose(this::passOverLendersWithout);
     }
+    // Read-only: the copy wakes while the request does.
+    CompletionStage<Item.Reply> copy =
+        desk.<Item.Command, Item.Reply>ask(desk.itemRef(barcode), Item.GetStatus::new);
     return whenOk(
         view(requestId),
         request ->
             whenOk(
                 desk.policy(lenderAgencyId),
                 version ->
-                    desk.<Item.Command, Item.Reply>ask(desk.itemRef(barcode), Item.GetStatus::new)
-                        .thenCompose(
-                            reply -> {
-                              Rejection wrong =
-                                  copyRefusal(reply, request, lenderAgencyId, version.policy());
-                              if (wrong != null) {
-                                return done(wrong);
-                              }
-                              if (!lenderAgencyId.equals(request.lender())) {
-                                return requestAsk(
-                                    requestId,
-                                    r ->
-                                        new InterlibraryRequest.Answer(
-                                            lenderAgencyId,
-                                            status,
-                                            barcode,
-                                            chargeDkk,
-                                            null,
-                                            note,
-                                            r));
-                              }
-                              return holdCopyFor(request, barcode, lenderAgencyId)
-                                  .thenCompose(
-                                      held ->
-                                          held != null
-                                              ? done(held)
-                                              : requestAsk(
-                                                  requestId,
-                                                  r ->
-                                                      new InterlibraryRequest.Answer(
-                                                          lenderAgencyId,
-                                                          status,
-                                                          barcode,
-                                                          chargeDkk,
-                                                          version
-                                                              .policy()
-                                                              .loanPeriodFor(
-                                                                  ((Item.StatusReply) reply)
-                                                                      .status()
-                                                                      .item()
-                                                                      .materialType(),
-                                                                  ((Item.StatusReply) reply)
-                                                                      .status()
-                                                                      .item()
-                                                                      .loanPeriodDays()),
-                                                          note,
-                                                          r)));
-                            })));
+                    copy.thenCompose(
+                        reply -> {
+                          Rejection wrong =
+                              copyRefusal(reply, request, lenderAgencyId, version.policy());
+                          if (wrong != null) {
+                            return done(wrong);
+                          }
+                          if (!lenderAgencyId.equals(request.lender())) {
+                            return requestAsk(
+                                requestId,
+                                r ->
+                                    new InterlibraryRequest.Answer(
+                                        lenderAgencyId, status, barcode, chargeDkk, null, note, r));
+                          }
+                          return holdCopyFor(request, barcode, lenderAgencyId)
+                              .thenCompose(
+                                  held ->
+                                      held != null
+                                          ? done(held)
+                                          : requestAsk(
+                                              requestId,
+                                              r ->
+                                                  new InterlibraryRequest.Answer(
+                                                      lenderAgencyId,
+                                                      status,
+                                                      barcode,
+                                                      chargeDkk,
+                                                      version
+                                                          .policy()
+                                                          .loanPeriodFor(
+                                                              ((Item.StatusReply) reply)
+                                                                  .status()
+                                                                  .item()
+                                                                  .materialType(),
+                                                              ((Item.StatusReply) reply)
+                                                                  .status()
+                                                                  .item()
+                                                                  .loanPeriodDays()),
+                                                      note,
+                                                      r)));
+                        })));
   }
 
   private static Rejection copyRefusal(
