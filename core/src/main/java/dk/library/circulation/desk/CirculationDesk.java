@@ -727,6 +727,19 @@ public final class CirculationDesk {
     return whenOk(patronKey(cardNumber), action);
   }
 
+  /** Runs {@code action} with the item's status, or answers why there is none. */
+  <T> CompletionStage<Result<T>> withItem(
+      String barcode, Function<Item.Status, CompletionStage<Result<T>>> action) {
+    return this.<Item.Command, Item.Reply>ask(itemRef(barcode), Item.GetStatus::new)
+        .thenCompose(
+            reply -> {
+              ItemResult item = ItemResult.of(reply);
+              return item.rejection() != null
+                  ? done(item.rejection())
+                  : action.apply(item.status());
+            });
+  }
+
   /** Continues with the value of an answer, or passes its refusal on unchanged. */
   static <T, U> CompletionStage<Result<U>> whenOk(
       CompletionStage<Result<T>> answer, Function<T, CompletionStage<Result<U>>> next) {
@@ -909,42 +922,37 @@ public final class CirculationDesk {
 
   /** The item, and while it is on loan the due date the borrower's record holds. */
   public CompletionStage<Result<ItemStatus>> itemStatus(String barcode) {
-    return ask(itemRef(barcode), Item.GetStatus::new)
-        .thenCompose(
-            reply -> {
-              ItemResult item = ItemResult.of(reply);
-              if (item.rejection() != null) {
-                return done(item.rejection());
-              }
-              Item.Status status = item.status();
-              if (status.loan() == null) {
-                return ok(shelved(status));
-              }
-              // The loan names the patron's key, not a card number: ask the patron directly.
-              return ask(patronRef(status.loan().cardNumber()), PatronCommand.GetStatus::new)
-                  .thenApply(CirculationDesk::patronStatus)
-                  .thenApply(
-                      patron -> {
-                        LocalDate due =
-                            patron instanceof Result.Ok<PatronReply.Status> p
-                                ? p.value().loans().stream()
-                                    .filter(l -> l.checkoutId().equals(status.loan().checkoutId()))
-                                    .map(Loan::dueDate)
-                                    .findFirst()
-                                    .orElse(null)
-                                : null;
-                        return Result.ok(
-                            new ItemStatus(
-                                status.item(),
-                                true,
-                                ItemStatus.Lent.of(status.loan()),
-                                due,
-                                status.damage(),
-                                null,
-                                status.location(),
-                                status.timesLent()));
-                      });
-            });
+    return withItem(
+        barcode,
+        status -> {
+          if (status.loan() == null) {
+            return ok(shelved(status));
+          }
+          // The loan names the patron's key, not a card number: ask the patron directly.
+          return ask(patronRef(status.loan().cardNumber()), PatronCommand.GetStatus::new)
+              .thenApply(CirculationDesk::patronStatus)
+              .thenApply(
+                  patron -> {
+                    LocalDate due =
+                        patron instanceof Result.Ok<PatronReply.Status> p
+                            ? p.value().loans().stream()
+                                .filter(l -> l.checkoutId().equals(status.loan().checkoutId()))
+                                .map(Loan::dueDate)
+                                .findFirst()
+                                .orElse(null)
+                            : null;
+                    return Result.ok(
+                        new ItemStatus(
+                            status.item(),
+                            true,
+                            ItemStatus.Lent.of(status.loan()),
+                            due,
+                            status.damage(),
+                            null,
+                            status.location(),
+                            status.timesLent()));
+                  });
+        });
   }
 
   // Checkout

@@ -6,7 +6,6 @@ import static dk.library.circulation.desk.CirculationDesk.whenOk;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.fee.DebtCollection;
-import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.PatronCommand;
@@ -62,45 +61,40 @@ public final class FeeDesk {
     return desk.withPatronKey(
         cardNumber,
         key ->
-            desk.ask(desk.itemRef(barcode), Item.GetStatus::new)
-                .thenCompose(
-                    reply -> {
-                      ItemResult item = ItemResult.of(reply);
-                      if (item.rejection() != null) {
-                        return done(item.rejection());
-                      }
-                      Item.Status status = item.status();
-                      Rejection refusal = ItemRules.lostOrDamagedRefusal(status, key, damaged);
-                      if (refusal != null) {
-                        return done(refusal);
-                      }
-                      return desk.policy(status.item().agencyId())
-                          .thenCompose(
-                              version -> {
-                                if (version instanceof Result.Refused<Policy.PolicyVersion> r) {
-                                  return done(r.rejection());
-                                }
-                                AgencyPolicy policy =
-                                    ((Result.Ok<Policy.PolicyVersion>) version).value().policy();
-                                AgencyPolicy.MaterialRule rule =
-                                    policy.material(status.item().materialType());
-                                int amount = rule == null ? 0 : rule.lostOrDamagedChargeDkk();
-                                String what = damaged ? "damaged" : "lost";
-                                return desk.patronAsk(
-                                    cardNumber,
-                                    r ->
-                                        new PatronCommand.ChargeFee(
-                                            Fees.lostOrDamagedFeeId(
-                                                status.loan().checkoutId(), damaged),
-                                            Fees.Kind.LOST_OR_DAMAGED,
-                                            amount,
-                                            "item " + barcode + " " + what,
-                                            barcode,
-                                            policy.feeBlockThresholdDkk(),
-                                            damaged ? policy.exclusion() : null,
-                                            r));
-                              });
-                    }));
+            desk.withItem(
+                barcode,
+                status -> {
+                  Rejection refusal = ItemRules.lostOrDamagedRefusal(status, key, damaged);
+                  if (refusal != null) {
+                    return done(refusal);
+                  }
+                  return desk.policy(status.item().agencyId())
+                      .thenCompose(
+                          version -> {
+                            if (version instanceof Result.Refused<Policy.PolicyVersion> r) {
+                              return done(r.rejection());
+                            }
+                            AgencyPolicy policy =
+                                ((Result.Ok<Policy.PolicyVersion>) version).value().policy();
+                            AgencyPolicy.MaterialRule rule =
+                                policy.material(status.item().materialType());
+                            int amount = rule == null ? 0 : rule.lostOrDamagedChargeDkk();
+                            String what = damaged ? "damaged" : "lost";
+                            return desk.patronAsk(
+                                cardNumber,
+                                r ->
+                                    new PatronCommand.ChargeFee(
+                                        Fees.lostOrDamagedFeeId(
+                                            status.loan().checkoutId(), damaged),
+                                        Fees.Kind.LOST_OR_DAMAGED,
+                                        amount,
+                                        "item " + barcode + " " + what,
+                                        barcode,
+                                        policy.feeBlockThresholdDkk(),
+                                        damaged ? policy.exclusion() : null,
+                                        r));
+                          });
+                }));
   }
 
   /** R30: a payment at the desk or a self-service machine, against the oldest charges first. */

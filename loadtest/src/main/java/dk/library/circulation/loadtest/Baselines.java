@@ -89,10 +89,6 @@ final class Baselines {
     }
   }
 
-  /**
-   * The HTTP limit: the same clients, two small JSON POSTs per iteration like a checkout and a
-   * return, against {@link TrivialEndpoint} in its own JVM with the server's heap.
-   */
   /** The HTTP limit twice: under the loop's clients and under the national peak's injection. */
   record HttpLimits(double loop, List<PeakStep> gatling) {
     double gatlingRate() {
@@ -100,6 +96,10 @@ final class Baselines {
     }
   }
 
+  /**
+   * The HTTP limit: the same clients, two small JSON POSTs per iteration like a checkout and a
+   * return, against {@link TrivialEndpoint}; then the Gatling levels ({@link #httpLimitLevels}).
+   */
   HttpLimits httpLimits() throws Exception {
     String savedBase = h.base;
     Process endpoint = trivialEndpoint();
@@ -191,31 +191,13 @@ final class Baselines {
     String savedBase = h.base;
     Process endpoint = trivialEndpoint();
     try {
-      Path results = h.options.work().resolve("gatling").resolve("Floor");
-      Process run =
-          gatling.process(
-              "HttpLimit",
-              h.base,
-              results,
-              lowest,
-              seconds,
-              List.of(
-                  "-Dlevels=" + levels,
-                  "-DwarmUpRate=" + HTTP_LIMIT_START_RATE,
-                  "-DwarmUpSeconds=10"));
-      run.waitFor(levels * seconds + 600L, TimeUnit.SECONDS);
-      Path report = GatlingSteps.report(results);
-      String stats = Files.readString(report.resolveSibling("js").resolve("stats.js"));
-      List<PeakStep> floor = new ArrayList<>();
-      for (int k = 0; k < levels; k++) {
-        double rate = lowest * Math.pow(HttpLimit.FACTOR, k);
-        PeakStep level = GatlingSteps.step(stats, HttpLimit.level(rate), rate, report);
-        floor.add(level);
-        System.out.printf(
-            "floor at %s/s: %d requests, p50 / p95 / p99 %.0f / %.0f / %.0f ms%n",
-            rate(rate), level.requests(), level.p50(), level.p95(), level.p99());
-      }
-      return floor;
+      return httpLimitRun(
+          "Floor",
+          lowest,
+          levels,
+          seconds,
+          List.of("-DwarmUpRate=" + HTTP_LIMIT_START_RATE, "-DwarmUpSeconds=10"),
+          false);
     } finally {
       h.base = savedBase;
       endpoint.destroy();
@@ -237,29 +219,41 @@ final class Baselines {
     int levels = 9;
     // Shorter levels in the quick run: ten of them with Gatling's report take minutes otherwise.
     int seconds = h.options.quick() ? 3 : 10;
-    Path results = h.options.work().resolve("gatling").resolve("HttpLimit");
-    Process gatling =
-        this.gatling.process(
-            "HttpLimit",
-            h.base,
-            results,
-            HTTP_LIMIT_START_RATE,
-            seconds,
-            // A level past the limit fails its requests after 5 s instead of queueing them for
-            // Gatling's default minute, so the run ends soon after it.
-            List.of("-Dlevels=" + levels, "-Dgatling.http.requestTimeout=5000"));
-    gatling.waitFor(levels * seconds + 600L, TimeUnit.SECONDS);
+    return httpLimitRun(
+        "HttpLimit",
+        HTTP_LIMIT_START_RATE,
+        levels,
+        seconds,
+        // A level past the limit fails its requests after 5 s instead of queueing them for
+        // Gatling's default minute, so the run ends soon after it.
+        List.of("-Dgatling.http.requestTimeout=5000"),
+        true);
+  }
+
+  /**
+   * One run of the HttpLimit simulation: {@code levels} levels rising x{@value HttpLimit#FACTOR}
+   * from {@code start}, each read from the report by its requests' name; up to the first that
+   * misses p99 <= 50 ms or has errors when {@code untilMiss}.
+   */
+  private List<PeakStep> httpLimitRun(
+      String name, double start, int levels, int seconds, List<String> extra, boolean untilMiss)
+      throws Exception {
+    Path results = h.options.work().resolve("gatling").resolve(name);
+    List<String> properties = new ArrayList<>(extra);
+    properties.add("-Dlevels=" + levels);
+    Process run = gatling.process("HttpLimit", h.base, results, start, seconds, properties);
+    run.waitFor(levels * seconds + 600L, TimeUnit.SECONDS);
     Path report = GatlingSteps.report(results);
     String stats = Files.readString(report.resolveSibling("js").resolve("stats.js"));
     List<PeakStep> steps = new ArrayList<>();
     for (int k = 0; k < levels; k++) {
-      double rate = HTTP_LIMIT_START_RATE * Math.pow(HttpLimit.FACTOR, k);
+      double rate = start * Math.pow(HttpLimit.FACTOR, k);
       PeakStep step = GatlingSteps.step(stats, HttpLimit.level(rate), rate, report);
       steps.add(step);
       System.out.printf(
-          "HttpLimit at %.0f/s: %d requests, %d failed, p99 %.0f ms%n",
-          rate, step.requests(), step.failed(), step.p99());
-      if (!step.holds()) {
+          "%s at %s/s: %d requests, %d failed, p50 / p95 / p99 %.0f / %.0f / %.0f ms%n",
+          name, rate(rate), step.requests(), step.failed(), step.p50(), step.p95(), step.p99());
+      if (untilMiss && !step.holds()) {
         break;
       }
     }

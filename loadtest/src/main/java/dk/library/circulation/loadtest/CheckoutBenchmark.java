@@ -360,15 +360,16 @@ public final class CheckoutBenchmark {
     }
   }
 
-  /**
-   * {@code --peak}: the population by an initial load, the HTTP checkout loop (the serving server's
-   * first minutes, as in a full run), then the national peak's steps; the steps and their costs go
-   * to {@code peak.md} under the work directory. A change's before and after in about 15 minutes
-   * each, where a full run takes an hour.
-   */
   /** Worklist pages read after the peak in {@code --peak} (issue 24). */
   static final int WORKLIST_READS = 500;
 
+  /**
+   * {@code --peak}: the population by an initial load, the HTTP checkout loop (the serving server's
+   * first minutes, as in a full run), then the national peak's steps and the machine's floor at
+   * their rates; the steps, their costs and the floor go to {@code peak.md} under the work
+   * directory. A change's before and after in about 18 minutes each, where a full run takes an
+   * hour.
+   */
   private void peakOnly(LocalCassandra node, Harness h) throws Exception {
     int httpPort = loadPopulation(node, h);
     Process server = h.startServer(node.nativePort(), httpPort, "serving");

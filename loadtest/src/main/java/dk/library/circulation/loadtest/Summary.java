@@ -335,7 +335,6 @@ final class Summary {
     System.out.println("Written into " + docs);
   }
 
-  /** Heap used after a full GC, divided by the entities live on the server at that moment. */
   /**
    * Heap after a full GC and the live entities, against the same taken when the server had just
    * started ({@code idle}): the entities' share of the heap is the difference, per entity the
