@@ -32,9 +32,7 @@ final class CassandraFaults {
     ServerNode node = campaign.nodes("cassandra", 1, Map.of()).get(0);
     node.start();
     node.awaitReady(READY);
-    Fleet fleet = Fleet.enrol(node.base(), campaign.operatorKey);
-    Machines machines = campaign.machines(fleet, List.of(node), "cassandra");
-    machines.start();
+    Machines machines = campaign.atWork(List.of(node), "cassandra");
     Thread.sleep(5_000);
     Map<String, Long> before = snapshot(machines);
     campaign.cassandra.close();
@@ -46,7 +44,7 @@ final class CassandraFaults {
     Optional<Duration> back = machines.awaitAcknowledgedAfter(returnedAt, Duration.ofMinutes(2));
     Thread.sleep(5_000);
     machines.close();
-    Verdict verdict = Verdict.of(node.base(), fleet.staffKey(), machines.ledgers());
+    Verdict verdict = machines.verdict(node.base());
     node.terminate(Duration.ofSeconds(60));
     boolean clear = clear(during);
     boolean quick = back.isPresent() && back.get().compareTo(Duration.ofSeconds(5)) <= 0;
@@ -105,9 +103,7 @@ final class CassandraFaults {
               .get(0);
       node.start();
       node.awaitReady(READY);
-      Fleet fleet = Fleet.enrol(node.base(), campaign.operatorKey);
-      Machines machines = campaign.machines(fleet, List.of(node), "cassandra-node");
-      machines.start();
+      Machines machines = campaign.atWork(List.of(node), "cassandra-node");
       Thread.sleep(10_000);
       Map<String, Long> before = snapshot(machines);
       long acknowledgedBefore = machines.acknowledged.get();
@@ -120,7 +116,7 @@ final class CassandraFaults {
       replicas.set(2, LocalCassandra.start(settings.get(2)).stopOnExit());
       Thread.sleep(15_000);
       machines.close();
-      Verdict verdict = Verdict.of(node.base(), fleet.staffKey(), machines.ledgers());
+      Verdict verdict = machines.verdict(node.base());
       node.terminate(Duration.ofSeconds(60));
       boolean clear = clear(during);
       return outcome(

@@ -27,9 +27,7 @@ final class ClusterFaults {
   Outcome killOneOfThree() throws Exception {
     List<ServerNode> nodes = campaign.nodes("cluster-kill", 3, clusterSettings());
     startAll(nodes);
-    Fleet fleet = Fleet.enrol(nodes.get(0).base(), campaign.operatorKey);
-    Machines machines = campaign.machines(fleet, nodes, "cluster-kill");
-    machines.start();
+    Machines machines = campaign.atWork(nodes, "cluster-kill");
     List<Duration> downed = new ArrayList<>();
     List<Duration> rejoined = new ArrayList<>();
     for (int k = 0; k < campaign.options.clusterKills(); k++) {
@@ -46,7 +44,7 @@ final class ClusterFaults {
       rejoined.add(Duration.between(killedAt, Instant.now()));
     }
     machines.close();
-    Verdict verdict = Verdict.of(nodes.get(0).base(), fleet.staffKey(), machines.ledgers());
+    Verdict verdict = machines.verdict(nodes.get(0).base());
     for (ServerNode node : nodes) {
       node.terminate(Duration.ofSeconds(60));
     }
@@ -65,9 +63,7 @@ final class ClusterFaults {
   Outcome pauseOneOfThree() throws Exception {
     List<ServerNode> nodes = campaign.nodes("partition", 3, clusterSettings());
     startAll(nodes);
-    Fleet fleet = Fleet.enrol(nodes.get(0).base(), campaign.operatorKey);
-    Machines machines = campaign.machines(fleet, nodes, "partition");
-    machines.start();
+    Machines machines = campaign.atWork(nodes, "partition");
     Thread.sleep(5_000);
     ServerNode paused = nodes.get(2);
     Instant pausedAt = Instant.now();
@@ -81,7 +77,7 @@ final class ClusterFaults {
     Duration gone = Duration.between(resumedAt, Instant.now());
     Thread.sleep(5_000);
     machines.close();
-    Verdict verdict = Verdict.of(nodes.get(0).base(), fleet.staffKey(), machines.ledgers());
+    Verdict verdict = machines.verdict(nodes.get(0).base());
     for (ServerNode node : nodes) {
       if (node.alive()) {
         node.terminate(Duration.ofSeconds(60));

@@ -172,9 +172,7 @@ public final class FaultCampaign {
     ServerNode node = nodes("prometheus", 1, Map.of()).get(0);
     node.start();
     node.awaitReady(READY);
-    Fleet fleet = Fleet.enrol(node.base(), operatorKey);
-    Machines machines = machines(fleet, List.of(node), "prometheus");
-    machines.start();
+    Machines machines = atWork(List.of(node), "prometheus");
     String notes;
     boolean held;
     if (!PrometheusCheck.installed()) {
@@ -194,7 +192,7 @@ public final class FaultCampaign {
       }
     }
     machines.close();
-    Verdict verdict = Verdict.of(node.base(), fleet.staffKey(), machines.ledgers());
+    Verdict verdict = machines.verdict(node.base());
     node.terminate(Duration.ofSeconds(60));
     return outcome(
         "prometheus",
@@ -221,9 +219,7 @@ public final class FaultCampaign {
     ServerNode node = nodes("kill", 1, Map.of()).get(0);
     node.start();
     node.awaitReady(READY);
-    Fleet fleet = Fleet.enrol(node.base(), operatorKey);
-    Machines machines = machines(fleet, List.of(node), "kill");
-    machines.start();
+    Machines machines = atWork(List.of(node), "kill");
     List<Duration> back = new ArrayList<>();
     for (int k = 0; k < options.kills(); k++) {
       Thread.sleep(1_000 + random.nextInt(3_000)); // a random moment of the steady load
@@ -236,7 +232,7 @@ public final class FaultCampaign {
               .orElseThrow(() -> new IllegalStateException("no service after kill")));
     }
     machines.close();
-    Verdict verdict = Verdict.of(node.base(), fleet.staffKey(), machines.ledgers());
+    Verdict verdict = machines.verdict(node.base());
     node.terminate(Duration.ofSeconds(60));
     return outcome(
         "kill",
@@ -293,14 +289,23 @@ public final class FaultCampaign {
     return env;
   }
 
-  Machines machines(Fleet fleet, List<ServerNode> nodes, String scenario) throws IOException {
-    return new Machines(
-        nodes.stream().map(ServerNode::base).toList(),
-        fleet.agency(),
-        fleet.terminalKey(),
-        fleet.staffKey(),
-        fleet.ledgers(),
-        options.work().resolve(scenario + "-requests.jsonl"));
+  /**
+   * Every scenario's opening once its nodes are ready: a fleet enrolled through the first node, its
+   * machines at work on all of them, each attempt logged to {@code <scenario>-requests.jsonl}.
+   */
+  Machines atWork(List<ServerNode> nodes, String scenario)
+      throws IOException, InterruptedException {
+    Fleet fleet = Fleet.enrol(nodes.get(0).base(), operatorKey);
+    Machines machines =
+        new Machines(
+            nodes.stream().map(ServerNode::base).toList(),
+            fleet.agency(),
+            fleet.terminalKey(),
+            fleet.staffKey(),
+            fleet.ledgers(),
+            options.work().resolve(scenario + "-requests.jsonl"));
+    machines.start();
+    return machines;
   }
 
   static Outcome outcome(

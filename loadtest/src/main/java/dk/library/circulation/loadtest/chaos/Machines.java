@@ -92,6 +92,11 @@ final class Machines implements AutoCloseable {
     this.ledgers.addAll(population);
   }
 
+  /** What the entities behind {@code node} say now, set against what these machines were told. */
+  Verdict verdict(URI node) throws IOException, InterruptedException {
+    return Verdict.of(node, staffKey, ledgers());
+  }
+
   List<Ledger> ledgers() {
     return ledgers;
   }
