@@ -39,8 +39,6 @@ import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronHistory;
 import dk.library.circulation.patron.PatronReply;
-import dk.library.circulation.patron.PatronRules;
-import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.patron.PinKey;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
@@ -124,6 +122,7 @@ public final class CirculationDesk {
   private final DoorDesk door;
   private final PrivacyDesk privacy;
   private final FeeDesk fees;
+  private final PatronDesk patrons;
   private final AuditLog audit;
 
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
@@ -158,6 +157,7 @@ public final class CirculationDesk {
     this.payments = new PaymentDesk(this);
     this.door = new DoorDesk(this);
     this.privacy = new PrivacyDesk(this);
+    this.patrons = new PatronDesk(this);
     this.fees = new FeeDesk(this);
     this.audit =
         AuditLog.start(
@@ -184,6 +184,10 @@ public final class CirculationDesk {
   }
 
   /** Fees, payments at the desk, deposits and the blocks they lead to (R7, R30-R35, R46). */
+  public PatronDesk patrons() {
+    return patrons;
+  }
+
   public FeeDesk fees() {
     return fees;
   }
@@ -535,65 +539,6 @@ public final class CirculationDesk {
 
   // Patrons and items
 
-  /** R21: a category, when given, must be one the home agency's policy lists. */
-  public CompletionStage<Result<PatronReply.Status>> registerPatron(
-      PatronRegistration registration) {
-    return policy(registration.homeAgencyId())
-        .thenCompose(
-            home -> {
-              if (home instanceof Result.Refused<Policy.PolicyVersion> refused) {
-                return done(refused.rejection());
-              }
-              AgencyPolicy policy = ((Result.Ok<Policy.PolicyVersion>) home).value().policy();
-              Rejection refusal =
-                  registration.refusal(
-                      policy, LocalDate.ofInstant(settings.clock().instant(), settings.zone()));
-              if (refusal != null) {
-                return done(refusal);
-              }
-              // Hashed here, so the patron entity and its journal never see the PIN itself.
-              PinHash pin = registration.pinHashUnder(settings.pinKey());
-              String key = indexId(registration.cardNumber());
-              // R12: the numbers are claimed first, so a lost or reissued number is never reused;
-              // R14: a CPR given beside a library card finds the same patron at a terminal.
-              List<String> otherCards =
-                  registration.cpr() == null ? List.of() : List.of(indexId(registration.cpr()));
-              return claim(registration.cardNumber(), key)
-                  .thenCompose(
-                      card ->
-                          card != null || registration.cpr() == null
-                              ? CompletableFuture.completedFuture(card)
-                              : claim(registration.cpr(), key))
-                  .thenCompose(
-                      refused ->
-                          refused != null
-                              ? done(refused)
-                              : register(registration, pin, key, otherCards, policy.retention())
-                                  .thenApply(
-                                      r ->
-                                          r.map(s -> s.withCardNumber(registration.cardNumber()))));
-            });
-  }
-
-  /**
-   * Claims a number for the patron's key: null when claimed, else why not. R39: a deleted account's
-   * card is never claimed again.
-   */
-  private CompletionStage<Rejection> claim(String number, String key) {
-    return privacy
-        .refusalOfRetired(number)
-        .thenCompose(
-            retired ->
-                retired != null
-                    ? CompletableFuture.completedFuture(retired)
-                    : ask(cardRef(number), (ActorRef<Card.Reply> r) -> new Card.Issue(key, r))
-                        .thenApply(
-                            reply ->
-                                reply instanceof Card.Rejected rejected
-                                    ? rejected.rejection()
-                                    : null));
-  }
-
   /**
    * R39, R41: the patron records another entity that is about to name it, so a deletion takes it
    * along and the export finds it; refused as the patron would be.
@@ -608,32 +553,8 @@ public final class CirculationDesk {
                     : Result.ok(true));
   }
 
-  /** R39: the patron records the card before it is claimed, so a deletion takes it along. */
-  private CompletionStage<Rejection> recordAndClaim(String number, String key) {
-    return ask(
-            patronRef(key),
-            (ActorRef<PatronReply> r) -> new PatronCommand.RecordCard(indexId(number), r))
-        .thenCompose(
-            recorded ->
-                recorded instanceof PatronReply.Rejected rejected
-                    ? CompletableFuture.completedFuture(rejected.rejection())
-                    : claim(number, key));
-  }
-
-  private String indexId(String number) {
+  String indexId(String number) {
     return settings.cprIndex().indexId(number);
-  }
-
-  private CompletionStage<Result<PatronReply.Status>> register(
-      PatronRegistration registration,
-      PinHash pin,
-      String key,
-      List<String> otherCards,
-      AgencyPolicy.Retention retention) {
-    return ask(
-            patronRef(key),
-            (ActorRef<PatronReply> r) -> registration.command(pin, otherCards, retention, r))
-        .thenApply(CirculationDesk::patronStatus);
   }
 
   public CompletionStage<Result<PatronReply.Status>> patronStatus(String cardNumber) {
@@ -748,90 +669,6 @@ public final class CirculationDesk {
             result instanceof Result.Ok<T> ok
                 ? next.apply(ok.value())
                 : done(((Result.Refused<T>) result).rejection()));
-  }
-
-  /**
-   * R12: blocks a lost or stolen card at once and for good and issues the replacement number to the
-   * same patron. The replacement is claimed first; each step is idempotent, so a retry after a
-   * crash finishes the report.
-   */
-  public CompletionStage<Result<PatronReply.Status>> reportLostCard(
-      String cardNumber, String replacement, String reportedBy) {
-    return ask(cardRef(cardNumber), Card.Get::new)
-        .thenCompose(
-            reply -> {
-              Card.Found card = (Card.Found) reply;
-              if (card.lost() != null && !replacement.equals(card.lost().replacement())) {
-                return done(CardRules.lost(cardNumber, card.lost()));
-              }
-              String key = card.patronKey() != null ? card.patronKey() : indexId(cardNumber);
-              return ask(patronRef(key), PatronCommand.GetStatus::new)
-                  .thenApply(CirculationDesk::patronStatus)
-                  .thenCompose(
-                      patron ->
-                          patron instanceof Result.Refused<PatronReply.Status> refused
-                              ? done(refused.rejection())
-                              : replaceCard(cardNumber, replacement, reportedBy, key));
-            });
-  }
-
-  /** R9: another card for an institution account; its loans are the institution's. */
-  public CompletionStage<Result<PatronReply.Status>> addInstitutionCard(
-      String cardNumber, String newCard) {
-    return withPatronKey(
-        cardNumber,
-        key ->
-            ask(patronRef(key), PatronCommand.GetStatus::new)
-                .thenApply(CirculationDesk::patronStatus)
-                .thenCompose(
-                    status -> {
-                      if (status instanceof Result.Refused<PatronReply.Status> refused) {
-                        return done(refused.rejection());
-                      }
-                      Rejection notInstitution =
-                          PatronRules.additionalCardRefusal(
-                              ((Result.Ok<PatronReply.Status>) status).value().facts());
-                      if (notInstitution != null) {
-                        return done(notInstitution);
-                      }
-                      return recordAndClaim(newCard, key)
-                          .thenCompose(
-                              refused -> refused != null ? done(refused) : patronStatus(newCard));
-                    }));
-  }
-
-  private CompletionStage<Result<PatronReply.Status>> replaceCard(
-      String cardNumber, String replacement, String reportedBy, String key) {
-    return recordAndClaim(replacement, key)
-        .thenCompose(
-            refused -> {
-              if (refused != null) {
-                return done(refused);
-              }
-              return ownCardLost(cardNumber, replacement, reportedBy, key)
-                  .thenCompose(
-                      recorded ->
-                          ask(
-                              cardRef(cardNumber),
-                              (ActorRef<Card.Reply> r) ->
-                                  new Card.ReportLost(replacement, reportedBy, r)))
-                  .thenCompose(lost -> patronStatus(replacement));
-            });
-  }
-
-  /**
-   * When the lost number is the one the patron's key was made from, the patron records it first:
-   * from then on the patron refuses it on every lookup ({@link #patronKey}), before the card's own
-   * record says so.
-   */
-  private CompletionStage<PatronReply> ownCardLost(
-      String cardNumber, String replacement, String reportedBy, String key) {
-    if (!key.equals(indexId(cardNumber))) {
-      return CompletableFuture.completedFuture(null);
-    }
-    Card.Lost lost = new Card.Lost(replacement, reportedBy, settings.clock().instant());
-    return ask(
-        patronRef(key), (ActorRef<PatronReply> r) -> new PatronCommand.RecordOwnCardLost(lost, r));
   }
 
   static Result<PatronReply.Status> patronStatus(PatronReply reply) {
@@ -1028,37 +865,6 @@ public final class CirculationDesk {
             });
   }
 
-  /** R2, R15: staff saw the patron's ID. */
-  public CompletionStage<Result<PatronReply.Status>> verifyIdentity(
-      String cardNumber, String method, String by) {
-    return patronAsk(cardNumber, r -> new PatronCommand.VerifyIdentity(method, by, r));
-  }
-
-  /** R5, R11. */
-  public CompletionStage<Result<PatronReply.Status>> updateContact(
-      String cardNumber, String email, String mobile, String preferredChannel, String by) {
-    return patronAsk(
-        cardNumber, r -> new PatronCommand.UpdateContact(email, mobile, preferredChannel, by, r));
-  }
-
-  /** R4: staff lift a PIN lockout. */
-  public CompletionStage<Result<PatronReply.Status>> unlockPin(String cardNumber, String by) {
-    return patronAsk(cardNumber, r -> new PatronCommand.UnlockPin(by, r));
-  }
-
-  /** R4: a new PIN with the identity check recorded; hashed here, never seen by the entity. */
-  public CompletionStage<Result<PatronReply.Status>> resetPin(
-      String cardNumber, String pin, String identityCheck, String by) {
-    PinHash hash = PinHash.keyed(pin, settings.pinKey());
-    return patronAsk(cardNumber, r -> new PatronCommand.ResetPin(hash, identityCheck, by, r));
-  }
-
-  /** R6. */
-  public CompletionStage<Result<PatronReply.Status>> recordGuardianConsent(
-      String cardNumber, String guardian, String by) {
-    return patronAsk(cardNumber, r -> new PatronCommand.RecordGuardianConsent(guardian, by, r));
-  }
-
   /** Asks the patron a card belongs to, answering its status under that card's number. */
   CompletionStage<Result<PatronReply.Status>> patronAsk(
       String cardNumber, Function<ActorRef<PatronReply>, PatronCommand> command) {
@@ -1097,7 +903,7 @@ public final class CirculationDesk {
     return sharding.entityRefFor(Policy.ENTITY_TYPE_KEY, agencyId);
   }
 
-  private EntityRef<Card.Command> cardRef(String cardNumber) {
+  EntityRef<Card.Command> cardRef(String cardNumber) {
     return cardEntity(indexId(cardNumber));
   }
 

@@ -41,7 +41,8 @@ public interface Registrar {
 
       @Override
       public CompletionStage<Result<Done>> registerPatron(PatronRegistration registration) {
-        return desk.registerPatron(registration)
+        return desk.patrons()
+            .registerPatron(registration)
             .thenApply(
                 result -> {
                   if (result instanceof Result.Ok<?>) {

@@ -6,7 +6,6 @@ import dk.library.circulation.Replies;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.metrics.MeasuredEntity;
-import dk.library.circulation.notice.Notice;
 import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.patron.PatronCommand.AbandonCheckout;
 import dk.library.circulation.patron.PatronCommand.BeginCheckout;
@@ -49,9 +48,6 @@ import dk.library.circulation.patron.PatronCommand.WriteOffClaims;
 import dk.library.circulation.patron.PatronEvent.CheckoutAbandoned;
 import dk.library.circulation.patron.PatronEvent.HistoryForgotten;
 import dk.library.circulation.patron.PatronEvent.HoldReleased;
-import dk.library.circulation.patron.PatronEvent.JournalErased;
-import dk.library.circulation.patron.PatronEvent.NoticeRecorded;
-import dk.library.circulation.patron.PatronEvent.NoticeSent;
 import dk.library.circulation.patron.PatronReply.CheckoutApproved;
 import dk.library.circulation.patron.PatronReply.CheckoutFinished;
 import dk.library.circulation.patron.PatronReply.LoanEndedReply;
@@ -87,7 +83,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * A registered patron, identified by card number: the single writer of their loans, pending
  * checkouts and loan limit. The decisions are in {@link PatronRules}; this class wires them to
- * persistence and finishes checkouts that a crash left half-done.
+ * persistence and finishes checkouts that a crash left half-done. Its notice outbox is {@link
+ * PatronNotices}, what it forgets and what is forgotten elsewhere first {@link PatronErasure}.
  */
 public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, PatronState> {
 
@@ -113,9 +110,6 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   private static final Duration SETTLEMENT_RETRY = Duration.ofSeconds(5);
 
-  /** R39: when the keeper takes up an account's deletion that a crash interrupted. */
-  private static final Duration ERASURE_TAKEN_UP_AFTER = Duration.ofMinutes(5);
-
   private final String cardNumber;
   private final ActorContext<PatronCommand> context;
   private final Clock clock;
@@ -128,27 +122,15 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
 
   private final PinCheck pinCheck;
 
-  /** Notices handed to the sender and not yet confirmed. */
-  private final Set<String> sending = new HashSet<>();
-
-  private final NoticeSender noticeSender;
-
   private final Passivation passivation;
 
   private final DeadlineIndex deadlines;
 
   private final DebtCollection debtCollection;
 
-  private final BorrowerForgetting copies;
+  private final PatronNotices notices;
 
-  private final JournalEraser eraser;
-
-  private final AccountRecords records;
-
-  /** The deadline keeper's ask waiting for the journal's erasure (R40), if one is under way. */
-  private ActorRef<PatronReply> erasureWaiting;
-
-  private int erasureEvents;
+  private final PatronErasure erasure;
 
   private Patron(
       String cardNumber,
@@ -166,14 +148,25 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       JournalEraser eraser,
       AccountRecords records) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), cardNumber), ENTITY_TYPE_KEY.name());
-    this.copies = copies;
-    this.eraser = eraser;
-    this.records = records;
     this.passivation = passivation;
     this.deadlines = deadlines;
     this.debtCollection = debtCollection;
     this.pinCheck = pinCheck;
-    this.noticeSender = noticeSender;
+    this.notices =
+        new PatronNotices(cardNumber, context, Effect(), clock, zone, noticeSender, deadlines);
+    this.erasure =
+        new PatronErasure(
+            cardNumber,
+            persistenceId().id(),
+            context,
+            Effect(),
+            clock,
+            zone,
+            deadlines,
+            debtCollection,
+            copies,
+            eraser,
+            records);
     this.cardNumber = cardNumber;
     this.context = context;
     this.clock = clock;
@@ -271,10 +264,10 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
           Rejected::new);
     }
     if (command instanceof Remind cmd) {
-      AccountErasure erasure = state.history().accountErasure();
-      if (erasure != null) {
-        return eraseAccount(
-            erasure,
+      AccountErasure underway = state.history().accountErasure();
+      if (underway != null) {
+        return erasure.takeUp(
+            underway,
             lastSequenceNumber(context),
             cmd.replyTo(),
             new PatronReply.Reminded(0, true),
@@ -283,7 +276,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       Optional<PatronEvent.AccountErasureBegun> idle =
           InactivityRules.deletion(state, cardNumber, clock.instant());
       return idle.isPresent()
-          ? beginErasure(
+          ? erasure.begin(
               state, idle.get(), cmd, cmd.replyTo(), new PatronReply.Reminded(1, true), null)
           : onRemind(state, cmd);
     }
@@ -327,24 +320,12 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                   : new Rejected(PatronRules.notFound(cardNumber)));
     }
     if (command instanceof PatronCommand.EraseAccount cmd) {
-      return onEraseAccount(state, cmd);
+      return erasure.erase(state, cmd, lastSequenceNumber(context));
     }
     if (command instanceof PatronCommand.ErasureIndexed cmd) {
-      if (state != cmd.basis()) {
-        return handle(state, cmd.decideAgain());
-      }
-      long highest = lastSequenceNumber(context) + 1;
-      return Effect()
-          .persist(cmd.begun())
-          .thenRun(
-              s ->
-                  startErasure(
-                      s.history().accountErasure(),
-                      highest,
-                      cmd.replyTo(),
-                      cmd.done(),
-                      cmd.failed()))
-          .thenNoReply();
+      return state != cmd.basis()
+          ? handle(state, cmd.decideAgain())
+          : erasure.record(cmd, lastSequenceNumber(context) + 1);
     }
     if (command instanceof PatronCommand.DeadlineNotIndexed cmd) {
       // Nothing is recorded; the asker (staff, the keeper, a registration) is not answered and
@@ -353,15 +334,10 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       return Effect().none().thenNoReply();
     }
     if (command instanceof PatronCommand.AccountGone cmd) {
-      cmd.replyTo().tell(cmd.answer());
-      return Effect().none().thenNoReply();
+      return erasure.gone(cmd);
     }
     if (command instanceof PatronCommand.AccountErasureFailed cmd) {
-      context.getLog().warn("Account erasure not finished, taken again: {}", cmd.why());
-      if (cmd.answer() != null) {
-        cmd.replyTo().tell(cmd.answer());
-      }
-      return Effect().none().thenNoReply();
+      return erasure.notFinished(cmd);
     }
     if (command instanceof RemindIndexed cmd) {
       if (state != cmd.basis()) {
@@ -373,27 +349,19 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
       if (forgetting.isEmpty()) {
         return Effect()
             .persist(events)
-            .thenRun(this::sendUnsent)
+            .thenRun(notices::sendUnsent)
             .thenReply(cmd.replyTo(), s -> new PatronReply.Reminded(events.size(), true));
       }
       // Answered once the snapshot this event asks for is saved and the journal erased under it.
       events.add(forgetting.get());
-      erasureWaiting = cmd.replyTo();
-      erasureEvents = events.size();
-      return Effect().persist(events).thenRun(this::sendUnsent).thenNoReply();
+      erasure.answerAfterJournalErased(cmd.replyTo(), events.size());
+      return Effect().persist(events).thenRun(notices::sendUnsent).thenNoReply();
     }
     if (command instanceof PatronCommand.Erased cmd) {
-      return Effect()
-          .persist(new JournalErased(cmd.snapshotSequenceNr()))
-          .thenRun(s -> answerErasure(true))
-          .thenNoReply();
+      return erasure.journalErased(cmd);
     }
     if (command instanceof PatronCommand.EraseFailed cmd) {
-      context
-          .getLog()
-          .warn("Journal not erased under the snapshot, tried again later: {}", cmd.why());
-      answerErasure(false);
-      return Effect().none().thenNoReply();
+      return erasure.journalNotErased(cmd);
     }
     if (command instanceof PatronCommand.ReturnIndexed cmd) {
       return endLoan(state, cmd.endLoan());
@@ -536,35 +504,25 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
           cmd.replyTo());
     }
     if (command instanceof Notify cmd) {
-      return onNotify(state, cmd);
+      return notices.notify(state, cmd);
     }
     if (command instanceof GetNotices cmd) {
       return Effect().reply(cmd.replyTo(), new NoticesReply(state.notices()));
     }
     if (command instanceof NoticeDelivered cmd) {
-      return onNoticeDelivered(state, cmd.noticeId(), clock.instant());
+      return notices.delivered(state, cmd);
     }
     if (command instanceof PatronCommand.NoticeSentIndexed cmd) {
-      sending.remove(cmd.noticeId());
-      boolean unsent = state.notice(cmd.noticeId()).map(n -> n.sentAt() == null).orElse(false);
-      return unsent
-          ? Effect().persist(new NoticeSent(cmd.noticeId(), cmd.at())).thenNoReply()
-          : Effect().none().thenNoReply();
+      return notices.recordSent(state, cmd);
     }
     if (command instanceof PatronCommand.NoticeSentNotIndexed cmd) {
-      // Still counted as sending, so not sent twice; recorded once its deadline is indexed.
-      context.getLog().warn("Sent notice's retention deadline not indexed: {}", cmd.why());
-      context.scheduleOnce(
-          SETTLEMENT_RETRY, context.getSelf(), new NoticeDelivered(cmd.noticeId()));
-      return Effect().none().thenNoReply();
+      return notices.notIndexed(cmd);
     }
     if (command instanceof NoticeFailed cmd) {
-      sending.remove(cmd.noticeId());
-      context.scheduleOnce(SETTLEMENT_RETRY, context.getSelf(), new ResendNotices());
-      return Effect().none().thenNoReply();
+      return notices.failed(cmd);
     }
     if (command instanceof ResendNotices) {
-      return Effect().none().thenRun(this::sendUnsent).thenNoReply();
+      return notices.resend();
     }
     if (command instanceof ResolvePendingCheckout cmd) {
       return onResolvePending(state, cmd);
@@ -618,59 +576,6 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     return Effect()
         .persist(List.copyOf(decision.events()))
         .thenReply(cmd.replyTo(), s -> new Renewals(decision.results()));
-  }
-
-  /** A repeat of a recorded notice changes nothing; a new one is recorded, then sent. */
-  private ReplyEffect<PatronEvent, PatronState> onNotify(PatronState state, Notify cmd) {
-    if (!state.registered()) {
-      return Effect().reply(cmd.replyTo(), new Rejected(PatronRules.notFound(cardNumber)));
-    }
-    if (state.notice(cmd.noticeId()).isPresent()) {
-      return Effect().reply(cmd.replyTo(), new NoticesReply(state.notices()));
-    }
-    Notice notice =
-        state.profile().notice(cmd.noticeId(), cmd.templateKey(), cmd.data(), clock.instant());
-    return Effect()
-        .persist(new NoticeRecorded(notice))
-        .thenRun(this::sendUnsent)
-        .thenReply(cmd.replyTo(), s -> new NoticesReply(s.notices()));
-  }
-
-  /**
-   * R40: a sent notice is recorded only once the end of its 30 days is in the deadline index,
-   * unless an earlier deadline of the patron covers it.
-   */
-  private ReplyEffect<PatronEvent, PatronState> onNoticeDelivered(
-      PatronState state, String noticeId, Instant now) {
-    boolean unsent = state.notice(noticeId).map(n -> n.sentAt() == null).orElse(false);
-    Optional<Instant> deadline =
-        unsent
-            ? ReminderRules.deadlineFor(state, state.apply(new NoticeSent(noticeId, now)), zone)
-            : Optional.empty();
-    if (deadline.isEmpty()) {
-      return handle(state, new PatronCommand.NoticeSentIndexed(noticeId, now));
-    }
-    context.pipeToSelf(
-        deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), deadline.get())),
-        (indexed, failure) ->
-            failure == null
-                ? new PatronCommand.NoticeSentIndexed(noticeId, now)
-                : new PatronCommand.NoticeSentNotIndexed(noticeId, failure.toString()));
-    return Effect().none().thenNoReply();
-  }
-
-  /** Hands every unsent notice to the sender once; failures are tried again later. */
-  private void sendUnsent(PatronState state) {
-    for (Notice notice : state.notices()) {
-      if (notice.sentAt() == null && sending.add(notice.noticeId())) {
-        context.pipeToSelf(
-            noticeSender.send(cardNumber, notice),
-            (done, failure) ->
-                failure == null
-                    ? new NoticeDelivered(notice.noticeId())
-                    : new NoticeFailed(notice.noticeId()));
-      }
-    }
   }
 
   private ReplyEffect<PatronEvent, PatronState> onResolvePending(
@@ -741,13 +646,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
                     deadlines.schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), at)))
             .orElse(CompletableFuture.completedFuture(Done.getInstance()))
             .thenCompose(done -> record(DebtEntries.of(state, events)))
-            .thenCompose(done -> forgetAtCopies(RetentionRules.ending(reminded, now)))
-            .thenCompose(
-                done -> records.forgetHolds(cardNumber, RetentionRules.endingHolds(reminded, now)))
-            .thenCompose(
-                done ->
-                    records.forgetElsewhere(RetentionRules.endingElsewhere(reminded, now, zone)))
-            .thenCompose(done -> forgetClaims(RetentionRules.endingClaims(reminded, now, zone)));
+            .thenCompose(done -> erasure.forgetElsewhere(reminded, now));
     context.pipeToSelf(
         ready,
         (done, failure) ->
@@ -836,84 +735,6 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
   }
 
   /**
-   * R39: the erasure's deadline goes into the index and the cards are retired before the deletion
-   * is recorded, so a crash after it is taken up again by the keeper and the numbers are never
-   * issued again. A deletion already begun is taken again.
-   */
-  private ReplyEffect<PatronEvent, PatronState> onEraseAccount(
-      PatronState state, PatronCommand.EraseAccount cmd) {
-    AccountErasure underway = state.history().accountErasure();
-    if (underway != null) {
-      return eraseAccount(
-          underway,
-          lastSequenceNumber(context),
-          cmd.replyTo(),
-          new PatronReply.AccountErased(underway.at()),
-          null);
-    }
-    Decision<PatronEvent> decision = ErasureRules.erase(state, cardNumber, cmd, clock.instant());
-    if (decision instanceof Decision.Refuse<PatronEvent> refused) {
-      return Effect().reply(cmd.replyTo(), new Rejected(refused.rejection()));
-    }
-    PatronEvent.AccountErasureBegun begun =
-        (PatronEvent.AccountErasureBegun)
-            ((Decision.Persist<PatronEvent>) decision).events().get(0);
-    return beginErasure(
-        state,
-        begun,
-        cmd,
-        cmd.replyTo(),
-        new PatronReply.AccountErased(begun.erasure().at()),
-        null);
-  }
-
-  /**
-   * R38, R39: the deadline that takes the deletion up after a crash and the retired cards go first;
-   * {@code decideAgain} is handled instead if the state moved on meanwhile.
-   */
-  private ReplyEffect<PatronEvent, PatronState> beginErasure(
-      PatronState state,
-      PatronEvent.AccountErasureBegun begun,
-      PatronCommand decideAgain,
-      ActorRef<PatronReply> replyTo,
-      PatronReply done,
-      PatronReply failed) {
-    AccountErasure erasure = begun.erasure();
-    Instant resume = erasure.at().plus(ERASURE_TAKEN_UP_AFTER);
-    context.pipeToSelf(
-        deadlines
-            .schedule(new DeadlineIndex.Deadline(deadlineTarget(cardNumber), resume))
-            .thenCompose(indexed -> claimsOutliving(state))
-            .thenCompose(indexed -> records.retire(erasure.cardIds())),
-        (indexed, failure) ->
-            failure == null
-                ? new PatronCommand.ErasureIndexed(state, begun, decideAgain, replyTo, done, failed)
-                : new PatronCommand.DeadlineNotIndexed(failure.toString()));
-    return Effect().none().thenNoReply();
-  }
-
-  /**
-   * R40, R39: the debt collection's entries of the settled claims are kept by accounting law after
-   * the account is gone; each gets a deadline of its own that forgets them when their window ends.
-   */
-  private CompletionStage<Done> claimsOutliving(PatronState state) {
-    int years = state.history().terms().paymentRecordYears();
-    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
-    for (Fees.Claim c : state.ledger().claims()) {
-      if (c.settledAt() == null) {
-        continue;
-      }
-      DeadlineIndex.Deadline expiry =
-          new DeadlineIndex.Deadline(
-              DebtCollection.deadlineTarget(
-                  c.agencyId(), c.claimId(), c.handedOverAt(), c.settledAt()),
-              RetentionRules.paymentRecordKeptUntil(c.settledAt(), years, zone));
-      all = all.thenCompose(done -> deadlines.schedule(expiry));
-    }
-    return all;
-  }
-
-  /**
    * R38: the account's first deadline (the inactivity notice) is in the index before the account
    * exists, as every deadline is written before the state that needs it.
    */
@@ -941,98 +762,15 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
     return Effect().none().thenNoReply();
   }
 
-  private ReplyEffect<PatronEvent, PatronState> eraseAccount(
-      AccountErasure erasure,
-      long highestSequenceNr,
-      ActorRef<PatronReply> replyTo,
-      PatronReply done,
-      PatronReply failed) {
-    startErasure(erasure, highestSequenceNr, replyTo, done, failed);
-    return Effect().none().thenNoReply();
-  }
-
-  /**
-   * The records elsewhere first, the patron's journal next (it holds what is left to do), its
-   * deadlines last (one of them takes the erasure up again after a crash).
-   */
-  private void startErasure(
-      AccountErasure erasure,
-      long highestSequenceNr,
-      ActorRef<PatronReply> replyTo,
-      PatronReply done,
-      PatronReply failed) {
-    context.pipeToSelf(
-        records
-            .erase(erasure)
-            .thenCompose(erased -> eraser.eraseAll(persistenceId().id(), highestSequenceNr))
-            .thenCompose(erased -> deadlines.removeAll(deadlineTarget(cardNumber))),
-        (erased, failure) ->
-            failure == null
-                ? new PatronCommand.AccountGone(replyTo, done)
-                : new PatronCommand.AccountErasureFailed(replyTo, failure.toString(), failed));
-  }
-
-  /** R40: every copy forgets its borrower before the patron forgets the loan. */
-  private CompletionStage<Done> forgetAtCopies(List<PatronHistory.Returned> loans) {
-    CompletableFuture<?>[] forgotten =
-        loans.stream()
-            .map(r -> copies.forget(r.barcode(), r.checkoutId()).toCompletableFuture())
-            .toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(forgotten).thenApply(all -> Done.getInstance());
-  }
-
-  /** R40: the debt-collection ledger forgets a claim before the patron does. */
-  private CompletionStage<Done> forgetClaims(List<Fees.Claim> claims) {
-    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
-    for (Fees.Claim c : claims) {
-      all =
-          all.thenCompose(
-              done ->
-                  debtCollection.forgetClaim(
-                      c.agencyId(), c.claimId(), c.handedOverAt(), c.settledAt()));
-    }
-    return all;
-  }
-
-  /**
-   * R40: a forgetting's snapshot is saved; the events it replaced can go. R39: a snapshot saved
-   * while the account is being deleted would outlive the erasure that had already run: it is erased
-   * again.
-   */
+  /** R40, R39: see {@link PatronErasure#snapshotSaved}. */
   @Override
   protected void snapshotSaved(PatronState state, long sequenceNr) {
-    if (state.history().accountErasure() != null) {
-      startErasure(
-          state.history().accountErasure(),
-          sequenceNr,
-          context.getSystem().ignoreRef(),
-          new PatronReply.Reminded(0, true),
-          null);
-      return;
-    }
-    if (!state.history().erasePending()) {
-      return;
-    }
-    context.pipeToSelf(
-        eraser.eraseBefore(persistenceId().id(), sequenceNr),
-        (done, failure) ->
-            failure == null
-                ? new PatronCommand.Erased(sequenceNr)
-                : new PatronCommand.EraseFailed(failure.toString()));
+    erasure.snapshotSaved(state, sequenceNr);
   }
 
   @Override
   protected void snapshotFailed(PatronState state, Throwable failure) {
-    if (state.history().erasePending()) {
-      context.getSelf().tell(new PatronCommand.EraseFailed(failure.toString()));
-    }
-  }
-
-  private void answerErasure(boolean erased) {
-    if (erasureWaiting != null) {
-      erasureWaiting.tell(new PatronReply.Reminded(erasureEvents, erased));
-      erasureWaiting = null;
-    }
+    erasure.snapshotFailed(state, failure);
   }
 
   @Override
@@ -1053,7 +791,7 @@ public final class Patron extends MeasuredEntity<PatronCommand, PatronEvent, Pat
   @Override
   protected void recovered(PatronState state) {
     state.pending().keySet().forEach(id -> context.getSelf().tell(new ResolvePendingCheckout(id)));
-    sendUnsent(state);
+    notices.sendUnsent(state);
   }
 
   @Override

@@ -519,7 +519,7 @@ public final class CirculationRoutes extends ApiDirectives {
             call,
             REGISTER_PATRON,
             registration.homeAgencyId(),
-            () -> answer(desk.registerPatron(registration), StatusCodes.CREATED)));
+            () -> answer(desk.patrons().registerPatron(registration), StatusCodes.CREATED)));
   }
 
   private CompletionStage<HttpResponse> patronStatusWithPin(Call call, RequestBody body)

@@ -152,7 +152,8 @@ final class FbsPatrons extends FbsAnswers {
     CompletionStage<Result<PatronReply.Status>> updated =
         given == null
             ? desk.patronStatus(card)
-            : desk.updateContact(card, given.email(), given.mobile(), given.channel(), "patron");
+            : desk.patrons()
+                .updateContact(card, given.email(), given.mobile(), given.channel(), "patron");
     CompletionStage<HttpResponse> done =
         updated
             .thenCompose(
@@ -160,7 +161,7 @@ final class FbsPatrons extends FbsAnswers {
                   if (!(status instanceof Result.Ok<PatronReply.Status>) || pin == null) {
                     return CompletableFuture.completedFuture(status);
                   }
-                  return desk.resetPin(card, pin, "current PIN (patron token)", "patron");
+                  return desk.patrons().resetPin(card, pin, "current PIN (patron token)", "patron");
                 })
             .thenCompose(
                 r -> {

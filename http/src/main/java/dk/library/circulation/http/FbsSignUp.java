@@ -171,7 +171,8 @@ final class FbsSignUp extends FbsAnswers {
                                 "no patron with this CPR number at this website's libraries")),
                         StatusCodes.OK));
               }
-              return desk.recordGuardianConsent(cpr, guardian, by(call))
+              return desk.patrons()
+                  .recordGuardianConsent(cpr, guardian, by(call))
                   .thenApply(
                       r ->
                           r instanceof Result.Ok<PatronReply.Status>
@@ -244,13 +245,14 @@ final class FbsSignUp extends FbsAnswers {
             null,
             facts,
             cpr);
-    CompletionStage<Result<PatronReply.Status>> registered = desk.registerPatron(registration);
+    CompletionStage<Result<PatronReply.Status>> registered =
+        desk.patrons().registerPatron(registration);
     return guardian == null
         ? registered
         : registered.thenCompose(
             r ->
                 r instanceof Result.Ok<PatronReply.Status>
-                    ? desk.recordGuardianConsent(cpr, guardian, by(call))
+                    ? desk.patrons().recordGuardianConsent(cpr, guardian, by(call))
                     : CompletableFuture.completedFuture(r));
   }
 

@@ -199,7 +199,7 @@ final class StaffRoutes extends ApiDirectives {
                             POST,
                             MANAGE_PIN,
                             "UNLOCK_PIN",
-                            valid -> desk.unlockPin(valid, call.caller().clientId())),
+                            valid -> desk.patrons().unlockPin(valid, call.caller().clientId())),
                         accountAction(
                             call,
                             card,
@@ -430,7 +430,7 @@ final class StaffRoutes extends ApiDirectives {
             call,
             VERIFY_PATRON,
             card,
-            () -> desk.verifyIdentity(card, method, call.caller().clientId())));
+            () -> desk.patrons().verifyIdentity(card, method, call.caller().clientId())));
   }
 
   /** R9: another card for an institution account, answered for by the institution. */
@@ -443,7 +443,7 @@ final class StaffRoutes extends ApiDirectives {
         call,
         "ISSUE_CARD",
         maskedCard(card) + " adds " + maskedCard(newCard),
-        onPatron(call, ISSUE_CARD, card, () -> desk.addInstitutionCard(card, newCard)));
+        onPatron(call, ISSUE_CARD, card, () -> desk.patrons().addInstitutionCard(card, newCard)));
   }
 
   /**
@@ -461,7 +461,11 @@ final class StaffRoutes extends ApiDirectives {
     body.finish();
     String by = call.caller().role() == Role.PATRON ? "patron" : call.caller().clientId();
     CompletionStage<HttpResponse> report =
-        onPatron(call, REPORT_LOST_CARD, card, () -> desk.reportLostCard(card, replacement, by));
+        onPatron(
+            call,
+            REPORT_LOST_CARD,
+            card,
+            () -> desk.patrons().reportLostCard(card, replacement, by));
     return audited(
         call,
         "REPORT_LOST_CARD",
@@ -481,7 +485,10 @@ final class StaffRoutes extends ApiDirectives {
     String by = call.caller().role() == Role.PATRON ? "patron" : call.caller().clientId();
     CompletionStage<HttpResponse> update =
         onPatron(
-            call, UPDATE_CONTACT, card, () -> desk.updateContact(card, email, mobile, channel, by));
+            call,
+            UPDATE_CONTACT,
+            card,
+            () -> desk.patrons().updateContact(card, email, mobile, channel, by));
     return audited(call, "UPDATE_CONTACT", maskedCard(card), update);
   }
 
@@ -503,7 +510,7 @@ final class StaffRoutes extends ApiDirectives {
             call,
             MANAGE_PIN,
             card,
-            () -> desk.resetPin(card, pin, identityCheck, call.caller().clientId())));
+            () -> desk.patrons().resetPin(card, pin, identityCheck, call.caller().clientId())));
   }
 
   /** R6: a guardian's consent for a minor, recorded with who recorded it. */
@@ -520,7 +527,7 @@ final class StaffRoutes extends ApiDirectives {
             call,
             VERIFY_PATRON,
             card,
-            () -> desk.recordGuardianConsent(card, guardian, call.caller().clientId())));
+            () -> desk.patrons().recordGuardianConsent(card, guardian, call.caller().clientId())));
   }
 
   /** Acts on a patron within the caller's scope ({@link #inScope}), answering the status. */

@@ -229,18 +229,19 @@ public final class CrashingCheckout {
       CirculationDesk desk, String agencyId, String card, String barcode) throws Exception {
     retry(
         () ->
-            desk.registerPatron(
-                new PatronRegistration(
-                    card,
-                    "1234",
-                    null,
-                    "Crash Patron",
-                    null,
-                    null,
-                    agencyId,
-                    null,
-                    PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
-                    null)));
+            desk.patrons()
+                .registerPatron(
+                    new PatronRegistration(
+                        card,
+                        "1234",
+                        null,
+                        "Crash Patron",
+                        null,
+                        null,
+                        agencyId,
+                        null,
+                        PatronFacts.inPerson("crash-test", java.time.Instant.EPOCH),
+                        null)));
     retry(
         () ->
             desk.registerItem(
