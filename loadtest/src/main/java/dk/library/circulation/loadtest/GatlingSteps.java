@@ -37,14 +37,25 @@ final class GatlingSteps {
       double p95,
       double p99,
       String report,
-      Costs costs) {
+      Costs costs,
+      List<RequestFigures> byRequest) {
     boolean holds() {
       return requests > 0 && failed == 0 && p99 <= 50;
     }
 
     PeakStep withCosts(Costs measured) {
       return new PeakStep(
-          rate, checkouts, interlibrary, requests, failed, p50, p95, p99, report, measured);
+          rate,
+          checkouts,
+          interlibrary,
+          requests,
+          failed,
+          p50,
+          p95,
+          p99,
+          report,
+          measured,
+          byRequest);
     }
 
     /** Interlibrary transactions a second: their share of the measured arrivals at the rate. */
@@ -179,9 +190,19 @@ final class GatlingSteps {
     }
   }
 
+  /** One request name of the mix in a step: how many were measured and their percentiles. */
+  record RequestFigures(String name, long requests, double p50, double p95, double p99) {}
+
   /** The mix's interlibrary requests by name ({@code CirculationMix}, R29). */
   static final List<String> INTERLIBRARY =
       List.of("ill request", "ill answer", "ill arrival", "ill checkout", "ill return");
+
+  /** Every request name of the mix's transactions ({@code CirculationMix}), the common first. */
+  static final List<String> REQUESTS =
+      Stream.concat(
+              Stream.of("checkout", "return", "renewal", "patron status", "hold"),
+              INTERLIBRARY.stream())
+          .toList();
 
   /**
    * A step's figures from its Gatling report ({@code js/stats.js}), for the requests or the group
@@ -195,6 +216,22 @@ final class GatlingSteps {
       interlibrary +=
           group < 0 ? 0 : (long) figure(stats.substring(group), name, "numberOfRequests", "total");
     }
+    List<RequestFigures> byRequest = new ArrayList<>();
+    if (group >= 0) {
+      String measuredStats = stats.substring(group);
+      for (String name : REQUESTS) {
+        long count = (long) figure(measuredStats, name, "numberOfRequests", "total");
+        if (count > 0) {
+          byRequest.add(
+              new RequestFigures(
+                  name,
+                  count,
+                  figure(measuredStats, name, "percentiles1", "total"),
+                  figure(measuredStats, name, "percentiles3", "total"),
+                  figure(measuredStats, name, "percentiles4", "total")));
+        }
+      }
+    }
     return new PeakStep(
         rate,
         group < 0
@@ -207,7 +244,8 @@ final class GatlingSteps {
         figure(stats, measured, "percentiles3", "total"),
         figure(stats, measured, "percentiles4", "total"),
         report.toString(),
-        null);
+        null,
+        byRequest);
   }
 
   /**

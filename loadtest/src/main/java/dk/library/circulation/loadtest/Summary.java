@@ -298,7 +298,44 @@ final class Summary {
         + "\n\n"
         + peakTable(
             "National peak (Gatling, open model, mix 42.75/28.5/9.5/9.5/4.75 and 5 interlibrary)",
-            peak);
+            peak)
+        + "\n"
+        + requestTable(peak);
+  }
+
+  /**
+   * Each request of the mix in each step (Gatling's figures per request name): which requests make
+   * a step's tail.
+   */
+  static String requestTable(List<PeakStep> peak) {
+    StringBuilder table =
+        new StringBuilder(
+            "National peak per request (each step's measured requests by name; n, p50 / p95 / p99"
+                + " ms):\n\n| request |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (PeakStep s : peak) {
+      table.append(' ').append(rate(s.rate())).append("/s |");
+      rule.append("---|");
+    }
+    table.append('\n').append(rule).append('\n');
+    for (String name : GatlingSteps.REQUESTS) {
+      StringBuilder row = new StringBuilder("| " + name + " |");
+      boolean any = false;
+      for (PeakStep s : peak) {
+        GatlingSteps.RequestFigures f =
+            s.byRequest().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+        any |= f != null;
+        row.append(
+            f == null
+                ? " - |"
+                : String.format(
+                    " %d, %.0f / %.0f / %.0f |", f.requests(), f.p50(), f.p95(), f.p99()));
+      }
+      if (any) {
+        table.append(row).append('\n');
+      }
+    }
+    return table.toString();
   }
 
   private static final String LATEST_START = "<!-- latest run: written by bin/benchmark -->";
