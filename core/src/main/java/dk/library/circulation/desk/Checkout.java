@@ -8,7 +8,8 @@ import static dk.library.circulation.desk.CirculationDesk.whenOk;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
-import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemCommand;
+import dk.library.circulation.item.ItemReply;
 import dk.library.circulation.item.ItemRules;
 import dk.library.circulation.patron.CheckoutOutcome;
 import dk.library.circulation.patron.CheckoutReceipt;
@@ -60,8 +61,8 @@ final class Checkout {
   CompletionStage<Result<CheckoutReceipt>> run(CheckoutRequest request) {
     // Read-only, and needed whoever borrows: asked while the card is looked up, so the item wakes
     // at the same time as the card and the patron.
-    CompletionStage<Item.Reply> item =
-        desk.ask(desk.itemRef(request.barcode()), Item.GetStatus::new);
+    CompletionStage<ItemReply> item =
+        desk.ask(desk.itemRef(request.barcode()), ItemCommand.GetStatus::new);
     // The transaction id is claimed meanwhile; only the item's Lent waits for the claim, so the
     // checkout still waits on two journal writes in series.
     CompletionStage<Rejection> claim =
@@ -75,7 +76,7 @@ final class Checkout {
   // Step 1: read-only checks
 
   private CompletionStage<Result<CheckoutReceipt>> checkAgency(
-      CheckoutRequest request, CompletionStage<Item.Reply> item, CompletionStage<Rejection> claim) {
+      CheckoutRequest request, CompletionStage<ItemReply> item, CompletionStage<Rejection> claim) {
     return desk.branch(request.agencyId(), request.branchId())
         .thenCompose(
             agency -> {
@@ -103,8 +104,8 @@ final class Checkout {
     if (item.rejection() != null) {
       return patronFirst(request, item.rejection());
     }
-    Item.Status status = item.status();
-    Item.HeldCopy held = status.heldFor();
+    ItemReply.Status status = item.status();
+    ItemReply.HeldCopy held = status.heldFor();
     if (held != null && request.agencyId().equals(held.pickupAgencyId())) {
       // R29: an interlibrary copy is lent at the borrowing branch on the lender's terms.
       return whenOk(
@@ -134,8 +135,8 @@ final class Checkout {
   private CompletionStage<Result<CheckoutReceipt>> checkHeld(
       CheckoutRequest request,
       AgencyPolicy policy,
-      Item.Status status,
-      Item.HeldCopy held,
+      ItemReply.Status status,
+      ItemReply.HeldCopy held,
       CompletionStage<Rejection> claim) {
     Rejection notLendable = ItemRules.homeLoanRefusal(status.item(), policy);
     if (notLendable != null) {
@@ -177,8 +178,8 @@ final class Checkout {
   private CompletionStage<Result<CheckoutReceipt>> approve(
       CheckoutRequest request,
       AgencyPolicy policy,
-      Item.Status status,
-      Item.HeldCopy held,
+      ItemReply.Status status,
+      ItemReply.HeldCopy held,
       CompletionStage<Rejection> claim) {
     return desk.ask(
             desk.patronRef(request.cardNumber()),
@@ -228,11 +229,11 @@ final class Checkout {
   // Step 3: the item lends itself (the commit point); the receipt goes out
 
   private CompletionStage<Result<CheckoutReceipt>> lend(
-      CheckoutRequest request, PendingCheckout pending, Item.HeldCopy held) {
+      CheckoutRequest request, PendingCheckout pending, ItemReply.HeldCopy held) {
     return desk.ask(
             desk.itemRef(request.barcode()),
-            (ActorRef<Item.Reply> r) ->
-                new Item.Lend(
+            (ActorRef<ItemReply> r) ->
+                new ItemCommand.Lend(
                     request.checkoutId(),
                     request.cardNumber(),
                     request.agencyId(),
@@ -251,7 +252,7 @@ final class Checkout {
                                 ? complete(request)
                                 : abandon(request, PatronRules.interrupted(request.checkoutId())));
               }
-              if (reply instanceof Item.Rejected rejected) {
+              if (reply instanceof ItemReply.Rejected rejected) {
                 return abandon(request, rejected.rejection());
               }
               completeAfterReply(request);

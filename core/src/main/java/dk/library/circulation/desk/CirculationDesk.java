@@ -26,9 +26,12 @@ import dk.library.circulation.deadline.ServingLoad;
 import dk.library.circulation.fee.DebtCollection;
 import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.ill.InterlibraryRequest;
+import dk.library.circulation.ill.InterlibraryRequestCommand;
 import dk.library.circulation.ill.Partners;
 import dk.library.circulation.ill.Worklists;
 import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemCommand;
+import dk.library.circulation.item.ItemReply;
 import dk.library.circulation.metrics.LiveEntities;
 import dk.library.circulation.notice.NoticeSender;
 import dk.library.circulation.openlibrary.AccessSignUps;
@@ -45,6 +48,8 @@ import dk.library.circulation.policy.Policy;
 import dk.library.circulation.retention.JournalEraser;
 import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleCommand;
+import dk.library.circulation.title.TitleReply;
 import dk.library.circulation.transaction.TransactionClaim;
 import dk.library.circulation.transaction.TransactionKeys;
 import java.time.Clock;
@@ -128,7 +133,7 @@ public final class CirculationDesk {
   /** The shard regions {@link #wake} starts entities in; set once by {@link #start}. */
   private ActorRef<ShardingEnvelope<PatronCommand>> patronRegion;
 
-  private ActorRef<ShardingEnvelope<Title.Command>> titleRegion;
+  private ActorRef<ShardingEnvelope<TitleCommand>> titleRegion;
 
   /** The entity types this node shards, for the live-entity counts and the operator console. */
   private List<EntityTypeKey<?>> entityTypes = List.of();
@@ -639,7 +644,7 @@ public final class CirculationDesk {
 
   /** Starts a title entity ahead of the step that asks it (see {@link #wake}). */
   void wakeTitle(String titleEntityId) {
-    wake(titleRegion, Title.Command.class, titleEntityId);
+    wake(titleRegion, TitleCommand.class, titleEntityId);
   }
 
   /** Runs {@code action} with the patron's key, or answers the card's refusal. */
@@ -650,8 +655,8 @@ public final class CirculationDesk {
 
   /** Runs {@code action} with the item's status, or answers why there is none. */
   <T> CompletionStage<Result<T>> withItem(
-      String barcode, Function<Item.Status, CompletionStage<Result<T>>> action) {
-    return this.<Item.Command, Item.Reply>ask(itemRef(barcode), Item.GetStatus::new)
+      String barcode, Function<ItemReply.Status, CompletionStage<Result<T>>> action) {
+    return this.<ItemCommand, ItemReply>ask(itemRef(barcode), ItemCommand.GetStatus::new)
         .thenCompose(
             reply -> {
               ItemResult item = ItemResult.of(reply);
@@ -691,7 +696,7 @@ public final class CirculationDesk {
                             item.agencyId(),
                             item.titleId(),
                             item.title(),
-                            List.of(new Title.NewCopy(item.barcode(), item.materialType())))
+                            List.of(new TitleCommand.NewCopy(item.barcode(), item.materialType())))
                         .thenApply(added -> registered));
   }
 
@@ -712,7 +717,7 @@ public final class CirculationDesk {
               if (refusal != null) {
                 return done(refusal);
               }
-              return ask(itemRef(item.barcode()), (ActorRef<Item.Reply> r) -> item.command(r))
+              return ask(itemRef(item.barcode()), (ActorRef<ItemReply> r) -> item.command(r))
                   .thenApply(reply -> ItemResult.of(reply).map(CirculationDesk::shelved));
             });
   }
@@ -733,19 +738,20 @@ public final class CirculationDesk {
 
   /** After a bulk import registered an item: as {@link #rest(PatronRegistration)}. */
   public void restItem(String barcode) {
-    itemRef(barcode).tell(new Item.Rest());
+    itemRef(barcode).tell(new ItemCommand.Rest());
   }
 
   /** Copies of registered items in their title's record of copies; copies it has are skipped. */
   public CompletionStage<Done> addCopies(
-      String agencyId, String titleId, String title, List<Title.NewCopy> copies) {
+      String agencyId, String titleId, String title, List<TitleCommand.NewCopy> copies) {
     return ask(
             titleRef(agencyId, titleId),
-            (ActorRef<Title.Reply> r) -> new Title.AddCopies(agencyId, titleId, title, copies, r))
+            (ActorRef<TitleReply> r) ->
+                new TitleCommand.AddCopies(agencyId, titleId, title, copies, r))
         .thenApply(added -> Done.getInstance());
   }
 
-  private static ItemStatus shelved(Item.Status s) {
+  private static ItemStatus shelved(ItemReply.Status s) {
     return new ItemStatus(
         s.item(),
         false,
@@ -801,16 +807,19 @@ public final class CirculationDesk {
 
   /** Used by patrons recovering a pending checkout, and by the desk when a lend reply was lost. */
   CompletionStage<Boolean> settleLend(String barcode, String checkoutId) {
-    return ask(itemRef(barcode), (ActorRef<Item.Reply> r) -> new Item.SettleLend(checkoutId, r))
-        .thenApply(reply -> reply instanceof Item.LendSettlement s && s.lent());
+    return ask(
+            itemRef(barcode), (ActorRef<ItemReply> r) -> new ItemCommand.SettleLend(checkoutId, r))
+        .thenApply(reply -> reply instanceof ItemReply.LendSettlement s && s.lent());
   }
 
   /** R40: the copy forgets who borrowed it under a checkout whose window has ended. */
   CompletionStage<Done> forgetBorrower(String barcode, String checkoutId) {
-    return ask(itemRef(barcode), (ActorRef<Item.Reply> r) -> new Item.ForgetBorrower(checkoutId, r))
+    return ask(
+            itemRef(barcode),
+            (ActorRef<ItemReply> r) -> new ItemCommand.ForgetBorrower(checkoutId, r))
         .thenApply(
             reply -> {
-              if (reply instanceof Item.Forgotten) {
+              if (reply instanceof ItemReply.Forgotten) {
                 return Done.getInstance();
               }
               throw new IllegalStateException(
@@ -916,15 +925,15 @@ public final class CirculationDesk {
     return sharding.entityRefFor(Patron.ENTITY_TYPE_KEY, cardNumber);
   }
 
-  EntityRef<Item.Command> itemRef(String barcode) {
+  EntityRef<ItemCommand> itemRef(String barcode) {
     return sharding.entityRefFor(Item.ENTITY_TYPE_KEY, barcode);
   }
 
-  EntityRef<Title.Command> titleRef(String agencyId, String titleId) {
+  EntityRef<TitleCommand> titleRef(String agencyId, String titleId) {
     return titleRef(Title.entityId(agencyId, titleId));
   }
 
-  EntityRef<InterlibraryRequest.Command> requestRef(String requestId) {
+  EntityRef<InterlibraryRequestCommand> requestRef(String requestId) {
     return sharding.entityRefFor(InterlibraryRequest.ENTITY_TYPE_KEY, requestId);
   }
 
@@ -984,7 +993,7 @@ public final class CirculationDesk {
         : ((TransactionClaim.ClaimedOn) reply).claimedAt();
   }
 
-  EntityRef<Title.Command> titleRef(String titleEntityId) {
+  EntityRef<TitleCommand> titleRef(String titleEntityId) {
     return sharding.entityRefFor(Title.ENTITY_TYPE_KEY, titleEntityId);
   }
 }

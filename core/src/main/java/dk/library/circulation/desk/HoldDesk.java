@@ -7,7 +7,8 @@ import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
 import dk.library.circulation.ill.InterlibraryRequest;
-import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemCommand;
+import dk.library.circulation.item.ItemReply;
 import dk.library.circulation.notice.Notice;
 import dk.library.circulation.patron.Loan;
 import dk.library.circulation.patron.PatronCommand;
@@ -17,6 +18,8 @@ import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.title.Dispatch;
 import dk.library.circulation.title.HoldView;
 import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleCommand;
+import dk.library.circulation.title.TitleReply;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -78,7 +81,7 @@ public final class HoldDesk {
             titleAsk(
                     titleEntityId,
                     r ->
-                        new Title.PlaceHold(
+                        new TitleCommand.PlaceHold(
                             request.holdId(),
                             key,
                             request.agencyId(),
@@ -127,14 +130,14 @@ public final class HoldDesk {
     String titleEntityId = Title.entityId(agencyId, titleId);
     if (cardNumber == null) {
       return whenOk(
-          titleAsk(titleEntityId, r -> new Title.CancelHold(holdId, null, r)),
+          titleAsk(titleEntityId, r -> new TitleCommand.CancelHold(holdId, null, r)),
           view ->
               releaseCount(view.patronKey(), holdId).thenApply(r -> Result.ok(anonymous(view))));
     }
     return desk.withPatronKey(
         cardNumber,
         key ->
-            titleAsk(titleEntityId, r -> new Title.CancelHold(holdId, key, r))
+            titleAsk(titleEntityId, r -> new TitleCommand.CancelHold(holdId, key, r))
                 .thenCompose(cancelled -> releaseCount(key, holdId).thenApply(r -> cancelled))
                 .thenApply(HoldDesk::anonymous));
   }
@@ -161,7 +164,7 @@ public final class HoldDesk {
                     titleAsk(
                             Title.entityId(agencyId, titleId),
                             r ->
-                                new Title.ChangeHold(
+                                new TitleCommand.ChangeHold(
                                     holdId, key, pickupBranchId, notInterestedAfter, r))
                         .thenApply(HoldDesk::anonymous)));
   }
@@ -173,7 +176,7 @@ public final class HoldDesk {
 
   /** One hold, active or ended. */
   public CompletionStage<Result<HoldView>> hold(String agencyId, String titleId, String holdId) {
-    return titleAsk(Title.entityId(agencyId, titleId), r -> new Title.GetHold(holdId, r))
+    return titleAsk(Title.entityId(agencyId, titleId), r -> new TitleCommand.GetHold(holdId, r))
         .thenApply(HoldDesk::anonymous);
   }
 
@@ -187,7 +190,7 @@ public final class HoldDesk {
           for (Map.Entry<String, String> hold : patron.holds().entrySet()) {
             all =
                 all.thenCombine(
-                    titleAsk(hold.getValue(), r -> new Title.GetHold(hold.getKey(), r))
+                    titleAsk(hold.getValue(), r -> new TitleCommand.GetHold(hold.getKey(), r))
                         .toCompletableFuture(),
                     (list, view) -> {
                       if (view instanceof Result.Ok<HoldView> ok) {
@@ -203,14 +206,15 @@ public final class HoldDesk {
   /**
    * The queue of a title at an agency, in placement order, and what the title knows of its copies.
    */
-  public CompletionStage<Result<Title.QueueReply>> queue(String agencyId, String titleId) {
-    return desk.<Title.Command, Title.Reply>ask(
-            desk.titleRef(agencyId, titleId), (ActorRef<Title.Reply> r) -> new Title.GetQueue(r))
+  public CompletionStage<Result<TitleReply.QueueReply>> queue(String agencyId, String titleId) {
+    return desk.<TitleCommand, TitleReply>ask(
+            desk.titleRef(agencyId, titleId),
+            (ActorRef<TitleReply> r) -> new TitleCommand.GetQueue(r))
         .thenApply(
             reply -> {
-              Title.QueueReply queue = (Title.QueueReply) reply;
+              TitleReply.QueueReply queue = (TitleReply.QueueReply) reply;
               return Result.ok(
-                  new Title.QueueReply(
+                  new TitleReply.QueueReply(
                       queue.holds().stream().map(HoldDesk::anonymous).toList(), queue.copies()));
             });
   }
@@ -226,7 +230,7 @@ public final class HoldDesk {
                 proxy ->
                     titleAsk(
                             Title.entityId(agencyId, titleId),
-                            r -> new Title.AuthoriseProxy(holdId, holder, proxy, r))
+                            r -> new TitleCommand.AuthoriseProxy(holdId, holder, proxy, r))
                         .thenApply(HoldDesk::anonymous)));
   }
 
@@ -238,15 +242,15 @@ public final class HoldDesk {
     return whenOk(
         desk.branch(agencyId, branchId),
         agency ->
-            desk.<Item.Command, Item.Reply>ask(
-                    desk.itemRef(barcode), r -> new Item.Arrive(agencyId, branchId, r))
+            desk.<ItemCommand, ItemReply>ask(
+                    desk.itemRef(barcode), r -> new ItemCommand.Arrive(agencyId, branchId, r))
                 .thenCompose(
                     reply -> {
-                      if (reply instanceof Item.Rejected rejected) {
+                      if (reply instanceof ItemReply.Rejected rejected) {
                         return done(rejected.rejection());
                       }
-                      Item.Status item = ((Item.StatusReply) reply).status();
-                      Item.HeldCopy held = item.heldFor();
+                      ItemReply.Status item = ((ItemReply.StatusReply) reply).status();
+                      ItemReply.HeldCopy held = item.heldFor();
                       String owner = item.item().agencyId();
                       if (held == null) {
                         return CompletableFuture.completedFuture(
@@ -262,7 +266,8 @@ public final class HoldDesk {
                       }
                       return titleAsk(
                               held.titleEntityId(),
-                              r -> new Title.CopyArrived(held.holdId(), barcode, branchId, r))
+                              r ->
+                                  new TitleCommand.CopyArrived(held.holdId(), barcode, branchId, r))
                           .thenApply(
                               view ->
                                   view.map(v -> new Arrival(barcode, owner, anonymous(v), null)));
@@ -286,19 +291,21 @@ public final class HoldDesk {
 
   /** R28: null when {@code collectorKey} may collect the copy held under {@code held}. */
   CompletionStage<Rejection> checkCollector(
-      Item.HeldCopy held,
+      ItemReply.HeldCopy held,
       String collectorKey,
       String pickupToken,
       AgencyPolicy policy,
-      Item.Status item) {
+      ItemReply.Status item) {
     AgencyPolicy.MaterialRule rule = policy.material(item.item().materialType());
     boolean noProxy = rule != null && rule.noProxyPickup();
-    return desk.<Title.Command, Title.Reply>ask(
+    return desk.<TitleCommand, TitleReply>ask(
             desk.titleRef(held.titleEntityId()),
-            r -> new Title.CheckCollector(held.holdId(), collectorKey, pickupToken, noProxy, r))
+            r ->
+                new TitleCommand.CheckCollector(
+                    held.holdId(), collectorKey, pickupToken, noProxy, r))
         .thenApply(
             reply ->
-                reply instanceof Title.Rejected rejected
+                reply instanceof TitleReply.Rejected rejected
                     ? Rejection.of(
                         Rejection.Code.ITEM_HELD_FOR_ANOTHER_PATRON, rejected.rejection().message())
                     : null);
@@ -308,14 +315,14 @@ public final class HoldDesk {
    * The held copy was lent to its holder or proxy: the hold is collected. If this word is lost, the
    * title learns it when it tries to release the copy at the pickup deadline.
    */
-  void collected(Item.HeldCopy held, String barcode, java.time.LocalDate dueDate) {
+  void collected(ItemReply.HeldCopy held, String barcode, java.time.LocalDate dueDate) {
     if (InterlibraryDesk.isInterlibrary(held.holdId())) {
       desk.interlibrary().lent(held.holdId(), held.patronKey(), dueDate);
       return;
     }
-    desk.<Title.Command, Title.Reply>ask(
+    desk.<TitleCommand, TitleReply>ask(
         desk.titleRef(held.titleEntityId()),
-        r -> new Title.CopyMoved(barcode, false, held.holdId(), r));
+        r -> new TitleCommand.CopyMoved(barcode, false, held.holdId(), r));
   }
 
   /** R18: the barcodes among {@code loans} whose title another patron waits for. */
@@ -323,20 +330,20 @@ public final class HoldDesk {
     CompletableFuture<Set<String>> all = CompletableFuture.completedFuture(new HashSet<>());
     for (Loan loan : loans) {
       CompletableFuture<Boolean> reserved =
-          desk.<Item.Command, Item.Reply>ask(desk.itemRef(loan.barcode()), Item.GetStatus::new)
+          desk.<ItemCommand, ItemReply>ask(desk.itemRef(loan.barcode()), ItemCommand.GetStatus::new)
               .thenCompose(
                   reply -> {
-                    if (!(reply instanceof Item.StatusReply status)) {
+                    if (!(reply instanceof ItemReply.StatusReply status)) {
                       return CompletableFuture.completedFuture(false);
                     }
-                    return desk.<Title.Command, Title.Reply>ask(
+                    return desk.<TitleCommand, TitleReply>ask(
                             desk.titleRef(
                                 status.status().item().agencyId(),
                                 status.status().item().titleId()),
-                            (ActorRef<Title.Reply> r) -> new Title.GetQueue(r))
+                            (ActorRef<TitleReply> r) -> new TitleCommand.GetQueue(r))
                         .thenApply(
                             queue ->
-                                ((Title.QueueReply) queue)
+                                ((TitleReply.QueueReply) queue)
                                     .holds().stream()
                                         .anyMatch(
                                             h ->
@@ -369,22 +376,24 @@ public final class HoldDesk {
           String titleEntityId,
           String patronKey,
           String pickupBranchId) {
-        return desk.<Item.Command, Item.Reply>ask(
+        return desk.<ItemCommand, ItemReply>ask(
                 desk.itemRef(barcode),
                 r ->
-                    new Item.HoldForHold(holdId, titleEntityId, patronKey, pickupBranchId, null, r))
+                    new ItemCommand.HoldForHold(
+                        holdId, titleEntityId, patronKey, pickupBranchId, null, r))
             .thenApply(
                 reply ->
-                    reply instanceof Item.HoldAnswer answer && answer.held()
+                    reply instanceof ItemReply.HoldAnswer answer && answer.held()
                         ? Optional.of(answer.location() != null ? answer.location() : "")
                         : Optional.empty());
       }
 
       @Override
       public CompletionStage<Boolean> release(String barcode, String holdId) {
-        return desk.<Item.Command, Item.Reply>ask(
-                desk.itemRef(barcode), r -> new Item.ReleaseHold(holdId, r))
-            .thenApply(reply -> reply instanceof Item.ReleaseAnswer answer && answer.onShelf());
+        return desk.<ItemCommand, ItemReply>ask(
+                desk.itemRef(barcode), r -> new ItemCommand.ReleaseHold(holdId, r))
+            .thenApply(
+                reply -> reply instanceof ItemReply.ReleaseAnswer answer && answer.onShelf());
       }
     };
   }
@@ -414,21 +423,21 @@ public final class HoldDesk {
     if (!target.startsWith(prefix)) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
-    return desk.<Title.Command, Title.Reply>ask(
+    return desk.<TitleCommand, TitleReply>ask(
             desk.titleRef(target.substring(prefix.length())),
-            (ActorRef<Title.Reply> r) -> new Title.DeadlineReached(r))
+            (ActorRef<TitleReply> r) -> new TitleCommand.DeadlineReached(r))
         .thenApply(reply -> Done.getInstance());
   }
 
   private CompletionStage<Result<HoldView>> titleAsk(
       String titleEntityId,
-      java.util.function.Function<ActorRef<Title.Reply>, Title.Command> command) {
-    return desk.<Title.Command, Title.Reply>ask(desk.titleRef(titleEntityId), command::apply)
+      java.util.function.Function<ActorRef<TitleReply>, TitleCommand> command) {
+    return desk.<TitleCommand, TitleReply>ask(desk.titleRef(titleEntityId), command::apply)
         .thenApply(
             reply ->
-                reply instanceof Title.HoldReply hold
+                reply instanceof TitleReply.HoldReply hold
                     ? Result.ok(hold.hold())
-                    : Result.refused(((Title.Rejected) reply).rejection()));
+                    : Result.refused(((TitleReply.Rejected) reply).rejection()));
   }
 
   private static Result<PatronReply.Status> patronResult(PatronReply reply) {

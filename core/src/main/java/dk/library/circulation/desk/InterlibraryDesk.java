@@ -6,12 +6,15 @@ import static dk.library.circulation.desk.CirculationDesk.whenOk;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Result;
 import dk.library.circulation.ill.InterlibraryRequest;
+import dk.library.circulation.ill.InterlibraryRequestCommand;
+import dk.library.circulation.ill.InterlibraryRequestReply;
 import dk.library.circulation.ill.InterlibraryRules;
 import dk.library.circulation.ill.IsoStatus;
 import dk.library.circulation.ill.Partners;
 import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.ill.Worklists;
-import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemCommand;
+import dk.library.circulation.item.ItemReply;
 import dk.library.circulation.patron.Fees;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronHistory;
@@ -19,6 +22,8 @@ import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.title.Copy;
 import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleCommand;
+import dk.library.circulation.title.TitleReply;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -83,7 +88,8 @@ public final class InterlibraryDesk {
                                                     requestAsk(
                                                             form.requestId(),
                                                             r ->
-                                                                new InterlibraryRequest.Create(
+                                                                new InterlibraryRequestCommand
+                                                                    .Create(
                                                                     new InterlibraryRequest.Details(
                                                                         form.requestId(),
                                                                         key,
@@ -167,9 +173,10 @@ public final class InterlibraryDesk {
   }
 
   private CompletionStage<List<Copy>> copiesAt(String agencyId, String titleId) {
-    return desk.<Title.Command, Title.Reply>ask(
-            desk.titleRef(agencyId, titleId), (ActorRef<Title.Reply> r) -> new Title.GetQueue(r))
-        .thenApply(reply -> ((Title.QueueReply) reply).copies());
+    return desk.<TitleCommand, TitleReply>ask(
+            desk.titleRef(agencyId, titleId),
+            (ActorRef<TitleReply> r) -> new TitleCommand.GetQueue(r))
+        .thenApply(reply -> ((TitleReply.QueueReply) reply).copies());
   }
 
   /**
@@ -210,7 +217,7 @@ public final class InterlibraryDesk {
                     : requestAsk(
                             request.requestId(),
                             r ->
-                                new InterlibraryRequest.Answer(
+                                new InterlibraryRequestCommand.Answer(
                                     lender, IsoStatus.Unfilled, null, null, null, reason, r))
                         .thenCompose(this::passOverLendersWithout));
   }
@@ -248,12 +255,13 @@ public final class InterlibraryDesk {
       return requestAsk(
               requestId,
               r ->
-                  new InterlibraryRequest.Answer(lenderAgencyId, status, null, null, null, note, r))
+                  new InterlibraryRequestCommand.Answer(
+                      lenderAgencyId, status, null, null, null, note, r))
           .thenCompose(this::passOverLendersWithout);
     }
     // Read-only: the copy wakes while the request does.
-    CompletionStage<Item.Reply> copy =
-        desk.<Item.Command, Item.Reply>ask(desk.itemRef(barcode), Item.GetStatus::new);
+    CompletionStage<ItemReply> copy =
+        desk.<ItemCommand, ItemReply>ask(desk.itemRef(barcode), ItemCommand.GetStatus::new);
     return whenOk(
         view(requestId),
         request ->
@@ -271,7 +279,7 @@ public final class InterlibraryDesk {
                             return requestAsk(
                                 requestId,
                                 r ->
-                                    new InterlibraryRequest.Answer(
+                                    new InterlibraryRequestCommand.Answer(
                                         lenderAgencyId, status, barcode, chargeDkk, null, note, r));
                           }
                           return holdCopyFor(request, barcode, lenderAgencyId)
@@ -282,7 +290,7 @@ public final class InterlibraryDesk {
                                           : requestAsk(
                                               requestId,
                                               r ->
-                                                  new InterlibraryRequest.Answer(
+                                                  new InterlibraryRequestCommand.Answer(
                                                       lenderAgencyId,
                                                       status,
                                                       barcode,
@@ -290,11 +298,11 @@ public final class InterlibraryDesk {
                                                       version
                                                           .policy()
                                                           .loanPeriodFor(
-                                                              ((Item.StatusReply) reply)
+                                                              ((ItemReply.StatusReply) reply)
                                                                   .status()
                                                                   .item()
                                                                   .materialType(),
-                                                              ((Item.StatusReply) reply)
+                                                              ((ItemReply.StatusReply) reply)
                                                                   .status()
                                                                   .item()
                                                                   .loanPeriodDays()),
@@ -304,11 +312,11 @@ public final class InterlibraryDesk {
   }
 
   private static Rejection copyRefusal(
-      Item.Reply reply, RequestView request, String lenderAgencyId, AgencyPolicy policy) {
-    if (!(reply instanceof Item.StatusReply status)) {
-      return ((Item.Rejected) reply).rejection();
+      ItemReply reply, RequestView request, String lenderAgencyId, AgencyPolicy policy) {
+    if (!(reply instanceof ItemReply.StatusReply status)) {
+      return ((ItemReply.Rejected) reply).rejection();
     }
-    Item.Status item = status.status();
+    ItemReply.Status item = status.status();
     if (!item.item().agencyId().equals(lenderAgencyId)
         || !item.item().titleId().equals(request.titleId())) {
       return Rejection.of(
@@ -335,10 +343,10 @@ public final class InterlibraryDesk {
   /** Null when the copy now waits for the patron; else why it cannot. */
   private CompletionStage<Rejection> holdCopyFor(
       RequestView request, String barcode, String lenderAgencyId) {
-    return desk.<Item.Command, Item.Reply>ask(
+    return desk.<ItemCommand, ItemReply>ask(
             desk.itemRef(barcode),
             r ->
-                new Item.HoldForHold(
+                new ItemCommand.HoldForHold(
                     InterlibraryRequest.holdId(request.requestId()),
                     Title.entityId(lenderAgencyId, request.titleId()),
                     request.patronKey(),
@@ -347,7 +355,7 @@ public final class InterlibraryDesk {
                     r))
         .thenApply(
             reply ->
-                reply instanceof Item.HoldAnswer answer && answer.held()
+                reply instanceof ItemReply.HoldAnswer answer && answer.held()
                     ? null
                     : Rejection.of(
                         Rejection.Code.ITEM_ON_LOAN,
@@ -378,10 +386,10 @@ public final class InterlibraryDesk {
                     cancelled ->
                         request.barcode() == null
                             ? CompletableFuture.completedFuture(Result.ok(cancelled))
-                            : desk.<Item.Command, Item.Reply>ask(
+                            : desk.<ItemCommand, ItemReply>ask(
                                     desk.itemRef(request.barcode()),
                                     r ->
-                                        new Item.ReleaseHold(
+                                        new ItemCommand.ReleaseHold(
                                             InterlibraryRequest.holdId(requestId), r))
                                 .thenApply(released -> Result.ok(cancelled))))
         .thenApply(InterlibraryDesk::anonymous);
@@ -403,7 +411,7 @@ public final class InterlibraryDesk {
     return requestAsk(
             requestId,
             r ->
-                new InterlibraryRequest.FromPartner(
+                new InterlibraryRequestCommand.FromPartner(
                     partnerAgencyId,
                     requestingAgencyId,
                     messageKey,
@@ -430,7 +438,7 @@ public final class InterlibraryDesk {
             requestAsk(
                     requestId,
                     r ->
-                        new InterlibraryRequest.Create(
+                        new InterlibraryRequestCommand.Create(
                             new InterlibraryRequest.Details(
                                 requestId,
                                 null,
@@ -460,7 +468,7 @@ public final class InterlibraryDesk {
     return requestAsk(
             requestId,
             r ->
-                new InterlibraryRequest.FromBorrowingPartner(
+                new InterlibraryRequestCommand.FromBorrowingPartner(
                     partnerAgencyId, messageKey, action, note, r))
         .thenCompose(
             result ->
@@ -475,14 +483,14 @@ public final class InterlibraryDesk {
   /** The lender sent its copy to the partner that asked for it: Loaned, the partner is told. */
   public CompletionStage<Result<RequestView>> shipToPartner(
       String requestId, String lenderAgencyId) {
-    return requestAsk(requestId, r -> new InterlibraryRequest.Ship(lenderAgencyId, r))
+    return requestAsk(requestId, r -> new InterlibraryRequestCommand.Ship(lenderAgencyId, r))
         .thenApply(InterlibraryDesk::anonymous);
   }
 
   /** The copy came back from the partner: LoanCompleted, the partner is told, the copy is free. */
   public CompletionStage<Result<RequestView>> checkInFromPartner(
       String requestId, String lenderAgencyId) {
-    return requestAsk(requestId, r -> new InterlibraryRequest.CheckIn(lenderAgencyId, r))
+    return requestAsk(requestId, r -> new InterlibraryRequestCommand.CheckIn(lenderAgencyId, r))
         .thenCompose(
             result ->
                 result instanceof Result.Ok<RequestView> ok && ok.value().barcode() != null
@@ -491,9 +499,10 @@ public final class InterlibraryDesk {
         .thenApply(InterlibraryDesk::anonymous);
   }
 
-  private CompletionStage<Item.Reply> releaseCopy(String requestId, String barcode) {
-    return desk.<Item.Command, Item.Reply>ask(
-        desk.itemRef(barcode), r -> new Item.ReleaseHold(InterlibraryRequest.holdId(requestId), r));
+  private CompletionStage<ItemReply> releaseCopy(String requestId, String barcode) {
+    return desk.<ItemCommand, ItemReply>ask(
+        desk.itemRef(barcode),
+        r -> new ItemCommand.ReleaseHold(InterlibraryRequest.holdId(requestId), r));
   }
 
   /**
@@ -501,13 +510,13 @@ public final class InterlibraryDesk {
    */
   public CompletionStage<Result<RequestView>> receivedFromPartner(
       String requestId, String branchId) {
-    return requestAsk(requestId, r -> new InterlibraryRequest.ReceivedAt(branchId, r))
+    return requestAsk(requestId, r -> new InterlibraryRequestCommand.ReceivedAt(branchId, r))
         .thenApply(InterlibraryDesk::anonymous);
   }
 
   /** The borrowing library sent a partner's copy back: the partner is sent ShippedReturn. */
   public CompletionStage<Result<RequestView>> shipReturn(String requestId, String agencyId) {
-    return requestAsk(requestId, r -> new InterlibraryRequest.ShipReturn(agencyId, r))
+    return requestAsk(requestId, r -> new InterlibraryRequestCommand.ShipReturn(agencyId, r))
         .thenApply(InterlibraryDesk::anonymous);
   }
 
@@ -561,14 +570,15 @@ public final class InterlibraryDesk {
   }
 
   private CompletionStage<Result<RequestView>> view(String requestId) {
-    return requestAsk(requestId, InterlibraryRequest.Get::new);
+    return requestAsk(requestId, InterlibraryRequestCommand.Get::new);
   }
 
   // Used by the hold and checkout paths
 
   /** The copy reached the pickup branch: the patron is told to collect it. */
   CompletionStage<Result<RequestView>> received(String holdId, String branchId) {
-    return requestAsk(requestIdOf(holdId), r -> new InterlibraryRequest.ReceivedAt(branchId, r));
+    return requestAsk(
+        requestIdOf(holdId), r -> new InterlibraryRequestCommand.ReceivedAt(branchId, r));
   }
 
   /**
@@ -587,7 +597,9 @@ public final class InterlibraryDesk {
             indexed ->
                 requestAsk(
                     requestId,
-                    r -> new InterlibraryRequest.Advance(IsoStatus.Loaned, null, null, dueAt, r)))
+                    r ->
+                        new InterlibraryRequestCommand.Advance(
+                            IsoStatus.Loaned, null, null, dueAt, r)))
         .thenCompose(
             loaned -> {
               if (!(loaned instanceof Result.Ok<RequestView> ok) || ok.value().chargeDkk() <= 0) {
@@ -623,7 +635,9 @@ public final class InterlibraryDesk {
   CompletionStage<Done> returned(String holdId) {
     return requestAsk(
             requestIdOf(holdId),
-            r -> new InterlibraryRequest.Advance(IsoStatus.LoanCompleted, null, null, null, r))
+            r ->
+                new InterlibraryRequestCommand.Advance(
+                    IsoStatus.LoanCompleted, null, null, null, r))
         .thenApply(result -> Done.getInstance());
   }
 
@@ -638,20 +652,20 @@ public final class InterlibraryDesk {
   private CompletionStage<Result<RequestView>> advance(
       String requestId, IsoStatus status, String agencyId, String note) {
     return requestAsk(
-        requestId, r -> new InterlibraryRequest.Advance(status, agencyId, note, null, r));
+        requestId, r -> new InterlibraryRequestCommand.Advance(status, agencyId, note, null, r));
   }
 
   CompletionStage<Result<RequestView>> requestAsk(
       String requestId,
-      Function<ActorRef<InterlibraryRequest.Reply>, InterlibraryRequest.Command> command) {
-    return desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
+      Function<ActorRef<InterlibraryRequestReply>, InterlibraryRequestCommand> command) {
+    return desk.<InterlibraryRequestCommand, InterlibraryRequestReply>ask(
             desk.requestRef(requestId), command::apply)
         .thenApply(
             reply ->
-                reply instanceof InterlibraryRequest.ViewReply view
+                reply instanceof InterlibraryRequestReply.ViewReply view
                     ? Result.ok(view.request())
                     : Result.refused(
-                        reply instanceof InterlibraryRequest.Rejected rejected
+                        reply instanceof InterlibraryRequestReply.Rejected rejected
                             ? rejected.rejection()
                             : InterlibraryRules.gone(requestId)));
   }
@@ -662,11 +676,11 @@ public final class InterlibraryDesk {
    * idempotent, and the deadline stays until both are done.
    */
   CompletionStage<Done> deadlineReached(String requestId) {
-    return desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
-            desk.requestRef(requestId), InterlibraryRequest.DeadlineReached::new)
+    return desk.<InterlibraryRequestCommand, InterlibraryRequestReply>ask(
+            desk.requestRef(requestId), InterlibraryRequestCommand.DeadlineReached::new)
         .thenCompose(
             reply ->
-                reply instanceof InterlibraryRequest.WindowEnded ended
+                reply instanceof InterlibraryRequestReply.WindowEnded ended
                     ? forget(requestId, ended.patronKey())
                     : CompletableFuture.completedFuture(Done.getInstance()));
   }
@@ -674,8 +688,8 @@ public final class InterlibraryDesk {
   private CompletionStage<Done> forget(String requestId, String patronKey) {
     if (patronKey == null) {
       // A partner system's request to us: no patron of ours named it.
-      return desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
-              desk.requestRef(requestId), InterlibraryRequest.Erase::new)
+      return desk.<InterlibraryRequestCommand, InterlibraryRequestReply>ask(
+              desk.requestRef(requestId), InterlibraryRequestCommand.Erase::new)
           .thenApply(gone -> Done.getInstance());
     }
     PatronHistory.NamedIn named =
@@ -685,8 +699,8 @@ public final class InterlibraryDesk {
             (ActorRef<PatronReply> r) -> new PatronCommand.ForgetElsewhere(named, r))
         .thenCompose(
             forgotten ->
-                desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
-                    desk.requestRef(requestId), InterlibraryRequest.Erase::new))
+                desk.<InterlibraryRequestCommand, InterlibraryRequestReply>ask(
+                    desk.requestRef(requestId), InterlibraryRequestCommand.Erase::new))
         .thenApply(gone -> Done.getInstance());
   }
 }

@@ -3,7 +3,8 @@ package dk.library.circulation.desk;
 import static dk.library.circulation.Rejection.Code.UNKNOWN_MATERIAL_TYPE;
 
 import dk.library.circulation.Rejection;
-import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemCommand;
+import dk.library.circulation.item.ItemReply;
 import dk.library.circulation.policy.AgencyPolicy;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -39,8 +40,8 @@ public record ItemRegistration(
   }
 
   /** The item's own registration command. */
-  public Item.Register command(ActorRef<Item.Reply> replyTo) {
-    return new Item.Register(
+  public ItemCommand.Register command(ActorRef<ItemReply> replyTo) {
+    return new ItemCommand.Register(
         titleId, title, agencyId, materialType, loanPeriodDays, notForHomeLoan, branchId, replyTo);
   }
 }

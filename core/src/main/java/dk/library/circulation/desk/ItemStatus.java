@@ -3,8 +3,8 @@ package dk.library.circulation.desk;
 import dk.library.circulation.card.CardHint;
 import dk.library.circulation.item.CurrentLoan;
 import dk.library.circulation.item.DamageNote;
-import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemDetails;
+import dk.library.circulation.item.ItemReply;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -51,7 +51,7 @@ public record ItemStatus(
   /** The hold a copy is kept for and where it is to be collected; whose hold is not shown. */
   public record Held(String holdId, String pickupBranchId, String pickupAgencyId) {
 
-    static Held of(Item.HeldCopy held) {
+    static Held of(ItemReply.HeldCopy held) {
       return held == null
           ? null
           : new Held(held.holdId(), held.pickupBranchId(), held.pickupAgencyId());

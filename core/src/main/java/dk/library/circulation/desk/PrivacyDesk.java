@@ -12,6 +12,8 @@ import dk.library.circulation.card.RetiredCards;
 import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.fee.PaymentSession;
 import dk.library.circulation.ill.InterlibraryRequest;
+import dk.library.circulation.ill.InterlibraryRequestCommand;
+import dk.library.circulation.ill.InterlibraryRequestReply;
 import dk.library.circulation.ill.RequestView;
 import dk.library.circulation.openlibrary.AccessSignUps;
 import dk.library.circulation.openlibrary.Visit;
@@ -24,7 +26,8 @@ import dk.library.circulation.patron.PatronHistory;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.patron.PatronState;
 import dk.library.circulation.title.HoldView;
-import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleCommand;
+import dk.library.circulation.title.TitleReply;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -169,9 +172,10 @@ public final class PrivacyDesk implements AccountRecords {
     return askEach(
             namedIn(state, PatronHistory.NamedIn.Kind.INTERLIBRARY_REQUEST),
             InterlibraryRequest.ENTITY_TYPE_KEY,
-            InterlibraryRequest.Get::new,
-            InterlibraryRequest.ViewReply.class)
-        .thenApply(views -> views.stream().map(InterlibraryRequest.ViewReply::request).toList());
+            InterlibraryRequestCommand.Get::new,
+            InterlibraryRequestReply.ViewReply.class)
+        .thenApply(
+            views -> views.stream().map(InterlibraryRequestReply.ViewReply::request).toList());
   }
 
   /** The online payment sessions the patron opened. */
@@ -208,18 +212,18 @@ public final class PrivacyDesk implements AccountRecords {
   }
 
   private CompletionStage<List<HoldView>> holdsAtTitles(String patronKey, PatronState state) {
-    List<CompletableFuture<Title.Reply>> asks = new ArrayList<>();
+    List<CompletableFuture<TitleReply>> asks = new ArrayList<>();
     for (String title : state.history().heldTitles()) {
       asks.add(
-          desk.<Title.Command, Title.Reply>ask(
-                  desk.titleRef(title), r -> new Title.HoldsOf(patronKey, r))
+          desk.<TitleCommand, TitleReply>ask(
+                  desk.titleRef(title), r -> new TitleCommand.HoldsOf(patronKey, r))
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(
             all ->
                 asks.stream()
-                    .flatMap(ask -> ((Title.QueueReply) ask.join()).holds().stream())
+                    .flatMap(ask -> ((TitleReply.QueueReply) ask.join()).holds().stream())
                     .toList());
   }
 
@@ -316,9 +320,9 @@ public final class PrivacyDesk implements AccountRecords {
     }
     for (String title : erasure.heldTitles()) {
       steps.add(
-          desk.<Title.Command, Title.Reply>ask(
-                  desk.titleRef(title), r -> new Title.ForgetPatron(erasure.patronKey(), r))
-              .thenApply(reply -> expect(reply instanceof Title.Ack, "title " + title, reply))
+          desk.<TitleCommand, TitleReply>ask(
+                  desk.titleRef(title), r -> new TitleCommand.ForgetPatron(erasure.patronKey(), r))
+              .thenApply(reply -> expect(reply instanceof TitleReply.Ack, "title " + title, reply))
               .toCompletableFuture());
     }
     for (String card : erasure.cardIds()) {
@@ -351,9 +355,11 @@ public final class PrivacyDesk implements AccountRecords {
     byTitle.forEach(
         (title, holdIds) ->
             steps.add(
-                desk.<Title.Command, Title.Reply>ask(
-                        desk.titleRef(title), r -> new Title.ForgetHolds(patronKey, holdIds, r))
-                    .thenApply(reply -> expect(reply instanceof Title.Ack, "title " + title, reply))
+                desk.<TitleCommand, TitleReply>ask(
+                        desk.titleRef(title),
+                        r -> new TitleCommand.ForgetHolds(patronKey, holdIds, r))
+                    .thenApply(
+                        reply -> expect(reply instanceof TitleReply.Ack, "title " + title, reply))
                     .toCompletableFuture()));
     return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))
         .thenApply(all -> Done.getInstance());
@@ -401,11 +407,12 @@ public final class PrivacyDesk implements AccountRecords {
   private CompletionStage<Done> eraseRecord(PatronHistory.NamedIn record) {
     return switch (record.kind()) {
       case INTERLIBRARY_REQUEST ->
-          desk.<InterlibraryRequest.Command, InterlibraryRequest.Reply>ask(
+          desk.<InterlibraryRequestCommand, InterlibraryRequestReply>ask(
                   desk.sharding().entityRefFor(InterlibraryRequest.ENTITY_TYPE_KEY, record.id()),
-                  InterlibraryRequest.Erase::new)
+                  InterlibraryRequestCommand.Erase::new)
               .thenApply(
-                  reply -> expect(reply instanceof InterlibraryRequest.Gone, "a request", reply));
+                  reply ->
+                      expect(reply instanceof InterlibraryRequestReply.Gone, "a request", reply));
       case PAYMENT_SESSION ->
           desk.<PaymentSession.Command, PaymentSession.Reply>ask(
                   desk.sharding().entityRefFor(PaymentSession.ENTITY_TYPE_KEY, record.id()),

@@ -1,7 +1,7 @@
 package dk.library.circulation.desk;
 
 import dk.library.circulation.Result;
-import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleCommand;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -24,7 +24,7 @@ public interface Registrar {
 
   /** Copies of registered items in their title's record of copies; copies it has are skipped. */
   CompletionStage<Done> addCopies(
-      String agencyId, String titleId, String title, List<Title.NewCopy> copies);
+      String agencyId, String titleId, String title, List<TitleCommand.NewCopy> copies);
 
   /** Registration through the entities, which then rest: an import touches each record once. */
   static Registrar through(CirculationDesk desk) {
@@ -66,7 +66,7 @@ public interface Registrar {
 
       @Override
       public CompletionStage<Done> addCopies(
-          String agencyId, String titleId, String title, List<Title.NewCopy> copies) {
+          String agencyId, String titleId, String title, List<TitleCommand.NewCopy> copies) {
         return desk.addCopies(agencyId, titleId, title, copies);
       }
     };

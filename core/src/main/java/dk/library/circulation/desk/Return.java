@@ -4,12 +4,15 @@ import static dk.library.circulation.desk.CirculationDesk.done;
 
 import dk.library.circulation.Result;
 import dk.library.circulation.agency.Agency;
-import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemCommand;
+import dk.library.circulation.item.ItemReply;
 import dk.library.circulation.item.ReturnReceipt;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronReply;
 import dk.library.circulation.statistics.CirculationStatistics;
 import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleCommand;
+import dk.library.circulation.title.TitleReply;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -51,18 +54,18 @@ final class Return {
               }
               return desk.ask(
                       desk.itemRef(request.barcode()),
-                      (ActorRef<Item.Reply> r) ->
-                          new Item.Return(
+                      (ActorRef<ItemReply> r) ->
+                          new ItemCommand.Return(
                               request.returnId(), request.agencyId(), request.branchId(), r))
                   .thenCompose(this::endLoan);
             });
   }
 
-  private CompletionStage<Result<ReturnReceipt>> endLoan(Item.Reply reply) {
-    if (reply instanceof Item.Rejected rejected) {
+  private CompletionStage<Result<ReturnReceipt>> endLoan(ItemReply reply) {
+    if (reply instanceof ItemReply.Rejected rejected) {
       return done(rejected.rejection());
     }
-    Item.Returned returned = (Item.Returned) reply;
+    ItemReply.Returned returned = (ItemReply.Returned) reply;
     ReturnReceipt receipt = returned.receipt();
     desk.count(
         CirculationStatistics.Kind.RETURN,
@@ -83,7 +86,8 @@ final class Return {
             receipt.holdId())
         .thenApply(
             confirmed -> {
-              desk.itemRef(receipt.barcode()).tell(new Item.ReturnSettled(receipt.checkoutId()));
+              desk.itemRef(receipt.barcode())
+                  .tell(new ItemCommand.ReturnSettled(receipt.checkoutId()));
               return Result.ok(receipt);
             });
   }
@@ -110,7 +114,8 @@ final class Return {
                     ? CompletableFuture.completedFuture(null)
                     : desk.ask(
                         desk.titleRef(titleEntityId),
-                        (ActorRef<Title.Reply> r) -> new Title.CopyMoved(barcode, true, null, r)))
+                        (ActorRef<TitleReply> r) ->
+                            new TitleCommand.CopyMoved(barcode, true, null, r)))
         .thenCompose(
             moved ->
                 InterlibraryDesk.isInterlibrary(holdId)

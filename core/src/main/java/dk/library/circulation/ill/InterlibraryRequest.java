@@ -4,7 +4,34 @@ import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Replies;
 import dk.library.circulation.deadline.DeadlineIndex;
-import dk.library.circulation.ill.RequestView.StatusChange;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Advance;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Answer;
+import dk.library.circulation.ill.InterlibraryRequestCommand.CheckIn;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Create;
+import dk.library.circulation.ill.InterlibraryRequestCommand.DeadlineReached;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Delivered;
+import dk.library.circulation.ill.InterlibraryRequestCommand.DeliveryFailed;
+import dk.library.circulation.ill.InterlibraryRequestCommand.EndIndexed;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Erase;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Erased;
+import dk.library.circulation.ill.InterlibraryRequestCommand.FromBorrowingPartner;
+import dk.library.circulation.ill.InterlibraryRequestCommand.FromPartner;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Get;
+import dk.library.circulation.ill.InterlibraryRequestCommand.ListAgain;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Listed;
+import dk.library.circulation.ill.InterlibraryRequestCommand.PartnerAnswered;
+import dk.library.circulation.ill.InterlibraryRequestCommand.ReceivedAt;
+import dk.library.circulation.ill.InterlibraryRequestCommand.ResendToPartners;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Resume;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Ship;
+import dk.library.circulation.ill.InterlibraryRequestCommand.ShipReturn;
+import dk.library.circulation.ill.InterlibraryRequestCommand.Unlisted;
+import dk.library.circulation.ill.InterlibraryRequestEvent.DispatchDelivered;
+import dk.library.circulation.ill.InterlibraryRequestEvent.PartnerConfirmed;
+import dk.library.circulation.ill.InterlibraryRequestReply.Gone;
+import dk.library.circulation.ill.InterlibraryRequestReply.Rejected;
+import dk.library.circulation.ill.InterlibraryRequestReply.ViewReply;
+import dk.library.circulation.ill.InterlibraryRequestReply.WindowEnded;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.retention.JournalEraser;
 import dk.library.circulation.retention.WholeErasure;
@@ -35,10 +62,10 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  */
 public final class InterlibraryRequest
     extends MeasuredEntity<
-        InterlibraryRequest.Command, InterlibraryRequest.Event, InterlibraryRequest.State> {
+        InterlibraryRequestCommand, InterlibraryRequestEvent, InterlibraryRequestState> {
 
-  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
-      EntityTypeKey.create(Command.class, "InterlibraryRequest");
+  public static final EntityTypeKey<InterlibraryRequestCommand> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(InterlibraryRequestCommand.class, "InterlibraryRequest");
 
   /** The hold id under which the lender's copy is kept for the request. */
   public static String holdId(String requestId) {
@@ -85,413 +112,6 @@ public final class InterlibraryRequest
     }
   }
 
-  // Commands
-
-  public sealed interface Command extends CborSerializable {}
-
-  /** {@code partners}: the lenders that are systems outside the core (ISO 18626 messages). */
-  public record Create(
-      Details details, List<String> lenders, Set<String> partners, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** The current lender's answer: ExpectToSupply, WillSupply or Unfilled. */
-  public record Answer(
-      String lenderAgencyId,
-      IsoStatus status,
-      String barcode,
-      Integer chargeDkk,
-      Integer loanPeriodDays,
-      String note,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** The loan's course (Loaned with its due time, Recalled, LoanCompleted) or a cancellation. */
-  public record Advance(
-      IsoStatus status, String agencyId, String note, Instant dueAt, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  public record ReceivedAt(String branchId, ActorRef<Reply> replyTo) implements Command {}
-
-  /**
-   * A partner's SupplyingAgencyMessage: its status for the request, the item it sends, the due date
-   * it sets. {@code messageKey} identifies the message, so a second delivery changes nothing.
-   */
-  public record FromPartner(
-      String partnerAgencyId,
-      String requestingAgencyId,
-      String messageKey,
-      IsoStatus status,
-      String itemId,
-      Instant dueAt,
-      String note,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** The borrowing library sent a partner's copy back (the standard's ShippedReturn). */
-  public record ShipReturn(String agencyId, ActorRef<Reply> replyTo) implements Command {}
-
-  /**
-   * A partner's RequestingAgencyMessage for a request it made of us: Received, ShippedReturn or
-   * Cancel; {@code messageKey} identifies the message.
-   */
-  public record FromBorrowingPartner(
-      String partnerAgencyId,
-      String messageKey,
-      String action,
-      String note,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** The lender sent its copy to the partner that asked (Loaned). */
-  public record Ship(String agencyId, ActorRef<Reply> replyTo) implements Command {}
-
-  /** The copy came back from the partner that asked (LoanCompleted). */
-  public record CheckIn(String agencyId, ActorRef<Reply> replyTo) implements Command {}
-
-  record PartnerAnswered(String messageId, Partners.Confirmation confirmation, Throwable failure)
-      implements Command {}
-
-  record ResendToPartners() implements Command {}
-
-  /** The worklists' rows were written ({@code failure} null) or not. */
-  record Listed(Throwable failure) implements Command {}
-
-  record ListAgain() implements Command {}
-
-  /** R39, R40: the rows are off the worklists ({@code failure} null); the journal goes next. */
-  record Unlisted(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
-
-  public record Get(ActorRef<Reply> replyTo) implements Command {}
-
-  /** R39: the patron's account was deleted: the whole journal goes, then {@link Gone}. */
-  public record Erase(ActorRef<Reply> replyTo) implements Command {}
-
-  record Erased(ActorRef<Reply> replyTo, Throwable failure) implements Command {}
-
-  /** The loan's due time may have passed (Overdue). */
-  public record DeadlineReached(ActorRef<Reply> replyTo) implements Command {}
-
-  record Delivered(String dispatchId) implements Command {}
-
-  record DeliveryFailed(String dispatchId) implements Command {}
-
-  record Resume() implements Command {}
-
-  /**
-   * R40: the deadline that erases the ended request is indexed ({@code failure} null) or not; the
-   * decision taken on {@code basis} is recorded only if nothing changed meanwhile, else {@code
-   * command} is decided again.
-   */
-  record EndIndexed(
-      Command command,
-      State basis,
-      Decision.Persist<Event> decision,
-      ActorRef<Reply> replyTo,
-      Throwable failure)
-      implements Command {}
-
-  // Replies
-
-  public sealed interface Reply extends CborSerializable {}
-
-  public record ViewReply(RequestView request) implements Reply {}
-
-  public record Gone() implements Reply {}
-
-  /**
-   * R40: the ended request's window has passed. The patron forgets the request's id first, then the
-   * request is asked to {@link Erase} itself; a crash between the two wakes it here again.
-   */
-  public record WindowEnded(String patronKey) implements Reply {}
-
-  public record Rejected(dk.library.circulation.Rejection rejection)
-      implements Reply, dk.library.circulation.Refusal {}
-
-  // Events
-
-  public sealed interface Event extends CborSerializable {}
-
-  /** {@code partners}: null in requests created before lenders outside the core. */
-  public record Created(Details details, List<String> lenders, List<String> partners)
-      implements Event {}
-
-  /** {@code barcode}, {@code chargeDkk}, {@code loanPeriodDays}: a lender's WillSupply terms. */
-  public record StatusChanged(
-      StatusChange change,
-      String barcode,
-      Integer chargeDkk,
-      Integer loanPeriodDays,
-      List<Dispatch> notices,
-      Instant dueAt)
-      implements Event {
-
-    static StatusChanged of(
-        StatusChange change,
-        String barcode,
-        Integer chargeDkk,
-        Integer loanPeriodDays,
-        List<Dispatch> notices) {
-      return new StatusChanged(change, barcode, chargeDkk, loanPeriodDays, notices, null);
-    }
-  }
-
-  public record PassedOn(int lenderIndex) implements Event {}
-
-  public record ReceivedAtPickup(String branchId, Instant at, Dispatch notice) implements Event {}
-
-  public record DispatchDelivered(String dispatchId) implements Event {}
-
-  /** A message for a partner, to be sent until confirmed. */
-  public record ToPartner(PartnerMessage message) implements Event {}
-
-  public record PartnerConfirmed(String messageId, String outcome) implements Event {}
-
-  /** A partner's message was acted on; the same message again changes nothing. */
-  public record FromPartnerSeen(String messageKey) implements Event {}
-
-  public record ReturnShipped(String agencyId, Instant at) implements Event {}
-
-  // State
-
-  public record State(
-      Details details,
-      List<String> lenders,
-      int lenderIndex,
-      IsoStatus status,
-      String barcode,
-      int chargeDkk,
-      Integer loanPeriodDays,
-      boolean atPickup,
-      Instant dueAt,
-      List<StatusChange> history,
-      List<Dispatch> outbox,
-      Set<String> partners,
-      List<PartnerMessage> partnerMessages,
-      Set<String> seenFromPartners,
-      boolean returnShipped)
-      implements CborSerializable {
-
-    public State {
-      // Null in snapshots taken before lenders outside the core.
-      partners = partners == null ? Set.of() : partners;
-      partnerMessages = partnerMessages == null ? List.of() : partnerMessages;
-      seenFromPartners = seenFromPartners == null ? Set.of() : seenFromPartners;
-    }
-
-    public static State empty() {
-      return new State(
-          null, List.of(), 0, null, null, 0, null, false, null, List.of(), List.of(), Set.of(),
-          List.of(), Set.of(), false);
-    }
-
-    public String lender() {
-      return lenders.isEmpty() ? null : lenders.get(lenderIndex);
-    }
-
-    /** Whether the request is now with a lender outside the core. */
-    public boolean withPartner() {
-      return partners.contains(lender());
-    }
-
-    /** Whether a partner system asked this core for the loan (we are the supplier). */
-    public boolean forPartner() {
-      return details != null && partners.contains(details.borrowingAgencyId());
-    }
-
-    public RequestView view() {
-      return new RequestView(
-          details.requestId(),
-          details.patronKey(),
-          status,
-          details.borrowingAgencyId(),
-          details.pickupBranchId(),
-          details.titleId(),
-          lender(),
-          lenders,
-          barcode,
-          chargeDkk,
-          loanPeriodDays,
-          atPickup,
-          history,
-          partnerMessages,
-          returnShipped,
-          details.partnerRequestId());
-    }
-
-    public State apply(Event event) {
-      if (event instanceof Created e) {
-        return new State(
-            e.details(),
-            List.copyOf(e.lenders()),
-            0,
-            null,
-            null,
-            0,
-            null,
-            false,
-            null,
-            history,
-            outbox,
-            e.partners() == null ? Set.of() : Set.copyOf(e.partners()),
-            partnerMessages,
-            seenFromPartners,
-            false);
-      } else if (event instanceof StatusChanged e) {
-        return new State(
-            details,
-            lenders,
-            lenderIndex,
-            e.change().status(),
-            e.barcode() != null ? e.barcode() : barcode,
-            e.chargeDkk() != null ? e.chargeDkk() : chargeDkk,
-            e.loanPeriodDays() != null ? e.loanPeriodDays() : loanPeriodDays,
-            atPickup,
-            e.dueAt() != null ? e.dueAt() : dueAt,
-            plus(history, e.change()),
-            plusAll(outbox, e.notices()),
-            partners,
-            partnerMessages,
-            seenFromPartners,
-            returnShipped);
-      } else if (event instanceof PassedOn e) {
-        return new State(
-            details,
-            lenders,
-            e.lenderIndex(),
-            status,
-            barcode,
-            chargeDkk,
-            loanPeriodDays,
-            atPickup,
-            dueAt,
-            history,
-            outbox,
-            partners,
-            partnerMessages,
-            seenFromPartners,
-            returnShipped);
-      } else if (event instanceof ReceivedAtPickup e) {
-        return new State(
-            details,
-            lenders,
-            lenderIndex,
-            status,
-            barcode,
-            chargeDkk,
-            loanPeriodDays,
-            true,
-            dueAt,
-            history,
-            plus(outbox, e.notice()),
-            partners,
-            partnerMessages,
-            seenFromPartners,
-            returnShipped);
-      } else if (event instanceof DispatchDelivered e) {
-        return withOutbox(
-            outbox.stream().filter(d -> !d.dispatchId().equals(e.dispatchId())).toList());
-      } else if (event instanceof ToPartner e) {
-        return withPartnerMessages(plus(partnerMessages, e.message()));
-      } else if (event instanceof PartnerConfirmed e) {
-        return withPartnerMessages(
-            partnerMessages.stream()
-                .map(
-                    m ->
-                        m.messageId().equals(e.messageId()) && m.pending()
-                            ? m.withOutcome(e.outcome())
-                            : m)
-                .toList());
-      } else if (event instanceof FromPartnerSeen e) {
-        Set<String> seen = new HashSet<>(seenFromPartners);
-        seen.add(e.messageKey());
-        return new State(
-            details,
-            lenders,
-            lenderIndex,
-            status,
-            barcode,
-            chargeDkk,
-            loanPeriodDays,
-            atPickup,
-            dueAt,
-            history,
-            outbox,
-            partners,
-            partnerMessages,
-            Set.copyOf(seen),
-            returnShipped);
-      } else if (event instanceof ReturnShipped) {
-        return new State(
-            details,
-            lenders,
-            lenderIndex,
-            status,
-            barcode,
-            chargeDkk,
-            loanPeriodDays,
-            atPickup,
-            dueAt,
-            history,
-            outbox,
-            partners,
-            partnerMessages,
-            seenFromPartners,
-            true);
-      }
-      throw new IllegalArgumentException("unknown request event " + event);
-    }
-
-    private State withOutbox(List<Dispatch> next) {
-      return new State(
-          details,
-          lenders,
-          lenderIndex,
-          status,
-          barcode,
-          chargeDkk,
-          loanPeriodDays,
-          atPickup,
-          dueAt,
-          history,
-          next,
-          partners,
-          partnerMessages,
-          seenFromPartners,
-          returnShipped);
-    }
-
-    private State withPartnerMessages(List<PartnerMessage> next) {
-      return new State(
-          details,
-          lenders,
-          lenderIndex,
-          status,
-          barcode,
-          chargeDkk,
-          loanPeriodDays,
-          atPickup,
-          dueAt,
-          history,
-          outbox,
-          partners,
-          next,
-          seenFromPartners,
-          returnShipped);
-    }
-
-    private static <T> List<T> plus(List<T> list, T element) {
-      List<T> next = new ArrayList<>(list);
-      next.add(element);
-      return List.copyOf(next);
-    }
-
-    private static <T> List<T> plusAll(List<T> list, List<T> elements) {
-      List<T> next = new ArrayList<>(list);
-      next.addAll(elements);
-      return List.copyOf(next);
-    }
-  }
-
   private static final Duration RETRY = Duration.ofSeconds(5);
 
   /** A message a partner did not confirm is sent again after 1 s, then twice as long, to 5 min. */
@@ -500,7 +120,7 @@ public final class InterlibraryRequest
   private static final Duration PARTNER_RETRY_LONGEST = Duration.ofMinutes(5);
 
   private final String requestId;
-  private final ActorContext<Command> context;
+  private final ActorContext<InterlibraryRequestCommand> context;
   private final Clock clock;
   private final Title.Patrons patrons;
   private final JournalEraser eraser;
@@ -516,7 +136,7 @@ public final class InterlibraryRequest
 
   private InterlibraryRequest(
       String requestId,
-      ActorContext<Command> context,
+      ActorContext<InterlibraryRequestCommand> context,
       Clock clock,
       Title.Patrons patrons,
       JournalEraser eraser,
@@ -534,7 +154,7 @@ public final class InterlibraryRequest
     this.worklists = worklists;
   }
 
-  public static Behavior<Command> create(
+  public static Behavior<InterlibraryRequestCommand> create(
       String requestId,
       Clock clock,
       Title.Patrons patrons,
@@ -549,12 +169,14 @@ public final class InterlibraryRequest
   }
 
   @Override
-  public State emptyState() {
-    return State.empty();
+  public InterlibraryRequestState emptyState() {
+    return InterlibraryRequestState.empty();
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<
+          InterlibraryRequestCommand, InterlibraryRequestEvent, InterlibraryRequestState>
+      commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(
@@ -700,7 +322,8 @@ public final class InterlibraryRequest
    * Overdue once the due time has passed while the copy is still on loan; an ended request's whole
    * record goes once its window has passed (R40).
    */
-  private ReplyEffect<Event, State> onDeadline(State state, DeadlineReached cmd) {
+  private ReplyEffect<InterlibraryRequestEvent, InterlibraryRequestState> onDeadline(
+      InterlibraryRequestState state, DeadlineReached cmd) {
     if (state.details() == null) {
       return Replies.decide(
           Effect(),
@@ -716,7 +339,7 @@ public final class InterlibraryRequest
         state.status() == IsoStatus.Loaned
             && state.dueAt() != null
             && !clock.instant().isBefore(state.dueAt());
-    Decision<Event> decision =
+    Decision<InterlibraryRequestEvent> decision =
         overdue
             ? InterlibraryRules.advance(
                 state,
@@ -731,11 +354,15 @@ public final class InterlibraryRequest
    * A decision that ends the request is recorded once the deadline that erases it is indexed (R40),
    * as every deadline is written before the state that needs it.
    */
-  private ReplyEffect<Event, State> decide(
-      State state, Command command, Decision<Event> rulesDecision, ActorRef<Reply> replyTo) {
-    Decision<Event> decision =
+  private ReplyEffect<InterlibraryRequestEvent, InterlibraryRequestState> decide(
+      InterlibraryRequestState state,
+      InterlibraryRequestCommand command,
+      Decision<InterlibraryRequestEvent> rulesDecision,
+      ActorRef<InterlibraryRequestReply> replyTo) {
+    Decision<InterlibraryRequestEvent> decision =
         InterlibraryRules.tellBorrowingPartner(state, rulesDecision, clock.instant());
-    if (decision instanceof Decision.Persist<Event> persist && ends(state, persist.events())) {
+    if (decision instanceof Decision.Persist<InterlibraryRequestEvent> persist
+        && ends(state, persist.events())) {
       DeadlineIndex.Deadline erasure =
           new DeadlineIndex.Deadline(
               deadlineTarget(requestId), clock.instant().plus(KEPT_AFTER_END));
@@ -747,15 +374,17 @@ public final class InterlibraryRequest
     return record(decision, replyTo);
   }
 
-  private static boolean ends(State state, List<Event> events) {
-    State after = state;
-    for (Event event : events) {
+  private static boolean ends(
+      InterlibraryRequestState state, List<InterlibraryRequestEvent> events) {
+    InterlibraryRequestState after = state;
+    for (InterlibraryRequestEvent event : events) {
       after = after.apply(event);
     }
     return !ENDED.contains(state.status()) && ENDED.contains(after.status());
   }
 
-  private ReplyEffect<Event, State> onEndIndexed(State state, EndIndexed cmd) {
+  private ReplyEffect<InterlibraryRequestEvent, InterlibraryRequestState> onEndIndexed(
+      InterlibraryRequestState state, EndIndexed cmd) {
     if (cmd.failure() != null) {
       // Nothing is recorded; the caller's ask times out and it asks again.
       context.getLog().warn("Request's erasure deadline not indexed: {}", cmd.failure().toString());
@@ -770,12 +399,13 @@ public final class InterlibraryRequest
   }
 
   /** When the ended request's window ends: {@link #KEPT_AFTER_END} after its last change. */
-  private static Instant windowEnd(State state) {
+  private static Instant windowEnd(InterlibraryRequestState state) {
     return state.history().get(state.history().size() - 1).at().plus(KEPT_AFTER_END);
   }
 
-  private ReplyEffect<Event, State> record(Decision<Event> decision, ActorRef<Reply> replyTo) {
-    if (decision instanceof Decision.Persist<Event> persist) {
+  private ReplyEffect<InterlibraryRequestEvent, InterlibraryRequestState> record(
+      Decision<InterlibraryRequestEvent> decision, ActorRef<InterlibraryRequestReply> replyTo) {
+    if (decision instanceof Decision.Persist<InterlibraryRequestEvent> persist) {
       return Effect()
           .persist(persist.events())
           .thenRun(this::deliver)
@@ -789,7 +419,8 @@ public final class InterlibraryRequest
    * A partner's confirmation is recorded (an error too: sending the same message again would get
    * the same answer); no confirmation, and the message is sent again later.
    */
-  private ReplyEffect<Event, State> onPartnerAnswered(State state, PartnerAnswered cmd) {
+  private ReplyEffect<InterlibraryRequestEvent, InterlibraryRequestState> onPartnerAnswered(
+      InterlibraryRequestState state, PartnerAnswered cmd) {
     sending.remove(cmd.messageId());
     if (cmd.failure() != null) {
       Duration wait = PARTNER_RETRY_FIRST.multipliedBy(1L << Math.min(partnerFailures, 9));
@@ -826,7 +457,7 @@ public final class InterlibraryRequest
    * Hands each pending notice to the patron once, and sends each unconfirmed message to its
    * partner, in order: a partner's next message waits for the one before it. Failures are retried.
    */
-  private void deliver(State state) {
+  private void deliver(InterlibraryRequestState state) {
     sendToPartners(state);
     for (Dispatch dispatch : state.outbox()) {
       if (delivering.add(dispatch.dispatchId())) {
@@ -840,7 +471,7 @@ public final class InterlibraryRequest
     }
   }
 
-  private void sendToPartners(State state) {
+  private void sendToPartners(InterlibraryRequestState state) {
     if (resendScheduled) {
       return;
     }
@@ -859,19 +490,19 @@ public final class InterlibraryRequest
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return State::apply;
+  public EventHandler<InterlibraryRequestState, InterlibraryRequestEvent> eventHandler() {
+    return InterlibraryRequestState::apply;
   }
 
   @Override
-  protected void recovered(State state) {
+  protected void recovered(InterlibraryRequestState state) {
     deliver(state);
     // A crash between a change and its rows leaves the lists behind: the rows are written again.
     list(state);
   }
 
   /** The request's rows on the worklists now: its borrower's, its lender's, its patron's. */
-  static List<Worklists.Entry> listed(State state) {
+  static List<Worklists.Entry> listed(InterlibraryRequestState state) {
     if (state.details() == null || state.status() == null) {
       return List.of();
     }
@@ -889,7 +520,8 @@ public final class InterlibraryRequest
   }
 
   /** Every row the request may have had, but does not have now. */
-  static List<Worklists.Entry> unlisted(State state, List<Worklists.Entry> keep) {
+  static List<Worklists.Entry> unlisted(
+      InterlibraryRequestState state, List<Worklists.Entry> keep) {
     if (state.details() == null) {
       return List.of();
     }
@@ -915,7 +547,7 @@ public final class InterlibraryRequest
     return remove;
   }
 
-  private static Worklists.Entry entry(State state, String list, String status) {
+  private static Worklists.Entry entry(InterlibraryRequestState state, String list, String status) {
     return new Worklists.Entry(
         list,
         status,
@@ -928,7 +560,7 @@ public final class InterlibraryRequest
   }
 
   /** Writes the request's rows, one write at a time, each ordered by the request's sequence. */
-  private void list(State state) {
+  private void list(InterlibraryRequestState state) {
     if (state.details() == null) {
       return;
     }
@@ -943,7 +575,8 @@ public final class InterlibraryRequest
         (done, failure) -> new Listed(failure));
   }
 
-  private ReplyEffect<Event, State> onListed(State state, Listed cmd) {
+  private ReplyEffect<InterlibraryRequestEvent, InterlibraryRequestState> onListed(
+      InterlibraryRequestState state, Listed cmd) {
     listing = false;
     if (cmd.failure() != null) {
       context.getLog().warn("Worklist rows not written: {}", cmd.failure().toString());
@@ -956,7 +589,8 @@ public final class InterlibraryRequest
   }
 
   /** R39, R40: the request leaves the worklists before its journal goes. */
-  private ReplyEffect<Event, State> onErase(State state, Erase cmd) {
+  private ReplyEffect<InterlibraryRequestEvent, InterlibraryRequestState> onErase(
+      InterlibraryRequestState state, Erase cmd) {
     context.pipeToSelf(
         worklists.write(List.of(), unlisted(state, List.of()), lastSequenceNumber(context) + 1),
         (done, failure) -> new Unlisted(cmd.replyTo(), failure));

@@ -48,8 +48,8 @@ public final class InterlibraryRules {
           IsoStatus.Overdue, Set.of(IsoStatus.Recalled, IsoStatus.LoanCompleted),
           IsoStatus.Recalled, Set.of(IsoStatus.LoanCompleted));
 
-  public static Decision<InterlibraryRequest.Event> create(
-      InterlibraryRequest.State state, InterlibraryRequest.Create cmd, Instant now) {
+  public static Decision<InterlibraryRequestEvent> create(
+      InterlibraryRequestState state, InterlibraryRequestCommand.Create cmd, Instant now) {
     if (state.details() != null) {
       return state.details().equals(cmd.details())
           ? Decision.unchanged()
@@ -57,12 +57,12 @@ public final class InterlibraryRules {
               INTERLIBRARY_REQUEST_EXISTS,
               "interlibrary request " + cmd.details().requestId() + " already exists");
     }
-    List<InterlibraryRequest.Event> events = new ArrayList<>();
+    List<InterlibraryRequestEvent> events = new ArrayList<>();
     events.add(
-        new InterlibraryRequest.Created(
+        new InterlibraryRequestEvent.Created(
             cmd.details(), cmd.lenders(), List.copyOf(new TreeSet<>(cmd.partners()))));
     events.add(
-        InterlibraryRequest.StatusChanged.of(
+        InterlibraryRequestEvent.StatusChanged.of(
             new StatusChange(IsoStatus.RequestReceived, cmd.lenders().get(0), now, null),
             null,
             null,
@@ -75,15 +75,15 @@ public final class InterlibraryRules {
   }
 
   /** The message to a partner, numbered by the request's messages before it. */
-  private static InterlibraryRequest.ToPartner toPartner(
+  private static InterlibraryRequestEvent.ToPartner toPartner(
       String requestId, int sent, Kind kind, String partner, Instant now) {
-    return new InterlibraryRequest.ToPartner(
+    return new InterlibraryRequestEvent.ToPartner(
         new PartnerMessage(
             requestId + "/" + (sent + 1), kind, partner, now, null, null, null, null));
   }
 
-  private static InterlibraryRequest.ToPartner toPartner(
-      InterlibraryRequest.State state, Kind kind, Instant now) {
+  private static InterlibraryRequestEvent.ToPartner toPartner(
+      InterlibraryRequestState state, Kind kind, Instant now) {
     return toPartner(
         state.details().requestId(), state.partnerMessages().size(), kind, state.lender(), now);
   }
@@ -92,9 +92,9 @@ public final class InterlibraryRules {
    * The current lender answers: ExpectToSupply, WillSupply (with the copy, the charge and its own
    * loan period) or Unfilled (with the reason), which passes the request to the next lender.
    */
-  public static Decision<InterlibraryRequest.Event> answer(
-      InterlibraryRequest.State state, InterlibraryRequest.Answer cmd, Instant now) {
-    Decision<InterlibraryRequest.Event> refused = check(state, cmd.status());
+  public static Decision<InterlibraryRequestEvent> answer(
+      InterlibraryRequestState state, InterlibraryRequestCommand.Answer cmd, Instant now) {
+    Decision<InterlibraryRequestEvent> refused = check(state, cmd.status());
     if (refused != null) {
       return refused;
     }
@@ -105,7 +105,7 @@ public final class InterlibraryRules {
       return unfilled(state, cmd.note(), now);
     }
     return Decision.persist(
-        InterlibraryRequest.StatusChanged.of(
+        InterlibraryRequestEvent.StatusChanged.of(
             new StatusChange(cmd.status(), cmd.lenderAgencyId(), now, cmd.note()),
             cmd.barcode(),
             cmd.chargeDkk(),
@@ -113,11 +113,11 @@ public final class InterlibraryRules {
             List.of()));
   }
 
-  private static Decision<InterlibraryRequest.Event> unfilled(
-      InterlibraryRequest.State state, String reason, Instant now) {
-    List<InterlibraryRequest.Event> events = new ArrayList<>();
+  private static Decision<InterlibraryRequestEvent> unfilled(
+      InterlibraryRequestState state, String reason, Instant now) {
+    List<InterlibraryRequestEvent> events = new ArrayList<>();
     events.add(
-        InterlibraryRequest.StatusChanged.of(
+        InterlibraryRequestEvent.StatusChanged.of(
             new StatusChange(IsoStatus.Unfilled, state.lender(), now, reason),
             null,
             null,
@@ -125,9 +125,9 @@ public final class InterlibraryRules {
             List.of()));
     int next = state.lenderIndex() + 1;
     if (next < state.lenders().size()) {
-      events.add(new InterlibraryRequest.PassedOn(next));
+      events.add(new InterlibraryRequestEvent.PassedOn(next));
       events.add(
-          InterlibraryRequest.StatusChanged.of(
+          InterlibraryRequestEvent.StatusChanged.of(
               new StatusChange(IsoStatus.RequestReceived, state.lenders().get(next), now, null),
               null,
               null,
@@ -144,7 +144,7 @@ public final class InterlibraryRules {
       }
     } else {
       events.add(
-          InterlibraryRequest.StatusChanged.of(
+          InterlibraryRequestEvent.StatusChanged.of(
               new StatusChange(IsoStatus.Unfilled, null, now, "no agency could supply"),
               null,
               null,
@@ -159,13 +159,13 @@ public final class InterlibraryRules {
   }
 
   /** The loan's course: Loaned, Overdue, Recalled, LoanCompleted, or the borrower's Cancelled. */
-  public static Decision<InterlibraryRequest.Event> advance(
-      InterlibraryRequest.State state, InterlibraryRequest.Advance cmd, Instant now) {
+  public static Decision<InterlibraryRequestEvent> advance(
+      InterlibraryRequestState state, InterlibraryRequestCommand.Advance cmd, Instant now) {
     IsoStatus status = cmd.status();
     if (state.status() == status) {
       return Decision.unchanged();
     }
-    Decision<InterlibraryRequest.Event> refused = check(state, status);
+    Decision<InterlibraryRequestEvent> refused = check(state, status);
     if (refused != null) {
       return refused;
     }
@@ -173,8 +173,8 @@ public final class InterlibraryRules {
         status == IsoStatus.Recalled && !state.forPartner()
             ? List.of(notice(state, "ill-recalled", Map.of("titleId", state.details().titleId())))
             : List.of();
-    InterlibraryRequest.StatusChanged changed =
-        new InterlibraryRequest.StatusChanged(
+    InterlibraryRequestEvent.StatusChanged changed =
+        new InterlibraryRequestEvent.StatusChanged(
             new StatusChange(status, cmd.agencyId(), now, cmd.note()),
             null,
             null,
@@ -194,8 +194,8 @@ public final class InterlibraryRules {
    * and the loan's course follow the same rules as a lender inside the core's. A message already
    * acted on changes nothing.
    */
-  public static Decision<InterlibraryRequest.Event> fromPartner(
-      InterlibraryRequest.State state, InterlibraryRequest.FromPartner cmd, Instant now) {
+  public static Decision<InterlibraryRequestEvent> fromPartner(
+      InterlibraryRequestState state, InterlibraryRequestCommand.FromPartner cmd, Instant now) {
     if (state.details() == null) {
       return notFound(null);
     }
@@ -214,12 +214,12 @@ public final class InterlibraryRules {
         || !cmd.partnerAgencyId().equals(state.lender())) {
       return notTheLender(state, cmd.partnerAgencyId());
     }
-    Decision<InterlibraryRequest.Event> decision =
+    Decision<InterlibraryRequestEvent> decision =
         switch (cmd.status()) {
           case ExpectToSupply, WillSupply, Unfilled ->
               answer(
                   state,
-                  new InterlibraryRequest.Answer(
+                  new InterlibraryRequestCommand.Answer(
                       cmd.partnerAgencyId(),
                       cmd.status(),
                       cmd.itemId(),
@@ -231,7 +231,7 @@ public final class InterlibraryRules {
           case Loaned, Overdue, Recalled, LoanCompleted, Cancelled ->
               advance(
                   state,
-                  new InterlibraryRequest.Advance(
+                  new InterlibraryRequestCommand.Advance(
                       cmd.status(), cmd.partnerAgencyId(), cmd.note(), cmd.dueAt(), null),
                   now);
           case RequestReceived ->
@@ -243,11 +243,11 @@ public final class InterlibraryRules {
   }
 
   /** A partner's message acted on is recorded with what it changed, so it acts only once. */
-  private static Decision<InterlibraryRequest.Event> seen(
-      Decision<InterlibraryRequest.Event> decision, String messageKey) {
-    if (decision instanceof Decision.Persist<InterlibraryRequest.Event> persist) {
-      List<InterlibraryRequest.Event> events = new ArrayList<>(persist.events());
-      events.add(new InterlibraryRequest.FromPartnerSeen(messageKey));
+  private static Decision<InterlibraryRequestEvent> seen(
+      Decision<InterlibraryRequestEvent> decision, String messageKey) {
+    if (decision instanceof Decision.Persist<InterlibraryRequestEvent> persist) {
+      List<InterlibraryRequestEvent> events = new ArrayList<>(persist.events());
+      events.add(new InterlibraryRequestEvent.FromPartnerSeen(messageKey));
       return new Decision.Persist<>(events);
     }
     return decision;
@@ -258,8 +258,8 @@ public final class InterlibraryRules {
    * ShippedReturn); the partner answers LoanCompleted when it has it. A copy of an agency inside
    * the core goes back by its check-in instead.
    */
-  public static Decision<InterlibraryRequest.Event> shipReturn(
-      InterlibraryRequest.State state, String agencyId, Instant now) {
+  public static Decision<InterlibraryRequestEvent> shipReturn(
+      InterlibraryRequestState state, String agencyId, Instant now) {
     if (state.details() == null) {
       return notFound(null);
     }
@@ -286,13 +286,13 @@ public final class InterlibraryRules {
     }
     return new Decision.Persist<>(
         List.of(
-            new InterlibraryRequest.ReturnShipped(agencyId, now),
+            new InterlibraryRequestEvent.ReturnShipped(agencyId, now),
             toPartner(state, Kind.SHIPPED_RETURN, now)));
   }
 
   /** The copy was received at the pickup branch: the patron is told to collect it. */
-  public static Decision<InterlibraryRequest.Event> arrived(
-      InterlibraryRequest.State state, String branchId, Instant now) {
+  public static Decision<InterlibraryRequestEvent> arrived(
+      InterlibraryRequestState state, String branchId, Instant now) {
     if (state.details() == null) {
       return notFound(null);
     }
@@ -306,8 +306,8 @@ public final class InterlibraryRules {
     if (!state.details().pickupBranchId().equals(branchId)) {
       return Decision.unchanged();
     }
-    InterlibraryRequest.ReceivedAtPickup received =
-        new InterlibraryRequest.ReceivedAtPickup(
+    InterlibraryRequestEvent.ReceivedAtPickup received =
+        new InterlibraryRequestEvent.ReceivedAtPickup(
             branchId,
             now,
             notice(
@@ -320,7 +320,7 @@ public final class InterlibraryRules {
   }
 
   private static Dispatch notice(
-      InterlibraryRequest.State state, String template, Map<String, String> data) {
+      InterlibraryRequestState state, String template, Map<String, String> data) {
     return new Dispatch(
         state.details().requestId() + ":" + template,
         state.details().patronKey(),
@@ -330,8 +330,8 @@ public final class InterlibraryRules {
         data);
   }
 
-  private static Decision<InterlibraryRequest.Event> check(
-      InterlibraryRequest.State state, IsoStatus next) {
+  private static Decision<InterlibraryRequestEvent> check(
+      InterlibraryRequestState state, IsoStatus next) {
     if (state.details() == null) {
       return notFound(null);
     }
@@ -367,13 +367,13 @@ public final class InterlibraryRules {
    * When a partner system asked us for the loan, each change of the request's status is told to it:
    * the change's decision also records the SupplyingAgencyMessage to send.
    */
-  public static Decision<InterlibraryRequest.Event> tellBorrowingPartner(
-      InterlibraryRequest.State state, Decision<InterlibraryRequest.Event> decision, Instant now) {
-    if (!(decision instanceof Decision.Persist<InterlibraryRequest.Event> persist)) {
+  public static Decision<InterlibraryRequestEvent> tellBorrowingPartner(
+      InterlibraryRequestState state, Decision<InterlibraryRequestEvent> decision, Instant now) {
+    if (!(decision instanceof Decision.Persist<InterlibraryRequestEvent> persist)) {
       return decision;
     }
-    InterlibraryRequest.State after = state;
-    for (InterlibraryRequest.Event event : persist.events()) {
+    InterlibraryRequestState after = state;
+    for (InterlibraryRequestEvent event : persist.events()) {
       after = after.apply(event);
     }
     // RequestReceived is the Request's own confirmation; the partner hears of every change after.
@@ -383,9 +383,9 @@ public final class InterlibraryRules {
       return decision;
     }
     StatusChange last = after.history().get(after.history().size() - 1);
-    List<InterlibraryRequest.Event> events = new ArrayList<>(persist.events());
+    List<InterlibraryRequestEvent> events = new ArrayList<>(persist.events());
     events.add(
-        new InterlibraryRequest.ToPartner(
+        new InterlibraryRequestEvent.ToPartner(
             new PartnerMessage(
                 after.details().requestId() + "/" + (after.partnerMessages().size() + 1),
                 Kind.SUPPLY_STATUS,
@@ -403,8 +403,10 @@ public final class InterlibraryRules {
    * copy is on its way back) or Cancel (before the loan). A message already acted on changes
    * nothing.
    */
-  public static Decision<InterlibraryRequest.Event> fromBorrowingPartner(
-      InterlibraryRequest.State state, InterlibraryRequest.FromBorrowingPartner cmd, Instant now) {
+  public static Decision<InterlibraryRequestEvent> fromBorrowingPartner(
+      InterlibraryRequestState state,
+      InterlibraryRequestCommand.FromBorrowingPartner cmd,
+      Instant now) {
     if (state.details() == null
         || !state.forPartner()
         || !state.details().borrowingAgencyId().equals(cmd.partnerAgencyId())) {
@@ -413,21 +415,21 @@ public final class InterlibraryRules {
     if (state.seenFromPartners().contains(cmd.messageKey())) {
       return Decision.unchanged();
     }
-    Decision<InterlibraryRequest.Event> decision =
+    Decision<InterlibraryRequestEvent> decision =
         switch (cmd.action()) {
-          case "Received" -> new Decision.Persist<InterlibraryRequest.Event>(List.of());
+          case "Received" -> new Decision.Persist<InterlibraryRequestEvent>(List.of());
           case "ShippedReturn" ->
               Set.of(IsoStatus.Loaned, IsoStatus.Overdue, IsoStatus.Recalled)
                       .contains(state.status())
                   ? Decision.persist(
-                      new InterlibraryRequest.ReturnShipped(cmd.partnerAgencyId(), now))
+                      new InterlibraryRequestEvent.ReturnShipped(cmd.partnerAgencyId(), now))
                   : Decision.refuse(
                       INTERLIBRARY_STATUS_NOT_ALLOWED,
                       "request is " + state.status() + "; only a Loaned copy is shipped back");
           case "Cancel" ->
               advance(
                   state,
-                  new InterlibraryRequest.Advance(
+                  new InterlibraryRequestCommand.Advance(
                       IsoStatus.Cancelled, cmd.partnerAgencyId(), cmd.note(), null, null),
                   now);
           default ->
@@ -441,35 +443,36 @@ public final class InterlibraryRules {
    * The lender sent its copy to the partner that asked for it: Loaned, due after the lender's own
    * loan period (R29).
    */
-  public static Decision<InterlibraryRequest.Event> shipToPartner(
-      InterlibraryRequest.State state, String lenderAgencyId, Instant now) {
-    Decision<InterlibraryRequest.Event> refused = lenderOfPartner(state, lenderAgencyId);
+  public static Decision<InterlibraryRequestEvent> shipToPartner(
+      InterlibraryRequestState state, String lenderAgencyId, Instant now) {
+    Decision<InterlibraryRequestEvent> refused = lenderOfPartner(state, lenderAgencyId);
     if (refused != null) {
       return refused;
     }
     int days = state.loanPeriodDays() == null ? 28 : state.loanPeriodDays();
     return advance(
         state,
-        new InterlibraryRequest.Advance(
+        new InterlibraryRequestCommand.Advance(
             IsoStatus.Loaned, lenderAgencyId, null, now.plus(Duration.ofDays(days)), null),
         now);
   }
 
   /** The copy came back from the partner: LoanCompleted. */
-  public static Decision<InterlibraryRequest.Event> checkInFromPartner(
-      InterlibraryRequest.State state, String lenderAgencyId, Instant now) {
-    Decision<InterlibraryRequest.Event> refused = lenderOfPartner(state, lenderAgencyId);
+  public static Decision<InterlibraryRequestEvent> checkInFromPartner(
+      InterlibraryRequestState state, String lenderAgencyId, Instant now) {
+    Decision<InterlibraryRequestEvent> refused = lenderOfPartner(state, lenderAgencyId);
     if (refused != null) {
       return refused;
     }
     return advance(
         state,
-        new InterlibraryRequest.Advance(IsoStatus.LoanCompleted, lenderAgencyId, null, null, null),
+        new InterlibraryRequestCommand.Advance(
+            IsoStatus.LoanCompleted, lenderAgencyId, null, null, null),
         now);
   }
 
-  private static Decision<InterlibraryRequest.Event> lenderOfPartner(
-      InterlibraryRequest.State state, String lenderAgencyId) {
+  private static Decision<InterlibraryRequestEvent> lenderOfPartner(
+      InterlibraryRequestState state, String lenderAgencyId) {
     if (state.details() == null) {
       return notFound(null);
     }
@@ -486,8 +489,8 @@ public final class InterlibraryRules {
     return null;
   }
 
-  private static Decision<InterlibraryRequest.Event> notTheLender(
-      InterlibraryRequest.State state, String agencyId) {
+  private static Decision<InterlibraryRequestEvent> notTheLender(
+      InterlibraryRequestState state, String agencyId) {
     return Decision.refuse(
         NOT_THE_CURRENT_LENDER,
         "request "
@@ -505,7 +508,7 @@ public final class InterlibraryRules {
         "interlibrary request " + requestId + " ended over 30 days ago and is no longer kept");
   }
 
-  static Decision<InterlibraryRequest.Event> notFound(String requestId) {
+  static Decision<InterlibraryRequestEvent> notFound(String requestId) {
     return Decision.refuse(
         INTERLIBRARY_REQUEST_NOT_FOUND,
         "no interlibrary request" + (requestId == null ? "" : " " + requestId));

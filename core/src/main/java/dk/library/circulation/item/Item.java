@@ -1,10 +1,30 @@
 package dk.library.circulation.item;
 
-import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Passivation;
-import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
+import dk.library.circulation.item.ItemCommand.Arrive;
+import dk.library.circulation.item.ItemCommand.Erased;
+import dk.library.circulation.item.ItemCommand.ForgetBorrower;
+import dk.library.circulation.item.ItemCommand.GetStatus;
+import dk.library.circulation.item.ItemCommand.HoldForHold;
+import dk.library.circulation.item.ItemCommand.Lend;
+import dk.library.circulation.item.ItemCommand.NoticeFailed;
+import dk.library.circulation.item.ItemCommand.NotifyPatron;
+import dk.library.circulation.item.ItemCommand.Register;
+import dk.library.circulation.item.ItemCommand.ReleaseHold;
+import dk.library.circulation.item.ItemCommand.Rest;
+import dk.library.circulation.item.ItemCommand.Return;
+import dk.library.circulation.item.ItemCommand.ReturnSettled;
+import dk.library.circulation.item.ItemCommand.SettleLend;
+import dk.library.circulation.item.ItemEvent.BorrowerForgotten;
+import dk.library.circulation.item.ItemReply.Forgotten;
+import dk.library.circulation.item.ItemReply.HoldAnswer;
+import dk.library.circulation.item.ItemReply.LendSettlement;
+import dk.library.circulation.item.ItemReply.Rejected;
+import dk.library.circulation.item.ItemReply.ReleaseAnswer;
+import dk.library.circulation.item.ItemReply.Returned;
+import dk.library.circulation.item.ItemReply.StatusReply;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.retention.ErasureWaiters;
 import dk.library.circulation.retention.JournalEraser;
@@ -12,13 +32,10 @@ import dk.library.circulation.title.Title;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -34,10 +51,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * Its {@code Lent} event is the commit point of a checkout. Decisions are in {@link ItemRules};
  * this class wires them to persistence and tells patrons of returns until they confirm.
  */
-public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.State> {
+public final class Item extends MeasuredEntity<ItemCommand, ItemEvent, ItemState> {
 
-  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
-      EntityTypeKey.create(Command.class, "Item");
+  public static final EntityTypeKey<ItemCommand> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(ItemCommand.class, "Item");
 
   /**
    * Tells the patron that a loan ended; completes once the patron has recorded it. Completes with a
@@ -55,411 +72,10 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
         String holdId);
   }
 
-  // Commands
-
-  public sealed interface Command extends CborSerializable {}
-
-  /**
-   * Leave memory now instead of after the idle timeout: a bulk import is done with this entity and
-   * is not coming back, so its registrations do not pile up in the heap (no reply).
-   */
-  public record Rest() implements Command {}
-
-  /**
-   * {@code loanPeriodDays} (R16) and {@code notForHomeLoan} (R23) are the item's own terms; {@code
-   * branchId}, when given, is where the copy is shelved.
-   */
-  public record Register(
-      String titleId,
-      String title,
-      String agencyId,
-      String materialType,
-      Integer loanPeriodDays,
-      boolean notForHomeLoan,
-      String branchId,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /**
-   * {@code damageNote}, when given, is damage seen at checkout (R24). {@code collectingHold}: the
-   * hold this copy is kept for, when the title has confirmed that this patron may collect it (R28).
-   */
-  public record Lend(
-      String checkoutId,
-      String cardNumber,
-      String agencyId,
-      String branchId,
-      String damageNote,
-      String collectingHold,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** The title offers this copy to a hold: keep it for that hold if it is on the shelf and free. */
-  public record HoldForHold(
-      String holdId,
-      String titleEntityId,
-      String patronKey,
-      String pickupBranchId,
-      String pickupAgencyId,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** The hold ended without the copy being collected: free the copy for the next in line. */
-  public record ReleaseHold(String holdId, ActorRef<Reply> replyTo) implements Command {}
-
-  /** The copy was received at {@code branchId} (a copy in transit to its pickup branch, R27). */
-  public record Arrive(String agencyId, String branchId, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /**
-   * Settles a checkout whose outcome its coordinator did not learn: answers whether the item is
-   * lent under it, and if not, makes sure it never will be.
-   */
-  public record SettleLend(String checkoutId, ActorRef<Reply> replyTo) implements Command {}
-
-  public record Return(String returnId, String agencyId, String branchId, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  public record GetStatus(ActorRef<Reply> replyTo) implements Command {}
-
-  /**
-   * R40: the window of the loan made under {@code checkoutId} has ended; answered with {@link
-   * Forgotten} once the copy's journal no longer holds who borrowed it.
-   */
-  public record ForgetBorrower(String checkoutId, ActorRef<Reply> replyTo) implements Command {}
-
-  /** The journal is erased under the snapshot at {@code sequenceNr}, or not ({@code erased}). */
-  record Erased(long sequenceNr, boolean erased) implements Command {}
-
-  /** The patron has recorded the end of the loan made under {@code checkoutId}. */
-  public record ReturnSettled(String checkoutId) implements Command {}
-
-  record NotifyPatron(UnsettledReturn unsettled) implements Command {}
-
-  record NoticeFailed(String checkoutId) implements Command {}
-
-  // Replies
-
-  public sealed interface Reply extends CborSerializable {}
-
-  public record StatusReply(Status status) implements Reply {}
-
-  public record LendSettlement(String checkoutId, boolean lent) implements Reply {}
-
-  /** {@code held}: the copy is kept for the hold; {@code location}: where the copy is now. */
-  public record HoldAnswer(boolean held, String location) implements Reply {}
-
-  /** {@code onShelf} false: the copy was collected under the hold, so there is nothing to free. */
-  public record ReleaseAnswer(boolean onShelf) implements Reply {}
-
-  /** {@code tellTitle}: the copy's title must hear of the return (a hold may wait for it). */
-  /** {@code materialType}: what the statistics count the return under (R42). */
-  public record Returned(ReturnReceipt receipt, boolean tellTitle, String materialType)
-      implements Reply {}
-
-  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
-
-  /** R40: the copy no longer knows who borrowed it under the checkout. */
-  public record Forgotten(String checkoutId) implements Reply {}
-
-  /**
-   * {@code loan} is null while the item is on the shelf; {@code heldFor} is the hold it is kept
-   * for, if any; {@code location} the branch it was last registered at, returned to or received at.
-   */
-  public record Status(
-      ItemDetails item,
-      CurrentLoan loan,
-      List<DamageNote> damage,
-      HeldCopy heldFor,
-      String location,
-      int timesLent)
-      implements CborSerializable {}
-
-  /**
-   * The hold a copy is kept for (R26-R28): only its patron, or their proxy, may borrow it. {@code
-   * pickupAgencyId}: for an interlibrary loan (R29) the borrowing agency, where the copy is
-   * received, lent and returned; null for the owner's own holds.
-   */
-  public record HeldCopy(
-      String holdId,
-      String titleEntityId,
-      String patronKey,
-      String pickupBranchId,
-      String pickupAgencyId)
-      implements CborSerializable {}
-
-  // Events
-
-  public sealed interface Event extends CborSerializable {}
-
-  public record ItemRegistered(ItemDetails details, String branchId) implements Event {}
-
-  /**
-   * {@code holdId}: the hold the copy was kept for and is now collected under, if any; {@code
-   * agencyId}: where it was lent (null in events written before it was recorded: the owner).
-   */
-  /**
-   * {@code holdWaiting} is false in every new loan (null in loans made before it was recorded: the
-   * title is then told of the return, as it always was).
-   */
-  public record Lent(
-      String checkoutId,
-      String cardNumber,
-      String branchId,
-      Instant lentAt,
-      String holdId,
-      String agencyId,
-      Boolean holdWaiting)
-      implements Event {}
-
-  /** A hold asked for this copy while it was lent: its title is told when it comes back. */
-  public record HoldWaiting(String holdId) implements Event {}
-
-  public record CopyHeld(HeldCopy heldFor) implements Event {}
-
-  public record CopyFreed(String holdId) implements Event {}
-
-  public record ItemArrived(String branchId) implements Event {}
-
-  public record LendCancelled(String checkoutId) implements Event {}
-
-  /** R24: damage recorded at a checkout, so that borrower is not charged for it. */
-  public record DamageNoted(DamageNote note) implements Event {}
-
-  public record ItemReturned(ReturnReceipt receipt) implements Event {}
-
-  public record ReturnNoticeConfirmed(String checkoutId) implements Event {}
-
-  /**
-   * R40: who borrowed the copy under {@code checkoutId} is forgotten; the snapshot taken after this
-   * event replaces every event before it. The copy's damage notes stay, without their checkout.
-   */
-  public record BorrowerForgotten(String checkoutId, Instant at) implements Event {}
-
-  // State
-
-  /**
-   * {@code details} is null until registration. {@code cancelledCheckouts} are checkouts settled as
-   * not lent (bounded), so a late {@code Lend} for them is refused.
-   */
-  public record State(
-      ItemDetails details,
-      CurrentLoan loan,
-      List<String> cancelledCheckouts,
-      ReturnReceipt lastReturn,
-      List<UnsettledReturn> unsettledReturns,
-      List<DamageNote> damage,
-      HeldCopy heldFor,
-      String location,
-      int timesLent)
-      implements CborSerializable {
-
-    static final int REMEMBERED_CANCELLATIONS = 20;
-
-    public static State empty() {
-      return new State(null, null, List.of(), null, List.of(), List.of(), null, null, 0);
-    }
-
-    /** The state after one more event: the entity's event handler, and an initial load's fold. */
-    public State apply(Event event) {
-      if (event instanceof ItemRegistered e) {
-        return registered(e.details()).arrived(e.branchId());
-      } else if (event instanceof CopyHeld e) {
-        return held(e.heldFor());
-      } else if (event instanceof CopyFreed) {
-        return freed();
-      } else if (event instanceof ItemArrived e) {
-        return arrived(e.branchId());
-      } else if (event instanceof Lent e) {
-        return lent(e);
-      } else if (event instanceof HoldWaiting) {
-        return new State(
-            details,
-            loan.withHoldWaiting(),
-            cancelledCheckouts,
-            lastReturn,
-            unsettledReturns,
-            damage,
-            heldFor,
-            location,
-            timesLent);
-      } else if (event instanceof LendCancelled e) {
-        return cancelled(e.checkoutId());
-      } else if (event instanceof DamageNoted e) {
-        return damaged(e.note());
-      } else if (event instanceof ItemReturned e) {
-        return returned(e.receipt());
-      } else if (event instanceof ReturnNoticeConfirmed e) {
-        return noticeConfirmed(e.checkoutId());
-      } else if (event instanceof BorrowerForgotten e) {
-        return borrowerForgotten(e.checkoutId());
-      }
-      throw new IllegalArgumentException("unknown item event " + event);
-    }
-
-    State copy(HeldCopy nextHeldFor, String nextLocation) {
-      return new State(
-          details,
-          loan,
-          cancelledCheckouts,
-          lastReturn,
-          unsettledReturns,
-          damage,
-          nextHeldFor,
-          nextLocation,
-          timesLent);
-    }
-
-    State held(HeldCopy h) {
-      return copy(h, location);
-    }
-
-    State freed() {
-      return copy(null, location);
-    }
-
-    State arrived(String branchId) {
-      return copy(heldFor, branchId);
-    }
-
-    public boolean registered() {
-      return details != null;
-    }
-
-    State registered(ItemDetails d) {
-      return new State(
-          d,
-          loan,
-          cancelledCheckouts,
-          lastReturn,
-          unsettledReturns,
-          damage,
-          heldFor,
-          location,
-          timesLent);
-    }
-
-    State lent(Lent e) {
-      return new State(
-          details,
-          new CurrentLoan(
-              e.checkoutId(),
-              e.cardNumber(),
-              e.branchId(),
-              e.lentAt(),
-              e.agencyId(),
-              e.holdId(),
-              e.holdWaiting()),
-          cancelledCheckouts,
-          lastReturn,
-          unsettledReturns,
-          damage,
-          e.holdId() != null ? null : heldFor,
-          location,
-          timesLent + 1);
-    }
-
-    State cancelled(String checkoutId) {
-      List<String> next = new ArrayList<>(cancelledCheckouts);
-      next.add(checkoutId);
-      while (next.size() > REMEMBERED_CANCELLATIONS) {
-        next.remove(0);
-      }
-      return new State(
-          details,
-          loan,
-          List.copyOf(next),
-          lastReturn,
-          unsettledReturns,
-          damage,
-          heldFor,
-          location,
-          timesLent);
-    }
-
-    State returned(ReturnReceipt receipt) {
-      List<UnsettledReturn> next = new ArrayList<>(unsettledReturns);
-      next.add(
-          new UnsettledReturn(
-              receipt.checkoutId(),
-              receipt.cardNumber(),
-              receipt.returnedAt(),
-              receipt.holdId(),
-              loan == null || loan.titleWantsReturn()));
-      return new State(
-          details,
-          null,
-          cancelledCheckouts,
-          receipt,
-          List.copyOf(next),
-          damage,
-          heldFor,
-          receipt.branchId(),
-          timesLent);
-    }
-
-    State noticeConfirmed(String checkoutId) {
-      List<UnsettledReturn> next =
-          unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList();
-      return new State(
-          details,
-          loan,
-          cancelledCheckouts,
-          lastReturn,
-          next,
-          damage,
-          heldFor,
-          location,
-          timesLent);
-    }
-
-    State borrowerForgotten(String checkoutId) {
-      ReturnReceipt last =
-          lastReturn != null && checkoutId.equals(lastReturn.checkoutId()) ? null : lastReturn;
-      List<DamageNote> notes =
-          damage.stream()
-              .map(
-                  d ->
-                      checkoutId.equals(d.checkoutId())
-                          ? new DamageNote(d.note(), null, d.recordedAt())
-                          : d)
-              .toList();
-      return new State(
-          details,
-          loan,
-          cancelledCheckouts,
-          last,
-          unsettledReturns.stream().filter(u -> !u.checkoutId().equals(checkoutId)).toList(),
-          notes,
-          heldFor,
-          location,
-          timesLent);
-    }
-
-    State damaged(DamageNote note) {
-      List<DamageNote> next = new ArrayList<>(damage);
-      next.add(note);
-      return new State(
-          details,
-          loan,
-          cancelledCheckouts,
-          lastReturn,
-          unsettledReturns,
-          List.copyOf(next),
-          heldFor,
-          location,
-          timesLent);
-    }
-
-    public Status status() {
-      return new Status(details, loan, damage, heldFor, location, timesLent);
-    }
-  }
-
   private static final Duration NOTICE_RETRY = Duration.ofSeconds(5);
 
   private final String barcode;
-  private final ActorContext<Command> context;
+  private final ActorContext<ItemCommand> context;
   private final Passivation passivation;
   private final Clock clock;
   private final ReturnNotice returnNotice;
@@ -473,7 +89,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
 
   private Item(
       String barcode,
-      ActorContext<Command> context,
+      ActorContext<ItemCommand> context,
       Clock clock,
       ReturnNotice returnNotice,
       Passivation passivation,
@@ -488,7 +104,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   }
 
   /** {@code eraser}: removes the events a forgetting's snapshot replaced (R40). */
-  public static Behavior<Command> create(
+  public static Behavior<ItemCommand> create(
       String barcode,
       Clock clock,
       ReturnNotice returnNotice,
@@ -498,16 +114,16 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   }
 
   @Override
-  public State emptyState() {
-    return State.empty();
+  public ItemState emptyState() {
+    return ItemState.empty();
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<ItemCommand, ItemEvent, ItemState> commandHandler() {
     return this::handle;
   }
 
-  private ReplyEffect<Event, State> handle(State state, Command command) {
+  private ReplyEffect<ItemEvent, ItemState> handle(ItemState state, ItemCommand command) {
     if (command instanceof Rest) {
       return passivation.rest(Effect(), context.getSelf());
     }
@@ -605,7 +221,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
     throw new IllegalArgumentException("no handler for " + command.getClass().getName());
   }
 
-  private ReplyEffect<Event, State> onReturn(State state, Return cmd) {
+  private ReplyEffect<ItemEvent, ItemState> onReturn(ItemState state, Return cmd) {
     return Replies.decide(
         Effect(),
         ItemRules.returnItem(state, barcode, cmd, clock.instant()),
@@ -622,7 +238,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
         Rejected::new);
   }
 
-  private ReplyEffect<Event, State> onNotifyPatron(State state, NotifyPatron cmd) {
+  private ReplyEffect<ItemEvent, ItemState> onNotifyPatron(ItemState state, NotifyPatron cmd) {
     UnsettledReturn u = cmd.unsettled();
     boolean stillUnsettled = state.unsettledReturns().contains(u);
     if (stillUnsettled && notifying.add(u.checkoutId())) {
@@ -645,20 +261,20 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   }
 
   /** For commands that nobody waits on: persist what the rule decided, reply to no one. */
-  private ReplyEffect<Event, State> decideQuietly(Decision<Event> decision) {
-    if (decision instanceof Decision.Persist<Event> persist) {
+  private ReplyEffect<ItemEvent, ItemState> decideQuietly(Decision<ItemEvent> decision) {
+    if (decision instanceof Decision.Persist<ItemEvent> persist) {
       return Effect().persist(persist.events()).thenNoReply();
     }
     return Effect().none().thenNoReply();
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return State::apply;
+  public EventHandler<ItemState, ItemEvent> eventHandler() {
+    return ItemState::apply;
   }
 
   @Override
-  protected void recovered(State state) {
+  protected void recovered(ItemState state) {
     state.unsettledReturns().forEach(u -> context.getSelf().tell(new NotifyPatron(u)));
   }
 
@@ -668,7 +284,7 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
   }
 
   @Override
-  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+  public boolean shouldSnapshot(ItemState state, ItemEvent event, long sequenceNr) {
     return event instanceof BorrowerForgotten;
   }
 
@@ -677,12 +293,12 @@ public final class Item extends MeasuredEntity<Item.Command, Item.Event, Item.St
    * answered only then (without an answer they ask again).
    */
   @Override
-  protected void snapshotSaved(State state, long sequenceNr) {
+  protected void snapshotSaved(ItemState state, long sequenceNr) {
     forgetting.snapshotSaved(context, eraser, persistenceId().id(), sequenceNr, Erased::new);
   }
 
   @Override
-  protected void snapshotFailed(State state, Throwable failure) {
+  protected void snapshotFailed(ItemState state, Throwable failure) {
     context.getSelf().tell(new Erased(Long.MAX_VALUE, false));
   }
 }

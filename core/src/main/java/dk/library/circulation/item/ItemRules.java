@@ -24,7 +24,8 @@ public final class ItemRules {
   private ItemRules() {}
 
   /** Registering the same copy again is harmless; another copy under a taken barcode is refused. */
-  public static Decision<Item.Event> register(Item.State state, String barcode, Item.Register cmd) {
+  public static Decision<ItemEvent> register(
+      ItemState state, String barcode, ItemCommand.Register cmd) {
     ItemDetails wanted =
         new ItemDetails(
             barcode,
@@ -41,15 +42,15 @@ public final class ItemRules {
               ITEM_ALREADY_REGISTERED,
               "barcode " + barcode + " is already registered to another item");
     }
-    return Decision.persist(new Item.ItemRegistered(wanted, cmd.branchId()));
+    return Decision.persist(new ItemEvent.ItemRegistered(wanted, cmd.branchId()));
   }
 
   /**
    * One item, one loan: the first checkout to reach the item wins, a repeat of the same checkout
    * changes nothing, and a checkout already settled as not lent is refused for good.
    */
-  public static Decision<Item.Event> lend(
-      Item.State state, String barcode, Item.Lend cmd, Instant now) {
+  public static Decision<ItemEvent> lend(
+      ItemState state, String barcode, ItemCommand.Lend cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(barcode));
     }
@@ -72,7 +73,7 @@ public final class ItemRules {
           CHECKOUT_CANCELLED,
           "checkout " + cmd.checkoutId() + " was cancelled; start a new checkout");
     }
-    Item.HeldCopy held = state.heldFor();
+    ItemReply.HeldCopy held = state.heldFor();
     if (held != null
         && !held.patronKey().equals(cmd.cardNumber())
         && !held.holdId().equals(cmd.collectingHold())) {
@@ -80,8 +81,8 @@ public final class ItemRules {
           ITEM_HELD_FOR_ANOTHER_PATRON,
           "item " + barcode + " is held for another patron's reservation (R28)");
     }
-    Item.Lent lent =
-        new Item.Lent(
+    ItemEvent.Lent lent =
+        new ItemEvent.Lent(
             cmd.checkoutId(),
             cmd.cardNumber(),
             cmd.branchId(),
@@ -94,7 +95,8 @@ public final class ItemRules {
     }
     return new Decision.Persist<>(
         List.of(
-            lent, new Item.DamageNoted(new DamageNote(cmd.damageNote(), cmd.checkoutId(), now))));
+            lent,
+            new ItemEvent.DamageNoted(new DamageNote(cmd.damageNote(), cmd.checkoutId(), now))));
   }
 
   /**
@@ -102,7 +104,7 @@ public final class ItemRules {
    * damage that was recorded at that loan's checkout. Null when the charge may be made.
    */
   public static Rejection lostOrDamagedRefusal(
-      Item.Status status, String patronKey, boolean damaged) {
+      ItemReply.Status status, String patronKey, boolean damaged) {
     if (status.loan() == null || !status.loan().cardNumber().equals(patronKey)) {
       return Rejection.of(
           LOAN_NOT_FOUND, "item " + status.item().barcode() + " is not on loan to this patron");
@@ -140,17 +142,17 @@ public final class ItemRules {
    * other hold takes it: this is what makes sure no copy is ever held for two holds. Offered again
    * to the same hold, it answers the same.
    */
-  public static Decision<Item.Event> holdFor(Item.State state, Item.HoldForHold cmd) {
+  public static Decision<ItemEvent> holdFor(ItemState state, ItemCommand.HoldForHold cmd) {
     if (state.loan() != null && Boolean.FALSE.equals(state.loan().holdWaiting())) {
       // The title now counts this copy as off the shelf: it must hear when the copy is back.
-      return Decision.persist(new Item.HoldWaiting(cmd.holdId()));
+      return Decision.persist(new ItemEvent.HoldWaiting(cmd.holdId()));
     }
     if (!state.registered() || state.loan() != null || state.heldFor() != null) {
       return Decision.unchanged();
     }
     return Decision.persist(
-        new Item.CopyHeld(
-            new Item.HeldCopy(
+        new ItemEvent.CopyHeld(
+            new ItemReply.HeldCopy(
                 cmd.holdId(),
                 cmd.titleEntityId(),
                 cmd.patronKey(),
@@ -159,14 +161,15 @@ public final class ItemRules {
   }
 
   /** A hold ended without collecting the copy: it is free again. Any other hold: no change. */
-  public static Decision<Item.Event> release(Item.State state, String holdId) {
+  public static Decision<ItemEvent> release(ItemState state, String holdId) {
     return state.heldFor() != null && state.heldFor().holdId().equals(holdId)
-        ? Decision.persist(new Item.CopyFreed(holdId))
+        ? Decision.persist(new ItemEvent.CopyFreed(holdId))
         : Decision.unchanged();
   }
 
   /** R27: the copy was received at a branch of its own agency (in transit to a pickup branch). */
-  public static Decision<Item.Event> arrive(Item.State state, String barcode, Item.Arrive cmd) {
+  public static Decision<ItemEvent> arrive(
+      ItemState state, String barcode, ItemCommand.Arrive cmd) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(barcode));
     }
@@ -175,22 +178,22 @@ public final class ItemRules {
     }
     return cmd.branchId().equals(state.location())
         ? Decision.unchanged()
-        : Decision.persist(new Item.ItemArrived(cmd.branchId()));
+        : Decision.persist(new ItemEvent.ItemArrived(cmd.branchId()));
   }
 
   /** R29: a copy held for an interlibrary loan is received and lent at the borrowing agency. */
-  private static boolean pickedUpAt(Item.State state, String agencyId) {
+  private static boolean pickedUpAt(ItemState state, String agencyId) {
     return state.heldFor() != null && agencyId.equals(state.heldFor().pickupAgencyId());
   }
 
-  public static Decision<Item.Event> settleLend(Item.State state, String checkoutId) {
+  public static Decision<ItemEvent> settleLend(ItemState state, String checkoutId) {
     if (isLentUnder(state, checkoutId) || state.cancelledCheckouts().contains(checkoutId)) {
       return Decision.unchanged();
     }
-    return Decision.persist(new Item.LendCancelled(checkoutId));
+    return Decision.persist(new ItemEvent.LendCancelled(checkoutId));
   }
 
-  public static boolean isLentUnder(Item.State state, String checkoutId) {
+  public static boolean isLentUnder(ItemState state, String checkoutId) {
     return state.loan() != null && state.loan().checkoutId().equals(checkoutId);
   }
 
@@ -198,8 +201,8 @@ public final class ItemRules {
    * R22: an item may be returned at any branch of its agency; the patron answers for it until the
    * return is registered. A retried return with the same return id repeats the receipt.
    */
-  public static Decision<Item.Event> returnItem(
-      Item.State state, String barcode, Item.Return cmd, Instant now) {
+  public static Decision<ItemEvent> returnItem(
+      ItemState state, String barcode, ItemCommand.Return cmd, Instant now) {
     if (!state.registered()) {
       return new Decision.Refuse<>(notFound(barcode));
     }
@@ -215,7 +218,7 @@ public final class ItemRules {
           ITEM_NOT_ON_LOAN, "item " + barcode + " is not on loan, so it cannot be returned");
     }
     return Decision.persist(
-        new Item.ItemReturned(
+        new ItemEvent.ItemReturned(
             new ReturnReceipt(
                 cmd.returnId(),
                 barcode,
@@ -230,11 +233,11 @@ public final class ItemRules {
                 state.details().agencyId())));
   }
 
-  public static Decision<Item.Event> confirmNotice(Item.State state, String checkoutId) {
+  public static Decision<ItemEvent> confirmNotice(ItemState state, String checkoutId) {
     boolean unsettled =
         state.unsettledReturns().stream().anyMatch(u -> u.checkoutId().equals(checkoutId));
     return unsettled
-        ? Decision.persist(new Item.ReturnNoticeConfirmed(checkoutId))
+        ? Decision.persist(new ItemEvent.ReturnNoticeConfirmed(checkoutId))
         : Decision.unchanged();
   }
 
@@ -242,7 +245,7 @@ public final class ItemRules {
     return Rejection.of(ITEM_NOT_FOUND, "no item is registered with barcode " + barcode);
   }
 
-  private static Rejection notOwnedBy(Item.State state, String agencyId) {
+  private static Rejection notOwnedBy(ItemState state, String agencyId) {
     return Rejection.of(
         ITEM_NOT_OWNED_BY_AGENCY,
         "item "

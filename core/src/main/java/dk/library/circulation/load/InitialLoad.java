@@ -12,6 +12,7 @@ import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.Registrar;
 import dk.library.circulation.item.Item;
 import dk.library.circulation.item.ItemRules;
+import dk.library.circulation.item.ItemState;
 import dk.library.circulation.metrics.EntityMetrics;
 import dk.library.circulation.patron.InactivityRules;
 import dk.library.circulation.patron.Patron;
@@ -23,7 +24,9 @@ import dk.library.circulation.patron.PinHash;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
 import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleCommand;
 import dk.library.circulation.title.TitleRules;
+import dk.library.circulation.title.TitleState;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -170,22 +173,22 @@ public final class InitialLoad implements Registrar {
           }
           return decide(
               PersistenceId.of(Item.ENTITY_TYPE_KEY.name(), item.barcode()),
-              Item.State.empty(),
-              Item.State::apply,
+              ItemState.empty(),
+              ItemState::apply,
               state -> ItemRules.register(state, item.barcode(), item.command(null)));
         });
   }
 
   @Override
   public CompletionStage<Done> addCopies(
-      String agencyId, String titleId, String title, List<Title.NewCopy> copies) {
+      String agencyId, String titleId, String title, List<TitleCommand.NewCopy> copies) {
     return decide(
             PersistenceId.of(Title.ENTITY_TYPE_KEY.name(), Title.entityId(agencyId, titleId)),
-            Title.State.empty(),
-            Title.State::apply,
+            TitleState.empty(),
+            TitleState::apply,
             state ->
                 TitleRules.addCopies(
-                    state, new Title.AddCopies(agencyId, titleId, title, copies, null)))
+                    state, new TitleCommand.AddCopies(agencyId, titleId, title, copies, null)))
         .thenApply(added -> Done.getInstance());
   }
 

@@ -1,6 +1,5 @@
 package dk.library.circulation.title;
 
-import dk.library.circulation.CborSerializable;
 import dk.library.circulation.Decision;
 import dk.library.circulation.Rejection;
 import dk.library.circulation.Replies;
@@ -8,6 +7,37 @@ import dk.library.circulation.deadline.DeadlineIndex;
 import dk.library.circulation.metrics.MeasuredEntity;
 import dk.library.circulation.retention.ErasureWaiters;
 import dk.library.circulation.retention.JournalEraser;
+import dk.library.circulation.title.TitleCommand.AddCopies;
+import dk.library.circulation.title.TitleCommand.ArrivalIndexed;
+import dk.library.circulation.title.TitleCommand.AuthoriseProxy;
+import dk.library.circulation.title.TitleCommand.CancelHold;
+import dk.library.circulation.title.TitleCommand.ChangeHold;
+import dk.library.circulation.title.TitleCommand.CheckCollector;
+import dk.library.circulation.title.TitleCommand.CopyArrived;
+import dk.library.circulation.title.TitleCommand.CopyMoved;
+import dk.library.circulation.title.TitleCommand.CopyReleaseAnswered;
+import dk.library.circulation.title.TitleCommand.DeadlineReached;
+import dk.library.circulation.title.TitleCommand.Delivered;
+import dk.library.circulation.title.TitleCommand.Erased;
+import dk.library.circulation.title.TitleCommand.Failed;
+import dk.library.circulation.title.TitleCommand.ForgetHolds;
+import dk.library.circulation.title.TitleCommand.ForgetPatron;
+import dk.library.circulation.title.TitleCommand.GetHold;
+import dk.library.circulation.title.TitleCommand.GetQueue;
+import dk.library.circulation.title.TitleCommand.HoldsOf;
+import dk.library.circulation.title.TitleCommand.OfferAnswered;
+import dk.library.circulation.title.TitleCommand.OfferNext;
+import dk.library.circulation.title.TitleCommand.PlaceHold;
+import dk.library.circulation.title.TitleCommand.Resume;
+import dk.library.circulation.title.TitleEvent.CopyOffered;
+import dk.library.circulation.title.TitleEvent.CopyReleased;
+import dk.library.circulation.title.TitleEvent.CopyShelved;
+import dk.library.circulation.title.TitleEvent.DispatchDelivered;
+import dk.library.circulation.title.TitleEvent.PatronForgotten;
+import dk.library.circulation.title.TitleReply.Ack;
+import dk.library.circulation.title.TitleReply.HoldReply;
+import dk.library.circulation.title.TitleReply.QueueReply;
+import dk.library.circulation.title.TitleReply.Rejected;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +47,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,10 +72,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * to hold itself, release copies of holds that ended, and hand patrons what they are owed, each
  * again after a restart until done (see docs/architecture.md, "Hold allocation").
  */
-public final class Title extends MeasuredEntity<Title.Command, Title.Event, Title.State> {
+public final class Title extends MeasuredEntity<TitleCommand, TitleEvent, TitleState> {
 
-  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
-      EntityTypeKey.create(Command.class, "Title");
+  public static final EntityTypeKey<TitleCommand> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(TitleCommand.class, "Title");
 
   /** Agency and title ids never contain '~' (ids are checked at the API), so this is unique. */
   public static String entityId(String agencyId, String titleId) {
@@ -74,427 +102,11 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     CompletionStage<Done> deliver(Dispatch dispatch);
   }
 
-  // Commands
-
-  public sealed interface Command extends CborSerializable {}
-
-  /**
-   * Copies registered under this title: one from a single registration, many at once from a bulk
-   * import (one journal write for all of them).
-   */
-  public record AddCopies(
-      String agencyId, String titleId, String name, List<NewCopy> copies, ActorRef<Reply> replyTo)
-      implements Command {
-    public AddCopies {
-      copies = List.copyOf(copies);
-    }
-  }
-
-  public record NewCopy(String barcode, String materialType) implements CborSerializable {}
-
-  /**
-   * {@code reservableTypes}: the material types the agency lets be reserved (R23); {@code
-   * pickupDays}: days to collect (R26); {@code barcode}: a hold on that copy only.
-   */
-  public record PlaceHold(
-      String holdId,
-      String patronKey,
-      String agencyId,
-      String titleId,
-      String pickupBranchId,
-      LocalDate notInterestedAfter,
-      String barcode,
-      Set<String> reservableTypes,
-      boolean itemLevelHoldsAllowed,
-      int pickupDays,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** {@code patronKey} null: staff cancel on the patron's behalf. */
-  public record CancelHold(String holdId, String patronKey, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /**
-   * The holder changes a waiting hold's pickup branch (R27) or its "not interested after" date
-   * (R25); null keeps what the hold has.
-   */
-  public record ChangeHold(
-      String holdId,
-      String patronKey,
-      String pickupBranchId,
-      LocalDate notInterestedAfter,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  public record GetHold(String holdId, ActorRef<Reply> replyTo) implements Command {}
-
-  public record GetQueue(ActorRef<Reply> replyTo) implements Command {}
-
-  /** R41: the patron's holds on this title, in the queue and ended, as a {@link QueueReply}. */
-  public record HoldsOf(String patronKey, ActorRef<Reply> replyTo) implements Command {}
-
-  public record AuthoriseProxy(
-      String holdId, String holderKey, String proxyKey, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** R28: may {@code collectorKey} (or the bearer of {@code pickupToken}) collect the copy? */
-  public record CheckCollector(
-      String holdId,
-      String collectorKey,
-      String pickupToken,
-      boolean noProxy,
-      ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** A copy was returned (to the shelf) or lent (under {@code holdId}, or to a walk-in patron). */
-  public record CopyMoved(
-      String barcode, boolean onShelf, String lentUnderHold, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** A copy in transit was received at {@code branchId} (R27). */
-  public record CopyArrived(String holdId, String barcode, String branchId, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  /** The deadline keeper: something of this title may have fallen due. */
-  public record DeadlineReached(ActorRef<Reply> replyTo) implements Command {}
-
-  record OfferNext() implements Command {}
-
-  record OfferAnswered(
-      String holdId, String barcode, boolean held, String location, Instant deadline)
-      implements Command {}
-
-  record ArrivalIndexed(CopyArrived arrival, Instant deadline) implements Command {}
-
-  record CopyReleaseAnswered(String holdId, String barcode, boolean onShelf) implements Command {}
-
-  record Delivered(String dispatchId) implements Command {}
-
-  record Failed(String what, String key) implements Command {}
-
-  record Resume() implements Command {}
-
-  /**
-   * R39: the patron's account was deleted: the title forgets the holds of it that ended and what it
-   * still owed the patron; answered once the journal before that is erased. Refused while the
-   * patron has a hold in the queue (staff cancel it first).
-   */
-  public record ForgetPatron(String patronKey, ActorRef<Reply> replyTo) implements Command {}
-
-  /**
-   * R40: the window of these ended holds of the patron ended: the title forgets them and the
-   * dispatches to the patron about them, then answers {@link Ack} once the events that named them
-   * are erased.
-   */
-  public record ForgetHolds(String patronKey, List<String> holdIds, ActorRef<Reply> replyTo)
-      implements Command {}
-
-  record Erased(long sequenceNr, boolean erased) implements Command {}
-
-  // Replies
-
-  public sealed interface Reply extends CborSerializable {}
-
-  public record HoldReply(HoldView hold) implements Reply {}
-
-  public record QueueReply(List<HoldView> holds, List<Copy> copies) implements Reply {}
-
-  public record Ack() implements Reply {}
-
-  public record Rejected(Rejection rejection) implements Reply, dk.library.circulation.Refusal {}
-
-  // Events
-
-  public sealed interface Event extends CborSerializable {}
-
-  public record CopyAdded(String agencyId, String titleId, String name, Copy copy)
-      implements Event {}
-
-  public record HoldPlaced(Hold hold) implements Event {}
-
-  public record CopyOffered(String holdId, String barcode) implements Event {}
-
-  public record OfferDeclined(String holdId, String barcode) implements Event {}
-
-  public record HoldInTransit(String holdId, String barcode) implements Event {}
-
-  public record HoldReady(
-      String holdId, int pickupNumber, Instant pickupDeadline, String pickupToken, Dispatch notice)
-      implements Event {}
-
-  /** {@code releaseCopy}: the copy held for the hold, to be released to the next in line. */
-  public record HoldEnded(
-      String holdId,
-      String patronKey,
-      Hold.Outcome outcome,
-      String releaseCopy,
-      List<Dispatch> dispatches)
-      implements Event {}
-
-  public record ReleaseRequired(String holdId, String barcode) implements Event {}
-
-  public record CopyReleased(String holdId, String barcode, boolean onShelf) implements Event {}
-
-  public record CopyShelved(String barcode, boolean onShelf) implements Event {}
-
-  public record ProxyAuthorised(String holdId, String proxyKey) implements Event {}
-
-  public record HoldChanged(String holdId, String pickupBranchId, LocalDate notInterestedAfter)
-      implements Event {}
-
-  public record DispatchDelivered(String dispatchId) implements Event {}
-
-  /** R39: these ended holds and dispatches named a deleted account's patron. */
-  public record PatronForgotten(List<String> holdIds, List<String> dispatchIds, Instant at)
-      implements Event {}
-
-  // State
-
-  public record Release(String holdId, String barcode) implements CborSerializable {}
-
-  /**
-   * {@code ended}: the last holds that left the queue, by id (bounded), so a repeated request is
-   * answered and a hold's outcome can be looked up. {@code outbox} and {@code releases}: work owed
-   * to patrons and copies, done again after a restart until confirmed.
-   */
-  public record State(
-      String agencyId,
-      String titleId,
-      String name,
-      Map<String, Copy> copies,
-      List<Hold> holds,
-      Map<String, HoldView> ended,
-      List<Dispatch> outbox,
-      List<Release> releases,
-      int pickupCounter)
-      implements CborSerializable {
-
-    static final int REMEMBERED_ENDED = 500;
-
-    public static State empty() {
-      return new State(null, null, null, Map.of(), List.of(), Map.of(), List.of(), List.of(), 0);
-    }
-
-    public Optional<Hold> hold(String holdId) {
-      return holds.stream().filter(h -> h.holdId().equals(holdId)).findFirst();
-    }
-
-    List<String> materialTypes() {
-      return copies.values().stream().map(Copy::materialType).distinct().sorted().toList();
-    }
-
-    public HoldView view(Hold hold) {
-      int position = 0;
-      if (!hold.hasCopy()) {
-        for (Hold h : holds) {
-          if (!h.hasCopy()) {
-            position++;
-          }
-          if (h == hold) {
-            break;
-          }
-        }
-      }
-      return new HoldView(
-          hold.holdId(),
-          agencyId,
-          titleId,
-          name,
-          hold.patronKey(),
-          hold.pickupBranchId(),
-          hold.status().name(),
-          position,
-          hold.copy(),
-          hold.pickupNumber(),
-          hold.pickupDeadline(),
-          hold.notInterestedAfter(),
-          hold.placedAt(),
-          null);
-    }
-
-    public Optional<HoldView> lookup(String holdId) {
-      Optional<HoldView> active = hold(holdId).map(this::view);
-      return active.isPresent() ? active : Optional.ofNullable(ended.get(holdId));
-    }
-
-    /** The state after an event; the entity's event handler and the rule tests both use it. */
-    public State apply(Event event) {
-      if (event instanceof CopyAdded e) {
-        return copyAdded(e);
-      } else if (event instanceof HoldPlaced e) {
-        List<Hold> next = new ArrayList<>(holds);
-        next.add(e.hold());
-        return withHolds(next);
-      } else if (event instanceof CopyOffered e) {
-        return mapHold(e.holdId(), h -> h.offered(e.barcode()))
-            .mapCopy(e.barcode(), c -> c.heldFor(e.holdId()));
-      } else if (event instanceof OfferDeclined e) {
-        return mapHold(e.holdId(), Hold::backInQueue)
-            .mapCopy(e.barcode(), c -> c.heldFor(null).shelved(false));
-      } else if (event instanceof HoldInTransit e) {
-        return mapHold(e.holdId(), Hold::inTransit).mapCopy(e.barcode(), c -> c.shelved(false));
-      } else if (event instanceof HoldReady e) {
-        return ready(e);
-      } else if (event instanceof HoldEnded e) {
-        return holdEnded(e);
-      } else if (event instanceof ReleaseRequired e) {
-        return releaseRequired(e);
-      } else if (event instanceof CopyReleased e) {
-        return released(e);
-      } else if (event instanceof CopyShelved e) {
-        return mapCopy(e.barcode(), c -> c.shelved(e.onShelf()));
-      } else if (event instanceof ProxyAuthorised e) {
-        return mapHold(e.holdId(), h -> h.withProxy(e.proxyKey()));
-      } else if (event instanceof HoldChanged e) {
-        return mapHold(e.holdId(), h -> h.changed(e.pickupBranchId(), e.notInterestedAfter()));
-      } else if (event instanceof DispatchDelivered e) {
-        return delivered(e.dispatchId());
-      } else if (event instanceof PatronForgotten e) {
-        Map<String, HoldView> keptEnded = new LinkedHashMap<>(ended);
-        keptEnded.keySet().removeAll(e.holdIds());
-        List<Dispatch> keptOutbox =
-            outbox.stream().filter(d -> !e.dispatchIds().contains(d.dispatchId())).toList();
-        return new State(
-            agencyId, titleId, name, copies, holds, keptEnded, keptOutbox, releases, pickupCounter);
-      }
-      throw new IllegalArgumentException("unknown title event " + event);
-    }
-
-    State copyAdded(CopyAdded e) {
-      Map<String, Copy> next = new LinkedHashMap<>(copies);
-      next.put(e.copy().barcode(), e.copy());
-      return new State(
-          e.agencyId(), e.titleId(), e.name(), next, holds, ended, outbox, releases, pickupCounter);
-    }
-
-    State withHolds(List<Hold> next) {
-      return new State(
-          agencyId,
-          titleId,
-          name,
-          copies,
-          List.copyOf(next),
-          ended,
-          outbox,
-          releases,
-          pickupCounter);
-    }
-
-    State mapHold(String holdId, java.util.function.UnaryOperator<Hold> change) {
-      return withHolds(
-          holds.stream().map(h -> h.holdId().equals(holdId) ? change.apply(h) : h).toList());
-    }
-
-    State mapCopy(String barcode, java.util.function.UnaryOperator<Copy> change) {
-      Copy copy = copies.get(barcode);
-      if (copy == null) {
-        return this;
-      }
-      Map<String, Copy> next = new LinkedHashMap<>(copies);
-      next.put(barcode, change.apply(copy));
-      return new State(
-          agencyId, titleId, name, next, holds, ended, outbox, releases, pickupCounter);
-    }
-
-    State ready(HoldReady e) {
-      List<Dispatch> nextOutbox = new ArrayList<>(outbox);
-      nextOutbox.add(e.notice());
-      State s =
-          mapHold(e.holdId(), h -> h.ready(e.pickupNumber(), e.pickupDeadline(), e.pickupToken()));
-      return new State(
-          agencyId,
-          titleId,
-          name,
-          s.copies,
-          s.holds,
-          ended,
-          List.copyOf(nextOutbox),
-          releases,
-          Math.max(pickupCounter, e.pickupNumber()));
-    }
-
-    State holdEnded(HoldEnded e) {
-      Optional<Hold> hold = hold(e.holdId());
-      if (hold.isEmpty()) {
-        return this;
-      }
-      LinkedHashMap<String, HoldView> nextEnded = new LinkedHashMap<>(ended);
-      HoldView last = view(hold.get());
-      nextEnded.put(
-          e.holdId(),
-          new HoldView(
-              last.holdId(),
-              last.agencyId(),
-              last.titleId(),
-              last.title(),
-              last.patronKey(),
-              last.pickupBranchId(),
-              "ENDED",
-              0,
-              last.barcode(),
-              last.pickupNumber(),
-              last.pickupDeadline(),
-              last.notInterestedAfter(),
-              last.placedAt(),
-              e.outcome()));
-      while (nextEnded.size() > REMEMBERED_ENDED) {
-        nextEnded.remove(nextEnded.keySet().iterator().next());
-      }
-      List<Dispatch> nextOutbox = new ArrayList<>(outbox);
-      nextOutbox.addAll(e.dispatches());
-      List<Release> nextReleases = new ArrayList<>(releases);
-      if (e.releaseCopy() != null) {
-        nextReleases.add(new Release(e.holdId(), e.releaseCopy()));
-      }
-      State s = this;
-      if (e.outcome() == Hold.Outcome.COLLECTED && hold.get().copy() != null) {
-        s = s.mapCopy(hold.get().copy(), c -> c.heldFor(null).shelved(false));
-      }
-      return new State(
-          agencyId,
-          titleId,
-          name,
-          s.copies,
-          holds.stream().filter(h -> !h.holdId().equals(e.holdId())).toList(),
-          nextEnded,
-          List.copyOf(nextOutbox),
-          List.copyOf(nextReleases),
-          pickupCounter);
-    }
-
-    State releaseRequired(ReleaseRequired e) {
-      List<Release> next = new ArrayList<>(releases);
-      next.add(new Release(e.holdId(), e.barcode()));
-      return new State(
-          agencyId, titleId, name, copies, holds, ended, outbox, List.copyOf(next), pickupCounter);
-    }
-
-    State released(CopyReleased e) {
-      State s =
-          mapCopy(
-              e.barcode(),
-              c -> (e.holdId().equals(c.heldFor()) ? c.heldFor(null) : c).shelved(e.onShelf()));
-      List<Release> next =
-          releases.stream()
-              .filter(r -> !(r.holdId().equals(e.holdId()) && r.barcode().equals(e.barcode())))
-              .toList();
-      return new State(
-          agencyId, titleId, name, s.copies, holds, ended, outbox, next, pickupCounter);
-    }
-
-    State delivered(String dispatchId) {
-      List<Dispatch> next =
-          outbox.stream().filter(d -> !d.dispatchId().equals(dispatchId)).toList();
-      return new State(
-          agencyId, titleId, name, copies, holds, ended, next, releases, pickupCounter);
-    }
-  }
-
   private static final Duration RETRY = Duration.ofSeconds(5);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String entityId;
-  private final ActorContext<Command> context;
+  private final ActorContext<TitleCommand> context;
   private final Clock clock;
   private final ZoneId zone;
   private final Copies copies;
@@ -507,11 +119,11 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   private final JournalEraser eraser;
 
   /** R39: asks to forget a patron, each answered once the journal up to its event is erased. */
-  private final ErasureWaiters<ActorRef<Reply>> forgetting = new ErasureWaiters<>();
+  private final ErasureWaiters<ActorRef<TitleReply>> forgetting = new ErasureWaiters<>();
 
   private Title(
       String entityId,
-      ActorContext<Command> context,
+      ActorContext<TitleCommand> context,
       Clock clock,
       ZoneId zone,
       Copies copies,
@@ -529,7 +141,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     this.deadlines = deadlines;
   }
 
-  public static Behavior<Command> create(
+  public static Behavior<TitleCommand> create(
       String entityId,
       Clock clock,
       ZoneId zone,
@@ -547,16 +159,16 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   }
 
   @Override
-  public State emptyState() {
-    return State.empty();
+  public TitleState emptyState() {
+    return TitleState.empty();
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<TitleCommand, TitleEvent, TitleState> commandHandler() {
     return this::handle;
   }
 
-  private ReplyEffect<Event, State> handle(State state, Command command) {
+  private ReplyEffect<TitleEvent, TitleState> handle(TitleState state, TitleCommand command) {
     if (command instanceof AddCopies cmd) {
       return decide(TitleRules.addCopies(state, cmd), cmd.replyTo(), s -> new Ack());
     }
@@ -641,7 +253,8 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     }
     if (command instanceof CopyReleaseAnswered cmd) {
       inFlight.remove("release:" + cmd.holdId());
-      boolean pending = state.releases().contains(new Release(cmd.holdId(), cmd.barcode()));
+      boolean pending =
+          state.releases().contains(new TitleState.Release(cmd.holdId(), cmd.barcode()));
       return quietly(
           pending
               ? Decision.persist(new CopyReleased(cmd.holdId(), cmd.barcode(), cmd.onShelf()))
@@ -685,7 +298,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
    * Always a new snapshot, even when the state no longer names the patron: the events before it
    * may.
    */
-  private ReplyEffect<Event, State> onForgetPatron(State state, ForgetPatron cmd) {
+  private ReplyEffect<TitleEvent, TitleState> onForgetPatron(TitleState state, ForgetPatron cmd) {
     if (state.holds().stream().anyMatch(h -> h.patronKey().equals(cmd.patronKey()))) {
       return Effect()
           .reply(
@@ -704,8 +317,8 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   }
 
   /** Forgets the ended holds and the patron's dispatches, answered once the journal is erased. */
-  private ReplyEffect<Event, State> forget(
-      State state, String patronKey, List<String> holdIds, ActorRef<Reply> replyTo) {
+  private ReplyEffect<TitleEvent, TitleState> forget(
+      TitleState state, String patronKey, List<String> holdIds, ActorRef<TitleReply> replyTo) {
     List<String> dispatchIds =
         state.outbox().stream()
             .filter(d -> patronKey.equals(d.patronKey()))
@@ -718,23 +331,23 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   }
 
   @Override
-  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+  public boolean shouldSnapshot(TitleState state, TitleEvent event, long sequenceNr) {
     return event instanceof PatronForgotten;
   }
 
   /** R39: with the forgetting's snapshot durable, the events it replaced go. */
   @Override
-  protected void snapshotSaved(State state, long sequenceNr) {
+  protected void snapshotSaved(TitleState state, long sequenceNr) {
     forgetting.snapshotSaved(context, eraser, persistenceId().id(), sequenceNr, Erased::new);
   }
 
   @Override
-  protected void snapshotFailed(State state, Throwable failure) {
+  protected void snapshotFailed(TitleState state, Throwable failure) {
     context.getSelf().tell(new Erased(Long.MAX_VALUE, false));
   }
 
-  private ReplyEffect<Event, State> onCopyMoved(State state, CopyMoved cmd) {
-    Decision<Event> decision;
+  private ReplyEffect<TitleEvent, TitleState> onCopyMoved(TitleState state, CopyMoved cmd) {
+    Decision<TitleEvent> decision;
     if (cmd.lentUnderHold() != null && state.hold(cmd.lentUnderHold()).isPresent()) {
       decision = TitleRules.collected(state, cmd.lentUnderHold());
     } else {
@@ -748,12 +361,12 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   }
 
   /** The pickup deadline goes into the index before the hold is made ready. */
-  private ReplyEffect<Event, State> onCopyArrived(State state, CopyArrived cmd) {
+  private ReplyEffect<TitleEvent, TitleState> onCopyArrived(TitleState state, CopyArrived cmd) {
     Optional<Hold> hold = state.hold(cmd.holdId());
     if (hold.isEmpty()
         || hold.get().status() != Hold.Status.IN_TRANSIT
         || !hold.get().pickupBranchId().equals(cmd.branchId())) {
-      Decision<Event> answer =
+      Decision<TitleEvent> answer =
           TitleRules.arrive(
               state, cmd.holdId(), cmd.barcode(), cmd.branchId(), clock.instant(), "");
       return decide(answer, cmd.replyTo(), s -> holdReply(s, cmd.holdId()));
@@ -769,7 +382,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onOfferNext(State state, OfferNext cmd) {
+  private ReplyEffect<TitleEvent, TitleState> onOfferNext(TitleState state, OfferNext cmd) {
     Optional<CopyOffered> offer = TitleRules.nextOffer(state, today());
     if (offer.isEmpty()) {
       return Effect().none().thenNoReply();
@@ -781,7 +394,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
    * What persisted state leaves to do, started once each: offers to copies, releases, and
    * dispatches to patrons. Runs after every change and after recovery.
    */
-  private void carryOn(State state) {
+  private void carryOn(TitleState state) {
     for (Dispatch dispatch : state.outbox()) {
       if (inFlight.add("dispatch:" + dispatch.dispatchId())) {
         context.pipeToSelf(
@@ -792,7 +405,7 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
                     : new Failed("dispatch", dispatch.dispatchId()));
       }
     }
-    for (Release release : state.releases()) {
+    for (TitleState.Release release : state.releases()) {
       if (inFlight.add("release:" + release.holdId())) {
         context.pipeToSelf(
             copies.release(release.barcode(), release.holdId()),
@@ -843,11 +456,11 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
         (answered, failure) -> failure == null ? answered : new Failed("offer", hold.holdId()));
   }
 
-  private ReplyEffect<Event, State> decide(
-      Decision<Event> decision,
-      ActorRef<Reply> replyTo,
-      java.util.function.Function<State, Reply> onAccepted) {
-    if (decision instanceof Decision.Persist<Event> persist) {
+  private ReplyEffect<TitleEvent, TitleState> decide(
+      Decision<TitleEvent> decision,
+      ActorRef<TitleReply> replyTo,
+      java.util.function.Function<TitleState, TitleReply> onAccepted) {
+    if (decision instanceof Decision.Persist<TitleEvent> persist) {
       return Effect()
           .persist(persist.events())
           .thenRun(this::carryOn)
@@ -856,17 +469,17 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
     return Replies.decide(Effect(), decision, replyTo, onAccepted, Rejected::new);
   }
 
-  private ReplyEffect<Event, State> quietly(Decision<Event> decision) {
-    if (decision instanceof Decision.Persist<Event> persist) {
+  private ReplyEffect<TitleEvent, TitleState> quietly(Decision<TitleEvent> decision) {
+    if (decision instanceof Decision.Persist<TitleEvent> persist) {
       return Effect().persist(persist.events()).thenRun(this::carryOn).thenNoReply();
     }
     return Effect().none().thenNoReply();
   }
 
-  private static Reply holdReply(State state, String holdId) {
+  private static TitleReply holdReply(TitleState state, String holdId) {
     return state
         .lookup(holdId)
-        .<Reply>map(HoldReply::new)
+        .<TitleReply>map(HoldReply::new)
         .orElseGet(
             () ->
                 new Rejected(
@@ -885,12 +498,12 @@ public final class Title extends MeasuredEntity<Title.Command, Title.Event, Titl
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return State::apply;
+  public EventHandler<TitleState, TitleEvent> eventHandler() {
+    return TitleState::apply;
   }
 
   @Override
-  protected void recovered(State state) {
+  protected void recovered(TitleState state) {
     carryOn(state);
   }
 

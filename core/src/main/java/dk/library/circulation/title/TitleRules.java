@@ -28,13 +28,13 @@ public final class TitleRules {
   private TitleRules() {}
 
   /** The first copy makes the title known; registering a copy again changes nothing. */
-  public static Decision<Title.Event> addCopies(Title.State state, Title.AddCopies cmd) {
-    Map<String, Title.Event> added = new LinkedHashMap<>();
-    for (Title.NewCopy copy : cmd.copies()) {
+  public static Decision<TitleEvent> addCopies(TitleState state, TitleCommand.AddCopies cmd) {
+    Map<String, TitleEvent> added = new LinkedHashMap<>();
+    for (TitleCommand.NewCopy copy : cmd.copies()) {
       if (!state.copies().containsKey(copy.barcode())) {
         added.putIfAbsent(
             copy.barcode(),
-            new Title.CopyAdded(
+            new TitleEvent.CopyAdded(
                 cmd.agencyId(),
                 cmd.titleId(),
                 cmd.name(),
@@ -51,8 +51,8 @@ public final class TitleRules {
    * policy lets be reserved; R27: at the pickup branch the patron chose. A repeat of the same hold
    * id changes nothing.
    */
-  public static Decision<Title.Event> placeHold(
-      Title.State state, Title.PlaceHold cmd, Instant now) {
+  public static Decision<TitleEvent> placeHold(
+      TitleState state, TitleCommand.PlaceHold cmd, Instant now) {
     if (state.hold(cmd.holdId()).isPresent() || state.ended().containsKey(cmd.holdId())) {
       return Decision.unchanged();
     }
@@ -98,7 +98,7 @@ public final class TitleRules {
           HOLD_ALREADY_PLACED, "the patron already has a hold on title " + cmd.titleId());
     }
     return Decision.persist(
-        new Title.HoldPlaced(
+        new TitleEvent.HoldPlaced(
             Hold.waiting(
                 cmd.holdId(),
                 cmd.patronKey(),
@@ -114,7 +114,7 @@ public final class TitleRules {
    * on the shelf, not held for anyone, can fill. Holds past their "not interested after" date are
    * skipped (and ended by {@link #lapsedAndExpired}).
    */
-  public static Optional<Title.CopyOffered> nextOffer(Title.State state, LocalDate today) {
+  public static Optional<TitleEvent.CopyOffered> nextOffer(TitleState state, LocalDate today) {
     if (state.holds().stream().anyMatch(h -> h.status() == Hold.Status.OFFERED)) {
       return Optional.empty();
     }
@@ -128,7 +128,7 @@ public final class TitleRules {
               .filter(c -> hold.barcode() == null || c.barcode().equals(hold.barcode()))
               .findFirst();
       if (copy.isPresent()) {
-        return Optional.of(new Title.CopyOffered(hold.holdId(), copy.get().barcode()));
+        return Optional.of(new TitleEvent.CopyOffered(hold.holdId(), copy.get().barcode()));
       }
     }
     return Optional.empty();
@@ -140,8 +140,8 @@ public final class TitleRules {
    * transit to the pickup branch (R27). Not available: the copy is not on the shelf after all and
    * the hold waits again. An answer for a hold that has meanwhile left the queue releases the copy.
    */
-  public static Decision<Title.Event> answerOffer(
-      Title.State state, Title.OfferAnswered answer, String token) {
+  public static Decision<TitleEvent> answerOffer(
+      TitleState state, TitleCommand.OfferAnswered answer, String token) {
     Optional<Hold> found = state.hold(answer.holdId());
     boolean current =
         found.isPresent()
@@ -149,22 +149,22 @@ public final class TitleRules {
             && answer.barcode().equals(found.get().copy());
     if (!current) {
       return answer.held()
-          ? Decision.persist(new Title.ReleaseRequired(answer.holdId(), answer.barcode()))
+          ? Decision.persist(new TitleEvent.ReleaseRequired(answer.holdId(), answer.barcode()))
           : Decision.unchanged();
     }
     Hold hold = found.get();
     if (!answer.held()) {
-      return Decision.persist(new Title.OfferDeclined(hold.holdId(), answer.barcode()));
+      return Decision.persist(new TitleEvent.OfferDeclined(hold.holdId(), answer.barcode()));
     }
     if (!hold.pickupBranchId().equals(answer.location())) {
-      return Decision.persist(new Title.HoldInTransit(hold.holdId(), answer.barcode()));
+      return Decision.persist(new TitleEvent.HoldInTransit(hold.holdId(), answer.barcode()));
     }
     return Decision.persist(ready(state, hold, answer.deadline(), token));
   }
 
   /** R27: a copy in transit has reached the pickup branch; it is now ready for pickup. */
-  public static Decision<Title.Event> arrive(
-      Title.State state,
+  public static Decision<TitleEvent> arrive(
+      TitleState state,
       String holdId,
       String barcode,
       String branchId,
@@ -187,8 +187,8 @@ public final class TitleRules {
     return Decision.persist(ready(state, hold, deadline, token));
   }
 
-  private static Title.HoldReady ready(
-      Title.State state, Hold hold, Instant deadline, String token) {
+  private static TitleEvent.HoldReady ready(
+      TitleState state, Hold hold, Instant deadline, String token) {
     int number = state.pickupCounter() + 1;
     Map<String, String> data =
         Map.of(
@@ -197,7 +197,7 @@ public final class TitleRules {
             "pickupNumber", String.valueOf(number),
             "collectBy", deadline.toString(),
             "pickupToken", token);
-    return new Title.HoldReady(
+    return new TitleEvent.HoldReady(
         hold.holdId(),
         number,
         deadline,
@@ -209,7 +209,7 @@ public final class TitleRules {
    * The holder cancels; staff may cancel any hold. A copy held for it is released to the next in
    * line. Cancelling a hold that has already left the queue changes nothing.
    */
-  public static Decision<Title.Event> cancel(Title.State state, String holdId, String patronKey) {
+  public static Decision<TitleEvent> cancel(TitleState state, String holdId, String patronKey) {
     // Whose hold it is comes first, whatever its state: another patron's hold, active or ended,
     // answers as unknown.
     HoldView ended = state.ended().get(holdId);
@@ -229,7 +229,7 @@ public final class TitleRules {
    * pickup branch (R27) only while no copy is allocated to it, since an allocated copy is already
    * on its way to, or waiting at, the branch chosen. Another patron's hold answers as unknown.
    */
-  public static Decision<Title.Event> change(Title.State state, Title.ChangeHold cmd) {
+  public static Decision<TitleEvent> change(TitleState state, TitleCommand.ChangeHold cmd) {
     Optional<Hold> found = state.hold(cmd.holdId());
     if (found.isEmpty() || !found.get().patronKey().equals(cmd.patronKey())) {
       return Decision.refuse(HOLD_NOT_FOUND, "no hold " + cmd.holdId() + " of this patron");
@@ -250,16 +250,16 @@ public final class TitleRules {
                   ? " and waits at " + hold.pickupBranchId() + "; collect it there"
                   : " and goes to " + hold.pickupBranchId() + "; it can no longer be changed"));
     }
-    return Decision.persist(new Title.HoldChanged(cmd.holdId(), branch, until));
+    return Decision.persist(new TitleEvent.HoldChanged(cmd.holdId(), branch, until));
   }
 
   /**
    * R26: holds not collected by their deadline expire and their copies go to the next in line;
    * holds still waiting after their "not interested after" date end too. Each patron is told.
    */
-  public static Decision<Title.Event> lapsedAndExpired(
-      Title.State state, Instant now, LocalDate today) {
-    List<Title.Event> events = new ArrayList<>();
+  public static Decision<TitleEvent> lapsedAndExpired(
+      TitleState state, Instant now, LocalDate today) {
+    List<TitleEvent> events = new ArrayList<>();
     for (Hold hold : state.holds()) {
       if (hold.status() == Hold.Status.READY && !hold.pickupDeadline().isAfter(now)) {
         events.add(
@@ -280,25 +280,26 @@ public final class TitleRules {
   }
 
   /** The copy held for the hold has been lent to its holder or a proxy. */
-  public static Decision<Title.Event> collected(Title.State state, String holdId) {
+  public static Decision<TitleEvent> collected(TitleState state, String holdId) {
     return state
         .hold(holdId)
-        .<Decision<Title.Event>>map(
+        .<Decision<TitleEvent>>map(
             h -> Decision.persist(ended(h, Hold.Outcome.COLLECTED, List.of())))
         .orElse(Decision.unchanged());
   }
 
-  private static Title.HoldEnded ended(Hold hold, Hold.Outcome outcome, List<Dispatch> notices) {
+  private static TitleEvent.HoldEnded ended(
+      Hold hold, Hold.Outcome outcome, List<Dispatch> notices) {
     List<Dispatch> dispatches = new ArrayList<>(notices);
     dispatches.add(Dispatch.holdEnded(hold.holdId(), hold.patronKey()));
     boolean release = hold.hasCopy() && outcome != Hold.Outcome.COLLECTED;
-    return new Title.HoldEnded(
+    return new TitleEvent.HoldEnded(
         hold.holdId(), hold.patronKey(), outcome, release ? hold.copy() : null, dispatches);
   }
 
   /** R28: the holder authorises another patron to collect the copy for them. */
-  public static Decision<Title.Event> authoriseProxy(
-      Title.State state, String holdId, String holderKey, String proxyKey) {
+  public static Decision<TitleEvent> authoriseProxy(
+      TitleState state, String holdId, String holderKey, String proxyKey) {
     Optional<Hold> found = state.hold(holdId);
     if (found.isEmpty() || !found.get().patronKey().equals(holderKey)) {
       return Decision.refuse(HOLD_NOT_FOUND, "no hold " + holdId + " of this patron");
@@ -306,7 +307,7 @@ public final class TitleRules {
     if (found.get().proxies().contains(proxyKey)) {
       return Decision.unchanged();
     }
-    return Decision.persist(new Title.ProxyAuthorised(holdId, proxyKey));
+    return Decision.persist(new TitleEvent.ProxyAuthorised(holdId, proxyKey));
   }
 
   /**
@@ -315,7 +316,7 @@ public final class TitleRules {
    * person. Null when the collector may take it.
    */
   public static Rejection collectRefusal(
-      Title.State state, String holdId, String collectorKey, String pickupToken, boolean noProxy) {
+      TitleState state, String holdId, String collectorKey, String pickupToken, boolean noProxy) {
     Optional<Hold> found = state.hold(holdId);
     if (found.isEmpty()) {
       return Rejection.of(HOLD_NOT_FOUND, "no active hold " + holdId);
@@ -352,7 +353,7 @@ public final class TitleRules {
    * R18: does a patron other than {@code patronKey} wait for a copy that {@code barcode} could
    * fill?
    */
-  public static boolean reservedByOthers(Title.State state, String patronKey, String barcode) {
+  public static boolean reservedByOthers(TitleState state, String patronKey, String barcode) {
     return state.holds().stream()
         .anyMatch(
             h ->

@@ -18,46 +18,46 @@ class InterlibraryRulesTest {
   static final InterlibraryRequest.Details DETAILS =
       new InterlibraryRequest.Details("r1", "P1", "B", "main", "T1", NOW);
 
-  static InterlibraryRequest.State apply(
-      InterlibraryRequest.State state, Decision<InterlibraryRequest.Event> decision) {
+  static InterlibraryRequestState apply(
+      InterlibraryRequestState state, Decision<InterlibraryRequestEvent> decision) {
     assertInstanceOf(Decision.Persist.class, decision, decision.toString());
-    InterlibraryRequest.State s = state;
-    for (InterlibraryRequest.Event e :
-        ((Decision.Persist<InterlibraryRequest.Event>) decision).events()) {
+    InterlibraryRequestState s = state;
+    for (InterlibraryRequestEvent e :
+        ((Decision.Persist<InterlibraryRequestEvent>) decision).events()) {
       s = s.apply(e);
     }
     return s;
   }
 
-  static InterlibraryRequest.State created(String... lenders) {
+  static InterlibraryRequestState created(String... lenders) {
     return apply(
-        InterlibraryRequest.State.empty(),
+        InterlibraryRequestState.empty(),
         InterlibraryRules.create(
-            InterlibraryRequest.State.empty(),
-            new InterlibraryRequest.Create(DETAILS, List.of(lenders), Set.of(), null),
+            InterlibraryRequestState.empty(),
+            new InterlibraryRequestCommand.Create(DETAILS, List.of(lenders), Set.of(), null),
             NOW));
   }
 
-  static InterlibraryRequest.Answer answer(String lender, IsoStatus status) {
-    return new InterlibraryRequest.Answer(lender, status, "X1", 25, 14, null, null);
+  static InterlibraryRequestCommand.Answer answer(String lender, IsoStatus status) {
+    return new InterlibraryRequestCommand.Answer(lender, status, "X1", 25, 14, null, null);
   }
 
   static Rejection.Code refusal(Decision<?> decision) {
     return ((Decision.Refuse<?>) decision).rejection().code();
   }
 
-  static InterlibraryRequest.State createdWithPartners(Set<String> partners, String... lenders) {
+  static InterlibraryRequestState createdWithPartners(Set<String> partners, String... lenders) {
     return apply(
-        InterlibraryRequest.State.empty(),
+        InterlibraryRequestState.empty(),
         InterlibraryRules.create(
-            InterlibraryRequest.State.empty(),
-            new InterlibraryRequest.Create(DETAILS, List.of(lenders), partners, null),
+            InterlibraryRequestState.empty(),
+            new InterlibraryRequestCommand.Create(DETAILS, List.of(lenders), partners, null),
             NOW));
   }
 
   @Test
   void R29_aRequestsWorklistRowsFollowItsStatusAndLender_andItsEarlierRowsAreRemoved() {
-    InterlibraryRequest.State s = created("L1", "L2");
+    InterlibraryRequestState s = created("L1", "L2");
     s = apply(s, InterlibraryRules.answer(s, answer("L1", IsoStatus.Unfilled), NOW));
     List<Worklists.Entry> keep = InterlibraryRequest.listed(s);
     assertEquals(
@@ -81,8 +81,8 @@ class InterlibraryRulesTest {
         .collect(java.util.stream.Collectors.toSet());
   }
 
-  static InterlibraryRequest.State decided(
-      InterlibraryRequest.State state, Decision<InterlibraryRequest.Event> decision) {
+  static InterlibraryRequestState decided(
+      InterlibraryRequestState state, Decision<InterlibraryRequestEvent> decision) {
     return apply(state, InterlibraryRules.tellBorrowingPartner(state, decision, NOW));
   }
 
@@ -90,12 +90,12 @@ class InterlibraryRulesTest {
   void R29_aPartnersRequestToUsIsAnsweredShippedAndCheckedInEachChangeToldToThePartner() {
     InterlibraryRequest.Details asked =
         new InterlibraryRequest.Details("p-1", null, "EXT1", "EXT1", "T1", NOW, "theirs-7");
-    InterlibraryRequest.State s =
+    InterlibraryRequestState s =
         decided(
-            InterlibraryRequest.State.empty(),
+            InterlibraryRequestState.empty(),
             InterlibraryRules.create(
-                InterlibraryRequest.State.empty(),
-                new InterlibraryRequest.Create(asked, List.of("L1"), Set.of("EXT1"), null),
+                InterlibraryRequestState.empty(),
+                new InterlibraryRequestCommand.Create(asked, List.of("L1"), Set.of("EXT1"), null),
                 NOW));
     assertTrue(s.forPartner());
     assertTrue(s.partnerMessages().isEmpty(), "the Request's confirmation says RequestReceived");
@@ -112,7 +112,7 @@ class InterlibraryRulesTest {
             s,
             InterlibraryRules.fromBorrowingPartner(
                 s,
-                new InterlibraryRequest.FromBorrowingPartner(
+                new InterlibraryRequestCommand.FromBorrowingPartner(
                     "EXT1", "m1", "ShippedReturn", null, null),
                 NOW));
     assertTrue(s.returnShipped());
@@ -121,7 +121,8 @@ class InterlibraryRulesTest {
         Decision.Unchanged.class,
         InterlibraryRules.fromBorrowingPartner(
             s,
-            new InterlibraryRequest.FromBorrowingPartner("EXT1", "m1", "ShippedReturn", null, null),
+            new InterlibraryRequestCommand.FromBorrowingPartner(
+                "EXT1", "m1", "ShippedReturn", null, null),
             NOW));
     s = decided(s, InterlibraryRules.checkInFromPartner(s, "L1", NOW));
     assertEquals(IsoStatus.LoanCompleted, s.status());
@@ -143,14 +144,15 @@ class InterlibraryRulesTest {
     assertTrue(InterlibraryRules.partnerRequestId("EXT1", "x").matches("p-[0-9a-f]{24}"));
   }
 
-  static InterlibraryRequest.FromPartner fromPartner(
+  static InterlibraryRequestCommand.FromPartner fromPartner(
       String partner, String key, IsoStatus status, Instant dueAt) {
-    return new InterlibraryRequest.FromPartner(partner, "B", key, status, "X9", dueAt, null, null);
+    return new InterlibraryRequestCommand.FromPartner(
+        partner, "B", key, status, "X9", dueAt, null, null);
   }
 
   @Test
   void R29_aPartnerLenderIsSentTheRequestAndItsRefusalPassesItOnAsAnyLendersWould() {
-    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1", "EXT2"), "EXT1", "EXT2");
+    InterlibraryRequestState s = createdWithPartners(Set.of("EXT1", "EXT2"), "EXT1", "EXT2");
     assertEquals(1, s.partnerMessages().size());
     PartnerMessage first = s.partnerMessages().get(0);
     assertEquals(PartnerMessage.Kind.REQUEST, first.kind());
@@ -171,7 +173,7 @@ class InterlibraryRulesTest {
 
   @Test
   void R29_aPartnerMessageDeliveredTwiceChangesNothingTheSecondTime() {
-    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1"), "EXT1");
+    InterlibraryRequestState s = createdWithPartners(Set.of("EXT1"), "EXT1");
     s =
         apply(
             s,
@@ -191,7 +193,7 @@ class InterlibraryRulesTest {
 
   @Test
   void R29_onlyThePartnerTheRequestIsWithMayAnswer() {
-    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1", "EXT2"), "EXT1", "EXT2");
+    InterlibraryRequestState s = createdWithPartners(Set.of("EXT1", "EXT2"), "EXT1", "EXT2");
     assertEquals(
         Rejection.Code.NOT_THE_CURRENT_LENDER,
         refusal(
@@ -201,7 +203,7 @@ class InterlibraryRulesTest {
 
   @Test
   void R29_aPartnersCopyIsReceivedAfterItsLoanedAndSentBackWithShippedReturn() {
-    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1"), "EXT1");
+    InterlibraryRequestState s = createdWithPartners(Set.of("EXT1"), "EXT1");
     Instant due = NOW.plusSeconds(30 * 86_400);
     s =
         apply(
@@ -234,16 +236,16 @@ class InterlibraryRulesTest {
 
   @Test
   void R29_theBorrowersCancellationIsSentToThePartnerButAPartnersOwnIsNotEchoed() {
-    InterlibraryRequest.State s = createdWithPartners(Set.of("EXT1"), "EXT1");
-    InterlibraryRequest.State cancelled =
+    InterlibraryRequestState s = createdWithPartners(Set.of("EXT1"), "EXT1");
+    InterlibraryRequestState cancelled =
         apply(
             s,
             InterlibraryRules.advance(
                 s,
-                new InterlibraryRequest.Advance(IsoStatus.Cancelled, "B", null, null, null),
+                new InterlibraryRequestCommand.Advance(IsoStatus.Cancelled, "B", null, null, null),
                 NOW));
     assertEquals(PartnerMessage.Kind.CANCEL, cancelled.partnerMessages().get(1).kind());
-    InterlibraryRequest.State byPartner =
+    InterlibraryRequestState byPartner =
         apply(
             s,
             InterlibraryRules.fromPartner(
@@ -254,7 +256,7 @@ class InterlibraryRulesTest {
 
   @Test
   void R29_aRefusalPassesTheRequestToTheNextLenderAndTheLastEndsItUnfilledWithANotice() {
-    InterlibraryRequest.State s = created("L1", "L2");
+    InterlibraryRequestState s = created("L1", "L2");
     assertEquals(IsoStatus.RequestReceived, s.status());
     assertEquals("L1", s.lender());
     s = apply(s, InterlibraryRules.answer(s, answer("L1", IsoStatus.Unfilled), NOW));
@@ -267,7 +269,7 @@ class InterlibraryRulesTest {
 
   @Test
   void R29_onlyTheCurrentLenderAnswersAndItsTermsAreKept() {
-    InterlibraryRequest.State s = created("L1", "L2");
+    InterlibraryRequestState s = created("L1", "L2");
     assertEquals(
         Rejection.Code.NOT_THE_CURRENT_LENDER,
         refusal(InterlibraryRules.answer(s, answer("L2", IsoStatus.WillSupply), NOW)));
@@ -280,26 +282,28 @@ class InterlibraryRulesTest {
 
   @Test
   void R29_theStatusesFollowIso18626AndNothingFollowsAnEnd() {
-    InterlibraryRequest.State s = created("L1");
+    InterlibraryRequestState s = created("L1");
     s = apply(s, InterlibraryRules.answer(s, answer("L1", IsoStatus.WillSupply), NOW));
     assertEquals(
         Rejection.Code.INTERLIBRARY_STATUS_NOT_ALLOWED,
         refusal(
             InterlibraryRules.advance(
                 s,
-                new InterlibraryRequest.Advance(IsoStatus.Recalled, "L1", null, null, null),
+                new InterlibraryRequestCommand.Advance(IsoStatus.Recalled, "L1", null, null, null),
                 NOW)));
     s =
         apply(
             s,
             InterlibraryRules.advance(
-                s, new InterlibraryRequest.Advance(IsoStatus.Loaned, null, null, NOW, null), NOW));
+                s,
+                new InterlibraryRequestCommand.Advance(IsoStatus.Loaned, null, null, NOW, null),
+                NOW));
     s =
         apply(
             s,
             InterlibraryRules.advance(
                 s,
-                new InterlibraryRequest.Advance(IsoStatus.Recalled, "L1", null, null, null),
+                new InterlibraryRequestCommand.Advance(IsoStatus.Recalled, "L1", null, null, null),
                 NOW));
     assertEquals("ill-recalled", s.outbox().get(0).templateKey());
     s =
@@ -307,20 +311,21 @@ class InterlibraryRulesTest {
             s,
             InterlibraryRules.advance(
                 s,
-                new InterlibraryRequest.Advance(IsoStatus.LoanCompleted, null, null, null, null),
+                new InterlibraryRequestCommand.Advance(
+                    IsoStatus.LoanCompleted, null, null, null, null),
                 NOW));
     assertEquals(
         Rejection.Code.INTERLIBRARY_STATUS_NOT_ALLOWED,
         refusal(
             InterlibraryRules.advance(
                 s,
-                new InterlibraryRequest.Advance(IsoStatus.Cancelled, "B", null, null, null),
+                new InterlibraryRequestCommand.Advance(IsoStatus.Cancelled, "B", null, null, null),
                 NOW)));
     assertInstanceOf(
         Decision.Unchanged.class,
         InterlibraryRules.advance(
             s,
-            new InterlibraryRequest.Advance(IsoStatus.LoanCompleted, null, null, null, null),
+            new InterlibraryRequestCommand.Advance(IsoStatus.LoanCompleted, null, null, null, null),
             NOW),
         "a repeated return notice changes nothing");
   }

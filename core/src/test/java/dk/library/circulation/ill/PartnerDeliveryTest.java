@@ -63,7 +63,7 @@ class PartnerDeliveryTest {
   void R29_aRequestStoppedBeforeThePartnerConfirmedSendsTheMessageAgainWhenItWakes() {
     FlakyPartner partner = new FlakyPartner();
     EventSourcedBehaviorTestKit<
-            InterlibraryRequest.Command, InterlibraryRequest.Event, InterlibraryRequest.State>
+            InterlibraryRequestCommand, InterlibraryRequestEvent, InterlibraryRequestState>
         request =
             EventSourcedBehaviorTestKit.create(
                 testKit.system(),
@@ -75,18 +75,18 @@ class PartnerDeliveryTest {
                     new MemoryDeadlineIndex(),
                     partner,
                     Worklists.none()));
-    InterlibraryRequest.Reply created =
+    InterlibraryRequestReply created =
         request
-            .<InterlibraryRequest.Reply>runCommand(
+            .<InterlibraryRequestReply>runCommand(
                 r ->
-                    new InterlibraryRequest.Create(
+                    new InterlibraryRequestCommand.Create(
                         new InterlibraryRequest.Details("r-crash", "P1", "B", "main", "T1", NOW),
                         List.of("EXT"),
                         Set.of("EXT"),
                         r))
             .reply();
     PartnerMessage recorded =
-        ((InterlibraryRequest.ViewReply) created).request().partnerMessages().get(0);
+        ((InterlibraryRequestReply.ViewReply) created).request().partnerMessages().get(0);
     assertTrue(recorded.pending(), "recorded before it is sent");
 
     request.restart();
@@ -96,10 +96,10 @@ class PartnerDeliveryTest {
         .awaitAssert(
             Duration.ofSeconds(10),
             () -> {
-              InterlibraryRequest.ViewReply view =
-                  (InterlibraryRequest.ViewReply)
+              InterlibraryRequestReply.ViewReply view =
+                  (InterlibraryRequestReply.ViewReply)
                       request
-                          .<InterlibraryRequest.Reply>runCommand(InterlibraryRequest.Get::new)
+                          .<InterlibraryRequestReply>runCommand(InterlibraryRequestCommand.Get::new)
                           .reply();
               assertEquals(
                   PartnerMessage.CONFIRMED, view.request().partnerMessages().get(0).outcome());

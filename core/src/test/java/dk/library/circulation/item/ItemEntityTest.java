@@ -31,7 +31,7 @@ class ItemEntityTest {
   volatile boolean patronAnswers = false;
   final RecordingJournalEraser eraser = new RecordingJournalEraser();
 
-  EventSourcedBehaviorTestKit<Item.Command, Item.Event, Item.State> item;
+  EventSourcedBehaviorTestKit<ItemCommand, ItemEvent, ItemState> item;
 
   @BeforeEach
   void setUp() {
@@ -51,8 +51,10 @@ class ItemEntityTest {
                 Passivation.NONE,
                 eraser));
     item.clear();
-    item.<Item.Reply>runCommand(
-        r -> new Item.Register("T1", "Det forsømte forår", "A1", "book", null, false, "B1", r));
+    item.<ItemReply>runCommand(
+        r ->
+            new ItemCommand.Register(
+                "T1", "Det forsømte forår", "A1", "book", null, false, "B1", r));
   }
 
   @AfterAll
@@ -63,13 +65,15 @@ class ItemEntityTest {
   @Test
   void lendingIsPersistedAndAnotherCheckoutIsRefused() {
     var lent =
-        item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
-    assertInstanceOf(Item.StatusReply.class, lent.reply());
+        item.<ItemReply>runCommand(
+            r -> new ItemCommand.Lend("t1", "C1", "A1", "B1", null, null, r));
+    assertInstanceOf(ItemReply.StatusReply.class, lent.reply());
     var second =
-        item.<Item.Reply>runCommand(r -> new Item.Lend("t2", "C2", "A1", "B1", null, null, r));
+        item.<ItemReply>runCommand(
+            r -> new ItemCommand.Lend("t2", "C2", "A1", "B1", null, null, r));
     assertEquals(
         Rejection.Code.ITEM_ON_LOAN,
-        assertInstanceOf(Item.Rejected.class, second.reply()).rejection().code());
+        assertInstanceOf(ItemReply.Rejected.class, second.reply()).rejection().code());
     assertTrue(second.hasNoEvents());
     item.restart();
     assertEquals("C1", item.getState().loan().cardNumber());
@@ -77,21 +81,22 @@ class ItemEntityTest {
 
   @Test
   void settlingAnUnknownCheckoutRefusesItsLateLend() {
-    var settled = item.<Item.Reply>runCommand(r -> new Item.SettleLend("t1", r));
-    assertEquals(false, assertInstanceOf(Item.LendSettlement.class, settled.reply()).lent());
+    var settled = item.<ItemReply>runCommand(r -> new ItemCommand.SettleLend("t1", r));
+    assertEquals(false, assertInstanceOf(ItemReply.LendSettlement.class, settled.reply()).lent());
     var late =
-        item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
+        item.<ItemReply>runCommand(
+            r -> new ItemCommand.Lend("t1", "C1", "A1", "B1", null, null, r));
     assertEquals(
         Rejection.Code.CHECKOUT_CANCELLED,
-        assertInstanceOf(Item.Rejected.class, late.reply()).rejection().code());
+        assertInstanceOf(ItemReply.Rejected.class, late.reply()).rejection().code());
   }
 
   @Test
   void R22_aReturnIsKeptUnsettledUntilThePatronConfirmsEvenAcrossRestarts() {
-    item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
-    var returned = item.<Item.Reply>runCommand(r -> new Item.Return("r1", "A1", "B2", r));
+    item.<ItemReply>runCommand(r -> new ItemCommand.Lend("t1", "C1", "A1", "B1", null, null, r));
+    var returned = item.<ItemReply>runCommand(r -> new ItemCommand.Return("r1", "A1", "B2", r));
     assertEquals(
-        "B2", assertInstanceOf(Item.Returned.class, returned.reply()).receipt().branchId());
+        "B2", assertInstanceOf(ItemReply.Returned.class, returned.reply()).receipt().branchId());
     assertNull(returned.state().loan());
     assertEquals(1, returned.state().unsettledReturns().size());
 
@@ -110,15 +115,15 @@ class ItemEntityTest {
 
   @Test
   void R40_theCopyForgetsItsBorrowerAndAnswersOnlyOnceItsJournalIsErasedUnderTheSnapshot() {
-    item.<Item.Reply>runCommand(r -> new Item.Lend("t1", "C1", "A1", "B1", null, null, r));
-    item.<Item.Reply>runCommand(r -> new Item.Return("r1", "A1", "B2", r));
+    item.<ItemReply>runCommand(r -> new ItemCommand.Lend("t1", "C1", "A1", "B1", null, null, r));
+    item.<ItemReply>runCommand(r -> new ItemCommand.Return("r1", "A1", "B2", r));
     patronAnswers = true;
-    item.<Item.Reply>runCommand(r -> new Item.ForgetBorrower("unknown", r));
+    item.<ItemReply>runCommand(r -> new ItemCommand.ForgetBorrower("unknown", r));
     eraser.erasedBefore.clear();
 
-    var forgotten = item.<Item.Reply>runCommand(r -> new Item.ForgetBorrower("t1", r));
-    assertEquals("t1", assertInstanceOf(Item.Forgotten.class, forgotten.reply()).checkoutId());
-    assertInstanceOf(Item.BorrowerForgotten.class, forgotten.event());
+    var forgotten = item.<ItemReply>runCommand(r -> new ItemCommand.ForgetBorrower("t1", r));
+    assertEquals("t1", assertInstanceOf(ItemReply.Forgotten.class, forgotten.reply()).checkoutId());
+    assertInstanceOf(ItemEvent.BorrowerForgotten.class, forgotten.event());
     assertNull(forgotten.state().lastReturn(), "no receipt names the borrower");
     assertEquals("B2", forgotten.state().location(), "the copy's own state stays");
     assertEquals(1, forgotten.state().timesLent(), "and that it was lent");

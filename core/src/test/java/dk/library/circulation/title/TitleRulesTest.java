@@ -20,17 +20,17 @@ class TitleRulesTest {
   static final Instant NOW = Instant.parse("2026-11-22T09:00:00Z");
   static final LocalDate TODAY = LocalDate.parse("2026-11-22");
 
-  static Title.State apply(Title.State state, Decision<Title.Event> decision) {
+  static TitleState apply(TitleState state, Decision<TitleEvent> decision) {
     assertInstanceOf(Decision.Persist.class, decision, decision.toString());
-    Title.State s = state;
-    for (Title.Event e : ((Decision.Persist<Title.Event>) decision).events()) {
+    TitleState s = state;
+    for (TitleEvent e : ((Decision.Persist<TitleEvent>) decision).events()) {
       s = s.apply(e);
     }
     return s;
   }
 
-  static Title.State withCopies(String... types) {
-    Title.State s = Title.State.empty();
+  static TitleState withCopies(String... types) {
+    TitleState s = TitleState.empty();
     int n = 0;
     for (String type : types) {
       s =
@@ -38,22 +38,22 @@ class TitleRulesTest {
               s,
               TitleRules.addCopies(
                   s,
-                  new Title.AddCopies(
+                  new TitleCommand.AddCopies(
                       "A1",
                       "T1",
                       "Kongens Fald",
-                      List.of(new Title.NewCopy("X" + (++n), type)),
+                      List.of(new TitleCommand.NewCopy("X" + (++n), type)),
                       null)));
     }
     return s;
   }
 
-  static Title.PlaceHold place(String holdId, String patron, String pickup) {
-    return new Title.PlaceHold(
+  static TitleCommand.PlaceHold place(String holdId, String patron, String pickup) {
+    return new TitleCommand.PlaceHold(
         holdId, patron, "A1", "T1", pickup, null, null, Set.of("book"), false, 7, null);
   }
 
-  static Title.State placed(Title.State s, String holdId, String patron) {
+  static TitleState placed(TitleState s, String holdId, String patron) {
     return apply(s, TitleRules.placeHold(s, place(holdId, patron, "main"), NOW));
   }
 
@@ -63,7 +63,7 @@ class TitleRulesTest {
 
   @Test
   void R25_holdsQueueInPlacementOrderAndShowTheirPosition() {
-    Title.State s = placed(placed(withCopies("book"), "h1", "P1"), "h2", "P2");
+    TitleState s = placed(placed(withCopies("book"), "h1", "P1"), "h2", "P2");
     assertEquals(1, s.view(s.hold("h1").orElseThrow()).position());
     assertEquals(2, s.view(s.hold("h2").orElseThrow()).position());
     assertInstanceOf(
@@ -77,24 +77,24 @@ class TitleRulesTest {
   void R25_aTitleTheAgencyDoesNotHoldIsRefused() {
     assertEquals(
         Rejection.Code.TITLE_NOT_HELD,
-        refusal(TitleRules.placeHold(Title.State.empty(), place("h1", "P1", "main"), NOW)));
+        refusal(TitleRules.placeHold(TitleState.empty(), place("h1", "P1", "main"), NOW)));
   }
 
   @Test
   void R23_onlyMaterialThePolicyLetsBeReservedCanBeReserved() {
-    Title.State reference = withCopies("reference");
+    TitleState reference = withCopies("reference");
     assertEquals(
         Rejection.Code.NOT_RESERVABLE,
         refusal(TitleRules.placeHold(reference, place("h1", "P1", "main"), NOW)));
-    Title.State mixed = withCopies("reference", "book");
+    TitleState mixed = withCopies("reference", "book");
     assertInstanceOf(
         Decision.Persist.class, TitleRules.placeHold(mixed, place("h1", "P1", "main"), NOW));
   }
 
   @Test
   void R26_theFirstWaitingHoldIsOfferedTheFreeCopyOneOfferAtATime() {
-    Title.State s = placed(placed(withCopies("book", "book"), "h1", "P1"), "h2", "P2");
-    Title.CopyOffered first = TitleRules.nextOffer(s, TODAY).orElseThrow();
+    TitleState s = placed(placed(withCopies("book", "book"), "h1", "P1"), "h2", "P2");
+    TitleEvent.CopyOffered first = TitleRules.nextOffer(s, TODAY).orElseThrow();
     assertEquals("h1", first.holdId());
     s = apply(s, Decision.persist(first));
     assertTrue(TitleRules.nextOffer(s, TODAY).isEmpty(), "one offer under way at a time");
@@ -103,23 +103,24 @@ class TitleRulesTest {
             s,
             TitleRules.answerOffer(
                 s,
-                new Title.OfferAnswered("h1", "X1", true, "main", NOW.plus(Duration.ofDays(7))),
+                new TitleCommand.OfferAnswered(
+                    "h1", "X1", true, "main", NOW.plus(Duration.ofDays(7))),
                 "tok"));
-    Title.CopyOffered second = TitleRules.nextOffer(s, TODAY).orElseThrow();
+    TitleEvent.CopyOffered second = TitleRules.nextOffer(s, TODAY).orElseThrow();
     assertEquals("h2", second.holdId());
     assertEquals("X2", second.barcode(), "a copy is never offered to two holds");
   }
 
   @Test
   void R26_aReadyHoldHasAPickupNumberADeadlineAndANoticeForItsPatron() {
-    Title.State s = placed(withCopies("book"), "h1", "P1");
+    TitleState s = placed(withCopies("book"), "h1", "P1");
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
     Instant deadline = NOW.plus(Duration.ofDays(7));
-    Decision<Title.Event> ready =
+    Decision<TitleEvent> ready =
         TitleRules.answerOffer(
-            s, new Title.OfferAnswered("h1", "X1", true, "main", deadline), "tok");
-    Title.HoldReady event =
-        (Title.HoldReady) ((Decision.Persist<Title.Event>) ready).events().get(0);
+            s, new TitleCommand.OfferAnswered("h1", "X1", true, "main", deadline), "tok");
+    TitleEvent.HoldReady event =
+        (TitleEvent.HoldReady) ((Decision.Persist<TitleEvent>) ready).events().get(0);
     assertEquals(1, event.pickupNumber());
     assertEquals(deadline, event.pickupDeadline());
     assertEquals("P1", event.notice().patronKey());
@@ -129,20 +130,20 @@ class TitleRulesTest {
 
   @Test
   void R26_aCopyNotCollectedByTheDeadlineExpiresAndIsReleasedToTheNextInLine() {
-    Title.State s = placed(placed(withCopies("book"), "h1", "P1"), "h2", "P2");
+    TitleState s = placed(placed(withCopies("book"), "h1", "P1"), "h2", "P2");
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
     Instant deadline = NOW.plus(Duration.ofDays(7));
     s =
         apply(
             s,
             TitleRules.answerOffer(
-                s, new Title.OfferAnswered("h1", "X1", true, "main", deadline), "tok"));
+                s, new TitleCommand.OfferAnswered("h1", "X1", true, "main", deadline), "tok"));
     assertInstanceOf(
         Decision.Unchanged.class,
         TitleRules.lapsedAndExpired(s, deadline.minusSeconds(1), TODAY.plusDays(6)));
-    Decision<Title.Event> expired = TitleRules.lapsedAndExpired(s, deadline, TODAY.plusDays(7));
-    Title.HoldEnded ended =
-        (Title.HoldEnded) ((Decision.Persist<Title.Event>) expired).events().get(0);
+    Decision<TitleEvent> expired = TitleRules.lapsedAndExpired(s, deadline, TODAY.plusDays(7));
+    TitleEvent.HoldEnded ended =
+        (TitleEvent.HoldEnded) ((Decision.Persist<TitleEvent>) expired).events().get(0);
     assertEquals(Hold.Outcome.EXPIRED, ended.outcome());
     assertEquals("X1", ended.releaseCopy());
     assertEquals(
@@ -152,14 +153,14 @@ class TitleRulesTest {
 
   @Test
   void R27_aCopyHeldAtAnotherBranchTravelsAndIsReadyOnArrivalAtThePickupBranch() {
-    Title.State s = withCopies("book");
+    TitleState s = withCopies("book");
     s = apply(s, TitleRules.placeHold(s, place("h1", "P1", "north"), NOW));
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
     s =
         apply(
             s,
             TitleRules.answerOffer(
-                s, new Title.OfferAnswered("h1", "X1", true, "main", null), "tok"));
+                s, new TitleCommand.OfferAnswered("h1", "X1", true, "main", null), "tok"));
     assertEquals(Hold.Status.IN_TRANSIT, s.hold("h1").orElseThrow().status());
     assertInstanceOf(
         Decision.Unchanged.class, TitleRules.arrive(s, "h1", "X1", "main", NOW, "tok"));
@@ -169,35 +170,38 @@ class TitleRulesTest {
 
   @Test
   void R25_R27_theHolderChangesAWaitingHoldButNotOneACopyIsAllocatedTo() {
-    Title.State s = placed(withCopies("book"), "h1", "P1");
+    TitleState s = placed(withCopies("book"), "h1", "P1");
     LocalDate later = TODAY.plusDays(60);
     assertEquals(
         Rejection.Code.HOLD_NOT_FOUND,
-        refusal(TitleRules.change(s, new Title.ChangeHold("h1", "P2", "north", null, null))));
-    s = apply(s, TitleRules.change(s, new Title.ChangeHold("h1", "P1", "north", later, null)));
+        refusal(
+            TitleRules.change(s, new TitleCommand.ChangeHold("h1", "P2", "north", null, null))));
+    s =
+        apply(
+            s, TitleRules.change(s, new TitleCommand.ChangeHold("h1", "P1", "north", later, null)));
     Hold changed = s.hold("h1").orElseThrow();
     assertEquals("north", changed.pickupBranchId());
     assertEquals(later, changed.notInterestedAfter());
     assertInstanceOf(
         Decision.Unchanged.class,
-        TitleRules.change(s, new Title.ChangeHold("h1", "P1", null, null, null)));
+        TitleRules.change(s, new TitleCommand.ChangeHold("h1", "P1", null, null, null)));
 
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
     assertEquals(
         Rejection.Code.HOLD_ALREADY_ALLOCATED,
-        refusal(TitleRules.change(s, new Title.ChangeHold("h1", "P1", "main", null, null))));
+        refusal(TitleRules.change(s, new TitleCommand.ChangeHold("h1", "P1", "main", null, null))));
     assertEquals("north", s.hold("h1").orElseThrow().pickupBranchId());
   }
 
   @Test
   void R28_theHolderTheirProxyOrTheNoticesBearerMayCollect_neverAProxyForNoProxyMaterial() {
-    Title.State s = placed(withCopies("book"), "h1", "P1");
+    TitleState s = placed(withCopies("book"), "h1", "P1");
     s = apply(s, Decision.persist(TitleRules.nextOffer(s, TODAY).orElseThrow()));
     s =
         apply(
             s,
             TitleRules.answerOffer(
-                s, new Title.OfferAnswered("h1", "X1", true, "main", NOW), "secret"));
+                s, new TitleCommand.OfferAnswered("h1", "X1", true, "main", NOW), "secret"));
     assertNull(TitleRules.collectRefusal(s, "h1", "P1", null, false));
     assertEquals(
         Rejection.Code.NOT_AUTHORISED_TO_COLLECT,
@@ -216,51 +220,55 @@ class TitleRulesTest {
 
   @Test
   void R18_aTitleIsReservedByOthersWhileAnotherPatronWaitsForACopy() {
-    Title.State s = placed(withCopies("book"), "h1", "P1");
+    TitleState s = placed(withCopies("book"), "h1", "P1");
     assertTrue(TitleRules.reservedByOthers(s, "P2", "X1"));
     assertTrue(!TitleRules.reservedByOthers(s, "P1", "X1"), "one's own hold does not count");
   }
 
   @Test
   void copiesAddedTogetherAreOneDecision_andACopyAddedAgainChangesNothing() {
-    Title.State s = withCopies("book");
-    Decision<Title.Event> batch =
+    TitleState s = withCopies("book");
+    Decision<TitleEvent> batch =
         TitleRules.addCopies(
             s,
-            new Title.AddCopies(
+            new TitleCommand.AddCopies(
                 "A1",
                 "T1",
                 "Kongens Fald",
                 List.of(
-                    new Title.NewCopy("X1", "book"),
-                    new Title.NewCopy("X2", "book"),
-                    new Title.NewCopy("X2", "book"),
-                    new Title.NewCopy("X3", "dvd")),
+                    new TitleCommand.NewCopy("X1", "book"),
+                    new TitleCommand.NewCopy("X2", "book"),
+                    new TitleCommand.NewCopy("X2", "book"),
+                    new TitleCommand.NewCopy("X3", "dvd")),
                 null));
     assertEquals(
         List.of("X2", "X3"),
-        ((Decision.Persist<Title.Event>) batch)
-            .events().stream().map(e -> ((Title.CopyAdded) e).copy().barcode()).toList(),
+        ((Decision.Persist<TitleEvent>) batch)
+            .events().stream().map(e -> ((TitleEvent.CopyAdded) e).copy().barcode()).toList(),
         "only copies the title does not hold yet, each once");
     s = apply(s, batch);
     assertEquals(List.of("X1", "X2", "X3"), List.copyOf(s.copies().keySet()));
     assertTrue(
         TitleRules.addCopies(
                 s,
-                new Title.AddCopies(
-                    "A1", "T1", "Kongens Fald", List.of(new Title.NewCopy("X3", "dvd")), null))
-            instanceof Decision.Unchanged<Title.Event>);
+                new TitleCommand.AddCopies(
+                    "A1",
+                    "T1",
+                    "Kongens Fald",
+                    List.of(new TitleCommand.NewCopy("X3", "dvd")),
+                    null))
+            instanceof Decision.Unchanged<TitleEvent>);
   }
 
   @Test
   void aHoldNotFilledByItsNotInterestedAfterDateEnds() {
-    Title.State s = withCopies("book");
+    TitleState s = withCopies("book");
     s =
         apply(
             s,
             TitleRules.placeHold(
                 s,
-                new Title.PlaceHold(
+                new TitleCommand.PlaceHold(
                     "h1",
                     "P1",
                     "A1",
@@ -276,9 +284,9 @@ class TitleRulesTest {
     s = s.mapCopy("X1", c -> c.shelved(false));
     assertInstanceOf(
         Decision.Unchanged.class, TitleRules.lapsedAndExpired(s, NOW, TODAY.plusDays(2)));
-    Title.HoldEnded ended =
-        (Title.HoldEnded)
-            ((Decision.Persist<Title.Event>) TitleRules.lapsedAndExpired(s, NOW, TODAY.plusDays(3)))
+    TitleEvent.HoldEnded ended =
+        (TitleEvent.HoldEnded)
+            ((Decision.Persist<TitleEvent>) TitleRules.lapsedAndExpired(s, NOW, TODAY.plusDays(3)))
                 .events()
                 .get(0);
     assertEquals(Hold.Outcome.NOT_INTERESTED_ANY_MORE, ended.outcome());

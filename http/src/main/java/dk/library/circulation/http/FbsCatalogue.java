@@ -14,7 +14,7 @@ import dk.library.circulation.fbs.FbsShapes.MaterialV3;
 import dk.library.circulation.policy.AgencyPolicy;
 import dk.library.circulation.policy.Policy;
 import dk.library.circulation.title.Copy;
-import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleReply;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -141,7 +141,7 @@ final class FbsCatalogue extends FbsAnswers {
     return branchNames.isEmpty() ? "unknown" : branchNames.keySet().iterator().next();
   }
 
-  private record TitleHere(String recordId, Title.QueueReply queue, boolean reservable) {}
+  private record TitleHere(String recordId, TitleReply.QueueReply queue, boolean reservable) {}
 
   /** The agency's titles among {@code recordIds}; a title it has no copy of is left out. */
   private CompletionStage<List<TitleHere>> titles(String agencyId, List<String> recordIds) {
@@ -155,7 +155,7 @@ final class FbsCatalogue extends FbsAnswers {
                     all.thenCombine(
                         holds.queue(agencyId, recordId).toCompletableFuture(),
                         (list, queue) -> {
-                          if (queue instanceof Result.Ok<Title.QueueReply> ok
+                          if (queue instanceof Result.Ok<TitleReply.QueueReply> ok
                               && !ok.value().copies().isEmpty()) {
                             list.add(
                                 new TitleHere(
@@ -169,7 +169,8 @@ final class FbsCatalogue extends FbsAnswers {
   }
 
   /** R23: reservable when the agency lets one of the title's material types be reserved. */
-  private static boolean reservable(Result<Policy.PolicyVersion> policy, Title.QueueReply queue) {
+  private static boolean reservable(
+      Result<Policy.PolicyVersion> policy, TitleReply.QueueReply queue) {
     if (!(policy instanceof Result.Ok<Policy.PolicyVersion> ok)) {
       return false;
     }

@@ -14,7 +14,7 @@ import dk.library.circulation.desk.CirculationDesk;
 import dk.library.circulation.desk.ItemRegistration;
 import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.desk.Registrar;
-import dk.library.circulation.title.Title;
+import dk.library.circulation.title.TitleCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -276,7 +276,7 @@ final class ImportRoutes extends ApiDirectives {
                 addCopies(
                         title,
                         items.stream()
-                            .map(i -> new Title.NewCopy(i.barcode(), i.materialType()))
+                            .map(i -> new TitleCommand.NewCopy(i.barcode(), i.materialType()))
                             .toList(),
                         ATTEMPTS)
                     .toCompletableFuture()));
@@ -293,7 +293,7 @@ final class ImportRoutes extends ApiDirectives {
   }
 
   private CompletionStage<Boolean> addCopies(
-      TitleKey title, List<Title.NewCopy> copies, int attempts) {
+      TitleKey title, List<TitleCommand.NewCopy> copies, int attempts) {
     return registrar
         .addCopies(title.agencyId(), title.titleId(), title.title(), copies)
         .handle((done, failure) -> failure == null)

@@ -17,6 +17,8 @@ import dk.library.circulation.desk.PatronRegistration;
 import dk.library.circulation.ill.Partners;
 import dk.library.circulation.ill.Worklists;
 import dk.library.circulation.item.Item;
+import dk.library.circulation.item.ItemCommand;
+import dk.library.circulation.item.ItemReply;
 import dk.library.circulation.patron.Patron;
 import dk.library.circulation.patron.PatronCommand;
 import dk.library.circulation.patron.PatronFacts;
@@ -146,16 +148,16 @@ public final class CrashingCheckout {
             .get();
     check(approved instanceof PatronReply.CheckoutApproved, approved);
     if (!crashPoint.equals("after-patron")) {
-      Item.Reply lent =
+      ItemReply lent =
           sharding
               .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)
               .ask(
-                  (ActorRef<Item.Reply> r) ->
-                      new Item.Lend(checkoutId, card, agencyId, "main", null, null, r),
+                  (ActorRef<ItemReply> r) ->
+                      new ItemCommand.Lend(checkoutId, card, agencyId, "main", null, null, r),
                   timeout)
               .toCompletableFuture()
               .get();
-      check(lent instanceof Item.StatusReply, lent);
+      check(lent instanceof ItemReply.StatusReply, lent);
     }
     if (crashPoint.equals("after-return")) {
       PatronReply completed =
@@ -167,16 +169,16 @@ public final class CrashingCheckout {
               .toCompletableFuture()
               .get();
       check(completed instanceof PatronReply.CheckoutFinished, completed);
-      Item.Reply returned =
+      ItemReply returned =
           sharding
               .entityRefFor(Item.ENTITY_TYPE_KEY, barcode)
               .ask(
-                  (ActorRef<Item.Reply> r) ->
-                      new Item.Return("ret-" + checkoutId, agencyId, "main", r),
+                  (ActorRef<ItemReply> r) ->
+                      new ItemCommand.Return("ret-" + checkoutId, agencyId, "main", r),
                   timeout)
               .toCompletableFuture()
               .get();
-      check(returned instanceof Item.Returned, returned);
+      check(returned instanceof ItemReply.Returned, returned);
     }
     System.out.println("CRASHING " + crashPoint);
     System.out.flush();

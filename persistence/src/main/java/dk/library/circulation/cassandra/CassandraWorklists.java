@@ -27,24 +27,28 @@ public final class CassandraWorklists implements Worklists {
   private CassandraWorklists(CassandraSession session, String keyspace) {
     this.session = session;
     String table = keyspace + ".interlibrary_worklists";
+    // Through Inline: continued as converted futures, each write would start a thread of its own.
     this.insert =
-        session.prepare(
-            "INSERT INTO "
-                + table
-                + " (list, status, requested_at, request_id, request_status, title_id,"
-                + " borrowing_agency_id, lender) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        Inline.of(
+            session.prepare(
+                "INSERT INTO "
+                    + table
+                    + " (list, status, requested_at, request_id, request_status, title_id,"
+                    + " borrowing_agency_id, lender) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     this.delete =
-        session.prepare(
-            "DELETE FROM "
-                + table
-                + " WHERE list = ? AND status = ? AND requested_at = ? AND request_id = ?");
+        Inline.of(
+            session.prepare(
+                "DELETE FROM "
+                    + table
+                    + " WHERE list = ? AND status = ? AND requested_at = ? AND request_id = ?"));
     String select =
         "SELECT requested_at, request_id, request_status, title_id, borrowing_agency_id, lender"
             + " FROM "
             + table
             + " WHERE list = ? AND status = ?";
-    this.first = session.prepare(select + " LIMIT ?");
-    this.after = session.prepare(select + " AND (requested_at, request_id) > (?, ?) LIMIT ?");
+    this.first = Inline.of(session.prepare(select + " LIMIT ?"));
+    this.after =
+        Inline.of(session.prepare(select + " AND (requested_at, request_id) > (?, ?) LIMIT ?"));
   }
 
   public static CassandraWorklists create(ActorSystem<?> system) {
