@@ -17,8 +17,10 @@ public sealed interface ItemReply extends CborSerializable {
   /** {@code onShelf} false: the copy was collected under the hold, so there is nothing to free. */
   record ReleaseAnswer(boolean onShelf) implements ItemReply {}
 
-  /** {@code tellTitle}: the copy's title must hear of the return (a hold may wait for it). */
-  /** {@code materialType}: what the statistics count the return under (R42). */
+  /**
+   * {@code tellTitle}: the copy's title must hear of the return (a hold may wait for it); {@code
+   * materialType}: what the statistics count the return under (R42).
+   */
   record Returned(ReturnReceipt receipt, boolean tellTitle, String materialType)
       implements ItemReply {}
 

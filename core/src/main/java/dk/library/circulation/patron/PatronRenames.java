@@ -1,32 +1,13 @@
 package dk.library.circulation.patron;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.pekko.serialization.jackson.JacksonMigration;
+import dk.library.circulation.NestedNames;
 
 /**
- * Events and snapshots persisted while the patron's events and state were nested in {@link Patron}
- * ({@code Patron$Registered}, {@code Patron$State}) are read as {@link PatronEvent} and {@link
- * PatronState}: the same fields under a new class name (serialization.conf lists the old names).
+ * Reads {@code Patron$...} events and the {@code Patron$State} snapshot: see {@link NestedNames}.
  */
-public final class PatronRenames extends JacksonMigration {
+public final class PatronRenames extends NestedNames {
 
-  private static final String OLD_PREFIX = Patron.class.getName() + "$";
-
-  @Override
-  public int currentVersion() {
-    return 2;
-  }
-
-  @Override
-  public String transformClassName(int fromVersion, String className) {
-    String simple = className.substring(OLD_PREFIX.length());
-    return simple.equals("State")
-        ? PatronState.class.getName()
-        : PatronEvent.class.getName() + "$" + simple;
-  }
-
-  @Override
-  public JsonNode transform(int fromVersion, JsonNode json) {
-    return json;
+  public PatronRenames() {
+    super(Patron.class, PatronEvent.class, PatronState.class);
   }
 }

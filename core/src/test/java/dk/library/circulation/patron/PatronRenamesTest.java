@@ -3,11 +3,8 @@ package dk.library.circulation.patron;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
+import dk.library.circulation.ReadUnder;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +19,7 @@ class PatronRenamesTest {
   }
 
   static Object readUnder(String manifest, Object value) {
-    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
-    Serializer serializer = serialization.findSerializerFor(value);
-    assertEquals(value.getClass().getName(), Serializers.manifestFor(serializer, value));
-    byte[] bytes = serializer.toBinary(value);
-    return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+    return ReadUnder.manifest(testKit.system(), manifest, value);
   }
 
   @Test
